@@ -1,0 +1,146 @@
+"""Settings, parsed once from the environment (and a `.env` file) into a frozen object.
+
+A missing or malformed setting raises `SettingsError` with one line naming it; the CLI prints
+that line and exits, so nothing half-configured ever starts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+DEFAULT_DATABASE_URL = "sqlite:///practice.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = 3000
+    content_dir: Path = field(default_factory=lambda: Path("content"))
+    log_format: str = "text"  # "json" in production: one object per line
+    log_level: str = "INFO"
+    scheduler: bool = True  # run the in-process scheduler in `serve` and `socket`
+
+    @property
+    def oauth(self) -> bool:
+        """Multi-workspace mode: install through OAuth instead of one bot token."""
+        return bool(self.client_id and self.client_secret)
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def require_slack(self, *, socket: bool = False) -> None:
+        """Stop start-up with one line when the Slack credentials for a mode are missing."""
+        if not self.signing_secret and not socket:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information "
+                "page (see README, 'Create the Slack app'), or try `practice-bot demo` first"
+            )
+        if not self.oauth and not self.bot_token:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is not set: install the app to your workspace and copy the "
+                "xoxb- token from OAuth & Permissions (see README), or set SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET for multi-workspace installs; try `practice-bot demo` first"
+            )
+        if socket and not self.app_token:
+            raise SettingsError(
+                "SLACK_APP_TOKEN is not set: Socket Mode needs an xapp- app-level token with "
+                "connections:write (see README), or run `practice-bot serve` for HTTP mode"
+            )
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def _token(env: Mapping[str, str], name: str, prefix: str) -> str | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    if not value.startswith(prefix):
+        raise SettingsError(f"{name} is malformed: it should start with '{prefix}'")
+    return value
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")
+) -> Settings:
+    """Build `Settings` from `environ` (default: os.environ) over the `.env` file's values."""
+    env: dict[str, str] = {}
+    if dotenv is not None:
+        env.update(_read_dotenv(dotenv))
+    env.update(os.environ if environ is None else environ)
+
+    database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    if database_url.startswith("postgres://"):  # Heroku-style URLs name no driver
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    if not database_url.startswith(("sqlite:", "postgresql+psycopg:")):
+        raise SettingsError(
+            "DATABASE_URL is malformed: use sqlite:///FILE or postgresql://USER@HOST/DB"
+        )
+
+    api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
+    parsed = urlparse(api_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError("SLACK_API_URL is malformed: it should be an http(s):// URL")
+    if not api_url.endswith("/"):
+        api_url += "/"
+
+    port_text = env.get("PORT", "").strip() or "3000"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise SettingsError(f"PORT is malformed: {port_text!r} is not a port number")
+
+    content_dir = Path(env.get("CONTENT_DIR", "").strip() or "content")
+    if not content_dir.is_dir():
+        raise SettingsError(f"CONTENT_DIR is malformed: {str(content_dir)!r} is not a folder")
+
+    log_format = env.get("LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in ("text", "json"):
+        raise SettingsError("LOG_FORMAT is malformed: use 'text' or 'json'")
+    log_level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError("LOG_LEVEL is malformed: use DEBUG, INFO, WARNING or ERROR")
+    scheduler_text = env.get("SCHEDULER", "").strip().lower() or "on"
+    if scheduler_text not in ("on", "off"):
+        raise SettingsError("SCHEDULER is malformed: use 'on' or 'off'")
+
+    client_id = env.get("SLACK_CLIENT_ID", "").strip() or None
+    client_secret = env.get("SLACK_CLIENT_SECRET", "").strip() or None
+    if bool(client_id) != bool(client_secret):
+        missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
+        raise SettingsError(f"{missing} is not set: OAuth installs need both client settings")
+
+    return Settings(
+        bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-"),
+        signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
+        app_token=_token(env, "SLACK_APP_TOKEN", "xapp-"),
+        client_id=client_id,
+        client_secret=client_secret,
+        database_url=database_url,
+        slack_api_url=api_url,
+        port=int(port_text),
+        content_dir=content_dir,
+        log_format=log_format,
+        log_level=log_level,
+        scheduler=scheduler_text == "on",
+    )
