@@ -1,0 +1,140 @@
+"""`practice-bot` (and `python -m bot`): serve, socket, job, migrate, content, demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+JOB_NAMES = ("post-prompt", "assign-reviewers", "close-reviews", "post-leaderboard", "expire-mocks")
+
+
+def _parse_at(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--at {text!r} is not an ISO 8601 time") from exc
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="practice-bot", description="Group interview practice for Slack."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="HTTP mode: POST /slack/events and GET /healthz on $PORT")
+    sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")
+    job = sub.add_parser("job", help="run one job's due work once, then exit")
+    job.add_argument("name", choices=JOB_NAMES)
+    job.add_argument("--channel", help="only this channel id")
+    job.add_argument("--at", type=_parse_at, help="the time to act as (ISO 8601; default: now)")
+    sub.add_parser("migrate", help="alembic upgrade head on DATABASE_URL")
+    content = sub.add_parser("content", help="content packs")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="validate packs; errors as file:line: message")
+    check.add_argument("dir", nargs="?", help="content folder (default: CONTENT_DIR)")
+    content_sub.add_parser("reload", help="validate, then make running bots reload content")
+    demo = sub.add_parser("demo", help="a simulated workspace, no Slack account needed")
+    demo.add_argument("--out", default="demo-out", help="folder for the demo's files")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return run_demo(Path(args.out))
+        if args.command == "content" and args.content_command == "check" and args.dir:
+            return _content_check(Path(args.dir))
+        settings = load_settings()
+        from bot.logs import configure_logging
+
+        configure_logging(settings.log_format, settings.log_level)
+        return _dispatch(args, settings)
+    except SettingsError as exc:
+        print(f"practice-bot: {exc}", file=sys.stderr)
+        return 2
+
+
+def _content_check(folder: Path) -> int:
+    from bot.content_cli import check
+
+    return check(folder)
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.migrate import upgrade
+
+    if args.command == "migrate":
+        upgrade(settings.database_url)
+        print("database is at the latest schema")
+        return 0
+    if args.command == "content":
+        if args.content_command == "check":
+            return _content_check(settings.content_dir)
+        from bot.content_cli import reload
+
+        return reload(settings.content_dir)
+    if args.command == "serve":
+        settings.require_slack()
+        upgrade(settings.database_url)
+        from bot.server import serve
+
+        serve(settings)
+        return 0
+    if args.command == "socket":
+        settings.require_slack(socket=True)
+        upgrade(settings.database_url)
+        return _socket(settings)
+    if args.command == "job":
+        _require_token(settings)
+        upgrade(settings.database_url)
+        return _job(settings, args.name, args.at or datetime.now(UTC), args.channel)
+    raise AssertionError(args.command)
+
+
+def _require_token(settings: Settings) -> None:
+    if not settings.oauth and not settings.bot_token:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is not set: jobs post to Slack with the bot token (see README)"
+        )
+
+
+def _job(settings: Settings, name: str, at: datetime, channel: str | None) -> int:
+    from bot.jobs import JOBS, run_job
+    from bot.runtime import bootstrap
+
+    if name not in JOBS:
+        print(f"practice-bot: job {name} is not available in this version", file=sys.stderr)
+        return 2
+    runtime = bootstrap(settings)
+    try:
+        result = run_job(runtime, name, at, channel)
+    finally:
+        runtime.close()
+    print(result.summary())
+    return 0
+
+
+def _socket(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.runtime import bootstrap
+    from bot.scheduler import start_scheduler
+    from bot.slack.app import build_app
+
+    runtime = bootstrap(settings)
+    app = build_app(runtime)
+    if settings.scheduler:
+        start_scheduler(runtime)
+    SocketModeHandler(app, settings.app_token).start()
+    return 0

@@ -1,0 +1,78 @@
+"""Due-work jobs: "do what is due at time T", shared by the scheduler and `practice-bot job`.
+
+Each job is idempotent: run it as often as you like, from as many processes as you like;
+unique claims in the database make every post, assignment and close happen once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.db import unit_of_work
+from bot.practice.deliveries import prune_deliveries
+from bot.practice.posting import post_prompts
+from bot.runtime import Runtime
+from bot.slack.publisher import SlackPublisher
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobResult:
+    name: str
+    done: int  # how many things this run did (posts, assignments...)
+    details: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        lines = [f"{self.name}: {self.done} done"]
+        lines.extend(f"  {d}" for d in self.details)
+        return "\n".join(lines)
+
+
+Job = Callable[[Runtime, datetime, str | None], JobResult]
+JOBS: dict[str, Job] = {}
+
+
+def job(name: str) -> Callable[[Job], Job]:
+    def decorate(func: Job) -> Job:
+        JOBS[name] = func
+        return func
+
+    return decorate
+
+
+@job("post-prompt")
+def post_prompt_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobResult:
+    with unit_of_work(runtime.sessions) as session:
+        outcomes = post_prompts(
+            session,
+            now,
+            library=runtime.library,
+            publisher=SlackPublisher(runtime.slack),
+            channel_id=channel_id,
+        )
+        prune_deliveries(session, now)
+        session.commit()
+    return JobResult(
+        "post-prompt",
+        sum(1 for o in outcomes if o.status == "posted"),
+        tuple(f"{o.channel_id} {o.local_date}: {o.status} {o.detail}".rstrip() for o in outcomes),
+    )
+
+
+def run_job(runtime: Runtime, name: str, now: datetime, channel_id: str | None = None) -> JobResult:
+    return JOBS[name](runtime, now, channel_id)
+
+
+def run_all_due(runtime: Runtime, now: datetime) -> list[JobResult]:
+    """Every job, in the day's order; one failing job never stops the others."""
+    results = []
+    for name, func in JOBS.items():
+        try:
+            results.append(func(runtime, now, None))
+        except Exception:
+            log.exception("job %s failed at %s", name, now.isoformat())
+    return results

@@ -1,0 +1,181 @@
+"""Workspaces and enrolled channels: enrolment, schedule settings, pause and resume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db import insert_for
+from bot.models import Channel, Workspace
+from bot.practice.schedule import (
+    ScheduleError,
+    format_weekdays,
+    is_known_zone,
+    parse_hhmm,
+    parse_weekdays,
+)
+
+MAX_REVIEWERS = 5
+ANSWER_WINDOW_CHOICES = (60, 120, 180, 240, 360, 480, 720)
+
+
+def ensure_workspace(
+    session: Session, team_id: str, now: datetime, *, name: str = "", bot_user_id: str | None = None
+) -> Workspace:
+    """The workspace row, created on first sight (idempotent under concurrent callers)."""
+    insert = insert_for(session)
+    session.execute(
+        insert(Workspace)
+        .values(team_id=team_id, name=name, bot_user_id=bot_user_id, installed_at=now)
+        .on_conflict_do_nothing(index_elements=["team_id"])
+    )
+    workspace = session.get(Workspace, team_id)
+    assert workspace is not None
+    if workspace.uninstalled_at is not None:
+        workspace.uninstalled_at = None  # reinstalled
+    if bot_user_id and workspace.bot_user_id != bot_user_id:
+        workspace.bot_user_id = bot_user_id
+    return workspace
+
+
+def get_channel(session: Session, team_id: str, channel_id: str) -> Channel | None:
+    return session.scalars(
+        select(Channel).where(Channel.team_id == team_id, Channel.channel_id == channel_id)
+    ).one_or_none()
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    channel: Channel
+    created: bool  # False: it was enrolled before (and is now resumed)
+    resumed: bool
+
+
+def enrol_channel(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    now: datetime,
+    name: str = "",
+    creator_id: str | None = None,
+    inviter_id: str | None = None,
+    inviter_tz: str | None = None,
+) -> Enrolment:
+    """Enrol a channel the bot joined, with defaults; a returning bot resumes it instead."""
+    ensure_workspace(session, team_id, now)
+    existing = get_channel(session, team_id, channel_id)
+    if existing is not None:
+        resumed = existing.paused and existing.paused_reason == "bot removed from channel"
+        if resumed:
+            existing.paused = False
+            existing.paused_reason = None
+            existing.updated_at = now
+        return Enrolment(existing, created=False, resumed=resumed)
+    tz = inviter_tz if inviter_tz and is_known_zone(inviter_tz) else "UTC"
+    insert = insert_for(session)
+    session.execute(
+        insert(Channel)
+        .values(
+            team_id=team_id,
+            channel_id=channel_id,
+            name=name,
+            creator_id=creator_id,
+            enrolled_by=inviter_id,
+            enrolled_at=now,
+            timezone=tz,
+            post_time="09:00",
+            weekdays="1,2,3,4,5",
+            answer_window_minutes=360,
+            review_window_minutes=1440,
+            reviewers_per_answer=2,
+            content_pack="pmm",
+            leaderboard_weekday=1,
+            leaderboard_time="09:00",
+            paused=False,
+        )
+        .on_conflict_do_nothing(index_elements=["team_id", "channel_id"])
+    )
+    channel = get_channel(session, team_id, channel_id)
+    assert channel is not None
+    return Enrolment(channel, created=channel.enrolled_at == now, resumed=False)
+
+
+def pause_channel(session: Session, channel: Channel, now: datetime, reason: str) -> bool:
+    """Pause; returns False if it already was. Nothing is deleted."""
+    if channel.paused:
+        return False
+    channel.paused = True
+    channel.paused_reason = reason
+    channel.updated_at = now
+    return True
+
+
+def resume_channel(session: Session, channel: Channel, now: datetime) -> bool:
+    if not channel.paused:
+        return False
+    channel.paused = False
+    channel.paused_reason = None
+    channel.updated_at = now
+    return True
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """What the setup modal edits, as plain strings and numbers from the user."""
+
+    post_time: str
+    timezone: str
+    weekdays: str
+    answer_window_minutes: int
+    reviewers_per_answer: int
+    content_pack: str
+
+
+def validate_settings(
+    values: ScheduleSettings, known_packs: set[str] | frozenset[str]
+) -> dict[str, str]:
+    """Field name -> problem, empty when the settings can be saved."""
+    problems: dict[str, str] = {}
+    try:
+        parse_hhmm(values.post_time)
+    except ScheduleError as exc:
+        problems["post_time"] = str(exc)
+    if not is_known_zone(values.timezone):
+        problems["timezone"] = f"'{values.timezone}' is not a time zone I know"
+    try:
+        parse_weekdays(values.weekdays)
+    except ScheduleError as exc:
+        problems["weekdays"] = str(exc)
+    if not 30 <= values.answer_window_minutes <= 23 * 60:
+        problems["answer_window_minutes"] = "the answer window must be 30 minutes to 23 hours"
+    if not 1 <= values.reviewers_per_answer <= MAX_REVIEWERS:
+        problems["reviewers_per_answer"] = f"choose 1 to {MAX_REVIEWERS} reviewers per answer"
+    if values.content_pack not in known_packs:
+        problems["content_pack"] = f"there is no content pack '{values.content_pack}'"
+    return problems
+
+
+def apply_settings(channel: Channel, values: ScheduleSettings, now: datetime) -> None:
+    """Store validated settings; the caller ran `validate_settings` first."""
+    channel.post_time = parse_hhmm(values.post_time).strftime("%H:%M")
+    channel.timezone = values.timezone
+    channel.weekdays = format_weekdays(parse_weekdays(values.weekdays))
+    channel.answer_window_minutes = values.answer_window_minutes
+    channel.reviewers_per_answer = values.reviewers_per_answer
+    channel.content_pack = values.content_pack
+    channel.updated_at = now
+
+
+def current_settings(channel: Channel) -> ScheduleSettings:
+    return ScheduleSettings(
+        post_time=channel.post_time,
+        timezone=channel.timezone,
+        weekdays=channel.weekdays,
+        answer_window_minutes=channel.answer_window_minutes,
+        reviewers_per_answer=channel.reviewers_per_answer,
+        content_pack=channel.content_pack,
+    )

@@ -1,0 +1,30 @@
+"""At-most-once processing of Slack deliveries (Slack retries up to three times)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from bot.db import affected, insert_for
+from bot.models import Delivery
+
+# Slack gives up retrying after about an hour; a day of keys is plenty.
+KEEP_DELIVERIES = timedelta(days=1)
+
+
+def claim_delivery(session: Session, key: str, kind: str, now: datetime) -> bool:
+    """True for the first caller with this key, False for every repeat (any process)."""
+    insert = insert_for(session)
+    return affected(
+        session,
+        insert(Delivery)
+        .values(key=key[:200], kind=kind[:40], received_at=now)
+        .on_conflict_do_nothing(index_elements=["key"]),
+    )
+
+
+def prune_deliveries(session: Session, now: datetime) -> int:
+    result = session.execute(delete(Delivery).where(Delivery.received_at < now - KEEP_DELIVERIES))
+    return result.rowcount

@@ -1,0 +1,42 @@
+"""What the domain needs from the outside world, as protocols (Slack lives behind them)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.models import Channel, PromptPost
+
+# Slack errors after which retrying the same call cannot succeed: the channel is paused.
+PERMANENT_CHANNEL_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "account_inactive",
+        "invalid_auth",
+        "token_revoked",
+        "missing_scope",
+        "restricted_action",
+        "team_access_not_granted",
+        "not_authed",
+    }
+)
+
+
+class PublishError(Exception):
+    """A post could not be made. `permanent` says whether retrying later can help."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+    @classmethod
+    def from_slack_error(cls, error: str) -> PublishError:
+        return cls(error, permanent=error in PERMANENT_CHANNEL_ERRORS)
+
+
+class PromptPublisher(Protocol):
+    def post_prompt(self, channel: Channel, post: PromptPost) -> str:
+        """Post the day's prompt; returns the message ts. Raises PublishError."""
+        ...

@@ -1,0 +1,262 @@
+"""Posting the day's prompt: idempotent due-work, once per channel and local date.
+
+`post_prompts(session, now, ...)` posts for every enrolled, unpaused channel whose local time
+has passed its post time on a practice weekday and that has no post for that local date. The
+(channel, date) row is claimed first (a unique key decides between racing processes), then
+Slack is called, then the message ts is stored; a failed call releases the claim so the day
+stays retryable and is never doubled. Only today's local date is ever considered, so after
+downtime today's post is caught up once and past days are not.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.content import Library, Pack
+from bot.db import affected, insert_for
+from bot.models import Answer, Channel, PromptPost, Vote, Workspace
+from bot.practice.channels import pause_channel
+from bot.practice.choice import Choice, choose_prompt
+from bot.practice.ports import PromptPublisher, PublishError
+from bot.practice.schedule import local_date, local_instant, parse_hhmm, parse_weekdays
+
+log = logging.getLogger(__name__)
+
+# A claim whose post never got a ts (its process died mid-call) may be taken over after this.
+CLAIM_LEASE = timedelta(minutes=5)
+# How far back the channel's scores steer the adaptive choice.
+WEAKNESS_WINDOW = timedelta(weeks=4)
+RECENT_KINDS = 3
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    channel_id: str
+    local_date: date
+    status: str  # "posted", "failed", "paused", "no-content"
+    detail: str = ""
+
+
+def practice_day_due(channel: Channel, now: datetime) -> date | None:
+    """The channel's local date if a prompt is due for it at `now`, else None."""
+    today = local_date(now, channel.timezone)
+    if today.isoweekday() not in parse_weekdays(channel.weekdays):
+        return None
+    if now < local_instant(today, parse_hhmm(channel.post_time), channel.timezone):
+        return None
+    return today
+
+
+def active_channels(session: Session, channel_id: str | None = None) -> list[Channel]:
+    """Enrolled, unpaused channels of installed workspaces (optionally just one)."""
+    query = (
+        select(Channel)
+        .join(Workspace, Workspace.team_id == Channel.team_id)
+        .where(Channel.paused.is_(False), Workspace.uninstalled_at.is_(None))
+        .order_by(Channel.id)
+    )
+    if channel_id is not None:
+        query = query.where(Channel.channel_id == channel_id)
+    return list(session.scalars(query))
+
+
+def due_channels(
+    session: Session, now: datetime, channel_id: str | None = None
+) -> list[tuple[Channel, date]]:
+    """Channels with a prompt due at `now` and no finished post for that local date."""
+    candidates = [
+        (channel, day)
+        for channel in active_channels(session, channel_id)
+        if (day := practice_day_due(channel, now)) is not None
+    ]
+    if not candidates:
+        return []
+    days = {day for _, day in candidates}
+    posted = set(
+        session.execute(
+            select(PromptPost.channel_pk, PromptPost.local_date).where(
+                PromptPost.channel_pk.in_([c.id for c, _ in candidates]),
+                PromptPost.local_date.in_(days),
+                (PromptPost.message_ts.is_not(None)) | (PromptPost.claimed_at > now - CLAIM_LEASE),
+            )
+        )
+    )
+    return [(c, day) for c, day in candidates if (c.id, day) not in posted]
+
+
+def criterion_means(session: Session, channel: Channel, since: date) -> dict[str, float]:
+    """The channel's mean rubric score per criterion over posts from `since` on."""
+    rows = session.execute(
+        select(Vote.criterion, func.avg(Vote.score))
+        .join(Answer, Answer.id == Vote.answer_id)
+        .join(PromptPost, PromptPost.id == Answer.post_id)
+        .where(PromptPost.channel_pk == channel.id, PromptPost.local_date >= since)
+        .group_by(Vote.criterion)
+    )
+    return {criterion: float(mean) for criterion, mean in rows}
+
+
+def choose_for_channel(session: Session, channel: Channel, pack: Pack, today: date) -> Choice:
+    history = session.execute(
+        select(PromptPost.prompt_id, PromptPost.prompt)
+        .where(PromptPost.channel_pk == channel.id, PromptPost.pack_id == pack.id)
+        .order_by(PromptPost.local_date)
+    )
+    history = list(history)
+    used = [prompt_id for prompt_id, _ in history]
+    recent_kinds = [str(snapshot.get("kind", "")) for _, snapshot in history[-RECENT_KINDS:]]
+    weak = criterion_means(session, channel, today - WEAKNESS_WINDOW)
+    rubric_ids = {c.id for c in pack.rubric}
+    weak = {k: v for k, v in weak.items() if k in rubric_ids}
+    return choose_prompt(pack, used, weak, recent_kinds=recent_kinds)
+
+
+def claim_post(
+    session: Session, channel: Channel, day: date, now: datetime, library: Library
+) -> PromptPost | None:
+    """Claim (channel, day) for this process; None when another holds it or no content."""
+    pack = library.pack(channel.content_pack) or library.pack("pmm")
+    if pack is None or not pack.prompts:
+        return None
+    choice = choose_for_channel(session, channel, pack, day)
+    values = {
+        "channel_pk": channel.id,
+        "local_date": day,
+        "pack_id": pack.id,
+        "prompt_id": choice.prompt.id,
+        "prompt": choice.prompt.snapshot(),
+        "trains": choice.trains,
+        "choice_reason": choice.reason or None,
+        "claimed_at": now,
+        "answers_close_at": now + timedelta(minutes=channel.answer_window_minutes),
+        "reviews_close_at": now + timedelta(minutes=channel.review_window_minutes),
+    }
+    insert = insert_for(session)
+    inserted = affected(
+        session,
+        insert(PromptPost)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["channel_pk", "local_date"]),
+    )
+    if not inserted:
+        # Someone holds the day. Take it over only if their claim is stale and never posted.
+        taken = affected(
+            session,
+            update(PromptPost)
+            .where(
+                PromptPost.channel_pk == channel.id,
+                PromptPost.local_date == day,
+                PromptPost.message_ts.is_(None),
+                PromptPost.claimed_at <= now - CLAIM_LEASE,
+            )
+            .values(**{k: v for k, v in values.items() if k not in ("channel_pk", "local_date")}),
+        )
+        if not taken:
+            session.rollback()
+            return None
+        log.warning("taking over a stale claim for channel %s on %s", channel.channel_id, day)
+    session.commit()
+    return session.scalars(
+        select(PromptPost).where(PromptPost.channel_pk == channel.id, PromptPost.local_date == day)
+    ).one()
+
+
+def post_prompts(
+    session: Session,
+    now: datetime,
+    *,
+    library: Library,
+    publisher: PromptPublisher,
+    channel_id: str | None = None,
+) -> list[PostOutcome]:
+    """Post every prompt due at `now` (claim, call Slack, store the ts), each exactly once."""
+    outcomes: list[PostOutcome] = []
+    for channel, day in due_channels(session, now, channel_id):
+        outcomes.append(post_one(session, channel, day, now, library=library, publisher=publisher))
+    return outcomes
+
+
+def post_one(
+    session: Session,
+    channel: Channel,
+    day: date,
+    now: datetime,
+    *,
+    library: Library,
+    publisher: PromptPublisher,
+) -> PostOutcome:
+    post = claim_post(session, channel, day, now, library)
+    if post is None:
+        if library.pack(channel.content_pack) is None and library.pack("pmm") is None:
+            log.error(
+                "channel %s: content pack %r is missing", channel.channel_id, channel.content_pack
+            )
+            return PostOutcome(channel.channel_id, day, "no-content", channel.content_pack)
+        return PostOutcome(channel.channel_id, day, "skipped", "claimed elsewhere")
+    try:
+        ts = publisher.post_prompt(channel, post)
+    except PublishError as exc:
+        return _release(session, channel, post, now, exc)
+    except Exception:
+        log.exception("posting the prompt in %s failed", channel.channel_id)
+        return _release(session, channel, post, now, PublishError("unexpected", permanent=False))
+    post.message_ts = ts
+    post.posted_at = now
+    session.commit()
+    log.info("posted prompt %s in %s for %s", post.prompt_id, channel.channel_id, day)
+    return PostOutcome(channel.channel_id, day, "posted", ts)
+
+
+def _release(
+    session: Session, channel: Channel, post: PromptPost, now: datetime, exc: PublishError
+) -> PostOutcome:
+    session.execute(delete(PromptPost).where(PromptPost.id == post.id))
+    if exc.permanent:
+        pause_channel(session, channel, now, f"Slack error: {exc.reason}")
+        log.error("channel %s paused: Slack answered %s", channel.channel_id, exc.reason)
+    else:
+        log.warning("posting in %s failed (%s); will retry", channel.channel_id, exc.reason)
+    session.commit()
+    return PostOutcome(
+        channel.channel_id, post.local_date, "paused" if exc.permanent else "failed", exc.reason
+    )
+
+
+def post_for_thread(
+    session: Session, team_id: str, channel_id: str, thread_ts: str
+) -> PromptPost | None:
+    """The prompt post whose thread this is, if any."""
+    return session.scalars(
+        select(PromptPost)
+        .join(Channel, Channel.id == PromptPost.channel_pk)
+        .where(
+            Channel.team_id == team_id,
+            Channel.channel_id == channel_id,
+            PromptPost.message_ts == thread_ts,
+        )
+    ).one_or_none()
+
+
+def post_now(
+    session: Session,
+    channel: Channel,
+    now: datetime,
+    *,
+    library: Library,
+    publisher: PromptPublisher,
+) -> PostOutcome:
+    """`/practice now`: today's prompt at once, whatever the schedule; never a second one."""
+    day = local_date(now, channel.timezone)
+    existing = session.scalars(
+        select(PromptPost).where(PromptPost.channel_pk == channel.id, PromptPost.local_date == day)
+    ).one_or_none()
+    if existing is not None and (
+        existing.message_ts is not None or existing.claimed_at > now - CLAIM_LEASE
+    ):
+        return PostOutcome(channel.channel_id, day, "exists", existing.message_ts or "")
+    return post_one(session, channel, day, now, library=library, publisher=publisher)

@@ -1,0 +1,35 @@
+"""The in-process scheduler: APScheduler calling the same due-work as `practice-bot job`.
+
+One job with a stable id ticks every minute and runs whatever is due; coalescing and a
+misfire grace time turn a stalled process's backlog into a single catch-up run.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.jobs import run_all_due
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+TICK_JOB_ID = "practice-bot:due-work"
+
+
+def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(
+        lambda: run_all_due(runtime, runtime.clock()),
+        CronTrigger(second=5, timezone="UTC"),  # every minute, a little after it turns
+        id=TICK_JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=300,
+        max_instances=1,
+    )
+    scheduler.start()
+    log.info("scheduler started: due-work every minute")
+    return scheduler

@@ -1,0 +1,93 @@
+"""The Bolt app factory: one `build_app` for serve, socket, the demo and the tests."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk.errors import SlackApiError
+
+from bot.db import unit_of_work
+from bot.practice.deliveries import claim_delivery
+from bot.runtime import Runtime
+from bot.slack.listeners import register
+
+log = logging.getLogger("bot.slack")
+
+SORRY = (
+    "Sorry, something went wrong on my side and I could not finish that. It has been logged; "
+    "please try again in a minute."
+)
+
+
+def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
+    """A Bolt `App` wired to `runtime` (database, content, Slack clients, clock)."""
+    settings = runtime.settings
+    common: dict[str, Any] = {
+        "signing_secret": settings.signing_secret or "",
+        "logger": log,
+        "ignoring_self_events_enabled": True,
+        "raise_error_for_unhandled_request": False,
+        "url_verification_enabled": True,
+    }
+    if settings.oauth:
+        from bot.slack.oauth import oauth_settings
+
+        app = App(
+            **common,
+            installation_store=runtime.slack.installation_store,
+            oauth_settings=oauth_settings(settings, runtime.engine),
+            client=None,
+        )
+        app.client.base_url = settings.slack_api_url
+    else:
+        app = App(
+            **common,
+            client=runtime.slack.single_client,
+            token_verification_enabled=token_verification,
+        )
+
+    app.use(_inject_runtime(runtime))
+    app.use(_dedupe_deliveries(runtime))
+    app.error(_handle_error)
+    register(app)
+    return app
+
+
+def _inject_runtime(runtime: Runtime) -> Callable[..., Any]:
+    def inject_runtime(context: Any, next: Callable[[], Any]) -> Any:
+        # Listeners are plain functions; they find their dependencies here, not in globals.
+        context["runtime"] = runtime
+        return next()
+
+    return inject_runtime
+
+
+def _dedupe_deliveries(runtime: Runtime) -> Callable[..., Any]:
+    def dedupe_deliveries(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if not isinstance(event_id, str) or not event_id:
+            return next()
+        kind = str((body.get("event") or {}).get("type", "event"))
+        with unit_of_work(runtime.sessions) as session:
+            first = claim_delivery(session, f"event:{event_id}", kind, runtime.clock())
+            session.commit()
+        if not first:
+            log.info("delivery %s (%s) already processed; ignored", event_id, kind)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return dedupe_deliveries
+
+
+def _handle_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
+    """One error handler for every listener: the operator gets a traceback, the user a line."""
+    kind = body.get("type") or body.get("command") or "request"
+    log.error("listener failed on %s", kind, exc_info=error)
+    if respond is not None and body.get("response_url"):
+        try:
+            respond(text=SORRY, response_type="ephemeral", replace_original=False)
+        except (SlackApiError, OSError):
+            log.warning("could not tell the user about the failure", exc_info=True)

@@ -1,0 +1,14 @@
+"""Listener registration, one `register(app)` per surface (commands, events, actions, views)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.listeners import actions, commands, events, views
+
+
+def register(app: App) -> None:
+    commands.register(app)
+    events.register(app)
+    actions.register(app)
+    views.register(app)

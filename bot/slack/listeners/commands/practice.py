@@ -1,0 +1,54 @@
+"""`/practice`: split the text into a subcommand, check permission, hand over."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.db import unit_of_work
+from bot.practice.channels import get_channel
+from bot.slack.listeners.commands.registry import MANAGER_ONLY, SUBCOMMANDS, CommandContext
+from bot.slack.permissions import can_manage
+from bot.slack.render.channel import help_text
+
+log = logging.getLogger(__name__)
+
+REFUSAL = (
+    "Sorry, only this channel's creator and workspace admins can use `/practice {name}`. "
+    "Ask one of them, or see `/practice help` for what you can do."
+)
+
+
+def practice_command(
+    ack: Any, command: dict[str, Any], respond: Any, client: WebClient, context: Any
+) -> None:
+    text = str(command.get("text") or "").strip()
+    name, _, args = text.partition(" ")
+    name = name.lower()
+    handler = SUBCOMMANDS.get(name)
+    if handler is None:
+        ack(text=help_text(), response_type="ephemeral")
+        return
+    ack()
+    runtime = context["runtime"]
+    ctx = CommandContext(
+        runtime=runtime,
+        client=client,
+        respond=respond,
+        team_id=str(command.get("team_id") or context.team_id or ""),
+        channel_id=str(command.get("channel_id") or ""),
+        user_id=str(command.get("user_id") or ""),
+        trigger_id=str(command.get("trigger_id") or ""),
+        args=args.strip(),
+    )
+    if name in MANAGER_ONLY:
+        with unit_of_work(runtime.sessions) as session:
+            channel = get_channel(session, ctx.team_id, ctx.channel_id)
+            creator = channel.creator_id if channel else None
+        if not can_manage(client, ctx.user_id, ctx.channel_id, creator):
+            log.info("refused /practice %s for %s in %s", name, ctx.user_id, ctx.channel_id)
+            ctx.reply(REFUSAL.format(name=name))
+            return
+    handler(ctx)

@@ -1,0 +1,15 @@
+"""Event listeners."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.listeners.events import membership, messages
+
+
+def register(app: App) -> None:
+    app.event("member_joined_channel")(membership.on_member_joined)
+    app.event("channel_left")(membership.on_channel_left)
+    app.event("group_left")(membership.on_channel_left)
+    app.event("member_left_channel")(membership.on_member_left)
+    app.event("message")(messages.on_message)

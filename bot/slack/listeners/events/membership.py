@@ -1,0 +1,64 @@
+"""The bot joining a channel enrols it; the bot leaving (or being removed) pauses it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.db import unit_of_work
+from bot.practice.channels import enrol_channel, get_channel, pause_channel
+from bot.slack.permissions import channel_info, user_info
+from bot.slack.render.channel import welcome_blocks
+
+log = logging.getLogger(__name__)
+
+REMOVED = "bot removed from channel"
+
+
+def on_member_joined(event: dict[str, Any], context: Any, client: WebClient) -> None:
+    if event.get("user") != context.bot_user_id:
+        return  # someone else joined; nothing to do
+    runtime = context["runtime"]
+    channel_id = str(event.get("channel") or "")
+    team_id = str(event.get("team") or context.team_id or "")
+    inviter = event.get("inviter")
+    inviter_tz = user_info(client, inviter).get("tz") if inviter else None
+    info = channel_info(client, channel_id)
+    with unit_of_work(runtime.sessions) as session:
+        enrolment = enrol_channel(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            now=runtime.clock(),
+            name=str(info.get("name") or ""),
+            creator_id=info.get("creator"),
+            inviter_id=inviter,
+            inviter_tz=inviter_tz,
+        )
+        session.commit()
+        text, blocks = welcome_blocks(enrolment.channel)
+    if enrolment.created or enrolment.resumed:
+        log.info("enrolled channel %s (team %s)", channel_id, team_id)
+        client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
+
+
+def on_channel_left(event: dict[str, Any], context: Any) -> None:
+    _pause(context, str(event.get("channel") or ""))
+
+
+def on_member_left(event: dict[str, Any], context: Any) -> None:
+    if event.get("user") == context.bot_user_id:
+        _pause(context, str(event.get("channel") or ""))
+
+
+def _pause(context: Any, channel_id: str) -> None:
+    runtime = context["runtime"]
+    with unit_of_work(runtime.sessions) as session:
+        channel = get_channel(session, str(context.team_id or ""), channel_id)
+        if channel is None:
+            return
+        if pause_channel(session, channel, runtime.clock(), REMOVED):
+            log.info("channel %s paused: the bot was removed", channel_id)
+        session.commit()

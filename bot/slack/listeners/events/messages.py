@@ -1,0 +1,130 @@
+"""Replies in a prompt's thread become answers; edits update them; deletions withdraw them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.db import unit_of_work
+from bot.practice.answers import AnswerChange, record_delete, record_edit, record_reply
+from bot.practice.posting import post_for_thread
+from bot.slack.render.text import slack_date
+
+log = logging.getLogger(__name__)
+
+COUNTED_REACTION = "white_check_mark"
+# Subtypes that are still a person's reply; everything else (joins, bots, topic...) is not.
+REPLY_SUBTYPES = {None, "thread_broadcast", "file_share"}
+
+
+def on_message(event: dict[str, Any], context: Any, client: WebClient) -> None:
+    subtype = event.get("subtype")
+    if subtype in REPLY_SUBTYPES:
+        _on_reply(event, context, client)
+    elif subtype == "message_changed":
+        _on_edit(event, context)
+    elif subtype == "message_deleted":
+        _on_delete(event, context)
+
+
+def _is_human(message: dict[str, Any]) -> bool:
+    return bool(message.get("user")) and not message.get("bot_id") and not message.get("app_id")
+
+
+def _thread_of(message: dict[str, Any]) -> str | None:
+    """The parent ts when `message` is a reply in a thread, else None."""
+    thread_ts = message.get("thread_ts")
+    if not isinstance(thread_ts, str) or thread_ts == message.get("ts"):
+        return None
+    return thread_ts
+
+
+def _on_reply(event: dict[str, Any], context: Any, client: WebClient) -> None:
+    thread_ts = _thread_of(event)
+    if thread_ts is None or not _is_human(event) or not isinstance(event.get("ts"), str):
+        return
+    runtime = context["runtime"]
+    channel_id = str(event.get("channel") or "")
+    with unit_of_work(runtime.sessions) as session:
+        post = post_for_thread(session, str(context.team_id or ""), channel_id, thread_ts)
+        if post is None:
+            return
+        change = record_reply(
+            session, post, event["user"], event["ts"], str(event.get("text") or "")
+        )
+        session.commit()
+        closes_at = post.answers_close_at
+    _acknowledge(client, channel_id, thread_ts, change, closes_at)
+
+
+def _on_edit(event: dict[str, Any], context: Any) -> None:
+    message = event.get("message") or {}
+    thread_ts = _thread_of(message)
+    if thread_ts is None or not _is_human(message) or not isinstance(message.get("ts"), str):
+        return
+    edit_ts = (message.get("edited") or {}).get("ts") or event.get("event_ts") or event.get("ts")
+    runtime = context["runtime"]
+    with unit_of_work(runtime.sessions) as session:
+        post = post_for_thread(
+            session, str(context.team_id or ""), str(event.get("channel") or ""), thread_ts
+        )
+        if post is None:
+            return
+        record_edit(
+            session,
+            post,
+            message["user"],
+            message["ts"],
+            str(message.get("text") or ""),
+            str(edit_ts),
+        )
+        session.commit()
+
+
+def _on_delete(event: dict[str, Any], context: Any) -> None:
+    previous = event.get("previous_message") or {}
+    deleted_ts = event.get("deleted_ts") or previous.get("ts")
+    thread_ts = previous.get("thread_ts")
+    if not isinstance(deleted_ts, str) or not isinstance(thread_ts, str) or thread_ts == deleted_ts:
+        return
+    runtime = context["runtime"]
+    with unit_of_work(runtime.sessions) as session:
+        post = post_for_thread(
+            session, str(context.team_id or ""), str(event.get("channel") or ""), thread_ts
+        )
+        if post is None:
+            return
+        record_delete(session, post, deleted_ts, previous.get("user"))
+        session.commit()
+
+
+def _acknowledge(
+    client: WebClient, channel_id: str, thread_ts: str, change: AnswerChange, closes_at: Any
+) -> None:
+    """A reaction on a counted answer; a one-time private note on a late one."""
+    answer = change.answer
+    if answer is None:
+        return
+    try:
+        if change.react:
+            client.reactions_add(
+                channel=channel_id, timestamp=answer.message_ts, name=COUNTED_REACTION
+            )
+        if change.tell_late:
+            client.chat_postEphemeral(
+                channel=channel_id,
+                user=answer.user_id,
+                thread_ts=thread_ts,
+                text=(
+                    f"Answers for this prompt closed {slack_date(closes_at)}. I kept yours as a "
+                    "late answer: it is saved, but it will not be reviewed or scored."
+                ),
+            )
+    except SlackApiError as exc:
+        if exc.response.get("error") != "already_reacted":
+            log.warning(
+                "could not acknowledge an answer in %s: %s", channel_id, exc.response.get("error")
+            )

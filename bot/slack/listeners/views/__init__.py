@@ -1,0 +1,12 @@
+"""Modal submission listeners."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.listeners.views import setup
+from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
+
+
+def register(app: App) -> None:
+    app.view(SETUP_CALLBACK)(setup.on_setup_submitted)

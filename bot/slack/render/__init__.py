@@ -1,0 +1,1 @@
+"""Block Kit builders, one module per surface. Listeners and publishers render only here."""

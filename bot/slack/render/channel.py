@@ -1,0 +1,63 @@
+"""Messages about a channel's practice: welcome, help, confirmations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.models import Channel
+from bot.practice.schedule import describe_weekdays, parse_weekdays
+
+
+def schedule_line(channel: Channel) -> str:
+    days = describe_weekdays(parse_weekdays(channel.weekdays))
+    hours = channel.answer_window_minutes / 60
+    window = f"{hours:g} hour{'s' if hours != 1 else ''}"
+    return (
+        f"{days.capitalize()} at {channel.post_time} ({channel.timezone}); answers close after "
+        f"{window}; {channel.reviewers_per_answer} reviewer(s) per answer; "
+        f"pack `{channel.content_pack}`"
+    )
+
+
+def welcome_blocks(channel: Channel) -> tuple[str, list[dict[str, Any]]]:
+    text = (
+        ":wave: *Hi! I run interview practice here.*\n"
+        "• Each practice day I post a case prompt. Answer it in the prompt's thread: your first "
+        "reply is your answer, later replies are follow-ups.\n"
+        "• When answers close, every answer gets peer reviewers who play the skeptic: they "
+        "challenge it in the thread and score it on a rubric.\n"
+        "• Every Monday I post the week's leaderboard. `/mock` finds you a partner for a live "
+        "one-to-one mock interview.\n"
+        f"*Schedule:* {schedule_line(channel)}."
+    )
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Change it with `/practice setup` (channel managers and admins), see "
+                    "everything with `/practice help`, or `/practice pause` to stop for a while."
+                )
+            ]
+        ),
+    ]
+    return "Hi! I run interview practice in this channel.", [b.to_dict() for b in blocks]
+
+
+HELP_TEXT = """*Practice bot* commands
+• `/practice help`: this help
+• `/practice setup`: post time, time zone, weekdays, answer window, reviewers, content pack*
+• `/practice pause` / `/practice resume`: stop and restart the daily prompt*
+• `/practice now`: post today's prompt now*
+• `/practice review on|off`: volunteer as a reviewer when answerers are few
+• `/practice leaderboard [last | why @user]`: this (or last) week's standings, or how a row was made
+• `/practice stats`: your own progress
+• `/practice export` / `/practice forget-me`: your data, or erase it
+• `/mock [note]`, `/mock status`, `/mock cancel`: a one-to-one mock interview with a peer
+_* channel creator and workspace admins only_"""
+
+
+def help_text(scoring: str = "") -> str:
+    return HELP_TEXT + (f"\n\n{scoring}" if scoring else "")

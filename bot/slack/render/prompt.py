@@ -1,0 +1,76 @@
+"""The daily prompt message and the answer-window notes in its thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.content import ContextTable, Prompt, prompt_from_snapshot
+from bot.models import Channel, PromptPost
+from bot.slack.render.text import HEADER_LIMIT, bullets, clip, escape, slack_date
+
+DIFFICULTY = {1: "warm-up", 2: "standard", 3: "stretch"}
+
+
+def table_text(table: ContextTable) -> str:
+    """A context table as a monospace block: Slack has no table block for bot messages."""
+    widths = [
+        max(len(str(row[i])) for row in (table.columns, *table.rows))
+        for i in range(len(table.columns))
+    ]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    lines = [line(table.columns), "  ".join("-" * w for w in widths), *map(line, table.rows)]
+    caption = f"*{escape(table.caption)}*\n" if table.caption else ""
+    return caption + "```" + "\n".join(lines) + "```"
+
+
+def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[str, Any]]]:
+    """(fallback text, blocks) for a post's prompt message."""
+    prompt: Prompt = prompt_from_snapshot(post.prompt)
+    kind = prompt.kind.replace("-", " ")
+    meta = f"{kind.capitalize()} · {DIFFICULTY.get(prompt.difficulty, 'standard')}"
+    if post.choice_reason:
+        meta += f" · {post.choice_reason}"
+    blocks: list[Any] = [
+        HeaderBlock(text=clip(f"Practice prompt: {prompt.title}", HEADER_LIMIT)),
+        ContextBlock(elements=[MarkdownTextObject(text=clip(escape(meta)))]),
+        SectionBlock(text=MarkdownTextObject(text=clip(escape(prompt.case)))),
+    ]
+    if prompt.context:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(prompt.context)))))
+    if prompt.table is not None:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(table_text(prompt.table)))))
+    if prompt.covers:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=clip("*What to cover*\n" + bullets(prompt.covers)))
+            )
+        )
+    blocks.append(DividerBlock())
+    reviewers = channel.reviewers_per_answer
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=(
+                        f":thread: Answer in this thread by {slack_date(post.answers_close_at)}. "
+                        "Your first reply is your answer; later replies are follow-ups; "
+                        f"an edit updates it. Each answer then gets {reviewers} skeptic "
+                        f"reviewer{'s' if reviewers != 1 else ''}."
+                    )
+                )
+            ]
+        )
+    )
+    text = f"Practice prompt: {prompt.title} (answer in the thread)"
+    return text, [b.to_dict() for b in blocks]
