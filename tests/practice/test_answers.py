@@ -1,0 +1,124 @@
+"""Answers from thread replies: the stored result never depends on delivery order."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import Answer, PromptPost
+from bot.practice.answers import record_delete, record_edit, record_reply
+from bot.practice.channels import enrol_channel
+from tests.conftest import utc
+
+POSTED = 1_772_442_000  # 2026-03-02 09:00 UTC
+OPEN = f"{POSTED + 600}.000100"  # ten minutes in
+LATER = f"{POSTED + 1200}.000200"
+LATE = f"{POSTED + 7 * 3600}.000300"  # the window is six hours
+
+
+@pytest.fixture
+def post(session: Session) -> PromptPost:
+    channel = enrol_channel(session, team_id="T1", channel_id="C1", now=utc(2026, 1, 1)).channel
+    post = PromptPost(
+        channel_pk=channel.id,
+        local_date=date(2026, 3, 2),
+        pack_id="pmm",
+        prompt_id="holdout-campaign",
+        prompt={},
+        claimed_at=utc(2026, 3, 2, 9),
+        posted_at=utc(2026, 3, 2, 9),
+        message_ts=f"{POSTED}.000001",
+        answers_close_at=utc(2026, 3, 2, 15),
+        reviews_close_at=utc(2026, 3, 3, 9),
+    )
+    session.add(post)
+    session.commit()
+    return post
+
+
+def answer_of(session: Session, user: str = "U1") -> Answer:
+    session.expire_all()
+    return session.scalars(select(Answer).where(Answer.user_id == user)).one()
+
+
+def test_first_reply_is_the_answer_and_later_ones_follow_ups(
+    session: Session, post: PromptPost
+) -> None:
+    first = record_reply(session, post, "U1", OPEN, "Run a geo holdout")
+    second = record_reply(session, post, "U1", LATER, "Also: Day-7 retention")
+    session.commit()
+    answer = answer_of(session)
+    assert (answer.text, answer.message_ts, answer.followups) == ("Run a geo holdout", OPEN, 1)
+    assert first.counted and first.react
+    assert second.counted and not second.react  # the reaction is added once
+
+
+def test_reply_arriving_before_an_earlier_one_is_demoted(
+    session: Session, post: PromptPost
+) -> None:
+    record_reply(session, post, "U1", LATER, "second thought")
+    record_reply(session, post, "U1", OPEN, "first thought")
+    session.commit()
+    answer = answer_of(session)
+    assert (answer.text, answer.followups) == ("first thought", 1)
+
+
+def test_edit_updates_the_answer(session: Session, post: PromptPost) -> None:
+    record_reply(session, post, "U1", OPEN, "draft")
+    record_edit(session, post, "U1", OPEN, "final", f"{POSTED + 900}.000000")
+    session.commit()
+    answer = answer_of(session)
+    assert answer.text == "final" and answer.edited_at is not None
+
+
+def test_deleting_the_answer_withdraws_it(session: Session, post: PromptPost) -> None:
+    record_reply(session, post, "U1", OPEN, "oops")
+    change = record_delete(session, post, OPEN, "U1")
+    session.commit()
+    assert answer_of(session).withdrawn and not change.counted
+
+
+def test_reply_after_the_window_is_late_and_told_once(session: Session, post: PromptPost) -> None:
+    first = record_reply(session, post, "U2", LATE, "sorry I'm late")
+    again = record_reply(session, post, "U2", LATE, "sorry I'm late")  # a redelivery
+    session.commit()
+    answer = answer_of(session, "U2")
+    assert answer.late and not first.counted
+    assert first.tell_late and not again.tell_late
+
+
+EVENTS: dict[str, Callable[[Session, PromptPost], object]] = {
+    "reply": lambda s, p: record_reply(s, p, "U1", OPEN, "draft"),
+    "edit1": lambda s, p: record_edit(s, p, "U1", OPEN, "better", f"{POSTED + 700}.000000"),
+    "edit2": lambda s, p: record_edit(s, p, "U1", OPEN, "best", f"{POSTED + 800}.000000"),
+    "followup": lambda s, p: record_reply(s, p, "U1", LATER, "one more point"),
+}
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(EVENTS)))
+def test_any_delivery_order_gives_the_same_answer(
+    session: Session, post: PromptPost, order: tuple[str, ...]
+) -> None:
+    for name in order:
+        EVENTS[name](session, post)
+        EVENTS[name](session, post)  # and every delivery twice
+    session.commit()
+    answer = answer_of(session)
+    assert (answer.text, answer.message_ts, answer.followups, answer.withdrawn) == (
+        "best",
+        OPEN,
+        1,
+        False,
+    )
+
+
+def test_deletion_before_the_message_still_withdraws(session: Session, post: PromptPost) -> None:
+    record_delete(session, post, OPEN, "U1")
+    record_reply(session, post, "U1", OPEN, "arrives after its deletion")
+    session.commit()
+    assert answer_of(session).withdrawn
