@@ -11,11 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db import unit_of_work
-from bot.practice.deliveries import prune_deliveries
-from bot.practice.posting import post_prompts
 from bot.runtime import Runtime
-from bot.slack.publisher import SlackPublisher
 
 log = logging.getLogger(__name__)
 
@@ -42,25 +38,6 @@ def job(name: str) -> Callable[[Job], Job]:
         return func
 
     return decorate
-
-
-@job("post-prompt")
-def post_prompt_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobResult:
-    with unit_of_work(runtime.sessions) as session:
-        outcomes = post_prompts(
-            session,
-            now,
-            library=runtime.library,
-            publisher=SlackPublisher(runtime.slack),
-            channel_id=channel_id,
-        )
-        prune_deliveries(session, now)
-        session.commit()
-    return JobResult(
-        "post-prompt",
-        sum(1 for o in outcomes if o.status == "posted"),
-        tuple(f"{o.channel_id} {o.local_date}: {o.status} {o.detail}".rstrip() for o in outcomes),
-    )
 
 
 def run_job(runtime: Runtime, name: str, now: datetime, channel_id: str | None = None) -> JobResult:
