@@ -7,11 +7,13 @@ same plan every time for the same input.
 
 from __future__ import annotations
 
+import heapq
 import random
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from math import comb
 
 ANSWERER = "answerer"
 VOLUNTEER = "volunteer"
@@ -24,7 +26,8 @@ _SWAP_WORK = 400_000
 _MAX_PASSES = 6
 # Small groups are finished with an exhaustive branch-and-bound search, capped in nodes.
 _EXACT_MAX_SLOTS = 48
-_EXACT_MAX_NODES = 30_000
+_EXACT_MAX_NODES = 3_000
+_EXACT_MAX_COMBOS = 200  # reviewer subsets per answer; beyond that, skip the exact search
 
 
 @dataclass(frozen=True)
@@ -91,10 +94,12 @@ def assign_reviewers(
     with a count. Among plans that obey the rules above, the function minimises the number of
     repeated pairs, then their total count, by comparing several seeded rotations and then
     swapping reviewers between answers (and moving reviews to a less loaded reviewer of the same
-    group) while that lowers the cost. Small groups (up to 48 reviewer slots) are then searched
-    exhaustively over all plans with the same per-reviewer loads, so there a pair-free plan is
-    found whenever one with those loads exists. Larger groups get a local search only, which
-    never does worse than the rotation the same seed gives without any recent pairs.
+    group) while that lowers the cost. Small groups (at most 48 reviewer slots and 200 reviewer
+    subsets per answer, e.g. up to 20 answerers at per_answer=2) are then searched by branch
+    and bound over all plans with the same per-reviewer loads (capped at 3,000 nodes; tiny
+    pools finish well within it), so a pair-free plan with those loads is found when one
+    exists. Larger groups get the local search only. Either way the result never has more
+    repeats than the rotation the same seed gives without any recent pairs.
 
     Deterministic for a given input and seed; different seeds give different pairings.
     """
@@ -217,59 +222,73 @@ def _round_robin_rows(n: int, people: list[str], k: int, rng: random.Random) -> 
 def _greedy_rows(
     authors: list[str], people: list[str], k: int, rng: random.Random
 ) -> list[list[str]]:
-    """Fallback when an author has several answers: least loaded eligible answerers first."""
+    """Fallback when an author has several answers: least loaded eligible answerers first.
+
+    A heap keyed by (load, random tie-break) keeps this O(answers * k * log people).
+    """
     n = len(authors)
     rows: list[list[str]] = [[] for _ in range(n)]
     if k == 0:
         return rows
-    loads = dict.fromkeys(people, 0)
-    tiebreak = {p: rng.random() for p in people}
+    heap = [(0, rng.random(), p) for p in people]
+    heapq.heapify(heap)
     # Authors with many answers are the most constrained, so serve their answers first.
     per_author = Counter(authors)
-    order = sorted(range(n), key=lambda i: (-per_author[authors[i]], tiebreak[authors[i]], i))
+    order = sorted(range(n), key=lambda i: (-per_author[authors[i]], authors[i], i))
     for i in order:
-        eligible = [p for p in people if p != authors[i]]
-        eligible.sort(key=lambda p: (loads[p], tiebreak[p]))
-        rows[i] = eligible[:k]
-        for p in rows[i]:
-            loads[p] += 1
+        taken: list[tuple[int, float, str]] = []
+        skipped: list[tuple[int, float, str]] = []
+        while len(taken) < k:
+            item = heapq.heappop(heap)
+            (skipped if item[2] == authors[i] else taken).append(item)
+        rows[i] = [p for _, _, p in taken]
+        for load, tie, p in taken:
+            heapq.heappush(heap, (load + 1, tie, p))
+        for item in skipped:
+            heapq.heappush(heap, item)
     return rows
 
 
 def _rebalance(
     authors: list[str], rows: list[list[str]], people: list[str], rng: random.Random
 ) -> None:
-    """Move reviews from the most to the least loaded answerer while one is eligible."""
+    """Move reviews from the most to the least loaded answerer while one is eligible.
+
+    Best effort (only used when an author has several answers): stops when no single move
+    from a most loaded to a least loaded answerer is allowed.
+    """
     if not people:
         return
     loads = Counter({p: 0 for p in people})
-    for row in rows:
+    where: dict[str, list[int]] = {p: [] for p in people}
+    for i, row in enumerate(rows):
         loads.update(row)
-    for _ in range(len(rows) * 4):
-        hi = max(loads.values())
-        lo = min(loads.values())
+        for r in row:
+            where[r].append(i)
+    for _ in range(len(rows)):
+        hi, lo = max(loads.values()), min(loads.values())
         if hi - lo <= 1:
             return
         low = [p for p in people if loads[p] == lo]
-        moved = False
-        for i in rng.sample(range(len(rows)), len(rows)):
-            row = rows[i]
-            for j, r in enumerate(row):
-                if loads[r] != hi:
-                    continue
-                for u in low:
-                    if u != authors[i] and u not in row:
-                        row[j] = u
-                        loads[r] -= 1
-                        loads[u] += 1
-                        moved = True
-                        break
-                if moved:
-                    break
-            if moved:
-                break
-        if not moved:
+        high = [p for p in people if loads[p] == hi]
+        move = next(
+            (
+                (r, i, u)
+                for r in high
+                for i in where[r]
+                for u in low[:64]
+                if u != authors[i] and u not in rows[i]
+            ),
+            None,
+        )
+        if move is None:
             return
+        r, i, u = move
+        rows[i][rows[i].index(r)] = u
+        where[r].remove(i)
+        where[u].append(i)
+        loads[r] -= 1
+        loads[u] += 1
 
 
 def _improve(
@@ -382,6 +401,10 @@ def _exact(authors: list[str], rows: list[list[str]], cost: Cost) -> None:
         return
     remaining = Counter(r for row in rows for r in row)
     people = sorted(remaining)
+    if any(comb(len(people), size) > _EXACT_MAX_COMBOS for size in sizes):
+        return
+    # own_after[i][p]: answers by p at index >= i, which p can never take.
+    own_after = [Counter(authors[i:]) for i in range(n + 1)]
     # Answers in the current row order; candidate reviewers cheapest first.
     choice: list[tuple[str, ...]] = [()] * n
     best: list[tuple[str, ...]] | None = None
@@ -406,9 +429,8 @@ def _exact(authors: list[str], rows: list[list[str]], cost: Cost) -> None:
             return best_cost == 0
         # Prune: someone still owed reviews that the remaining answers cannot absorb.
         left = n - i
-        for p in people:
-            if remaining[p] > left - sum(1 for a in authors[i:] if a == p):
-                return False
+        if any(remaining[p] > left - own_after[i][p] for p in people):
+            return False
         for combo in combos(i):
             extra = sum(cost(p, authors[i]) for p in combo)
             if so_far + extra >= best_cost:
