@@ -20,8 +20,8 @@ log = logging.getLogger(__name__)
 # The kinds of prompt a pack may use. Fixed in code so that a typo ("mesurement") is caught
 # and so that kind rotation in bot.practice.choice works on a known set.
 KINDS: tuple[str, ...] = (
-    "case",  # go-to-market for an ambiguous product
-    "measurement",  # how would you know it worked: holdouts, incrementality, thresholds
+    "case",  # go-to-market plan for a new, loosely defined product
+    "measurement",  # proving an effect: holdouts, incrementality, thresholds
     "data-diagnosis",  # a metric moved: find the driver before acting
     "prioritization",  # pick one market or segment and say what waits
     "behavioural",  # a story from the candidate's own past, with before/after numbers
