@@ -53,6 +53,7 @@ def choose_prompt(
 
     kinds = list(recent_kinds) or [by_id[pid].kind for pid in used if pid in by_id]
     kinds = kinds[-RECENT_WINDOW:]
+    cycle = eligible
     if kinds:
         # Rotation: skip yesterday's kind unless nothing else is left in this cycle.
         fresh = [p for p in eligible if p.kind != kinds[-1]]
@@ -81,10 +82,13 @@ def choose_prompt(
             why = f"the channel's lowest-scored criterion lately ({score:.1f}/5)"
         else:
             lowest = scored[0][1]
-            why = (
-                f"one of the channel's weaker criteria lately ({score:.1f}/5); "
-                f"no prompt left this cycle trains '{lowest}'"
+            blocked = any(lowest in p.tags for p in cycle)
+            gap = (
+                f"'{lowest}' prompts left this cycle share the last post's kind"
+                if blocked
+                else f"no prompt left this cycle trains '{lowest}'"
             )
+            why = f"one of the channel's weaker criteria lately ({score:.1f}/5); {gap}"
         return Choice(prompt=prompt, trains=cid, reason=f"today trains: {name} — {why}")
 
     # No scores yet (or none that this pack's eligible prompts exercise): vary the practice.

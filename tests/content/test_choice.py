@@ -185,3 +185,14 @@ def test_one_cycle_covers_every_prompt_exactly_once(
 
 
 PMM = pmm()
+
+
+def test_reason_says_when_kind_rotation_skips_the_weakest() -> None:
+    # Only measurement-kind prompts train measurement once "c" is used.
+    used = ["c"]
+    choice = choose_prompt(
+        SMALL, used, {"measurement": 2.0, "hypothesis": 3.0}, recent_kinds=["measurement"]
+    )
+    assert choice.prompt.id == "a"
+    assert choice.trains == "hypothesis"
+    assert "'measurement' prompts left this cycle share the last post's kind" in choice.reason
