@@ -13,6 +13,7 @@ Rules, in order:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -68,7 +69,12 @@ def choose_prompt(
 
     rubric_ids = [c.id for c in pack.rubric]
     scored = sorted(
-        ((score, cid) for cid, score in weak_scores.items() if cid in rubric_ids),
+        # NaN or infinite means "no usable score"; such criteria are left out.
+        (
+            (score, cid)
+            for cid, score in weak_scores.items()
+            if cid in rubric_ids and math.isfinite(score)
+        ),
         key=lambda item: (item[0], item[1]),
     )
     for rank, (score, cid) in enumerate(scored):

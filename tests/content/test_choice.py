@@ -196,3 +196,8 @@ def test_reason_says_when_kind_rotation_skips_the_weakest() -> None:
     assert choice.prompt.id == "a"
     assert choice.trains == "hypothesis"
     assert "'measurement' prompts left this cycle share the last post's kind" in choice.reason
+
+
+def test_non_finite_scores_are_ignored() -> None:
+    choice = choose_prompt(SMALL, [], {"measurement": float("nan"), "focus": 3.5})
+    assert choice.trains == "focus"
