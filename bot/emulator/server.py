@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.emulator.faults import FaultPlan, RateLimiter, Refusal
-from bot.emulator.methods import WebApi
+from bot.emulator.methods import WebApi, decode_args
 from bot.emulator.state import ApiError, Ephemeral, StoredFile, Team, WorkspaceState
 
 # oauth.v2.access authenticates with client credentials, not a bearer token.
@@ -219,11 +219,19 @@ class SlackEmulator:
                 team = next(iter(self.state.teams.values()))
         status, headers = 200, {}
         refusal: Refusal | None = None
+        bad_args: str | None = None
+        try:
+            # Record decoded args so tests can assert on blocks/metadata as structures.
+            args = decode_args(args)
+        except ApiError as error:
+            bad_args = error.error
         if team is None:
             body: dict[str, Any] = {
                 "ok": False,
                 "error": "not_authed" if not token else "invalid_auth",
             }
+        elif bad_args is not None:
+            body = {"ok": False, "error": bad_args}
         elif not self.web_api.knows(method):
             body = {"ok": False, "error": "unknown_method"}
         else:
