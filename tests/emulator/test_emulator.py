@@ -421,3 +421,136 @@ def test_event_builders_match_slack_shapes(bolt: BoltHarness, slack: SlackEmulat
     assert by_kind["member_joined_channel"]["user"] == "UBOT"
     assert "UBOT" in slack.state.channels["C2"].members
     assert json.loads(json.dumps(by_kind["message"]))["blocks"][0]["type"] == "rich_text"
+
+
+def test_response_url_replace_delete_and_in_channel(
+    bolt: BoltHarness, slack: SlackEmulator
+) -> None:
+    @bolt.app.action("vote")
+    def on_vote(ack: Any, respond: Any, body: dict[str, Any]) -> None:
+        ack()
+        value = body["actions"][0]["value"]
+        if value == "replace":
+            respond(text="Thanks!", replace_original=True)
+        elif value == "delete":
+            respond(delete_original=True)
+        else:
+            respond(text="Everyone: a vote!", response_type="in_channel")
+
+    def post_vote(value: str) -> dict[str, Any]:
+        button = {
+            "type": "button",
+            "action_id": "vote",
+            "value": value,
+            "text": {"type": "plain_text", "text": "Vote"},
+        }
+        blocks = [{"type": "actions", "block_id": "v", "elements": [button]}]
+        ts = bolt.app.client.chat_postMessage(channel="C1", text="Vote?", blocks=blocks)["ts"]
+        return next(m for m in slack.messages("C1") if m["ts"] == ts)
+
+    replaced = post_vote("replace")
+    bolt.sender.click("U1", action_id="vote", message=replaced)
+    slack.wait_for(lambda: slack.messages("C1")[0]["text"] == "Thanks!")
+    # Replacing with text only drops the blocks, as on Slack.
+    assert "blocks" not in slack.messages("C1")[0]
+
+    bolt.sender.click("U1", action_id="vote", message=post_vote("shout"))
+    slack.wait_for(lambda: slack.messages("C1")[-1]["text"] == "Everyone: a vote!")
+
+    doomed = post_vote("delete")
+    bolt.sender.click("U1", action_id="vote", message=doomed)
+    slack.wait_for(lambda: doomed["ts"] not in [m["ts"] for m in slack.messages("C1")])
+
+
+def test_click_in_an_ephemeral_and_in_a_view(bolt: BoltHarness, slack: SlackEmulator) -> None:
+    @bolt.app.action("pick")
+    def on_pick(ack: Any, body: dict[str, Any]) -> None:
+        ack()
+        bolt.seen.append(body)
+
+    select = {
+        "type": "static_select",
+        "action_id": "pick",
+        "options": [
+            {"text": {"type": "plain_text", "text": "Easy"}, "value": "easy"},
+            {"text": {"type": "plain_text", "text": "Hard"}, "value": "hard"},
+        ],
+    }
+    blocks = [
+        {
+            "type": "section",
+            "block_id": "s",
+            "accessory": select,
+            "text": {"type": "mrkdwn", "text": "Level?"},
+        }
+    ]
+    bolt.app.client.chat_postEphemeral(channel="C1", user="U1", text="Level?", blocks=blocks)
+    (ephemeral,) = slack.ephemerals(user="U1")
+    bolt.sender.click("U1", action_id="pick", message=ephemeral, value="hard")
+    slack.wait_for(lambda: bolt.seen)
+    action = bolt.seen[0]["actions"][0]
+    assert action["selected_option"]["value"] == "hard" and action["block_id"] == "s"
+    assert bolt.seen[0]["container"]["is_ephemeral"] is True
+
+    home = bolt.app.client.views_publish(user_id="U1", view={"type": "home", "blocks": blocks})
+    assert slack.home("U1") == home["view"]
+    bolt.sender.click("U1", action_id="pick", view_id=home["view"]["id"], value="easy")
+    slack.wait_for(lambda: len(bolt.seen) == 2)
+    assert bolt.seen[1]["container"] == {"type": "view", "view_id": home["view"]["id"]}
+
+
+def test_lifecycle_events_and_view_closed(bolt: BoltHarness, slack: SlackEmulator) -> None:
+    kinds: list[str] = []
+    for kind in (
+        "channel_left",
+        "member_left_channel",
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+    ):
+        bolt.app.event(kind)(lambda event, ack: (ack(), kinds.append(event["type"])))
+
+    @bolt.app.view_closed("cb")
+    def on_closed(ack: Any, body: dict[str, Any]) -> None:
+        ack()
+        kinds.append(body["type"])
+
+    bolt.sender.remove_bot("C1", by="U2")
+    assert "UBOT" not in slack.state.channels["C1"].members
+    bolt.sender.open_home("U1")
+    trigger = slack.state.issue_trigger("U1")
+    view = bolt.app.client.views_open(
+        trigger_id=trigger,
+        view={
+            "type": "modal",
+            "callback_id": "cb",
+            "notify_on_close": True,
+            "title": {"type": "plain_text", "text": "x"},
+            "blocks": [],
+        },
+    )["view"]
+    bolt.sender.close_view("U1", view["id"])
+    assert not slack.open_views("U1")
+    bolt.sender.revoke_tokens()
+    bolt.sender.uninstall()
+    slack.wait_for(lambda: len(kinds) == 6)
+    assert sorted(kinds) == sorted(
+        [
+            "channel_left",
+            "member_left_channel",
+            "app_home_opened",
+            "view_closed",
+            "tokens_revoked",
+            "app_uninstalled",
+        ]
+    )
+    with pytest.raises(SlackApiError, match="invalid_auth"):
+        bolt.app.client.auth_test()
+
+
+def test_throughput_is_benchmark_ready(slack: SlackEmulator, client: WebClient) -> None:
+    started = time.perf_counter()
+    for n in range(200):
+        client.chat_postMessage(channel="C1", text=f"m{n}")
+    assert time.perf_counter() - started < 2.0
+    assert len(slack.messages("C1")) == 200
