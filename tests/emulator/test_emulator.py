@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from socketserver import ThreadingMixIn
 from typing import Any
+from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
@@ -554,3 +556,59 @@ def test_throughput_is_benchmark_ready(slack: SlackEmulator, client: WebClient) 
         client.chat_postMessage(channel="C1", text=f"m{n}")
     assert time.perf_counter() - started < 2.0
     assert len(slack.messages("C1")) == 200
+
+
+def test_view_stack_push_and_response_action_update(
+    bolt: BoltHarness, slack: SlackEmulator
+) -> None:
+    def modal(callback_id: str) -> dict[str, Any]:
+        element = {"type": "plain_text_input", "action_id": "t"}
+        return {
+            "type": "modal",
+            "callback_id": callback_id,
+            "title": {"type": "plain_text", "text": callback_id},
+            "blocks": [
+                {
+                    "type": "input",
+                    "block_id": "b",
+                    "element": element,
+                    "label": {"type": "plain_text", "text": "T"},
+                }
+            ],
+        }
+
+    @bolt.app.view("first")
+    def on_first(ack: Any) -> None:
+        ack(response_action="update", view=modal("second"))
+
+    client = bolt.app.client
+    root = client.views_open(trigger_id=slack.state.issue_trigger("U1"), view=modal("root"))
+    pushed = client.views_push(trigger_id=slack.state.issue_trigger("U1"), view=modal("first"))
+    assert pushed["view"]["previous_view_id"] == root["view"]["id"]
+    assert len(slack.open_views("U1")) == 2
+
+    bolt.sender.submit_view("U1", pushed["view"]["id"], {"t": "x"})
+    assert slack.view(pushed["view"]["id"])["callback_id"] == "second"
+    with pytest.raises(LookupError):
+        bolt.sender.submit_view("U1", pushed["view"]["id"], {"nope": "x"})
+
+
+def test_raw_and_multipart_uploads(slack: SlackEmulator, client: WebClient) -> None:
+    url = client.files_getUploadURLExternal(filename="a.txt", length=3)
+    target = urlsplit(url["upload_url"])
+    boundary = "xyz"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        f"Content-Type: text/plain\r\n\r\nabc\r\n--{boundary}--\r\n"
+    ).encode()
+    connection = http.client.HTTPConnection(target.hostname or "", target.port)
+    try:
+        connection.request(
+            "POST", target.path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
+        assert connection.getresponse().status == 200
+    finally:
+        connection.close()
+    client.files_completeUploadExternal(files=[{"id": url["file_id"], "title": "A"}])
+    (stored,) = slack.files()
+    assert (stored.content, stored.title, stored.channel_id) == (b"abc", "A", None)
