@@ -123,7 +123,10 @@ class WebApi:
             }
         return data
 
-    def _new_view(self, spec: dict[str, Any], team: Team, view_id: str | None = None) -> dict:
+    def build_view(
+        self, spec: dict[str, Any], team: Team, view_id: str | None = None
+    ) -> dict[str, Any]:
+        """A view object as Slack returns it, built from the app's view payload."""
         if not isinstance(spec, dict) or "type" not in spec:
             raise ApiError("invalid_arguments", missing="view")
         view_id = view_id or self.state.new_id("V")
@@ -277,7 +280,7 @@ def _conversations_open(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
         channel = api.state.channel(str(args["channel"]))
         return {"no_op": True, "already_open": True, "channel": {"id": channel.id}}
     users = [u.strip() for u in str(args.get("users") or "").split(",") if u.strip()]
-    existed = frozenset(users) in api.state._dm_ids
+    existed = api.state.dm_id(users) is not None
     channel = api.state.open_dm(users, team_id=team.id)
     body = channel.to_json() if _flag(args.get("return_im")) else {"id": channel.id}
     return {"no_op": existed, "already_open": existed, "channel": body}
@@ -437,7 +440,7 @@ def _reactions_remove(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
 def _views_open(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
     spec = _required(args, "view")
     user = api.state.consume_trigger(args.get("trigger_id") or args.get("interactivity_pointer"))
-    view = api._new_view(spec, team)
+    view = api.build_view(spec, team)
     api.state.views[view["id"]] = ViewRecord(view, user, "modal")
     return {"view": view}
 
@@ -451,7 +454,7 @@ def _views_push(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
         raise ApiError("not_found")
     if len(stack) >= MAX_VIEW_STACK:
         raise ApiError("push_limit_reached")
-    view = api._new_view(spec, team)
+    view = api.build_view(spec, team)
     view["previous_view_id"] = stack[-1].view["id"]
     view["root_view_id"] = stack[0].view["id"]
     api.state.views[view["id"]] = ViewRecord(view, user, "modal")
@@ -465,7 +468,7 @@ def _views_update(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
     if args.get("hash") and args["hash"] != record.view["hash"]:
         raise ApiError("hash_conflict")
     old = record.view
-    view = api._new_view(spec, team, view_id=old["id"])
+    view = api.build_view(spec, team, view_id=old["id"])
     view.update(previous_view_id=old["previous_view_id"], root_view_id=old["root_view_id"])
     view["state"] = old["state"]
     record.view = view
@@ -484,7 +487,7 @@ def _views_publish(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
         and args["hash"] != api.state.views[existing_id].view["hash"]
     ):
         raise ApiError("hash_conflict")
-    view = api._new_view(spec, team, view_id=existing_id)
+    view = api.build_view(spec, team, view_id=existing_id)
     api.state.views[view["id"]] = ViewRecord(view, user, "home")
     api.state.homes[user] = view["id"]
     return {"view": view}

@@ -416,13 +416,13 @@ class SlackSender:
             if action == "errors":
                 return
             if action == "update" and isinstance(response.json.get("view"), dict):
-                view = self.emulator.web_api._new_view(
+                view = self.emulator.web_api.build_view(
                     response.json["view"], self.team, view_id=record.view["id"]
                 )
                 record.view = view
                 return
             if action == "push" and isinstance(response.json.get("view"), dict):
-                view = self.emulator.web_api._new_view(response.json["view"], self.team)
+                view = self.emulator.web_api.build_view(response.json["view"], self.team)
                 view["previous_view_id"] = record.view["id"]
                 self.state.views[view["id"]] = ViewRecord(view, record.user, "modal")
                 return

@@ -335,8 +335,7 @@ class SlackEmulator:
             ]
 
     def dm_channel(self, user: str) -> str | None:
-        with self.state.lock:
-            return self.state._dm_ids.get(frozenset([user]))
+        return self.state.dm_id([user])
 
     def dms(self, user: str) -> list[dict[str, Any]]:
         """Messages in the app's IM with `user` (threads included), oldest first."""

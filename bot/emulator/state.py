@@ -419,6 +419,11 @@ class WorkspaceState:
             return channel
 
     # --- lookups -----------------------------------------------------------------------
+    def dm_id(self, users: Iterable[str]) -> str | None:
+        """The id of the already-opened IM/mpim with exactly these users, if any."""
+        with self.lock:
+            return self._dm_ids.get(frozenset(users))
+
     def channel(self, channel_id: str) -> Channel:
         with self.lock:
             found = self.channels.get(channel_id)
