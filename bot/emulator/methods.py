@@ -562,3 +562,67 @@ def _oauth_v2_access(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
         "enterprise": None,
         "is_enterprise_install": False,
     }
+
+
+# --- listings and joins (what an app uses to discover its channels and people) ----------
+def _cursor_page(args: Args, items: list[Any], key: str) -> dict[str, Any]:
+    limit = int(args.get("limit") or 100)
+    start = int(args.get("cursor") or 0)
+    more = start + limit < len(items)
+    return {
+        key: items[start : start + limit],
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
+
+
+def _wanted_types(args: Args) -> set[str]:
+    return set(str(args.get("types") or "public_channel").split(","))
+
+
+def _type_of(channel: Channel) -> str:
+    if channel.is_im:
+        return "im"
+    if channel.is_mpim:
+        return "mpim"
+    return "private_channel" if channel.is_private else "public_channel"
+
+
+@method("conversations.list")
+def _conversations_list(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
+    types = _wanted_types(args)
+    visible = [
+        dict(c.to_json(), is_member=team.bot_user_id in c.members)
+        for c in api.state.channels.values()
+        if c.team_id == team.id
+        and _type_of(c) in types
+        # Private conversations are only listed to members.
+        and (_type_of(c) == "public_channel" or team.bot_user_id in c.members)
+    ]
+    return _cursor_page(args, visible, "channels")
+
+
+@method("users.conversations")
+def _users_conversations(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
+    user = str(args.get("user") or team.bot_user_id)
+    types = _wanted_types(args)
+    mine = [
+        c.to_json()
+        for c in api.state.channels.values()
+        if user in c.members and _type_of(c) in types
+    ]
+    return _cursor_page(args, mine, "channels")
+
+
+@method("users.list")
+def _users_list(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
+    people = [u.to_json() for u in api.state.users.values() if u.team_id == team.id]
+    return _cursor_page(args, people, "members")
+
+
+@method("conversations.join")
+def _conversations_join(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
+    channel = api.state.channel(str(_required(args, "channel")))
+    if channel.is_private or channel.is_im or channel.is_mpim:
+        raise ApiError("method_not_supported_for_channel_type")
+    channel.members.add(team.bot_user_id)
+    return {"channel": dict(channel.to_json(), is_member=True)}

@@ -252,33 +252,33 @@ class SlackEmulator:
         return status, body, headers
 
     def _upload(self, file_id: str, content: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
+        status, body = 200, {"ok": True}
         try:
             self.web_api.store_upload(file_id, content)
         except ApiError:
-            return 404, {"ok": False, "error": "file_not_found"}, {}
-        self._notify()
-        return 200, {"ok": True}, {}
+            status, body = 404, {"ok": False, "error": "file_not_found"}
+        # Recorded under pseudo-method names so tests can see every request the app made.
+        args = {"file_id": file_id, "size": len(content)}
+        self._record(Call("upload", args, body, status, self.clock(), None))
+        return status, body, {}
 
     def _respond(self, response_id: str, raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
         try:
             payload = json.loads(raw or b"{}")
         except ValueError:
             payload = {"text": raw.decode(errors="replace")}
+        status, body = 200, {"ok": True}
         try:
             self.web_api.respond(response_id, payload)
         except ApiError as error:
-            return 404, {"ok": False, "error": error.error}, {}
-        finally:
-            self._notify()
-        return 200, {"ok": True}, {}
+            status, body = 404, {"ok": False, "error": error.error}
+        args = dict(payload, response_id=response_id) if isinstance(payload, dict) else {}
+        self._record(Call("response_url", args, body, status, self.clock(), None))
+        return status, body, {}
 
     def _record(self, call: Call) -> None:
         with self._changed:
             self.calls.append(call)
-            self._changed.notify_all()
-
-    def _notify(self) -> None:
-        with self._changed:
             self._changed.notify_all()
 
     # --- assertions helpers ------------------------------------------------------------

@@ -12,7 +12,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 APP_ID = "A0001"
 DEFAULT_TEAM_ID = "T0001"
@@ -353,12 +355,14 @@ class WorkspaceState:
         is_admin: bool = False,
         *,
         real_name: str | None = None,
-        tz_offset: int = 0,
+        tz_offset: int | None = None,
         is_owner: bool = False,
         is_bot: bool = False,
         deleted: bool = False,
         team_id: str = DEFAULT_TEAM_ID,
     ) -> User:
+        if tz_offset is None:
+            tz_offset = _utc_offset(tz, self.clock())
         user = User(
             id,
             name,
@@ -496,3 +500,12 @@ class WorkspaceState:
                     if record.view.get("external_id") == external_id:
                         return record
             raise ApiError("not_found")
+
+
+def _utc_offset(tz: str, at: float) -> int:
+    """Seconds east of UTC for `tz` at `at`, as Slack reports in users.info `tz_offset`."""
+    try:
+        offset = datetime.fromtimestamp(at, ZoneInfo(tz)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0
+    return int(offset.total_seconds()) if offset else 0

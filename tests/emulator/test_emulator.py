@@ -280,6 +280,7 @@ def test_slash_command_respond_lands_as_ephemeral(bolt: BoltHarness, slack: Slac
         "C1",
         "response_url",
     )
+    assert slack.calls_to("response_url")[0].args["text"] == "Got status"
 
 
 def test_click_on_a_button_the_app_posted(bolt: BoltHarness, slack: SlackEmulator) -> None:
@@ -612,3 +613,16 @@ def test_raw_and_multipart_uploads(slack: SlackEmulator, client: WebClient) -> N
     client.files_completeUploadExternal(files=[{"id": url["file_id"], "title": "A"}])
     (stored,) = slack.files()
     assert (stored.content, stored.title, stored.channel_id) == (b"abc", "A", None)
+
+
+def test_listings_join_and_derived_tz_offset(slack: SlackEmulator, client: WebClient) -> None:
+    slack.state.clock = lambda: 1_700_000_000.0  # 2023-11-14: Pacific Standard Time
+    slack.state.add_user("U7", "dave", tz="America/Los_Angeles")
+    assert client.users_info(user="U7")["user"]["tz_offset"] == -8 * 3600
+    names = {c["name"] for c in client.conversations_list()["channels"]}
+    assert names == {"practice", "random"}
+    client.conversations_join(channel="C2")
+    assert client.chat_postMessage(channel="C2", text="joined")["ok"]
+    mine = {c["id"] for c in client.users_conversations()["channels"]}
+    assert mine == {"C1", "C2"}
+    assert "U7" in {m["id"] for m in client.users_list()["members"]}
