@@ -558,6 +558,20 @@ def test_throughput_is_benchmark_ready(slack: SlackEmulator, client: WebClient) 
     assert time.perf_counter() - started < 2.0
     assert len(slack.messages("C1")) == 200
 
+    # One keep-alive connection: catches Nagle/delayed-ACK stalls (~40 ms a call).
+    target = urlsplit(slack.api_url)
+    connection = http.client.HTTPConnection(target.hostname or "", target.port)
+    headers = {"Authorization": f"Bearer {DEFAULT_TOKEN}", "Content-Type": "application/json"}
+    started = time.perf_counter()
+    try:
+        for n in range(300):
+            body = json.dumps({"channel": "C1", "text": f"k{n}"})
+            connection.request("POST", "/api/chat.postMessage", body, headers)
+            assert json.loads(connection.getresponse().read())["ok"]
+    finally:
+        connection.close()
+    assert time.perf_counter() - started < 1.5
+
 
 def test_view_stack_push_and_response_action_update(
     bolt: BoltHarness, slack: SlackEmulator
