@@ -170,7 +170,14 @@ class WebApi:
             team = self.state.teams[target.team_id]
             blocks = body.get("blocks")
             text = body.get("text") or ""
-            if target.message_ts and target.channel:
+            ephemeral = next((e for e in self.state.ephemerals if e.ts == target.message_ts), None)
+            if ephemeral is not None and _flag(body.get("delete_original")):
+                self.state.ephemerals.remove(ephemeral)
+                return {}
+            if ephemeral is not None and _flag(body.get("replace_original")):
+                ephemeral.text, ephemeral.blocks = text, blocks
+                return {}
+            if target.message_ts and target.channel and ephemeral is None:
                 if _flag(body.get("delete_original")):
                     self.state.remove_message(target.channel, target.message_ts)
                     return {}

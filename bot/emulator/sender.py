@@ -344,7 +344,7 @@ class SlackSender:
                     else channel and channel.name,
                 },
                 state={"values": {}},
-                response_url=self._response_url(channel_id, user, None if ephemeral else ts),
+                response_url=self._response_url(channel_id, user, ts),
             )
             if ephemeral is None:
                 base["message"] = stored

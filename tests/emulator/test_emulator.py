@@ -467,9 +467,12 @@ def test_response_url_replace_delete_and_in_channel(
 
 def test_click_in_an_ephemeral_and_in_a_view(bolt: BoltHarness, slack: SlackEmulator) -> None:
     @bolt.app.action("pick")
-    def on_pick(ack: Any, body: dict[str, Any]) -> None:
+    def on_pick(ack: Any, body: dict[str, Any], respond: Any) -> None:
         ack()
         bolt.seen.append(body)
+        if body["container"]["type"] == "message":
+            choice = body["actions"][0]["selected_option"]["value"]
+            respond(text=f"Level: {choice}", replace_original=True)
 
     select = {
         "type": "static_select",
@@ -494,6 +497,8 @@ def test_click_in_an_ephemeral_and_in_a_view(bolt: BoltHarness, slack: SlackEmul
     action = bolt.seen[0]["actions"][0]
     assert action["selected_option"]["value"] == "hard" and action["block_id"] == "s"
     assert bolt.seen[0]["container"]["is_ephemeral"] is True
+    slack.wait_for(lambda: slack.ephemerals(user="U1")[0].text == "Level: hard")
+    assert len(slack.ephemerals()) == 1
 
     home = bolt.app.client.views_publish(user_id="U1", view={"type": "home", "blocks": blocks})
     assert slack.home("U1") == home["view"]
