@@ -40,6 +40,7 @@ from bot.models import (
     Workspace,
 )
 from bot.practice.assignment import AnswerRef, assign_reviewers
+from bot.practice.deliveries import claim_delivery
 from bot.practice.ports import PublishError, ReviewNotifier
 
 log = logging.getLogger(__name__)
@@ -638,6 +639,7 @@ class ChallengeResult:
     field_error: str | None = None
     challenge_id: int | None = None
     target: ReviewTarget | None = None
+    duplicate: bool = False
 
     @property
     def message(self) -> str:
@@ -645,9 +647,19 @@ class ChallengeResult:
 
 
 def record_challenge(
-    session: Session, assignment_id: int, reviewer_id: str, text: str, now: datetime
+    session: Session,
+    assignment_id: int,
+    reviewer_id: str,
+    text: str,
+    now: datetime,
+    *,
+    submission_key: str | None = None,
 ) -> ChallengeResult:
-    """Keep a reviewer's challenge (to be posted in the thread); the caller commits."""
+    """Keep a reviewer's challenge (to be posted in the thread); the caller commits.
+
+    `submission_key` (e.g. the modal's view id) makes a replayed submission a no-op: it then
+    returns ok with `duplicate` set and no challenge id.
+    """
     lookup = load_review(session, assignment_id, reviewer_id, now)
     if lookup.target is None:
         return ChallengeResult(False, lookup.refusal)
@@ -658,6 +670,10 @@ def record_challenge(
         return ChallengeResult(
             False, field_error=f"Please keep it under {MAX_CHALLENGE_CHARS} characters."
         )
+    if submission_key is not None and not claim_delivery(
+        session, f"challenge:{submission_key}", "challenge", now
+    ):
+        return ChallengeResult(True, duplicate=True, target=lookup.target)
     challenge = Challenge(assignment_id=assignment_id, text=text, created_at=now)
     session.add(challenge)
     session.flush()
