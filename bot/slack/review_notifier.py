@@ -69,7 +69,8 @@ class SlackReviewNotifier:
         )
 
     def send_summary(self, summary: AuthorSummary) -> None:
-        text, blocks = summary_blocks(summary)
+        link = self._permalinks(summary.post, {0: summary.post.thread_ts}).get(0)
+        text, blocks = summary_blocks(summary, link)
         self._call(
             summary.post.team_id,
             "chat_postMessage",

@@ -294,10 +294,12 @@ def score_confirmation(replaced: bool, closes_at: Any) -> str:
     return f"{verb} your scores. You can change them until reviews close {slack_date(closes_at)}."
 
 
-def summary_blocks(summary: AuthorSummary) -> tuple[str, list[dict[str, Any]]]:
+def summary_blocks(
+    summary: AuthorSummary, link: str | None = None
+) -> tuple[str, list[dict[str, Any]]]:
     """The author's DM when reviews close: per-criterion means, challenges, comments."""
     title = escape(summary.post.prompt_title)
-    link = permalink(summary.post.channel_id, summary.post.thread_ts, "")
+    link = link or permalink(summary.post.channel_id, summary.post.thread_ts, "")
     blocks: list[Any] = [
         HeaderBlock(text=clip(f"Your reviews: {summary.post.prompt_title}", HEADER_LIMIT)),
     ]
