@@ -343,6 +343,11 @@ def _brief(
     )
 
 
+def _answer_live():  # type: ignore[no-untyped-def]
+    """Assignments whose answer is still there: a withdrawn answer owes its reviewers nothing."""
+    return ReviewAssignment.answer_id.in_(select(Answer.id).where(Answer.withdrawn.is_(False)))
+
+
 def _claim_ids(session: Session, statement) -> list[int]:  # type: ignore[no-untyped-def]
     """Run a claiming UPDATE and return the ids it took (RETURNING, never rowcount)."""
     return [int(i) for i in session.scalars(statement.returning(ReviewAssignment.id))]
@@ -721,6 +726,7 @@ def send_reminders(
                 ReviewAssignment.scored_at.is_(None),
                 ReviewAssignment.reminded_at.is_(None),
                 ReviewAssignment.notified_at.is_not(None),
+                _answer_live(),
             )
             .distinct()
             .order_by(ReviewAssignment.reviewer_id)
@@ -735,6 +741,7 @@ def send_reminders(
                     ReviewAssignment.scored_at.is_(None),
                     ReviewAssignment.reminded_at.is_(None),
                     ReviewAssignment.notified_at.is_not(None),
+                    _answer_live(),
                 )
                 .values(reminded_at=now),
             )
@@ -791,7 +798,11 @@ def close_due(
         missed = _claim_ids(
             session,
             update(ReviewAssignment)
-            .where(ReviewAssignment.post_id == post.id, ReviewAssignment.scored_at.is_(None))
+            .where(
+                ReviewAssignment.post_id == post.id,
+                ReviewAssignment.scored_at.is_(None),
+                _answer_live(),
+            )
             .values(missed=True),
         )
         session.commit()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.content import Library, load_library
 from bot.db import SessionFactory
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
-from bot.practice.answers import record_reply
+from bot.practice.answers import record_delete, record_reply
 from bot.practice.channels import enrol_channel
 from bot.practice.reviews import (
     challenge_posted,
@@ -527,3 +527,32 @@ def test_failed_summary_is_retried_on_the_next_run(
     )
     assert second.summaries == 1
     assert sorted(s.author for s in notifier.summaries) == ["U1", "U2"]
+
+
+def test_an_answer_withdrawn_after_assignment_owes_its_reviewers_nothing(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, answers, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+    gone = answers["U3"]
+    record_delete(session, post, gone.message_ts, "U3")
+    session.commit()
+    mine = next(r for r in assignments(session, post) if r.answer_id == gone.id)
+    assert (
+        record_scores(
+            session,
+            gone.id,
+            mine.reviewer_id,
+            full_scores(library),
+            None,
+            ANSWERS_CLOSE,
+            criteria=rubric(library),
+        ).refusal
+        == "withdrawn"
+    )
+    notifier = FakeReviewNotifier()
+    run_closing(session, MIDPOINT, notifier=notifier, library=library)
+    reminded = {i.answer_id for b in notifier.reminders for i in b.items}
+    assert gone.id not in reminded and reminded
+    run = run_closing(session, REVIEWS_CLOSE, notifier=notifier, library=library)
+    assert run.missed == 4  # six assignments, two on the withdrawn answer
+    assert "U3" not in {s.author for s in notifier.summaries}
