@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -556,3 +557,42 @@ def test_an_answer_withdrawn_after_assignment_owes_its_reviewers_nothing(
     run = run_closing(session, REVIEWS_CLOSE, notifier=notifier, library=library)
     assert run.missed == 4  # six assignments, two on the withdrawn answer
     assert "U3" not in {s.author for s in notifier.summaries}
+
+
+def test_two_processes_assigning_and_closing_at_once_act_once(
+    sessions: SessionFactory, library: Library
+) -> None:
+    with sessions() as session:
+        channel = enrol_channel(session, team_id="T1", channel_id="C1", now=POSTED).channel
+        session.commit()
+        post = make_post(session, channel, library)
+        for i, user in enumerate(["U1", "U2", "U3", "U4"]):
+            answer(session, post, user, i)
+    notifier = FakeReviewNotifier()
+    errors: list[BaseException] = []
+
+    def race(step: Any) -> None:
+        barrier = threading.Barrier(4)
+
+        def run() -> None:
+            try:
+                with sessions() as session:
+                    barrier.wait()
+                    step(session)
+            except BaseException as exc:  # surfaced below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    race(lambda s: run_assignments(s, ANSWERS_CLOSE, notifier=notifier))
+    race(lambda s: run_closing(s, REVIEWS_CLOSE, notifier=notifier, library=library))
+    assert errors == []
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ReviewAssignment)) == 8
+    assert sorted(b.reviewer for b in notifier.briefs) == ["U1", "U2", "U3", "U4"]
+    assert sorted(s.author for s in notifier.summaries) == ["U1", "U2", "U3", "U4"]
+    assert len(notifier.notes) == 1
