@@ -62,8 +62,9 @@ def review_answers(ctx: DemoContext) -> None:
     modal = _open_modal(ctx, maya, "review_score", dm)
     criteria = [b["block_id"] for b in modal["blocks"] if b.get("type") == "input"][:-1]
     ctx.say(ctx.name(maya), f"(opens Score: one 1-5 choice for each of {len(criteria)} criteria)")
-    values = {f"{c}/score": str(3 + i % 3) for i, c in enumerate(criteria)}
-    values["comment/text"] = "Strong numbers; say what you would stop if the test failed."
+    # Maya scores Jonas's "awareness went up" story: a vanity metric, so low marks.
+    values = {f"{c}/score": str(1 + i % 2) for i, c in enumerate(criteria)}
+    values["comment/text"] = "Awareness is not an outcome: which behaviour moved, from what baseline?"
     stage.sender.submit_view(maya, modal["id"], values)
     note = stage.slack.wait_for(lambda: stage.slack.ephemerals(user=maya))[-1]
     ctx.say(f"Practice Bot (only to {ctx.name(maya)})", note.text)
