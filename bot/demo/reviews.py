@@ -64,7 +64,7 @@ def review_answers(ctx: DemoContext) -> None:
     ctx.say(ctx.name(maya), f"(opens Score: one 1-5 choice for each of {len(criteria)} criteria)")
     # Maya scores Jonas's "awareness went up" story: a vanity metric, so low marks.
     values = {f"{c}/score": str(1 + i % 2) for i, c in enumerate(criteria)}
-    values["comment/text"] = "Awareness is not an outcome: which behaviour moved, from what baseline?"
+    values["comment/text"] = "Awareness is not an outcome: what behaviour moved, from what base?"
     stage.sender.submit_view(maya, modal["id"], values)
     note = stage.slack.wait_for(lambda: stage.slack.ephemerals(user=maya))[-1]
     ctx.say(f"Practice Bot (only to {ctx.name(maya)})", note.text)
