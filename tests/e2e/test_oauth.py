@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from bot.db import unit_of_work
 from bot.emulator.sender import SlackSender
 from bot.emulator.stage import CLIENT_ID, Stage
+from bot.emulator.state import DEFAULT_TOKEN
 from bot.models import Channel, PromptPost, Workspace
 from bot.practice.workspaces import RETENTION
 from bot.slack.oauth import BOT_SCOPES
@@ -257,3 +258,10 @@ def test_single_workspace_mode_stops_jobs_when_the_app_is_removed(database_url: 
         stage.sender.uninstall()
         stage.run_job("post-prompt", NINE_NY)
         assert prompts(stage, C_ONE) == []
+
+        # Reinstalled (a new token in production): inviting the bot back resumes the channel.
+        stage.slack.state.tokens[DEFAULT_TOKEN] = ONE
+        stage.sender.invite_bot(C_ONE, ADA)
+        stage.slack.wait_for(lambda: workspace(stage, ONE).uninstalled_at is None)
+        stage.run_job("post-prompt", NINE_NY + DAY)
+        assert len(prompts(stage, C_ONE)) == 1
