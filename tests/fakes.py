@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.models import Channel, PromptPost
+from bot.content import Criterion
+from bot.models import Channel, MockMatch, MockRound, PromptPost
 from bot.practice.ports import PublishError
 
 
@@ -21,3 +23,27 @@ class FakePublisher:
         ts = f"{self.next_ts:.6f}"
         self.posted.append((channel.channel_id, post.id, ts))
         return ts
+
+
+@dataclass
+class FakeMockNotifier:
+    """Keeps each announced round (match id, round, candidate, interviewer) and expiry DM."""
+
+    announced: list[tuple[int, int, str, str]] = field(default_factory=list)
+    expired: list[tuple[str, str]] = field(default_factory=list)  # (team, user)
+    fail_with: list[PublishError] = field(default_factory=list)
+
+    def announce_round(
+        self,
+        match: MockMatch,
+        rnd: MockRound,
+        rubric: tuple[Criterion, ...],
+        notes: Mapping[str, str],
+    ) -> str:
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self.announced.append((match.id, rnd.round, rnd.candidate_id, rnd.interviewer_id))
+        return f"G{match.id}"
+
+    def request_expired(self, team_id: str, user_id: str, note: str) -> None:
+        self.expired.append((team_id, user_id))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
-from bot.models import Channel, PromptPost
+from bot.content import Criterion
+from bot.models import Channel, MockMatch, MockRound, PromptPost
 
 # Slack errors after which retrying the same call cannot succeed: the channel is paused.
 PERMANENT_CHANNEL_ERRORS = frozenset(
@@ -39,4 +41,23 @@ class PublishError(Exception):
 class PromptPublisher(Protocol):
     def post_prompt(self, channel: Channel, post: PromptPost) -> str:
         """Post the day's prompt; returns the message ts. Raises PublishError."""
+        ...
+
+
+class MockNotifier(Protocol):
+    """Telling mock partners what happens (bot/slack/mock_notifier.py)."""
+
+    def announce_round(
+        self,
+        match: MockMatch,
+        rnd: MockRound,
+        rubric: tuple[Criterion, ...],
+        notes: Mapping[str, str],
+    ) -> str:
+        """Open (or reuse) the partners' group DM, post the round's intro with its buttons and
+        DM the interviewer's guide; returns the group DM's id. Raises PublishError."""
+        ...
+
+    def request_expired(self, team_id: str, user_id: str, note: str) -> None:
+        """Tell the user by DM that their request expired. Raises PublishError."""
         ...
