@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.views import setup
+from bot.slack.listeners.views import mock, setup
+from bot.slack.render.mock import FEEDBACK_CALLBACK, RATE_CALLBACK
 from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
 
 
 def register(app: App) -> None:
     app.view(SETUP_CALLBACK)(setup.on_setup_submitted)
+    app.view(FEEDBACK_CALLBACK)(mock.on_feedback_submitted)
+    app.view(RATE_CALLBACK)(mock.on_rating_submitted)
