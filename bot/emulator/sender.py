@@ -121,6 +121,26 @@ def element_state(element: dict[str, Any], value: Any) -> dict[str, Any]:
     return state
 
 
+def initial_state(element: dict[str, Any]) -> dict[str, Any]:
+    """The `state.values` entry Slack reports for a field the user left as it was shown."""
+    kind = element.get("type", "")
+    state: dict[str, Any] = {"type": kind}
+    if kind in _SINGLE_OPTION:
+        state["selected_option"] = element.get("initial_option")
+    elif kind in _MULTI_OPTION:
+        state["selected_options"] = element.get("initial_options") or []
+    elif kind in _SIMPLE_KEYS:
+        initial_key = (
+            "initial_value"
+            if kind == "rich_text_input"
+            else "initial_" + _SIMPLE_KEYS[kind].removeprefix("selected_")
+        )
+        state[_SIMPLE_KEYS[kind]] = element.get(initial_key)
+    else:
+        state["value"] = element.get("initial_value")
+    return state
+
+
 class SlackSender:
     """Sends Slack's requests to the app at `app_url` (e.g. http://127.0.0.1:PORT/slack/events)."""
 
@@ -386,8 +406,12 @@ class SlackSender:
         for block_id, element in iter_elements(view.get("blocks", [])):
             action_id = element["action_id"]
             key = f"{block_id}/{action_id}"
-            given = remaining.pop(key) if key in remaining else remaining.pop(action_id, None)
-            state_values.setdefault(block_id, {})[action_id] = element_state(element, given)
+            if key in remaining or action_id in remaining:
+                given = remaining.pop(key) if key in remaining else remaining.pop(action_id)
+                state = element_state(element, given)
+            else:
+                state = initial_state(element)  # untouched fields keep what the modal showed
+            state_values.setdefault(block_id, {})[action_id] = state
         if remaining:
             raise LookupError(f"no input for {sorted(remaining)} in view {view_id}")
         view["state"] = {"values": state_values}

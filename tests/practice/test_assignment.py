@@ -130,9 +130,7 @@ def test_several_answers_by_one_author_still_safe(
 
 def brute_force_pair_free_exists(n: int, k: int, pairs: set[tuple[str, str]]) -> bool:
     """Is there a plan where every answerer reviews exactly k answers and no pair repeats?"""
-    options = [
-        [c for c in itertools.combinations(range(n), k) if i not in c] for i in range(n)
-    ]
+    options = [[c for c in itertools.combinations(range(n), k) if i not in c] for i in range(n)]
     for choice in itertools.product(*options):
         loads = Counter(r for c in choice for r in c)
         if all(loads[p] == k for p in range(n)) and not any(
