@@ -53,12 +53,11 @@ def on_feedback_submitted(
             return
         ack()
         conversation = get_match(session, match_id).conversation_id
+        summary = scores_posted_text(rnd, scores, rubric)
     log.info("mock %s round %s scored by %s", match_id, number, user_id)
     if conversation:
         try:
-            client.chat_postMessage(
-                channel=conversation, text=scores_posted_text(rnd, scores, rubric)
-            )
+            client.chat_postMessage(channel=conversation, text=summary)
         except SlackApiError as exc:
             log.warning("could not post mock %s scores: %s", match_id, exc.response.get("error"))
 
