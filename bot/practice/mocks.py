@@ -48,6 +48,8 @@ REMATCH_WINDOW = timedelta(weeks=4)
 MATCH_IDLE = timedelta(hours=48)
 # The weight of one mock round's mean score against one reviewed daily answer (docs/mock.md).
 MOCK_WEIGHT = 0.5
+# A round whose intro failed is re-sent by the expire-mocks job after this.
+ANNOUNCE_GRACE = timedelta(minutes=1)
 DEFAULT_PACK = "pmm"
 NOTE_LIMIT = 500
 ROUNDS = 2
@@ -568,6 +570,24 @@ def announce_round(
     return True
 
 
+def unannounced_rounds(session: Session, now: datetime) -> list[tuple[int, int]]:
+    """(match id, round) of rounds whose intro never reached Slack (released after a failure).
+
+    Rounds started less than ANNOUNCE_GRACE ago are left to the listener announcing them.
+    """
+    rows = session.execute(
+        select(MockRound.match_id, MockRound.round)
+        .join(MockMatch, MockMatch.id == MockRound.match_id)
+        .where(
+            MockRound.announced_at.is_(None),
+            MockRound.started_at <= now - ANNOUNCE_GRACE,
+            MockMatch.status == "live",
+        )
+        .order_by(MockRound.match_id, MockRound.round)
+    )
+    return [(match_id, number) for match_id, number in rows]
+
+
 def mock_rubric(session: Session, match_id: int, library: Library) -> tuple[Criterion, ...]:
     match = get_match(session, match_id)
     pack = library.pack(match.pack_id)
@@ -706,17 +726,14 @@ class MockPoints:
 def mock_points(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> dict[str, MockPoints]:
-    """Candidates' scored mock rounds in [start, end), for the leaderboard.
+    """Candidates' mock rounds scored in [start, end), for the leaderboard.
 
-    The leaderboard counts each scored round like one reviewed answer with `mean` as its score
-    and `MOCK_WEIGHT` as its weight (docs/mock.md).
+    Each scored round counts like one reviewed answer whose score is the round's mean rubric
+    score, with `MOCK_WEIGHT` as its weight (docs/mock.md); `mean` is the mean of those round
+    means.
     """
-    rows = session.execute(
-        select(
-            MockScore.candidate_id,
-            func.count(func.distinct(MockScore.match_id * 10 + MockScore.round)),
-            func.avg(MockScore.score),
-        )
+    per_round = session.execute(
+        select(MockScore.candidate_id, func.avg(MockScore.score))
         .join(
             MockRound,
             (MockRound.match_id == MockScore.match_id) & (MockRound.round == MockScore.round),
@@ -727,6 +744,9 @@ def mock_points(
             MockRound.scored_at >= start,
             MockRound.scored_at < end,
         )
-        .group_by(MockScore.candidate_id)
-    )
-    return {u: MockPoints(u, int(n), float(mean)) for u, n, mean in rows}
+        .group_by(MockScore.candidate_id, MockScore.match_id, MockScore.round)
+    ).all()
+    means: dict[str, list[float]] = {}
+    for user_id, mean in per_round:
+        means.setdefault(user_id, []).append(float(mean))
+    return {u: MockPoints(u, len(m), sum(m) / len(m)) for u, m in sorted(means.items())}

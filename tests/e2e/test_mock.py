@@ -204,3 +204,15 @@ def test_many_simultaneous_requests_never_double_match(stage: Stage) -> None:
     )
     assert all(len(stage.slack.dms(m.interviewer_id)) == 1 for m in matches)
     assert all(not stage.slack.dms(m.candidate_id) for m in matches)
+
+
+def test_an_intro_slack_refused_is_resent_by_the_job(stage: Stage) -> None:
+    mock(stage, ANA)
+    stage.slack.fail_next("conversations.open", error="fatal_error")
+    assert "could not open your group DM" in mock(stage, BEN)
+    assert group_dm(stage, ANA, BEN) == []
+    result = stage.run_job("expire-mocks", DEFAULT_START + timedelta(minutes=5))
+    assert any("intro re-sent" in d for d in result.details)
+    assert len(group_dm(stage, ANA, BEN)) == 1 and len(stage.slack.dms(BEN)) == 1
+    stage.run_job("expire-mocks", DEFAULT_START + timedelta(minutes=10))
+    assert len(group_dm(stage, ANA, BEN)) == 1  # never twice

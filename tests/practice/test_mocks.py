@@ -378,3 +378,25 @@ def test_many_simultaneous_requests_never_double_match(
         matched = list(session.scalars(select(MockRequest).where(MockRequest.status == "matched")))
         assert sorted(r.user_id for r in matched) == sorted(in_matches)
         assert all(r.match_id is not None for r in matched)
+
+
+def test_leaderboard_points_count_each_scored_round_in_the_period(
+    session: Session, library: Library
+) -> None:
+    ask(session, library, "U1")
+    first = ask(session, library, "U2").match_id
+    assert first is not None
+    record_mock_scores(session, first, 1, "U2", full_scores(library, 2), NOW, library=library)
+    later = NOW + timedelta(days=1)
+    ask(session, library, "U1", at=later)
+    second = ask(session, library, "U3", at=later).match_id
+    assert second is not None
+    match = session.get(MockMatch, second)
+    assert match is not None and match.candidate_id == "U3"
+    swap_roles(session, second, "U1", later, library=library)
+    record_mock_scores(session, second, 2, "U3", full_scores(library, 4), later, library=library)
+    both = mock_points(session, T, NOW, later + timedelta(hours=1))
+    assert (both["U1"].rounds, both["U1"].mean, both["U1"].weight) == (2, 3.0, 0.5)
+    assert "U3" not in both  # U3 was candidate in round 1 but was never scored
+    only_first = mock_points(session, T, NOW, later)
+    assert (only_first["U1"].rounds, only_first["U1"].mean) == (1, 2.0)
