@@ -119,15 +119,17 @@ def cancel_reply(left: bool) -> str:
 
 
 def stats_reply(progress: list[CriterionProgress], rubric: Mapping[str, str]) -> str:
+    """`rubric` maps criterion id to name, in the rubric's order (which the lines follow)."""
     if not progress:
         return (
             "No mock scores yet. After a mock where you were the candidate, your interviewer's "
             "rubric scores show up here."
         )
+    order = {criterion: i for i, criterion in enumerate(rubric)}
     lines = [
         f"• {escape(rubric.get(p.criterion, p.criterion))}: {p.mean:.1f} "
         f"({p.count} score{'s' if p.count != 1 else ''})"
-        for p in progress
+        for p in sorted(progress, key=lambda p: (order.get(p.criterion, len(order)), p.criterion))
     ]
     return "*Your mock scores, mean per criterion*\n" + "\n".join(lines)
 
@@ -372,9 +374,9 @@ def scores_posted_text(
     lines = [f"• {escape(names.get(c, c))}: {s}" for c, s in scores.items()]
     mean = sum(scores.values()) / len(scores) if scores else 0.0
     more = (
-        " Press *Swap roles* for round 2, or `/mock` later for a new partner."
+        "Press *Swap roles* for round 2, or `/mock` later for a new partner."
         if rnd.round == 1
-        else " That was the last round: `/mock` any time for a new partner."
+        else "That was the last round: `/mock` any time for a new partner."
     )
     return (
         f"{mention(rnd.interviewer_id)} scored {mention(rnd.candidate_id)}'s round {rnd.round} "
