@@ -7,7 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.content import Library, load_library
@@ -21,6 +24,7 @@ from bot.practice.mocks import (
     announce_round,
     cancel_mock,
     expire_mocks,
+    live_match_for,
     match_waiting,
     mock_points,
     mock_progress,
@@ -38,6 +42,7 @@ from tests.fakes import FakeMockNotifier
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 NOW = utc(2026, 3, 2, 12)
 T = "T1"
+USERS = st.sampled_from(["U1", "U2", "U3", "U4", "U5"])
 
 
 @pytest.fixture(scope="module")
@@ -400,3 +405,83 @@ def test_leaderboard_points_count_each_scored_round_in_the_period(
     assert "U3" not in both  # U3 was candidate in round 1 but was never scored
     only_first = mock_points(session, T, NOW, later)
     assert (only_first["U1"].rounds, only_first["U1"].mean) == (1, 2.0)
+
+
+class MockQueueMachine(RuleBasedStateMachine):
+    """Random /mock, cancel, swap, score and the passing of time keep the queue's invariants."""
+
+    sessions: SessionFactory
+    library: Library
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = NOW
+        with unit_of_work(self.sessions) as session:
+            for model in (MockScore, MockRating, MockRound, MockRequest, MockMatch):
+                session.execute(delete(model))
+            ensure_workspace(session, T, NOW)
+            session.commit()
+
+    @rule(user=USERS, tz=st.sampled_from([-480, 0, 60, 330, 540]))
+    def request(self, user: str, tz: int) -> None:
+        with unit_of_work(self.sessions) as session:
+            outcome = request_mock(session, T, user, "", tz, self.now, library=self.library)
+        assert outcome.partner_id != user
+
+    @rule(user=USERS)
+    def cancel(self, user: str) -> None:
+        with unit_of_work(self.sessions) as session:
+            cancel_mock(session, T, user, self.now)
+
+    @rule(hours=st.integers(1, 30))
+    def wait(self, hours: int) -> None:
+        self.now += timedelta(hours=hours)
+        with unit_of_work(self.sessions) as session:
+            expire_mocks(session, self.now)
+
+    @rule(user=USERS, swap=st.booleans())
+    def act_in_match(self, user: str, swap: bool) -> None:
+        with unit_of_work(self.sessions) as session:
+            match = live_match_for(session, T, user)
+            if match is None:
+                return
+            try:
+                if swap:
+                    swap_roles(session, match.id, user, self.now, library=self.library)
+                else:
+                    scores = full_scores(self.library, 3)
+                    record_mock_scores(
+                        session, match.id, match.round, user, scores, self.now, library=self.library
+                    )
+            except MockError:
+                pass  # refused (not the interviewer, already swapped): nothing may change
+
+    @invariant()
+    def nobody_is_matched_twice_or_with_themselves(self) -> None:
+        with unit_of_work(self.sessions) as session:
+            live = list(session.scalars(select(MockMatch).where(MockMatch.status == "live")))
+            in_live = [u for m in live for u in (m.user_a, m.user_b)]
+            assert all(m.user_a != m.user_b for m in live)
+            assert len(in_live) == len(set(in_live))
+            waiting = [r for r in waiting_rows(session) if r.expires_at > self.now]
+            assert len(waiting) <= 1  # two waiting users are always matched at once
+            assert not {r.user_id for r in waiting} & set(in_live)
+            for request in session.scalars(
+                select(MockRequest).where(MockRequest.status == "matched")
+            ):
+                match = session.get(MockMatch, request.match_id)
+                assert match is not None and request.user_id in (match.user_a, match.user_b)
+
+
+def test_queue_state_machine(sessions: SessionFactory, library: Library) -> None:
+    MockQueueMachine.sessions = sessions
+    MockQueueMachine.library = library
+    run_state_machine_as_test(
+        MockQueueMachine,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        ),
+    )
