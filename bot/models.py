@@ -359,8 +359,10 @@ class MockRound(Base):
     prompt_id: Mapped[str] = mapped_column(String(128))
     prompt: Mapped[dict[str, Any]] = mapped_column(JSON)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # Claimed before the intro and the interviewer's guide are sent (once per round).
+    # Claimed before the intro is posted in the group DM (once per round)...
     announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # ... and before the interviewer's private guide is sent (once per round).
+    guided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

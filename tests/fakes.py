@@ -33,17 +33,19 @@ class FakeMockNotifier:
     expired: list[tuple[str, str]] = field(default_factory=list)  # (team, user)
     fail_with: list[PublishError] = field(default_factory=list)
 
-    def announce_round(
-        self,
-        match: MockMatch,
-        rnd: MockRound,
-        rubric: tuple[Criterion, ...],
-        notes: Mapping[str, str],
-    ) -> str:
+    guides: list[tuple[int, int, str]] = field(default_factory=list)  # (match, round, to)
+    fail_guide_with: list[PublishError] = field(default_factory=list)
+
+    def post_intro(self, match: MockMatch, rnd: MockRound, notes: Mapping[str, str]) -> str:
         if self.fail_with:
             raise self.fail_with.pop(0)
         self.announced.append((match.id, rnd.round, rnd.candidate_id, rnd.interviewer_id))
         return f"G{match.id}"
+
+    def send_guide(self, match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]) -> None:
+        if self.fail_guide_with:
+            raise self.fail_guide_with.pop(0)
+        self.guides.append((match.id, rnd.round, rnd.interviewer_id))
 
     def request_expired(self, team_id: str, user_id: str, note: str) -> None:
         self.expired.append((team_id, user_id))

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
@@ -535,43 +537,59 @@ def announce_round(
     library: Library,
     notifier: MockNotifier,
 ) -> bool:
-    """Send a round's intro (group DM) and the interviewer's guide, once. Commits.
+    """Post a round's intro in the group DM and DM the interviewer's guide, each once. Commits.
 
-    False when another process already announced it. On a Slack failure the claim is released
-    (so a retry can announce it) and PublishError is raised.
+    Each is claimed before Slack is called; a Slack failure releases that claim (so the
+    expire-mocks job can retry just that part) and raises PublishError. Returns whether this
+    call sent anything.
     """
     match = get_match(session, match_id)
     rnd = get_round(session, match_id, number)
+    sent = False
+    if _claim(session, rnd, MockRound.announced_at, now):
+        notes = dict(
+            session.execute(
+                select(MockRequest.user_id, MockRequest.note).where(
+                    MockRequest.match_id == match.id
+                )
+            ).all()
+        )
+        with _released_on_failure(session, rnd, "announced_at"):
+            conversation = notifier.post_intro(match, rnd, notes)
+        match.conversation_id = conversation
+        session.commit()
+        sent = True
+    if _claim(session, rnd, MockRound.guided_at, now):
+        pack = library.pack(rnd.pack_id)
+        rubric: tuple[Criterion, ...] = pack.rubric if pack is not None else ()
+        with _released_on_failure(session, rnd, "guided_at"):
+            notifier.send_guide(match, rnd, rubric)
+        sent = True
+    return sent
+
+
+def _claim(session: Session, rnd: MockRound, column: Any, now: datetime) -> bool:
     claimed = affected(
         session,
-        update(MockRound)
-        .where(MockRound.id == rnd.id, MockRound.announced_at.is_(None))
-        .values(announced_at=now),
+        update(MockRound).where(MockRound.id == rnd.id, column.is_(None)).values({column: now}),
     )
     session.commit()
-    if not claimed:
-        return False
-    pack = library.pack(rnd.pack_id)
-    rubric: tuple[Criterion, ...] = pack.rubric if pack is not None else ()
-    notes = dict(
-        session.execute(
-            select(MockRequest.user_id, MockRequest.note).where(MockRequest.match_id == match.id)
-        ).all()
-    )
+    return claimed
+
+
+@contextmanager
+def _released_on_failure(session: Session, rnd: MockRound, column: str) -> Iterator[None]:
     try:
-        conversation = notifier.announce_round(match, rnd, rubric, notes)
+        yield
     except PublishError:
-        session.execute(update(MockRound).where(MockRound.id == rnd.id).values(announced_at=None))
+        session.rollback()
+        session.execute(update(MockRound).where(MockRound.id == rnd.id).values({column: None}))
         session.commit()
         raise
-    if match.conversation_id != conversation:
-        match.conversation_id = conversation
-    session.commit()
-    return True
 
 
 def unannounced_rounds(session: Session, now: datetime) -> list[tuple[int, int]]:
-    """(match id, round) of rounds whose intro never reached Slack (released after a failure).
+    """(match id, round) of rounds whose intro or guide never reached Slack (a failure).
 
     Rounds started less than ANNOUNCE_GRACE ago are left to the listener announcing them.
     """
@@ -579,7 +597,7 @@ def unannounced_rounds(session: Session, now: datetime) -> list[tuple[int, int]]
         select(MockRound.match_id, MockRound.round)
         .join(MockMatch, MockMatch.id == MockRound.match_id)
         .where(
-            MockRound.announced_at.is_(None),
+            or_(MockRound.announced_at.is_(None), MockRound.guided_at.is_(None)),
             MockRound.started_at <= now - ANNOUNCE_GRACE,
             MockMatch.status == "live",
         )

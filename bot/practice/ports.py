@@ -47,15 +47,13 @@ class PromptPublisher(Protocol):
 class MockNotifier(Protocol):
     """Telling mock partners what happens (bot/slack/mock_notifier.py)."""
 
-    def announce_round(
-        self,
-        match: MockMatch,
-        rnd: MockRound,
-        rubric: tuple[Criterion, ...],
-        notes: Mapping[str, str],
-    ) -> str:
-        """Open (or reuse) the partners' group DM, post the round's intro with its buttons and
-        DM the interviewer's guide; returns the group DM's id. Raises PublishError."""
+    def post_intro(self, match: MockMatch, rnd: MockRound, notes: Mapping[str, str]) -> str:
+        """Open (or reuse) the partners' group DM and post the round's intro with its buttons;
+        returns the group DM's id. Raises PublishError."""
+        ...
+
+    def send_guide(self, match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]) -> None:
+        """DM the round's interviewer their private guide. Raises PublishError."""
         ...
 
     def request_expired(self, team_id: str, user_id: str, note: str) -> None:

@@ -36,26 +36,22 @@ class SlackMockNotifier:
         response = self._call(team_id, lambda c: c.conversations_open(users=",".join(users)))
         return str(response["channel"]["id"])
 
-    def announce_round(
-        self,
-        match: MockMatch,
-        rnd: MockRound,
-        rubric: tuple[Criterion, ...],
-        notes: Mapping[str, str],
-    ) -> str:
+    def post_intro(self, match: MockMatch, rnd: MockRound, notes: Mapping[str, str]) -> str:
         group = match.conversation_id or self._open(match.team_id, [match.user_a, match.user_b])
         text, blocks = intro_blocks(match, rnd, notes)
         self._call(
             match.team_id,
             lambda c: c.chat_postMessage(channel=group, text=text, blocks=blocks),
         )
+        return group
+
+    def send_guide(self, match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]) -> None:
         guide_text, guide = guide_blocks(match, rnd, rubric)
         private = self._open(match.team_id, [rnd.interviewer_id])
         self._call(
             match.team_id,
             lambda c: c.chat_postMessage(channel=private, text=guide_text, blocks=guide),
         )
-        return group
 
     def request_expired(self, team_id: str, user_id: str, note: str) -> None:
         channel = self._open(team_id, [user_id])

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("prompt", sa.JSON(), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("announced_at", sa.DateTime(), nullable=True),
+        sa.Column("guided_at", sa.DateTime(), nullable=True),
         sa.Column("scored_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["match_id"],

@@ -18,6 +18,7 @@ from bot.db import SessionFactory, unit_of_work
 from bot.models import Answer, MockMatch, MockRating, MockRequest, MockRound, MockScore, PromptPost
 from bot.practice.channels import enrol_channel, ensure_workspace
 from bot.practice.mocks import (
+    ANNOUNCE_GRACE,
     MATCH_IDLE,
     MOCK_EXPIRY,
     MockError,
@@ -34,6 +35,7 @@ from bot.practice.mocks import (
     request_mock,
     swap_roles,
     tz_distance,
+    unannounced_rounds,
 )
 from bot.practice.ports import PublishError
 from tests.conftest import utc
@@ -338,12 +340,23 @@ def test_a_round_is_announced_once_and_a_failure_can_be_retried(
     ask(session, library, "U1")
     match_id = ask(session, library, "U2").match_id
     assert match_id is not None
-    notifier = FakeMockNotifier(fail_with=[PublishError("ratelimited", permanent=False)])
-    with pytest.raises(PublishError):
+    notifier = FakeMockNotifier(
+        fail_with=[PublishError("ratelimited", permanent=False)],
+        fail_guide_with=[PublishError("ratelimited", permanent=False)],
+    )
+    with pytest.raises(PublishError):  # the intro fails: nothing was sent
         announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
+    assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == [(match_id, 1)]
+    with pytest.raises(PublishError):  # the intro goes out, the guide fails
+        announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
+    assert notifier.announced == [(match_id, 1, "U1", "U2")] and notifier.guides == []
+    assert unannounced_rounds(session, NOW) == []  # too fresh: the listener's to finish
+    assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == [(match_id, 1)]
     assert announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
     assert not announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
-    assert notifier.announced == [(match_id, 1, "U1", "U2")]
+    assert notifier.announced == [(match_id, 1, "U1", "U2")]  # the intro only once
+    assert notifier.guides == [(match_id, 1, "U2")]
+    assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == []
     match = session.get(MockMatch, match_id)
     assert match is not None and match.conversation_id == f"G{match_id}"
 

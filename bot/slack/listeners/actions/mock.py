@@ -52,7 +52,11 @@ def on_swap(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
             )
         except PublishError as exc:
             log.error("could not announce round 2 of mock %s: %s", match_id, exc.reason)
-            _tell(respond, f"Roles are swapped, but I could not post the new case ({exc.reason}).")
+            _tell(
+                respond,
+                f"Roles are swapped, but Slack refused part of round 2's introduction "
+                f"({exc.reason}). I'll send it again within a few minutes.",
+            )
 
 
 def on_feedback(

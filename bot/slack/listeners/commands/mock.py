@@ -32,8 +32,8 @@ from bot.slack.render.mock import (
 log = logging.getLogger(__name__)
 
 ANNOUNCE_FAILED = (
-    "You're matched with <@{partner}>, but I could not open your group DM ({reason}). "
-    "It is logged; ask them directly, or try `/mock status` in a minute."
+    "You're matched with <@{partner}>, but Slack refused part of the introduction ({reason}). "
+    "I'll send it again within a few minutes; meanwhile you can message them directly."
 )
 
 
@@ -75,7 +75,11 @@ def mock_command(
     if word == "stats":
         with unit_of_work(runtime.sessions) as session:
             progress = mock_progress(session, team_id, user_id)
-            names = {c.id: c.name for c in workspace_pack(session, team_id, runtime.library).rubric}
+            try:
+                rubric = workspace_pack(session, team_id, runtime.library).rubric
+            except MockError:  # no content installed: criterion ids stand in for names
+                rubric = ()
+            names = {c.id: c.name for c in rubric}
         reply(stats_reply(progress, names))
         return
     offset = tz_offset_minutes(client, user_id)
