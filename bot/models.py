@@ -337,6 +337,53 @@ class MockScore(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class MockRound(Base):
+    """One round of a mock: who was candidate and interviewer, on which case.
+
+    Round 1 starts with the match; "swap roles" starts round 2 with the roles reversed and a
+    case the new candidate has not seen. Counting a user's rows as candidate decides who goes
+    first in their next match; the case copy keeps old rounds readable after content edits.
+    """
+
+    __tablename__ = "mock_rounds"
+    __table_args__ = (
+        UniqueConstraint("match_id", "round"),
+        Index("ix_mock_rounds_candidate_id", "candidate_id"),
+        Index("ix_mock_rounds_interviewer_id", "interviewer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("mock_matches.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(Integer)
+    candidate_id: Mapped[str] = mapped_column(String(32))
+    interviewer_id: Mapped[str] = mapped_column(String(32))
+    pack_id: Mapped[str] = mapped_column(String(64))
+    prompt_id: Mapped[str] = mapped_column(String(128))
+    prompt: Mapped[dict[str, Any]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Claimed before the intro is posted in the group DM (once per round)...
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # ... and before the interviewer's private guide is sent (once per round).
+    guided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MockRating(Base):
+    """The candidate's rating (1-5) of how helpful the interviewer was in one round."""
+
+    __tablename__ = "mock_ratings"
+    __table_args__ = (UniqueConstraint("match_id", "round"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("mock_matches.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(Integer)
+    rater_id: Mapped[str] = mapped_column(String(32))
+    interviewer_id: Mapped[str] = mapped_column(String(32))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 # --- Slack's own tables ---------------------------------------------------------------------
 # OAuth installs are stored by slack-sdk's SQLAlchemy installation store and OAuth state store
 # (bot/slack/oauth.py). Their tables are built here with slack-sdk's own table builders, on a

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -34,6 +35,8 @@ class Settings:
     log_format: str = "text"  # "json" in production: one object per line
     log_level: str = "INFO"
     scheduler: bool = True  # run the in-process scheduler in `serve` and `socket`
+    # MOCK_EXPIRY_HOURS: how long a /mock request waits; None: bot.practice.mocks.MOCK_EXPIRY.
+    mock_expiry: timedelta | None = None
 
     @property
     def oauth(self) -> bool:
@@ -124,6 +127,11 @@ def load_settings(
     if scheduler_text not in ("on", "off"):
         raise SettingsError("SCHEDULER is malformed: use 'on' or 'off'")
 
+    expiry_text = env.get("MOCK_EXPIRY_HOURS", "").strip()
+    if expiry_text and (not expiry_text.isdigit() or not 0 < int(expiry_text) <= 24 * 30):
+        raise SettingsError("MOCK_EXPIRY_HOURS is malformed: use whole hours from 1 to 720")
+    mock_expiry = timedelta(hours=int(expiry_text)) if expiry_text else None
+
     client_id = env.get("SLACK_CLIENT_ID", "").strip() or None
     client_secret = env.get("SLACK_CLIENT_SECRET", "").strip() or None
     if bool(client_id) != bool(client_secret):
@@ -143,4 +151,5 @@ def load_settings(
         log_format=log_format,
         log_level=log_level,
         scheduler=scheduler_text == "on",
+        mock_expiry=mock_expiry,
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.models import Channel, PromptPost
+from bot.content import Criterion
+from bot.models import Channel, MockMatch, MockRound, PromptPost
 from bot.practice.ports import PublishError
 from bot.practice.reviews import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
 
@@ -55,3 +57,29 @@ class FakeReviewNotifier:
     def post_short_notice(self, notice: ShortNotice) -> None:
         self._maybe_fail()
         self.short.append(notice)
+
+
+@dataclass
+class FakeMockNotifier:
+    """Keeps each announced round (match id, round, candidate, interviewer) and expiry DM."""
+
+    announced: list[tuple[int, int, str, str]] = field(default_factory=list)
+    expired: list[tuple[str, str]] = field(default_factory=list)  # (team, user)
+    fail_with: list[PublishError] = field(default_factory=list)
+
+    guides: list[tuple[int, int, str]] = field(default_factory=list)  # (match, round, to)
+    fail_guide_with: list[PublishError] = field(default_factory=list)
+
+    def post_intro(self, match: MockMatch, rnd: MockRound, notes: Mapping[str, str]) -> str:
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self.announced.append((match.id, rnd.round, rnd.candidate_id, rnd.interviewer_id))
+        return f"G{match.id}"
+
+    def send_guide(self, match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]) -> None:
+        if self.fail_guide_with:
+            raise self.fail_guide_with.pop(0)
+        self.guides.append((match.id, rnd.round, rnd.interviewer_id))
+
+    def request_expired(self, team_id: str, user_id: str, note: str) -> None:
+        self.expired.append((team_id, user_id))

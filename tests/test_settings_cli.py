@@ -107,3 +107,13 @@ def test_socket_mode_without_app_token_says_so(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "SLACK_APP_TOKEN is not set" in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+def test_mock_expiry_hours_is_read_and_checked() -> None:
+    from datetime import timedelta
+
+    assert settings_from().mock_expiry is None  # bot.practice.mocks.MOCK_EXPIRY applies
+    assert settings_from(MOCK_EXPIRY_HOURS="12").mock_expiry == timedelta(hours=12)
+    for bad in ("0", "two", "1000"):
+        with pytest.raises(SettingsError, match=r"^MOCK_EXPIRY_HOURS"):
+            settings_from(MOCK_EXPIRY_HOURS=bad)

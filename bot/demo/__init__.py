@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.demo.context import DemoContext
 from bot.demo.day import answer_in_thread, enrol_channel, post_the_prompt
+from bot.demo.mock import matched_mock
 from bot.demo.reviews import assign_reviewers, close_reviews, review_answers
 
 Scene = Callable[[DemoContext], None]
@@ -24,6 +25,7 @@ SCENES: list[Scene] = [
     assign_reviewers,
     review_answers,
     close_reviews,
+    matched_mock,
 ]
 
 

@@ -53,6 +53,8 @@ class HttpReply:
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    # socketserver's default backlog (5) resets connections when many clients send at once.
+    request_queue_size = 128
 
 
 class _QuietHandler(WSGIRequestHandler):

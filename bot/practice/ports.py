@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
-from bot.models import Channel, PromptPost
+from bot.content import Criterion
+from bot.models import Channel, MockMatch, MockRound, PromptPost
 
 if TYPE_CHECKING:
     from bot.practice.reviews import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
@@ -66,4 +68,21 @@ class ReviewNotifier(Protocol):
 
     def post_short_notice(self, notice: ShortNotice) -> None:
         """Say in the thread that some answers got fewer reviewers (or none)."""
+        ...
+
+
+class MockNotifier(Protocol):
+    """Telling mock partners what happens (bot/slack/mock_notifier.py)."""
+
+    def post_intro(self, match: MockMatch, rnd: MockRound, notes: Mapping[str, str]) -> str:
+        """Open (or reuse) the partners' group DM and post the round's intro with its buttons;
+        returns the group DM's id. Raises PublishError."""
+        ...
+
+    def send_guide(self, match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]) -> None:
+        """DM the round's interviewer their private guide. Raises PublishError."""
+        ...
+
+    def request_expired(self, team_id: str, user_id: str, note: str) -> None:
+        """Tell the user by DM that their request expired. Raises PublishError."""
         ...

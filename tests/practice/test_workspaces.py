@@ -16,7 +16,9 @@ from bot.models import (
     Channel,
     LeaderboardPost,
     MockMatch,
+    MockRating,
     MockRequest,
+    MockRound,
     MockScore,
     PromptPost,
     ReviewAssignment,
@@ -77,6 +79,14 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     session.add(
         MockScore(match_id=match.id, round=1, candidate_id="U1", interviewer_id="U2",
                   criterion="c", score=3, created_at=T0)
+    )
+    session.add(
+        MockRound(match_id=match.id, round=1, candidate_id="U1", interviewer_id="U2",
+                  pack_id="pmm", prompt_id="p", prompt={}, started_at=T0)
+    )
+    session.add(
+        MockRating(match_id=match.id, round=1, rater_id="U1", interviewer_id="U2", score=4,
+                   created_at=T0)
     )
     session.commit()
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.actions import reviews
+from bot.slack.listeners.actions import mock, reviews
+from bot.slack.render.mock import FEEDBACK_ACTION, SWAP_ACTION
 from bot.slack.render.review import CHALLENGE_ACTION, SCORE_ACTION
 
 
 def register(app: App) -> None:
     app.action(CHALLENGE_ACTION)(reviews.on_challenge_clicked)
     app.action(SCORE_ACTION)(reviews.on_score_clicked)
+    app.action(SWAP_ACTION)(mock.on_swap)
+    app.action(FEEDBACK_ACTION)(mock.on_feedback)

@@ -1,0 +1,387 @@
+"""`/mock`: replies, the match intro in the partners' group DM, the interviewer's guide, the
+feedback modal (interviewer scores the candidate) and the rating modal (candidate rates the
+interviewer's helpfulness)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.content import Criterion, prompt_from_snapshot
+from bot.models import MockMatch, MockRound
+from bot.practice.mocks import CriterionProgress, MockStatus, RequestOutcome
+from bot.slack.render.prompt import table_text
+from bot.slack.render.text import HEADER_LIMIT, bullets, clip, escape, mention, slack_date
+
+SWAP_ACTION = "mock_swap"
+FEEDBACK_ACTION = "mock_feedback"
+FEEDBACK_CALLBACK = "mock_feedback_modal"
+RATE_CALLBACK = "mock_rate_modal"
+
+PLAN = (
+    ("0-2 min", "the interviewer reads the case out; the candidate asks clarifying questions"),
+    ("2-7 min", "the candidate structures the answer out loud (audience, bet, metric)"),
+    ("7-20 min", "the candidate works the case; the interviewer plays the skeptic"),
+    ("20-25 min", "the candidate gives a go / no-go recommendation with its threshold"),
+    ("25-30 min", "feedback: the interviewer scores the rubric, then both talk it through"),
+)
+
+HELP = (
+    "*Peer mock interviews*\n"
+    "• `/mock [note]`: find a partner for a live one-to-one mock. The note (e.g. "
+    "_measurement cases, Tue evening_) is shown to your partner.\n"
+    "• `/mock status`: your place in the queue and how long you have waited.\n"
+    "• `/mock cancel`: leave the queue.\n"
+    "• `/mock stats`: your mean rubric scores from mocks, per criterion.\n"
+    "When someone else is waiting you are matched at once, in a group DM with a case, roles "
+    "and a 30-minute plan."
+)
+
+
+def value_for(match_id: int, number: int) -> str:
+    return f"{match_id}:{number}"
+
+
+def parse_value(value: str) -> tuple[int, int]:
+    """`match:round` from a button value or a modal's private_metadata."""
+    match_text, _, round_text = value.partition(":")
+    return int(match_text), int(round_text or "1")
+
+
+def _age(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def request_reply(outcome: RequestOutcome) -> str:
+    if outcome.status == "matched":
+        return (
+            f"You're matched with {mention(outcome.partner_id or '')}. I've opened a group DM "
+            "with both of you: the case, your roles and a 30-minute plan are there."
+        )
+    if outcome.status == "in-match":
+        return (
+            f"You're already in a mock with {mention(outcome.partner_id or '')}. Finish it "
+            "first (the interviewer presses *Done: give feedback* in your group DM), then "
+            "`/mock` again."
+        )
+    expires = slack_date(outcome.expires_at) if outcome.expires_at else "later"
+    if outcome.status == "updated":
+        return (
+            "You're already in the queue, so I updated your note (your place is kept). "
+            f"Your request now waits until {expires}."
+        )
+    return (
+        "You're in the queue. I'll match you as soon as someone else asks for a mock, and "
+        f"tell you in a group DM. Your request waits until {expires}; `/mock cancel` leaves."
+    )
+
+
+def status_reply(status: MockStatus) -> str:
+    if status.status == "in-match":
+        return (
+            f"You're in a mock with {mention(status.partner_id or '')}; you are the "
+            f"{status.role} in the current round. It's in your group DM."
+        )
+    if status.status == "waiting":
+        expires = slack_date(status.expires_at) if status.expires_at else "later"
+        note = f" Your note: _{escape(status.note)}_." if status.note else ""
+        return (
+            f"You're number {status.place} of {status.waiting} in the queue and have waited "
+            f"{_age(status.age)}. Your request waits until {expires}.{note}"
+        )
+    return "You're not in the mock queue. `/mock [note]` asks for a partner."
+
+
+def cancel_reply(left: bool) -> str:
+    if left:
+        return "You've left the mock queue. `/mock` whenever you want a partner again."
+    return "You weren't in the mock queue, so there was nothing to cancel."
+
+
+def stats_reply(progress: list[CriterionProgress], rubric: Mapping[str, str]) -> str:
+    """`rubric` maps criterion id to name, in the rubric's order (which the lines follow)."""
+    if not progress:
+        return (
+            "No mock scores yet. After a mock where you were the candidate, your interviewer's "
+            "rubric scores show up here."
+        )
+    order = {criterion: i for i, criterion in enumerate(rubric)}
+    lines = [
+        f"• {escape(rubric.get(p.criterion, p.criterion))}: {p.mean:.1f} "
+        f"({p.count} score{'s' if p.count != 1 else ''})"
+        for p in sorted(progress, key=lambda p: (order.get(p.criterion, len(order)), p.criterion))
+    ]
+    return "*Your mock scores, mean per criterion*\n" + "\n".join(lines)
+
+
+def expired_text(note: str) -> str:
+    about = f" (_{escape(note)}_)" if note else ""
+    return (
+        f"Your mock request{about} expired: nobody else asked for a mock in time. "
+        "`/mock` puts you back in the queue whenever you like."
+    )
+
+
+def intro_blocks(
+    match: MockMatch, rnd: MockRound, notes: Mapping[str, str]
+) -> tuple[str, list[dict[str, Any]]]:
+    """The round's intro in the group DM: roles, the case, the plan and the buttons."""
+    prompt = prompt_from_snapshot(rnd.prompt)
+    candidate, interviewer = mention(rnd.candidate_id), mention(rnd.interviewer_id)
+    if rnd.round == 1:
+        heading = "Mock interview: you're matched"
+        roles = (
+            f"{candidate} is the *candidate* first; {interviewer} is the *skeptic interviewer* "
+            "(you have a private guide from me)."
+        )
+    else:
+        heading = "Mock interview: round 2, roles swapped"
+        roles = (
+            f"Now {candidate} is the *candidate* and {interviewer} the *skeptic interviewer* "
+            "(your guide is in a private DM), on a new case."
+        )
+    blocks: list[Any] = [
+        HeaderBlock(text=clip(heading, HEADER_LIMIT)),
+        SectionBlock(text=MarkdownTextObject(text=clip(roles))),
+    ]
+    shown = [f"{mention(u)}: _{escape(n)}_" for u, n in sorted(notes.items()) if n]
+    if rnd.round == 1 and shown:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=clip("Notes: " + "; ".join(shown)))])
+        )
+    blocks += [
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text=clip(f"*Case: {escape(prompt.title)}*"))),
+        SectionBlock(text=MarkdownTextObject(text=clip(escape(prompt.case)))),
+    ]
+    if prompt.context:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(prompt.context)))))
+    if prompt.table is not None:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(table_text(prompt.table)))))
+    plan = "\n".join(f"• *{when}*: {what}" for when, what in PLAN)
+    blocks += [
+        SectionBlock(text=MarkdownTextObject(text=clip("*Suggested 30-minute plan*\n" + plan))),
+        ActionsBlock(
+            block_id="mock_actions",
+            elements=[
+                ButtonElement(
+                    text="Done: give feedback",
+                    action_id=FEEDBACK_ACTION,
+                    value=value_for(match.id, rnd.round),
+                    style="primary",
+                ),
+                *(
+                    [
+                        ButtonElement(
+                            text="Swap roles",
+                            action_id=SWAP_ACTION,
+                            value=value_for(match.id, rnd.round),
+                        )
+                    ]
+                    if rnd.round == 1
+                    else []
+                ),
+            ],
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=(
+                        "The interviewer's *Done* opens the rubric; the candidate's rates how "
+                        "helpful the interviewer was."
+                        + (" *Swap roles* starts a second round." if rnd.round == 1 else "")
+                    )
+                )
+            ]
+        ),
+    ]
+    text = f"Mock interview round {rnd.round}: {prompt.title}"
+    return text, [b.to_dict() for b in blocks]
+
+
+def guide_blocks(
+    match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]
+) -> tuple[str, list[dict[str, Any]]]:
+    """The interviewer's private guide: challenges, what strong answers do, rubric anchors."""
+    prompt = prompt_from_snapshot(rnd.prompt)
+    blocks: list[Any] = [
+        HeaderBlock(text=clip(f"Interviewer guide: {prompt.title}", HEADER_LIMIT)),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=clip(
+                    f"You play the skeptic for {mention(rnd.candidate_id)}. Push on assumptions, "
+                    "ask how the effect is isolated and what would stop the launch. This guide "
+                    "is only for you."
+                )
+            )
+        ),
+    ]
+    if prompt.challenges:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=clip("*Challenges to put*\n" + bullets(prompt.challenges))
+                )
+            )
+        )
+    if prompt.strong_answers:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=clip("*What strong answers do*\n" + bullets(prompt.strong_answers))
+                )
+            )
+        )
+    blocks.append(DividerBlock())
+    blocks.append(SectionBlock(text=MarkdownTextObject(text="*Rubric (score 1 to 5)*")))
+    for criterion in rubric:
+        anchors = "\n".join(
+            f"*{score}*: {escape(criterion.anchors[score])}" for score in sorted(criterion.anchors)
+        )
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=clip(
+                        f"*{escape(criterion.name)}*: {escape(criterion.question)}\n{anchors}"
+                    )
+                )
+            )
+        )
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="When you're done, press *Done: give feedback* in the group DM."
+                )
+            ]
+        )
+    )
+    text = f"Interviewer guide for the mock: {prompt.title}"
+    return text, [b.to_dict() for b in blocks]
+
+
+def _score_options() -> list[Option]:
+    return [Option(value=str(n), text=str(n)) for n in range(1, 6)]
+
+
+def feedback_modal(
+    match_id: int, number: int, candidate_id: str, rubric: tuple[Criterion, ...]
+) -> dict[str, Any]:
+    """One 1-5 choice per rubric criterion (anchors as the hint), for the interviewer."""
+    blocks: list[Any] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"Score {mention(candidate_id)}'s answer, one choice per criterion."
+            )
+        )
+    ]
+    for criterion in rubric:
+        hint = " / ".join(
+            f"{score}: {criterion.anchors[score]}" for score in sorted(criterion.anchors)
+        )
+        blocks.append(
+            InputBlock(
+                block_id=criterion.id,
+                label=clip(criterion.name, 2000),
+                hint=clip(hint, 2000),
+                element=StaticSelectElement(
+                    action_id="score", placeholder="1 to 5", options=_score_options()
+                ),
+            )
+        )
+    view = View(
+        type="modal",
+        callback_id=FEEDBACK_CALLBACK,
+        private_metadata=value_for(match_id, number),
+        title="Mock feedback",
+        submit="Save scores",
+        close="Cancel",
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def rating_modal(match_id: int, number: int, interviewer_id: str) -> dict[str, Any]:
+    """The candidate rates how helpful the interviewer was (1-5) with an optional comment."""
+    view = View(
+        type="modal",
+        callback_id=RATE_CALLBACK,
+        private_metadata=value_for(match_id, number),
+        title="Rate your interviewer",
+        submit="Save",
+        close="Cancel",
+        blocks=[
+            InputBlock(
+                block_id="helpfulness",
+                label="How helpful was the interviewer?",
+                hint="1: not helpful; 3: some useful challenges; 5: sharp, fair and useful",
+                element=StaticSelectElement(
+                    action_id="score", placeholder="1 to 5", options=_score_options()
+                ),
+            ),
+            InputBlock(
+                block_id="comment",
+                label="Anything to add? (optional)",
+                optional=True,
+                element=PlainTextInputElement(action_id="value", multiline=True, max_length=1000),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def read_scores(values: Mapping[str, Any], rubric: tuple[Criterion, ...]) -> dict[str, int]:
+    """The modal's selections; criteria left unset are missing from the result."""
+    scores = {}
+    for criterion in rubric:
+        selected = ((values.get(criterion.id) or {}).get("score") or {}).get("selected_option")
+        if selected:
+            scores[criterion.id] = int(selected["value"])
+    return scores
+
+
+def read_rating(values: Mapping[str, Any]) -> tuple[int | None, str]:
+    selected = ((values.get("helpfulness") or {}).get("score") or {}).get("selected_option")
+    comment = ((values.get("comment") or {}).get("value") or {}).get("value") or ""
+    return (int(selected["value"]) if selected else None), str(comment)
+
+
+def scores_posted_text(
+    rnd: MockRound, scores: Mapping[str, int], rubric: tuple[Criterion, ...]
+) -> str:
+    """The group DM's note once the interviewer has scored a round."""
+    names = {c.id: c.name for c in rubric}
+    lines = [f"• {escape(names.get(c, c))}: {s}" for c, s in scores.items()]
+    mean = sum(scores.values()) / len(scores) if scores else 0.0
+    more = (
+        "Press *Swap roles* for round 2, or `/mock` later for a new partner."
+        if rnd.round == 1
+        else "That was the last round: `/mock` any time for a new partner."
+    )
+    return (
+        f"{mention(rnd.interviewer_id)} scored {mention(rnd.candidate_id)}'s round {rnd.round} "
+        f"(mean {mean:.1f}; it counts in `/mock stats` and the leaderboard):\n"
+        + "\n".join(lines)
+        + "\n"
+        + more
+    )

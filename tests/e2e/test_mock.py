@@ -1,0 +1,217 @@
+"""Peer mocks as Slack users see them: queue, match, group DM and guide, swap, feedback,
+stats, cancel, expiry, and no double match under simultaneous requests."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.db import unit_of_work
+from bot.emulator.stage import DEFAULT_START, Stage
+from bot.models import MockMatch, MockRating, MockRequest, MockScore
+from bot.practice.mocks import MOCK_EXPIRY
+from tests.e2e.conftest import CHANNEL, MEMBERS
+
+ANA, BEN, CHI, DEV = MEMBERS
+
+
+def rows(stage: Stage, query: Any) -> list[Any]:
+    with unit_of_work(stage.runtime.sessions) as session:
+        found = list(session.scalars(query))
+        session.expunge_all()
+        return found
+
+
+def mock(stage: Stage, user: str, text: str = "") -> str:
+    """Run `/mock text` as `user`; the ephemeral reply's text."""
+    before = len(stage.slack.ephemerals(user=user))
+    stage.sender.send_command(user, CHANNEL, "/mock", text)
+    stage.slack.wait_for(lambda: len(stage.slack.ephemerals(user=user)) > before)
+    return stage.slack.ephemerals(user=user)[-1].text
+
+
+def group_dm(stage: Stage, *users: str) -> list[dict[str, Any]]:
+    channel = stage.slack.state.dm_id(users)
+    return stage.slack.messages(channel) if channel else []
+
+
+def blocks_text(message: dict[str, Any]) -> str:
+    return json.dumps(message.get("blocks") or message.get("text"))
+
+
+def rubric_ids(stage: Stage) -> list[str]:
+    pack = stage.runtime.library.pack("pmm")
+    assert pack is not None
+    return [c.id for c in pack.rubric]
+
+
+def match(stage: Stage) -> tuple[dict[str, Any], str]:
+    """ANA waits with a note, BEN arrives: the intro in their group DM and its channel id."""
+    assert "in the queue" in mock(stage, ANA, "measurement cases, Tue evening")
+    assert "matched with <@U01ANA>" in mock(stage, BEN)
+    intro = stage.slack.wait_for(lambda: group_dm(stage, ANA, BEN))[0]
+    return intro, str(stage.slack.state.dm_id((ANA, BEN)))
+
+
+def test_queue_status_and_cancel(stage: Stage) -> None:
+    assert "You're in the queue" in mock(stage, ANA, "measurement cases, Tue evening")
+    assert "updated your note" in mock(stage, ANA, "growth cases")
+    stage.advance(timedelta(minutes=90))
+    status = mock(stage, ANA, "status")
+    assert "number 1 of 1" in status and "1 h 30 min" in status and "growth cases" in status
+    assert "left the mock queue" in mock(stage, ANA, "cancel")
+    assert "not in the mock queue" in mock(stage, ANA, "status")
+    assert "nothing to cancel" in mock(stage, ANA, "cancel")
+    assert [r.status for r in rows(stage, select(MockRequest))] == ["cancelled"]
+
+
+def test_matching_opens_a_group_dm_with_roles_case_plan_and_a_private_guide(
+    stage: Stage,
+) -> None:
+    intro, _ = match(stage)
+    text = blocks_text(intro)
+    # ANA was first and neither has been candidate: ANA is the candidate, BEN the skeptic.
+    assert "<@U01ANA> is the *candidate* first" in text
+    assert "<@U02BEN> is the *skeptic interviewer*" in text
+    assert "measurement cases, Tue evening" in text  # the note is shown to the partner
+    assert "Suggested 30-minute plan" in text
+    assert "mock_swap" in text and "mock_feedback" in text
+    (guide,) = stage.slack.wait_for(lambda: stage.slack.dms(BEN))
+    guide_text = blocks_text(guide)
+    assert "Interviewer guide" in guide_text
+    assert "Challenges to put" in guide_text and "What strong answers do" in guide_text
+    assert "Rubric (score 1 to 5)" in guide_text
+    assert stage.slack.dms(ANA) == []  # the candidate does not get the guide
+    (m,) = rows(stage, select(MockMatch))
+    assert (m.candidate_id, m.interviewer_id) == (ANA, BEN)
+    prompt_title = m.prompt["title"]
+    assert prompt_title in text and prompt_title in guide_text
+    # Already in a live mock: a new /mock says so instead of queueing.
+    assert "already in a mock with <@U02BEN>" in mock(stage, ANA)
+    assert "in a mock with <@U01ANA>" in mock(stage, BEN, "status")
+
+
+def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer(
+    stage: Stage,
+) -> None:
+    intro, group = match(stage)
+    assert "No mock scores yet" in mock(stage, ANA, "stats")
+    # Someone outside the mock cannot give its feedback.
+    stage.sender.click(CHI, action_id="mock_feedback", message=intro)
+    stage.slack.wait_for(lambda: stage.slack.ephemerals(user=CHI))
+    assert "Only the two people" in stage.slack.ephemerals(user=CHI)[-1].text
+    # The interviewer gets the rubric modal.
+    stage.sender.click(BEN, action_id="mock_feedback", message=intro)
+    (modal,) = stage.slack.wait_for(lambda: stage.slack.open_views(BEN))
+    assert modal["callback_id"] == "mock_feedback_modal"
+    ids = rubric_ids(stage)
+    missing = stage.sender.submit_view(BEN, modal["id"], {f"{ids[0]}/score": "4"})
+    assert missing.json["response_action"] == "errors" and ids[1] in missing.json["errors"]
+    scores = {f"{c}/score": str(2 + i % 3) for i, c in enumerate(ids)}
+    ok = stage.sender.submit_view(BEN, modal["id"], scores)
+    assert ok.status == 200 and not (ok.json or {}).get("response_action")
+    stage.slack.wait_for(lambda: len(stage.slack.messages(group)) == 2)
+    note = stage.slack.messages(group)[-1]["text"]
+    assert "scored <@U01ANA>'s round 1" in note
+    assert len(rows(stage, select(MockScore))) == len(ids)
+    stats = mock(stage, ANA, "stats")
+    assert "Your mock scores" in stats and "Hypothesis and success metric: 2.0" in stats
+    # The candidate gets the helpfulness rating instead.
+    stage.sender.click(ANA, action_id="mock_feedback", message=intro)
+    (rating,) = stage.slack.wait_for(lambda: stage.slack.open_views(ANA))
+    assert rating["callback_id"] == "mock_rate_modal"
+    done = stage.sender.submit_view(
+        ANA, rating["id"], {"helpfulness/score": "5", "comment/value": "sharp challenges"}
+    )
+    assert done.status == 200 and not (done.json or {}).get("response_action")
+    (saved,) = rows(stage, select(MockRating))
+    assert (saved.rater_id, saved.interviewer_id, saved.score) == (ANA, BEN, 5)
+
+
+def test_swap_roles_starts_round_two_with_a_new_case_and_guide(stage: Stage) -> None:
+    intro, group = match(stage)
+    stage.sender.click(ANA, action_id="mock_swap", message=intro)
+    stage.slack.wait_for(lambda: len(stage.slack.messages(group)) == 2)
+    second = stage.slack.messages(group)[-1]
+    text = blocks_text(second)
+    assert "round 2, roles swapped" in text
+    assert "Now <@U02BEN> is the *candidate* and <@U01ANA> the *skeptic interviewer*" in text
+    assert "mock_swap" not in text  # one swap per mock
+    (guide,) = stage.slack.wait_for(lambda: stage.slack.dms(ANA))
+    assert "Interviewer guide" in blocks_text(guide)
+    (m,) = rows(stage, select(MockMatch))
+    assert m.round == 2 and m.prompt["title"] not in text  # a case new to BEN
+    # A second click on the first intro's button is refused, privately.
+    stage.sender.click(BEN, action_id="mock_swap", message=intro)
+    stage.slack.wait_for(lambda: stage.slack.ephemerals(user=BEN, channel=group))
+    assert "already swapped" in stage.slack.ephemerals(user=BEN, channel=group)[-1].text
+    # Scoring round 2 (ANA interviews BEN) ends the mock: both may queue again.
+    stage.sender.click(ANA, action_id="mock_feedback", message=second)
+    (modal,) = stage.slack.wait_for(lambda: stage.slack.open_views(ANA))
+    stage.sender.submit_view(ANA, modal["id"], {f"{c}/score": "3" for c in rubric_ids(stage)})
+    stage.slack.wait_for(lambda: len(stage.slack.messages(group)) == 3)
+    assert "last round" in stage.slack.messages(group)[-1]["text"]
+    assert "in the queue" in mock(stage, BEN)
+
+
+def test_a_request_expires_with_a_dm_once(stage: Stage) -> None:
+    mock(stage, ANA, "evenings")
+    early = stage.run_job("expire-mocks", DEFAULT_START + MOCK_EXPIRY - timedelta(minutes=1))
+    assert early.done == 0 and stage.slack.dms(ANA) == []
+    result = stage.run_job("expire-mocks", DEFAULT_START + MOCK_EXPIRY)
+    assert result.done == 1
+    (dm,) = stage.slack.dms(ANA)
+    assert "expired" in dm["text"] and "evenings" in dm["text"]
+    assert stage.run_job("expire-mocks", DEFAULT_START + MOCK_EXPIRY + timedelta(hours=1)).done == 0
+    assert len(stage.slack.dms(ANA)) == 1
+    assert "not in the mock queue" in mock(stage, ANA, "status")
+
+
+def test_many_simultaneous_requests_never_double_match(stage: Stage) -> None:
+    users = [f"U9{i:02d}" for i in range(16)]
+    for user in users:
+        stage.add_member(user, f"p{user.lower()}", tz="UTC")
+    stage.slack.state.channel(CHANNEL).members.update(users)
+    barrier = threading.Barrier(len(users))
+    errors: list[BaseException] = []
+
+    def run(user: str) -> None:
+        try:
+            barrier.wait()
+            stage.sender.send_command(user, CHANNEL, "/mock", "")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(u,)) for u in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    stage.slack.wait_for(lambda: all(stage.slack.ephemerals(user=u) for u in users), timeout=15)
+    matches = rows(stage, select(MockMatch))
+    paired = [u for m in matches for u in (m.user_a, m.user_b)]
+    assert len(matches) == 8 and sorted(paired) == sorted(users)  # everyone once, in pairs
+    assert all(m.user_a != m.user_b for m in matches)
+    # Each pair got exactly one intro in its own group DM and the interviewer one guide.
+    stage.slack.wait_for(
+        lambda: all(len(group_dm(stage, m.user_a, m.user_b)) == 1 for m in matches), timeout=15
+    )
+    assert all(len(stage.slack.dms(m.interviewer_id)) == 1 for m in matches)
+    assert all(not stage.slack.dms(m.candidate_id) for m in matches)
+
+
+def test_an_intro_slack_refused_is_resent_by_the_job(stage: Stage) -> None:
+    mock(stage, ANA)
+    stage.slack.fail_next("conversations.open", error="fatal_error")
+    assert "Slack refused part of the introduction" in mock(stage, BEN)
+    assert group_dm(stage, ANA, BEN) == []
+    result = stage.run_job("expire-mocks", DEFAULT_START + timedelta(minutes=5))
+    assert any("intro re-sent" in d for d in result.details)
+    assert len(group_dm(stage, ANA, BEN)) == 1 and len(stage.slack.dms(BEN)) == 1
+    stage.run_job("expire-mocks", DEFAULT_START + timedelta(minutes=10))
+    assert len(group_dm(stage, ANA, BEN)) == 1  # never twice

@@ -1,0 +1,500 @@
+"""Peer mocks: queueing, matching (preferences, roles, cases), rounds, feedback, expiry."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot.content import Library, load_library
+from bot.db import SessionFactory, unit_of_work
+from bot.models import Answer, MockMatch, MockRating, MockRequest, MockRound, MockScore, PromptPost
+from bot.practice.channels import enrol_channel, ensure_workspace
+from bot.practice.mocks import (
+    ANNOUNCE_GRACE,
+    MATCH_IDLE,
+    MOCK_EXPIRY,
+    MockError,
+    announce_round,
+    cancel_mock,
+    expire_mocks,
+    live_match_for,
+    match_waiting,
+    mock_points,
+    mock_progress,
+    mock_status,
+    rate_interviewer,
+    record_mock_scores,
+    request_mock,
+    swap_roles,
+    tz_distance,
+    unannounced_rounds,
+)
+from bot.practice.ports import PublishError
+from tests.conftest import utc
+from tests.fakes import FakeMockNotifier
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+NOW = utc(2026, 3, 2, 12)
+T = "T1"
+USERS = st.sampled_from(["U1", "U2", "U3", "U4", "U5"])
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library(CONTENT)
+
+
+def ask(session: Session, library: Library, user: str, note: str = "", tz: int = 0, at=NOW):
+    return request_mock(session, T, user, note, tz, at, library=library)
+
+
+def full_scores(library: Library, value: int = 4) -> dict[str, int]:
+    pack = library.pack("pmm")
+    assert pack is not None
+    return {c.id: value for c in pack.rubric}
+
+
+def waiting_rows(session: Session) -> list[MockRequest]:
+    return list(session.scalars(select(MockRequest).where(MockRequest.status == "waiting")))
+
+
+def test_first_request_waits_and_the_second_is_matched_at_once(
+    session: Session, library: Library
+) -> None:
+    first = ask(session, library, "U1", "measurement cases, Tue evening")
+    assert first.status == "queued"
+    assert first.expires_at == NOW + MOCK_EXPIRY
+    second = ask(session, library, "U2")
+    assert (second.status, second.partner_id) == ("matched", "U1")
+    match = session.get(MockMatch, second.match_id)
+    assert match is not None
+    assert {match.user_a, match.user_b} == {"U1", "U2"}
+    assert {match.candidate_id, match.interviewer_id} == {"U1", "U2"}
+    assert match.status == "live" and match.round == 1
+    assert waiting_rows(session) == []
+    rnd = session.scalars(select(MockRound)).one()
+    assert rnd.prompt_id == match.prompt_id and rnd.prompt["case"]
+
+
+def test_a_second_request_while_queued_updates_the_note_and_never_queues_twice(
+    session: Session, library: Library
+) -> None:
+    ask(session, library, "U1", "old note")
+    again = ask(session, library, "U1", "new note", at=NOW + timedelta(hours=1))
+    assert again.status == "updated"
+    [row] = waiting_rows(session)
+    assert row.note == "new note"
+    assert row.created_at == NOW  # the place in the queue is kept
+    assert row.expires_at == NOW + timedelta(hours=1) + MOCK_EXPIRY
+    assert session.scalar(select(func.count()).select_from(MockMatch)) == 0
+
+
+def test_a_user_in_a_live_match_is_told_so_until_the_round_has_feedback(
+    session: Session, library: Library
+) -> None:
+    ask(session, library, "U1")
+    match_id = ask(session, library, "U2").match_id
+    assert match_id is not None
+    refused = ask(session, library, "U1")
+    assert (refused.status, refused.partner_id) == ("in-match", "U2")
+    match = session.get(MockMatch, match_id)
+    assert match is not None
+    record_mock_scores(
+        session, match_id, 1, match.interviewer_id, full_scores(library), NOW, library=library
+    )
+    assert ask(session, library, "U1").status == "queued"
+    session.refresh(match)
+    assert match.status == "done"
+
+
+def test_an_idle_match_stops_blocking_after_a_while(session: Session, library: Library) -> None:
+    ask(session, library, "U1")
+    ask(session, library, "U2")
+    later = NOW + MATCH_IDLE + timedelta(minutes=1)
+    assert ask(session, library, "U1", at=later).status == "queued"
+
+
+def test_matching_prefers_new_pairs_then_the_closest_time_zone(
+    session: Session, library: Library
+) -> None:
+    ensure_workspace(session, T, NOW)
+    # U1 and U2 met last week.
+    ask(session, library, "U1", at=NOW - timedelta(days=7))
+    old = ask(session, library, "U2", at=NOW - timedelta(days=7))
+    match = session.get(MockMatch, old.match_id)
+    assert match is not None
+    match.status = "done"
+    for i, (user, tz) in enumerate([("U1", 0), ("U2", 0), ("U3", 540), ("U4", 60)]):
+        session.add(
+            MockRequest(
+                team_id=T,
+                user_id=user,
+                note="",
+                tz_offset_minutes=tz,
+                created_at=NOW + timedelta(seconds=i),
+                expires_at=NOW + MOCK_EXPIRY,
+                status="waiting",
+            )
+        )
+    session.commit()
+    matches = match_waiting(session, T, NOW + timedelta(minutes=1), library=library)
+    session.commit()
+    pairs = {frozenset((m.user_a, m.user_b)) for m in matches}
+    # U1 (oldest) skips U2 (met recently) and takes U4 (1 h away) over U3 (9 h away).
+    assert pairs == {frozenset(("U1", "U4")), frozenset(("U2", "U3"))}
+
+
+def test_time_zone_distance_wraps_around_the_clock() -> None:
+    assert tz_distance(780, -660) == 0
+    assert tz_distance(-300, 60) == 360
+    assert tz_distance(720, -720) == 0
+
+
+def test_who_was_candidate_less_often_goes_first_and_gets_an_unseen_case(
+    session: Session, library: Library
+) -> None:
+    ask(session, library, "U1")
+    first = ask(session, library, "U2")
+    m1 = session.get(MockMatch, first.match_id)
+    assert m1 is not None and m1.candidate_id == "U1"  # tie: the older request
+    record_mock_scores(session, m1.id, 1, "U2", full_scores(library), NOW, library=library)
+    later = NOW + timedelta(hours=1)
+    ask(session, library, "U1", at=later)
+    second = ask(session, library, "U3", at=later)
+    m2 = session.get(MockMatch, second.match_id)
+    assert m2 is not None
+    assert m2.candidate_id == "U3"  # U1 was candidate once, U3 never
+    ask(session, library, "U2", at=later)
+    third = ask(session, library, "U4", at=later)
+    m3 = session.get(MockMatch, third.match_id)
+    assert m3 is not None and m3.candidate_id == "U2"  # U2 was interviewer, never candidate
+    assert m3.prompt_id != m1.prompt_id  # U2 saw m1's case as its interviewer
+
+
+def test_the_case_is_one_the_candidate_has_not_answered_in_a_channel(
+    session: Session, library: Library
+) -> None:
+    channel = enrol_channel(session, team_id=T, channel_id="C1", now=NOW).channel
+    pack = library.pack("pmm")
+    assert pack is not None
+    first_prompt = pack.prompts[0]
+    post = PromptPost(
+        channel_pk=channel.id,
+        local_date=NOW.date(),
+        pack_id="pmm",
+        prompt_id=first_prompt.id,
+        prompt=first_prompt.snapshot(),
+        claimed_at=NOW,
+        answers_close_at=NOW,
+        reviews_close_at=NOW,
+    )
+    session.add(post)
+    session.flush()
+    session.add(Answer(post_id=post.id, user_id="U1", message_ts="1.0", answered_at=NOW))
+    session.commit()
+    ask(session, library, "U1")
+    match = session.get(MockMatch, ask(session, library, "U2").match_id)
+    assert match is not None and match.candidate_id == "U1"
+    assert match.prompt_id == pack.prompts[1].id
+
+
+def test_status_shows_place_and_age_and_cancel_leaves(session: Session, library: Library) -> None:
+    ensure_workspace(session, T, NOW)
+    # Two people waiting at once (a /mock would have matched them): rows written directly.
+    session.add(
+        MockRequest(
+            team_id=T,
+            user_id="U0",
+            note="",
+            tz_offset_minutes=0,
+            created_at=NOW - timedelta(hours=3),
+            expires_at=NOW + MOCK_EXPIRY,
+            status="waiting",
+        )
+    )
+    session.add(
+        MockRequest(
+            team_id=T,
+            user_id="U1",
+            note="product sense",
+            tz_offset_minutes=0,
+            created_at=NOW - timedelta(hours=2),
+            expires_at=NOW + MOCK_EXPIRY,
+            status="waiting",
+        )
+    )
+    session.commit()
+    status = mock_status(session, T, "U1", NOW)
+    assert (status.status, status.place, status.waiting) == ("waiting", 2, 2)
+    assert status.age == timedelta(hours=2) and status.note == "product sense"
+    assert cancel_mock(session, T, "U1", NOW)
+    assert not cancel_mock(session, T, "U1", NOW)
+    assert mock_status(session, T, "U1", NOW).status == "none"
+
+
+def test_expired_requests_are_claimed_once_and_never_matched(
+    session: Session, library: Library
+) -> None:
+    ask(session, library, "U1", "evenings")
+    assert expire_mocks(session, NOW + MOCK_EXPIRY - timedelta(seconds=1)) == []
+    expired = expire_mocks(session, NOW + MOCK_EXPIRY)
+    assert [(e.team_id, e.user_id, e.note) for e in expired] == [(T, "U1", "evenings")]
+    assert expire_mocks(session, NOW + MOCK_EXPIRY + timedelta(hours=1)) == []
+    late = NOW + MOCK_EXPIRY + timedelta(minutes=5)
+    assert ask(session, library, "U2", at=late).status == "queued"
+
+
+def test_a_request_past_its_time_is_not_matched_before_the_sweep(
+    session: Session, library: Library
+) -> None:
+    ask(session, library, "U1")
+    late = NOW + MOCK_EXPIRY + timedelta(minutes=5)
+    assert ask(session, library, "U2", at=late).status == "queued"
+    # U1 asking again starts a fresh request instead of reviving the stale one.
+    outcome = ask(session, library, "U1", at=late)
+    assert (outcome.status, outcome.partner_id) == ("matched", "U2")
+
+
+def test_swap_roles_starts_round_two_once_with_a_new_case(
+    session: Session, library: Library
+) -> None:
+    ask(session, library, "U1")
+    match_id = ask(session, library, "U2").match_id
+    assert match_id is not None
+    with pytest.raises(MockError, match="Only the two"):
+        swap_roles(session, match_id, "U9", NOW, library=library)
+    rnd = swap_roles(session, match_id, "U2", NOW, library=library)
+    assert (rnd.round, rnd.candidate_id, rnd.interviewer_id) == (2, "U2", "U1")
+    first = session.scalars(select(MockRound).where(MockRound.round == 1)).one()
+    assert rnd.prompt_id != first.prompt_id
+    with pytest.raises(MockError, match="already swapped"):
+        swap_roles(session, match_id, "U1", NOW, library=library)
+    match = session.get(MockMatch, match_id)
+    assert match is not None
+    assert (match.round, match.candidate_id) == (2, "U2")
+
+
+def test_only_the_interviewer_scores_and_a_resubmission_replaces(
+    session: Session, library: Library
+) -> None:
+    ask(session, library, "U1")
+    match_id = ask(session, library, "U2").match_id
+    assert match_id is not None
+    with pytest.raises(MockError, match="Only this round's interviewer"):
+        record_mock_scores(session, match_id, 1, "U1", full_scores(library), NOW, library=library)
+    with pytest.raises(MockError, match="every rubric criterion"):
+        record_mock_scores(session, match_id, 1, "U2", {"focus": 3}, NOW, library=library)
+    with pytest.raises(MockError, match="1 to 5"):
+        bad = full_scores(library, 7)
+        record_mock_scores(session, match_id, 1, "U2", bad, NOW, library=library)
+    record_mock_scores(session, match_id, 1, "U2", full_scores(library, 2), NOW, library=library)
+    record_mock_scores(session, match_id, 1, "U2", full_scores(library, 4), NOW, library=library)
+    scores = list(session.scalars(select(MockScore)))
+    assert len(scores) == len(full_scores(library))
+    assert {s.score for s in scores} == {4} and {s.candidate_id for s in scores} == {"U1"}
+    progress = mock_progress(session, T, "U1")
+    assert {p.criterion for p in progress} == set(full_scores(library))
+    assert all(p.mean == 4.0 and p.count == 1 for p in progress)
+    assert mock_progress(session, T, "U2") == []
+    points = mock_points(session, T, NOW - timedelta(days=1), NOW + timedelta(days=1))
+    assert set(points) == {"U1"} and points["U1"].rounds == 1 and points["U1"].mean == 4.0
+
+
+def test_scoring_the_second_round_ends_the_match(session: Session, library: Library) -> None:
+    ask(session, library, "U1")
+    match_id = ask(session, library, "U2").match_id
+    assert match_id is not None
+    swap_roles(session, match_id, "U1", NOW, library=library)
+    record_mock_scores(session, match_id, 2, "U1", full_scores(library, 3), NOW, library=library)
+    match = session.get(MockMatch, match_id)
+    assert match is not None and match.status == "done"
+    assert mock_status(session, T, "U1", NOW).status == "none"
+    assert [p.mean for p in mock_progress(session, T, "U2")][:1] == [3.0]
+
+
+def test_only_the_candidate_rates_the_interviewer(session: Session, library: Library) -> None:
+    ask(session, library, "U1")
+    match_id = ask(session, library, "U2").match_id
+    assert match_id is not None
+    with pytest.raises(MockError, match="Only this round's candidate"):
+        rate_interviewer(session, match_id, 1, "U2", 5, None, NOW)
+    with pytest.raises(MockError, match="1 to 5"):
+        rate_interviewer(session, match_id, 1, "U1", 0, None, NOW)
+    rate_interviewer(session, match_id, 1, "U1", 3, "", NOW)
+    rate_interviewer(session, match_id, 1, "U1", 5, "sharp questions", NOW)
+    rating = session.scalars(select(MockRating)).one()
+    assert (rating.score, rating.comment, rating.interviewer_id) == (5, "sharp questions", "U2")
+
+
+def test_a_round_is_announced_once_and_a_failure_can_be_retried(
+    session: Session, library: Library
+) -> None:
+    ask(session, library, "U1")
+    match_id = ask(session, library, "U2").match_id
+    assert match_id is not None
+    notifier = FakeMockNotifier(
+        fail_with=[PublishError("ratelimited", permanent=False)],
+        fail_guide_with=[PublishError("ratelimited", permanent=False)],
+    )
+    with pytest.raises(PublishError):  # the intro fails: nothing was sent
+        announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
+    assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == [(match_id, 1)]
+    with pytest.raises(PublishError):  # the intro goes out, the guide fails
+        announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
+    assert notifier.announced == [(match_id, 1, "U1", "U2")] and notifier.guides == []
+    assert unannounced_rounds(session, NOW) == []  # too fresh: the listener's to finish
+    assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == [(match_id, 1)]
+    assert announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
+    assert not announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
+    assert notifier.announced == [(match_id, 1, "U1", "U2")]  # the intro only once
+    assert notifier.guides == [(match_id, 1, "U2")]
+    assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == []
+    match = session.get(MockMatch, match_id)
+    assert match is not None and match.conversation_id == f"G{match_id}"
+
+
+def test_many_simultaneous_requests_never_double_match(
+    sessions: SessionFactory, library: Library
+) -> None:
+    with unit_of_work(sessions) as session:
+        ensure_workspace(session, T, NOW)
+        session.commit()
+    users = [f"U{i:02d}" for i in range(21)]
+    barrier = threading.Barrier(len(users))
+    errors: list[BaseException] = []
+
+    def run(user: str) -> None:
+        try:
+            with unit_of_work(sessions) as session:
+                barrier.wait()
+                request_mock(session, T, user, "", 0, NOW, library=library)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(u,)) for u in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with unit_of_work(sessions) as session:
+        matches = list(session.scalars(select(MockMatch)))
+        in_matches = [u for m in matches for u in (m.user_a, m.user_b)]
+        assert all(m.user_a != m.user_b for m in matches)
+        assert len(in_matches) == len(set(in_matches))  # nobody in two live matches
+        assert len(in_matches) == 20
+        waiting = waiting_rows(session)
+        assert len(waiting) == 1 and waiting[0].user_id not in in_matches
+        matched = list(session.scalars(select(MockRequest).where(MockRequest.status == "matched")))
+        assert sorted(r.user_id for r in matched) == sorted(in_matches)
+        assert all(r.match_id is not None for r in matched)
+
+
+def test_leaderboard_points_count_each_scored_round_in_the_period(
+    session: Session, library: Library
+) -> None:
+    ask(session, library, "U1")
+    first = ask(session, library, "U2").match_id
+    assert first is not None
+    record_mock_scores(session, first, 1, "U2", full_scores(library, 2), NOW, library=library)
+    later = NOW + timedelta(days=1)
+    ask(session, library, "U1", at=later)
+    second = ask(session, library, "U3", at=later).match_id
+    assert second is not None
+    match = session.get(MockMatch, second)
+    assert match is not None and match.candidate_id == "U3"
+    swap_roles(session, second, "U1", later, library=library)
+    record_mock_scores(session, second, 2, "U3", full_scores(library, 4), later, library=library)
+    both = mock_points(session, T, NOW, later + timedelta(hours=1))
+    assert (both["U1"].rounds, both["U1"].mean, both["U1"].weight) == (2, 3.0, 0.5)
+    assert "U3" not in both  # U3 was candidate in round 1 but was never scored
+    only_first = mock_points(session, T, NOW, later)
+    assert (only_first["U1"].rounds, only_first["U1"].mean) == (1, 2.0)
+
+
+class MockQueueMachine(RuleBasedStateMachine):
+    """Random /mock, cancel, swap, score and the passing of time keep the queue's invariants."""
+
+    sessions: SessionFactory
+    library: Library
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = NOW
+        with unit_of_work(self.sessions) as session:
+            for model in (MockScore, MockRating, MockRound, MockRequest, MockMatch):
+                session.execute(delete(model))
+            ensure_workspace(session, T, NOW)
+            session.commit()
+
+    @rule(user=USERS, tz=st.sampled_from([-480, 0, 60, 330, 540]))
+    def request(self, user: str, tz: int) -> None:
+        with unit_of_work(self.sessions) as session:
+            outcome = request_mock(session, T, user, "", tz, self.now, library=self.library)
+        assert outcome.partner_id != user
+
+    @rule(user=USERS)
+    def cancel(self, user: str) -> None:
+        with unit_of_work(self.sessions) as session:
+            cancel_mock(session, T, user, self.now)
+
+    @rule(hours=st.integers(1, 30))
+    def wait(self, hours: int) -> None:
+        self.now += timedelta(hours=hours)
+        with unit_of_work(self.sessions) as session:
+            expire_mocks(session, self.now)
+
+    @rule(user=USERS, swap=st.booleans())
+    def act_in_match(self, user: str, swap: bool) -> None:
+        with unit_of_work(self.sessions) as session:
+            match = live_match_for(session, T, user)
+            if match is None:
+                return
+            try:
+                if swap:
+                    swap_roles(session, match.id, user, self.now, library=self.library)
+                else:
+                    scores = full_scores(self.library, 3)
+                    record_mock_scores(
+                        session, match.id, match.round, user, scores, self.now, library=self.library
+                    )
+            except MockError:
+                pass  # refused (not the interviewer, already swapped): nothing may change
+
+    @invariant()
+    def nobody_is_matched_twice_or_with_themselves(self) -> None:
+        with unit_of_work(self.sessions) as session:
+            live = list(session.scalars(select(MockMatch).where(MockMatch.status == "live")))
+            in_live = [u for m in live for u in (m.user_a, m.user_b)]
+            assert all(m.user_a != m.user_b for m in live)
+            assert len(in_live) == len(set(in_live))
+            waiting = [r for r in waiting_rows(session) if r.expires_at > self.now]
+            assert len(waiting) <= 1  # two waiting users are always matched at once
+            assert not {r.user_id for r in waiting} & set(in_live)
+            for request in session.scalars(
+                select(MockRequest).where(MockRequest.status == "matched")
+            ):
+                match = session.get(MockMatch, request.match_id)
+                assert match is not None and request.user_id in (match.user_a, match.user_b)
+
+
+def test_queue_state_machine(sessions: SessionFactory, library: Library) -> None:
+    MockQueueMachine.sessions = sessions
+    MockQueueMachine.library = library
+    run_state_machine_as_test(
+        MockQueueMachine,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        ),
+    )
