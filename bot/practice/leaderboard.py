@@ -508,3 +508,41 @@ def has_activity(session: Session, channel: Channel, user_id: str, since: date) 
         )
         is not None
     )
+
+
+# --- App Home ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    channel: Channel
+    stats: PersonalStats | None  # None: no activity of the user's there in the recent weeks
+    next_prompt_at: datetime | None
+
+
+def home_items(session: Session, team_id: str, user_id: str, now: datetime) -> list[HomeItem]:
+    """The user's practice channels of the workspace (active ones first) for the App Home."""
+    from bot.practice.schedule import next_occurrence, parse_hhmm, parse_weekdays
+
+    channels = session.scalars(
+        select(Channel)
+        .where(Channel.team_id == team_id, Channel.paused.is_(False))
+        .order_by(Channel.id)
+    ).all()
+    items = []
+    for channel in channels:
+        since = week_start(local_date(now, channel.timezone)) - timedelta(weeks=TREND_WEEKS - 1)
+        stats = (
+            personal_stats(session, channel, user_id, now)
+            if has_activity(session, channel, user_id, since)
+            else None
+        )
+        upcoming = next_occurrence(
+            now,
+            parse_hhmm(channel.post_time),
+            parse_weekdays(channel.weekdays),
+            channel.timezone,
+        )
+        items.append(HomeItem(channel, stats, upcoming))
+    items.sort(key=lambda item: item.stats is None)
+    return items

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.models import Channel, PromptPost
 
@@ -40,3 +40,13 @@ class PromptPublisher(Protocol):
     def post_prompt(self, channel: Channel, post: PromptPost) -> str:
         """Post the day's prompt; returns the message ts. Raises PublishError."""
         ...
+
+
+if TYPE_CHECKING:  # the leaderboard's report type, only for annotations (no import cycle)
+    from bot.practice.weekly_post import WeeklyReport
+
+
+class LeaderboardPublisher(Protocol):
+    """Posts a channel's weekly leaderboard (message and chart); returns the message ts."""
+
+    def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str: ...
