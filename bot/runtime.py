@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from bot.content import Library, load_library
+from bot.content_cli import content_fingerprint
 from bot.db import SessionFactory, make_engine, make_session_factory
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway
@@ -27,10 +28,19 @@ class Runtime:
     slack: SlackGateway
     # Listeners read time from here so tests and the demo can run on a simulated clock.
     clock: Callable[[], datetime] = field(default=utc_now)
+    content_version: tuple[int, int] = (0, 0)
 
     def reload_content(self) -> Library:
+        self.content_version = content_fingerprint(self.settings.content_dir)
         self.library = load_library(self.settings.content_dir)
         return self.library
+
+    def reload_content_if_changed(self) -> bool:
+        """Reload packs when files under CONTENT_DIR changed (or `content reload` ran)."""
+        if content_fingerprint(self.settings.content_dir) == self.content_version:
+            return False
+        self.reload_content()
+        return True
 
     def close(self) -> None:
         self.engine.dispose()
@@ -49,7 +59,7 @@ def bootstrap(
         from bot.slack.oauth import make_installation_store
 
         installation_store = make_installation_store(engine, settings)
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
@@ -57,3 +67,6 @@ def bootstrap(
         slack=SlackGateway(settings, installation_store=installation_store),
         clock=clock,
     )
+    if library is None:
+        runtime.content_version = content_fingerprint(settings.content_dir)
+    return runtime

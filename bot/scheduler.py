@@ -21,8 +21,14 @@ TICK_JOB_ID = "practice-bot:due-work"
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
+
+    def tick() -> None:
+        if runtime.reload_content_if_changed():
+            log.info("content packs reloaded: %s", ", ".join(sorted(runtime.library.packs)))
+        run_all_due(runtime, runtime.clock())
+
     scheduler.add_job(
-        lambda: run_all_due(runtime, runtime.clock()),
+        tick,
         CronTrigger(second=5, timezone="UTC"),  # every minute, a little after it turns
         id=TICK_JOB_ID,
         replace_existing=True,

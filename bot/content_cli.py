@@ -1,0 +1,53 @@
+"""`practice-bot content check [DIR]`: validate content packs and report every problem."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.content import load_library
+
+
+def check(content_dir: Path | str, out: TextIO | None = None) -> int:
+    """Print one `file:line: message` per problem, then one summary line per loaded pack.
+
+    Returns the process exit code: 1 if any problem was found (so CI can gate on it), else 0.
+    """
+    stream = out if out is not None else sys.stdout
+    library = load_library(Path(content_dir))
+    for error in library.errors:
+        print(error, file=stream)
+    for pack_id in sorted(library.packs):
+        pack = library.packs[pack_id]
+        print(f"{pack_id}: {len(pack.prompts)} prompts, {len(pack.rubric)} criteria", file=stream)
+    if not library.packs and not library.errors:
+        print(f"{content_dir}: no packs found", file=stream)
+        return 1
+    return 1 if library.errors else 0
+
+
+RELOAD_MARKER = ".reload"
+
+
+def reload(content_dir: Path | str, out: TextIO | None = None) -> int:
+    """`practice-bot content reload`: validate, then signal running bots to reload.
+
+    Running processes compare `content_fingerprint` on every scheduler tick (once a minute);
+    touching the marker changes it even when only a file's content, not its size, changed.
+    """
+    stream = out if out is not None else sys.stdout
+    status = check(content_dir, stream)
+    (Path(content_dir) / RELOAD_MARKER).touch()
+    print("running bots will load the packs above within a minute", file=stream)
+    return status
+
+
+def content_fingerprint(content_dir: Path | str) -> tuple[int, int]:
+    """(file count, newest mtime in ns) of a content folder: cheap change detection."""
+    newest, count = 0, 0
+    for path in Path(content_dir).rglob("*"):
+        if path.is_file() and (path.suffix in (".yaml", ".yml") or path.name == RELOAD_MARKER):
+            count += 1
+            newest = max(newest, path.stat().st_mtime_ns)
+    return count, newest
