@@ -97,3 +97,13 @@ def test_content_check_passes_on_the_shipped_packs(tmp_path: Path) -> None:
     done = run_cli("content", "check", str(ROOT / "content"), env={}, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "pmm:" in done.stdout and "product-sense:" in done.stdout
+
+
+def test_socket_mode_without_app_token_says_so(tmp_path: Path) -> None:
+    done = run_cli(
+        "socket",
+        env={"CONTENT_DIR": str(ROOT / "content"), "SLACK_BOT_TOKEN": "xoxb-1"},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "SLACK_APP_TOKEN is not set" in done.stderr and len(done.stderr.splitlines()) == 1
