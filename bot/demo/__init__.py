@@ -14,9 +14,10 @@ from typing import TextIO
 
 from bot.demo.context import DemoContext
 from bot.demo.day import answer_in_thread, enrol_channel, post_the_prompt
+from bot.demo.leaderboard import weekly_leaderboard
 
 Scene = Callable[[DemoContext], None]
-SCENES: list[Scene] = [enrol_channel, post_the_prompt, answer_in_thread]
+SCENES: list[Scene] = [enrol_channel, post_the_prompt, answer_in_thread, weekly_leaderboard]
 
 
 def run_demo(out_dir: Path, *, stream: TextIO | None = None) -> int:

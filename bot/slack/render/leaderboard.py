@@ -31,14 +31,18 @@ def _n(value: float) -> str:
     return f"{value:g}"
 
 
+IRREGULAR = {"person": "people"}
+
+
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count} {word if count == 1 else IRREGULAR.get(word, word + 's')}"
 
 
 def row_line(row: Row, names: Mapping[str, str]) -> str:
     strongest = f" · strongest: {criterion_label(names, row.strongest)}" if row.strongest else ""
     return (
-        f"*{row.rank}.* {mention(row.user_id)}: *{_n(row.points)} pts* · "
+        f"*{row.rank}.* {mention(row.user_id)}: *{_n(row.points)} "
+        f"{'pt' if row.points == 1 else 'pts'}* · "
         f"{_plural(row.answers, 'answer')} · {_plural(row.reviews, 'review')}{strongest}"
     )
 
@@ -66,7 +70,10 @@ def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:
             for m in report.movers
         ]
         blocks.append(_section("*Most improved* (mean answer quality)\n" + "\n".join(lines)))
-    streaks = sorted(report.streaks.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    # A streak is news from two days on.
+    streaks = sorted(
+        ((u, n) for u, n in report.streaks.items() if n >= 2), key=lambda kv: (-kv[1], kv[0])
+    )[:5]
     if streaks:
         lines = [f"{mention(u)} {_plural(n, 'practice day')} in a row" for u, n in streaks]
         blocks.append(_section("*Streaks*\n" + "\n".join(lines)))
