@@ -77,9 +77,14 @@ def leaderboard_due(channel: Channel, now: datetime) -> date | None:
 
 
 def build_report(
-    session: Session, channel: Channel, monday: date, *, library: Library | None = None
+    session: Session,
+    channel: Channel,
+    monday: date,
+    *,
+    library: Library | None = None,
+    week: Week | None = None,
 ) -> WeeklyReport:
-    week = tally_week(session, channel, monday)
+    week = week or tally_week(session, channel, monday)
     previous = tally_week(session, channel, monday - timedelta(days=7))
     streaks = current_streaks(
         session, channel, [r.user_id for r in week.rows], monday + timedelta(days=6)
@@ -163,11 +168,12 @@ def post_one(
     library: Library,
     publisher: LeaderboardPublisher,
 ) -> LeaderboardOutcome:
-    report = build_report(session, channel, monday, library=library)
-    if not report.week.active:
+    week = tally_week(session, channel, monday)
+    if not week.active:
         return LeaderboardOutcome(channel.channel_id, monday, "quiet")
     if not claim_week(session, channel, monday, now):
         return LeaderboardOutcome(channel.channel_id, monday, "skipped", "claimed elsewhere")
+    report = build_report(session, channel, monday, library=library, week=week)
     try:
         ts = publisher.post_leaderboard(channel, report)
     except PublishError as exc:

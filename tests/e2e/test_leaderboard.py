@@ -202,3 +202,19 @@ def test_app_home_shows_progress_and_the_next_prompt(stage: Stage) -> None:
     stage.sender.open_home(BEN)
     ben = stage.slack.wait_for(lambda: stage.slack.home(BEN))
     assert "Streak: 0 practice days" in text_of(ben["blocks"])
+
+
+def test_a_failed_post_is_retried_and_a_failed_chart_never_doubles_the_post(stage: Stage) -> None:
+    a_week(stage)
+    stage.slack.fail_next("chat.postMessage", error="fatal_error")
+    first = stage.run_job("post-leaderboard", NEXT_MONDAY_NINE)
+    assert first.done == 0 and "failed" in first.summary()
+    assert leaderboard_messages(stage) == []
+
+    stage.slack.fail_next("files.getUploadURLExternal", error="fatal_error")
+    second = stage.run_job("post-leaderboard", NEXT_MONDAY_NINE + timedelta(minutes=1))
+    assert second.done == 1
+    third = stage.run_job("post-leaderboard", NEXT_MONDAY_NINE + timedelta(minutes=2))
+    assert third.done == 0
+    assert len(leaderboard_messages(stage)) == 1
+    assert stage.slack.files() == []  # the chart is lost, logged, and the post is not repeated
