@@ -30,7 +30,14 @@ from bot.models import (
     ReviewAssignment,
     Vote,
 )
-from bot.practice.schedule import local_date, week_bounds_utc, week_start
+from bot.practice.schedule import (
+    local_date,
+    next_occurrence,
+    parse_hhmm,
+    parse_weekdays,
+    week_bounds_utc,
+    week_start,
+)
 from bot.practice.scoring import (
     ScoringRules,
     mock_points,
@@ -337,7 +344,7 @@ def current_streaks(
         for post_id, user_id in session.execute(
             select(Answer.post_id, Answer.user_id).where(
                 Answer.post_id.in_([p[0] for p in page]),
-                Answer.user_id.in_(alive),
+                Answer.user_id.in_(sorted(alive)),
                 Answer.withdrawn.is_(False),
                 Answer.late.is_(False),
             )
@@ -522,8 +529,6 @@ class HomeItem:
 
 def home_items(session: Session, team_id: str, user_id: str, now: datetime) -> list[HomeItem]:
     """The user's practice channels of the workspace (active ones first) for the App Home."""
-    from bot.practice.schedule import next_occurrence, parse_hhmm, parse_weekdays
-
     channels = session.scalars(
         select(Channel)
         .where(Channel.team_id == team_id, Channel.paused.is_(False))

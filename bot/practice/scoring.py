@@ -72,6 +72,83 @@ def rules_for(channel: Channel | None) -> ScoringRules:
     return replace(DEFAULT_RULES, **changes)
 
 
+SETTING_HELP = {
+    "quality_weight": "points per unit of an answer's mean score (1-5)",
+    "participation": "points per on-time answer",
+    "review_credit": "points per completed review",
+    "missed_review": "points taken off per missed review",
+    "mock_weight": "fraction of an answer's quality a scored mock round counts",
+    "bias_correction": "centre each reviewer's scores on their own average (on/off)",
+    "bias_window_weeks": "weeks of a reviewer's scores that make their average",
+}
+LIMITS = {
+    "quality_weight": (0.0, 10.0),
+    "participation": (0.0, 10.0),
+    "review_credit": (0.0, 10.0),
+    "missed_review": (0.0, 10.0),
+    "mock_weight": (0.0, 2.0),
+    "bias_window_weeks": (1, 52),
+}
+
+
+class ScoringSettingError(ValueError):
+    """A scoring setting a user asked for that cannot be used; the message says why."""
+
+
+def parse_setting(key: str, raw: str) -> bool | int | float:
+    """A user's `/practice scoring KEY VALUE` into a typed value, within the allowed range."""
+    name = key.strip().lower().replace("-", "_")
+    if name not in SETTING_HELP:
+        raise ScoringSettingError(
+            f"`{key}` is not a scoring setting. Settings: "
+            + ", ".join(f"`{k}`" for k in SETTING_HELP)
+        )
+    default = getattr(DEFAULT_RULES, name)
+    text = raw.strip().lower()
+    if isinstance(default, bool):
+        if text in ("on", "true", "yes", "1"):
+            return True
+        if text in ("off", "false", "no", "0"):
+            return False
+        raise ScoringSettingError(f"`{name}` is on or off, not `{raw}`.")
+    try:
+        value: int | float = int(text) if isinstance(default, int) else float(text)
+    except ValueError as exc:
+        raise ScoringSettingError(f"`{name}` needs a number, not `{raw}`.") from exc
+    low, high = LIMITS[name]
+    if not low <= value <= high:
+        raise ScoringSettingError(f"`{name}` must be between {low:g} and {high:g}.")
+    return value
+
+
+def set_channel_setting(channel: Channel, key: str, raw: str) -> ScoringRules:
+    """Override one scoring setting for the channel (the caller commits)."""
+    value = parse_setting(key, raw)
+    name = key.strip().lower().replace("-", "_")
+    overrides = dict(channel.scoring or {})
+    if value == getattr(DEFAULT_RULES, name):
+        overrides.pop(name, None)
+    else:
+        overrides[name] = value
+    channel.scoring = overrides or None  # a new dict: JSON columns do not track mutation
+    return rules_for(channel)
+
+
+def reset_channel_settings(channel: Channel) -> ScoringRules:
+    channel.scoring = None
+    return DEFAULT_RULES
+
+
+def describe_settings(rules: ScoringRules) -> str:
+    lines = []
+    for f in fields(ScoringRules):
+        value = getattr(rules, f.name)
+        shown = ("on" if value else "off") if isinstance(value, bool) else _num(value)
+        changed = "" if value == getattr(DEFAULT_RULES, f.name) else " _(changed here)_"
+        lines.append(f"• `{f.name}` = {shown}: {SETTING_HELP[f.name]}{changed}")
+    return "\n".join(lines)
+
+
 def quality_points(rules: ScoringRules, mean_quality: float) -> float:
     return round(rules.quality_weight * mean_quality, 1)
 
@@ -131,4 +208,5 @@ def describe_rules(rules: ScoringRules = DEFAULT_RULES) -> str:
     ]
     if rules.bias_correction:
         lines.append("• reviewer-bias correction is on: each reviewer's scores are centred")
+    lines.append("Channel managers can change these with `/practice scoring`.")
     return "\n".join(lines)

@@ -22,7 +22,7 @@ from bot.practice.charts import PNG_SIGNATURE
 from bot.practice.schedule import local_instant
 from bot.runtime import bootstrap
 from tests import builders as b
-from tests.e2e.conftest import CHANNEL, MEMBERS
+from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
 
 ANA, BEN, CHI, DEV = MEMBERS
 NY = "America/New_York"
@@ -218,3 +218,18 @@ def test_a_failed_post_is_retried_and_a_failed_chart_never_doubles_the_post(stag
     assert third.done == 0
     assert len(leaderboard_messages(stage)) == 1
     assert stage.slack.files() == []  # the chart is lost, logged, and the post is not repeated
+
+
+def test_managers_change_scoring_and_the_board_follows(stage: Stage) -> None:
+    a_week(stage)  # the channel's creator manages it; ANA only invited the bot
+    stage.set_time(NEXT_MONDAY_NINE)
+    refused = reply_to(stage, BEN, "scoring review_credit 5")
+    assert "only this channel's creator and workspace admins" in refused
+    changed = reply_to(stage, CREATOR, "scoring review_credit 5")
+    assert "Changed `review_credit` to `5`" in changed and "(changed here)" in changed
+    why = reply_to(stage, CHI, f"leaderboard why <@{ANA}> last")
+    assert "18 points last week" in why and "1 completed review x 5 = +5" in why
+    bad = reply_to(stage, CREATOR, "scoring review_credit lots")
+    assert "needs a number" in bad
+    reset = reply_to(stage, CREATOR, "scoring reset")
+    assert "back to the defaults" in reset

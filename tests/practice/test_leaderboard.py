@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,14 @@ from bot.practice.leaderboard import (
     personal_stats,
     tally_week,
 )
-from bot.practice.scoring import DEFAULT_RULES, ScoringRules, rules_for
+from bot.practice.scoring import (
+    DEFAULT_RULES,
+    ScoringRules,
+    ScoringSettingError,
+    reset_channel_settings,
+    rules_for,
+    set_channel_setting,
+)
 from tests import builders as b
 from tests.conftest import utc
 
@@ -299,3 +307,23 @@ def test_tally_cost_does_not_grow_with_history(session: Session) -> None:
             detail = str(line[-1])
             scanned = detail.startswith("SCAN ") and detail.split()[1] in big
             assert not scanned, f"full scan: {detail}\n{statement}"
+
+
+def test_scoring_settings_are_changed_per_channel_within_limits(session: Session) -> None:
+    ch = b.channel(session)
+    assert set_channel_setting(ch, "bias-correction", "on").bias_correction is True
+    assert set_channel_setting(ch, "review_credit", "2").review_credit == 2.0
+    session.commit()
+    session.refresh(ch)
+    assert ch.scoring == {"bias_correction": True, "review_credit": 2.0}
+    set_channel_setting(ch, "review_credit", "1")  # back to the default: override dropped
+    assert ch.scoring == {"bias_correction": True}
+    for key, raw, says in (
+        ("nope", "1", "not a scoring setting"),
+        ("bias_correction", "maybe", "on or off"),
+        ("quality_weight", "lots", "needs a number"),
+        ("mock_weight", "5", "between 0 and 2"),
+    ):
+        with pytest.raises(ScoringSettingError, match=says):
+            set_channel_setting(ch, key, raw)
+    assert reset_channel_settings(ch) == DEFAULT_RULES and ch.scoring is None

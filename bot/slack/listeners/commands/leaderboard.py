@@ -1,4 +1,5 @@
-"""`/practice leaderboard [last | why @user [last]]` and `/practice stats`: ephemeral views."""
+"""`/practice leaderboard [last | why @user [last]]`, `/practice stats` (ephemeral views) and
+`/practice scoring [KEY VALUE | reset]` (a channel's scoring settings; managers only)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,13 @@ from bot.db import unit_of_work
 from bot.practice.channels import get_channel
 from bot.practice.leaderboard import personal_stats, tally_week
 from bot.practice.schedule import local_date, week_start
+from bot.practice.scoring import (
+    ScoringSettingError,
+    describe_settings,
+    reset_channel_settings,
+    rules_for,
+    set_channel_setting,
+)
 from bot.practice.weekly_post import criterion_names
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 from bot.slack.render.leaderboard import standings_blocks, stats_text, why_text
@@ -83,3 +91,40 @@ def stats(ctx: CommandContext) -> None:
         result = personal_stats(session, channel, ctx.user_id, runtime.clock())
         names = criterion_names(runtime.library, channel)
     ctx.reply(stats_text(result, names))
+
+
+SCORING_USAGE = (
+    "`/practice scoring` shows this channel's settings; `/practice scoring KEY VALUE` changes "
+    "one (e.g. `/practice scoring bias_correction on`); `/practice scoring reset` goes back to "
+    "the defaults. Changes apply to every leaderboard from now on, this week's included."
+)
+
+
+@subcommand("scoring", manager_only=True)
+def scoring(ctx: CommandContext) -> None:
+    words = ctx.args.split()
+    with unit_of_work(ctx.runtime.sessions) as session:
+        channel = get_channel(session, ctx.team_id, ctx.channel_id)
+        if channel is None:
+            ctx.reply(NOT_ENROLLED)
+            return
+        if not words:
+            ctx.reply(f"*Scoring in this channel*\n{describe_settings(rules_for(channel))}")
+            ctx.reply(SCORING_USAGE)
+            return
+        if words == ["reset"]:
+            rules = reset_channel_settings(channel)
+            head = "Scoring is back to the defaults."
+        elif len(words) == 2:
+            try:
+                rules = set_channel_setting(channel, words[0], words[1])
+            except ScoringSettingError as exc:
+                ctx.reply(str(exc))
+                return
+            head = f"Changed `{words[0]}` to `{words[1]}`."
+        else:
+            ctx.reply(SCORING_USAGE)
+            return
+        channel.updated_at = ctx.runtime.clock()
+        session.commit()
+    ctx.reply(f"{head}\n{describe_settings(rules)}")
