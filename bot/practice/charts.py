@@ -1,7 +1,8 @@
 """The weekly chart as PNG bytes: the top ten's points and the channel's per-criterion trend.
 
 Uses matplotlib's object API (`Figure` with the Agg canvas): no pyplot, no global state, no
-display needed, safe in threads.
+display needed, safe in threads. matplotlib is imported on first use: it takes a good part of
+a second, which web workers should not pay at boot for a weekly chart.
 """
 
 from __future__ import annotations
@@ -9,9 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from datetime import date
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from bot.practice.leaderboard import Row
 
@@ -27,6 +25,9 @@ def weekly_chart(
     title: str = "",
 ) -> bytes:
     """Two panels: horizontal bars of the top rows' points; one line per criterion over weeks."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     names = names or {}
     criterion_names = criterion_names or {}
     figure = Figure(figsize=(11, 4.8), dpi=100, layout="constrained")
