@@ -6,11 +6,12 @@ and processes write without "database is locked". PostgreSQL is the production d
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, literal_column
+from sqlalchemy import Engine, create_engine, event, literal_column, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -85,3 +86,29 @@ def affected(session: Session, statement: Any) -> bool:
     Uses RETURNING rather than `rowcount`, which psycopg reports as -1 for some statements.
     """
     return session.execute(statement.returning(literal_column("1"))).first() is not None
+
+
+# The advisory-lock key space of job ticks (two-int form; migrations use a one-bigint key).
+JOB_LOCK_SPACE = 724202
+
+
+@contextmanager
+def job_lock(engine: Engine, name: str) -> Iterator[bool]:
+    """Try to take the lock for one tick of job `name`; yields whether this process has it.
+
+    On PostgreSQL: `pg_try_advisory_xact_lock` in a transaction of its own, held until the
+    block ends, so when many instances tick at the same minute one of them scans and the
+    others skip at once. On SQLite (one machine, writers serialised anyway): always True.
+    Correctness never depends on it: unique claims still decide every post.
+    """
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = zlib.crc32(name.encode())
+    key = key - 2**32 if key >= 2**31 else key  # int4
+    with engine.connect() as connection, connection.begin():
+        got = connection.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:space, :key)"),
+            {"space": JOB_LOCK_SPACE, "key": key},
+        )
+        yield bool(got)

@@ -183,6 +183,8 @@ class Answer(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     late_notified: Mapped[bool] = mapped_column(Boolean, default=False)
     reacted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Claimed before the author's review summary DM is sent, so it is sent once (issue 4).
+    summary_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     post: Mapped[PromptPost] = relationship()
 
@@ -333,6 +335,31 @@ class MockScore(Base):
     criterion: Mapped[str] = mapped_column(String(64))
     score: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- Slack's own tables ---------------------------------------------------------------------
+# OAuth installs are stored by slack-sdk's SQLAlchemy installation store and OAuth state store
+# (bot/slack/oauth.py). Their tables are built here with slack-sdk's own table builders, on a
+# metadata of their own (slack-sdk issues plain Core statements against these definitions), so
+# that Alembic's autogenerate compares the migrated schema (0007) with exactly what slack-sdk
+# expects. They are not ORM models: nothing in the domain reads tokens.
+SLACK_INSTALLATIONS = "slack_installations"
+SLACK_BOTS = "slack_bots"
+SLACK_OAUTH_STATES = "slack_oauth_states"
+
+
+def _slack_metadata() -> MetaData:
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    SQLAlchemyInstallationStore.build_installations_table(metadata, SLACK_INSTALLATIONS)
+    SQLAlchemyInstallationStore.build_bots_table(metadata, SLACK_BOTS)
+    SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, SLACK_OAUTH_STATES)
+    return metadata
+
+
+SLACK_METADATA = _slack_metadata()
 
 
 # The weekly leaderboard reads one week of mock rounds at a time (bot/practice/leaderboard.py).

@@ -6,10 +6,15 @@ from alembic import context
 from sqlalchemy import text
 
 from bot.db import make_engine
-from bot.models import Base
+from bot.models import SLACK_METADATA, Base
 
 config = context.config
-target_metadata = Base.metadata
+# Two metadata objects are compared: our models, and slack-sdk's installation/state store
+# tables (built with slack-sdk's own table builders in bot/models.py). Comparing them, rather
+# than hiding them with `include_object`, makes `alembic check` catch a slack-sdk upgrade that
+# changes its columns. Every constraint in our revisions is named explicitly, so the naming
+# convention (which Alembic reads only from a single MetaData) is not needed here.
+target_metadata = [Base.metadata, SLACK_METADATA]
 
 
 def _url() -> str:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, make_engine, make_session_factory
 from bot.migrate import upgrade
-from bot.models import Base
+from bot.models import SLACK_METADATA, Base
 
 POSTGRES_ON = os.environ.get("PRACTICE_TEST_POSTGRES") == "1"
 POSTGRES_SERVER = os.environ.get(
@@ -64,7 +64,8 @@ def postgres_url() -> Iterator[str]:
 
 
 def _truncate_all(engine: Engine) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    everything = [*Base.metadata.sorted_tables, *SLACK_METADATA.sorted_tables]
+    tables = ", ".join(f'"{t.name}"' for t in everything)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 

@@ -14,7 +14,10 @@ def test_demo_prints_the_leaderboard_and_saves_the_chart(tmp_path: Path) -> None
     assert run_demo(tmp_path / "out", stream=out) == 0
     transcript = out.getvalue()
     assert "Leaderboard: 2 Mar to 8 Mar 2026" in transcript
-    assert "*1.* @priya: *10 pts*" in transcript
-    assert "9.3 points last week, rank 2 of 5" in transcript
+    # Only jonas's answer was fully scored in the demo's day (maya scored without a challenge,
+    # so hers is no completed review, and she missed her second one).
+    assert "*1.* @jonas: *4 pts*" in transcript
+    assert "@maya: 1 point last week, rank 2 of 3" in transcript
+    assert "1 missed review: nothing taken off" in transcript
     chart = tmp_path / "out" / "leaderboard-2026-03-02.png"
     assert chart.read_bytes().startswith(PNG_SIGNATURE)

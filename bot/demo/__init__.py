@@ -15,9 +15,18 @@ from typing import TextIO
 from bot.demo.context import DemoContext
 from bot.demo.day import answer_in_thread, enrol_channel, post_the_prompt
 from bot.demo.leaderboard import weekly_leaderboard
+from bot.demo.reviews import assign_reviewers, close_reviews, review_answers
 
 Scene = Callable[[DemoContext], None]
-SCENES: list[Scene] = [enrol_channel, post_the_prompt, answer_in_thread, weekly_leaderboard]
+SCENES: list[Scene] = [
+    enrol_channel,
+    post_the_prompt,
+    answer_in_thread,
+    assign_reviewers,
+    review_answers,
+    close_reviews,
+    weekly_leaderboard,
+]
 
 
 def run_demo(out_dir: Path, *, stream: TextIO | None = None) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.emulator.state import (
     APP_ID,
+    ROTATING_TOKEN_SECONDS,
     ApiError,
     Channel,
     Ephemeral,
@@ -551,24 +552,62 @@ def _files_complete_upload(api: WebApi, args: Args, team: Team) -> dict[str, Any
 # --- oauth -----------------------------------------------------------------------------
 @method("oauth.v2.access")
 def _oauth_v2_access(api: WebApi, args: Args, team: Team) -> dict[str, Any]:
+    if args.get("grant_type") == "refresh_token":
+        return _refresh_token(api, args)
     grant = api.state.oauth_codes.get(str(args.get("code") or ""))
     if grant is None or grant.used:
         raise ApiError("invalid_code")
     grant.used = True
     installed = api.state.teams[grant.team_id]
-    token = f"xoxb-{installed.id}-{api.state.new_id('', 6)}"
-    api.state.tokens[token] = installed.id
-    return {
+    answer = {
         "app_id": APP_ID,
         "authed_user": {"id": grant.installer},
         "scope": grant.scope,
         "token_type": "bot",
-        "access_token": token,
         "bot_user_id": installed.bot_user_id,
         "team": {"id": installed.id, "name": installed.name},
         "enterprise": None,
         "is_enterprise_install": False,
     }
+    return answer | _new_token(api, installed, rotating=grant.rotating)
+
+
+def _new_token(api: WebApi, installed: Team, *, rotating: bool) -> dict[str, Any]:
+    token = f"xoxb-{installed.id}-{api.state.new_id('', 6)}"
+    with api.state.lock:
+        api.state.tokens[token] = installed.id
+    if not rotating:
+        return {"access_token": token}
+    refresh = f"xoxe-1-{installed.id}-{api.state.new_id('', 6)}"
+    with api.state.lock:
+        api.state.refresh_tokens[refresh] = installed.id
+    return {
+        "access_token": token,
+        "refresh_token": refresh,
+        "expires_in": ROTATING_TOKEN_SECONDS,
+    }
+
+
+def _refresh_token(api: WebApi, args: Args) -> dict[str, Any]:
+    """Token rotation: a refresh token buys a new token and a new refresh token, once.
+
+    As on Slack, the old access token keeps working until it expires (the emulator does not
+    expire tokens); the spent refresh token is refused (`invalid_refresh_token`).
+    """
+    with api.state.lock:
+        team_id = api.state.refresh_tokens.pop(str(args.get("refresh_token") or ""), None)
+    if team_id is None or team_id not in api.state.teams:
+        raise ApiError("invalid_refresh_token")
+    installed = api.state.teams[team_id]
+    return {
+        "app_id": APP_ID,
+        "token_type": "bot",
+        "scope": "chat:write",
+        "bot_user_id": installed.bot_user_id,
+        "team": {"id": installed.id, "name": installed.name},
+        "enterprise": None,
+        "is_enterprise_install": False,
+    } | _new_token(api, installed, rotating=True)
 
 
 # --- listings and joins (what an app uses to discover its channels and people) ----------

@@ -629,18 +629,23 @@ class SlackSender:
             event["view"] = home
         return self.send_event(event)
 
+    def _forget_tokens(self) -> None:
+        """Slack invalidates the team's tokens (and refresh tokens) before telling the app."""
+        for token, team_id in list(self.state.tokens.items()):
+            if team_id == self.team_id:
+                del self.state.tokens[token]
+        for refresh, team_id in list(self.state.refresh_tokens.items()):
+            if team_id == self.team_id:
+                del self.state.refresh_tokens[refresh]
+
     def uninstall(self) -> Response:
         with self.state.lock:
-            for token, team_id in list(self.state.tokens.items()):
-                if team_id == self.team_id:
-                    del self.state.tokens[token]
+            self._forget_tokens()
         return self.send_event({"type": "app_uninstalled", "event_ts": self.state.next_ts()})
 
     def revoke_tokens(self) -> Response:
         with self.state.lock:
-            for token, team_id in list(self.state.tokens.items()):
-                if team_id == self.team_id:
-                    del self.state.tokens[token]
+            self._forget_tokens()
         return self.send_event(
             {
                 "type": "tokens_revoked",

@@ -37,6 +37,7 @@ class Call:
     at: float
     team_id: str | None
     headers: dict[str, str] = field(default_factory=dict)
+    token: str | None = None  # the bearer token the call came with (None: none)
 
 
 class _Server(ThreadingHTTPServer):
@@ -250,7 +251,9 @@ class SlackEmulator:
                     body = {"ok": True, **self.web_api.call(method, args, team)}
                 except ApiError as error:
                     body = {"ok": False, "error": error.error, **error.extra}
-        self._record(Call(method, args, body, status, self.clock(), team and team.id, headers))
+        self._record(
+            Call(method, args, body, status, self.clock(), team and team.id, headers, token)
+        )
         return status, body, headers
 
     def _upload(self, file_id: str, content: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:

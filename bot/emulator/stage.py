@@ -7,15 +7,19 @@ simulated: the runtime's clock and the emulator's message timestamps follow `sta
 
 from __future__ import annotations
 
+import http.client
 import logging
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.emulator.sender import SlackSender
@@ -28,11 +32,23 @@ from bot.slack.app import build_app
 from bot.web import make_wsgi
 
 SIGNING_SECRET = "stage-signing-secret"
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "stage-client-secret"
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 # A Monday morning before the default 09:00 post time, in UTC.
 DEFAULT_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HttpReply:
+    status: int
+    body: str
+    headers: list[tuple[str, str]]
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k == name.lower()), None)
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -54,8 +70,11 @@ class Stage:
         start: datetime = DEFAULT_START,
         content_dir: Path = CONTENT_DIR,
         migrate: bool = True,
+        oauth: bool = False,
     ) -> None:
         self.database_url = database_url
+        # OAuth mode: no bot token; workspaces install through /slack/install (`install`).
+        self.oauth = oauth
         self.content_dir = content_dir
         self.migrate = migrate
         self._now = start
@@ -83,7 +102,9 @@ class Stage:
     # --- lifecycle -----------------------------------------------------------------------
     def settings(self) -> Settings:
         return Settings(
-            bot_token=DEFAULT_TOKEN,
+            bot_token=None if self.oauth else DEFAULT_TOKEN,
+            client_id=CLIENT_ID if self.oauth else None,
+            client_secret=CLIENT_SECRET if self.oauth else None,
             signing_secret=SIGNING_SECRET,
             database_url=self.database_url,
             slack_api_url=self.slack.api_url,
@@ -160,6 +181,36 @@ class Stage:
         before = len(self.slack.messages(channel_id))
         self.sender.invite_bot(channel_id, inviter)
         self.slack.wait_for(lambda: len(self.slack.messages(channel_id)) > before)
+
+    # --- OAuth installs (oauth=True) ----------------------------------------------------
+    def get(self, path: str, *, cookie: str | None = None) -> HttpReply:
+        """GET a path of the app, as a browser would (redirects are not followed)."""
+        connection = http.client.HTTPConnection("127.0.0.1", urlsplit(self.url).port, timeout=10)
+        try:
+            connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+            reply = connection.getresponse()
+            body = reply.read().decode("utf-8", errors="replace")
+            headers = [(k.lower(), v) for k, v in reply.getheaders()]
+            return HttpReply(reply.status, body, headers)
+        finally:
+            connection.close()
+
+    def install(self, team_id: str, *, rotating: bool = False) -> HttpReply:
+        """Install the app into `team_id` as its admin would: /slack/install, then Slack's
+        authorize page (approved at once), then /slack/oauth_redirect with a fresh code."""
+        start = self.get("/slack/install")
+        if start.status != 302:
+            raise AssertionError(f"/slack/install answered {start.status}: {start.body[:200]}")
+        authorize = urlsplit(start.header("location") or "")
+        state = parse_qs(authorize.query)["state"][0]
+        cookie = (start.header("set-cookie") or "").split(";", 1)[0]
+        code = f"code-{team_id}-{uuid.uuid4().hex[:8]}"
+        self.slack.state.add_oauth_code(code, team_id, rotating=rotating)
+        return self.get(f"/slack/oauth_redirect?code={code}&state={state}", cookie=cookie)
+
+    def sender_for(self, team_id: str) -> SlackSender:
+        """A sender playing Slack's side for another workspace (`state.add_team` first)."""
+        return SlackSender(self.url, SIGNING_SECRET, self.slack, team_id=team_id)
 
     # --- jobs ------------------------------------------------------------------------------
     def run_job(

@@ -259,6 +259,11 @@ class OAuthGrant:
     installer: str
     scope: str
     used: bool = False
+    rotating: bool = False  # the app has token rotation on: tokens expire, refresh tokens
+
+
+# Slack's rotating tokens live 12 hours.
+ROTATING_TOKEN_SECONDS = 43200
 
 
 class WorkspaceState:
@@ -280,6 +285,7 @@ class WorkspaceState:
         self.spent_triggers: set[str] = set()
         self.response_targets: dict[str, ResponseTarget] = {}
         self.oauth_codes: dict[str, OAuthGrant] = {}
+        self.refresh_tokens: dict[str, str] = {}  # refresh token -> team_id (each used once)
         self._dm_ids: dict[frozenset[str], str] = {}
         self._last_ts_us = 0
         self._counter = itertools.count(1)
@@ -341,11 +347,21 @@ class WorkspaceState:
         return team
 
     def add_oauth_code(
-        self, code: str, team_id: str, *, installer: str = "U0INSTALL", scope: str = "chat:write"
+        self,
+        code: str,
+        team_id: str,
+        *,
+        installer: str = "U0INSTALL",
+        scope: str = "chat:write",
+        rotating: bool = False,
     ) -> None:
-        """Make `code` exchangeable once by oauth.v2.access for a token of `team_id`."""
+        """Make `code` exchangeable once by oauth.v2.access for a token of `team_id`.
+
+        `rotating=True` answers as for an app with token rotation on: the token comes with
+        `expires_in` and a `refresh_token` for `grant_type=refresh_token`.
+        """
         with self.lock:
-            self.oauth_codes[code] = OAuthGrant(team_id, installer, scope)
+            self.oauth_codes[code] = OAuthGrant(team_id, installer, scope, rotating=rotating)
 
     def add_user(
         self,

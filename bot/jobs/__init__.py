@@ -1,6 +1,6 @@
 """Due-work jobs. Importing this package registers every job, in the day's order."""
 
-from bot.jobs import leaderboard, prompts
+from bot.jobs import leaderboard, prompts, reviews
 from bot.jobs.registry import JOBS, JobResult, run_all_due, run_job
 
-__all__ = ["JOBS", "JobResult", "leaderboard", "prompts", "run_all_due", "run_job"]
+__all__ = ["JOBS", "JobResult", "leaderboard", "prompts", "reviews", "run_all_due", "run_job"]

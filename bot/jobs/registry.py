@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.db import job_lock
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,19 @@ def run_job(runtime: Runtime, name: str, now: datetime, channel_id: str | None =
 
 
 def run_all_due(runtime: Runtime, now: datetime) -> list[JobResult]:
-    """Every job, in the day's order; one failing job never stops the others."""
+    """Every job, in the day's order; one failing job never stops the others.
+
+    A tick skips a job whose tick another instance is running right now (PostgreSQL advisory
+    lock, `job_lock`): that instance does what is due; the claims keep it once either way.
+    """
     results = []
     for name, func in JOBS.items():
         try:
-            results.append(func(runtime, now, None))
+            with job_lock(runtime.engine, f"job:{name}") as mine:
+                if not mine:
+                    log.debug("job %s is running on another instance; skipped", name)
+                    continue
+                results.append(func(runtime, now, None))
         except Exception:
             log.exception("job %s failed at %s", name, now.isoformat())
     return results

@@ -6,6 +6,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.models import Channel, PromptPost
 
+if TYPE_CHECKING:
+    from bot.practice.reviews import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
+    from bot.practice.weekly_post import WeeklyReport
+
 # Slack errors after which retrying the same call cannot succeed: the channel is paused.
 PERMANENT_CHANNEL_ERRORS = frozenset(
     {
@@ -42,8 +46,28 @@ class PromptPublisher(Protocol):
         ...
 
 
-if TYPE_CHECKING:  # the leaderboard's report type, only for annotations (no import cycle)
-    from bot.practice.weekly_post import WeeklyReport
+class ReviewNotifier(Protocol):
+    """Skeptic reviews (issue 4): DMs to reviewers and authors, notes in the prompt's thread.
+
+    Each method raises PublishError (or any error) on failure; the domain has claimed the
+    delivery before calling and releases or logs it.
+    """
+
+    def send_brief(self, brief: ReviewerBrief, *, reminder: bool) -> None:
+        """DM a reviewer the answers they review on one post (or a reminder of those)."""
+        ...
+
+    def send_summary(self, summary: AuthorSummary) -> None:
+        """DM an author what their reviewers said once reviews closed."""
+        ...
+
+    def post_notes(self, notes: ThreadNotes) -> None:
+        """Post the prompt's "what strong answers did" notes in its thread."""
+        ...
+
+    def post_short_notice(self, notice: ShortNotice) -> None:
+        """Say in the thread that some answers got fewer reviewers (or none)."""
+        ...
 
 
 class LeaderboardPublisher(Protocol):

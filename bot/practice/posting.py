@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from bot.content import Library, Pack
 from bot.db import affected, insert_for
-from bot.models import Answer, Channel, PromptPost, Vote, Workspace
+from bot.models import Answer, Channel, PromptPost, Vote
 from bot.practice.channels import pause_channel
 from bot.practice.choice import Choice, choose_prompt
 from bot.practice.ports import PromptPublisher, PublishError
 from bot.practice.schedule import local_date, local_instant, parse_hhmm, parse_weekdays
+from bot.practice.workspaces import active_channels
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +51,6 @@ def practice_day_due(channel: Channel, now: datetime) -> date | None:
     if now < local_instant(today, parse_hhmm(channel.post_time), channel.timezone):
         return None
     return today
-
-
-def active_channels(session: Session, channel_id: str | None = None) -> list[Channel]:
-    """Enrolled, unpaused channels of installed workspaces (optionally just one)."""
-    query = (
-        select(Channel)
-        .join(Workspace, Workspace.team_id == Channel.team_id)
-        .where(Channel.paused.is_(False), Workspace.uninstalled_at.is_(None))
-        .order_by(Channel.id)
-    )
-    if channel_id is not None:
-        query = query.where(Channel.channel_id == channel_id)
-    return list(session.scalars(query))
 
 
 def due_channels(
@@ -160,10 +148,13 @@ def claim_post(
             session.rollback()
             return None
         log.warning("taking over a stale claim for channel %s on %s", channel.channel_id, day)
-    session.commit()
-    return session.scalars(
+    post = session.scalars(
         select(PromptPost).where(PromptPost.channel_pk == channel.id, PromptPost.local_date == day)
     ).one()
+    # Commit last: no transaction stays open across the Slack call that follows (on SQLite it
+    # would hold the write lock, and the gateway reads tokens on another connection).
+    session.commit()
+    return post
 
 
 def post_prompts(

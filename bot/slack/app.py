@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.db import unit_of_work
 from bot.practice.deliveries import claim_delivery
 from bot.runtime import Runtime
+from bot.slack.gateway import make_client
 from bot.slack.listeners import register
 
 log = logging.getLogger("bot.slack")
@@ -35,13 +36,17 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
     if settings.oauth:
         from bot.slack.oauth import oauth_settings
 
+        store = runtime.slack.installation_store
         app = App(
             **common,
-            installation_store=runtime.slack.installation_store,
-            oauth_settings=oauth_settings(settings, runtime.engine),
-            client=None,
+            installation_store=store,
+            oauth_settings=oauth_settings(
+                settings, runtime.engine, installation_store=store, clock=runtime.clock
+            ),
+            # No token: Bolt's authorize finds each workspace's. The OAuth flow and token
+            # rotation use this client too, so they reach SLACK_API_URL.
+            client=make_client(settings, None),
         )
-        app.client.base_url = settings.slack_api_url
     else:
         app = App(
             **common,

@@ -133,7 +133,8 @@ def why_text(week: Week, user_id: str, *, names: Mapping[str, str], last: bool) 
             "no on-time answers and no completed reviews."
         )
     lines = [
-        f"*{mention(user_id)}: {_n(row.points)} points {which}, rank {row.rank} of "
+        f"*{mention(user_id)}: {_n(row.points)} {'point' if row.points == 1 else 'points'} "
+        f"{which}, rank {row.rank} of "
         f"{len(week.rows)}* ({week_label(week.week_start)})"
     ]
     for line in row.answer_lines:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.commands import channel_admin, leaderboard, practice
+from bot.slack.listeners.commands import channel_admin, leaderboard, practice, review_optin
 
 
 def register(app: App) -> None:
-    assert channel_admin and leaderboard  # their subcommands register themselves on import
+    # Their subcommands register themselves on import.
+    assert channel_admin and leaderboard and review_optin
     app.command("/practice")(practice.practice_command)

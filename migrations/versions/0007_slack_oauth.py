@@ -1,0 +1,94 @@
+"""slack oauth: slack-sdk's installation store and OAuth state store tables
+
+Revision ID: 0007
+Revises: 0001
+Create Date: 2026-11-25 17:55:00
+
+The columns are copied from slack-sdk 3.48's SQLAlchemyInstallationStore and
+SQLAlchemyOAuthStateStore table builders (bot/models.py builds the same tables with those
+builders, so `alembic check` notices any drift after a slack-sdk upgrade). The tables are
+created in every mode, so switching from a single bot token to OAuth installs needs no step.
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = '0007'
+down_revision: Union[str, Sequence[str], None] = '0001'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.create_table('slack_installations',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('client_id', sa.String(length=32), nullable=False),
+    sa.Column('app_id', sa.String(length=32), nullable=False),
+    sa.Column('enterprise_id', sa.String(length=32), nullable=True),
+    sa.Column('enterprise_name', sa.String(length=200), nullable=True),
+    sa.Column('enterprise_url', sa.String(length=200), nullable=True),
+    sa.Column('team_id', sa.String(length=32), nullable=True),
+    sa.Column('team_name', sa.String(length=200), nullable=True),
+    sa.Column('bot_token', sa.String(length=200), nullable=True),
+    sa.Column('bot_id', sa.String(length=32), nullable=True),
+    sa.Column('bot_user_id', sa.String(length=32), nullable=True),
+    sa.Column('bot_scopes', sa.String(length=1000), nullable=True),
+    sa.Column('bot_refresh_token', sa.String(length=200), nullable=True),
+    sa.Column('bot_token_expires_at', sa.DateTime(), nullable=True),
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('user_token', sa.String(length=200), nullable=True),
+    sa.Column('user_scopes', sa.String(length=1000), nullable=True),
+    sa.Column('user_refresh_token', sa.String(length=200), nullable=True),
+    sa.Column('user_token_expires_at', sa.DateTime(), nullable=True),
+    sa.Column('incoming_webhook_url', sa.String(length=200), nullable=True),
+    sa.Column('incoming_webhook_channel', sa.String(length=200), nullable=True),
+    sa.Column('incoming_webhook_channel_id', sa.String(length=200), nullable=True),
+    sa.Column('incoming_webhook_configuration_url', sa.String(length=200), nullable=True),
+    sa.Column('is_enterprise_install', sa.Boolean(), nullable=False),
+    sa.Column('token_type', sa.String(length=32), nullable=True),
+    sa.Column('installed_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_slack_installations'))
+    )
+    with op.batch_alter_table('slack_installations', schema=None) as batch_op:
+        batch_op.create_index('slack_installations_idx', ['client_id', 'enterprise_id', 'team_id', 'user_id', 'installed_at'], unique=False)
+
+    op.create_table('slack_bots',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('client_id', sa.String(length=32), nullable=False),
+    sa.Column('app_id', sa.String(length=32), nullable=False),
+    sa.Column('enterprise_id', sa.String(length=32), nullable=True),
+    sa.Column('enterprise_name', sa.String(length=200), nullable=True),
+    sa.Column('team_id', sa.String(length=32), nullable=True),
+    sa.Column('team_name', sa.String(length=200), nullable=True),
+    sa.Column('bot_token', sa.String(length=200), nullable=True),
+    sa.Column('bot_id', sa.String(length=32), nullable=True),
+    sa.Column('bot_user_id', sa.String(length=32), nullable=True),
+    sa.Column('bot_scopes', sa.String(length=1000), nullable=True),
+    sa.Column('bot_refresh_token', sa.String(length=200), nullable=True),
+    sa.Column('bot_token_expires_at', sa.DateTime(), nullable=True),
+    sa.Column('is_enterprise_install', sa.Boolean(), nullable=False),
+    sa.Column('installed_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_slack_bots'))
+    )
+    with op.batch_alter_table('slack_bots', schema=None) as batch_op:
+        batch_op.create_index('slack_bots_idx', ['client_id', 'enterprise_id', 'team_id', 'installed_at'], unique=False)
+
+    op.create_table('slack_oauth_states',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('state', sa.String(length=200), nullable=False),
+    sa.Column('expire_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_slack_oauth_states'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('slack_oauth_states')
+    with op.batch_alter_table('slack_bots', schema=None) as batch_op:
+        batch_op.drop_index('slack_bots_idx')
+    op.drop_table('slack_bots')
+    with op.batch_alter_table('slack_installations', schema=None) as batch_op:
+        batch_op.drop_index('slack_installations_idx')
+    op.drop_table('slack_installations')
