@@ -23,6 +23,16 @@ from bot.practice.schedule import local_instant
 from bot.runtime import bootstrap
 from tests import builders as b
 from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
+from tests.e2e.test_reviews import (
+    ANSWERS_CLOSE,
+    REVIEWS_CLOSE,
+    assignment_table,
+    buttons,
+    open_modal,
+    review_dm,
+    scores,
+    start_day,
+)
 
 ANA, BEN, CHI, DEV = MEMBERS
 NY = "America/New_York"
@@ -233,3 +243,42 @@ def test_managers_change_scoring_and_the_board_follows(stage: Stage) -> None:
     assert "needs a number" in bad
     reset = reply_to(stage, CREATOR, "scoring reset")
     assert "back to the defaults" in reset
+
+
+def test_real_reviews_feed_the_leaderboard(stage: Stage) -> None:
+    """The reviews feature's own flow (DM buttons, challenge and score modals, close) writes
+    what the leaderboard counts: a review is credited only with a challenge and its scores."""
+    stage.enrol(CHANNEL, inviter=MEMBERS[0])
+    start_day(stage, MEMBERS)
+    stage.run_job("assign-reviewers", ANSWERS_CLOSE)
+    table = assignment_table(stage)
+    stage.set_time(ANSWERS_CLOSE + timedelta(hours=1))
+    given: dict[str, list[int]] = {u: [] for u in MEMBERS}
+    author_of = {str(i): a for i, _, a in table}
+
+    dm = review_dm(stage, ANA)  # ANA challenges and scores both of hers: 2 reviews
+    for value, score in zip(buttons(dm, "review_score"), (4, 3), strict=True):
+        modal = open_modal(stage, ANA, "review_challenge", dm, value)
+        stage.sender.submit_view(ANA, modal["id"], {"challenge/text": "Which metric decides?"})
+        modal = open_modal(stage, ANA, "review_score", dm, value)
+        stage.sender.submit_view(ANA, modal["id"], scores(stage, score))
+        given[author_of[value]].append(score)
+    ben_dm = review_dm(stage, BEN)  # BEN scores one without a challenge: no review credit
+    value = buttons(ben_dm, "review_score")[0]
+    modal = open_modal(stage, BEN, "review_score", ben_dm, value)
+    stage.sender.submit_view(BEN, modal["id"], scores(stage, 5))
+    given[author_of[value]].append(5)
+    stage.run_job("close-reviews", REVIEWS_CLOSE)
+
+    stage.run_job("post-leaderboard", NEXT_MONDAY_NINE)
+    (post,) = leaderboard_messages(stage)
+    body = text_of(post["blocks"])
+    for user in MEMBERS:
+        quality = 2 * sum(given[user]) / len(given[user]) if given[user] else 0
+        expected = round(1 + round(quality, 1) + (2 if user == ANA else 0), 1)
+        unit = "pt" if expected == 1 else "pts"
+        reviews = "2 reviews" if user == ANA else "0 reviews"
+        line = f"<@{user}>: *{expected:g} {unit}* · 1 answer · {reviews}"
+        assert line in body, (line, body)
+    why = reply_to(stage, BEN, f"leaderboard why <@{BEN}> last")
+    assert "1 missed review: nothing taken off" in why
