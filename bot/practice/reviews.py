@@ -37,11 +37,11 @@ from bot.models import (
     ReviewAssignment,
     ReviewerOptIn,
     Vote,
-    Workspace,
 )
 from bot.practice.assignment import AnswerRef, assign_reviewers
 from bot.practice.deliveries import claim_delivery
 from bot.practice.ports import PublishError, ReviewNotifier
+from bot.practice.workspaces import installed_team_ids
 
 log = logging.getLogger(__name__)
 
@@ -197,8 +197,7 @@ def _posts_query(channel_id: str | None):  # type: ignore[no-untyped-def]
     query = (
         select(PromptPost, Channel)
         .join(Channel, Channel.id == PromptPost.channel_pk)
-        .join(Workspace, Workspace.team_id == Channel.team_id)
-        .where(PromptPost.message_ts.is_not(None), Workspace.uninstalled_at.is_(None))
+        .where(PromptPost.message_ts.is_not(None), Channel.team_id.in_(installed_team_ids()))
         .order_by(PromptPost.id)
     )
     if channel_id is not None:
@@ -365,6 +364,7 @@ def notify_reviewers(
             ReviewAssignment.notified_at.is_(None),
             PromptPost.closed_at.is_(None),
             PromptPost.reviews_close_at > now,
+            Channel.team_id.in_(installed_team_ids()),
             *([Channel.channel_id == channel_id] if channel_id else []),
         )
         .distinct()
@@ -388,6 +388,7 @@ def notify_reviewers(
         post = session.get(PromptPost, post_id)
         assert post is not None
         brief = _brief(session, post, post.channel, reviewer, ids)
+        session.commit()  # never hold a transaction (a SQLite write lock) across a Slack call
         try:
             notifier.send_brief(brief, reminder=False)
         except Exception as exc:
@@ -421,6 +422,7 @@ def run_assignments(
 ) -> AssignRun:
     """The `assign-reviewers` due work: assign, say in the thread when short, tell reviewers."""
     outcomes = assign_due(session, now, channel_id)
+    session.commit()
     for outcome in outcomes:
         if outcome.short is not None:
             try:
@@ -748,8 +750,10 @@ def send_reminders(
             session.commit()
             if not ids:
                 continue
+            brief = _brief(session, post, channel, reviewer, ids)
+            session.commit()
             try:
-                notifier.send_brief(_brief(session, post, channel, reviewer, ids), reminder=True)
+                notifier.send_brief(brief, reminder=True)
             except Exception as exc:
                 _log_failure(exc, "reminding %s about post %s", reviewer, post.id)
                 session.execute(
@@ -884,6 +888,7 @@ def send_summaries(
         .where(
             PromptPost.closed_at.is_not(None),
             PromptPost.closed_at >= now - SUMMARY_CATCH_UP,
+            Channel.team_id.in_(installed_team_ids()),
             Answer.summary_sent_at.is_(None),
             Answer.withdrawn.is_(False),
             Answer.late.is_(False),
@@ -906,8 +911,10 @@ def send_summaries(
             continue
         answer = session.get(Answer, answer_id)
         assert answer is not None
+        summary = author_summary(session, answer, library)
+        session.commit()
         try:
-            notifier.send_summary(author_summary(session, answer, library))
+            notifier.send_summary(summary)
         except Exception as exc:
             _log_failure(exc, "the summary for answer %s", answer_id)
             session.execute(
@@ -931,8 +938,10 @@ def run_closing(
     reminders = send_reminders(session, now, notifier, channel_id)
     closed = close_due(session, now, channel_id)
     for post_id, _missed in closed:
+        notes = thread_notes(session, post_id)
+        session.commit()
         try:
-            notifier.post_notes(thread_notes(session, post_id))
+            notifier.post_notes(notes)
         except Exception:
             # The close is claimed once; a lost note is logged rather than posted twice.
             log.exception("could not post the strong-answer notes for post %s", post_id)
