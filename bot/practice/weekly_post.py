@@ -174,6 +174,8 @@ def post_one(
     if not claim_week(session, channel, monday, now):
         return LeaderboardOutcome(channel.channel_id, monday, "skipped", "claimed elsewhere")
     report = build_report(session, channel, monday, library=library, week=week)
+    # Never hold a transaction (on SQLite: the write lock) across Slack calls and the chart.
+    session.commit()
     try:
         ts = publisher.post_leaderboard(channel, report)
     except PublishError as exc:

@@ -1,10 +1,7 @@
 """leaderboard: index mock scores by time (the weekly tally reads one week of them)
 
 Revision ID: 0005
-Revises: 0004, 0007
-
-main had two heads (0004 reviews and 0007 OAuth, both on 0001) when this was written; this
-revision also joins them so that `alembic upgrade head` works. The integrator may re-chain.
+Revises: 0007
 """
 
 from collections.abc import Sequence
@@ -12,7 +9,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | Sequence[str] | None = ("0004", "0007")
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

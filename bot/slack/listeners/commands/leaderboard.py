@@ -65,14 +65,16 @@ def leaderboard(ctx: CommandContext) -> None:
     runtime = ctx.runtime
     with unit_of_work(runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        monday = week_start(local_date(runtime.clock(), channel.timezone))
-        if last:
-            monday -= timedelta(days=7)
-        week = tally_week(session, channel, monday)
-        names = criterion_names(runtime.library, channel)
+        if channel is not None:
+            monday = week_start(local_date(runtime.clock(), channel.timezone))
+            if last:
+                monday -= timedelta(days=7)
+            week = tally_week(session, channel, monday)
+            names = criterion_names(runtime.library, channel)
+    # Replies go out after the session is closed: no transaction is held across Slack calls.
+    if channel is None:
+        ctx.reply(NOT_ENROLLED)
+        return
     if explain is not None:
         ctx.reply(why_text(week, explain, names=names, last=last))
         return
@@ -85,11 +87,12 @@ def stats(ctx: CommandContext) -> None:
     runtime = ctx.runtime
     with unit_of_work(runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        result = personal_stats(session, channel, ctx.user_id, runtime.clock())
-        names = criterion_names(runtime.library, channel)
+        if channel is not None:
+            result = personal_stats(session, channel, ctx.user_id, runtime.clock())
+            names = criterion_names(runtime.library, channel)
+    if channel is None:
+        ctx.reply(NOT_ENROLLED)
+        return
     ctx.reply(stats_text(result, names))
 
 
@@ -106,25 +109,26 @@ def scoring(ctx: CommandContext) -> None:
     with unit_of_work(ctx.runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)
         if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        if not words:
-            ctx.reply(f"*Scoring in this channel*\n{describe_settings(rules_for(channel))}")
-            ctx.reply(SCORING_USAGE)
-            return
-        if words == ["reset"]:
-            rules = reset_channel_settings(channel)
-            head = "Scoring is back to the defaults."
-        elif len(words) == 2:
+            reply = NOT_ENROLLED
+        elif not words:
+            reply = (
+                f"*Scoring in this channel*\n{describe_settings(rules_for(channel))}\n\n"
+                f"{SCORING_USAGE}"
+            )
+        elif words == ["reset"] or len(words) == 2:
             try:
-                rules = set_channel_setting(channel, words[0], words[1])
+                if words == ["reset"]:
+                    rules = reset_channel_settings(channel)
+                    head = "Scoring is back to the defaults."
+                else:
+                    rules = set_channel_setting(channel, words[0], words[1])
+                    head = f"Changed `{words[0]}` to `{words[1]}`."
             except ScoringSettingError as exc:
-                ctx.reply(str(exc))
-                return
-            head = f"Changed `{words[0]}` to `{words[1]}`."
+                reply = str(exc)
+            else:
+                channel.updated_at = ctx.runtime.clock()
+                session.commit()
+                reply = f"{head}\n{describe_settings(rules)}"
         else:
-            ctx.reply(SCORING_USAGE)
-            return
-        channel.updated_at = ctx.runtime.clock()
-        session.commit()
-    ctx.reply(f"{head}\n{describe_settings(rules)}")
+            reply = SCORING_USAGE
+    ctx.reply(reply)
