@@ -388,7 +388,7 @@ class MockRating(Base):
 # OAuth installs are stored by slack-sdk's SQLAlchemy installation store and OAuth state store
 # (bot/slack/oauth.py). Their tables are built here with slack-sdk's own table builders, on a
 # metadata of their own (slack-sdk issues plain Core statements against these definitions), so
-# that Alembic's autogenerate compares the migrated schema (0007) with exactly what slack-sdk
+# that Alembic's autogenerate compares the migrated schema (0003) with exactly what slack-sdk
 # expects. They are not ORM models: nothing in the domain reads tokens.
 SLACK_INSTALLATIONS = "slack_installations"
 SLACK_BOTS = "slack_bots"
@@ -407,3 +407,7 @@ def _slack_metadata() -> MetaData:
 
 
 SLACK_METADATA = _slack_metadata()
+
+
+# The weekly leaderboard reads one week of mock rounds at a time (bot/practice/leaderboard.py).
+Index("ix_mock_scores_created_at", MockScore.created_at)

@@ -60,8 +60,8 @@ def test_migrations_round_trip_and_match_the_models(empty_url: str) -> None:
 
 
 def test_slack_oauth_tables_come_and_go_with_their_revision(empty_url: str) -> None:
-    upgrade(empty_url, "0007")
+    upgrade(empty_url, "0003")
     assert {"slack_installations", "slack_bots", "slack_oauth_states"} <= tables(empty_url)
-    downgrade(empty_url, "0001")
+    downgrade(empty_url, "0002")
     assert not {"slack_installations", "slack_bots", "slack_oauth_states"} & tables(empty_url)
     assert "workspaces" in tables(empty_url)

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.demo.context import DemoContext
 from bot.demo.day import answer_in_thread, enrol_channel, post_the_prompt
+from bot.demo.leaderboard import weekly_leaderboard
 from bot.demo.mock import matched_mock
 from bot.demo.reviews import assign_reviewers, close_reviews, review_answers
 
@@ -26,6 +27,7 @@ SCENES: list[Scene] = [
     review_answers,
     close_reviews,
     matched_mock,
+    weekly_leaderboard,
 ]
 
 

@@ -26,11 +26,10 @@ def matched_mock(ctx: DemoContext) -> None:
     group = str(stage.slack.state.dm_id((jonas, priya)))
     intro = stage.slack.wait_for(lambda: stage.slack.messages(group))[0]
     ctx.show_message("Practice Bot (group DM)", intro)
-    guide = stage.slack.wait_for(lambda: stage.slack.dms(priya))[0]
-    ctx.say(
-        f"Practice Bot (only to {ctx.name(priya)})",
-        str(guide.get("text", "")) + " (challenges, what strong answers do, rubric anchors)",
+    guide = stage.slack.wait_for(
+        lambda: next((m for m in stage.slack.dms(priya) if "guide" in m.get("text", "")), None)
     )
+    ctx.show_message(f"Practice Bot (only to {ctx.name(priya)})", guide)
 
     ctx.heading("30 minutes later: the interviewer scores the candidate")
     stage.set_time(stage.now() + timedelta(minutes=30))

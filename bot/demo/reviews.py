@@ -59,6 +59,22 @@ def review_answers(ctx: DemoContext) -> None:
     ctx.show_message("Practice Bot (in the thread)", posted[-1])
 
     dm = _review_dm(ctx, maya)
+    modal = _open_modal(ctx, maya, "review_challenge", dm)
+    pushback = "Awareness of what, measured how? What did people do differently afterwards?"
+    stage.sender.submit_view(maya, modal["id"], {"challenge/text": pushback})
+    stage.slack.wait_for(
+        lambda: (
+            len(
+                [
+                    m
+                    for m in stage.slack.thread(CHANNEL, ctx.thread_ts)
+                    if "skeptic's challenge" in m["text"]
+                ]
+            )
+            == 2
+        )
+    )
+    ctx.say(ctx.name(maya), f"(posts a challenge to @{ctx.name(ctx.people[1])}: {pushback})")
     modal = _open_modal(ctx, maya, "review_score", dm)
     criteria = [b["block_id"] for b in modal["blocks"] if b.get("type") == "input"][:-1]
     ctx.say(ctx.name(maya), f"(opens Score: one 1-5 choice for each of {len(criteria)} criteria)")

@@ -1,6 +1,15 @@
 """Due-work jobs. Importing this package registers every job, in the day's order."""
 
-from bot.jobs import mocks, prompts, reviews
+from bot.jobs import leaderboard, mocks, prompts, reviews
 from bot.jobs.registry import JOBS, JobResult, run_all_due, run_job
 
-__all__ = ["JOBS", "JobResult", "mocks", "prompts", "reviews", "run_all_due", "run_job"]
+__all__ = [
+    "JOBS",
+    "JobResult",
+    "leaderboard",
+    "mocks",
+    "prompts",
+    "reviews",
+    "run_all_due",
+    "run_job",
+]

@@ -10,6 +10,7 @@ from bot.models import Channel, MockMatch, MockRound, PromptPost
 
 if TYPE_CHECKING:
     from bot.practice.reviews import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
+    from bot.practice.weekly_post import WeeklyReport
 
 # Slack errors after which retrying the same call cannot succeed: the channel is paused.
 PERMANENT_CHANNEL_ERRORS = frozenset(
@@ -86,3 +87,9 @@ class MockNotifier(Protocol):
     def request_expired(self, team_id: str, user_id: str, note: str) -> None:
         """Tell the user by DM that their request expired. Raises PublishError."""
         ...
+
+
+class LeaderboardPublisher(Protocol):
+    """Posts a channel's weekly leaderboard (message and chart); returns the message ts."""
+
+    def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str: ...

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.commands import channel_admin, mock, practice, review_optin
+from bot.slack.listeners.commands import (
+    channel_admin,
+    leaderboard,
+    mock,
+    practice,
+    review_optin,
+)
 
 
 def register(app: App) -> None:
-    assert channel_admin and review_optin  # their subcommands register themselves on import
+    # Their subcommands register themselves on import.
+    assert channel_admin and leaderboard and review_optin
     app.command("/practice")(practice.practice_command)
     app.command("/mock")(mock.mock_command)

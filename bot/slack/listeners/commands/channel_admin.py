@@ -7,6 +7,7 @@ import logging
 from bot.db import unit_of_work
 from bot.practice.channels import current_settings, get_channel, pause_channel, resume_channel
 from bot.practice.posting import post_now
+from bot.practice.scoring import describe_rules, rules_for
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 from bot.slack.publisher import SlackPublisher
 from bot.slack.render.channel import help_text, schedule_line
@@ -21,7 +22,9 @@ NOT_ENROLLED = (
 
 @subcommand("help", "")
 def show_help(ctx: CommandContext) -> None:
-    ctx.reply(help_text())
+    with unit_of_work(ctx.runtime.sessions) as session:
+        rules = rules_for(get_channel(session, ctx.team_id, ctx.channel_id))
+    ctx.reply(help_text(describe_rules(rules)))
 
 
 @subcommand("setup", manager_only=True)

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.db import unit_of_work
 from bot.practice.channels import get_channel
+from bot.practice.scoring import DEFAULT_RULES, describe_rules
 from bot.slack.listeners.commands.registry import MANAGER_ONLY, SUBCOMMANDS, CommandContext
 from bot.slack.permissions import can_manage
 from bot.slack.render.channel import help_text
@@ -29,7 +30,7 @@ def practice_command(
     name = name.lower()
     handler = SUBCOMMANDS.get(name)
     if handler is None:
-        ack(text=help_text(), response_type="ephemeral")
+        ack(text=help_text(describe_rules(DEFAULT_RULES)), response_type="ephemeral")
         return
     ack()
     runtime = context["runtime"]

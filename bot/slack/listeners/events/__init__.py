@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.events import lifecycle, membership, messages
+from bot.slack.listeners.events import home, lifecycle, membership, messages
 
 
 def register(app: App) -> None:
@@ -13,5 +13,6 @@ def register(app: App) -> None:
     app.event("group_left")(membership.on_channel_left)
     app.event("member_left_channel")(membership.on_member_left)
     app.event("message")(messages.on_message)
+    app.event("app_home_opened")(home.on_app_home_opened)
     app.event("app_uninstalled")(lifecycle.on_app_uninstalled)
     app.event("tokens_revoked")(lifecycle.on_tokens_revoked)

@@ -1,7 +1,7 @@
 """slack oauth: slack-sdk's installation store and OAuth state store tables
 
-Revision ID: 0007
-Revises: 0004
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-25 17:55:00
 
 The columns are copied from slack-sdk 3.48's SQLAlchemyInstallationStore and
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0007'
-down_revision: Union[str, Sequence[str], None] = '0004'
+revision: str = "0003"
+down_revision: Union[str, Sequence[str], None] = "0002"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

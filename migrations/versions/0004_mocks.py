@@ -1,7 +1,7 @@
 """mocks: per-round records and the candidate's helpfulness rating
 
-Revision ID: 0006
-Revises: 0007
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-25 17:50:00
 
 """
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0007"
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,212 @@
+"""The scoring rules of the weekly leaderboard: defaults in one place, per-channel overrides.
+
+Per person and week (docs/scoring.md is the same text for users):
+
+- quality: for each on-time answer that received scores, `round(quality_weight * q, 1)`
+  where `q` is the mean score (1-5) over all its reviewers and criteria;
+- participation: `participation` points per on-time answer (not withdrawn, not late);
+- review credit: `review_credit` points per completed review (a challenge posted and every
+  criterion scored); a missed review costs `missed_review` (0 by default: shown, not punished);
+- mock interviews: for each scored round as the candidate, `round(quality_weight *
+  mock_weight * m, 1)` where `m` is the round's mean score;
+- nothing is taken off for days without an answer.
+
+Ties break on more on-time answers, then the higher mean quality, then the earlier first
+answer of the week. With `bias_correction` on, every reviewer's scores are first centred on
+that reviewer's own average (over the channel's last weeks) and moved to the channel's
+average, so a harsh or a generous reviewer no longer decides the ranking.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from typing import Any
+
+from bot.models import Channel
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    quality_weight: float = 2.0  # points per unit of mean rubric score (1-5), per scored answer
+    participation: float = 1.0  # points per on-time answer
+    review_credit: float = 1.0  # points per completed review
+    missed_review: float = 0.0  # points per missed review (0: shown, never subtracted)
+    mock_weight: float = 0.5  # a scored mock round counts this fraction of an answer's quality
+    bias_correction: bool = False  # centre each reviewer's scores on their own average
+    bias_window_weeks: int = 8  # how many weeks of a reviewer's scores give their average
+
+
+DEFAULT_RULES = ScoringRules()
+
+
+def rules_for(channel: Channel | None) -> ScoringRules:
+    """The defaults with the channel's overrides (`Channel.scoring`) applied.
+
+    Unknown keys and values of the wrong type are ignored (and logged), never fatal.
+    """
+    overrides = (channel.scoring if channel is not None else None) or {}
+    known = {f.name: f for f in fields(ScoringRules)}
+    changes: dict[str, Any] = {}
+    for key, value in overrides.items():
+        spec = known.get(key)
+        if spec is None:
+            log.warning("ignoring unknown scoring setting %r", key)
+            continue
+        default = getattr(DEFAULT_RULES, key)
+        try:
+            if isinstance(default, bool):
+                if not isinstance(value, bool):
+                    raise TypeError(key)
+                changes[key] = value
+            elif isinstance(default, int):
+                changes[key] = max(1, int(value))
+            else:
+                changes[key] = float(value)
+        except (TypeError, ValueError):
+            log.warning("ignoring scoring setting %s=%r (wrong type)", key, value)
+    return replace(DEFAULT_RULES, **changes)
+
+
+SETTING_HELP = {
+    "quality_weight": "points per unit of an answer's mean score (1-5)",
+    "participation": "points per on-time answer",
+    "review_credit": "points per completed review",
+    "missed_review": "points taken off per missed review",
+    "mock_weight": "fraction of an answer's quality a scored mock round counts",
+    "bias_correction": "centre each reviewer's scores on their own average (on/off)",
+    "bias_window_weeks": "weeks of a reviewer's scores that make their average",
+}
+LIMITS = {
+    "quality_weight": (0.0, 10.0),
+    "participation": (0.0, 10.0),
+    "review_credit": (0.0, 10.0),
+    "missed_review": (0.0, 10.0),
+    "mock_weight": (0.0, 2.0),
+    "bias_window_weeks": (1, 52),
+}
+
+
+class ScoringSettingError(ValueError):
+    """A scoring setting a user asked for that cannot be used; the message says why."""
+
+
+def parse_setting(key: str, raw: str) -> bool | int | float:
+    """A user's `/practice scoring KEY VALUE` into a typed value, within the allowed range."""
+    name = key.strip().lower().replace("-", "_")
+    if name not in SETTING_HELP:
+        raise ScoringSettingError(
+            f"`{key}` is not a scoring setting. Settings: "
+            + ", ".join(f"`{k}`" for k in SETTING_HELP)
+        )
+    default = getattr(DEFAULT_RULES, name)
+    text = raw.strip().lower()
+    if isinstance(default, bool):
+        if text in ("on", "true", "yes", "1"):
+            return True
+        if text in ("off", "false", "no", "0"):
+            return False
+        raise ScoringSettingError(f"`{name}` is on or off, not `{raw}`.")
+    try:
+        value: int | float = int(text) if isinstance(default, int) else float(text)
+    except ValueError as exc:
+        raise ScoringSettingError(f"`{name}` needs a number, not `{raw}`.") from exc
+    low, high = LIMITS[name]
+    if not low <= value <= high:
+        raise ScoringSettingError(f"`{name}` must be between {low:g} and {high:g}.")
+    return value
+
+
+def set_channel_setting(channel: Channel, key: str, raw: str) -> ScoringRules:
+    """Override one scoring setting for the channel (the caller commits)."""
+    value = parse_setting(key, raw)
+    name = key.strip().lower().replace("-", "_")
+    overrides = dict(channel.scoring or {})
+    if value == getattr(DEFAULT_RULES, name):
+        overrides.pop(name, None)
+    else:
+        overrides[name] = value
+    channel.scoring = overrides or None  # a new dict: JSON columns do not track mutation
+    return rules_for(channel)
+
+
+def reset_channel_settings(channel: Channel) -> ScoringRules:
+    channel.scoring = None
+    return DEFAULT_RULES
+
+
+def describe_settings(rules: ScoringRules) -> str:
+    lines = []
+    for f in fields(ScoringRules):
+        value = getattr(rules, f.name)
+        shown = ("on" if value else "off") if isinstance(value, bool) else _num(value)
+        changed = "" if value == getattr(DEFAULT_RULES, f.name) else " _(changed here)_"
+        lines.append(f"• `{f.name}` = {shown}: {SETTING_HELP[f.name]}{changed}")
+    return "\n".join(lines)
+
+
+def quality_points(rules: ScoringRules, mean_quality: float) -> float:
+    return round(rules.quality_weight * mean_quality, 1)
+
+
+def mock_points(rules: ScoringRules, mean_score: float) -> float:
+    return round(rules.quality_weight * rules.mock_weight * mean_score, 1)
+
+
+def points(
+    rules: ScoringRules,
+    *,
+    answer_means: Sequence[float | None],
+    reviews: int,
+    missed: int = 0,
+    mock_means: Sequence[float] = (),
+) -> float:
+    """A person's points for a week.
+
+    `answer_means` has one entry per on-time answer: its mean score, or None if unscored.
+    """
+    total = sum(quality_points(rules, q) for q in answer_means if q is not None)
+    total += rules.participation * len(answer_means)
+    total += rules.review_credit * reviews
+    total -= rules.missed_review * missed
+    total += sum(mock_points(rules, m) for m in mock_means)
+    return round(total, 1)
+
+
+def tie_break_key(
+    points_: float, answers: int, mean_quality: float | None, first_answer_at: datetime | None
+) -> tuple[float, int, float, float]:
+    """Sort key (ascending = better): points, then answers, quality, earliest first answer."""
+    first = first_answer_at.timestamp() if first_answer_at is not None else float("inf")
+    return (-points_, -answers, -(mean_quality if mean_quality is not None else 0.0), first)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def describe_rules(rules: ScoringRules = DEFAULT_RULES) -> str:
+    """A short mrkdwn summary for `/practice help` and the leaderboard's footer."""
+    lines = [
+        "*Scoring* (per week)",
+        f"• each on-time answer: {_num(rules.participation)} pt + "
+        f"{_num(rules.quality_weight)} x its mean rubric score (1-5) once reviewed",
+        f"• each completed review (challenge posted, all criteria scored): "
+        f"{_num(rules.review_credit)} pt",
+        f"• each scored `/mock` round: {_num(rules.quality_weight * rules.mock_weight)} x "
+        "its mean score",
+        (
+            f"• missed reviews: -{_num(rules.missed_review)} pt each"
+            if rules.missed_review
+            else "• missed days and missed reviews: nothing taken off"
+        ),
+        "• ties: more answers, then higher mean quality, then the earlier first answer",
+    ]
+    if rules.bias_correction:
+        lines.append("• reviewer-bias correction is on: each reviewer's scores are centred")
+    lines.append("Channel managers can change these with `/practice scoring`.")
+    return "\n".join(lines)

@@ -1,0 +1,215 @@
+"""Posting the weekly leaderboard: due-work, once per channel and week, whatever happens.
+
+At the channel's leaderboard day and time (default Monday 09:00 local) the Monday-Sunday week
+before is due. Like the daily prompt (bot/practice/posting.py) the (channel, week) row is
+claimed first through a unique key, then Slack is called, then the ts is stored; a failed call
+releases the claim so the week stays retryable and is never posted twice. Only the latest due
+week is considered: after downtime it is caught up once and older weeks are not. A week with no
+activity gets no post.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.content import Library
+from bot.db import affected, insert_for
+from bot.models import Channel, LeaderboardPost
+from bot.practice.channels import pause_channel
+from bot.practice.leaderboard import (
+    Mover,
+    Week,
+    criterion_trend,
+    current_streaks,
+    movers,
+    tally_week,
+)
+from bot.practice.ports import LeaderboardPublisher, PublishError
+from bot.practice.posting import CLAIM_LEASE, active_channels
+from bot.practice.schedule import local_date, local_instant, parse_hhmm, week_start
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WeeklyReport:
+    """Everything the weekly post shows."""
+
+    channel_id: str
+    week: Week
+    movers: list[Mover]
+    streaks: dict[str, int]  # user -> consecutive practice days at the week's end (> 0 only)
+    trend: list[tuple[date, dict[str, float]]]
+    criterion_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def week_end(self) -> date:
+        return self.week.week_start + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class LeaderboardOutcome:
+    channel_id: str
+    week_start: date
+    status: str  # "posted", "quiet", "skipped", "failed", "paused"
+    detail: str = ""
+
+
+def criterion_names(library: Library, channel: Channel) -> dict[str, str]:
+    pack = library.pack(channel.content_pack) or library.pack("pmm")
+    return {c.id: c.name for c in pack.rubric} if pack else {}
+
+
+def leaderboard_due(channel: Channel, now: datetime) -> date | None:
+    """The Monday of the week whose leaderboard is due at `now`, or None before this week's
+    leaderboard time."""
+    today = local_date(now, channel.timezone)
+    monday = week_start(today)
+    day = monday + timedelta(days=max(1, min(7, channel.leaderboard_weekday)) - 1)
+    if now < local_instant(day, parse_hhmm(channel.leaderboard_time), channel.timezone):
+        return None
+    return monday - timedelta(days=7)
+
+
+def build_report(
+    session: Session,
+    channel: Channel,
+    monday: date,
+    *,
+    library: Library | None = None,
+    week: Week | None = None,
+) -> WeeklyReport:
+    week = week or tally_week(session, channel, monday)
+    previous = tally_week(session, channel, monday - timedelta(days=7))
+    streaks = current_streaks(
+        session, channel, [r.user_id for r in week.rows], monday + timedelta(days=6)
+    )
+    return WeeklyReport(
+        channel_id=channel.channel_id,
+        week=week,
+        movers=movers(week, previous),
+        streaks={u: n for u, n in streaks.items() if n > 0},
+        trend=criterion_trend(session, channel, monday),
+        criterion_names=criterion_names(library, channel) if library else {},
+    )
+
+
+def _already_done(session: Session, channel: Channel, monday: date, now: datetime) -> bool:
+    return (
+        session.scalar(
+            select(LeaderboardPost.id).where(
+                LeaderboardPost.channel_pk == channel.id,
+                LeaderboardPost.week_start == monday,
+                (LeaderboardPost.message_ts.is_not(None))
+                | (LeaderboardPost.claimed_at > now - CLAIM_LEASE),
+            )
+        )
+        is not None
+    )
+
+
+def claim_week(session: Session, channel: Channel, monday: date, now: datetime) -> bool:
+    """Claim (channel, week) for this process; False when another process holds it."""
+    insert = insert_for(session)
+    claimed = affected(
+        session,
+        insert(LeaderboardPost)
+        .values(channel_pk=channel.id, week_start=monday, claimed_at=now)
+        .on_conflict_do_nothing(index_elements=["channel_pk", "week_start"]),
+    )
+    if not claimed:
+        # Take over only a stale claim that never got posted (its process died mid-call).
+        claimed = affected(
+            session,
+            update(LeaderboardPost)
+            .where(
+                LeaderboardPost.channel_pk == channel.id,
+                LeaderboardPost.week_start == monday,
+                LeaderboardPost.message_ts.is_(None),
+                LeaderboardPost.claimed_at <= now - CLAIM_LEASE,
+            )
+            .values(claimed_at=now),
+        )
+    if not claimed:
+        session.rollback()
+        return False
+    session.commit()
+    return True
+
+
+def post_leaderboards(
+    session: Session,
+    now: datetime,
+    *,
+    library: Library,
+    publisher: LeaderboardPublisher,
+    channel_id: str | None = None,
+) -> list[LeaderboardOutcome]:
+    """Post every weekly leaderboard due at `now`, each exactly once."""
+    outcomes = []
+    for channel in active_channels(session, channel_id):
+        monday = leaderboard_due(channel, now)
+        if monday is None or _already_done(session, channel, monday, now):
+            continue
+        outcomes.append(post_one(session, channel, monday, now, library, publisher))
+    return outcomes
+
+
+def post_one(
+    session: Session,
+    channel: Channel,
+    monday: date,
+    now: datetime,
+    library: Library,
+    publisher: LeaderboardPublisher,
+) -> LeaderboardOutcome:
+    week = tally_week(session, channel, monday)
+    if not week.active:
+        return LeaderboardOutcome(channel.channel_id, monday, "quiet")
+    if not claim_week(session, channel, monday, now):
+        return LeaderboardOutcome(channel.channel_id, monday, "skipped", "claimed elsewhere")
+    report = build_report(session, channel, monday, library=library, week=week)
+    # Never hold a transaction (on SQLite: the write lock) across Slack calls and the chart.
+    session.commit()
+    try:
+        ts = publisher.post_leaderboard(channel, report)
+    except PublishError as exc:
+        return _release(session, channel, monday, now, exc)
+    except Exception:
+        log.exception("posting the leaderboard in %s failed", channel.channel_id)
+        return _release(session, channel, monday, now, PublishError("unexpected", permanent=False))
+    session.execute(
+        update(LeaderboardPost)
+        .where(LeaderboardPost.channel_pk == channel.id, LeaderboardPost.week_start == monday)
+        .values(message_ts=ts, posted_at=now)
+    )
+    session.commit()
+    log.info("posted the leaderboard in %s for the week of %s", channel.channel_id, monday)
+    return LeaderboardOutcome(channel.channel_id, monday, "posted", ts)
+
+
+def _release(
+    session: Session, channel: Channel, monday: date, now: datetime, exc: PublishError
+) -> LeaderboardOutcome:
+    session.rollback()
+    session.execute(
+        delete(LeaderboardPost).where(
+            LeaderboardPost.channel_pk == channel.id,
+            LeaderboardPost.week_start == monday,
+            LeaderboardPost.message_ts.is_(None),
+        )
+    )
+    if exc.permanent:
+        pause_channel(session, channel, now, f"Slack error: {exc.reason}")
+        log.error("channel %s paused: Slack answered %s", channel.channel_id, exc.reason)
+    else:
+        log.warning("leaderboard in %s failed (%s); will retry", channel.channel_id, exc.reason)
+    session.commit()
+    return LeaderboardOutcome(
+        channel.channel_id, monday, "paused" if exc.permanent else "failed", exc.reason
+    )

@@ -1,0 +1,88 @@
+"""The weekly leaderboard's outbound port, implemented with the Web API: the message with
+`chat.postMessage`, then the chart in its thread with the files v2 upload flow
+(`files.getUploadURLExternal`, upload, `files.completeUploadExternal`, via slack-sdk's
+`files_upload_v2`)."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.models import Channel
+from bot.practice.charts import weekly_chart
+from bot.practice.ports import PublishError
+from bot.practice.weekly_post import WeeklyReport
+from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
+from bot.slack.render.leaderboard import TOP, week_label, weekly_blocks
+
+log = logging.getLogger(__name__)
+
+
+def display_names(client: WebClient, user_ids: list[str]) -> dict[str, str]:
+    """Best-effort display names for the chart (user ids where Slack does not say)."""
+    names = {}
+    for user_id in user_ids:
+        try:
+            user = client.users_info(user=user_id).get("user") or {}
+        except (SlackApiError, SlackClientError, OSError):
+            continue
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or user.get("real_name") or user.get("name")
+        if name:
+            names[user_id] = str(name)
+    return names
+
+
+class SlackLeaderboardPublisher:
+    def __init__(self, gateway: SlackGateway) -> None:
+        self.gateway = gateway
+
+    def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str:
+        text, blocks = weekly_blocks(report)
+        try:
+            client = self.gateway.client_for(channel.team_id)
+            response = client.chat_postMessage(
+                channel=channel.channel_id,
+                text=text,
+                blocks=blocks,
+                unfurl_links=False,
+                metadata={
+                    "event_type": "practice_leaderboard",
+                    "event_payload": {"week_start": report.week.week_start.isoformat()},
+                },
+            )
+        except WorkspaceNotInstalled as exc:
+            raise PublishError("workspace not installed", permanent=True) from exc
+        except SlackApiError as exc:
+            raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
+        except (SlackClientError, OSError) as exc:
+            raise PublishError(type(exc).__name__, permanent=False) from exc
+        ts = str(response["ts"])
+        # The message is out: a failed chart must not make the week retry (and post twice).
+        try:
+            self.upload_chart(client, channel, report, ts)
+        except (SlackApiError, SlackClientError, OSError):
+            log.exception("leaderboard chart upload failed in %s", channel.channel_id)
+        return ts
+
+    def upload_chart(
+        self, client: WebClient, channel: Channel, report: WeeklyReport, thread_ts: str
+    ) -> None:
+        top = report.week.top(TOP)
+        png = weekly_chart(
+            top,
+            report.trend,
+            names=display_names(client, [r.user_id for r in top]),
+            criterion_names=report.criterion_names,
+            title=f"Week of {week_label(report.week.week_start)}",
+        )
+        client.files_upload_v2(
+            channel=channel.channel_id,
+            thread_ts=thread_ts,
+            file=png,
+            filename=f"leaderboard-{report.week.week_start.isoformat()}.png",
+            title=f"Leaderboard chart, {week_label(report.week.week_start)}",
+            initial_comment="Top ten's points and the channel's per-criterion trend.",
+        )

@@ -1,0 +1,218 @@
+"""Leaderboard surfaces: the weekly post, `/practice leaderboard [last | why @user]`, `stats`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+
+from bot.practice.leaderboard import PersonalStats, Row, Week
+from bot.practice.scoring import ScoringRules
+from bot.practice.weekly_post import WeeklyReport
+from bot.slack.render.text import HEADER_LIMIT, clip, mention
+
+TOP = 10
+
+
+def week_label(monday: date) -> str:
+    sunday = monday + timedelta(days=6)
+    return f"{monday.day} {monday:%b} to {sunday.day} {sunday:%b %Y}"
+
+
+def criterion_label(names: Mapping[str, str], criterion: str | None) -> str:
+    if criterion is None:
+        return "-"
+    return names.get(criterion, criterion)
+
+
+def _n(value: float) -> str:
+    return f"{value:g}"
+
+
+IRREGULAR = {"person": "people"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word if count == 1 else IRREGULAR.get(word, word + 's')}"
+
+
+def row_line(row: Row, names: Mapping[str, str]) -> str:
+    strongest = f" · strongest: {criterion_label(names, row.strongest)}" if row.strongest else ""
+    return (
+        f"*{row.rank}.* {mention(row.user_id)}: *{_n(row.points)} "
+        f"{'pt' if row.points == 1 else 'pts'}* · "
+        f"{_plural(row.answers, 'answer')} · {_plural(row.reviews, 'review')}{strongest}"
+    )
+
+
+def _section(text: str) -> dict[str, Any]:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text))).to_dict()
+
+
+def _context(text: str) -> dict[str, Any]:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text))]).to_dict()
+
+
+def _header(text: str) -> dict[str, Any]:
+    return HeaderBlock(text=clip(text, HEADER_LIMIT)).to_dict()
+
+
+def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:
+    week, names = report.week, report.criterion_names
+    title = f"Leaderboard: {week_label(week.week_start)}"
+    blocks = [_header(f":trophy: {title}")]
+    blocks.append(_section("\n".join(row_line(r, names) for r in week.top(TOP))))
+    if report.movers:
+        lines = [
+            f"{mention(m.user_id)} {m.before:.1f} → {m.after:.1f} (+{m.delta:.1f})"
+            for m in report.movers
+        ]
+        blocks.append(_section("*Most improved* (mean answer quality)\n" + "\n".join(lines)))
+    # A streak is news from two days on.
+    streaks = sorted(
+        ((u, n) for u, n in report.streaks.items() if n >= 2), key=lambda kv: (-kv[1], kv[0])
+    )[:5]
+    if streaks:
+        lines = [f"{mention(u)} {_plural(n, 'practice day')} in a row" for u, n in streaks]
+        blocks.append(_section("*Streaks*\n" + "\n".join(lines)))
+    if week.criteria:
+        blocks.append(
+            _section(
+                f"*Channel's strongest criterion:* {criterion_label(names, week.strongest)} "
+                f"({week.criteria[week.strongest or '']:.1f})\n"
+                f"*Weakest:* {criterion_label(names, week.weakest)} "
+                f"({week.criteria[week.weakest or '']:.1f})"
+            )
+        )
+    ranked = len(week.rows)
+    blocks.append(
+        _context(
+            f"{_plural(ranked, 'person')} ranked. How points are made: `/practice help`; "
+            "one row explained: `/practice leaderboard why @name`; "
+            "your progress: `/practice stats`."
+        )
+    )
+    return title, blocks
+
+
+def standings_blocks(
+    week: Week, *, caller: str, names: Mapping[str, str], last: bool
+) -> tuple[str, list[dict[str, Any]]]:
+    """The ephemeral `/practice leaderboard [last]`: the top ten, and the caller's row."""
+    which = "Last week" if last else "This week so far"
+    title = f"{which}: {week_label(week.week_start)}"
+    if not week.rows:
+        text = f"*{title}*\nNo answers or reviews yet" + (
+            "." if last else ": answer today's prompt in its thread to get on the board."
+        )
+        return text, [_section(text)]
+    lines = [row_line(r, names) for r in week.top(TOP)]
+    mine = week.row(caller)
+    if mine is not None and mine.rank > TOP:
+        lines.append("…")
+        lines.append(row_line(mine, names))
+    blocks = [_section(f"*{title}*\n" + "\n".join(lines))]
+    if mine is None:
+        blocks.append(
+            _context("You are not on this board: an on-time answer or a review gets you on.")
+        )
+    blocks.append(_context("Why a row has its points: `/practice leaderboard why @name`."))
+    return title, blocks
+
+
+def why_text(week: Week, user_id: str, *, names: Mapping[str, str], last: bool) -> str:
+    """How one row's points were made, line by line (the formula of docs/scoring.md)."""
+    rules: ScoringRules = week.rules
+    which = "last week" if last else "this week"
+    row = week.row(user_id)
+    if row is None:
+        return (
+            f"{mention(user_id)} has no points {which} ({week_label(week.week_start)}): "
+            "no on-time answers and no completed reviews."
+        )
+    lines = [
+        f"*{mention(user_id)}: {_n(row.points)} {'point' if row.points == 1 else 'points'} "
+        f"{which}, rank {row.rank} of "
+        f"{len(week.rows)}* ({week_label(week.week_start)})"
+    ]
+    for line in row.answer_lines:
+        day = f"{line.post_date:%a} {line.post_date.day} {line.post_date:%b}"
+        if line.quality is None:
+            lines.append(
+                f"• {day}: answer on time +{_n(line.participation_points)} (not scored yet)"
+            )
+            continue
+        corrected = (
+            f", {line.raw_quality:.2f} before bias correction"
+            if rules.bias_correction and line.raw_quality is not None
+            else ""
+        )
+        lines.append(
+            f"• {day}: answer on time +{_n(line.participation_points)}; mean score "
+            f"{line.quality:.2f} from {_plural(line.reviewers, 'reviewer')}{corrected} → "
+            f"{_n(rules.quality_weight)} x {line.quality:.2f} = +{_n(line.quality_points)}"
+        )
+    if row.reviews:
+        lines.append(
+            f"• {_plural(row.reviews, 'completed review')} x {_n(rules.review_credit)} = "
+            f"+{_n(row.review_points)}"
+        )
+    if row.missed:
+        lines.append(
+            f"• {_plural(row.missed, 'missed review')}: "
+            + (f"{_n(row.missed_points)}" if row.missed_points else "nothing taken off")
+        )
+    for mock in row.mocks:
+        lines.append(
+            f"• mock interview round {mock.round}: mean score {mock.mean:.2f} → "
+            f"{_n(rules.quality_weight * rules.mock_weight)} x {mock.mean:.2f} = "
+            f"+{_n(mock.points)}"
+        )
+    quality = f"{row.mean_quality:.2f}" if row.mean_quality is not None else "none yet"
+    lines.append(
+        f"Tie-breaks: {_plural(row.answers, 'answer')}, mean quality {quality}, first answer "
+        + (f"{row.first_answer_at:%a %H:%M} UTC" if row.first_answer_at else "-")
+        + "."
+    )
+    if rules.bias_correction:
+        lines.append("_Reviewer-bias correction is on in this channel._")
+    return "\n".join(lines)
+
+
+def trend_lines(trend: list[tuple[date, dict[str, float]]], names: Mapping[str, str]) -> list[str]:
+    criteria = sorted({c for _, means in trend for c in means})
+    lines = []
+    for criterion in criteria:
+        points = [means.get(criterion) for _, means in trend]
+        shown = " → ".join(f"{p:.1f}" if p is not None else "·" for p in points)
+        lines.append(f"• {criterion_label(names, criterion)}: {shown}")
+    return lines
+
+
+def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
+    """`/practice stats` and the App Home: rank, streak, reviews, per-criterion trend."""
+    lines = [f"*Your practice in <#{stats.channel_id}>*"]
+    if stats.rank is not None and stats.row is not None:
+        lines.append(
+            f"• This week: rank {stats.rank} of {stats.ranked}, {_n(stats.row.points)} points, "
+            f"{_plural(stats.row.answers, 'answer')}"
+        )
+    else:
+        lines.append("• This week: not on the board yet")
+    if stats.last_week_rank is not None:
+        lines.append(f"• Last week: rank {stats.last_week_rank}")
+    lines.append(f"• Streak: {_plural(stats.streak, 'practice day')} in a row")
+    lines.append(
+        f"• Reviews done: {stats.reviews_this_week} this week, {stats.reviews_recent} in the "
+        f"last {len(stats.trend)} weeks"
+    )
+    trend = trend_lines(stats.trend, names)
+    if trend:
+        first = stats.trend[0][0]
+        lines.append(f"*Your mean score per criterion, weekly since {first.day} {first:%b}*")
+        lines.extend(trend)
+    else:
+        lines.append("_No scores on your answers in the last weeks yet._")
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""The scoring rules written for users match the code: the README's example table is
+recomputed, and docs/scoring.md's settings table matches the defaults."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.practice.scoring import DEFAULT_RULES, describe_rules, points, tie_break_key
+
+ROOT = Path(__file__).resolve().parents[2]
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def table(markdown: str, heading: str) -> list[dict[str, str]]:
+    section = markdown.split(heading, 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    return [
+        dict(zip(header, (c.strip() for c in line.strip("|").split("|")), strict=True))
+        for line in lines[2:]
+    ]
+
+
+def means(cell: str) -> list[float | None]:
+    return [None if part.strip() == "not scored" else float(part) for part in cell.split(",")]
+
+
+def first_answer(cell: str) -> datetime:
+    day, hhmm = cell.split()
+    hours, minutes = map(int, hhmm.split(":"))
+    return datetime(2026, 3, 2 + DAYS.index(day), hours, minutes, tzinfo=UTC)
+
+
+def test_readme_example_table_is_what_the_code_computes() -> None:
+    rows = table((ROOT / "README.md").read_text(), "## Scoring")
+    assert len(rows) >= 6
+    keys = {}
+    for row in rows:
+        answers = means(row["answers: mean score each"])
+        mocks = [float(m) for m in row["mock rounds: mean each"].split(",") if m.strip()]
+        total = points(
+            DEFAULT_RULES,
+            answer_means=answers,
+            reviews=int(row["completed reviews"]),
+            missed=int(row["missed reviews"]),
+            mock_means=mocks,
+        )
+        assert total == float(row["points"]), row["person"]
+        scored = [q for q in answers if q is not None]
+        mean = sum(scored) / len(scored) if scored else None
+        keys[row["person"]] = tie_break_key(
+            total, len(answers), mean, first_answer(row["first answer"])
+        )
+    ranked = sorted(keys, key=lambda person: keys[person])
+    assert [int(r["rank"]) for r in rows] == [ranked.index(r["person"]) + 1 for r in rows]
+
+
+def test_settings_table_matches_the_defaults() -> None:
+    rows = table((ROOT / "docs" / "scoring.md").read_text(), "## Settings")
+    documented = {r["setting"].strip("`"): r["default"] for r in rows}
+    assert set(documented) == {f.name for f in fields(DEFAULT_RULES)}
+    for name, text in documented.items():
+        value = getattr(DEFAULT_RULES, name)
+        if isinstance(value, bool):
+            assert text == str(value).lower(), name
+        else:
+            assert float(text) == float(value), name
+
+
+def test_help_summary_states_the_defaults() -> None:
+    text = describe_rules(DEFAULT_RULES)
+    assert "1 pt + 2 x its mean rubric score" in text
+    assert "completed review" in text and "nothing taken off" in text
+    assert re.search(r"ties: more answers, then higher mean quality", text)

@@ -1,0 +1,156 @@
+"""The weekly leaderboard post: due-work, once per channel and week, no post for quiet weeks."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.content import Library, load_library
+from bot.db import SessionFactory
+from bot.models import Channel, LeaderboardPost
+from bot.practice.charts import PNG_SIGNATURE, weekly_chart
+from bot.practice.ports import PublishError
+from bot.practice.weekly_post import WeeklyReport, leaderboard_due, post_leaderboards
+from tests import builders as b
+from tests.conftest import utc
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+MON = date(2026, 3, 2)
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library(CONTENT)
+
+
+@dataclass
+class FakeLeaderboardPublisher:
+    posted: list[tuple[str, WeeklyReport]] = field(default_factory=list)
+    fail_with: list[PublishError] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str:
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        with self.lock:
+            self.posted.append((channel.channel_id, report))
+            return f"17000000{len(self.posted)}.000100"
+
+
+def active_week(session: Session, channel_id: str = "C1", tz: str = "UTC") -> Channel:
+    ch = b.channel(session, channel_id, tz=tz)
+    p = b.post(session, ch, MON)
+    a = b.answer(session, p, "alice")
+    b.review(session, a, "bob", 4)
+    session.commit()
+    return ch
+
+
+def claims(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(LeaderboardPost)) or 0
+
+
+def test_due_monday_nine_local_for_the_week_before(session: Session) -> None:
+    ch = b.channel(session, tz="Europe/Berlin")
+    assert leaderboard_due(ch, utc(2026, 3, 9, 7, 59)) is None  # 08:59 in Berlin
+    assert leaderboard_due(ch, utc(2026, 3, 9, 8, 0)) == MON
+    assert leaderboard_due(ch, utc(2026, 3, 12, 12)) == MON  # later that week: still that week
+    ch.leaderboard_weekday, ch.leaderboard_time = 5, "17:30"
+    assert leaderboard_due(ch, utc(2026, 3, 12, 12)) is None  # Thursday: not yet this week
+    assert leaderboard_due(ch, utc(2026, 3, 13, 16, 30)) == MON  # Friday 17:30 in Berlin
+
+
+def test_posts_once_per_channel_and_week(session: Session, library: Library) -> None:
+    active_week(session)
+    publisher = FakeLeaderboardPublisher()
+    assert (
+        post_leaderboards(session, utc(2026, 3, 9, 8), library=library, publisher=publisher) == []
+    )
+    outcomes = post_leaderboards(session, utc(2026, 3, 9, 9), library=library, publisher=publisher)
+    assert [(o.week_start, o.status) for o in outcomes] == [(MON, "posted")]
+    again = post_leaderboards(session, utc(2026, 3, 9, 10), library=library, publisher=publisher)
+    assert again == []
+    ((channel_id, report),) = publisher.posted
+    assert channel_id == "C1" and [r.user_id for r in report.week.rows] == ["alice", "bob"]
+    assert report.criterion_names["focus"] == "Focus"
+    post = session.scalars(select(LeaderboardPost)).one()
+    assert post.week_start == MON and post.message_ts and post.posted_at == utc(2026, 3, 9, 9)
+
+
+def test_a_quiet_channel_gets_no_post(session: Session, library: Library) -> None:
+    ch = b.channel(session)
+    b.post(session, ch, MON)
+    session.commit()
+    publisher = FakeLeaderboardPublisher()
+    outcomes = post_leaderboards(session, utc(2026, 3, 9, 9), library=library, publisher=publisher)
+    assert [o.status for o in outcomes] == ["quiet"]
+    assert publisher.posted == [] and claims(session) == 0
+
+
+def test_failed_call_releases_the_week(session: Session, library: Library) -> None:
+    active_week(session)
+    publisher = FakeLeaderboardPublisher(fail_with=[PublishError("ratelimited", permanent=False)])
+    first = post_leaderboards(session, utc(2026, 3, 9, 9), library=library, publisher=publisher)
+    assert [o.status for o in first] == ["failed"] and claims(session) == 0
+    second = post_leaderboards(session, utc(2026, 3, 9, 9, 1), library=library, publisher=publisher)
+    assert [o.status for o in second] == ["posted"] and len(publisher.posted) == 1
+
+
+def test_permanent_error_pauses_the_channel(session: Session, library: Library) -> None:
+    ch = active_week(session)
+    publisher = FakeLeaderboardPublisher(fail_with=[PublishError("is_archived", permanent=True)])
+    outcomes = post_leaderboards(session, utc(2026, 3, 9, 9), library=library, publisher=publisher)
+    assert [o.status for o in outcomes] == ["paused"]
+    session.refresh(ch)
+    assert ch.paused
+
+
+def test_paused_channel_gets_no_leaderboard(session: Session, library: Library) -> None:
+    ch = active_week(session)
+    ch.paused = True
+    session.commit()
+    publisher = FakeLeaderboardPublisher()
+    assert (
+        post_leaderboards(session, utc(2026, 3, 9, 9), library=library, publisher=publisher) == []
+    )
+
+
+def test_two_processes_post_once(sessions: SessionFactory, library: Library) -> None:
+    with sessions() as session:
+        for i in range(4):
+            active_week(session, f"C{i}")
+    publisher = FakeLeaderboardPublisher()
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def run(now: datetime) -> None:
+        try:
+            with sessions() as session:
+                barrier.wait()
+                post_leaderboards(session, now, library=library, publisher=publisher)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(utc(2026, 3, 9, 9, i),)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(c for c, _ in publisher.posted) == [f"C{i}" for i in range(4)]
+
+
+def test_chart_is_a_png(session: Session, library: Library) -> None:
+    active_week(session)
+    publisher = FakeLeaderboardPublisher()
+    post_leaderboards(session, utc(2026, 3, 9, 9), library=library, publisher=publisher)
+    report = publisher.posted[0][1]
+    png = weekly_chart(report.week.top(), report.trend, criterion_names=report.criterion_names)
+    assert png.startswith(PNG_SIGNATURE) and len(png) > 5000
+    assert weekly_chart([], []).startswith(PNG_SIGNATURE)
