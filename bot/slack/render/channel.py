@@ -51,6 +51,7 @@ HELP_TEXT = """*Practice bot* commands
 • `/practice setup`: post time, time zone, weekdays, answer window, reviewers, content pack*
 • `/practice pause` / `/practice resume`: stop and restart the daily prompt*
 • `/practice now`: post today's prompt now*
+• `/practice scoring [KEY VALUE | reset]`: this channel's scoring numbers and bias correction*
 • `/practice review on|off`: volunteer as a reviewer when answerers are few
 • `/practice leaderboard [last | why @user]`: this (or last) week's standings, or how a row was made
 • `/practice stats`: your own progress
