@@ -36,8 +36,9 @@ def stage(database_url: str) -> Iterator[Stage]:
     """OAuth mode, two workspaces in Slack, neither installed yet."""
     with Stage(database_url, migrate=False, oauth=True) as stage:
         state = stage.slack.state
-        state.add_team(TWO, "Second Co", "second", "xoxb-unused-seed", bot_user_id="UBOT2",
-                       bot_id="B0002")
+        state.add_team(
+            TWO, "Second Co", "second", "xoxb-unused-seed", bot_user_id="UBOT2", bot_id="B0002"
+        )
         state.add_user(ADA, "ada", tz="America/New_York", team_id=ONE)
         state.add_user(BO, "bo", tz="America/New_York", team_id=TWO)
         state.add_channel(C_ONE, "practice-one", creator=ADA, members=[ADA], team_id=ONE)

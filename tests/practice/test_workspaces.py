@@ -47,9 +47,16 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     """A workspace with a row in every table that hangs off it."""
     channel = enrol_channel(session, team_id=team_id, channel_id=channel_id, now=T0).channel
     post = PromptPost(
-        channel_pk=channel.id, local_date=date(2026, 3, 2), pack_id="pmm", prompt_id="p1",
-        prompt={"title": "x"}, claimed_at=T0, posted_at=T0, message_ts="1.1",
-        answers_close_at=T0 + timedelta(hours=6), reviews_close_at=T0 + timedelta(days=1),
+        channel_pk=channel.id,
+        local_date=date(2026, 3, 2),
+        pack_id="pmm",
+        prompt_id="p1",
+        prompt={"title": "x"},
+        claimed_at=T0,
+        posted_at=T0,
+        message_ts="1.1",
+        answers_close_at=T0 + timedelta(hours=6),
+        reviews_close_at=T0 + timedelta(days=1),
     )
     session.add(post)
     session.flush()
@@ -67,26 +74,55 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     session.add(LeaderboardPost(channel_pk=channel.id, week_start=date(2026, 3, 2), claimed_at=T0))
     session.add(ReviewerOptIn(channel_pk=channel.id, user_id="U3", updated_at=T0))
     match = MockMatch(
-        team_id=team_id, user_a="U1", user_b="U2", created_at=T0, pack_id="pmm", prompt_id="p1",
-        prompt={}, candidate_id="U1", interviewer_id="U2",
+        team_id=team_id,
+        user_a="U1",
+        user_b="U2",
+        created_at=T0,
+        pack_id="pmm",
+        prompt_id="p1",
+        prompt={},
+        candidate_id="U1",
+        interviewer_id="U2",
     )
     session.add(match)
     session.flush()
     session.add(
-        MockRequest(team_id=team_id, user_id="U1", created_at=T0, expires_at=T0,
-                    status="matched", match_id=match.id)
+        MockRequest(
+            team_id=team_id,
+            user_id="U1",
+            created_at=T0,
+            expires_at=T0,
+            status="matched",
+            match_id=match.id,
+        )
     )
     session.add(
-        MockScore(match_id=match.id, round=1, candidate_id="U1", interviewer_id="U2",
-                  criterion="c", score=3, created_at=T0)
+        MockScore(
+            match_id=match.id,
+            round=1,
+            candidate_id="U1",
+            interviewer_id="U2",
+            criterion="c",
+            score=3,
+            created_at=T0,
+        )
     )
     session.add(
-        MockRound(match_id=match.id, round=1, candidate_id="U1", interviewer_id="U2",
-                  pack_id="pmm", prompt_id="p", prompt={}, started_at=T0)
+        MockRound(
+            match_id=match.id,
+            round=1,
+            candidate_id="U1",
+            interviewer_id="U2",
+            pack_id="pmm",
+            prompt_id="p",
+            prompt={},
+            started_at=T0,
+        )
     )
     session.add(
-        MockRating(match_id=match.id, round=1, rater_id="U1", interviewer_id="U2", score=4,
-                   created_at=T0)
+        MockRating(
+            match_id=match.id, round=1, rater_id="U1", interviewer_id="U2", score=4, created_at=T0
+        )
     )
     session.commit()
 
