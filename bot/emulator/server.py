@@ -191,9 +191,16 @@ class SlackEmulator:
         error: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        delay: float = 0.0,
     ) -> None:
-        """Make the next `times` calls to `method` fail with an HTTP status or `ok: false`."""
-        self.faults.add(method, status=status, error=error, retry_after=retry_after, times=times)
+        """Make the next `times` calls to `method` fail with an HTTP status or `ok: false`.
+
+        `delay` (real seconds) makes each such call hang first; with no status and no error the
+        call then succeeds (a slow Slack), e.g. to kill a client while its request is in flight.
+        """
+        self.faults.add(
+            method, status=status, error=error, retry_after=retry_after, times=times, delay=delay
+        )
 
     def enforce_rate_limits(
         self,
@@ -237,7 +244,12 @@ class SlackEmulator:
         elif not self.web_api.knows(method):
             body = {"ok": False, "error": "unknown_method"}
         else:
-            refusal = self.faults.take(method) or self.rate_limiter.check(
+            refusal = self.faults.take(method)
+            if refusal is not None and refusal.delay:
+                time.sleep(refusal.delay)
+            if refusal is not None and refusal.proceed:
+                refusal = None
+            refusal = refusal or self.rate_limiter.check(
                 method, str(args.get("channel") or "") or None
             )
             if refusal is not None:
