@@ -171,6 +171,9 @@ def claim_post(
     post = session.scalars(
         select(PromptPost).where(PromptPost.channel_pk == channel.id, PromptPost.local_date == day)
     ).one()
+    # End the transaction before Slack is called: on SQLite every transaction holds the write
+    # lock (BEGIN IMMEDIATE), and a slow Slack must not block every other writer meanwhile.
+    session.commit()
     return post, not inserted
 
 

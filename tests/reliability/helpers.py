@@ -42,9 +42,10 @@ def snapshot(stage: Stage) -> dict[str, list[tuple[Any, ...]]]:
     with unit_of_work(stage.runtime.sessions) as session:
         return {
             table.name: sorted(
-                (tuple(json.dumps(v, default=str) for v in row) for row in session.execute(
-                    select(table)
-                )),
+                (
+                    tuple(json.dumps(v, default=str) for v in row)
+                    for row in session.execute(select(table))
+                ),
             )
             for table in Base.metadata.sorted_tables
             if table.name != "deliveries"

@@ -1,7 +1,7 @@
 """Render docs/reliability.md from the reliability suite's own results.
 
-    PRACTICE_TEST_POSTGRES=1 pytest tests/reliability   # writes build/reliability-results.json
-    python -m tests.reliability.report [RESULTS] [OUT]  # writes docs/reliability.md
+PRACTICE_TEST_POSTGRES=1 pytest tests/reliability   # writes build/reliability-results.json
+python -m tests.reliability.report [RESULTS] [OUT]  # writes docs/reliability.md
 """
 
 from __future__ import annotations

@@ -91,8 +91,8 @@ def test_connection_errors_are_retried_then_released(enrolled: Stage) -> None:
 
 
 @pytest.mark.parametrize(
-    "error", ["channel_not_found", "not_in_channel", "is_archived", "account_inactive",
-              "invalid_auth"]
+    "error",
+    ["channel_not_found", "not_in_channel", "is_archived", "account_inactive", "invalid_auth"],
 )
 @pytest.mark.fault(
     "`ok: false` permanent errors (channel_not_found, not_in_channel, is_archived, "
