@@ -183,6 +183,8 @@ class Answer(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     late_notified: Mapped[bool] = mapped_column(Boolean, default=False)
     reacted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Claimed before the author's review summary DM is sent, so it is sent once (issue 4).
+    summary_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     post: Mapped[PromptPost] = relationship()
 

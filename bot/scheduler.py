@@ -21,6 +21,7 @@ TICK_JOB_ID = "practice-bot:due-work"
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
+
     def tick() -> None:
         if runtime.reload_content_if_changed():
             log.info("content packs reloaded: %s", ", ".join(sorted(runtime.library.packs)))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.models import Channel, PromptPost
 from bot.practice.ports import PublishError
+from bot.practice.reviews import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
 
 
 @dataclass
@@ -25,3 +26,36 @@ class FakePublisher:
         ts = f"{self.next_ts:.6f}"
         self.posted.append((channel.channel_id, post.id, ts))
         return ts
+
+
+@dataclass
+class FakeReviewNotifier:
+    """Keeps every review message it was asked to send (issue 4)."""
+
+    briefs: list[ReviewerBrief] = field(default_factory=list)
+    reminders: list[ReviewerBrief] = field(default_factory=list)
+    summaries: list[AuthorSummary] = field(default_factory=list)
+    notes: list[ThreadNotes] = field(default_factory=list)
+    short: list[ShortNotice] = field(default_factory=list)
+    fail_next: int = 0  # this many calls fail (transiently) before calls succeed
+
+    def _maybe_fail(self) -> None:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise PublishError("ratelimited", permanent=False)
+
+    def send_brief(self, brief: ReviewerBrief, *, reminder: bool) -> None:
+        self._maybe_fail()
+        (self.reminders if reminder else self.briefs).append(brief)
+
+    def send_summary(self, summary: AuthorSummary) -> None:
+        self._maybe_fail()
+        self.summaries.append(summary)
+
+    def post_notes(self, notes: ThreadNotes) -> None:
+        self._maybe_fail()
+        self.notes.append(notes)
+
+    def post_short_notice(self, notice: ShortNotice) -> None:
+        self._maybe_fail()
+        self.short.append(notice)

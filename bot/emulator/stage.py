@@ -149,9 +149,7 @@ class Stage:
     team_id = DEFAULT_TEAM_ID
     bot_user_id = DEFAULT_BOT_USER_ID
 
-    def add_member(
-        self, user_id: str, name: str, *, tz: str = "UTC", admin: bool = False
-    ) -> None:
+    def add_member(self, user_id: str, name: str, *, tz: str = "UTC", admin: bool = False) -> None:
         self.slack.state.add_user(user_id, name, tz=tz, is_admin=admin)
 
     def add_channel(self, channel_id: str, name: str, *, creator: str, members: list[str]) -> None:

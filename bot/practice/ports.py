@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.models import Channel, PromptPost
+
+if TYPE_CHECKING:
+    from bot.practice.reviews import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
 
 # Slack errors after which retrying the same call cannot succeed: the channel is paused.
 PERMANENT_CHANNEL_ERRORS = frozenset(
@@ -44,4 +47,28 @@ class PromptPublisher(Protocol):
 
     def post_prompt(self, channel: Channel, post: PromptPost) -> str:
         """Post the day's prompt; returns the message ts. Raises PublishError."""
+        ...
+
+
+class ReviewNotifier(Protocol):
+    """Skeptic reviews (issue 4): DMs to reviewers and authors, notes in the prompt's thread.
+
+    Each method raises PublishError (or any error) on failure; the domain has claimed the
+    delivery before calling and releases or logs it.
+    """
+
+    def send_brief(self, brief: ReviewerBrief, *, reminder: bool) -> None:
+        """DM a reviewer the answers they review on one post (or a reminder of those)."""
+        ...
+
+    def send_summary(self, summary: AuthorSummary) -> None:
+        """DM an author what their reviewers said once reviews closed."""
+        ...
+
+    def post_notes(self, notes: ThreadNotes) -> None:
+        """Post the prompt's "what strong answers did" notes in its thread."""
+        ...
+
+    def post_short_notice(self, notice: ShortNotice) -> None:
+        """Say in the thread that some answers got fewer reviewers (or none)."""
         ...

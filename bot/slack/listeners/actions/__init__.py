@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.slack.listeners.actions import reviews
+from bot.slack.render.review import CHALLENGE_ACTION, SCORE_ACTION
+
 
 def register(app: App) -> None:
-    """No buttons yet beyond those of later features."""
+    app.action(CHALLENGE_ACTION)(reviews.on_challenge_clicked)
+    app.action(SCORE_ACTION)(reviews.on_score_clicked)

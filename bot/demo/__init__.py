@@ -1,0 +1,41 @@
+"""`practice-bot demo`: the real app against a simulated workspace, told as a transcript.
+
+Each scene is a function `(DemoContext) -> None` in its own module; `SCENES` runs them in the
+order of a practice day (and week).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.demo.context import DemoContext
+from bot.demo.day import answer_in_thread, enrol_channel, post_the_prompt
+from bot.demo.reviews import assign_reviewers, close_reviews, review_answers
+
+Scene = Callable[[DemoContext], None]
+SCENES: list[Scene] = [
+    enrol_channel,
+    post_the_prompt,
+    answer_in_thread,
+    assign_reviewers,
+    review_answers,
+    close_reviews,
+]
+
+
+def run_demo(out_dir: Path, *, stream: TextIO | None = None) -> int:
+    """Run every scene on a fresh SQLite file; files (charts, exports) go to `out_dir`."""
+    out = stream or sys.stdout
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="practice-demo-") as tmp,
+        DemoContext.open(Path(tmp) / "demo.db", out_dir, out) as ctx,
+    ):
+        for scene in SCENES:
+            scene(ctx)
+        ctx.say("", "That was a practice day. Run `make run` with real tokens to do it in Slack.")
+    return 0

@@ -1,0 +1,113 @@
+"""The domain's `ReviewNotifier` port (skeptic reviews) implemented with the Slack Web API."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.practice.ports import PublishError
+from bot.practice.reviews import (
+    AuthorSummary,
+    PostRef,
+    ReviewerBrief,
+    ReviewTarget,
+    ShortNotice,
+    ThreadNotes,
+)
+from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
+from bot.slack.render.review import (
+    brief_blocks,
+    challenge_message,
+    notes_blocks,
+    short_notice_text,
+    summary_blocks,
+)
+
+log = logging.getLogger(__name__)
+
+
+class SlackReviewNotifier:
+    def __init__(self, gateway: SlackGateway) -> None:
+        self.gateway = gateway
+
+    def _client(self, team_id: str) -> WebClient:
+        try:
+            return self.gateway.client_for(team_id)
+        except WorkspaceNotInstalled as exc:
+            raise PublishError("workspace not installed", permanent=True) from exc
+
+    def _call(self, team_id: str, method: str, **kwargs: Any) -> dict[str, Any]:
+        client = self._client(team_id)
+        try:
+            response = getattr(client, method)(**kwargs)
+        except SlackApiError as exc:
+            raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
+        except (SlackClientError, OSError) as exc:
+            raise PublishError(type(exc).__name__, permanent=False) from exc
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    def _permalinks(self, post: PostRef, ts_by_id: dict[int, str]) -> dict[int, str]:
+        """Real permalinks where Slack gives them; the renderer builds the rest."""
+        client = self._client(post.team_id)
+        links = {}
+        for assignment_id, ts in ts_by_id.items():
+            try:
+                found = client.chat_getPermalink(channel=post.channel_id, message_ts=ts)
+                links[assignment_id] = str(found["permalink"])
+            except (SlackApiError, SlackClientError, OSError, KeyError):
+                log.info("no permalink for %s in %s; using a built one", ts, post.channel_id)
+        return links
+
+    def send_brief(self, brief: ReviewerBrief, *, reminder: bool) -> None:
+        links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
+        text, blocks = brief_blocks(brief, links, reminder=reminder)
+        self._call(
+            brief.post.team_id, "chat_postMessage", channel=brief.reviewer, text=text, blocks=blocks
+        )
+
+    def send_summary(self, summary: AuthorSummary) -> None:
+        link = self._permalinks(summary.post, {0: summary.post.thread_ts}).get(0)
+        text, blocks = summary_blocks(summary, link)
+        self._call(
+            summary.post.team_id,
+            "chat_postMessage",
+            channel=summary.author,
+            text=text,
+            blocks=blocks,
+        )
+
+    def post_notes(self, notes: ThreadNotes) -> None:
+        text, blocks = notes_blocks(notes)
+        self._call(
+            notes.post.team_id,
+            "chat_postMessage",
+            channel=notes.post.channel_id,
+            thread_ts=notes.post.thread_ts,
+            text=text,
+            blocks=blocks,
+        )
+
+    def post_short_notice(self, notice: ShortNotice) -> None:
+        self._call(
+            notice.post.team_id,
+            "chat_postMessage",
+            channel=notice.post.channel_id,
+            thread_ts=notice.post.thread_ts,
+            text=short_notice_text(notice),
+        )
+
+    def post_challenge(self, target: ReviewTarget, text: str) -> str:
+        """Post a reviewer's challenge in the prompt's thread; returns its ts."""
+        fallback, blocks = challenge_message(target.author, target.reviewer, text)
+        response = self._call(
+            target.post.team_id,
+            "chat_postMessage",
+            channel=target.post.channel_id,
+            thread_ts=target.post.thread_ts,
+            text=fallback,
+            blocks=blocks,
+        )
+        return str(response.get("ts") or "")

@@ -1,0 +1,529 @@
+"""Skeptic reviews: assignment, DMs, votes, reminders and closing, on real databases."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.content import Library, load_library
+from bot.db import SessionFactory
+from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
+from bot.practice.answers import record_reply
+from bot.practice.channels import enrol_channel
+from bot.practice.reviews import (
+    challenge_posted,
+    load_review,
+    record_challenge,
+    record_scores,
+    run_assignments,
+    run_closing,
+    set_volunteer,
+)
+from tests.conftest import utc
+from tests.fakes import FakeReviewNotifier
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+POSTED = utc(2026, 3, 2, 9)
+ANSWERS_CLOSE = utc(2026, 3, 2, 15)
+REVIEWS_CLOSE = utc(2026, 3, 3, 9)
+MIDPOINT = utc(2026, 3, 3, 0)
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library(CONTENT)
+
+
+@pytest.fixture
+def channel(session: Session) -> Channel:
+    channel = enrol_channel(session, team_id="T1", channel_id="C1", now=utc(2026, 1, 1)).channel
+    session.commit()
+    return channel
+
+
+def make_post(
+    session: Session, channel: Channel, library: Library, day: date = date(2026, 3, 2)
+) -> PromptPost:
+    shift = timedelta(days=(day - date(2026, 3, 2)).days)
+    pack = library.packs["pmm"]
+    prompt = pack.prompts[(day.toordinal()) % len(pack.prompts)]
+    post = PromptPost(
+        channel_pk=channel.id,
+        local_date=day,
+        pack_id="pmm",
+        prompt_id=prompt.id,
+        prompt=prompt.snapshot(),
+        claimed_at=POSTED + shift,
+        posted_at=POSTED + shift,
+        message_ts=f"{(POSTED + shift).timestamp():.6f}",
+        answers_close_at=ANSWERS_CLOSE + shift,
+        reviews_close_at=REVIEWS_CLOSE + shift,
+    )
+    session.add(post)
+    session.commit()
+    return post
+
+
+def answer(session: Session, post: PromptPost, user: str, minute: int = 0) -> Answer:
+    ts = f"{(post.claimed_at + timedelta(minutes=10 + minute)).timestamp():.6f}"
+    change = record_reply(session, post, user, ts, f"My answer, by {user}: a holdout test.")
+    session.commit()
+    assert change.answer is not None
+    return change.answer
+
+
+def assignments(session: Session, post: PromptPost) -> list[ReviewAssignment]:
+    return list(
+        session.scalars(
+            select(ReviewAssignment)
+            .where(ReviewAssignment.post_id == post.id)
+            .order_by(ReviewAssignment.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def rubric(library: Library) -> list[str]:
+    return [c.id for c in library.packs["pmm"].rubric]
+
+
+def full_scores(library: Library, score: int = 4) -> dict[str, int | None]:
+    return dict.fromkeys(rubric(library), score)
+
+
+def day_with(
+    session: Session, channel: Channel, library: Library, users: list[str]
+) -> tuple[PromptPost, dict[str, Answer], FakeReviewNotifier]:
+    post = make_post(session, channel, library)
+    answers = {u: answer(session, post, u, i) for i, u in enumerate(users)}
+    notifier = FakeReviewNotifier()
+    run_assignments(session, ANSWERS_CLOSE, notifier=notifier)
+    return post, answers, notifier
+
+
+# --- assignment ---------------------------------------------------------------------------
+
+
+def test_nothing_is_assigned_before_the_answer_window_closes(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post = make_post(session, channel, library)
+    for i, user in enumerate(["U1", "U2", "U3"]):
+        answer(session, post, user, i)
+    notifier = FakeReviewNotifier()
+    run = run_assignments(session, ANSWERS_CLOSE - timedelta(seconds=1), notifier=notifier)
+    assert run.assigned == [] and assignments(session, post) == []
+
+
+def test_each_answer_gets_two_peers_never_its_author_and_loads_are_even(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    users = ["U1", "U2", "U3", "U4", "U5"]
+    post, answers, notifier = day_with(session, channel, library, users)
+    rows = assignments(session, post)
+    authors = {a.id: a.user_id for a in answers.values()}
+    assert len(rows) == 2 * len(users)
+    for answer_id in authors:
+        reviewers = [r.reviewer_id for r in rows if r.answer_id == answer_id]
+        assert len(set(reviewers)) == 2 and authors[answer_id] not in reviewers
+    loads = [sum(1 for r in rows if r.reviewer_id == u) for u in users]
+    assert max(loads) - min(loads) <= 1
+    # One DM per reviewer, listing exactly their answers, with the prompt's challenges.
+    assert sorted(b.reviewer for b in notifier.briefs) == users
+    for brief in notifier.briefs:
+        assert {i.assignment_id for i in brief.items} == {
+            r.id for r in rows if r.reviewer_id == brief.reviewer
+        }
+        assert brief.challenges and brief.post.thread_ts == post.message_ts
+    session.refresh(post)
+    assert post.assigned_at == ANSWERS_CLOSE
+
+
+def test_rerunning_assigns_and_tells_nobody_twice(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, _, notifier = day_with(session, channel, library, ["U1", "U2", "U3"])
+    before = [(r.answer_id, r.reviewer_id) for r in assignments(session, post)]
+    again = run_assignments(session, ANSWERS_CLOSE + timedelta(hours=1), notifier=notifier)
+    assert again.assigned == [] and again.dms == 0
+    assert [(r.answer_id, r.reviewer_id) for r in assignments(session, post)] == before
+    assert len(notifier.briefs) == 3
+
+
+def test_same_input_gives_the_same_plan(session: Session, library: Library) -> None:
+    plans = []
+    for channel_id in ("CA", "CB"):
+        channel = enrol_channel(session, team_id="T1", channel_id=channel_id, now=POSTED).channel
+        session.commit()
+        post = make_post(session, channel, library)
+        for i, user in enumerate(["U1", "U2", "U3", "U4"]):
+            answer(session, post, user, i)
+        run_assignments(session, ANSWERS_CLOSE, notifier=FakeReviewNotifier())
+        plans.append(sorted((r.answer.user_id, r.reviewer_id) for r in assignments(session, post)))
+    # Different post ids seed differently, but both obey the same rules.
+    for plan in plans:
+        assert len(plan) == 8 and all(a != r for a, r in plan)
+
+
+def test_lone_answerer_gets_a_volunteer(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    set_volunteer(session, channel, "V1", True, POSTED)
+    session.commit()
+    post, _, notifier = day_with(session, channel, library, ["U1"])
+    rows = assignments(session, post)
+    assert [(r.reviewer_id, r.source) for r in rows] == [("V1", "volunteer")]
+    # One of two reviewers is missing: the thread is told.
+    assert [n.missing for n in notifier.short] == [(("U1", 1),)]
+
+
+def test_lone_answerer_without_volunteers_is_told_plainly(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, _, notifier = day_with(session, channel, library, ["U1"])
+    assert assignments(session, post) == []
+    assert [n.missing for n in notifier.short] == [(("U1", 2),)]
+    assert notifier.briefs == []
+
+
+def test_volunteering_off_takes_effect(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    assert set_volunteer(session, channel, "V1", True, POSTED) is True
+    assert set_volunteer(session, channel, "V1", True, POSTED) is False
+    assert set_volunteer(session, channel, "V1", False, POSTED) is True
+    session.commit()
+    post, _, _ = day_with(session, channel, library, ["U1"])
+    assert assignments(session, post) == []
+
+
+def test_pairs_from_recent_weeks_are_avoided(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    channel.reviewers_per_answer = 1
+    session.commit()
+    users = ["U1", "U2", "U3"]
+    first, _, _ = day_with(session, channel, library, users)
+    met = {(r.reviewer_id, r.answer.user_id) for r in assignments(session, first)}
+    second = make_post(session, channel, library, date(2026, 3, 3))
+    for i, user in enumerate(users):
+        answer(session, second, user, i)
+    run_assignments(session, ANSWERS_CLOSE + timedelta(days=1), notifier=FakeReviewNotifier())
+    now_pairs = {(r.reviewer_id, r.answer.user_id) for r in assignments(session, second)}
+    assert len(now_pairs) == 3 and not (now_pairs & met)
+
+
+def test_late_and_withdrawn_answers_are_not_reviewed(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post = make_post(session, channel, library)
+    for i, user in enumerate(["U1", "U2", "U3"]):
+        answer(session, post, user, i)
+    late_ts = f"{(ANSWERS_CLOSE + timedelta(minutes=5)).timestamp():.6f}"
+    record_reply(session, post, "U4", late_ts, "late")
+    session.commit()
+    run_assignments(session, ANSWERS_CLOSE + timedelta(minutes=10), notifier=FakeReviewNotifier())
+    rows = assignments(session, post)
+    assert "U4" not in {r.reviewer_id for r in rows} | {r.answer.user_id for r in rows}
+
+
+def test_failed_dm_is_released_and_retried(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post = make_post(session, channel, library)
+    for i, user in enumerate(["U1", "U2", "U3"]):
+        answer(session, post, user, i)
+    notifier = FakeReviewNotifier(fail_next=1)
+    run = run_assignments(session, ANSWERS_CLOSE, notifier=notifier)
+    assert run.dms == 2
+    assert sum(1 for r in assignments(session, post) if r.notified_at is None) == 2
+    again = run_assignments(session, ANSWERS_CLOSE + timedelta(minutes=1), notifier=notifier)
+    assert again.dms == 1
+    assert sorted(b.reviewer for b in notifier.briefs) == ["U1", "U2", "U3"]
+
+
+# --- votes ----------------------------------------------------------------------------------
+
+
+def my_assignment(session: Session, post: PromptPost, reviewer: str) -> ReviewAssignment:
+    return next(r for r in assignments(session, post) if r.reviewer_id == reviewer)
+
+
+def votes(session: Session) -> list[tuple[int, str, str, int]]:
+    rows = session.execute(
+        select(Vote.answer_id, Vote.reviewer_id, Vote.criterion, Vote.score).order_by(
+            Vote.answer_id, Vote.reviewer_id, Vote.criterion
+        )
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def test_assigned_reviewer_scores_and_a_resubmission_replaces(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+    mine = my_assignment(session, post, "U1")
+    now = ANSWERS_CLOSE + timedelta(hours=1)
+    first = record_scores(
+        session,
+        mine.answer_id,
+        "U1",
+        full_scores(library, 2),
+        " too vague ",
+        now,
+        criteria=rubric(library),
+    )
+    session.commit()
+    assert first.ok and not first.replaced
+    second = record_scores(
+        session, mine.answer_id, "U1", full_scores(library, 5), "", now, criteria=rubric(library)
+    )
+    session.commit()
+    assert second.ok and second.replaced
+    stored = votes(session)
+    assert len(stored) == len(rubric(library)) and {s for *_, s in stored} == {5}
+    target = load_review(session, mine.id, "U1", now).target
+    assert target is not None and target.scores == full_scores(library, 5)
+    assert target.comment == ""
+
+
+@pytest.mark.parametrize(
+    ("who", "when", "reason"),
+    [
+        ("author", ANSWERS_CLOSE, "own-answer"),
+        ("stranger", ANSWERS_CLOSE, "not-assigned"),
+        ("reviewer", REVIEWS_CLOSE, "closed"),
+    ],
+)
+def test_refused_votes_change_nothing(
+    session: Session,
+    channel: Channel,
+    library: Library,
+    who: str,
+    when: datetime,
+    reason: str,
+) -> None:
+    post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+    mine = my_assignment(session, post, "U1")
+    user = {"author": mine.answer.user_id, "stranger": "U9", "reviewer": "U1"}[who]
+    result = record_scores(
+        session, mine.answer_id, user, full_scores(library), None, when, criteria=rubric(library)
+    )
+    session.commit()
+    assert not result.ok and result.refusal == reason and result.message
+    assert votes(session) == []
+
+
+def test_scores_after_the_close_are_refused(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+    run_closing(
+        session,
+        ANSWERS_CLOSE + timedelta(hours=2),
+        notifier=FakeReviewNotifier(),
+        library=library,
+    )
+    # An operator closed early by hand: closed_at wins over the clock.
+    post.closed_at = ANSWERS_CLOSE + timedelta(hours=2)
+    session.commit()
+    mine = my_assignment(session, post, "U1")
+    result = record_scores(
+        session,
+        mine.answer_id,
+        "U1",
+        full_scores(library),
+        None,
+        ANSWERS_CLOSE + timedelta(hours=3),
+        criteria=rubric(library),
+    )
+    assert result.refusal == "closed"
+
+
+def test_missing_unknown_and_out_of_range_scores_are_field_errors(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+    mine = my_assignment(session, post, "U1")
+    criteria = rubric(library)
+    scores = full_scores(library)
+    scores[criteria[0]] = None
+    scores[criteria[1]] = 7
+    result = record_scores(
+        session, mine.answer_id, "U1", scores, None, ANSWERS_CLOSE, criteria=criteria
+    )
+    assert not result.ok and set(result.field_errors) == {criteria[0], criteria[1]}
+    unknown = record_scores(
+        session,
+        mine.answer_id,
+        "U1",
+        {**full_scores(library), "charm": 3},
+        None,
+        ANSWERS_CLOSE,
+        criteria=criteria,
+    )
+    assert unknown.refusal == "unknown-criterion"
+    session.commit()
+    assert votes(session) == []
+
+
+def test_concurrent_identical_submissions_count_once(
+    sessions: SessionFactory, library: Library
+) -> None:
+    with sessions() as session:
+        channel = enrol_channel(session, team_id="T1", channel_id="C1", now=POSTED).channel
+        session.commit()
+        post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+        mine = my_assignment(session, post, "U1")
+        answer_id = mine.answer_id
+    barrier = threading.Barrier(20)
+    errors: list[BaseException] = []
+    results = []
+
+    def submit() -> None:
+        try:
+            with sessions() as session:
+                barrier.wait()
+                result = record_scores(
+                    session,
+                    answer_id,
+                    "U1",
+                    full_scores(library, 3),
+                    "same",
+                    ANSWERS_CLOSE,
+                    criteria=rubric(library),
+                )
+                session.commit()
+                results.append(result.ok)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and all(results) and len(results) == 20
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Vote)) == len(rubric(library))
+
+
+# --- challenges -------------------------------------------------------------------------------
+
+
+def test_challenges_are_kept_only_for_assigned_reviewers(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+    mine = my_assignment(session, post, "U1")
+    now = ANSWERS_CLOSE + timedelta(hours=1)
+    assert record_challenge(session, mine.id, "U9", "Why?", now).refusal == "not-assigned"
+    assert record_challenge(session, mine.id, "U1", "   ", now).field_error
+    ok = record_challenge(session, mine.id, "U1", "What is your control group?", now)
+    assert ok.ok and ok.challenge_id is not None and ok.target is not None
+    assert ok.target.author == mine.answer.user_id
+    challenge_posted(session, ok.challenge_id, "1.5")
+    session.commit()
+
+
+# --- reminders and closing ------------------------------------------------------------------
+
+
+def test_reminder_half_way_goes_once_to_those_who_have_not_scored(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+    for mine in assignments(session, post):
+        if mine.reviewer_id == "U1":
+            record_scores(
+                session,
+                mine.answer_id,
+                "U1",
+                full_scores(library),
+                None,
+                ANSWERS_CLOSE,
+                criteria=rubric(library),
+            )
+    session.commit()
+    notifier = FakeReviewNotifier()
+    run_closing(session, MIDPOINT - timedelta(minutes=1), notifier=notifier, library=library)
+    assert notifier.reminders == []
+    run_closing(session, MIDPOINT, notifier=notifier, library=library)
+    run_closing(session, MIDPOINT + timedelta(hours=1), notifier=notifier, library=library)
+    assert sorted(b.reviewer for b in notifier.reminders) == ["U2", "U3"]
+
+
+def test_closing_summarises_once_marks_missed_and_posts_notes(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, answers, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+    target = answers["U3"]
+    reviewers = [r for r in assignments(session, post) if r.answer_id == target.id]
+    first, second = reviewers
+    criteria = rubric(library)
+    record_scores(
+        session,
+        target.id,
+        first.reviewer_id,
+        full_scores(library, 2),
+        "Name a metric.",
+        ANSWERS_CLOSE,
+        criteria=criteria,
+    )
+    made = record_challenge(session, first.id, first.reviewer_id, "Control group?", ANSWERS_CLOSE)
+    assert made.challenge_id is not None
+    challenge_posted(session, made.challenge_id, "123.456")
+    session.commit()
+    notifier = FakeReviewNotifier()
+    run = run_closing(session, REVIEWS_CLOSE, notifier=notifier, library=library)
+    assert run.closed == [post.id]
+    # 6 assignments, one scored.
+    assert run.missed == 5
+    assert [n.post.post_id for n in notifier.notes] == [post.id]
+    assert notifier.notes[0].strong_answers
+    assert sorted(s.author for s in notifier.summaries) == ["U1", "U2", "U3"]
+    mine = next(s for s in notifier.summaries if s.author == "U3")
+    assert [m.criterion for m in mine.means] == criteria
+    assert all(m.mean == 2 and m.votes == 1 for m in mine.means)
+    assert mine.challenges == ((first.reviewer_id, "Control group?"),)
+    assert mine.comments == ((first.reviewer_id, "Name a metric."),)
+    assert mine.scored_by == 1 and mine.reviewers == 2
+    missed = {r.reviewer_id for r in assignments(session, post) if r.missed}
+    assert second.reviewer_id in missed and first.reviewer_id not in {
+        r.reviewer_id for r in assignments(session, post) if r.missed and r.answer_id == target.id
+    }
+    again = run_closing(
+        session, REVIEWS_CLOSE + timedelta(hours=1), notifier=notifier, library=library
+    )
+    assert again.closed == [] and again.summaries == 0
+    assert len(notifier.summaries) == 3 and len(notifier.notes) == 1
+
+
+def test_paused_channels_still_close(session: Session, channel: Channel, library: Library) -> None:
+    post, _, _ = day_with(session, channel, library, ["U1", "U2"])
+    channel.paused = True
+    session.commit()
+    notifier = FakeReviewNotifier()
+    assert run_closing(session, REVIEWS_CLOSE, notifier=notifier, library=library).closed == [
+        post.id
+    ]
+    assert len(notifier.summaries) == 2
+
+
+def test_failed_summary_is_retried_on_the_next_run(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    day_with(session, channel, library, ["U1", "U2"])
+    notifier = FakeReviewNotifier(fail_next=2)  # the notes and the first summary fail
+    first = run_closing(session, REVIEWS_CLOSE, notifier=notifier, library=library)
+    assert first.summaries == 1
+    second = run_closing(
+        session, REVIEWS_CLOSE + timedelta(minutes=1), notifier=notifier, library=library
+    )
+    assert second.summaries == 1
+    assert sorted(s.author for s in notifier.summaries) == ["U1", "U2"]
