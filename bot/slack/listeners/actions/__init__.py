@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.actions import reviews
+from bot.slack.listeners.actions import privacy, reviews
+from bot.slack.render.privacy import FORGET_CANCEL_ACTION, FORGET_CONFIRM_ACTION
 from bot.slack.render.review import CHALLENGE_ACTION, SCORE_ACTION
 
 
 def register(app: App) -> None:
     app.action(CHALLENGE_ACTION)(reviews.on_challenge_clicked)
     app.action(SCORE_ACTION)(reviews.on_score_clicked)
+    app.action(FORGET_CONFIRM_ACTION)(privacy.on_forget_confirmed)
+    app.action(FORGET_CANCEL_ACTION)(privacy.on_forget_cancelled)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.commands import channel_admin, practice, review_optin
+from bot.slack.listeners.commands import channel_admin, practice, privacy, review_optin
 
 
 def register(app: App) -> None:
-    assert channel_admin and review_optin  # their subcommands register themselves on import
+    assert (
+        channel_admin and review_optin and privacy
+    )  # their subcommands register themselves on import
     app.command("/practice")(practice.practice_command)
