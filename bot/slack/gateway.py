@@ -9,7 +9,12 @@ the same job run); the call fails as a transient error and the next tick tries a
 
 from __future__ import annotations
 
+import logging
+import threading
+from typing import Any
+
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -22,9 +27,33 @@ from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.settings import Settings
 
+log = logging.getLogger(__name__)
+
+# Slack errors that mean the token itself is dead: no call with it can succeed again.
+DEAD_TOKEN_ERRORS = frozenset(
+    {"invalid_auth", "token_revoked", "token_expired", "account_inactive", "not_authed"}
+)
+
 
 class WorkspaceNotInstalled(LookupError):
     """No token is stored for this workspace (never installed, uninstalled or revoked)."""
+
+
+class GuardedWebClient(WebClient):
+    """A `WebClient` that reports a dead token (invalid_auth, token_revoked...) once seen."""
+
+    def __init__(self, *args: Any, on_dead_token: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_dead_token = on_dead_token
+
+    def api_call(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        try:
+            return super().api_call(*args, **kwargs)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "")
+            if error in DEAD_TOKEN_ERRORS and self.on_dead_token is not None:
+                self.on_dead_token(self.token, error)
+            raise
 
 
 # The longest Retry-After waited out inside one call (seconds).
@@ -65,12 +94,13 @@ def retry_handlers() -> list:  # type: ignore[type-arg]
     ]
 
 
-def make_client(settings: Settings, token: str | None) -> WebClient:
-    return WebClient(
+def make_client(settings: Settings, token: str | None, on_dead_token: Any = None) -> WebClient:
+    return GuardedWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=15,
         retry_handlers=retry_handlers(),
+        on_dead_token=on_dead_token,
     )
 
 
@@ -82,8 +112,36 @@ class SlackGateway:
     ) -> None:
         self.settings = settings
         self.installation_store = installation_store
-        self._single = None if settings.oauth else make_client(settings, settings.bot_token)
+        self._single = (
+            None if settings.oauth else make_client(settings, settings.bot_token, self._token_died)
+        )
         self._clients: dict[str, WebClient] = {}
+        # Dead tokens seen by this process: token -> (team id, or None for the single token).
+        self._dead: dict[str, str | None] = {}
+        self._dead_unreported: list[str | None] = []
+        self._dead_lock = threading.Lock()
+
+    def _token_died(self, token: str | None, error: str) -> None:
+        """No call with `token` can succeed: stop using it, and have its workspace stopped."""
+        if not token:
+            return
+        team_id = next((t for t, c in self._clients.items() if c.token == token), None)
+        with self._dead_lock:
+            if token in self._dead:
+                return
+            self._dead[token] = team_id
+            self._dead_unreported.append(team_id)
+        log.error(
+            "Slack answered %s: the bot token of workspace %s is dead; no more calls with it",
+            error,
+            team_id or "(single workspace)",
+        )
+
+    def take_dead_workspaces(self) -> list[str | None]:
+        """Workspaces whose token died since the last call (None: the single workspace)."""
+        with self._dead_lock:
+            taken, self._dead_unreported = self._dead_unreported, []
+        return taken
 
     @property
     def single_client(self) -> WebClient | None:
@@ -91,13 +149,15 @@ class SlackGateway:
 
     def client_for(self, team_id: str) -> WebClient:
         if self._single is not None:
+            if self._single.token in self._dead:
+                raise WorkspaceNotInstalled(team_id)
             return self._single
         assert self.installation_store is not None
         bot = self.installation_store.find_bot(enterprise_id=None, team_id=team_id)
-        if bot is None or not bot.bot_token:
+        if bot is None or not bot.bot_token or bot.bot_token in self._dead:
             raise WorkspaceNotInstalled(team_id)
         client = self._clients.get(team_id)
         if client is None or client.token != bot.bot_token:
-            client = make_client(self.settings, bot.bot_token)
+            client = make_client(self.settings, bot.bot_token, self._token_died)
             self._clients[team_id] = client
         return client

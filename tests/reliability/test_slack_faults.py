@@ -11,7 +11,8 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import select
 
 from bot.emulator.stage import Stage
-from bot.models import Channel, PromptPost
+from bot.models import Channel, PromptPost, Workspace
+from bot.slack.gateway import DEAD_TOKEN_ERRORS
 from tests.e2e.conftest import CHANNEL, CREATOR
 from tests.reliability.helpers import NINE_NY, count, prompts, scalar
 
@@ -98,7 +99,8 @@ def test_connection_errors_are_retried_then_released(enrolled: Stage) -> None:
     "`ok: false` permanent errors (channel_not_found, not_in_channel, is_archived, "
     "account_inactive, invalid_auth)",
     "pauses the channel with the reason, logs one error line, no retry loop: the next tick "
-    "calls Slack for nothing",
+    "calls Slack for nothing; a dead token (invalid_auth, account_inactive) also stops the "
+    "workspace for every job",
 )
 def test_permanent_errors_pause_the_channel_without_a_retry_loop(
     enrolled: Stage, error: str, caplog: pytest.LogCaptureFixture
@@ -117,6 +119,9 @@ def test_permanent_errors_pause_the_channel_without_a_retry_loop(
         assert stage.run_job("post-prompt", NINE_NY + timedelta(minutes=minutes)).done == 0
     assert len(stage.slack.calls) == before  # nothing more asked of Slack
     assert count(stage, PromptPost) == 0
+    # A dead token (not just a lost channel) also takes the workspace out of every job.
+    stopped = scalar(stage, select(Workspace.uninstalled_at)) is not None
+    assert stopped == (error in DEAD_TOKEN_ERRORS)
 
 
 @pytest.mark.fault(

@@ -2,7 +2,9 @@
 
 Buttons and modals the bot does not handle (from an old message, a removed feature, or
 forged) are acknowledged, so Slack shows no error, and the person is told plainly that
-nothing happened. One log line each.
+nothing happened. Events of a type no listener takes are acknowledged too: an unanswered
+delivery would be retried by Slack, and too many failures make Slack switch delivery off.
+One log line each.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ def on_unknown_view(ack: Any, body: dict[str, Any]) -> None:
     ack(response_action="update", view=stale_modal())
 
 
+def on_unknown_event(event: dict[str, Any]) -> None:
+    log.info("event %r not handled; acknowledged", event.get("type"))
+
+
 def register(app: App) -> None:
     app.action(ANY)(on_unknown_action)
     app.view(ANY)(on_unknown_view)
+    app.event(ANY)(on_unknown_event)
