@@ -31,7 +31,9 @@ def _database(item: pytest.Item) -> str:
     for name in ("database_url", "db"):
         if name in params:
             return str(params[name])
-    return "any"
+    if "sqlite_url" in getattr(item, "fixturenames", ()):
+        return "sqlite"  # a SQLite-only fault (file locking)
+    return "any"  # no database involved
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -26,7 +26,8 @@ column says under that fault, on that database.
 """
 
 FOOTER = """
-"any" rows do not depend on the database. Skipped rows name the feature they wait for.
+"(no database involved)": the fault does not touch the database, so it runs once; "(does not
+apply)": a SQLite-only fault (file locking). Skipped rows name the feature they wait for.
 See also `docs/privacy.md` (export and forget-me) and `docs/architecture.md`.
 """
 
@@ -45,7 +46,9 @@ def _cell(results: dict[str, list[str]], database: str) -> str:
     if database in results:
         return _summary(results[database])
     if "any" in results:
-        return _summary(results["any"]) + " (any)"
+        return _summary(results["any"]) if database == "sqlite" else "(no database involved)"
+    if results:
+        return "(does not apply)"
     return "not run"
 
 
