@@ -79,6 +79,11 @@ class FaultPlan:
             return Refusal(200, "", delay=fault.delay, proceed=True)
         return Refusal(200, fault.error, delay=fault.delay)
 
+    def pending(self, method: str) -> int:
+        """How many planned failures for `method` are still to be used."""
+        with self._lock:
+            return sum(f.remaining for f in self._faults.get(method, ()))
+
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()

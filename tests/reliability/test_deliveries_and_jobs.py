@@ -134,14 +134,16 @@ def test_a_job_killed_between_claim_and_post_posts_exactly_once_after_restart(
     process = _job(stage, NINE_NY)
     try:
         stage.slack.wait_for(lambda: count(stage, PromptPost) == 1, timeout=30)
-        time.sleep(0.5)  # the claim is committed; the post is in flight
+        # The claim is committed; wait until the post reached Slack (it now hangs there).
+        stage.slack.wait_for(lambda: stage.slack.faults.pending("chat.postMessage") == 0)
         process.send_signal(signal.SIGKILL)
     finally:
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=10)
     assert process.returncode == -signal.SIGKILL
-    time.sleep(2.0)  # the hung request finishes on Slack's side
+    # The hung request finishes on Slack's side: posted, or refused (welcome + this one).
+    stage.slack.wait_for(lambda: len(stage.slack.calls_to("chat.postMessage")) == 2, timeout=10)
     assert len(prompts(stage)) == (1 if slack_got_it else 0)
     assert scalar(stage, select(PromptPost.message_ts)) is None
 
