@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench migrate clean
+.PHONY: run test lint demo bench migrate reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench migrations/env.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The reliability suite on SQLite and PostgreSQL, then docs/reliability.md from its results.
+reliability: $(STAMP)
+	PRACTICE_TEST_POSTGRES=1 $(BIN)/python -m pytest tests/reliability $(PYTEST_ARGS)
+	$(BIN)/python -m tests.reliability.report
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench

@@ -18,12 +18,23 @@ def redact(text: str) -> str:
 
 
 class RedactTokens(logging.Filter):
+    """Masks tokens in the message, whatever its arguments are (strings, dicts, objects)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(str(record.msg))
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in args)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a bad format string: keep what there is
+            message = f"{record.msg} {record.args!r}"
+        record.msg = redact(message)
+        record.args = None
         return True
+
+
+class TextFormatter(logging.Formatter):
+    """The development format, with tokens masked in tracebacks too."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
@@ -45,7 +56,7 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

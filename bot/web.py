@@ -35,6 +35,14 @@ def make_wsgi(app: App, runtime: Runtime) -> WSGIApp:
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             return healthz(start_response)
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except (ValueError, AttributeError, TypeError):
+            # Bolt parses the body before it checks the signature or dispatches (listener errors
+            # never get here: Bolt hands them to the app's error handler). A body that is not
+            # JSON, or not an object, is the sender's fault, not ours.
+            log.warning("refused a request whose body could not be parsed", exc_info=True)
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"malformed request body"]
 
     return wsgi

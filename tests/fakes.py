@@ -17,6 +17,10 @@ class FakePublisher:
     fail_with: list[PublishError] = field(default_factory=list)  # raised in order, then ok
     next_ts: float = 1_700_000_000.0
 
+    def find_prompt(self, channel: Channel, post: PromptPost) -> str | None:
+        key = (channel.channel_id, post.id)
+        return next((ts for c, pid, ts in self.posted if (c, pid) == key), None)
+
     def post_prompt(self, channel: Channel, post: PromptPost) -> str:
         if self.fail_with:
             raise self.fail_with.pop(0)

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 @dataclass
 class Fault:
-    """One planned failure: an HTTP status (429, 500, 503...) or an `ok: false` error."""
+    """One planned failure: an HTTP status (429, 500, 503...), an `ok: false` error, or a
+    delay (the call hangs `delay` seconds, then fails as planned or, with neither, succeeds)."""
 
     status: int | None
     error: str | None
     retry_after: int | None
     remaining: int
+    delay: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Refusal:
     status: int
     error: str
     retry_after: int | None = None
+    delay: float = 0.0  # real seconds to hang before answering
+    proceed: bool = False  # after the delay, run the method as usual
 
 
 class FaultPlan:
@@ -47,14 +51,15 @@ class FaultPlan:
         error: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        delay: float = 0.0,
     ) -> None:
-        if status is None and error is None:
-            raise ValueError("fail_next needs a status or an error")
+        if status is None and error is None and not delay:
+            raise ValueError("fail_next needs a status, an error or a delay")
         if status == 429 and retry_after is None:
             retry_after = 1
         with self._lock:
             self._faults.setdefault(method, deque()).append(
-                Fault(status, error, retry_after, times)
+                Fault(status, error, retry_after, times, delay)
             )
 
     def take(self, method: str) -> Refusal | None:
@@ -69,8 +74,15 @@ class FaultPlan:
                 queue.popleft()
         if fault.status is not None and fault.status != 200:
             default = "ratelimited" if fault.status == 429 else "internal_error"
-            return Refusal(fault.status, fault.error or default, fault.retry_after)
-        return Refusal(200, fault.error or "fatal_error")
+            return Refusal(fault.status, fault.error or default, fault.retry_after, fault.delay)
+        if fault.error is None:
+            return Refusal(200, "", delay=fault.delay, proceed=True)
+        return Refusal(200, fault.error, delay=fault.delay)
+
+    def pending(self, method: str) -> int:
+        """How many planned failures for `method` are still to be used."""
+        with self._lock:
+            return sum(f.remaining for f in self._faults.get(method, ()))
 
     def clear(self) -> None:
         with self._lock:

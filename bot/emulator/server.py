@@ -7,6 +7,7 @@ can be queued per method, and Slack's rate limits can be switched on for benchma
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -43,6 +44,12 @@ class Call:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     emulator: SlackEmulator
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away mid-call (killed on purpose by a test) is not an error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -192,9 +199,16 @@ class SlackEmulator:
         error: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        delay: float = 0.0,
     ) -> None:
-        """Make the next `times` calls to `method` fail with an HTTP status or `ok: false`."""
-        self.faults.add(method, status=status, error=error, retry_after=retry_after, times=times)
+        """Make the next `times` calls to `method` fail with an HTTP status or `ok: false`.
+
+        `delay` (real seconds) makes each such call hang first; with no status and no error the
+        call then succeeds (a slow Slack), e.g. to kill a client while its request is in flight.
+        """
+        self.faults.add(
+            method, status=status, error=error, retry_after=retry_after, times=times, delay=delay
+        )
 
     def enforce_rate_limits(
         self,
@@ -238,7 +252,12 @@ class SlackEmulator:
         elif not self.web_api.knows(method):
             body = {"ok": False, "error": "unknown_method"}
         else:
-            refusal = self.faults.take(method) or self.rate_limiter.check(
+            refusal = self.faults.take(method)
+            if refusal is not None and refusal.delay:
+                time.sleep(refusal.delay)
+            if refusal is not None and refusal.proceed:
+                refusal = None
+            refusal = refusal or self.rate_limiter.check(
                 method, str(args.get("channel") or "") or None
             )
             if refusal is not None:

@@ -42,7 +42,28 @@ def job(name: str) -> Callable[[Job], Job]:
 
 
 def run_job(runtime: Runtime, name: str, now: datetime, channel_id: str | None = None) -> JobResult:
-    return JOBS[name](runtime, now, channel_id)
+    try:
+        return JOBS[name](runtime, now, channel_id)
+    finally:
+        stop_dead_workspaces(runtime, now)
+
+
+def stop_dead_workspaces(runtime: Runtime, now: datetime) -> None:
+    """Workspaces whose token Slack called dead during the run leave every job's scan.
+
+    Done after the job, with its sessions closed: marking them from inside the Slack call could
+    wait on the job's own open transaction (SQLite's write lock).
+    """
+    from bot.db import unit_of_work
+    from bot.practice.channels import stop_workspace
+
+    dead = runtime.slack.take_dead_workspaces()
+    if not dead:
+        return
+    with unit_of_work(runtime.sessions) as session:
+        for team_id in dead:
+            stop_workspace(session, team_id, now)
+        session.commit()
 
 
 def run_all_due(runtime: Runtime, now: datetime) -> list[JobResult]:
@@ -61,4 +82,5 @@ def run_all_due(runtime: Runtime, now: datetime) -> list[JobResult]:
                 results.append(func(runtime, now, None))
         except Exception:
             log.exception("job %s failed at %s", name, now.isoformat())
+        stop_dead_workspaces(runtime, now)
     return results

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_for
@@ -39,6 +39,18 @@ def ensure_workspace(
     if bot_user_id and workspace.bot_user_id != bot_user_id:
         workspace.bot_user_id = bot_user_id
     return workspace
+
+
+def stop_workspace(session: Session, team_id: str | None, now: datetime) -> int:
+    """Slack says the workspace's token is dead: mark it as uninstalled, so that every job
+    leaves it alone until it is installed again (`ensure_workspace` clears the mark). `None`
+    means every workspace (single-workspace mode has one token for all). The caller commits."""
+    statement = update(Workspace).where(Workspace.uninstalled_at.is_(None))
+    if team_id is not None:
+        statement = statement.where(Workspace.team_id == team_id)
+    return len(
+        session.execute(statement.values(uninstalled_at=now).returning(Workspace.team_id)).all()
+    )
 
 
 def get_channel(session: Session, team_id: str, channel_id: str) -> Channel | None:

@@ -43,6 +43,11 @@ class PublishError(Exception):
 
 
 class PromptPublisher(Protocol):
+    def find_prompt(self, channel: Channel, post: PromptPost) -> str | None:
+        """The ts of this post's message if an earlier attempt did get it posted (a process
+        killed after Slack accepted the call, before the ts was stored), else None."""
+        ...
+
     def post_prompt(self, channel: Channel, post: PromptPost) -> str:
         """Post the day's prompt; returns the message ts. Raises PublishError."""
         ...

@@ -4,7 +4,10 @@
 has passed its post time on a practice weekday and that has no post for that local date. The
 (channel, date) row is claimed first (a unique key decides between racing processes), then
 Slack is called, then the message ts is stored; a failed call releases the claim so the day
-stays retryable and is never doubled. Only today's local date is ever considered, so after
+stays retryable and is never doubled. A claim left without a ts (its process was killed
+mid-call) is taken over after `CLAIM_LEASE`; the taker first looks for the message in the
+channel (prompts carry their post id as metadata) so a post Slack did accept is adopted, not
+repeated. Only today's local date is ever considered, so after
 downtime today's post is caught up once and past days are not.
 """
 
@@ -106,8 +109,12 @@ def choose_for_channel(session: Session, channel: Channel, pack: Pack, today: da
 
 def claim_post(
     session: Session, channel: Channel, day: date, now: datetime, library: Library
-) -> PromptPost | None:
-    """Claim (channel, day) for this process; None when another holds it or no content."""
+) -> tuple[PromptPost, bool] | None:
+    """Claim (channel, day) for this process; None when another holds it or no content.
+
+    The flag says whether this was a takeover of a stale claim (an earlier attempt may have
+    posted without storing the ts).
+    """
     pack = library.pack(channel.content_pack) or library.pack("pmm")
     if pack is None or not pack.prompts:
         return None
@@ -151,10 +158,11 @@ def claim_post(
     post = session.scalars(
         select(PromptPost).where(PromptPost.channel_pk == channel.id, PromptPost.local_date == day)
     ).one()
-    # Commit last: no transaction stays open across the Slack call that follows (on SQLite it
-    # would hold the write lock, and the gateway reads tokens on another connection).
+    # End the transaction before Slack is called: on SQLite every transaction holds the write
+    # lock (BEGIN IMMEDIATE), so a slow Slack would block every other writer meanwhile; and the
+    # OAuth gateway reads tokens on another connection.
     session.commit()
-    return post
+    return post, not inserted
 
 
 def post_prompts(
@@ -181,16 +189,21 @@ def post_one(
     library: Library,
     publisher: PromptPublisher,
 ) -> PostOutcome:
-    post = claim_post(session, channel, day, now, library)
-    if post is None:
+    claim = claim_post(session, channel, day, now, library)
+    if claim is None:
         if library.pack(channel.content_pack) is None and library.pack("pmm") is None:
             log.error(
                 "channel %s: content pack %r is missing", channel.channel_id, channel.content_pack
             )
             return PostOutcome(channel.channel_id, day, "no-content", channel.content_pack)
         return PostOutcome(channel.channel_id, day, "skipped", "claimed elsewhere")
+    post, takeover = claim
     try:
-        ts = publisher.post_prompt(channel, post)
+        ts = publisher.find_prompt(channel, post) if takeover else None
+        if ts is not None:
+            log.warning("adopted the prompt already posted in %s for %s", channel.channel_id, day)
+        else:
+            ts = publisher.post_prompt(channel, post)
     except PublishError as exc:
         return _release(session, channel, post, now, exc)
     except Exception:

@@ -32,6 +32,8 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         "ignoring_self_events_enabled": True,
         "raise_error_for_unhandled_request": False,
         "url_verification_enabled": True,
+        # After the signature check, before Bolt's own authorization reads the body.
+        "before_authorize": _reject_malformed,
     }
     if settings.oauth:
         from bot.slack.oauth import oauth_settings
@@ -59,6 +61,32 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
     app.error(_handle_error)
     register(app)
     return app
+
+
+# The part of each payload type that Bolt and the listeners read as an object (or a list).
+_SHAPES: dict[str, tuple[str, type]] = {
+    "event_callback": ("event", dict),
+    "block_actions": ("actions", list),
+    "view_submission": ("view", dict),
+    "view_closed": ("view", dict),
+}
+
+
+def _reject_malformed(body: Any, next: Callable[[], Any]) -> Any:
+    """A signed request whose payload has the wrong shape gets a 400, not a crash."""
+    problem = None
+    if not isinstance(body, dict):
+        problem = "the payload is not an object"
+    else:
+        shape = _SHAPES.get(str(body.get("type") or ""))
+        if shape is not None and not isinstance(body.get(shape[0]), shape[1]):
+            problem = f"{body.get('type')} without a valid {shape[0]!r}"
+        elif "user" in body and not isinstance(body["user"], dict | str):
+            problem = "a malformed 'user'"
+    if problem is not None:
+        log.warning("refused a malformed request: %s", problem)
+        return BoltResponse(status=400, body="malformed payload")
+    return next()
 
 
 def _inject_runtime(runtime: Runtime) -> Callable[..., Any]:

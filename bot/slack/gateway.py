@@ -2,26 +2,39 @@
 
 Single-workspace mode has one bot token; OAuth mode looks each workspace's token up in Bolt's
 installation store. Either way, 429s honour Retry-After and 5xx and connection errors are
-retried with backoff by slack-sdk itself.
+retried with backoff by slack-sdk itself. Waits are bounded: a 429 asking for more than
+`MAX_RETRY_AFTER` seconds is not waited out in-line (it would hold up every other channel in
+the same job run); the call fails as a transient error and the next tick tries again.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Slack errors that mean the token itself is dead: no call with it can succeed again.
+DEAD_TOKEN_ERRORS = frozenset(
+    {"invalid_auth", "token_revoked", "token_expired", "account_inactive", "not_authed"}
+)
+
 
 # Refresh a rotating token this long before it expires (as Bolt's authorize does).
 ROTATE_BEFORE_MINUTES = 120
@@ -31,20 +44,68 @@ class WorkspaceNotInstalled(LookupError):
     """No token is stored for this workspace (never installed, uninstalled or revoked)."""
 
 
+class GuardedWebClient(WebClient):
+    """A `WebClient` that reports a dead token (invalid_auth, token_revoked...) once seen."""
+
+    def __init__(self, *args: Any, on_dead_token: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_dead_token = on_dead_token
+
+    def api_call(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        try:
+            return super().api_call(*args, **kwargs)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "")
+            if error in DEAD_TOKEN_ERRORS and self.on_dead_token is not None:
+                self.on_dead_token(self.token, error)
+            raise
+
+
+# The longest Retry-After waited out inside one call (seconds).
+MAX_RETRY_AFTER = 30
+
+
+class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """slack-sdk's 429 handler (sleeps Retry-After), except for waits over `max_wait` seconds."""
+
+    def __init__(self, max_retry_count: int = 3, max_wait: int = MAX_RETRY_AFTER) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        for name, values in response.headers.items():
+            if name.lower() == "retry-after" and values:
+                try:
+                    return int(values[0]) <= self.max_wait
+                except ValueError:
+                    return True
+        return True
+
+
 def retry_handlers() -> list:  # type: ignore[type-arg]
     return [
         ConnectionErrorRetryHandler(max_retry_count=2),
-        RateLimitErrorRetryHandler(max_retry_count=3),
+        BoundedRateLimitRetryHandler(max_retry_count=3),
         ServerErrorRetryHandler(max_retry_count=2),
     ]
 
 
-def make_client(settings: Settings, token: str | None) -> WebClient:
-    return WebClient(
+def make_client(settings: Settings, token: str | None, on_dead_token: Any = None) -> WebClient:
+    return GuardedWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=15,
         retry_handlers=retry_handlers(),
+        on_dead_token=on_dead_token,
     )
 
 
@@ -56,8 +117,14 @@ class SlackGateway:
     ) -> None:
         self.settings = settings
         self.installation_store = installation_store
-        self._single = None if settings.oauth else make_client(settings, settings.bot_token)
+        self._single = (
+            None if settings.oauth else make_client(settings, settings.bot_token, self._token_died)
+        )
         self._clients: dict[str, WebClient] = {}
+        # Dead tokens seen by this process: token -> (team id, or None for the single token).
+        self._dead: dict[str, str | None] = {}
+        self._dead_unreported: list[str | None] = []
+        self._dead_lock = threading.Lock()
         self._rotator: TokenRotator | None = None
         if settings.client_id and settings.client_secret:
             self._rotator = TokenRotator(
@@ -66,17 +133,43 @@ class SlackGateway:
                 client=make_client(settings, None),
             )
 
+    def _token_died(self, token: str | None, error: str) -> None:
+        """No call with `token` can succeed: stop using it, and have its workspace stopped."""
+        if not token:
+            return
+        team_id = next((t for t, c in self._clients.items() if c.token == token), None)
+        with self._dead_lock:
+            if token in self._dead:
+                return
+            self._dead[token] = team_id
+            self._dead_unreported.append(team_id)
+        log.error(
+            "Slack answered %s: the bot token of workspace %s is dead; no more calls with it",
+            error,
+            team_id or "(single workspace)",
+        )
+
+    def take_dead_workspaces(self) -> list[str | None]:
+        """Workspaces whose token died since the last call (None: the single workspace)."""
+        with self._dead_lock:
+            taken, self._dead_unreported = self._dead_unreported, []
+        return taken
+
     @property
     def single_client(self) -> WebClient | None:
         return self._single
 
     def client_for(self, team_id: str) -> WebClient:
         if self._single is not None:
+            if self._single.token in self._dead:
+                raise WorkspaceNotInstalled(team_id)
             return self._single
         token = self.bot_token(team_id)
+        if token in self._dead:
+            raise WorkspaceNotInstalled(team_id)
         client = self._clients.get(team_id)
         if client is None or client.token != token:
-            client = make_client(self.settings, token)
+            client = make_client(self.settings, token, self._token_died)
             self._clients[team_id] = client
         return client
 

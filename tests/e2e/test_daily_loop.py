@@ -1,9 +1,11 @@
-"""The daily loop as Slack users see it: enrolment, the prompt, answers in its thread."""
+"""The daily loop as Slack users see it: enrolment, the prompt, answers in its thread.
+
+Slack retries, forged requests and racing schedulers are in tests/reliability/.
+"""
 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot.db import unit_of_work
 from bot.emulator.stage import Stage
-from bot.models import Answer, Channel, Delivery, PromptPost, ThreadMessage
+from bot.models import Answer, Channel, PromptPost, ThreadMessage
 from tests.e2e.conftest import ADMIN, CHANNEL, CREATOR, MEMBERS
 
 ANA, BEN, CHI, DEV = MEMBERS
@@ -80,28 +82,6 @@ def test_prompt_is_posted_once_per_channel_and_local_date(enrolled: Stage) -> No
     assert len(prompts_in_channel(stage)) == 2
 
 
-def test_two_post_prompt_jobs_at_once_post_once(enrolled: Stage) -> None:
-    stage = enrolled
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            stage.run_job("post-prompt", NINE_NY)
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert len(prompts_in_channel(stage)) == 1
-    assert len(stage.slack.calls_to("chat.postMessage")) == 2  # the welcome and one prompt
-
-
 def test_answers_follow_ups_edits_and_deletions(enrolled: Stage) -> None:
     stage = enrolled
     thread = post_prompt(stage)
@@ -148,36 +128,6 @@ def test_late_reply_is_kept_and_its_author_told_once(enrolled: Stage) -> None:
     notes = stage.slack.ephemerals(user=CHI)
     assert len(notes) == 1 and "late answer" in notes[0].text
     assert stage.slack.reactions(CHANNEL, ts) == {}
-
-
-def test_a_delivery_sent_four_times_is_processed_once(stage: Stage) -> None:
-    first = stage.sender.invite_bot(CHANNEL, CREATOR)
-    assert first.status == 200
-    for retry in (1, 2, 3):
-        assert stage.sender.resend(first, retry_num=retry).status == 200
-    stage.slack.wait_for(lambda: stage.slack.messages(CHANNEL))
-    time.sleep(0.3)  # give any wrongly accepted retry time to act
-    assert len(stage.slack.messages(CHANNEL)) == 1  # one welcome
-    assert len(stage.slack.calls_to("users.info")) == 1  # the listener ran once
-    assert scalar(stage, select(func.count()).select_from(Delivery)) == 1
-
-
-def test_forged_and_stale_signatures_get_401_and_store_nothing(stage: Stage) -> None:
-    event = {
-        "type": "member_joined_channel",
-        "user": "UBOT",
-        "channel": CHANNEL,
-        "inviter": CREATOR,
-    }
-    body = json.dumps(stage.sender.envelope(event)).encode()
-    forged = stage.sender.send_raw(body, signature="v0=" + "0" * 64)
-    stale = stage.sender.send_raw(body, timestamp=str(int(time.time()) - 600))
-    unsigned = stage.sender.send_raw(body, sign_request=False)
-    assert (forged.status, stale.status, unsigned.status) == (401, 401, 401)
-    time.sleep(0.2)
-    assert scalar(stage, select(func.count()).select_from(Channel)) == 0
-    assert scalar(stage, select(func.count()).select_from(Delivery)) == 0
-    assert stage.slack.calls_to("chat.postMessage") == []
 
 
 def test_practice_now_is_refused_to_members_and_allowed_to_managers(enrolled: Stage) -> None:

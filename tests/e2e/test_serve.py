@@ -37,7 +37,7 @@ def wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 6
             with urllib.request.urlopen(base + "/healthz", timeout=1) as reply:
                 if reply.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # still starting
             time.sleep(0.1)
     raise AssertionError("serve did not become healthy")
 

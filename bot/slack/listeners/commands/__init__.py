@@ -9,12 +9,13 @@ from bot.slack.listeners.commands import (
     leaderboard,
     mock,
     practice,
+    privacy,
     review_optin,
 )
 
 
 def register(app: App) -> None:
     # Their subcommands register themselves on import.
-    assert channel_admin and leaderboard and review_optin
+    assert channel_admin and leaderboard and privacy and review_optin
     app.command("/practice")(practice.practice_command)
     app.command("/mock")(mock.mock_command)

@@ -13,8 +13,12 @@ from bot.practice.scoring import DEFAULT_RULES, describe_rules
 from bot.slack.listeners.commands.registry import MANAGER_ONLY, SUBCOMMANDS, CommandContext
 from bot.slack.permissions import can_manage
 from bot.slack.render.channel import help_text
+from bot.slack.render.fallback import NO_USER, TOO_LONG
 
 log = logging.getLogger(__name__)
+
+# Every subcommand is a word or two; anything this long is a mistake (or an attack).
+MAX_COMMAND_CHARS = 1000
 
 REFUSAL = (
     "Sorry, only this channel's creator and workspace admins can use `/practice {name}`. "
@@ -26,6 +30,14 @@ def practice_command(
     ack: Any, command: dict[str, Any], respond: Any, client: WebClient, context: Any
 ) -> None:
     text = str(command.get("text") or "").strip()
+    if len(text) > MAX_COMMAND_CHARS:
+        log.info("refused a /practice command of %d characters", len(text))
+        ack(text=TOO_LONG.format(length=len(text), limit=MAX_COMMAND_CHARS))
+        return
+    if not command.get("user_id") or not command.get("channel_id"):
+        log.info("refused a /practice command without a user or channel")
+        ack(text=NO_USER)
+        return
     name, _, args = text.partition(" ")
     name = name.lower()
     handler = SUBCOMMANDS.get(name)

@@ -21,9 +21,12 @@ def on_member_joined(event: dict[str, Any], context: Any, client: WebClient) -> 
     if event.get("user") != context.bot_user_id:
         return  # someone else joined; nothing to do
     runtime = context["runtime"]
-    channel_id = str(event.get("channel") or "")
+    channel_id = event.get("channel")
+    if not isinstance(channel_id, str) or not channel_id:
+        log.warning("member_joined_channel without a channel id ignored")
+        return
     team_id = str(event.get("team") or context.team_id or "")
-    inviter = event.get("inviter")
+    inviter = event.get("inviter") if isinstance(event.get("inviter"), str) else None
     inviter_tz = user_info(client, inviter).get("tz") if inviter else None
     info = channel_info(client, channel_id)
     with unit_of_work(runtime.sessions) as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_sdk import WebClient
@@ -31,41 +32,67 @@ def on_message(event: dict[str, Any], context: Any, client: WebClient) -> None:
 
 
 def _is_human(message: dict[str, Any]) -> bool:
-    return bool(message.get("user")) and not message.get("bot_id") and not message.get("app_id")
+    """A person's message: a user id, and no bot or app behind it (the bot's own included)."""
+    user = message.get("user")
+    return (
+        isinstance(user, str)
+        and bool(user)
+        and not message.get("bot_id")
+        and not message.get("app_id")
+    )
+
+
+TS = re.compile(r"\d{1,12}\.\d{1,6}")
+
+
+def _is_ts(value: Any) -> bool:
+    """A Slack message timestamp ("1700000000.000100"); anything else is a malformed payload."""
+    return isinstance(value, str) and TS.fullmatch(value) is not None
+
+
+def _text(message: dict[str, Any]) -> str:
+    text = message.get("text")
+    return text if isinstance(text, str) else ""
 
 
 def _thread_of(message: dict[str, Any]) -> str | None:
     """The parent ts when `message` is a reply in a thread, else None."""
     thread_ts = message.get("thread_ts")
-    if not isinstance(thread_ts, str) or thread_ts == message.get("ts"):
+    if not _is_ts(thread_ts) or thread_ts == message.get("ts"):
         return None
     return thread_ts
 
 
 def _on_reply(event: dict[str, Any], context: Any, client: WebClient) -> None:
     thread_ts = _thread_of(event)
-    if thread_ts is None or not _is_human(event) or not isinstance(event.get("ts"), str):
+    if thread_ts is None or not _is_human(event) or not _is_ts(event.get("ts")):
         return
+    if event.get("user") == context.bot_user_id:
+        return  # the bot never answers (or counts) its own messages
     runtime = context["runtime"]
     channel_id = str(event.get("channel") or "")
     with unit_of_work(runtime.sessions) as session:
         post = post_for_thread(session, str(context.team_id or ""), channel_id, thread_ts)
         if post is None:
             return
-        change = record_reply(
-            session, post, event["user"], event["ts"], str(event.get("text") or "")
-        )
+        change = record_reply(session, post, event["user"], event["ts"], _text(event))
         session.commit()
         closes_at = post.answers_close_at
     _acknowledge(client, channel_id, thread_ts, change, closes_at)
 
 
 def _on_edit(event: dict[str, Any], context: Any) -> None:
-    message = event.get("message") or {}
-    thread_ts = _thread_of(message)
-    if thread_ts is None or not _is_human(message) or not isinstance(message.get("ts"), str):
+    message = event.get("message")
+    if not isinstance(message, dict):
         return
-    edit_ts = (message.get("edited") or {}).get("ts") or event.get("event_ts") or event.get("ts")
+    thread_ts = _thread_of(message)
+    if thread_ts is None or not _is_human(message) or not _is_ts(message.get("ts")):
+        return
+    edited = message.get("edited")
+    edit_ts = (edited.get("ts") if isinstance(edited, dict) else None) or event.get("event_ts")
+    edit_ts = edit_ts or event.get("ts")
+    if not _is_ts(edit_ts):
+        return
     runtime = context["runtime"]
     with unit_of_work(runtime.sessions) as session:
         post = post_for_thread(
@@ -78,17 +105,19 @@ def _on_edit(event: dict[str, Any], context: Any) -> None:
             post,
             message["user"],
             message["ts"],
-            str(message.get("text") or ""),
+            _text(message),
             str(edit_ts),
         )
         session.commit()
 
 
 def _on_delete(event: dict[str, Any], context: Any) -> None:
-    previous = event.get("previous_message") or {}
+    previous = event.get("previous_message")
+    if not isinstance(previous, dict):
+        previous = {}
     deleted_ts = event.get("deleted_ts") or previous.get("ts")
     thread_ts = previous.get("thread_ts")
-    if not isinstance(deleted_ts, str) or not isinstance(thread_ts, str) or thread_ts == deleted_ts:
+    if not _is_ts(deleted_ts) or not _is_ts(thread_ts) or thread_ts == deleted_ts:
         return
     runtime = context["runtime"]
     with unit_of_work(runtime.sessions) as session:
@@ -97,7 +126,8 @@ def _on_delete(event: dict[str, Any], context: Any) -> None:
         )
         if post is None:
             return
-        record_delete(session, post, deleted_ts, previous.get("user"))
+        owner = previous.get("user")
+        record_delete(session, post, deleted_ts, owner if isinstance(owner, str) else None)
         session.commit()
 
 

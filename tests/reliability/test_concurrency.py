@@ -1,0 +1,205 @@
+"""Many writers at once: concurrent votes, and eight SQLite writers (threads and processes)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.content import load_library
+from bot.db import SessionFactory, make_engine, make_session_factory, unit_of_work
+from bot.models import Answer, Delivery, PromptPost, ReviewAssignment, ThreadMessage, Vote
+from bot.practice.answers import record_reply
+from bot.practice.channels import enrol_channel
+from bot.practice.deliveries import claim_delivery
+from bot.practice.reviews import record_scores
+from tests.conftest import utc
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+POSTED = utc(2026, 3, 2, 9)
+SCORING = utc(2026, 3, 2, 20)  # answers closed at 15:00, reviews close tomorrow 09:00
+CRITERIA = [c.id for c in load_library(CONTENT).packs["pmm"].rubric]
+
+
+def make_post(session: Session) -> PromptPost:
+    channel = enrol_channel(session, team_id="T1", channel_id="C1", now=utc(2026, 1, 1)).channel
+    session.flush()
+    post = PromptPost(
+        channel_pk=channel.id,
+        local_date=date(2026, 3, 2),
+        pack_id="pmm",
+        prompt_id="p1",
+        prompt={"title": "A case"},
+        claimed_at=POSTED,
+        posted_at=POSTED,
+        message_ts=f"{POSTED.timestamp():.6f}",
+        answers_close_at=POSTED + timedelta(hours=6),
+        reviews_close_at=POSTED + timedelta(hours=24),
+    )
+    session.add(post)
+    session.commit()
+    return post
+
+
+def run_all(workers: list[Callable[[], None]]) -> list[BaseException]:
+    barrier = threading.Barrier(len(workers))
+    errors: list[BaseException] = []
+
+    def run(work: Callable[[], None]) -> None:
+        try:
+            barrier.wait()
+            work()
+        except BaseException as exc:  # collected, asserted empty by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+@pytest.mark.fault(
+    "50 concurrent score submissions on one answer (25 reviewers, each submitting twice at "
+    "once) plus its author trying to score it",
+    "no error, exactly one vote per reviewer and criterion, each one of that reviewer's "
+    "submissions; the author's own score refused",
+)
+def test_fifty_concurrent_votes_on_one_answer(sessions: SessionFactory) -> None:
+    reviewers = [f"UR{i:02d}" for i in range(25)]
+    with unit_of_work(sessions) as session:
+        post = make_post(session)
+        ts = f"{(POSTED + timedelta(minutes=5)).timestamp():.6f}"
+        answer = record_reply(session, post, "UAUTHOR", ts, "Launch in one market.").answer
+        assert answer is not None
+        for reviewer in [*reviewers, "UAUTHOR"]:
+            session.add(
+                ReviewAssignment(
+                    post_id=post.id,
+                    answer_id=answer.id,
+                    reviewer_id=reviewer,
+                    source="volunteer",
+                    assigned_at=POSTED + timedelta(hours=6),
+                )
+            )
+        session.commit()
+        answer_id = answer.id
+    results: list[tuple[str, int, bool]] = []
+    lock = threading.Lock()
+
+    def vote(reviewer: str, score: int) -> Callable[[], None]:
+        def work() -> None:
+            with unit_of_work(sessions) as session:
+                result = record_scores(
+                    session,
+                    answer_id,
+                    reviewer,
+                    dict.fromkeys(CRITERIA, score),
+                    None,
+                    SCORING,
+                    criteria=CRITERIA,
+                )
+                session.commit()
+            with lock:
+                results.append((reviewer, score, result.ok))
+
+        return work
+
+    workers = [vote(r, s) for r in reviewers for s in (2, 5)]
+    workers.append(vote("UAUTHOR", 5))
+    assert run_all(workers) == []
+    assert ("UAUTHOR", 5, False) in results
+    assert sum(1 for _, _, ok in results if ok) == 50
+    with unit_of_work(sessions) as session:
+        votes = list(
+            session.execute(select(Vote.reviewer_id, Vote.score).where(Vote.answer_id == answer_id))
+        )
+    assert len(votes) == len(reviewers) * len(CRITERIA)
+    assert "UAUTHOR" not in {who for who, _ in votes}
+    for reviewer in reviewers:
+        theirs = {score for who, score in votes if who == reviewer}
+        assert len(theirs) == 1 and theirs <= {2, 5}  # one whole submission won, not a mix
+
+
+def _writer(url: str, post_id: int, worker: int, rounds: int) -> None:
+    """One writer: replies in the thread and delivery claims, each its own transaction."""
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    try:
+        for i in range(rounds):
+            with unit_of_work(sessions) as session:
+                post = session.get(PromptPost, post_id)
+                assert post is not None
+                ts = f"{POSTED.timestamp() + 60 + worker * 1000 + i:.6f}"
+                record_reply(session, post, f"UW{worker}", ts, f"reply {i} from {worker}")
+                session.commit()
+            with unit_of_work(sessions) as session:
+                assert claim_delivery(session, f"event:w{worker}-{i}", "message", SCORING)
+                assert not claim_delivery(session, "event:shared", "message", SCORING) or i == 0
+                session.commit()
+    finally:
+        engine.dispose()
+
+
+def _check_writers(sessions: SessionFactory, writers: int, rounds: int) -> None:
+    with unit_of_work(sessions) as session:
+        assert session.scalar(select(func.count()).select_from(ThreadMessage)) == writers * rounds
+        assert session.scalar(select(func.count()).select_from(Answer)) == writers
+        followups = set(session.scalars(select(Answer.followups)))
+        assert followups == {rounds - 1}
+        # Every writer's own keys, and the shared key once.
+        assert session.scalar(select(func.count()).select_from(Delivery)) == writers * rounds + 1
+
+
+@pytest.mark.fault(
+    "eight threads writing to one SQLite file at once (thread replies and delivery claims)",
+    'no "database is locked": every write lands (WAL, busy timeout, BEGIN IMMEDIATE)',
+)
+def test_eight_concurrent_sqlite_writer_threads(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    sessions = make_session_factory(engine)
+    try:
+        with unit_of_work(sessions) as session:
+            post_id = make_post(session).id
+            claim_delivery(session, "event:shared", "message", SCORING)
+            session.commit()
+        rounds = 20
+        errors = run_all([lambda w=w: _writer(sqlite_url, post_id, w, rounds) for w in range(8)])
+        assert errors == []
+        _check_writers(sessions, 8, rounds)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.fault(
+    "eight processes writing to one SQLite file at once (thread replies and delivery claims)",
+    'no "database is locked": every write lands',
+)
+def test_eight_concurrent_sqlite_writer_processes(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    sessions = make_session_factory(engine)
+    try:
+        with unit_of_work(sessions) as session:
+            post_id = make_post(session).id
+            claim_delivery(session, "event:shared", "message", SCORING)
+            session.commit()
+        rounds = 10
+        context = multiprocessing.get_context("spawn")
+        processes = [
+            context.Process(target=_writer, args=(sqlite_url, post_id, w, rounds)) for w in range(8)
+        ]
+        for p in processes:
+            p.start()
+        for p in processes:
+            p.join(timeout=120)
+        assert [p.exitcode for p in processes] == [0] * 8
+        _check_writers(sessions, 8, rounds)
+    finally:
+        engine.dispose()
