@@ -333,3 +333,7 @@ class MockScore(Base):
     criterion: Mapped[str] = mapped_column(String(64))
     score: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# The weekly leaderboard reads one week of mock rounds at a time (bot/practice/leaderboard.py).
+Index("ix_mock_scores_created_at", MockScore.created_at)

@@ -1,0 +1,510 @@
+"""The weekly tally: points per person and week, ranking with ties, streaks, movers, stats.
+
+Query shape: everything starts from the channel's posts of one local week, found through the
+(channel_pk, local_date) unique index; answers are reached by `answers.post_id` (indexed),
+votes by `votes.answer_id` (leading column of their unique key), assignments by
+`review_assignments.post_id` (leading column of an index), challenges by `assignment_id`
+(indexed) and mock scores by `created_at` (indexed). The work grows with the week's activity,
+not with the channel's history. Bias correction reads a bounded window of weeks
+(`ScoringRules.bias_window_weeks`); streaks walk back page by page only while a streak lasts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import Session
+
+from bot.models import (
+    Answer,
+    Challenge,
+    Channel,
+    MockMatch,
+    MockScore,
+    PromptPost,
+    ReviewAssignment,
+    Vote,
+)
+from bot.practice.schedule import local_date, week_bounds_utc, week_start
+from bot.practice.scoring import (
+    ScoringRules,
+    mock_points,
+    quality_points,
+    rules_for,
+    tie_break_key,
+)
+
+TREND_WEEKS = 6
+STREAK_PAGE = 20
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One on-time answer and what it earned."""
+
+    post_date: date
+    answer_id: int
+    reviewers: int
+    raw_quality: float | None  # mean score as given
+    quality: float | None  # the mean that counts (bias-corrected when the setting is on)
+    quality_points: float
+    participation_points: float
+
+
+@dataclass(frozen=True)
+class MockLine:
+    match_id: int
+    round: int
+    mean: float
+    points: float
+
+
+@dataclass
+class Row:
+    user_id: str
+    points: float = 0.0
+    answers: int = 0
+    reviews: int = 0  # completed reviews
+    missed: int = 0  # missed reviews
+    mean_quality: float | None = None  # mean of the answers' means
+    first_answer_at: datetime | None = None
+    criteria: dict[str, float] = field(default_factory=dict)  # the person's mean per criterion
+    answer_lines: list[AnswerLine] = field(default_factory=list)
+    mocks: list[MockLine] = field(default_factory=list)
+    review_points: float = 0.0
+    missed_points: float = 0.0
+    rank: int = 0
+
+    @property
+    def strongest(self) -> str | None:
+        return _best(self.criteria)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return tie_break_key(self.points, self.answers, self.mean_quality, self.first_answer_at)
+
+
+@dataclass
+class Week:
+    channel_pk: int
+    week_start: date
+    rules: ScoringRules
+    rows: list[Row]
+    criteria: dict[str, float]  # the channel's mean per criterion this week
+
+    @property
+    def active(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def strongest(self) -> str | None:
+        return _best(self.criteria)
+
+    @property
+    def weakest(self) -> str | None:
+        return _best(self.criteria, worst=True)
+
+    def row(self, user_id: str) -> Row | None:
+        return next((r for r in self.rows if r.user_id == user_id), None)
+
+    def top(self, n: int = 10) -> list[Row]:
+        return self.rows[:n]
+
+
+def _best(means: dict[str, float], *, worst: bool = False) -> str | None:
+    if not means:
+        return None
+    sign = 1 if worst else -1
+    return min(means, key=lambda c: (sign * means[c], c))
+
+
+def _f(value: Any) -> float:
+    return float(value)  # PostgreSQL averages come back as Decimal
+
+
+def week_posts_query(channel_pk: int, monday: date) -> Any:
+    return select(PromptPost.id).where(
+        PromptPost.channel_pk == channel_pk,
+        PromptPost.local_date >= monday,
+        PromptPost.local_date < monday + timedelta(days=7),
+    )
+
+
+def _on_time(post_ids: Any) -> Any:
+    return select(Answer.id).where(
+        Answer.post_id.in_(post_ids), Answer.withdrawn.is_(False), Answer.late.is_(False)
+    )
+
+
+def reviewer_offsets(
+    session: Session, channel_pk: int, monday: date, weeks: int
+) -> dict[str, float]:
+    """Each reviewer's mean score minus the channel's, over `weeks` weeks ending with `monday`'s."""
+    posts = select(PromptPost.id).where(
+        PromptPost.channel_pk == channel_pk,
+        PromptPost.local_date >= monday - timedelta(weeks=weeks - 1),
+        PromptPost.local_date < monday + timedelta(days=7),
+    )
+    scope = Vote.answer_id.in_(_on_time(posts))
+    overall = session.scalar(select(func.avg(Vote.score)).where(scope))
+    if overall is None:
+        return {}
+    rows = session.execute(
+        select(Vote.reviewer_id, func.avg(Vote.score)).where(scope).group_by(Vote.reviewer_id)
+    )
+    return {reviewer: _f(mean) - _f(overall) for reviewer, mean in rows}
+
+
+def tally_week(
+    session: Session, channel: Channel, monday: date, *, rules: ScoringRules | None = None
+) -> Week:
+    """Every person's points for the channel's Monday-Sunday week starting on `monday`."""
+    rules = rules or rules_for(channel)
+    posts = week_posts_query(channel.id, monday)
+    post_dates = dict(
+        session.execute(
+            select(PromptPost.id, PromptPost.local_date).where(PromptPost.id.in_(posts))
+        ).all()
+    )
+    rows: dict[str, Row] = {}
+
+    def row(user_id: str) -> Row:
+        if user_id not in rows:
+            rows[user_id] = Row(user_id)
+        return rows[user_id]
+
+    if not post_dates:
+        return Week(channel.id, monday, rules, [], {})
+
+    offsets = (
+        reviewer_offsets(session, channel.id, monday, rules.bias_window_weeks)
+        if rules.bias_correction
+        else {}
+    )
+    on_time = _on_time(posts)
+
+    # Votes summed per answer and reviewer (bias correction shifts each reviewer's sum).
+    per_answer: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for answer_id, reviewer, total, count in session.execute(
+        select(Vote.answer_id, Vote.reviewer_id, func.sum(Vote.score), func.count())
+        .where(Vote.answer_id.in_(on_time))
+        .group_by(Vote.answer_id, Vote.reviewer_id)
+    ):
+        acc = per_answer[answer_id]
+        acc[0] += _f(total)
+        acc[1] += _f(total) - count * offsets.get(reviewer, 0.0)
+        acc[2] += count
+        acc[3] += 1  # reviewers
+
+    answers = session.execute(
+        select(Answer.id, Answer.post_id, Answer.user_id, Answer.answered_at)
+        .where(Answer.id.in_(on_time))
+        .order_by(Answer.answered_at, Answer.id)
+    ).all()
+    for answer_id, post_id, user_id, answered_at in answers:
+        r = row(user_id)
+        acc = per_answer.get(answer_id)
+        raw = acc[0] / acc[2] if acc else None
+        quality = acc[1] / acc[2] if acc else None
+        r.answer_lines.append(
+            AnswerLine(
+                post_date=post_dates[post_id],
+                answer_id=answer_id,
+                reviewers=int(acc[3]) if acc else 0,
+                raw_quality=raw,
+                quality=quality,
+                quality_points=quality_points(rules, quality) if quality is not None else 0.0,
+                participation_points=rules.participation,
+            )
+        )
+        r.answers += 1
+        if r.first_answer_at is None:
+            r.first_answer_at = answered_at
+
+    # Per person and criterion (and the channel's per criterion).
+    person_criteria: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    channel_criteria: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for user_id, criterion, reviewer, total, count in session.execute(
+        select(Answer.user_id, Vote.criterion, Vote.reviewer_id, func.sum(Vote.score), func.count())
+        .join(Answer, Answer.id == Vote.answer_id)
+        .where(Vote.answer_id.in_(on_time))
+        .group_by(Answer.user_id, Vote.criterion, Vote.reviewer_id)
+    ):
+        corrected = _f(total) - count * offsets.get(reviewer, 0.0)
+        for acc in (person_criteria[(user_id, criterion)], channel_criteria[criterion]):
+            acc[0] += corrected
+            acc[1] += count
+    for (user_id, criterion), (total, count) in person_criteria.items():
+        row(user_id).criteria[criterion] = total / count
+
+    # Reviews: completed (challenge posted and scored) and missed, per reviewer.
+    challenged = exists().where(Challenge.assignment_id == ReviewAssignment.id)
+    completed = case((and_(ReviewAssignment.scored_at.is_not(None), challenged), 1), else_=0)
+    missed = case((ReviewAssignment.missed.is_(True), 1), else_=0)
+    for reviewer, done, miss in session.execute(
+        select(ReviewAssignment.reviewer_id, func.sum(completed), func.sum(missed))
+        .where(ReviewAssignment.post_id.in_(posts))
+        .group_by(ReviewAssignment.reviewer_id)
+    ):
+        if not done and reviewer not in rows:
+            continue  # only missed reviews: nothing to rank
+        r = row(reviewer)
+        r.reviews, r.missed = int(done or 0), int(miss or 0)
+        r.review_points = rules.review_credit * r.reviews
+        r.missed_points = -rules.missed_review * r.missed
+
+    # Mock rounds as the candidate, for people active in the channel this week.
+    if rows:
+        start, end = week_bounds_utc(monday, channel.timezone)
+        for candidate, match_id, round_, mean in session.execute(
+            select(
+                MockScore.candidate_id,
+                MockScore.match_id,
+                MockScore.round,
+                func.avg(MockScore.score),
+            )
+            .join(MockMatch, MockMatch.id == MockScore.match_id)
+            .where(
+                MockMatch.team_id == channel.team_id,
+                MockScore.created_at >= start,
+                MockScore.created_at < end,
+                MockScore.candidate_id.in_(list(rows)),
+            )
+            .group_by(MockScore.candidate_id, MockScore.match_id, MockScore.round)
+            .order_by(MockScore.match_id, MockScore.round)
+        ):
+            rows[candidate].mocks.append(
+                MockLine(match_id, round_, _f(mean), mock_points(rules, _f(mean)))
+            )
+
+    for r in rows.values():
+        scored = [line.quality for line in r.answer_lines if line.quality is not None]
+        r.mean_quality = sum(scored) / len(scored) if scored else None
+        total_points = sum(
+            line.quality_points + line.participation_points for line in r.answer_lines
+        )
+        total_points += r.review_points + r.missed_points + sum(m.points for m in r.mocks)
+        r.points = round(total_points, 1)
+
+    ranked = sorted(rows.values(), key=lambda r: (r.sort_key(), r.user_id))
+    previous: tuple[Any, ...] | None = None
+    for position, r in enumerate(ranked, start=1):
+        key = r.sort_key()
+        r.rank = ranked[position - 2].rank if key == previous else position
+        previous = key
+    criteria = {c: total / count for c, (total, count) in channel_criteria.items()}
+    return Week(channel.id, monday, rules, ranked, criteria)
+
+
+# --- streaks ---------------------------------------------------------------------------------
+
+
+def current_streaks(
+    session: Session,
+    channel: Channel,
+    users: Iterable[str],
+    until: date,
+    *,
+    now: datetime | None = None,
+) -> dict[str, int]:
+    """Consecutive practice days (the channel's posts) each user answered on time, counted back
+    from the last post on or before `until`. With `now`, a post whose answers are still open
+    and that the user has not answered yet neither counts nor breaks the streak.
+
+    Walks back a page of posts at a time and stops as soon as every streak has ended.
+    """
+    streaks = {u: 0 for u in users}
+    alive = set(streaks)
+    cursor = until
+    while alive:
+        page = session.execute(
+            select(PromptPost.id, PromptPost.local_date, PromptPost.answers_close_at)
+            .where(
+                PromptPost.channel_pk == channel.id,
+                PromptPost.local_date <= cursor,
+                PromptPost.message_ts.is_not(None),
+            )
+            .order_by(PromptPost.local_date.desc())
+            .limit(STREAK_PAGE)
+        ).all()
+        if not page:
+            break
+        answered: dict[int, set[str]] = defaultdict(set)
+        for post_id, user_id in session.execute(
+            select(Answer.post_id, Answer.user_id).where(
+                Answer.post_id.in_([p[0] for p in page]),
+                Answer.user_id.in_(alive),
+                Answer.withdrawn.is_(False),
+                Answer.late.is_(False),
+            )
+        ):
+            answered[post_id].add(user_id)
+        for post_id, _day, closes in page:
+            still_open = now is not None and closes > now
+            for user in list(alive):
+                if user in answered[post_id]:
+                    streaks[user] += 1
+                elif not still_open:
+                    alive.discard(user)
+        cursor = page[-1][1] - timedelta(days=1)
+        if len(page) < STREAK_PAGE:
+            break
+    return streaks
+
+
+# --- movers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mover:
+    user_id: str
+    before: float
+    after: float
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+
+def movers(this: Week, previous: Week, limit: int = 3) -> list[Mover]:
+    """Most improved: the biggest rises in mean answer quality over the previous week."""
+    result = []
+    for r in this.rows:
+        before = previous.row(r.user_id)
+        if r.mean_quality is None or before is None or before.mean_quality is None:
+            continue
+        if r.mean_quality > before.mean_quality + 1e-9:
+            result.append(Mover(r.user_id, before.mean_quality, r.mean_quality))
+    result.sort(key=lambda m: (-m.delta, m.user_id))
+    return result[:limit]
+
+
+# --- trends ------------------------------------------------------------------------------------
+
+
+def criterion_trend(
+    session: Session,
+    channel: Channel,
+    last_monday: date,
+    *,
+    weeks: int = TREND_WEEKS,
+    user_id: str | None = None,
+) -> list[tuple[date, dict[str, float]]]:
+    """Mean score per criterion for each of the `weeks` weeks ending with `last_monday`'s
+    (as given, without bias correction); for one user's answers when `user_id` is set."""
+    first = last_monday - timedelta(weeks=weeks - 1)
+    posts = select(PromptPost.id).where(
+        PromptPost.channel_pk == channel.id,
+        PromptPost.local_date >= first,
+        PromptPost.local_date < last_monday + timedelta(days=7),
+    )
+    query = (
+        select(PromptPost.local_date, Vote.criterion, func.sum(Vote.score), func.count())
+        .join(Answer, Answer.id == Vote.answer_id)
+        .join(PromptPost, PromptPost.id == Answer.post_id)
+        .where(Vote.answer_id.in_(_on_time(posts)))
+        .group_by(PromptPost.local_date, Vote.criterion)
+    )
+    if user_id is not None:
+        query = query.where(Answer.user_id == user_id)
+    sums: dict[date, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
+    for day, criterion, total, count in session.execute(query):
+        acc = sums[week_start(day)][criterion]
+        acc[0] += _f(total)
+        acc[1] += count
+    return [
+        (
+            monday,
+            {c: t / n for c, (t, n) in sorted(sums[monday].items())} if monday in sums else {},
+        )
+        for monday in (first + timedelta(weeks=i) for i in range(weeks))
+    ]
+
+
+# --- personal stats ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalStats:
+    user_id: str
+    channel_id: str
+    week_start: date
+    row: Row | None  # this week so far
+    rank: int | None
+    ranked: int  # how many people are ranked this week
+    last_week_rank: int | None
+    streak: int
+    reviews_this_week: int
+    reviews_recent: int  # completed reviews over the trend window
+    trend: list[tuple[date, dict[str, float]]]
+
+
+def completed_reviews(session: Session, channel: Channel, user_id: str, since: date) -> int:
+    posts = select(PromptPost.id).where(
+        PromptPost.channel_pk == channel.id, PromptPost.local_date >= since
+    )
+    challenged = exists().where(Challenge.assignment_id == ReviewAssignment.id)
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                ReviewAssignment.post_id.in_(posts),
+                ReviewAssignment.reviewer_id == user_id,
+                ReviewAssignment.scored_at.is_not(None),
+                challenged,
+            )
+        )
+        or 0
+    )
+
+
+def personal_stats(
+    session: Session, channel: Channel, user_id: str, now: datetime
+) -> PersonalStats:
+    """`/practice stats` and the App Home: one person's progress in one channel."""
+    today = local_date(now, channel.timezone)
+    monday = week_start(today)
+    this = tally_week(session, channel, monday)
+    last = tally_week(session, channel, monday - timedelta(days=7))
+    row = this.row(user_id)
+    last_row = last.row(user_id)
+    trend = criterion_trend(session, channel, monday, user_id=user_id)
+    streak = current_streaks(session, channel, [user_id], today, now=now)[user_id]
+    return PersonalStats(
+        user_id=user_id,
+        channel_id=channel.channel_id,
+        week_start=monday,
+        row=row,
+        rank=row.rank if row else None,
+        ranked=len(this.rows),
+        last_week_rank=last_row.rank if last_row else None,
+        streak=streak,
+        reviews_this_week=row.reviews if row else 0,
+        reviews_recent=completed_reviews(
+            session, channel, user_id, monday - timedelta(weeks=TREND_WEEKS - 1)
+        ),
+        trend=trend,
+    )
+
+
+def has_activity(session: Session, channel: Channel, user_id: str, since: date) -> bool:
+    """Did the user answer or get an assignment in the channel's posts from `since` on?"""
+    posts = select(PromptPost.id).where(
+        PromptPost.channel_pk == channel.id, PromptPost.local_date >= since
+    )
+    answered = session.scalar(
+        select(Answer.id).where(Answer.post_id.in_(posts), Answer.user_id == user_id).limit(1)
+    )
+    if answered is not None:
+        return True
+    return (
+        session.scalar(
+            select(ReviewAssignment.id)
+            .where(ReviewAssignment.post_id.in_(posts), ReviewAssignment.reviewer_id == user_id)
+            .limit(1)
+        )
+        is not None
+    )

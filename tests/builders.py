@@ -1,0 +1,179 @@
+"""Small builders for test data written straight through the models (channel, post, answer,
+review with its challenge and votes, mock round). Times are aware UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.models import (
+    Answer,
+    Challenge,
+    Channel,
+    MockMatch,
+    MockScore,
+    PromptPost,
+    ReviewAssignment,
+    Vote,
+)
+from bot.practice.channels import enrol_channel
+from bot.practice.schedule import local_instant
+
+CRITERIA = ("hypothesis", "measurement", "focus", "outcome", "rollout", "ecosystem")
+
+
+def channel(
+    session: Session,
+    channel_id: str = "C1",
+    tz: str = "UTC",
+    team_id: str = "T1",
+    **settings: object,
+) -> Channel:
+    ch = enrol_channel(
+        session,
+        team_id=team_id,
+        channel_id=channel_id,
+        now=datetime(2026, 1, 1, tzinfo=UTC),
+        inviter_tz=tz,
+    ).channel
+    for key, value in settings.items():
+        setattr(ch, key, value)
+    session.commit()
+    return ch
+
+
+_ts = [1_770_000_000]
+
+
+def _next_ts() -> str:
+    _ts[0] += 1
+    return f"{_ts[0]}.000100"
+
+
+def post(session: Session, ch: Channel, day: date, *, posted: bool = True) -> PromptPost:
+    at = local_instant(day, time(9, 0), ch.timezone)
+    p = PromptPost(
+        channel_pk=ch.id,
+        local_date=day,
+        pack_id="pmm",
+        prompt_id=f"prompt-{day.isoformat()}",
+        prompt={"title": f"Case of {day.isoformat()}"},
+        claimed_at=at,
+        posted_at=at if posted else None,
+        message_ts=_next_ts() if posted else None,
+        answers_close_at=at + timedelta(hours=6),
+        reviews_close_at=at + timedelta(hours=24),
+    )
+    session.add(p)
+    session.flush()
+    return p
+
+
+def answer(
+    session: Session,
+    p: PromptPost,
+    user_id: str,
+    *,
+    minutes: int = 30,
+    late: bool = False,
+    withdrawn: bool = False,
+) -> Answer:
+    assert p.posted_at is not None
+    a = Answer(
+        post_id=p.id,
+        user_id=user_id,
+        message_ts=_next_ts(),
+        text=f"{user_id}'s answer",
+        answered_at=p.posted_at + timedelta(minutes=minutes),
+        late=late,
+        withdrawn=withdrawn,
+    )
+    session.add(a)
+    session.flush()
+    return a
+
+
+def review(
+    session: Session,
+    a: Answer,
+    reviewer_id: str,
+    scores: dict[str, int] | int | None = None,
+    *,
+    challenged: bool = True,
+    missed: bool = False,
+) -> ReviewAssignment:
+    """An assignment; with `scores` (a dict, or one score for every criterion) it is scored."""
+    p = session.get(PromptPost, a.post_id)
+    assert p is not None and p.posted_at is not None
+    at = p.posted_at + timedelta(hours=7)
+    assignment = ReviewAssignment(
+        post_id=a.post_id,
+        answer_id=a.id,
+        reviewer_id=reviewer_id,
+        source="answerer",
+        assigned_at=at,
+        missed=missed,
+    )
+    session.add(assignment)
+    session.flush()
+    if challenged:
+        session.add(Challenge(assignment_id=assignment.id, text="But why?", created_at=at))
+    if scores is not None:
+        if isinstance(scores, int):
+            scores = dict.fromkeys(CRITERIA, scores)
+        for criterion, score in scores.items():
+            session.add(
+                Vote(
+                    answer_id=a.id,
+                    reviewer_id=reviewer_id,
+                    criterion=criterion,
+                    score=score,
+                    updated_at=at,
+                )
+            )
+        assignment.scored_at = at + timedelta(hours=1)
+    session.flush()
+    return assignment
+
+
+def mock(
+    session: Session,
+    candidate: str,
+    interviewer: str,
+    scores: dict[str, int] | int,
+    at: datetime,
+    *,
+    team_id: str = "T1",
+    round_: int = 1,
+) -> MockMatch:
+    match = MockMatch(
+        team_id=team_id,
+        user_a=candidate,
+        user_b=interviewer,
+        created_at=at,
+        pack_id="pmm",
+        prompt_id="mock",
+        prompt={},
+        candidate_id=candidate,
+        interviewer_id=interviewer,
+        status="done",
+    )
+    session.add(match)
+    session.flush()
+    if isinstance(scores, int):
+        scores = dict.fromkeys(CRITERIA[:3], scores)
+    for criterion, score in scores.items():
+        session.add(
+            MockScore(
+                match_id=match.id,
+                round=round_,
+                candidate_id=candidate,
+                interviewer_id=interviewer,
+                criterion=criterion,
+                score=score,
+                created_at=at,
+            )
+        )
+    session.flush()
+    return match

@@ -1,0 +1,301 @@
+"""The weekly tally: points, ranking with ties, bias correction, streaks, movers, query shape."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from bot.practice.leaderboard import (
+    criterion_trend,
+    current_streaks,
+    movers,
+    personal_stats,
+    tally_week,
+)
+from bot.practice.scoring import DEFAULT_RULES, ScoringRules, rules_for
+from tests import builders as b
+from tests.conftest import utc
+
+MON = date(2026, 3, 2)
+TUE, WED, THU, FRI = (MON + timedelta(days=i) for i in range(1, 5))
+
+
+def ranking(week: Any) -> list[tuple[int, str, float]]:
+    return [(r.rank, r.user_id, r.points) for r in week.rows]
+
+
+def build_tie_week(session: Session) -> Any:
+    """A week whose ranking exercises every tie-break (the expected order is in the test)."""
+    ch = b.channel(session)
+    mon, tue, wed = b.post(session, ch, MON), b.post(session, ch, TUE), b.post(session, ch, WED)
+    # bob: Mon scored 5 (10.0) + 1 participation = 11
+    b.review(session, b.answer(session, mon, "bob", minutes=10), "rev1", 5)
+    # alice: Mon scored 4 and 3 (mean 3.5 -> 7.0) + Tue unscored + 2 participation = 9
+    alice_mon = b.answer(session, mon, "alice", minutes=5)
+    b.review(session, alice_mon, "rev1", 4)
+    b.review(session, alice_mon, "rev2", 3)
+    b.answer(session, tue, "alice")
+    # frank: q 3 -> 6 + 1 = 7; gina: q 2.5 -> 5 + 1 + 1 review = 7 (lower quality)
+    frank = b.answer(session, wed, "frank", minutes=60)
+    gina = b.answer(session, wed, "gina", minutes=61)
+    b.review(session, frank, "gina", 3)
+    b.review(session, gina, "rev1", {"hypothesis": 2, "focus": 3})
+    # 3 points each: dan (2 unscored answers + 1 review), zed and yuri (1 answer scored 1,
+    # the same quality: zed answered first), erin (1 unscored answer + 2 reviews: no quality),
+    # rev1 (3 reviews, no answers).
+    b.answer(session, tue, "dan", minutes=40)
+    b.answer(session, wed, "dan")
+    zed = b.answer(session, mon, "zed", minutes=20)
+    yuri = b.answer(session, mon, "yuri", minutes=21)
+    b.review(session, zed, "dan", 1)
+    b.review(session, zed, "erin", 1)
+    b.review(session, yuri, "erin", 1)
+    b.answer(session, wed, "erin", minutes=50)
+    # 1 point each: hank and ivy (1 unscored answer; hank first), rev2 (1 review, no answers).
+    # hank's assignment without a challenge or scores is no review; ivy missed hers (shown,
+    # nothing taken off).
+    b.answer(session, tue, "hank", minutes=70)
+    b.answer(session, tue, "ivy", minutes=71)
+    b.review(session, yuri, "hank", challenged=False)
+    b.review(session, gina, "ivy", challenged=False, missed=True)
+    # Late and withdrawn answers count for nothing.
+    b.answer(session, wed, "zoe", late=True)
+    b.answer(session, wed, "yan", withdrawn=True)
+    session.commit()
+    return ch
+
+
+def test_points_and_every_tie_break(session: Session) -> None:
+    ch = build_tie_week(session)
+    week = tally_week(session, ch, MON)
+    assert ranking(week) == [
+        (1, "bob", 11.0),
+        (2, "alice", 9.0),
+        (3, "frank", 7.0),
+        (4, "gina", 7.0),
+        (5, "dan", 3.0),
+        (6, "zed", 3.0),
+        (7, "yuri", 3.0),
+        (8, "erin", 3.0),
+        (9, "rev1", 3.0),
+        (10, "hank", 1.0),
+        (11, "ivy", 1.0),
+        (12, "rev2", 1.0),
+    ]
+    alice = week.row("alice")
+    assert alice is not None
+    assert alice.answers == 2 and alice.reviews == 0 and alice.mean_quality == 3.5
+    assert [line.quality_points for line in alice.answer_lines] == [7.0, 0.0]
+    ivy, hank = week.row("ivy"), week.row("hank")
+    assert ivy is not None and ivy.missed == 1 and ivy.points == 1.0
+    assert hank is not None and hank.reviews == 0
+    assert week.row("zoe") is None and week.row("yan") is None
+
+
+def test_identical_rows_break_on_the_earlier_first_answer(session: Session) -> None:
+    ch = b.channel(session)
+    p = b.post(session, ch, TUE)
+    b.answer(session, p, "late-riser", minutes=90)
+    b.answer(session, p, "early-bird", minutes=3)
+    session.commit()
+    assert ranking(tally_week(session, ch, MON)) == [(1, "early-bird", 1.0), (2, "late-riser", 1.0)]
+
+
+def test_week_is_the_channels_local_monday_to_sunday(session: Session) -> None:
+    ch = b.channel(session, tz="Asia/Tokyo")
+    b.answer(session, b.post(session, ch, MON - timedelta(days=1)), "sunday-before")
+    b.answer(session, b.post(session, ch, MON + timedelta(days=6)), "sunday")
+    b.answer(session, b.post(session, ch, MON + timedelta(days=7)), "next-monday")
+    session.commit()
+    assert [r.user_id for r in tally_week(session, ch, MON).rows] == ["sunday"]
+
+
+def test_a_quiet_week_has_no_rows(session: Session) -> None:
+    ch = b.channel(session)
+    b.post(session, ch, MON)
+    session.commit()
+    week = tally_week(session, ch, MON)
+    assert not week.active and week.rows == []
+
+
+def build_biased_week(session: Session, harsh: tuple[int, int], generous: tuple[int, int]) -> Any:
+    """ "harsh" scores alice and carol, "generous" scores bob and dan (every criterion)."""
+    ch = b.channel(session)
+    p = b.post(session, ch, MON)
+    users = ("alice", "bob", "carol", "dan")
+    answers = {u: b.answer(session, p, u, minutes=i) for i, u in enumerate(users)}
+    b.review(session, answers["alice"], "harsh", harsh[0])
+    b.review(session, answers["carol"], "harsh", harsh[1])
+    b.review(session, answers["bob"], "generous", generous[0])
+    b.review(session, answers["dan"], "generous", generous[1])
+    session.commit()
+    return ch
+
+
+def test_bias_correction_reorders_only_when_reviewers_differ(session: Session) -> None:
+    # harsh gives 3 and 1 (mean 2); generous gives 5 and 4 (mean 4.5); channel mean 3.25.
+    ch = build_biased_week(session, harsh=(3, 1), generous=(5, 4))
+    plain = tally_week(session, ch, MON)
+    assert [r.user_id for r in plain.rows[:4]] == ["bob", "dan", "alice", "carol"]
+    corrected = tally_week(session, ch, MON, rules=ScoringRules(bias_correction=True))
+    assert [r.user_id for r in corrected.rows[:4]] == ["alice", "bob", "dan", "carol"]
+    alice = corrected.row("alice")
+    assert alice is not None and alice.answer_lines[0].raw_quality == 3.0
+    assert alice.mean_quality is not None and abs(alice.mean_quality - 4.25) < 1e-9
+
+
+def test_bias_correction_changes_nothing_without_bias(session: Session) -> None:
+    # Both reviewers average 3: nothing to correct, the same points and order.
+    ch = build_biased_week(session, harsh=(4, 2), generous=(5, 1))
+    plain = tally_week(session, ch, MON)
+    corrected = tally_week(session, ch, MON, rules=ScoringRules(bias_correction=True))
+    assert ranking(corrected) == ranking(plain)
+    assert [r.user_id for r in plain.rows[:4]] == ["bob", "alice", "carol", "dan"]
+
+
+def test_bias_correction_is_a_channel_setting_off_by_default(session: Session) -> None:
+    ch = b.channel(session, scoring={"bias_correction": True, "quality_weight": "3", "nope": 1})
+    assert DEFAULT_RULES.bias_correction is False
+    rules = rules_for(ch)
+    assert rules.bias_correction is True and rules.quality_weight == 3.0
+    assert rules.review_credit == DEFAULT_RULES.review_credit
+
+
+def test_channel_overrides_change_the_points(session: Session) -> None:
+    ch = b.channel(session, scoring={"review_credit": 2, "participation": 0.5})
+    p = b.post(session, ch, MON)
+    a = b.answer(session, p, "alice")
+    b.answer(session, p, "bob")
+    b.review(session, a, "bob", 4)
+    session.commit()
+    week = tally_week(session, ch, MON)
+    assert ranking(week) == [(1, "alice", 8.5), (2, "bob", 2.5)]
+
+
+def test_mock_rounds_count_with_their_weight_for_active_people(session: Session) -> None:
+    ch = b.channel(session)
+    b.answer(session, b.post(session, ch, MON), "alice")
+    b.mock(session, "alice", "bob", 4, utc(2026, 3, 4, 12))  # 2 * 0.5 * 4 = 4.0
+    b.mock(session, "alice", "bob", 5, utc(2026, 3, 9, 12))  # next week: not counted
+    b.mock(session, "carol", "bob", 5, utc(2026, 3, 4, 12))  # not active here: no row
+    session.commit()
+    week = tally_week(session, ch, MON)
+    assert ranking(week) == [(1, "alice", 5.0)]
+    assert [m.points for m in week.rows[0].mocks] == [4.0]
+
+
+def test_strongest_and_weakest_criteria(session: Session) -> None:
+    ch = b.channel(session)
+    p = b.post(session, ch, MON)
+    a = b.answer(session, p, "alice")
+    c = b.answer(session, p, "carol")
+    b.review(session, a, "bob", {"focus": 5, "rollout": 2, "outcome": 4})
+    b.review(session, c, "bob", {"focus": 2, "rollout": 1, "outcome": 4})
+    session.commit()
+    week = tally_week(session, ch, MON)
+    assert week.strongest == "outcome" and week.weakest == "rollout"
+    assert week.row("alice").strongest == "focus"  # type: ignore[union-attr]
+    assert week.row("carol").strongest == "outcome"  # type: ignore[union-attr]
+
+
+def test_streaks_count_consecutive_practice_days_across_weeks(session: Session) -> None:
+    ch = b.channel(session)
+    days = [MON - timedelta(days=4), MON - timedelta(days=3), MON, TUE, WED, THU, FRI]
+    posts = [b.post(session, ch, d) for d in days]  # the previous Thu, Fri, then Mon-Fri
+    for p in posts:
+        b.answer(session, p, "steady")
+    for p in posts[:3] + posts[4:]:
+        b.answer(session, p, "gap")  # skipped Tuesday
+    b.answer(session, posts[2], "once")
+    session.commit()
+    streaks = current_streaks(session, ch, ["steady", "gap", "once", "nobody"], FRI)
+    assert streaks == {"steady": 7, "gap": 3, "once": 0, "nobody": 0}
+    # Walks back past a page boundary.
+    assert current_streaks(session, ch, ["steady"], THU) == {"steady": 6}
+
+
+def test_open_post_does_not_break_a_running_streak(session: Session) -> None:
+    ch = b.channel(session)
+    b.answer(session, b.post(session, ch, MON), "alice")
+    b.post(session, ch, TUE)  # answers open 09:00-15:00 UTC
+    session.commit()
+    assert current_streaks(session, ch, ["alice"], TUE, now=utc(2026, 3, 3, 10)) == {"alice": 1}
+    assert current_streaks(session, ch, ["alice"], TUE, now=utc(2026, 3, 3, 16)) == {"alice": 0}
+
+
+def test_movers_are_the_biggest_quality_rises(session: Session) -> None:
+    ch = b.channel(session)
+    before, after = b.post(session, ch, MON - timedelta(days=7)), b.post(session, ch, MON)
+    for user, q0, q1 in (("up", 2, 4), ("flat", 3, 3), ("down", 4, 2), ("bit", 3, 4)):
+        b.review(session, b.answer(session, before, user), "rev", q0)
+        b.review(session, b.answer(session, after, user), "rev", q1)
+    session.commit()
+    found = movers(tally_week(session, ch, MON), tally_week(session, ch, MON - timedelta(days=7)))
+    assert [(m.user_id, m.delta) for m in found] == [("up", 2.0), ("bit", 1.0)]
+
+
+def test_criterion_trend_per_week(session: Session) -> None:
+    ch = b.channel(session)
+    old = b.answer(session, b.post(session, ch, MON - timedelta(days=7)), "alice")
+    new = b.answer(session, b.post(session, ch, MON), "alice")
+    b.review(session, old, "bob", {"focus": 2})
+    b.review(session, new, "bob", {"focus": 4})
+    session.commit()
+    trend = criterion_trend(session, ch, MON, weeks=3)
+    assert trend == [
+        (MON - timedelta(days=14), {}),
+        (MON - timedelta(days=7), {"focus": 2.0}),
+        (MON, {"focus": 4.0}),
+    ]
+
+
+def test_personal_stats(session: Session) -> None:
+    ch = build_tie_week(session)
+    stats = personal_stats(session, ch, "alice", utc(2026, 3, 4, 16))
+    assert stats.rank == 2 and stats.ranked == 12 and stats.last_week_rank is None
+    assert stats.reviews_this_week == 0 and stats.reviews_recent == 0
+    assert stats.streak == 0  # answered Mon and Tue, not Wed (closed at 15:00)
+    assert stats.trend[-1][1]["focus"] == 3.5
+
+
+def test_tally_cost_does_not_grow_with_history(session: Session) -> None:
+    """Same statements whatever the history; on SQLite, no full scans of the big tables."""
+    ch = b.channel(session)
+    for week in range(1, 30):
+        for day in range(5):
+            p = b.post(session, ch, MON - timedelta(weeks=week) + timedelta(days=day))
+            a = b.answer(session, p, "old")
+            b.review(session, a, "rev", 3)
+    build_week = b.post(session, ch, MON)
+    b.review(session, b.answer(session, build_week, "alice"), "bob", 4)
+    session.commit()
+
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        statements.append((statement, params))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        week = tally_week(session, ch, MON, rules=ScoringRules(bias_correction=True))
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert [r.user_id for r in week.rows] == ["alice", "bob"]
+    assert len(statements) <= 10  # a fixed handful of queries, not one per post or week
+    if engine.dialect.name != "sqlite":
+        return
+    big = ("prompt_posts", "answers", "votes", "review_assignments", "mock_scores")
+    for statement, params in statements:
+        plan = (
+            session.connection()
+            .exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", tuple(params or ()))
+            .all()
+        )
+        for line in plan:
+            detail = str(line[-1])
+            scanned = detail.startswith("SCAN ") and detail.split()[1] in big
+            assert not scanned, f"full scan: {detail}\n{statement}"
