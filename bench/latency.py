@@ -261,6 +261,7 @@ def measure(stack: Stack, sizes: Sizes) -> Measured:
         reply_requests(port, stack.thread_ts, take_replies(stack, sizes.warmup)),
         max_seconds=30,
     )
+    _settle(stack)  # the warm-up's listeners are done: each phase starts from an idle server
     commands = run_load(
         "127.0.0.1", port, command_requests(port, sizes.commands, stack.users), max_seconds=60
     )
