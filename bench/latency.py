@@ -45,7 +45,7 @@ class Sizes:
     def for_run(cls, quick: bool) -> Sizes:
         if quick:
             return cls(warmup=200, commands=1500, events=1500, ingest=2000, users=2000)
-        return cls(warmup=500, commands=5000, events=5000, ingest=8000, users=4000)
+        return cls(warmup=300, commands=3000, events=3000, ingest=4000, users=3000)
 
 
 @dataclass
