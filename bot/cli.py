@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -72,6 +73,14 @@ def _content_check(folder: Path) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "serve":
+        settings.require_slack()
+        if not _upgrade_in_child(settings.database_url):
+            return 1
+        from bot.server import serve
+
+        serve(settings)
+        return 0
     from bot.migrate import upgrade
 
     if args.command == "migrate":
@@ -84,13 +93,6 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.content_cli import reload
 
         return reload(settings.content_dir)
-    if args.command == "serve":
-        settings.require_slack()
-        upgrade(settings.database_url)
-        from bot.server import serve
-
-        serve(settings)
-        return 0
     if args.command == "socket":
         settings.require_slack(socket=True)
         upgrade(settings.database_url)
@@ -100,6 +102,19 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         upgrade(settings.database_url)
         return _job(settings, args.name, args.at or datetime.now(UTC), args.channel)
     raise AssertionError(args.command)
+
+
+def _upgrade_in_child(database_url: str) -> bool:
+    """`serve` migrates in a short-lived child process, so that the gunicorn master, which
+    every worker is forked from, never holds alembic and the migration scripts in memory
+    (about 30 MB in each process, master and workers)."""
+    code = "import sys; from bot.migrate import upgrade; upgrade(sys.argv[1])"
+    done = subprocess.run([sys.executable, "-c", code, database_url], check=False)
+    if done.returncode != 0:
+        print(f"practice-bot: migrating the database failed (exit {done.returncode})",
+              file=sys.stderr)  # fmt: skip
+        return False
+    return True
 
 
 def _require_token(settings: Settings) -> None:

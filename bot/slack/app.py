@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
@@ -39,7 +40,8 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         from bot.slack.oauth import oauth_settings
 
         store = runtime.slack.installation_store
-        app = App(
+        app = _App(
+            runtime,
             **common,
             installation_store=store,
             oauth_settings=oauth_settings(
@@ -50,14 +52,14 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
             client=make_client(settings, None),
         )
     else:
-        app = App(
+        app = _App(
+            runtime,
             **common,
             client=runtime.slack.single_client,
             token_verification_enabled=token_verification,
         )
 
     app.use(_inject_runtime(runtime))
-    app.use(_dedupe_deliveries(runtime))
     app.error(_handle_error)
     register(app)
     return app
@@ -98,21 +100,65 @@ def _inject_runtime(runtime: Runtime) -> Callable[..., Any]:
     return inject_runtime
 
 
-def _dedupe_deliveries(runtime: Runtime) -> Callable[..., Any]:
-    def dedupe_deliveries(body: dict[str, Any], next: Callable[[], Any]) -> Any:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if not isinstance(event_id, str) or not event_id:
-            return next()
-        kind = str((body.get("event") or {}).get("type", "event"))
-        with unit_of_work(runtime.sessions) as session:
-            first = claim_delivery(session, f"event:{event_id}", kind, runtime.clock())
-            session.commit()
-        if not first:
-            log.info("delivery %s (%s) already processed; ignored", event_id, kind)
-            return BoltResponse(status=200, body="")
-        return next()
+class _App(App):  # type: ignore[misc]
+    """Bolt's `App`, whose event listeners each claim their delivery before they run.
 
-    return dedupe_deliveries
+    Every Slack delivery is processed at most once: the claim is a row in `deliveries` keyed by
+    the event id (and the listener). It is taken in the listener's own thread, after Bolt has
+    acked, so the ack never waits for the database (under load, that wait was most of the
+    ack time). A retry of a delivery already taken is acked and then ignored.
+    """
+
+    def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._practice_runtime = runtime
+
+    def event(self, *args: Any, **kwargs: Any) -> Callable[..., Any]:
+        register = super().event(*args, **kwargs)
+
+        def wrap(function: Callable[..., Any], *more: Any) -> Any:
+            return register(_once_per_delivery(self._practice_runtime, function), *more)
+
+        return wrap
+
+
+# What an event listener wrapped by `_once_per_delivery` may ask Bolt for.
+_EVENT_ARGS = ("body", "context", "client", "event", "say", "logger", "payload")
+
+
+def _once_per_delivery(runtime: Runtime, listener: Callable[..., Any]) -> Callable[..., Any]:
+    wanted = get_arg_names_of_callable(listener)
+    unsupported = set(wanted) - set(_EVENT_ARGS)
+    if unsupported:
+        raise TypeError(f"event listener {listener.__name__} asks for {sorted(unsupported)}")
+    name = getattr(listener, "__qualname__", listener.__name__)
+
+    def once(
+        body: dict[str, Any],
+        context: Any,
+        client: Any,
+        event: Any,
+        say: Any,
+        logger: Any,
+        payload: Any,
+    ) -> Any:
+        event_id = body.get("event_id")
+        if isinstance(event_id, str) and event_id:
+            kind = str((body.get("event") or {}).get("type", "event"))
+            with unit_of_work(runtime.sessions) as session:
+                key = f"event:{event_id}/{name}"
+                first = claim_delivery(session, key, kind, runtime.clock())
+                session.commit()
+            if not first:
+                log.info("delivery %s (%s) already processed; ignored", event_id, kind)
+                return None
+        given = {"body": body, "context": context, "client": client, "event": event,
+                 "say": say, "logger": logger, "payload": payload}  # fmt: skip
+        return listener(**{arg: given[arg] for arg in wanted})
+
+    once.__name__ = listener.__name__
+    once.__qualname__ = name
+    return once
 
 
 def _handle_error(error: Exception, body: dict[str, Any], respond: Any) -> None:

@@ -1,0 +1,119 @@
+"""`python -m bench` (or `make bench`): run the benchmarks, print the table, write
+docs/benchmarks.md. See docs/benchmarks.md for what each row measures.
+
+    python -m bench [--quick] [--only NAME[,NAME]] [--db sqlite|postgres|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import assignment, fanout, footprint, ingest, latency, leaderboard
+from bench.dbs import postgres_available
+from bench.table import Row, render
+
+NAMES = ("latency", "ingest", "leaderboard", "assignment", "fanout", "footprint")
+DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+
+
+def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[str]) -> list[Row]:
+    """Latency and ingest share one bare server and one bot server per database."""
+    sizes = latency.Sizes.for_run(quick)
+    with latency.bare_stack(sizes) as stack:
+        bare = latency.measure(stack, sizes) if "latency" in names else None
+        bare_ingest = ingest.measure(stack, sizes.ingest) if "ingest" in names else None
+    rows: list[Row] = []
+    for db in dbs:
+        with latency.bot_stack(db, sizes) as stack:
+            ours = latency.measure(stack, sizes) if "latency" in names else None
+            ours_ingest = ingest.measure(stack, sizes.ingest) if "ingest" in names else None
+        if ours and bare:
+            rows += latency.rows(db, ours, bare)
+            log.append(
+                f"latency {db}: commands {ours.commands.rate:,.0f}/s (bare "
+                f"{bare.commands.rate:,.0f}/s), event acks {ours.events.rate:,.0f}/s (bare "
+                f"{bare.events.rate:,.0f}/s)"
+            )
+        if ours_ingest and bare_ingest:
+            rows += ingest.rows(db, ours_ingest, bare_ingest)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
+    parser.add_argument("--only", default="", help=f"comma-separated subset of {', '.join(NAMES)}")
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--no-write", action="store_true", help="print only, keep the docs")
+    args = parser.parse_args(argv)
+    names = set(filter(None, args.only.split(","))) or set(NAMES)
+    unknown = names - set(NAMES)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if "postgres" in dbs and not postgres_available():
+        print("PostgreSQL is not reachable (BENCH_POSTGRES_URL); running SQLite only",
+              file=sys.stderr)  # fmt: skip
+        dbs = [d for d in dbs if d != "postgres"]
+
+    started = time.perf_counter()
+    log: list[str] = []
+    rows: list[Row] = []
+
+    def step(label: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f} s] {label}", file=sys.stderr, flush=True)
+
+    if names & {"latency", "ingest"}:
+        step("ack latency and ingest")
+        rows += _server_benchmarks(dbs, names, args.quick, log)
+    if "leaderboard" in names:
+        for db in dbs:
+            step(f"leaderboard at scale ({db})")
+            rows += leaderboard.run(db, args.quick, log)
+    if "assignment" in names:
+        step("assignment at scale")
+        rows += assignment.run(args.quick, log)
+    if "fanout" in names:
+        for db in dbs:
+            step(f"fan-out ({db})")
+            rows += fanout.run(db, args.quick, log)
+    if "footprint" in names:
+        for db in dbs:
+            step(f"footprint ({db})")
+            rows += footprint.run(db, args.quick, log)
+    total = time.perf_counter() - started
+    step("done")
+
+    table = render(rows)
+    print(table)
+    print()
+    print("\n".join(f"- {line}" for line in log))
+    if not args.no_write:
+        _write_doc(table, log, total, args)
+        print(f"\nwritten to {DOC}")
+    return 0
+
+
+def _write_doc(table: str, log: list[str], total: float, args: argparse.Namespace) -> None:
+    """Replace everything after the `<!-- results -->` marker; the text above it is kept."""
+    marker = "<!-- results -->"
+    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{marker}\n"
+    head = text.split(marker)[0] if marker in text else text.rstrip() + "\n\n"
+    flags = " ".join(sys.argv[1:]) or "(everything, both databases)"
+    notes = "\n".join(f"- {line}" for line in log)
+    DOC.write_text(
+        f"{head}{marker}\n\nLast run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"`python -m bench {flags}`, {total:.0f} s in all; "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} cores.\n\n{table}\n\nNotes from the run:\n\n{notes}\n"
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

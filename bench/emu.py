@@ -1,0 +1,129 @@
+"""The Slack emulator in its own process, so its work never shares a GIL with the load generator.
+
+The parent talks to it over a pipe: `EmulatorProcess.call(name, *args)` runs one of the
+functions in `_COMMANDS` inside the child, against its `SlackEmulator`, and returns the result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+from collections import Counter
+from typing import Any
+
+from bot.emulator import SlackEmulator
+from bot.emulator.state import DEFAULT_BOT_USER_ID, Message
+
+
+def _add_users(slack: SlackEmulator, ids: list[str], admin: str | None) -> None:
+    for user_id in ids:
+        slack.state.add_user(user_id, user_id.lower(), tz="UTC")
+    if admin:
+        slack.state.add_user(admin, "admin", tz="UTC", is_admin=True)
+
+
+def _add_channels(
+    slack: SlackEmulator, channels: list[str], creator: str, members: list[str]
+) -> None:
+    for channel in channels:
+        slack.state.add_channel(channel, channel.lower(), creator=creator, members=members)
+
+
+def _add_replies(
+    slack: SlackEmulator, channel: str, thread_ts: str, replies: list[tuple[str, str]]
+) -> None:
+    for user, ts in replies:
+        slack.state.add_message(
+            Message(
+                channel=channel, ts=ts, text=f"answer from {user}", user=user, thread_ts=thread_ts
+            )
+        )
+
+
+def _top_level_posts(slack: SlackEmulator, channels: list[str]) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for channel in channels:
+        counts[channel] = sum(
+            1
+            for m in slack.state.messages.get(channel, [])
+            if m.user == DEFAULT_BOT_USER_ID or m.bot_id
+            if not m.thread_ts or m.thread_ts == m.ts
+        )
+    return dict(counts)
+
+
+def _calls(slack: SlackEmulator, method: str) -> int:
+    return len(slack.calls_to(method))
+
+
+def _rate_limits(slack: SlackEmulator, per_channel: float, per_method: dict[str, int]) -> None:
+    slack.enforce_rate_limits(per_channel_per_second=per_channel, per_method_per_minute=per_method)
+
+
+def _limited(slack: SlackEmulator) -> int:
+    return slack.rate_limited_count
+
+
+def _clear(slack: SlackEmulator) -> None:
+    slack.clear_calls()
+
+
+_COMMANDS: dict[str, Any] = {
+    "add_users": _add_users,
+    "add_channels": _add_channels,
+    "add_replies": _add_replies,
+    "top_level_posts": _top_level_posts,
+    "calls": _calls,
+    "rate_limits": _rate_limits,
+    "limited": _limited,
+    "clear": _clear,
+}
+
+
+def _child(conn: Any) -> None:
+    slack = SlackEmulator()
+    slack.start()
+    conn.send(slack.api_url)
+    try:
+        while True:
+            name, args = conn.recv()
+            if name == "stop":
+                break
+            try:
+                conn.send(("ok", _COMMANDS[name](slack, *args)))
+            except Exception as exc:  # report, keep serving
+                conn.send(("error", repr(exc)))
+    finally:
+        slack.stop()
+
+
+class EmulatorProcess:
+    def __init__(self) -> None:
+        ctx = mp.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._process = ctx.Process(target=_child, args=(child,), daemon=True)
+        self.api_url = ""
+
+    def __enter__(self) -> EmulatorProcess:
+        self._process.start()
+        if not self._conn.poll(30):
+            raise RuntimeError("the emulator process did not start")
+        self.api_url = self._conn.recv()
+        return self
+
+    def call(self, name: str, *args: Any) -> Any:
+        self._conn.send((name, args))
+        if not self._conn.poll(120):
+            raise RuntimeError(f"the emulator did not answer {name}")
+        status, value = self._conn.recv()
+        if status != "ok":
+            raise RuntimeError(f"emulator {name}: {value}")
+        return value
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(OSError):
+            self._conn.send(("stop", ()))
+        self._process.join(5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(5)

@@ -1,0 +1,48 @@
+"""Ingest throughput: thread-reply events per second, sustained.
+
+A batch of signed thread replies is sent by 50 clients as fast as the server takes them; the
+figure counts an event only once the bot has written it to the database (its listener runs
+after the ack), from the first send to the last write. Baseline: the bare app's ack rate.
+"""
+
+from __future__ import annotations
+
+import time
+
+from bench.latency import Stack, _settle, reply_requests, take_replies, thread_messages
+from bench.load import LoadResult, run_load
+from bench.table import Row
+
+
+def measure(stack: Stack, count: int) -> tuple[float, LoadResult]:
+    """(events fully processed per second, the load result of the acks)."""
+    port = stack.server.port
+    requests = reply_requests(port, stack.thread_ts, take_replies(stack, count))
+    started = time.perf_counter()
+    result = run_load("127.0.0.1", port, requests, max_seconds=60)
+    if stack.database_url is None:
+        return result.rate, result
+    _settle(stack, timeout=120)
+    elapsed = time.perf_counter() - started
+    written = thread_messages(stack.database_url)
+    done = min(result.count, count - max(0, stack.next_reply - written))
+    return done / elapsed, result
+
+
+def rows(db: str, ours: tuple[float, LoadResult], bare: tuple[float, LoadResult]) -> list[Row]:
+    rate, acks = ours
+    base_rate, _ = bare
+    note = f"acks {acks.rate:,.0f}/s" + ("" if acks.ok else f"; errors {acks.statuses}")
+    return [
+        Row(
+            "ingest throughput",
+            db,
+            "thread replies written per second",
+            rate,
+            base_rate,
+            "/s",
+            ">= 0.5 x baseline",
+            acks.ok and rate >= 0.5 * base_rate,
+            note,
+        ),
+    ]

@@ -1,0 +1,314 @@
+"""Ack latency: signed `/practice leaderboard` commands and signed thread-reply events.
+
+50 concurrent keep-alive clients over loopback HTTP against `practice-bot serve` itself (gunicorn
+gthread, default WEB_CONCURRENCY/WEB_THREADS as the Procfile runs it) pointed at the emulator
+and a fresh database with an enrolled channel and a posted prompt, so every reply lands in a
+real prompt thread and writes to the database. Baseline: `bench.bare_app` (listeners that only
+ack) under the same gunicorn configuration, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from sqlalchemy import create_engine, func, select
+
+from bench.dbs import OUT, temp_database
+from bench.emu import EmulatorProcess
+from bench.load import LoadResult, build_request, run_load
+from bench.servers import BOT_TOKEN, ROOT, SIGNING_SECRET, Server, start_server
+from bench.table import Row
+from bot.emulator import sign
+from bot.emulator.state import APP_ID, DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID
+
+CHANNEL = "CBENCH0001"
+ADMIN = "UADMIN"
+CONCURRENCY = 50
+
+
+@dataclass
+class Sizes:
+    warmup: int
+    commands: int
+    events: int
+    ingest: int
+    users: int
+
+    @classmethod
+    def for_run(cls, quick: bool) -> Sizes:
+        if quick:
+            return cls(warmup=200, commands=1500, events=1500, ingest=2000, users=2000)
+        return cls(warmup=300, commands=3000, events=3000, ingest=4000, users=3000)
+
+
+@dataclass
+class Stack:
+    """A running server (bot or bare) with what is needed to build requests for it."""
+
+    server: Server
+    thread_ts: str
+    database_url: str | None
+    emulator: EmulatorProcess | None
+    users: list[str]
+    next_reply: int = 0
+    replies: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _signed(body: bytes, content_type: str, timestamp: str) -> dict[str, str]:
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": sign(SIGNING_SECRET, timestamp, body),
+    }
+
+
+def command_requests(port: int, count: int, users: list[str]) -> list[bytes]:
+    """Signed `/practice leaderboard` slash commands (pre-signed now; Bolt allows 5 minutes)."""
+    timestamp = str(int(time.time()))
+    requests = []
+    for i in range(count):
+        user = users[i % len(users)]
+        body = urlencode(
+            {
+                "token": "legacy-verification-token",
+                "team_id": DEFAULT_TEAM_ID,
+                "team_domain": "emulated",
+                "channel_id": CHANNEL,
+                "channel_name": "bench",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": "/practice",
+                "text": "leaderboard",
+                "api_app_id": APP_ID,
+                "is_enterprise_install": "false",
+                "response_url": "http://127.0.0.1:9/response",
+                "trigger_id": f"{i}.bench.{uuid.uuid4().hex[:8]}",
+            }
+        ).encode()
+        headers = _signed(body, "application/x-www-form-urlencoded", timestamp)
+        requests.append(build_request("127.0.0.1", port, "/slack/events", body, headers))
+    return requests
+
+
+def reply_requests(port: int, thread_ts: str, replies: list[tuple[str, str]]) -> list[bytes]:
+    """Signed `message` events, one per (user, ts) reply in the prompt's thread."""
+    timestamp = str(int(time.time()))
+    requests = []
+    for user, ts in replies:
+        event = {
+            "type": "message",
+            "channel": CHANNEL,
+            "user": user,
+            "text": f"answer from {user}",
+            "ts": ts,
+            "thread_ts": thread_ts,
+            "parent_user_id": DEFAULT_BOT_USER_ID,
+            "team": DEFAULT_TEAM_ID,
+            "channel_type": "channel",
+            "event_ts": ts,
+            "client_msg_id": str(uuid.uuid4()),
+        }
+        envelope = {
+            "token": "legacy-verification-token",
+            "team_id": DEFAULT_TEAM_ID,
+            "context_team_id": DEFAULT_TEAM_ID,
+            "context_enterprise_id": None,
+            "api_app_id": APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
+            "event_time": int(float(ts)),
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": DEFAULT_TEAM_ID,
+                    "user_id": DEFAULT_BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+            "event_context": f"4-{uuid.uuid4().hex}",
+        }
+        body = json.dumps(envelope).encode()
+        headers = _signed(body, "application/json", timestamp)
+        requests.append(build_request("127.0.0.1", port, "/slack/events", body, headers))
+    return requests
+
+
+def take_replies(stack: Stack, count: int) -> list[tuple[str, str]]:
+    """The next `count` replies (user, ts), registered with the emulator first (as Slack would
+    hold the message before delivering its event), so the bot's reactions.add finds it."""
+    base = int(float(stack.thread_ts)) + 1
+    replies = []
+    for i in range(stack.next_reply, stack.next_reply + count):
+        user = stack.users[i % len(stack.users)]
+        replies.append((user, f"{base + i // 1_000_000}.{i % 1_000_000:06d}"))
+    stack.next_reply += count
+    if stack.emulator is not None:
+        for start in range(0, len(replies), 2000):
+            stack.emulator.call(
+                "add_replies", CHANNEL, stack.thread_ts, replies[start : start + 2000]
+            )
+    return replies
+
+
+def _prepare_database(url: str, emulator: EmulatorProcess) -> str:
+    """Migrate, enrol the channel and post today's prompt through the post-prompt job."""
+    from bot.db import make_engine, unit_of_work
+    from bot.jobs import run_job
+    from bot.migrate import upgrade
+    from bot.models import PromptPost
+    from bot.practice.channels import enrol_channel
+    from bot.runtime import bootstrap
+    from bot.settings import Settings
+
+    upgrade(url)
+    settings = Settings(
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        database_url=url,
+        slack_api_url=emulator.api_url,
+        content_dir=ROOT / "content",
+        scheduler=False,
+    )
+    runtime = bootstrap(settings, engine=make_engine(url))
+    now = datetime.now(UTC)
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            channel = enrol_channel(
+                session,
+                team_id=DEFAULT_TEAM_ID,
+                channel_id=CHANNEL,
+                now=now,
+                name="bench",
+                creator_id=ADMIN,
+                inviter_id=ADMIN,
+                inviter_tz="UTC",
+            ).channel
+            channel.weekdays = "1,2,3,4,5,6,7"  # due whatever day the bench runs
+            channel.post_time = "00:00"
+            session.commit()
+        result = run_job(runtime, "post-prompt", now)
+        if result.done != 1:
+            raise RuntimeError(f"post-prompt did not post: {result.summary()}")
+        with unit_of_work(runtime.sessions) as session:
+            ts = session.scalar(select(PromptPost.message_ts))
+    finally:
+        runtime.close()
+    assert ts
+    return ts
+
+
+@contextmanager
+def bot_stack(db: str, sizes: Sizes) -> Iterator[Stack]:
+    users = [f"U{i:05d}" for i in range(sizes.users)]
+    with temp_database(db, "latency") as url, EmulatorProcess() as emulator:
+        emulator.call("add_users", users, ADMIN)
+        emulator.call("add_channels", [CHANNEL], ADMIN, [*users, ADMIN, DEFAULT_BOT_USER_ID])
+        thread_ts = _prepare_database(url, emulator)
+        OUT.mkdir(exist_ok=True)
+        server = start_server(
+            "bot", database_url=url, api_url=emulator.api_url, log_path=OUT / f"serve-{db}.log"
+        )
+        try:
+            yield Stack(server, thread_ts, url, emulator, users)
+        finally:
+            server.stop()
+
+
+@contextmanager
+def bare_stack(sizes: Sizes) -> Iterator[Stack]:
+    server = start_server("bare", log_path=OUT / "bare.log")
+    try:
+        yield Stack(server, f"{int(time.time())}.000100", None, None,
+                    [f"U{i:05d}" for i in range(sizes.users)])  # fmt: skip
+    finally:
+        server.stop()
+
+
+def thread_messages(url: str) -> int:
+    """How many thread replies the bot has written (a plain engine: reads take no write lock)."""
+    from bot.models import ThreadMessage
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(ThreadMessage.__table__)))
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class Measured:
+    commands: LoadResult
+    events: LoadResult
+
+
+def measure(stack: Stack, sizes: Sizes) -> Measured:
+    port = stack.server.port
+    run_load("127.0.0.1", port, command_requests(port, sizes.warmup, stack.users), max_seconds=30)
+    run_load(
+        "127.0.0.1",
+        port,
+        reply_requests(port, stack.thread_ts, take_replies(stack, sizes.warmup)),
+        max_seconds=30,
+    )
+    _settle(stack)  # the warm-up's listeners are done: each phase starts from an idle server
+    commands = run_load(
+        "127.0.0.1", port, command_requests(port, sizes.commands, stack.users), max_seconds=60
+    )
+    _settle(stack)
+    events = run_load(
+        "127.0.0.1",
+        port,
+        reply_requests(port, stack.thread_ts, take_replies(stack, sizes.events)),
+        max_seconds=60,
+    )
+    _settle(stack)
+    return Measured(commands, events)
+
+
+def _settle(stack: Stack, timeout: float = 60.0) -> None:
+    """Wait until the bot has written every reply sent so far (its listeners run after the ack)."""
+    if stack.database_url is None:
+        return
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if thread_messages(stack.database_url) >= stack.next_reply:
+            return
+        time.sleep(0.1)
+
+
+def rows(db: str, ours: Measured, bare: Measured) -> list[Row]:
+    out = []
+    for metric, mine, base in (
+        ("`/practice leaderboard`", ours.commands, bare.commands),
+        ("thread-reply event", ours.events, bare.events),
+    ):
+        ok = mine.ok and base.ok
+        note = "" if ok else f"errors {mine.errors}, statuses {mine.statuses}"
+        p99, b99 = mine.percentile(99), base.percentile(99)
+        out.append(Row("ack latency", db, f"{metric} p50", mine.percentile(50),
+                       base.percentile(50), "ms", "-", None, note))  # fmt: skip
+        out.append(
+            Row(
+                "ack latency",
+                db,
+                f"{metric} p99",
+                p99,
+                b99,
+                "ms",
+                "< 100 ms, ratio <= 2",
+                ok and p99 < 100 and p99 <= 2 * b99,
+                note,
+            )
+        )
+    return out

@@ -1,0 +1,148 @@
+"""Start the server under test as a subprocess: `practice-bot serve`, or the bare app under the
+same gunicorn configuration (`bot.server.server_options`), and measure its start-up and memory."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SIGNING_SECRET = "bench-signing-secret"
+BOT_TOKEN = "xoxb-test-token"  # the emulator's default token
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _bare_command(env: dict[str, str]) -> list[str]:
+    from bot.server import server_options
+
+    opts = server_options(Settings(port=int(env["PORT"])), env)
+    return [
+        sys.executable, "-m", "gunicorn", "bench.bare_app:wsgi",
+        "--bind", f"127.0.0.1:{env['PORT']}",
+        "--worker-class", str(opts["worker_class"]),
+        "--workers", str(opts["workers"]),
+        "--threads", str(opts["threads"]),
+        "--timeout", str(opts["timeout"]),
+        "--graceful-timeout", str(opts["graceful_timeout"]),
+        "--keep-alive", str(opts["keepalive"]),
+        "--log-level", str(opts["loglevel"]),
+    ]  # fmt: skip
+
+
+def _serve_command() -> list[str]:
+    script = Path(sys.executable).parent / "practice-bot"
+    return [str(script), "serve"] if script.exists() else [sys.executable, "-m", "bot", "serve"]
+
+
+@dataclass
+class Server:
+    kind: str  # "bot" or "bare"
+    process: subprocess.Popen[bytes]
+    port: int
+    startup_seconds: float
+
+    def rss_mb(self) -> float:
+        """Resident memory of the master and all its descendants (VmRSS), in MB."""
+        pids = [self.process.pid]
+        seen: list[int] = []
+        while pids:
+            pid = pids.pop()
+            seen.append(pid)
+            pids += _children(pid)
+        total_kb = 0
+        for pid in seen:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total_kb += int(line.split()[1])
+            except OSError:
+                pass
+        return total_kb / 1024
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _healthy(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        connection.request("GET", "/healthz")
+        ok = connection.getresponse().status == 200
+        connection.close()
+        return ok
+    except OSError:
+        return False
+
+
+def start_server(
+    kind: str,
+    *,
+    database_url: str = "sqlite:///bench/out/unused.db",
+    api_url: str = "http://127.0.0.1:9/api/",
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 30.0,
+    log_path: Path | None = None,
+) -> Server:
+    """Start and wait for the first 200 on /healthz; `startup_seconds` is that wait."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WEB_"))}
+    env.update(
+        {
+            "PORT": str(port),
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_API_URL": api_url,
+            "DATABASE_URL": database_url,
+            "CONTENT_DIR": str(ROOT / "content"),
+            "SCHEDULER": "off",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    env.update(extra_env or {})
+    command = _serve_command() if kind == "bot" else _bare_command(env)
+    if log_path:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        while time.perf_counter() - started < timeout:
+            if process.poll() is not None:
+                raise RuntimeError(f"{kind} server exited with {process.returncode}")
+            if _healthy(port):
+                return Server(kind, process, port, time.perf_counter() - started)
+            time.sleep(0.02)
+        raise RuntimeError(f"{kind} server not healthy after {timeout:.0f} s")
+    except BaseException:
+        process.kill()
+        process.wait(5)
+        raise
