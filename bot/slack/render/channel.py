@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 
 from bot.models import Channel
 from bot.practice.schedule import describe_weekdays, parse_weekdays
+from bot.slack.render.text import section
 
 
 def schedule_line(channel: Channel) -> str:
@@ -33,7 +34,7 @@ def welcome_blocks(channel: Channel) -> tuple[str, list[dict[str, Any]]]:
         f"*Schedule:* {schedule_line(channel)}."
     )
     blocks = [
-        SectionBlock(text=MarkdownTextObject(text=text)),
+        section(text),
         ContextBlock(
             elements=[
                 MarkdownTextObject(

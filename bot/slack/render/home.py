@@ -11,13 +11,12 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
-    SectionBlock,
 )
 
 from bot.models import Channel
 from bot.practice.leaderboard import HomeItem
 from bot.slack.render.leaderboard import stats_text
-from bot.slack.render.text import clip, slack_date
+from bot.slack.render.text import section, slack_date
 
 MAX_CHANNELS = 5
 
@@ -42,11 +41,9 @@ def home_view(
     blocks: list[Any] = [HeaderBlock(text="Your interview practice")]
     if not items:
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text="No practice channel here yet. Invite me to a channel "
-                    "(`/invite @Practice Bot`) and answer the daily prompt in its thread."
-                )
+            section(
+                "No practice channel here yet. Invite me to a channel "
+                "(`/invite @Practice Bot`) and answer the daily prompt in its thread."
             )
         )
     for item in list(items)[:MAX_CHANNELS]:
@@ -58,7 +55,7 @@ def home_view(
                 f"*<#{item.channel.channel_id}>*\nNo answers from you in the last weeks: "
                 "answer the next prompt in its thread to start your streak."
             )
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(text))))
+        blocks.append(section(text))
         blocks.append(
             ContextBlock(
                 elements=[MarkdownTextObject(text=next_prompt_line(item.next_prompt_at, now))]

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject
 
 from bot.practice.leaderboard import PersonalStats, Row, Week
 from bot.practice.scoring import ScoringRules
 from bot.practice.weekly_post import WeeklyReport
-from bot.slack.render.text import HEADER_LIMIT, clip, mention
+from bot.slack.render.text import HEADER_LIMIT, clip, mention, section
 
 TOP = 10
 
@@ -48,7 +48,7 @@ def row_line(row: Row, names: Mapping[str, str]) -> str:
 
 
 def _section(text: str) -> dict[str, Any]:
-    return SectionBlock(text=MarkdownTextObject(text=clip(text))).to_dict()
+    return section(text).to_dict()
 
 
 def _context(text: str) -> dict[str, Any]:

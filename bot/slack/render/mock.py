@@ -18,7 +18,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -27,7 +26,15 @@ from bot.content import Criterion, prompt_from_snapshot
 from bot.models import MockMatch, MockRound
 from bot.practice.mocks import CriterionProgress, MockStatus, RequestOutcome
 from bot.slack.render.prompt import table_text
-from bot.slack.render.text import HEADER_LIMIT, bullets, clip, escape, mention, slack_date
+from bot.slack.render.text import (
+    HEADER_LIMIT,
+    bullet_section,
+    clip,
+    escape,
+    mention,
+    section,
+    slack_date,
+)
 
 SWAP_ACTION = "mock_swap"
 FEEDBACK_ACTION = "mock_feedback"
@@ -162,7 +169,7 @@ def intro_blocks(
         )
     blocks: list[Any] = [
         HeaderBlock(text=clip(heading, HEADER_LIMIT)),
-        SectionBlock(text=MarkdownTextObject(text=clip(roles))),
+        section(roles),
     ]
     shown = [f"{mention(u)}: _{escape(n)}_" for u, n in sorted(notes.items()) if n]
     if rnd.round == 1 and shown:
@@ -171,16 +178,16 @@ def intro_blocks(
         )
     blocks += [
         DividerBlock(),
-        SectionBlock(text=MarkdownTextObject(text=clip(f"*Case: {escape(prompt.title)}*"))),
-        SectionBlock(text=MarkdownTextObject(text=clip(escape(prompt.case)))),
+        section(f"*Case: {escape(prompt.title)}*"),
+        section(escape(prompt.case)),
     ]
     if prompt.context:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(prompt.context)))))
+        blocks.append(section(escape(prompt.context)))
     if prompt.table is not None:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(table_text(prompt.table)))))
+        blocks.append(section(table_text(prompt.table)))
     plan = "\n".join(f"• *{when}*: {what}" for when, what in PLAN)
     blocks += [
-        SectionBlock(text=MarkdownTextObject(text=clip("*Suggested 30-minute plan*\n" + plan))),
+        section("*Suggested 30-minute plan*\n" + plan),
         ActionsBlock(
             block_id="mock_actions",
             elements=[
@@ -226,46 +233,24 @@ def guide_blocks(
     prompt = prompt_from_snapshot(rnd.prompt)
     blocks: list[Any] = [
         HeaderBlock(text=clip(f"Interviewer guide: {prompt.title}", HEADER_LIMIT)),
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=clip(
-                    f"You play the skeptic for {mention(rnd.candidate_id)}. Push on assumptions, "
-                    "ask how the effect is isolated and what would stop the launch. This guide "
-                    "is only for you."
-                )
-            )
+        section(
+            f"You play the skeptic for {mention(rnd.candidate_id)}. Push on assumptions, "
+            "ask how the effect is isolated and what would stop the launch. This guide "
+            "is only for you."
         ),
     ]
     if prompt.challenges:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip("*Challenges to put*\n" + bullets(prompt.challenges))
-                )
-            )
-        )
+        blocks.append(bullet_section("Challenges to put", prompt.challenges))
     if prompt.strong_answers:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip("*What strong answers do*\n" + bullets(prompt.strong_answers))
-                )
-            )
-        )
+        blocks.append(bullet_section("What strong answers do", prompt.strong_answers))
     blocks.append(DividerBlock())
-    blocks.append(SectionBlock(text=MarkdownTextObject(text="*Rubric (score 1 to 5)*")))
+    blocks.append(section("*Rubric (score 1 to 5)*"))
     for criterion in rubric:
         anchors = "\n".join(
             f"*{score}*: {escape(criterion.anchors[score])}" for score in sorted(criterion.anchors)
         )
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip(
-                        f"*{escape(criterion.name)}*: {escape(criterion.question)}\n{anchors}"
-                    )
-                )
-            )
+            section(f"*{escape(criterion.name)}*: {escape(criterion.question)}\n{anchors}")
         )
     blocks.append(
         ContextBlock(
@@ -289,11 +274,7 @@ def feedback_modal(
 ) -> dict[str, Any]:
     """One 1-5 choice per rubric criterion (anchors as the hint), for the interviewer."""
     blocks: list[Any] = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=f"Score {mention(candidate_id)}'s answer, one choice per criterion."
-            )
-        )
+        section(f"Score {mention(candidate_id)}'s answer, one choice per criterion.")
     ]
     for criterion in rubric:
         hint = " / ".join(

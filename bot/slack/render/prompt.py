@@ -9,12 +9,18 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
-    SectionBlock,
 )
 
 from bot.content import ContextTable, Prompt, prompt_from_snapshot
 from bot.models import Channel, PromptPost
-from bot.slack.render.text import HEADER_LIMIT, bullets, clip, escape, slack_date
+from bot.slack.render.text import (
+    HEADER_LIMIT,
+    bullet_section,
+    clip,
+    escape,
+    section,
+    slack_date,
+)
 
 DIFFICULTY = {1: "warm-up", 2: "standard", 3: "stretch"}
 
@@ -44,18 +50,14 @@ def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[st
     blocks: list[Any] = [
         HeaderBlock(text=clip(f"Practice prompt: {prompt.title}", HEADER_LIMIT)),
         ContextBlock(elements=[MarkdownTextObject(text=clip(escape(meta)))]),
-        SectionBlock(text=MarkdownTextObject(text=clip(escape(prompt.case)))),
+        section(escape(prompt.case)),
     ]
     if prompt.context:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(prompt.context)))))
+        blocks.append(section(escape(prompt.context)))
     if prompt.table is not None:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(table_text(prompt.table)))))
+        blocks.append(section(table_text(prompt.table)))
     if prompt.covers:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(text=clip("*What to cover*\n" + bullets(prompt.covers)))
-            )
-        )
+        blocks.append(bullet_section("What to cover", prompt.covers))
     blocks.append(DividerBlock())
     reviewers = channel.reviewers_per_answer
     blocks.append(

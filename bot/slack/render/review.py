@@ -17,7 +17,6 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
-    SectionBlock,
 )
 from slack_sdk.models.views import View
 
@@ -31,7 +30,16 @@ from bot.practice.reviews import (
     ShortNotice,
     ThreadNotes,
 )
-from bot.slack.render.text import HEADER_LIMIT, bullets, clip, escape, mention, slack_date
+from bot.slack.render.text import (
+    HEADER_LIMIT,
+    bullet_section,
+    bullets,
+    clip,
+    escape,
+    mention,
+    section,
+    slack_date,
+)
 
 CHALLENGE_ACTION = "review_challenge"
 SCORE_ACTION = "review_score"
@@ -93,28 +101,18 @@ def brief_blocks(
             f":mag: You are a skeptic reviewer today for *{title}*. Challenge each answer "
             f"in the thread and score it on the rubric before {slack_date(brief.reviews_close_at)}."
         )
-    blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(text=clip(intro)))]
+    blocks: list[Any] = [section(intro)]
     if brief.challenges:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip("*Skeptic challenges to try*\n" + bullets(brief.challenges))
-                )
-            )
-        )
+        blocks.append(bullet_section("Skeptic challenges to try", brief.challenges))
     for item in brief.items:
         link = links.get(item.assignment_id) or permalink(
             brief.post.channel_id, item.answer_ts, brief.post.thread_ts
         )
         blocks.append(DividerBlock())
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip(
-                        f"*{mention(item.author)}'s answer* (<{link}|open in the thread>)\n"
-                        f"> {escape(item.excerpt)}"
-                    )
-                )
+            section(
+                f"*{mention(item.author)}'s answer* (<{link}|open in the thread>)\n"
+                f"> {escape(item.excerpt)}"
             )
         )
         blocks.append(_buttons(item.assignment_id, item.scored))
@@ -123,13 +121,7 @@ def brief_blocks(
 
 def _answer_context(target: ReviewTarget) -> list[Any]:
     excerpt = target.answer_text if len(target.answer_text) <= 600 else target.answer_text[:599]
-    return [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=clip(f"*{mention(target.author)}'s answer*\n> {escape(excerpt)}")
-            )
-        )
-    ]
+    return [section(f"*{mention(target.author)}'s answer*\n> {escape(excerpt)}")]
 
 
 def _metadata(target: ReviewTarget, dm_channel: str | None) -> str:
@@ -270,7 +262,7 @@ def notice_view(title: str, message: str) -> dict[str, Any]:
         type="modal",
         title=clip(title, MODAL_TITLE_LIMIT),
         close="OK",
-        blocks=[SectionBlock(text=MarkdownTextObject(text=clip(message)))],
+        blocks=[section(message)],
     )
     return view.to_dict()
 
@@ -281,7 +273,7 @@ def challenge_message(author: str, reviewer: str, text: str) -> tuple[str, list[
     body = f":mag: {mention(author)}, a skeptic's challenge from {mention(reviewer)}:\n{quoted}"
     fallback = f"A skeptic's challenge for the answer by {mention(author)}"
     blocks = [
-        SectionBlock(text=MarkdownTextObject(text=clip(body))),
+        section(body),
         ContextBlock(
             elements=[MarkdownTextObject(text=f"Signed: {mention(reviewer)}, skeptic reviewer")]
         ),
@@ -305,24 +297,16 @@ def summary_blocks(
     ]
     if summary.reviewers == 0:
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=(
-                        f"Nobody could be assigned to review your answer to <{link}|{title}>, "
-                        "so there are no scores this time."
-                    )
-                )
+            section(
+                f"Nobody could be assigned to review your answer to <{link}|{title}>, "
+                "so there are no scores this time."
             )
         )
     else:
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=(
-                        f"Reviews of your answer to <{link}|{title}> have closed. "
-                        f"{summary.scored_by} of {summary.reviewers} reviewers scored it."
-                    )
-                )
+            section(
+                f"Reviews of your answer to <{link}|{title}> have closed. "
+                f"{summary.scored_by} of {summary.reviewers} reviewers scored it."
             )
         )
     if summary.means:
@@ -331,27 +315,13 @@ def summary_blocks(
             + (f" ({m.votes} scores)" if m.votes != 1 else " (1 score)")
             for m in summary.means
         ]
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip("*Mean score per criterion*\n" + "\n".join(lines))
-                )
-            )
-        )
+        blocks.append(section("*Mean score per criterion*\n" + "\n".join(lines)))
     if summary.challenges:
         lines = [f"• {mention(r)}: {escape(t)}" for r, t in summary.challenges]
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(text=clip("*Challenges you received*\n" + "\n".join(lines)))
-            )
-        )
+        blocks.append(section("*Challenges you received*\n" + "\n".join(lines)))
     if summary.comments:
         lines = [f"• {mention(r)}: {escape(t)}" for r, t in summary.comments]
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(text=clip("*Reviewers' comments*\n" + "\n".join(lines)))
-            )
-        )
+        blocks.append(section("*Reviewers' comments*\n" + "\n".join(lines)))
     text = f"Your reviews for “{summary.post.prompt_title}” are in."
     return text, [b.to_dict() for b in blocks]
 
@@ -359,24 +329,14 @@ def summary_blocks(
 def notes_blocks(notes: ThreadNotes) -> tuple[str, list[dict[str, Any]]]:
     """The thread's closing note: what strong answers did."""
     blocks: list[Any] = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=(
-                    f":checkered_flag: Reviews are closed: {notes.answers} "
-                    f"answer{'s' if notes.answers != 1 else ''}, {notes.scored} scored. "
-                    "Authors get their summary by DM."
-                )
-            )
+        section(
+            f":checkered_flag: Reviews are closed: {notes.answers} "
+            f"answer{'s' if notes.answers != 1 else ''}, {notes.scored} scored. "
+            "Authors get their summary by DM."
         )
     ]
     if notes.strong_answers:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=clip("*What strong answers did*\n" + bullets(notes.strong_answers))
-                )
-            )
-        )
+        blocks.append(bullet_section("What strong answers did", notes.strong_answers))
     return "Reviews are closed: what strong answers did", [b.to_dict() for b in blocks]
 
 

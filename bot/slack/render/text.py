@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000
 
@@ -30,3 +32,13 @@ def mention(user_id: str) -> str:
 
 def bullets(items: tuple[str, ...] | list[str]) -> str:
     return "\n".join(f"• {escape(item)}" for item in items)
+
+
+def section(text: str) -> SectionBlock:
+    """A mrkdwn section block, cut to Slack's limit."""
+    return SectionBlock(text=MarkdownTextObject(text=clip(text)))
+
+
+def bullet_section(title: str, items: tuple[str, ...] | list[str]) -> SectionBlock:
+    """A bold title over a bulleted list, as one section."""
+    return section(f"*{title}*\n" + bullets(items))
