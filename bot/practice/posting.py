@@ -17,22 +17,20 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.content import Library, Pack
-from bot.db import affected, insert_for
 from bot.models import Answer, Channel, PromptPost, Vote
 from bot.practice.channels import pause_channel
 from bot.practice.choice import Choice, choose_prompt
+from bot.practice.claims import CLAIM_LEASE, Claimed, claim, held
 from bot.practice.ports import PromptPublisher, PublishError
 from bot.practice.schedule import local_date, local_instant, parse_hhmm, parse_weekdays
 from bot.practice.workspaces import active_channels
 
 log = logging.getLogger(__name__)
 
-# A claim whose post never got a ts (its process died mid-call) may be taken over after this.
-CLAIM_LEASE = timedelta(minutes=5)
 # How far back the channel's scores steer the adaptive choice.
 WEAKNESS_WINDOW = timedelta(weeks=4)
 RECENT_KINDS = 3
@@ -73,7 +71,7 @@ def due_channels(
             select(PromptPost.channel_pk, PromptPost.local_date).where(
                 PromptPost.channel_pk.in_([c.id for c, _ in candidates]),
                 PromptPost.local_date.in_(days),
-                (PromptPost.message_ts.is_not(None)) | (PromptPost.claimed_at > now - CLAIM_LEASE),
+                held(PromptPost, now),
             )
         )
     )
@@ -131,29 +129,17 @@ def claim_post(
         "answers_close_at": now + timedelta(minutes=channel.answer_window_minutes),
         "reviews_close_at": now + timedelta(minutes=channel.review_window_minutes),
     }
-    insert = insert_for(session)
-    inserted = affected(
+    claimed = claim(
         session,
-        insert(PromptPost)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["channel_pk", "local_date"]),
+        PromptPost,
+        {"channel_pk": channel.id, "local_date": day},
+        {k: v for k, v in values.items() if k not in ("channel_pk", "local_date")},
+        now,
     )
-    if not inserted:
-        # Someone holds the day. Take it over only if their claim is stale and never posted.
-        taken = affected(
-            session,
-            update(PromptPost)
-            .where(
-                PromptPost.channel_pk == channel.id,
-                PromptPost.local_date == day,
-                PromptPost.message_ts.is_(None),
-                PromptPost.claimed_at <= now - CLAIM_LEASE,
-            )
-            .values(**{k: v for k, v in values.items() if k not in ("channel_pk", "local_date")}),
-        )
-        if not taken:
-            session.rollback()
-            return None
+    if claimed is None:
+        session.rollback()
+        return None
+    if claimed is Claimed.TAKEOVER:
         log.warning("taking over a stale claim for channel %s on %s", channel.channel_id, day)
     post = session.scalars(
         select(PromptPost).where(PromptPost.channel_pk == channel.id, PromptPost.local_date == day)
@@ -162,7 +148,7 @@ def claim_post(
     # lock (BEGIN IMMEDIATE), so a slow Slack would block every other writer meanwhile; and the
     # OAuth gateway reads tokens on another connection.
     session.commit()
-    return post, not inserted
+    return post, claimed is Claimed.TAKEOVER
 
 
 def post_prompts(

@@ -18,9 +18,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.content import Library
-from bot.db import affected, insert_for
 from bot.models import Channel, LeaderboardPost
 from bot.practice.channels import pause_channel
+from bot.practice.claims import claim, held
 from bot.practice.leaderboard import (
     Mover,
     Week,
@@ -30,7 +30,7 @@ from bot.practice.leaderboard import (
     tally_week,
 )
 from bot.practice.ports import LeaderboardPublisher, PublishError
-from bot.practice.posting import CLAIM_LEASE, active_channels
+from bot.practice.posting import active_channels
 from bot.practice.schedule import local_date, local_instant, parse_hhmm, week_start
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,7 @@ def _already_done(session: Session, channel: Channel, monday: date, now: datetim
             select(LeaderboardPost.id).where(
                 LeaderboardPost.channel_pk == channel.id,
                 LeaderboardPost.week_start == monday,
-                (LeaderboardPost.message_ts.is_not(None))
-                | (LeaderboardPost.claimed_at > now - CLAIM_LEASE),
+                held(LeaderboardPost, now),
             )
         )
         is not None
@@ -115,27 +114,8 @@ def _already_done(session: Session, channel: Channel, monday: date, now: datetim
 
 def claim_week(session: Session, channel: Channel, monday: date, now: datetime) -> bool:
     """Claim (channel, week) for this process; False when another process holds it."""
-    insert = insert_for(session)
-    claimed = affected(
-        session,
-        insert(LeaderboardPost)
-        .values(channel_pk=channel.id, week_start=monday, claimed_at=now)
-        .on_conflict_do_nothing(index_elements=["channel_pk", "week_start"]),
-    )
-    if not claimed:
-        # Take over only a stale claim that never got posted (its process died mid-call).
-        claimed = affected(
-            session,
-            update(LeaderboardPost)
-            .where(
-                LeaderboardPost.channel_pk == channel.id,
-                LeaderboardPost.week_start == monday,
-                LeaderboardPost.message_ts.is_(None),
-                LeaderboardPost.claimed_at <= now - CLAIM_LEASE,
-            )
-            .values(claimed_at=now),
-        )
-    if not claimed:
+    key = {"channel_pk": channel.id, "week_start": monday}
+    if claim(session, LeaderboardPost, key, {"claimed_at": now}, now) is None:
         session.rollback()
         return False
     session.commit()
