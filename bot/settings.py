@@ -51,7 +51,8 @@ class Settings:
         if not self.signing_secret and not socket:
             raise SettingsError(
                 "SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information "
-                "page (see README, 'Create the Slack app'), or try `practice-bot demo` first"
+                "page (README, 'From create app to a first prompt'), or try `practice-bot demo` "
+                "first"
             )
         if not self.oauth and not self.bot_token:
             raise SettingsError(
