@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,9 @@ from bot.content import load_library
 from bot.db import SessionFactory, make_engine, make_session_factory, unit_of_work
 from bot.models import Answer, Delivery, PromptPost, ReviewAssignment, ThreadMessage, Vote
 from bot.practice.answers import record_reply
-from bot.practice.channels import enrol_channel
 from bot.practice.deliveries import claim_delivery
 from bot.practice.reviews import record_scores
+from tests import builders
 from tests.conftest import utc
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -28,21 +28,7 @@ CRITERIA = [c.id for c in load_library(CONTENT).packs["pmm"].rubric]
 
 
 def make_post(session: Session) -> PromptPost:
-    channel = enrol_channel(session, team_id="T1", channel_id="C1", now=utc(2026, 1, 1)).channel
-    session.flush()
-    post = PromptPost(
-        channel_pk=channel.id,
-        local_date=date(2026, 3, 2),
-        pack_id="pmm",
-        prompt_id="p1",
-        prompt={"title": "A case"},
-        claimed_at=POSTED,
-        posted_at=POSTED,
-        message_ts=f"{POSTED.timestamp():.6f}",
-        answers_close_at=POSTED + timedelta(hours=6),
-        reviews_close_at=POSTED + timedelta(hours=24),
-    )
-    session.add(post)
+    post = builders.post(session, builders.channel(session), POSTED.date())
     session.commit()
     return post
 

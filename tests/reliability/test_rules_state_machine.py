@@ -8,7 +8,7 @@ Mock queue: nobody is matched twice at once, nobody with themselves, one waiting
 from __future__ import annotations
 
 import importlib.util
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,10 +24,10 @@ from sqlalchemy import delete, select
 
 from bot.content import load_library
 from bot.db import SessionFactory, unit_of_work
-from bot.models import Base, PromptPost, ReviewAssignment, Vote
+from bot.models import Base, ReviewAssignment, Vote
 from bot.practice.answers import record_reply
-from bot.practice.channels import enrol_channel
 from bot.practice.reviews import record_scores
+from tests import builders
 from tests.conftest import utc
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -59,24 +59,7 @@ class VoteRules(RuleBasedStateMachine):
         super().__init__()
         wipe(self.sessions)
         with unit_of_work(self.sessions) as session:
-            channel = enrol_channel(
-                session, team_id="T1", channel_id="C1", now=utc(2026, 1, 1)
-            ).channel
-            session.flush()
-            post = PromptPost(
-                channel_pk=channel.id,
-                local_date=date(2026, 3, 2),
-                pack_id="pmm",
-                prompt_id="p1",
-                prompt={"title": "A case"},
-                claimed_at=POSTED,
-                posted_at=POSTED,
-                message_ts=f"{POSTED.timestamp():.6f}",
-                answers_close_at=POSTED + timedelta(hours=6),
-                reviews_close_at=POSTED + timedelta(hours=24),
-            )
-            session.add(post)
-            session.flush()
+            post = builders.post(session, builders.channel(session), POSTED.date())
             self.answer_of: dict[str, int] = {}
             for i, author in enumerate(AUTHORS):
                 ts = f"{POSTED.timestamp() + 60 + i:.6f}"
