@@ -83,11 +83,17 @@ class Row:
     mean_quality: float | None = None  # mean of the answers' means
     first_answer_at: datetime | None = None
     criteria: dict[str, float] = field(default_factory=dict)  # the person's mean per criterion
-    answer_lines: list[AnswerLine] = field(default_factory=list)
     mocks: list[MockLine] = field(default_factory=list)
     review_points: float = 0.0
     missed_points: float = 0.0
     rank: int = 0
+    # The answer lines' fields as tuples, in AnswerLine's order: a week of 5,000 people has
+    # thousands of lines and only `why` reads them, so the objects are made when asked for.
+    _lines: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
+
+    @property
+    def answer_lines(self) -> list[AnswerLine]:
+        return [AnswerLine(*line) for line in self._lines]
 
     @property
     def strongest(self) -> str | None:
@@ -168,6 +174,109 @@ def reviewer_offsets(
     return {reviewer: _f(mean) - _f(overall) for reviewer, mean in rows}
 
 
+def _answer_means(session: Session, of_week: Any) -> dict[int, tuple[float, float, int]]:
+    """(raw mean, mean that counts, reviewers) per answer, without bias correction: one row
+    per answer, grouped in SQL."""
+    return {
+        answer_id: (total / count, total / count, reviewers)
+        for answer_id, total, count, reviewers in session.execute(
+            select(
+                Vote.answer_id,
+                func.sum(Vote.score),
+                func.count(),
+                func.count(Vote.reviewer_id.distinct()),
+            )
+            .where(of_week)
+            .group_by(Vote.answer_id)
+        )
+    }
+
+
+def _answer_means_corrected(
+    session: Session, of_week: Any, offsets: dict[str, float]
+) -> dict[int, tuple[float, float, int]]:
+    """The same with bias correction: votes summed per answer and reviewer, each reviewer's
+    sum shifted by their offset."""
+    per_answer: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for answer_id, reviewer, total, count in session.execute(
+        select(Vote.answer_id, Vote.reviewer_id, func.sum(Vote.score), func.count())
+        .where(of_week)
+        .group_by(Vote.answer_id, Vote.reviewer_id)
+    ):
+        acc = per_answer[answer_id]
+        acc[0] += _f(total)
+        acc[1] += _f(total) - count * offsets.get(reviewer, 0.0)
+        acc[2] += count
+        acc[3] += 1  # reviewers
+    return {a: (acc[0] / acc[2], acc[1] / acc[2], int(acc[3])) for a, acc in per_answer.items()}
+
+
+Sums = dict[str, list[float]]  # criterion -> [sum of scores, count]
+
+
+def _person_criteria(
+    session: Session, on_time: tuple[Any, ...], of_week: Any, answers: Any
+) -> tuple[list[tuple[str, str, float, int]], Sums]:
+    """(user, criterion, sum of scores, count) for the week's on-time answers, and the
+    channel's sums per criterion (exact either way: sums of integers).
+
+    SQLite groups per person in SQL (a join it plans as index searches). PostgreSQL ran that
+    join as a parallel scan of every vote whatever the filters, so there the votes are grouped
+    per answer and criterion through the array of answer ids and summed per person here.
+    """
+    channel: Sums = defaultdict(lambda: [0.0, 0.0])
+    if is_postgres(session):
+        author = {answer_id: user_id for answer_id, _, user_id, _ in answers}
+        person: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        for answer_id, criterion, total, count in session.execute(
+            select(Vote.answer_id, Vote.criterion, func.sum(Vote.score), func.count())
+            .where(of_week)
+            .group_by(Vote.answer_id, Vote.criterion)
+        ):
+            acc = person[(author[answer_id], criterion)]
+            acc[0] += total
+            acc[1] += count
+        grouped: Iterable[tuple[str, str, int, int]] = (
+            (user, criterion, total, count) for (user, criterion), (total, count) in person.items()
+        )
+    else:
+        grouped = session.execute(
+            select(Answer.user_id, Vote.criterion, func.sum(Vote.score), func.count())
+            .join(Vote, Vote.answer_id == Answer.id)
+            .where(*on_time)
+            .group_by(Answer.user_id, Vote.criterion)
+        )
+    people = []
+    for user_id, criterion, total, count in grouped:
+        people.append((user_id, criterion, _f(total), count))
+        acc = channel[criterion]
+        acc[0] += total
+        acc[1] += count
+    return people, channel
+
+
+def _person_criteria_corrected(
+    session: Session, of_week: Any, offsets: dict[str, float], answers: Any
+) -> tuple[list[tuple[str, str, float, int]], Sums]:
+    """The same with bias correction: grouped per answer, criterion and reviewer (no join:
+    PostgreSQL scanned both tables for the join), each reviewer's sums shifted."""
+    author = {answer_id: user_id for answer_id, _, user_id, _ in answers}
+    person: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    channel: Sums = defaultdict(lambda: [0.0, 0.0])
+    keys = [Vote.answer_id, Vote.criterion, Vote.reviewer_id]
+    for answer_id, criterion, reviewer, total, count in session.execute(
+        select(*keys, func.sum(Vote.score), func.count()).where(of_week).group_by(*keys)
+    ):
+        corrected = _f(total) - count * offsets.get(reviewer, 0.0)
+        for acc in (person[(author[answer_id], criterion)], channel[criterion]):
+            acc[0] += corrected
+            acc[1] += count
+    people = [
+        (user, criterion, total, count) for (user, criterion), (total, count) in person.items()
+    ]
+    return people, channel
+
+
 def tally_week(
     session: Session, channel: Channel, monday: date, *, rules: ScoringRules | None = None
 ) -> Week:
@@ -217,57 +326,42 @@ def tally_week(
     else:
         of_week = Vote.answer_id.in_(select(Answer.id).where(*on_time))
 
-    # Votes summed per answer and reviewer (bias correction shifts each reviewer's sum).
-    per_answer: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for answer_id, reviewer, total, count in session.execute(
-        select(Vote.answer_id, Vote.reviewer_id, func.sum(Vote.score), func.count())
-        .where(of_week)
-        .group_by(Vote.answer_id, Vote.reviewer_id)
-    ):
-        acc = per_answer[answer_id]
-        acc[0] += _f(total)
-        acc[1] += _f(total) - count * offsets.get(reviewer, 0.0)
-        acc[2] += count
-        acc[3] += 1  # reviewers
+    # (raw mean, counted mean, reviewers) per answer; both means over every reviewer and
+    # criterion. All of it comes from the covering index ix_votes_answer_criterion.
+    per_answer = (
+        _answer_means_corrected(session, of_week, offsets)
+        if offsets
+        else _answer_means(session, of_week)
+    )
 
+    participation = rules.participation
     for answer_id, post_id, user_id, answered_at in answers:
-        r = row(user_id)
-        acc = per_answer.get(answer_id)
-        raw = acc[0] / acc[2] if acc else None
-        quality = acc[1] / acc[2] if acc else None
-        r.answer_lines.append(
-            AnswerLine(
-                post_date=post_dates[post_id],
-                answer_id=answer_id,
-                reviewers=int(acc[3]) if acc else 0,
-                raw_quality=raw,
-                quality=quality,
-                quality_points=quality_points(rules, quality) if quality is not None else 0.0,
-                participation_points=rules.participation,
+        r = rows.get(user_id)
+        if r is None:
+            r = rows[user_id] = Row(user_id, first_answer_at=answered_at)
+        means = per_answer.get(answer_id)
+        raw, quality, reviewers = means if means is not None else (None, None, 0)
+        # An AnswerLine's fields as a tuple: the lines are built only when asked for (`why`).
+        r._lines.append(
+            (
+                post_dates[post_id],
+                answer_id,
+                reviewers,
+                raw,
+                quality,
+                quality_points(rules, quality) if quality is not None else 0.0,
+                participation,
             )
         )
         r.answers += 1
-        if r.first_answer_at is None:
-            r.first_answer_at = answered_at
 
     # Per person and criterion (and the channel's per criterion).
-    person_criteria: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    channel_criteria: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    # Grouped per answer (no join: PostgreSQL scanned both tables for the join whatever the
-    # filter), then summed per person here; per reviewer too only when bias correction needs it.
-    author = {answer_id: user_id for answer_id, _, user_id, _ in answers}
-    keys = [Vote.answer_id, Vote.criterion, *([Vote.reviewer_id] if offsets else [])]
-    for answer_id, criterion, *rest in session.execute(
-        select(*keys, func.sum(Vote.score), func.count()).where(of_week).group_by(*keys)
-    ):
-        total, count = rest[-2], rest[-1]
-        shift = offsets.get(rest[0], 0.0) if offsets else 0.0
-        corrected = _f(total) - count * shift
-        for acc in (person_criteria[(author[answer_id], criterion)], channel_criteria[criterion]):
-            acc[0] += corrected
-            acc[1] += count
-    for (user_id, criterion), (total, count) in person_criteria.items():
-        row(user_id).criteria[criterion] = total / count
+    if offsets:
+        people, channel_criteria = _person_criteria_corrected(session, of_week, offsets, answers)
+    else:
+        people, channel_criteria = _person_criteria(session, on_time, of_week, answers)
+    for user_id, criterion, total, count in people:
+        rows[user_id].criteria[criterion] = total / count
 
     # Reviews: completed (challenge posted and scored) and missed, per reviewer.
     challenged = exists().where(Challenge.assignment_id == ReviewAssignment.id)
@@ -310,11 +404,9 @@ def tally_week(
             )
 
     for r in rows.values():
-        scored = [line.quality for line in r.answer_lines if line.quality is not None]
+        scored = [line[4] for line in r._lines if line[4] is not None]
         r.mean_quality = sum(scored) / len(scored) if scored else None
-        total_points = sum(
-            line.quality_points + line.participation_points for line in r.answer_lines
-        )
+        total_points = sum(line[5] + line[6] for line in r._lines)
         total_points += r.review_points + r.missed_points + sum(m.points for m in r.mocks)
         r.points = round(total_points, 1)
 
