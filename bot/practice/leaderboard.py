@@ -2,7 +2,7 @@
 
 Query shape: everything starts from the channel's posts of one local week, found through the
 (channel_pk, local_date) unique index; answers are reached by `answers.post_id` (indexed),
-votes by `votes.answer_id` (leading column of their unique key), assignments by
+votes by `votes.answer_id` (the covering index ix_votes_answer_criterion), assignments by
 `review_assignments.post_id` (leading column of an index), challenges by `assignment_id`
 (indexed) and mock scores by `created_at` (indexed). The work grows with the week's activity,
 not with the channel's history. Bias correction reads a bounded window of weeks
@@ -110,6 +110,9 @@ class Week:
     rules: ScoringRules
     rows: list[Row]
     criteria: dict[str, float]  # the channel's mean per criterion this week
+    _index: tuple[list[Row], dict[str, Row]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def active(self) -> bool:
@@ -124,7 +127,13 @@ class Week:
         return _best(self.criteria, worst=True)
 
     def row(self, user_id: str) -> Row | None:
-        return next((r for r in self.rows if r.user_id == user_id), None)
+        # By user id through a dict made on first use: `movers` looks up every row of one
+        # week in the other, which was quadratic in the channel's size with a linear search.
+        # Rebuilt if the rows list is replaced or changes length.
+        index = self._index
+        if index is None or index[0] is not self.rows or len(index[1]) != len(self.rows):
+            index = self._index = (self.rows, {r.user_id: r for r in self.rows})
+        return index[1].get(user_id)
 
     def top(self, n: int = 10) -> list[Row]:
         return self.rows[:n]
