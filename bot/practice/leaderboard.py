@@ -393,7 +393,9 @@ def tally_week(
         r.review_points = rules.review_credit * r.reviews
         r.missed_points = -rules.missed_review * r.missed
 
-    # Mock rounds as the candidate, for people active in the channel this week.
+    # Mock rounds as the candidate, for people active in the channel this week: the week's
+    # rounds of the workspace (through the created_at index), kept here for the people with
+    # a row, rather than an IN list of every active person (5,000 bound parameters).
     if rows:
         start, end = week_bounds_utc(monday, channel.timezone)
         for candidate, match_id, round_, mean in session.execute(
@@ -408,14 +410,14 @@ def tally_week(
                 MockMatch.team_id == channel.team_id,
                 MockScore.created_at >= start,
                 MockScore.created_at < end,
-                MockScore.candidate_id.in_(list(rows)),
             )
             .group_by(MockScore.candidate_id, MockScore.match_id, MockScore.round)
             .order_by(MockScore.match_id, MockScore.round)
         ):
-            rows[candidate].mocks.append(
-                MockLine(match_id, round_, _f(mean), mock_points(rules, _f(mean)))
-            )
+            if candidate in rows:
+                rows[candidate].mocks.append(
+                    MockLine(match_id, round_, _f(mean), mock_points(rules, _f(mean)))
+                )
 
     for r in rows.values():
         scored = [line[4] for line in r._lines if line[4] is not None]
