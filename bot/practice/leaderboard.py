@@ -2,7 +2,7 @@
 
 Query shape: everything starts from the channel's posts of one local week, found through the
 (channel_pk, local_date) unique index; answers are reached by `answers.post_id` (indexed),
-votes by `votes.answer_id` (leading column of their unique key), assignments by
+votes by `votes.answer_id` (the covering index ix_votes_answer_criterion), assignments by
 `review_assignments.post_id` (leading column of an index), challenges by `assignment_id`
 (indexed) and mock scores by `created_at` (indexed). The work grows with the week's activity,
 not with the channel's history. Bias correction reads a bounded window of weeks
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, any_, case, exists, func, literal, select
+from sqlalchemy import Integer, String, and_, any_, case, column, exists, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -83,11 +83,17 @@ class Row:
     mean_quality: float | None = None  # mean of the answers' means
     first_answer_at: datetime | None = None
     criteria: dict[str, float] = field(default_factory=dict)  # the person's mean per criterion
-    answer_lines: list[AnswerLine] = field(default_factory=list)
     mocks: list[MockLine] = field(default_factory=list)
     review_points: float = 0.0
     missed_points: float = 0.0
     rank: int = 0
+    # The answer lines' fields as tuples, in AnswerLine's order: a week of 5,000 people has
+    # thousands of lines and only `why` reads them, so the objects are made when asked for.
+    _lines: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
+
+    @property
+    def answer_lines(self) -> list[AnswerLine]:
+        return [AnswerLine(*line) for line in self._lines]
 
     @property
     def strongest(self) -> str | None:
@@ -104,6 +110,9 @@ class Week:
     rules: ScoringRules
     rows: list[Row]
     criteria: dict[str, float]  # the channel's mean per criterion this week
+    _index: tuple[list[Row], dict[str, Row]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def active(self) -> bool:
@@ -118,7 +127,13 @@ class Week:
         return _best(self.criteria, worst=True)
 
     def row(self, user_id: str) -> Row | None:
-        return next((r for r in self.rows if r.user_id == user_id), None)
+        # By user id through a dict made on first use: `movers` looks up every row of one
+        # week in the other, which was quadratic in the channel's size with a linear search.
+        # Rebuilt if the rows list is replaced or changes length.
+        index = self._index
+        if index is None or index[0] is not self.rows or len(index[1]) != len(self.rows):
+            index = self._index = (self.rows, {r.user_id: r for r in self.rows})
+        return index[1].get(user_id)
 
     def top(self, n: int = 10) -> list[Row]:
         return self.rows[:n]
@@ -166,6 +181,114 @@ def reviewer_offsets(
         select(Vote.reviewer_id, func.avg(Vote.score)).where(scope).group_by(Vote.reviewer_id)
     )
     return {reviewer: _f(mean) - _f(overall) for reviewer, mean in rows}
+
+
+def _answer_means(session: Session, of_week: Any) -> dict[int, tuple[float, float, int]]:
+    """(raw mean, mean that counts, reviewers) per answer, without bias correction: one row
+    per answer, grouped in SQL."""
+    return {
+        answer_id: (total / count, total / count, reviewers)
+        for answer_id, total, count, reviewers in session.execute(
+            select(
+                Vote.answer_id,
+                func.sum(Vote.score),
+                func.count(),
+                func.count(Vote.reviewer_id.distinct()),
+            )
+            .where(of_week)
+            .group_by(Vote.answer_id)
+        )
+    }
+
+
+def _answer_means_corrected(
+    session: Session, of_week: Any, offsets: dict[str, float]
+) -> dict[int, tuple[float, float, int]]:
+    """The same with bias correction: votes summed per answer and reviewer, each reviewer's
+    sum shifted by their offset."""
+    per_answer: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for answer_id, reviewer, total, count in session.execute(
+        select(Vote.answer_id, Vote.reviewer_id, func.sum(Vote.score), func.count())
+        .where(of_week)
+        .group_by(Vote.answer_id, Vote.reviewer_id)
+    ):
+        acc = per_answer[answer_id]
+        acc[0] += _f(total)
+        acc[1] += _f(total) - count * offsets.get(reviewer, 0.0)
+        acc[2] += count
+        acc[3] += 1  # reviewers
+    return {a: (acc[0] / acc[2], acc[1] / acc[2], int(acc[3])) for a, acc in per_answer.items()}
+
+
+Sums = dict[str, list[float]]  # criterion -> [sum of scores, count]
+
+
+def _person_criteria(
+    session: Session, on_time: tuple[Any, ...], of_week: Any, answers: Any
+) -> tuple[list[tuple[str, str, float, int]], Sums]:
+    """(user, criterion, sum of scores, count) for the week's on-time answers, and the
+    channel's sums per criterion (exact either way: sums of integers).
+
+    SQLite groups per person in SQL (a join it plans as index searches). PostgreSQL ran that
+    join as a parallel scan of every vote whatever the filters; there the week's answers are
+    given as one (id, author) array pair (`unnest`), which it joins to the votes' covering
+    index in a nested loop, and the groups are sorted by byte order (`COLLATE "C"`: the same
+    groups, a cheaper sort than the database's collation).
+    """
+    channel: Sums = defaultdict(lambda: [0.0, 0.0])
+    grouped: Iterable[tuple[str, str, int, int]]
+    if is_postgres(session):
+        week = (
+            func.unnest(
+                literal([answer_id for answer_id, *_ in answers], ARRAY(Integer)),
+                literal([user_id for _, _, user_id, _ in answers], ARRAY(String)),
+            )
+            .table_valued(column("id", Integer), column("user_id", String))
+            .render_derived(name="week_answers")
+        )
+        user, criterion = week.c.user_id.collate("C"), Vote.criterion.collate("C")
+        grouped = session.execute(
+            select(user, criterion, func.sum(Vote.score), func.count())
+            .select_from(Vote)
+            .join(week, Vote.answer_id == week.c.id)
+            .group_by(user, criterion)
+        )
+    else:
+        grouped = session.execute(
+            select(Answer.user_id, Vote.criterion, func.sum(Vote.score), func.count())
+            .join(Vote, Vote.answer_id == Answer.id)
+            .where(*on_time)
+            .group_by(Answer.user_id, Vote.criterion)
+        )
+    people = []
+    for user_id, criterion, total, count in grouped:
+        people.append((user_id, criterion, _f(total), count))
+        acc = channel[criterion]
+        acc[0] += total
+        acc[1] += count
+    return people, channel
+
+
+def _person_criteria_corrected(
+    session: Session, of_week: Any, offsets: dict[str, float], answers: Any
+) -> tuple[list[tuple[str, str, float, int]], Sums]:
+    """The same with bias correction: grouped per answer, criterion and reviewer (no join:
+    PostgreSQL scanned both tables for the join), each reviewer's sums shifted."""
+    author = {answer_id: user_id for answer_id, _, user_id, _ in answers}
+    person: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    channel: Sums = defaultdict(lambda: [0.0, 0.0])
+    keys = [Vote.answer_id, Vote.criterion, Vote.reviewer_id]
+    for answer_id, criterion, reviewer, total, count in session.execute(
+        select(*keys, func.sum(Vote.score), func.count()).where(of_week).group_by(*keys)
+    ):
+        corrected = _f(total) - count * offsets.get(reviewer, 0.0)
+        for acc in (person[(author[answer_id], criterion)], channel[criterion]):
+            acc[0] += corrected
+            acc[1] += count
+    people = [
+        (user, criterion, total, count) for (user, criterion), (total, count) in person.items()
+    ]
+    return people, channel
 
 
 def tally_week(
@@ -217,57 +340,42 @@ def tally_week(
     else:
         of_week = Vote.answer_id.in_(select(Answer.id).where(*on_time))
 
-    # Votes summed per answer and reviewer (bias correction shifts each reviewer's sum).
-    per_answer: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for answer_id, reviewer, total, count in session.execute(
-        select(Vote.answer_id, Vote.reviewer_id, func.sum(Vote.score), func.count())
-        .where(of_week)
-        .group_by(Vote.answer_id, Vote.reviewer_id)
-    ):
-        acc = per_answer[answer_id]
-        acc[0] += _f(total)
-        acc[1] += _f(total) - count * offsets.get(reviewer, 0.0)
-        acc[2] += count
-        acc[3] += 1  # reviewers
+    # (raw mean, counted mean, reviewers) per answer; both means over every reviewer and
+    # criterion. All of it comes from the covering index ix_votes_answer_criterion.
+    per_answer = (
+        _answer_means_corrected(session, of_week, offsets)
+        if offsets
+        else _answer_means(session, of_week)
+    )
 
+    participation = rules.participation
     for answer_id, post_id, user_id, answered_at in answers:
-        r = row(user_id)
-        acc = per_answer.get(answer_id)
-        raw = acc[0] / acc[2] if acc else None
-        quality = acc[1] / acc[2] if acc else None
-        r.answer_lines.append(
-            AnswerLine(
-                post_date=post_dates[post_id],
-                answer_id=answer_id,
-                reviewers=int(acc[3]) if acc else 0,
-                raw_quality=raw,
-                quality=quality,
-                quality_points=quality_points(rules, quality) if quality is not None else 0.0,
-                participation_points=rules.participation,
+        r = rows.get(user_id)
+        if r is None:
+            r = rows[user_id] = Row(user_id, first_answer_at=answered_at)
+        means = per_answer.get(answer_id)
+        raw, quality, reviewers = means if means is not None else (None, None, 0)
+        # An AnswerLine's fields as a tuple: the lines are built only when asked for (`why`).
+        r._lines.append(
+            (
+                post_dates[post_id],
+                answer_id,
+                reviewers,
+                raw,
+                quality,
+                quality_points(rules, quality) if quality is not None else 0.0,
+                participation,
             )
         )
         r.answers += 1
-        if r.first_answer_at is None:
-            r.first_answer_at = answered_at
 
     # Per person and criterion (and the channel's per criterion).
-    person_criteria: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    channel_criteria: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    # Grouped per answer (no join: PostgreSQL scanned both tables for the join whatever the
-    # filter), then summed per person here; per reviewer too only when bias correction needs it.
-    author = {answer_id: user_id for answer_id, _, user_id, _ in answers}
-    keys = [Vote.answer_id, Vote.criterion, *([Vote.reviewer_id] if offsets else [])]
-    for answer_id, criterion, *rest in session.execute(
-        select(*keys, func.sum(Vote.score), func.count()).where(of_week).group_by(*keys)
-    ):
-        total, count = rest[-2], rest[-1]
-        shift = offsets.get(rest[0], 0.0) if offsets else 0.0
-        corrected = _f(total) - count * shift
-        for acc in (person_criteria[(author[answer_id], criterion)], channel_criteria[criterion]):
-            acc[0] += corrected
-            acc[1] += count
-    for (user_id, criterion), (total, count) in person_criteria.items():
-        row(user_id).criteria[criterion] = total / count
+    if offsets:
+        people, channel_criteria = _person_criteria_corrected(session, of_week, offsets, answers)
+    else:
+        people, channel_criteria = _person_criteria(session, on_time, of_week, answers)
+    for user_id, criterion, total, count in people:
+        rows[user_id].criteria[criterion] = total / count
 
     # Reviews: completed (challenge posted and scored) and missed, per reviewer.
     challenged = exists().where(Challenge.assignment_id == ReviewAssignment.id)
@@ -285,7 +393,9 @@ def tally_week(
         r.review_points = rules.review_credit * r.reviews
         r.missed_points = -rules.missed_review * r.missed
 
-    # Mock rounds as the candidate, for people active in the channel this week.
+    # Mock rounds as the candidate, for people active in the channel this week: the week's
+    # rounds of the workspace (through the created_at index), kept here for the people with
+    # a row, rather than an IN list of every active person (5,000 bound parameters).
     if rows:
         start, end = week_bounds_utc(monday, channel.timezone)
         for candidate, match_id, round_, mean in session.execute(
@@ -300,21 +410,19 @@ def tally_week(
                 MockMatch.team_id == channel.team_id,
                 MockScore.created_at >= start,
                 MockScore.created_at < end,
-                MockScore.candidate_id.in_(list(rows)),
             )
             .group_by(MockScore.candidate_id, MockScore.match_id, MockScore.round)
             .order_by(MockScore.match_id, MockScore.round)
         ):
-            rows[candidate].mocks.append(
-                MockLine(match_id, round_, _f(mean), mock_points(rules, _f(mean)))
-            )
+            if candidate in rows:
+                rows[candidate].mocks.append(
+                    MockLine(match_id, round_, _f(mean), mock_points(rules, _f(mean)))
+                )
 
     for r in rows.values():
-        scored = [line.quality for line in r.answer_lines if line.quality is not None]
+        scored = [line[4] for line in r._lines if line[4] is not None]
         r.mean_quality = sum(scored) / len(scored) if scored else None
-        total_points = sum(
-            line.quality_points + line.participation_points for line in r.answer_lines
-        )
+        total_points = sum(line[5] + line[6] for line in r._lines)
         total_points += r.review_points + r.missed_points + sum(m.points for m in r.mocks)
         r.points = round(total_points, 1)
 

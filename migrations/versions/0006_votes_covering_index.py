@@ -1,0 +1,28 @@
+"""votes: covering index (answer_id, criterion, reviewer_id, score) for the weekly tally
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("votes", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_votes_answer_criterion",
+            ["answer_id", "criterion", "reviewer_id", "score"],
+            unique=False,
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("votes", schema=None) as batch_op:
+        batch_op.drop_index("ix_votes_answer_criterion")
