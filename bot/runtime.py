@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from bot.content import Library, load_library
 from bot.content_cli import content_fingerprint
 from bot.db import SessionFactory, make_engine, make_session_factory
+from bot.practice.posting import ThreadPosts
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway
 
@@ -29,6 +30,8 @@ class Runtime:
     # Listeners read time from here so tests and the demo can run on a simulated clock.
     clock: Callable[[], datetime] = field(default=utc_now)
     content_version: tuple[int, int] = (0, 0)
+    # The reply path's post lookups, cached for this process (and this database).
+    thread_posts: ThreadPosts = field(default_factory=ThreadPosts)
 
     def reload_content(self) -> Library:
         self.content_version = content_fingerprint(self.settings.content_dir)

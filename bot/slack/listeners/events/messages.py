@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
 from bot.practice.answers import AnswerChange, record_delete, record_edit, record_reply
-from bot.practice.posting import post_for_thread
+from bot.slack.deliveries import claims_own_delivery
 from bot.slack.render.text import slack_date
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,7 @@ COUNTED_REACTION = "white_check_mark"
 REPLY_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
 
+@claims_own_delivery
 def on_message(event: dict[str, Any], context: Any, client: WebClient) -> None:
     subtype = event.get("subtype")
     if subtype in REPLY_SUBTYPES:
@@ -71,9 +72,13 @@ def _on_reply(event: dict[str, Any], context: Any, client: WebClient) -> None:
         return  # the bot never answers (or counts) its own messages
     runtime = context["runtime"]
     channel_id = str(event.get("channel") or "")
+    # One transaction: the delivery claim (a repeat's conflicts: it records nothing), the
+    # reply and its answer. The post lookup is cached per process (`ThreadPosts`).
     with unit_of_work(runtime.sessions) as session:
-        post = post_for_thread(session, str(context.team_id or ""), channel_id, thread_ts)
-        if post is None:
+        post = runtime.thread_posts.lookup(
+            session, str(context.team_id or ""), channel_id, thread_ts
+        )
+        if post is None or not context["delivery"].take(session):
             return
         change = record_reply(session, post, event["user"], event["ts"], _text(event))
         session.commit()
@@ -95,10 +100,10 @@ def _on_edit(event: dict[str, Any], context: Any) -> None:
         return
     runtime = context["runtime"]
     with unit_of_work(runtime.sessions) as session:
-        post = post_for_thread(
+        post = runtime.thread_posts.lookup(
             session, str(context.team_id or ""), str(event.get("channel") or ""), thread_ts
         )
-        if post is None:
+        if post is None or not context["delivery"].take(session):
             return
         record_edit(
             session,
@@ -121,10 +126,10 @@ def _on_delete(event: dict[str, Any], context: Any) -> None:
         return
     runtime = context["runtime"]
     with unit_of_work(runtime.sessions) as session:
-        post = post_for_thread(
+        post = runtime.thread_posts.lookup(
             session, str(context.team_id or ""), str(event.get("channel") or ""), thread_ts
         )
-        if post is None:
+        if post is None or not context["delivery"].take(session):
             return
         owner = previous.get("user")
         record_delete(session, post, deleted_ts, owner if isinstance(owner, str) else None)
