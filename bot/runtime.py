@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -32,6 +33,8 @@ class Runtime:
     content_version: tuple[int, int] = (0, 0)
     # The reply path's post lookups, cached for this process (and this database).
     thread_posts: ThreadPosts = field(default_factory=ThreadPosts)
+    # The Bolt app's batched writer of thread replies (`bot/slack/ingest.py`), when serving.
+    reply_writer: Any = None
 
     def reload_content(self) -> Library:
         self.content_version = content_fingerprint(self.settings.content_dir)
@@ -46,6 +49,8 @@ class Runtime:
         return True
 
     def close(self) -> None:
+        if self.reply_writer is not None:
+            self.reply_writer.close()  # drain queued replies while the engine still works
         self.engine.dispose()
 
 

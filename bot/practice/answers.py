@@ -9,11 +9,12 @@ arrives before its message all land on the same stored result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Row, case, select, update
+from sqlalchemy import Row, case, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bot.db import affected, insert_for
@@ -173,6 +174,127 @@ def _answer_values(post: PostRef, replies: list[Row[Any]]) -> dict[str, Any]:
         "withdrawn": first.deleted,
         "late": answered_at > post.answers_close_at,
     }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One reply for `record_replies`."""
+
+    post: PostRef
+    user_id: str
+    ts: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RecordedAnswer:
+    """What `record_replies` changed for one (post, user), so the Slack side can react once."""
+
+    post_id: int
+    user_id: str
+    message_ts: str
+    counted: bool
+    react: bool
+    tell_late: bool
+
+
+def record_replies(session: Session, replies: Sequence[Reply]) -> list[RecordedAnswer]:
+    """`record_reply` for many replies at once, in a fixed number of statements.
+
+    The same end state as recording them one by one in any order (answers are recomputed from
+    every stored reply, after all of them are stored): one multi-row message upsert, one
+    select of the affected users' replies, one multi-row answer upsert returning the answers,
+    and at most one guarded update per once-only flag. One result per (post, user) touched.
+    Rows are written in key order, so concurrent batches take row locks in the same order.
+    """
+    if not replies:
+        return []
+    insert = insert_for(session)
+    messages: dict[tuple[int, str], dict[str, object]] = {}
+    posts: dict[tuple[int, str], PostRef] = {}
+    for reply in replies:
+        # Two deliveries of the same message in one batch: the first is kept, as the
+        # one-by-one upsert would (equal versions keep the stored text).
+        messages.setdefault(
+            (reply.post.id, reply.ts),
+            _message_row(
+                reply.post.id, user_id=reply.user_id, ts=reply.ts, text=reply.text, version=""
+            ),
+        )
+        posts[(reply.post.id, reply.user_id)] = reply.post
+    session.execute(_message_upsert(insert, [messages[k] for k in sorted(messages)]))
+
+    pairs = sorted(posts)
+    by_pair: dict[tuple[int, str], list[Row[Any]]] = {}
+    rows = session.execute(
+        select(
+            ThreadMessage.post_id,
+            ThreadMessage.user_id,
+            ThreadMessage.ts,
+            ThreadMessage.text,
+            ThreadMessage.edited_at,
+            ThreadMessage.deleted,
+        ).where(tuple_(ThreadMessage.post_id, ThreadMessage.user_id).in_(pairs))
+    )
+    for row in rows:
+        by_pair.setdefault((row.post_id, row.user_id), []).append(row)
+    answers = [
+        {"post_id": pair[0], "user_id": pair[1], **_answer_values(posts[pair], by_pair[pair])}
+        for pair in pairs
+        if pair in by_pair
+    ]
+    if not answers:
+        return []
+    statement = insert(Answer).values(answers)
+    statement = statement.on_conflict_do_update(
+        index_elements=["post_id", "user_id"],
+        set_={
+            column: statement.excluded[column]
+            for column in answers[0]
+            if column not in ("post_id", "user_id")
+        },
+    ).returning(
+        Answer.id,
+        Answer.post_id,
+        Answer.user_id,
+        Answer.message_ts,
+        Answer.text,
+        Answer.withdrawn,
+        Answer.late,
+        Answer.reacted,
+        Answer.late_notified,
+    )
+    stored = session.execute(statement).all()
+    counted = {a.id for a in stored if not a.withdrawn and not a.late and a.text.strip()}
+    react = _claim_flags(
+        session, Answer.reacted, [a.id for a in stored if a.id in counted and not a.reacted]
+    )
+    late = [a.id for a in stored if a.late and not a.withdrawn and not a.late_notified]
+    tell_late = _claim_flags(session, Answer.late_notified, late)
+    return [
+        RecordedAnswer(
+            a.post_id,
+            a.user_id,
+            a.message_ts,
+            counted=a.id in counted,
+            react=a.id in react,
+            tell_late=a.id in tell_late,
+        )
+        for a in sorted(stored, key=lambda a: (a.post_id, a.user_id))
+    ]
+
+
+def _claim_flags(session: Session, flag, ids: list[int]) -> set[int]:  # type: ignore[no-untyped-def]
+    """`_claim_flag` for many answers: the ids whose flag this caller set."""
+    if not ids:
+        return set()
+    statement = (
+        update(Answer)
+        .where(Answer.id.in_(sorted(ids)), flag.is_(False))
+        .values({flag: True})
+        .returning(Answer.id)
+    )
+    return set(session.scalars(statement))
 
 
 def _claim_flag(session: Session, answer: Answer, flag) -> bool:  # type: ignore[no-untyped-def]

@@ -59,6 +59,11 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
             token_verification_enabled=token_verification,
         )
 
+    if runtime.reply_writer is None:
+        from bot.slack.ingest import ReplyWriter
+        from bot.slack.listeners.events.messages import acknowledge
+
+        runtime.reply_writer = ReplyWriter(runtime, acknowledge)
     app.use(_inject_runtime(runtime))
     app.error(_handle_error)
     register(app)
