@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from bot.emulator import SlackEmulator
-from bot.emulator.state import DEFAULT_BOT_USER_ID, Message
+from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID, Message, ResponseTarget
 
 
 def _add_users(slack: SlackEmulator, ids: list[str], admin: str | None) -> None:
@@ -68,6 +68,14 @@ def _clear(slack: SlackEmulator) -> None:
     slack.clear_calls()
 
 
+def _response_urls(slack: SlackEmulator, users: list[str], channel: str) -> list[str]:
+    """One live response_url per command, as Slack hands each slash command its own."""
+    return [
+        slack.web_api.response_url_for(ResponseTarget(channel, user, DEFAULT_TEAM_ID))
+        for user in users
+    ]
+
+
 _COMMANDS: dict[str, Any] = {
     "add_users": _add_users,
     "add_channels": _add_channels,
@@ -77,6 +85,7 @@ _COMMANDS: dict[str, Any] = {
     "rate_limits": _rate_limits,
     "limited": _limited,
     "clear": _clear,
+    "response_urls": _response_urls,
 }
 
 

@@ -69,12 +69,22 @@ def _signed(body: bytes, content_type: str, timestamp: str) -> dict[str, str]:
     }
 
 
-def command_requests(port: int, count: int, users: list[str]) -> list[bytes]:
-    """Signed `/practice leaderboard` slash commands (pre-signed now; Bolt allows 5 minutes)."""
+def command_requests(stack: Stack, count: int) -> list[bytes]:
+    """Signed `/practice leaderboard` slash commands (pre-signed now; Bolt allows 5 minutes).
+
+    Each carries a live response_url on the emulator (the bare app never calls it), so the
+    app's ephemeral reply costs what it costs against Slack, not a refused connection's retries.
+    """
+    port, users = stack.server.port, stack.users
+    chosen = [users[i % len(users)] for i in range(count)]
+    urls = (
+        stack.emulator.call("response_urls", chosen, CHANNEL)
+        if stack.emulator is not None
+        else ["http://127.0.0.1:9/response"] * count
+    )
     timestamp = str(int(time.time()))
     requests = []
-    for i in range(count):
-        user = users[i % len(users)]
+    for i, (user, response_url) in enumerate(zip(chosen, urls, strict=True)):
         body = urlencode(
             {
                 "token": "legacy-verification-token",
@@ -88,7 +98,7 @@ def command_requests(port: int, count: int, users: list[str]) -> list[bytes]:
                 "text": "leaderboard",
                 "api_app_id": APP_ID,
                 "is_enterprise_install": "false",
-                "response_url": "http://127.0.0.1:9/response",
+                "response_url": response_url,
                 "trigger_id": f"{i}.bench.{uuid.uuid4().hex[:8]}",
             }
         ).encode()
@@ -254,7 +264,7 @@ class Measured:
 
 def measure(stack: Stack, sizes: Sizes) -> Measured:
     port = stack.server.port
-    run_load("127.0.0.1", port, command_requests(port, sizes.warmup, stack.users), max_seconds=30)
+    run_load("127.0.0.1", port, command_requests(stack, sizes.warmup), max_seconds=30)
     run_load(
         "127.0.0.1",
         port,
@@ -263,7 +273,7 @@ def measure(stack: Stack, sizes: Sizes) -> Measured:
     )
     _settle(stack)  # the warm-up's listeners are done: each phase starts from an idle server
     commands = run_load(
-        "127.0.0.1", port, command_requests(port, sizes.commands, stack.users), max_seconds=60
+        "127.0.0.1", port, command_requests(stack, sizes.commands), max_seconds=60
     )
     _settle(stack)
     events = run_load(

@@ -150,7 +150,11 @@ class ThreadMessage(Base):
     """
 
     __tablename__ = "thread_messages"
-    __table_args__ = (UniqueConstraint("post_id", "ts"),)
+    __table_args__ = (
+        UniqueConstraint("post_id", "ts"),
+        # Each answer is recomputed from one user's replies: without it, a scan of the thread.
+        Index("ix_thread_messages_post_user", "post_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("prompt_posts.id", ondelete="CASCADE"))

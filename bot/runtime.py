@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
 from bot.content import Library, load_library
 from bot.content_cli import content_fingerprint
 from bot.db import SessionFactory, make_engine, make_session_factory
+from bot.practice.posting import ThreadPosts
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway
 
@@ -29,6 +31,10 @@ class Runtime:
     # Listeners read time from here so tests and the demo can run on a simulated clock.
     clock: Callable[[], datetime] = field(default=utc_now)
     content_version: tuple[int, int] = (0, 0)
+    # The reply path's post lookups, cached for this process (and this database).
+    thread_posts: ThreadPosts = field(default_factory=ThreadPosts)
+    # The Bolt app's batched writer of thread replies (`bot/slack/ingest.py`), when serving.
+    reply_writer: Any = None
 
     def reload_content(self) -> Library:
         self.content_version = content_fingerprint(self.settings.content_dir)
@@ -43,6 +49,8 @@ class Runtime:
         return True
 
     def close(self) -> None:
+        if self.reply_writer is not None:
+            self.reply_writer.close()  # drain queued replies while the engine still works
         self.engine.dispose()
 
 

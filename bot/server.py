@@ -18,11 +18,19 @@ class PracticeServer(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
         self.settings = settings
         self.options = options
+        self.runtime: Any = None  # the worker's, once `load` has run in it
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        self.cfg.set("worker_exit", self._worker_exit)
+
+    def _worker_exit(self, _arbiter: Any, _worker: Any) -> None:
+        # A stopping worker records the thread replies still queued (bot/slack/ingest.py)
+        # before it exits; atexit would too, this makes it explicit and early.
+        if self.runtime is not None:
+            self.runtime.close()
 
     def load(self) -> Any:
         from bot.runtime import bootstrap
@@ -30,7 +38,7 @@ class PracticeServer(BaseApplication):  # type: ignore[misc]
         from bot.slack.app import build_app
         from bot.web import make_wsgi
 
-        runtime = bootstrap(self.settings)
+        runtime = self.runtime = bootstrap(self.settings)
         app = build_app(runtime)
         if self.settings.scheduler:
             start_scheduler(runtime)

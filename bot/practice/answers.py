@@ -9,16 +9,28 @@ arrives before its message all land on the same stored result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import case, select, update
+from sqlalchemy import Row, case, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bot.db import affected, insert_for
 from bot.models import Answer, PromptPost, ThreadMessage
 
 MAX_ANSWER_CHARS = 40_000  # Slack's own message limit; anything longer is cut, not refused
+
+
+class PostRef(Protocol):
+    """What recording needs of a post: a `PromptPost`, or the cached `ThreadPost`."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def answers_close_at(self) -> datetime: ...
 
 
 def ts_to_datetime(ts: str) -> datetime:
@@ -35,23 +47,21 @@ class AnswerChange:
     tell_late: bool  # this call won the right to tell the author their answer is late
 
 
-def record_reply(
-    session: Session, post: PromptPost, user_id: str, ts: str, text: str
-) -> AnswerChange:
+def record_reply(session: Session, post: PostRef, user_id: str, ts: str, text: str) -> AnswerChange:
     """A reply (message event) in the post's thread."""
     _upsert_message(session, post, user_id=user_id, ts=ts, text=text, version="")
     return recompute_answer(session, post, user_id)
 
 
 def record_edit(
-    session: Session, post: PromptPost, user_id: str, ts: str, text: str, edit_ts: str
+    session: Session, post: PostRef, user_id: str, ts: str, text: str, edit_ts: str
 ) -> AnswerChange:
     """A `message_changed`: the newest edit wins, whenever it arrives."""
     _upsert_message(session, post, user_id=user_id, ts=ts, text=text, version=edit_ts)
     return recompute_answer(session, post, user_id)
 
 
-def record_delete(session: Session, post: PromptPost, ts: str, user_id: str | None) -> AnswerChange:
+def record_delete(session: Session, post: PostRef, ts: str, user_id: str | None) -> AnswerChange:
     """A `message_deleted`: sticks even if the message itself arrives afterwards."""
     insert = insert_for(session)
     session.execute(
@@ -70,32 +80,43 @@ def record_delete(session: Session, post: PromptPost, ts: str, user_id: str | No
 
 
 def _upsert_message(
-    session: Session, post: PromptPost, *, user_id: str, ts: str, text: str, version: str
+    session: Session, post: PostRef, *, user_id: str, ts: str, text: str, version: str
 ) -> None:
-    text = text[:MAX_ANSWER_CHARS]
-    insert = insert_for(session)
-    statement = insert(ThreadMessage).values(
-        post_id=post.id,
-        user_id=user_id,
-        ts=ts,
-        text=text,
-        version=version,
-        edited_at=ts_to_datetime(version) if version else None,
-        deleted=False,
+    session.execute(
+        _message_upsert(
+            insert_for(session),
+            [_message_row(post.id, user_id=user_id, ts=ts, text=text, version=version)],
+        )
     )
+
+
+def _message_row(
+    post_id: int, *, user_id: str, ts: str, text: str, version: str
+) -> dict[str, object]:
+    return {
+        "post_id": post_id,
+        "user_id": user_id,
+        "ts": ts,
+        "text": text[:MAX_ANSWER_CHARS],
+        "version": version,
+        "edited_at": ts_to_datetime(version) if version else None,
+        "deleted": False,
+    }
+
+
+def _message_upsert(insert, rows: list[dict[str, object]]):  # type: ignore[no-untyped-def]
+    statement = insert(ThreadMessage).values(rows)
     # Keep whichever version is newer; a stale delivery changes nothing. Versions are Slack
     # ts strings of equal shape, so string order is time order ("" = the original).
     newer = statement.excluded.version > ThreadMessage.version
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["post_id", "ts"],
-            set_={
-                "text": _case(newer, statement.excluded.text, ThreadMessage.text),
-                "edited_at": _case(newer, statement.excluded.edited_at, ThreadMessage.edited_at),
-                "version": _case(newer, statement.excluded.version, ThreadMessage.version),
-                "user_id": statement.excluded.user_id,
-            },
-        )
+    return statement.on_conflict_do_update(
+        index_elements=["post_id", "ts"],
+        set_={
+            "text": _case(newer, statement.excluded.text, ThreadMessage.text),
+            "edited_at": _case(newer, statement.excluded.edited_at, ThreadMessage.edited_at),
+            "version": _case(newer, statement.excluded.version, ThreadMessage.version),
+            "user_id": statement.excluded.user_id,
+        },
     )
 
 
@@ -103,50 +124,184 @@ def _case(condition, then, otherwise):  # type: ignore[no-untyped-def]
     return case((condition, then), else_=otherwise)
 
 
-def recompute_answer(session: Session, post: PromptPost, user_id: str) -> AnswerChange:
-    """Derive the user's answer from their replies; idempotent."""
-    replies = list(
-        session.scalars(
-            select(ThreadMessage)
-            .where(ThreadMessage.post_id == post.id, ThreadMessage.user_id == user_id)
-            .order_by(ThreadMessage.ts)
-        )
-    )
+def recompute_answer(session: Session, post: PostRef, user_id: str) -> AnswerChange:
+    """Derive the user's answer from their replies; idempotent.
+
+    Three round trips in the common case: the user's replies (Core rows, not objects), one
+    upsert of the answer that returns it, and a flag claim only when a flag may still be
+    unclaimed (a follow-up to an answer already reacted to claims nothing).
+    """
+    replies = session.execute(
+        select(
+            ThreadMessage.ts, ThreadMessage.text, ThreadMessage.edited_at, ThreadMessage.deleted
+        ).where(ThreadMessage.post_id == post.id, ThreadMessage.user_id == user_id)
+    ).all()
     if not replies:
         return AnswerChange(None, counted=False, react=False, tell_late=False)
+    values = _answer_values(post, replies)
+    late = values["late"]
+    insert = insert_for(session)
+    answer = session.scalars(
+        insert(Answer)
+        .values(post_id=post.id, user_id=user_id, **values)
+        .on_conflict_do_update(index_elements=["post_id", "user_id"], set_=values)
+        .returning(Answer),
+        execution_options={"populate_existing": True},
+    ).one()
+    counted = not answer.withdrawn and not answer.late and bool(answer.text.strip())
+    react = counted and not answer.reacted and _claim_flag(session, answer, Answer.reacted)
+    tell_late = (
+        late
+        and not answer.withdrawn
+        and not answer.late_notified
+        and _claim_flag(session, answer, Answer.late_notified)
+    )
+    return AnswerChange(answer, counted=counted, react=react, tell_late=tell_late)
+
+
+def _answer_values(post: PostRef, replies: list[Row[Any]]) -> dict[str, Any]:
+    """The answer a user's replies make: the earliest by ts; later ones are follow-ups."""
     # Slack ts strings sort as numbers only at equal length; sort numerically to be sure.
-    replies.sort(key=lambda m: float(m.ts))
+    replies = sorted(replies, key=lambda m: float(m.ts))
     first = replies[0]
     answered_at = ts_to_datetime(first.ts)
-    late = answered_at > post.answers_close_at
-    values = {
+    return {
         "message_ts": first.ts,
         "text": first.text,
         "answered_at": answered_at,
         "edited_at": first.edited_at,
         "followups": sum(1 for m in replies[1:] if not m.deleted),
         "withdrawn": first.deleted,
-        "late": late,
+        "late": answered_at > post.answers_close_at,
     }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One reply for `record_replies`."""
+
+    post: PostRef
+    user_id: str
+    ts: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RecordedAnswer:
+    """What `record_replies` changed for one (post, user), so the Slack side can react once."""
+
+    post_id: int
+    user_id: str
+    message_ts: str
+    counted: bool
+    react: bool
+    tell_late: bool
+
+
+def record_replies(session: Session, replies: Sequence[Reply]) -> list[RecordedAnswer]:
+    """`record_reply` for many replies at once, in a fixed number of statements.
+
+    The same end state as recording them one by one in any order (answers are recomputed from
+    every stored reply, after all of them are stored): one multi-row message upsert, one
+    select of the affected users' replies, one multi-row answer upsert returning the answers,
+    and at most one guarded update per once-only flag. One result per (post, user) touched.
+    Rows are written in key order, so concurrent batches take row locks in the same order.
+    """
+    if not replies:
+        return []
     insert = insert_for(session)
-    session.execute(
-        insert(Answer)
-        .values(post_id=post.id, user_id=user_id, **values)
-        .on_conflict_do_update(index_elements=["post_id", "user_id"], set_=values)
+    messages: dict[tuple[int, str], dict[str, object]] = {}
+    posts: dict[tuple[int, str], PostRef] = {}
+    for reply in replies:
+        # Two deliveries of the same message in one batch: the first is kept, as the
+        # one-by-one upsert would (equal versions keep the stored text).
+        messages.setdefault(
+            (reply.post.id, reply.ts),
+            _message_row(
+                reply.post.id, user_id=reply.user_id, ts=reply.ts, text=reply.text, version=""
+            ),
+        )
+        posts[(reply.post.id, reply.user_id)] = reply.post
+    session.execute(_message_upsert(insert, [messages[k] for k in sorted(messages)]))
+
+    pairs = sorted(posts)
+    by_pair: dict[tuple[int, str], list[Row[Any]]] = {}
+    rows = session.execute(
+        select(
+            ThreadMessage.post_id,
+            ThreadMessage.user_id,
+            ThreadMessage.ts,
+            ThreadMessage.text,
+            ThreadMessage.edited_at,
+            ThreadMessage.deleted,
+        ).where(tuple_(ThreadMessage.post_id, ThreadMessage.user_id).in_(pairs))
     )
-    answer = session.scalars(
-        select(Answer)
-        .where(Answer.post_id == post.id, Answer.user_id == user_id)
-        .execution_options(populate_existing=True)
-    ).one()
-    counted = not answer.withdrawn and not answer.late and bool(answer.text.strip())
-    react = counted and _claim_flag(session, answer, Answer.reacted)
-    tell_late = late and not answer.withdrawn and _claim_flag(session, answer, Answer.late_notified)
-    return AnswerChange(answer, counted=counted, react=react, tell_late=tell_late)
+    for row in rows:
+        by_pair.setdefault((row.post_id, row.user_id), []).append(row)
+    answers = [
+        {"post_id": pair[0], "user_id": pair[1], **_answer_values(posts[pair], by_pair[pair])}
+        for pair in pairs
+        if pair in by_pair
+    ]
+    if not answers:
+        return []
+    statement = insert(Answer).values(answers)
+    statement = statement.on_conflict_do_update(
+        index_elements=["post_id", "user_id"],
+        set_={
+            column: statement.excluded[column]
+            for column in answers[0]
+            if column not in ("post_id", "user_id")
+        },
+    ).returning(
+        Answer.id,
+        Answer.post_id,
+        Answer.user_id,
+        Answer.message_ts,
+        Answer.text,
+        Answer.withdrawn,
+        Answer.late,
+        Answer.reacted,
+        Answer.late_notified,
+    )
+    stored = session.execute(statement).all()
+    counted = {a.id for a in stored if not a.withdrawn and not a.late and a.text.strip()}
+    react = _claim_flags(
+        session, Answer.reacted, [a.id for a in stored if a.id in counted and not a.reacted]
+    )
+    late = [a.id for a in stored if a.late and not a.withdrawn and not a.late_notified]
+    tell_late = _claim_flags(session, Answer.late_notified, late)
+    return [
+        RecordedAnswer(
+            a.post_id,
+            a.user_id,
+            a.message_ts,
+            counted=a.id in counted,
+            react=a.id in react,
+            tell_late=a.id in tell_late,
+        )
+        for a in sorted(stored, key=lambda a: (a.post_id, a.user_id))
+    ]
+
+
+def _claim_flags(session: Session, flag, ids: list[int]) -> set[int]:  # type: ignore[no-untyped-def]
+    """`_claim_flag` for many answers: the ids whose flag this caller set."""
+    if not ids:
+        return set()
+    statement = (
+        update(Answer)
+        .where(Answer.id.in_(sorted(ids)), flag.is_(False))
+        .values({flag: True})
+        .returning(Answer.id)
+    )
+    return set(session.scalars(statement))
 
 
 def _claim_flag(session: Session, answer: Answer, flag) -> bool:  # type: ignore[no-untyped-def]
-    """Set a once-only flag; True for exactly one caller, whatever runs concurrently."""
+    """Set a once-only flag; True for exactly one caller, whatever runs concurrently.
+
+    Callers skip it when the upsert already returned the flag set (it is never unset).
+    """
     statement = update(Answer).where(Answer.id == answer.id, flag.is_(False)).values({flag: True})
     return affected(session, statement)
 

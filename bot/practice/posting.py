@@ -14,6 +14,9 @@ downtime today's post is caught up once and past days are not.
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -230,6 +233,70 @@ def post_for_thread(
             PromptPost.message_ts == thread_ts,
         )
     ).one_or_none()
+
+
+@dataclass(frozen=True)
+class ThreadPost:
+    """What a reply in a prompt's thread needs of its post (never changes once posted)."""
+
+    id: int
+    answers_close_at: datetime
+
+
+class ThreadPosts:
+    """`post_for_thread` for the reply path, cached per process (one instance per runtime).
+
+    A post's (team, channel, message_ts) -> (id, answers_close_at) never changes once its ts
+    is stored, so hits are kept (up to `max_entries`, oldest dropped first). A miss (a thread
+    that is not a prompt's, or not yet stored) is remembered for `miss_ttl` seconds only, so
+    chatter in other threads stays cheap without hiding a prompt posted a moment later.
+    """
+
+    def __init__(
+        self,
+        *,
+        miss_ttl: float = 2.0,
+        max_entries: int = 10_000,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._hits: dict[tuple[str, str, str], ThreadPost] = {}
+        self._misses: dict[tuple[str, str, str], float] = {}
+        self._miss_ttl = miss_ttl
+        self._max = max_entries
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+
+    def lookup(
+        self, session: Session, team_id: str, channel_id: str, thread_ts: str
+    ) -> ThreadPost | None:
+        key = (team_id, channel_id, thread_ts)
+        hit = self._hits.get(key)
+        if hit is not None:
+            return hit
+        missed_at = self._misses.get(key)
+        if missed_at is not None and self._monotonic() - missed_at < self._miss_ttl:
+            return None
+        row = session.execute(
+            select(PromptPost.id, PromptPost.answers_close_at)
+            .join(Channel, Channel.id == PromptPost.channel_pk)
+            .where(
+                Channel.team_id == team_id,
+                Channel.channel_id == channel_id,
+                PromptPost.message_ts == thread_ts,
+            )
+        ).one_or_none()
+        with self._lock:
+            if row is None:
+                if len(self._misses) >= self._max:
+                    self._misses.clear()
+                self._misses[key] = self._monotonic()
+                return None
+            found = ThreadPost(row.id, row.answers_close_at)
+            if len(self._hits) >= self._max:
+                del self._hits[next(iter(self._hits))]
+            self._hits[key] = found
+            self._misses.pop(key, None)
+            return found
 
 
 def post_now(

@@ -11,8 +11,8 @@ from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
-from bot.practice.deliveries import claim_delivery
 from bot.runtime import Runtime
+from bot.slack.deliveries import DeliveryClaim
 from bot.slack.gateway import make_client
 from bot.slack.listeners import register
 
@@ -59,6 +59,11 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
             token_verification_enabled=token_verification,
         )
 
+    if runtime.reply_writer is None:
+        from bot.slack.ingest import ReplyWriter
+        from bot.slack.listeners.events.messages import acknowledge
+
+        runtime.reply_writer = ReplyWriter(runtime, acknowledge)
     app.use(_inject_runtime(runtime))
     app.error(_handle_error)
     register(app)
@@ -132,6 +137,7 @@ def _once_per_delivery(runtime: Runtime, listener: Callable[..., Any]) -> Callab
     if unsupported:
         raise TypeError(f"event listener {listener.__name__} asks for {sorted(unsupported)}")
     name = getattr(listener, "__qualname__", listener.__name__)
+    own = getattr(listener, "claims_own_delivery", False)
 
     def once(
         body: dict[str, Any],
@@ -143,14 +149,16 @@ def _once_per_delivery(runtime: Runtime, listener: Callable[..., Any]) -> Callab
         payload: Any,
     ) -> Any:
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and event_id:
-            kind = str((body.get("event") or {}).get("type", "event"))
+        kind = str((body.get("event") or {}).get("type", "event"))
+        key = f"event:{event_id}/{name}" if isinstance(event_id, str) and event_id else None
+        claim = DeliveryClaim(runtime, key, kind)
+        if own:
+            context["delivery"] = claim
+        elif key is not None:
             with unit_of_work(runtime.sessions) as session:
-                key = f"event:{event_id}/{name}"
-                first = claim_delivery(session, key, kind, runtime.clock())
+                first = claim.take(session)
                 session.commit()
             if not first:
-                log.info("delivery %s (%s) already processed; ignored", event_id, kind)
                 return None
         given = {"body": body, "context": context, "client": client, "event": event,
                  "say": say, "logger": logger, "payload": payload}  # fmt: skip

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Answer, PromptPost
-from bot.practice.answers import record_delete, record_edit, record_reply
+from bot.practice.answers import Reply, record_delete, record_edit, record_replies, record_reply
 from bot.practice.channels import enrol_channel
 from tests.conftest import utc
 
@@ -122,3 +122,34 @@ def test_deletion_before_the_message_still_withdraws(session: Session, post: Pro
     record_reply(session, post, "U1", OPEN, "arrives after its deletion")
     session.commit()
     assert answer_of(session).withdrawn
+
+
+def test_a_batch_records_what_one_by_one_would(session: Session, post: PromptPost) -> None:
+    results = record_replies(
+        session,
+        [
+            Reply(post, "U1", LATER, "second thought"),
+            Reply(post, "U1", OPEN, "first thought"),
+            Reply(post, "U1", OPEN, "first thought"),  # a redelivery in the same batch
+            Reply(post, "U2", LATE, "sorry I'm late"),
+        ],
+    )
+    session.commit()
+    by_user = {r.user_id: r for r in results}
+    assert sorted(by_user) == ["U1", "U2"]
+    answer = answer_of(session)
+    assert (answer.text, answer.message_ts, answer.followups) == ("first thought", OPEN, 1)
+    assert by_user["U1"].counted and by_user["U1"].react and not by_user["U1"].tell_late
+    assert by_user["U1"].message_ts == OPEN
+    assert not by_user["U2"].counted and by_user["U2"].tell_late and not by_user["U2"].react
+    # Flags are once-only across batches and across the one-by-one path.
+    again = record_replies(session, [Reply(post, "U1", LATER, "x"), Reply(post, "U2", LATE, "y")])
+    assert not any(r.react or r.tell_late for r in again)
+    assert not record_reply(session, post, "U1", OPEN, "first thought").react
+
+
+def test_a_batch_after_a_deletion_keeps_it_withdrawn(session: Session, post: PromptPost) -> None:
+    record_delete(session, post, OPEN, "U1")
+    (result,) = record_replies(session, [Reply(post, "U1", OPEN, "arrives after its deletion")])
+    session.commit()
+    assert answer_of(session).withdrawn and not result.counted and not result.react

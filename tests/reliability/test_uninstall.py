@@ -31,6 +31,8 @@ def test_uninstall_mid_week(enrolled: Stage) -> None:
     for user in (ANA, BEN, CHI):
         stage.sender.post(user, CHANNEL, f"answer by {user}", thread_ts=prompt["ts"])
     stage.slack.wait_for(lambda: count(stage, Answer) == 3)
+    # The check marks go out after each answer is committed: wait for them too.
+    stage.slack.wait_for(lambda: len(stage.slack.calls_to("reactions.add")) == 3)
 
     stage.set_time(NINE_NY + timedelta(hours=3))
     assert stage.sender.uninstall().status == 200

@@ -10,8 +10,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
-from bot.practice.answers import AnswerChange, record_delete, record_edit, record_reply
-from bot.practice.posting import post_for_thread
+from bot.practice.answers import RecordedAnswer, record_delete, record_edit
+from bot.slack.deliveries import claims_own_delivery
+from bot.slack.ingest import PendingReply
 from bot.slack.render.text import slack_date
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ COUNTED_REACTION = "white_check_mark"
 REPLY_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
 
+@claims_own_delivery
 def on_message(event: dict[str, Any], context: Any, client: WebClient) -> None:
     subtype = event.get("subtype")
     if subtype in REPLY_SUBTYPES:
@@ -70,15 +72,20 @@ def _on_reply(event: dict[str, Any], context: Any, client: WebClient) -> None:
     if event.get("user") == context.bot_user_id:
         return  # the bot never answers (or counts) its own messages
     runtime = context["runtime"]
-    channel_id = str(event.get("channel") or "")
-    with unit_of_work(runtime.sessions) as session:
-        post = post_for_thread(session, str(context.team_id or ""), channel_id, thread_ts)
-        if post is None:
-            return
-        change = record_reply(session, post, event["user"], event["ts"], _text(event))
-        session.commit()
-        closes_at = post.answers_close_at
-    _acknowledge(client, channel_id, thread_ts, change, closes_at)
+    # Recorded by the process's batched writer (its own thread, its own transactions), which
+    # also adds the reaction or the late notice once the reply is committed.
+    runtime.reply_writer.submit(
+        PendingReply(
+            delivery_key=context["delivery"].key,
+            team_id=str(context.team_id or ""),
+            channel_id=str(event.get("channel") or ""),
+            thread_ts=thread_ts,
+            user_id=event["user"],
+            ts=event["ts"],
+            text=_text(event),
+            client=client,
+        )
+    )
 
 
 def _on_edit(event: dict[str, Any], context: Any) -> None:
@@ -95,10 +102,10 @@ def _on_edit(event: dict[str, Any], context: Any) -> None:
         return
     runtime = context["runtime"]
     with unit_of_work(runtime.sessions) as session:
-        post = post_for_thread(
+        post = runtime.thread_posts.lookup(
             session, str(context.team_id or ""), str(event.get("channel") or ""), thread_ts
         )
-        if post is None:
+        if post is None or not context["delivery"].take(session):
             return
         record_edit(
             session,
@@ -121,29 +128,26 @@ def _on_delete(event: dict[str, Any], context: Any) -> None:
         return
     runtime = context["runtime"]
     with unit_of_work(runtime.sessions) as session:
-        post = post_for_thread(
+        post = runtime.thread_posts.lookup(
             session, str(context.team_id or ""), str(event.get("channel") or ""), thread_ts
         )
-        if post is None:
+        if post is None or not context["delivery"].take(session):
             return
         owner = previous.get("user")
         record_delete(session, post, deleted_ts, owner if isinstance(owner, str) else None)
         session.commit()
 
 
-def _acknowledge(
-    client: WebClient, channel_id: str, thread_ts: str, change: AnswerChange, closes_at: Any
+def acknowledge(
+    client: WebClient, channel_id: str, thread_ts: str, answer: RecordedAnswer, closes_at: Any
 ) -> None:
     """A reaction on a counted answer; a one-time private note on a late one."""
-    answer = change.answer
-    if answer is None:
-        return
     try:
-        if change.react:
+        if answer.react:
             client.reactions_add(
                 channel=channel_id, timestamp=answer.message_ts, name=COUNTED_REACTION
             )
-        if change.tell_late:
+        if answer.tell_late:
             client.chat_postEphemeral(
                 channel=channel_id,
                 user=answer.user_id,

@@ -1,0 +1,169 @@
+"""The batched writer of thread replies: one per process, after the ack, off the listener threads.
+
+A validated reply is queued by its listener (`submit`); one writer thread drains the queue and
+records up to `max_batch` replies per transaction: their delivery claims (a repeat's claim
+conflicts and it records nothing), the messages, and the recomputed answers with their
+once-only flags (`record_replies`). Only after the commit does it call Slack (the counted
+reaction, the late notice), so no transaction is ever held across a Slack call.
+
+The queue is bounded: when it is full the listener records the reply itself (`record_inline`),
+so a burst slows the listener threads down instead of growing memory. `close()` drains what
+is queued and stops the thread; it runs from the runtime's `close()` and at interpreter exit
+(a gunicorn worker leaves through `sys.exit`, so `atexit` runs on a graceful stop).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.db import unit_of_work
+from bot.practice.answers import RecordedAnswer, Reply, record_replies
+from bot.practice.deliveries import claim_deliveries
+from bot.practice.posting import ThreadPost
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 200
+QUEUE_SIZE = 2_000
+
+
+@dataclass(frozen=True)
+class PendingReply:
+    """A reply a listener validated, with what the writer needs to record and acknowledge it."""
+
+    delivery_key: str | None
+    team_id: str
+    channel_id: str
+    thread_ts: str
+    user_id: str
+    ts: str
+    text: str
+    client: WebClient
+
+
+# (channel, thread ts, answer, client) -> the Slack side of one recorded answer.
+Acknowledge = Callable[[WebClient, str, str, RecordedAnswer, Any], None]
+
+
+class ReplyWriter:
+    def __init__(
+        self,
+        runtime: Runtime,
+        acknowledge: Acknowledge,
+        *,
+        max_batch: int = MAX_BATCH,
+        queue_size: int = QUEUE_SIZE,
+    ) -> None:
+        self._runtime = runtime
+        self._acknowledge = acknowledge
+        self._max_batch = max_batch
+        self._queue: queue.Queue[PendingReply | None] = queue.Queue(maxsize=queue_size)
+        self._closed = False
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="reply-writer", daemon=True)
+        self._thread.start()
+        atexit.register(self.close)
+
+    def submit(self, reply: PendingReply) -> None:
+        """Queue `reply`; when the queue is full (or closed), record it in the caller's thread."""
+        if not self._closed:
+            try:
+                self._queue.put_nowait(reply)
+                return
+            except queue.Full:
+                pass
+        self.record([reply])
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Record everything queued, then stop the writer thread. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        atexit.unregister(self.close)
+        self._queue.put(None)  # after everything queued before it
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.error("the reply writer did not drain within %.0f s", timeout)
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            batch: list[PendingReply] = []
+            item = self._queue.get()
+            while item is not None:
+                batch.append(item)
+                if len(batch) >= self._max_batch:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            stop = item is None
+            if batch:
+                self._record_safely(batch)
+
+    def _record_safely(self, batch: list[PendingReply]) -> None:
+        try:
+            self.record(batch)
+        except Exception:
+            if len(batch) == 1:
+                log.exception("recording a thread reply failed")
+                return
+            # One bad reply must not lose the others: record them one transaction each.
+            log.warning("a batch of %d replies failed; recording them one by one", len(batch))
+            for reply in batch:
+                self._record_safely([reply])
+
+    def record(self, batch: list[PendingReply]) -> None:
+        """Record `batch` in one transaction, then acknowledge the answers on Slack."""
+        runtime = self._runtime
+        with unit_of_work(runtime.sessions) as session:
+            found: list[tuple[PendingReply, ThreadPost]] = []
+            for reply in batch:
+                post = runtime.thread_posts.lookup(
+                    session, reply.team_id, reply.channel_id, reply.thread_ts
+                )
+                if post is not None:
+                    found.append((reply, post))
+            if not found:
+                return
+            keys = [r.delivery_key for r, _ in found if r.delivery_key is not None]
+            claimed = claim_deliveries(session, keys, "message", runtime.clock())
+            kept: list[tuple[PendingReply, ThreadPost]] = []
+            for reply, post in found:
+                if reply.delivery_key is not None:
+                    if reply.delivery_key not in claimed:
+                        log.info("delivery %s already processed; ignored", reply.delivery_key)
+                        continue
+                    claimed.discard(reply.delivery_key)  # a repeat in this batch is ignored too
+                kept.append((reply, post))
+            recorded = record_replies(
+                session, [Reply(post, r.user_id, r.ts, r.text) for r, post in kept]
+            )
+            session.commit()
+        # The Slack side, outside any transaction: each answer through the client (workspace)
+        # of the last reply that touched it.
+        origin = {(post.id, r.user_id): (r, post) for r, post in kept}
+        for answer in recorded:
+            if answer.react or answer.tell_late:
+                reply, post = origin[(answer.post_id, answer.user_id)]
+                try:
+                    self._acknowledge(
+                        reply.client,
+                        reply.channel_id,
+                        reply.thread_ts,
+                        answer,
+                        post.answers_close_at,
+                    )
+                except Exception:  # recorded and committed: never retried, only logged
+                    log.exception("could not acknowledge an answer in %s", reply.channel_id)

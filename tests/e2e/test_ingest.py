@@ -1,0 +1,72 @@
+"""The batched reply writer: bursts, Slack's retries, back-pressure and draining on close."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.emulator.stage import Stage
+from bot.models import Answer, Delivery, ThreadMessage
+from bot.slack.ingest import PendingReply, ReplyWriter
+from bot.slack.listeners.events.messages import acknowledge
+from tests.e2e.conftest import CHANNEL, MEMBERS
+from tests.e2e.test_daily_loop import NINE_NY, post_prompt, scalar
+
+
+def count(stage: Stage, model: type) -> int:
+    return int(scalar(stage, select(func.count()).select_from(model)))
+
+
+def test_a_burst_of_replies_each_sent_twice_is_recorded_once(enrolled: Stage) -> None:
+    stage = enrolled
+    thread = post_prompt(stage)
+    stage.set_time(NINE_NY + timedelta(minutes=30))
+    deliveries = count(stage, Delivery)
+    sent = []
+    for round_ in range(3):
+        for user in MEMBERS:
+            ts = stage.sender.post(user, CHANNEL, f"reply {round_} from {user}", thread_ts=thread)
+            sent.append((ts, stage.sender.last))
+    for _, response in sent:
+        assert stage.sender.resend(response, retry_num=1).status == 200
+    stage.slack.wait_for(lambda: count(stage, ThreadMessage) == len(sent))
+    stage.slack.wait_for(lambda: len(stage.slack.calls_to("reactions.add")) == len(MEMBERS))
+    stage.runtime.reply_writer.close()  # drain: nothing left in flight
+    assert count(stage, Answer) == len(MEMBERS)
+    assert count(stage, Delivery) == deliveries + len(sent)
+    for ts, _ in sent[: len(MEMBERS)]:  # each member's first reply is their answer
+        assert stage.slack.reactions(CHANNEL, ts) == {"white_check_mark": ["UBOT"]}
+    assert len(stage.slack.calls_to("reactions.add")) == len(MEMBERS)
+    followups = scalar(stage, select(func.min(Answer.followups)))
+    assert followups == 2
+
+
+def _pending(thread: str, user: str, ts: str, stage: Stage) -> PendingReply:
+    return PendingReply(
+        delivery_key=f"event:test-{ts}",
+        team_id=stage.sender.team_id,
+        channel_id=CHANNEL,
+        thread_ts=thread,
+        user_id=user,
+        ts=ts,
+        text=f"answer {ts}",
+        client=stage.runtime.slack.single_client,
+    )
+
+
+def test_close_drains_the_queue_and_a_full_queue_records_inline(enrolled: Stage) -> None:
+    stage = enrolled
+    thread = post_prompt(stage)
+    base = int(float(thread)) + 60
+    for queue_size in (1_000, 1):  # everything queued, then mostly recorded by the caller
+        writer = ReplyWriter(stage.runtime, acknowledge, max_batch=7, queue_size=queue_size)
+        before = count(stage, ThreadMessage)
+        for i in range(40):
+            user = MEMBERS[i % len(MEMBERS)]
+            writer.submit(_pending(thread, user, f"{base + i}.{queue_size:06d}", stage))
+        writer.close()
+        assert count(stage, ThreadMessage) == before + 40
+        writer.submit(_pending(thread, MEMBERS[0], f"{base + 99}.{queue_size:06d}", stage))
+        assert count(stage, ThreadMessage) == before + 41  # after close: recorded inline
+    assert count(stage, Answer) == len(MEMBERS)
