@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +17,11 @@ from bot.db import SessionFactory, make_engine, make_session_factory
 from bot.practice.posting import ThreadPosts
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway
+
+log = logging.getLogger(__name__)
+
+# Threads for command work done after the ack (see `Runtime.defer`).
+DEFERRED_WORKERS = 8
 
 
 def utc_now() -> datetime:
@@ -35,6 +42,26 @@ class Runtime:
     thread_posts: ThreadPosts = field(default_factory=ThreadPosts)
     # The Bolt app's batched writer of thread replies (`bot/slack/ingest.py`), when serving.
     reply_writer: Any = None
+    # Slow command work runs here after the ack, so Bolt's small listener pool stays free to
+    # ack the next requests (a queued ack is what a slow listener otherwise costs).
+    deferred: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(DEFERRED_WORKERS, thread_name_prefix="after-ack")
+    )
+
+    def defer(self, work: Callable[[], None], on_error: Callable[[], None]) -> None:
+        """Run `work` after the ack; a failure is logged with its traceback, then `on_error`."""
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                log.exception("deferred command work failed")
+                try:
+                    on_error()
+                except Exception:
+                    log.warning("could not report the failure to the user", exc_info=True)
+
+        self.deferred.submit(run)
 
     def reload_content(self) -> Library:
         self.content_version = content_fingerprint(self.settings.content_dir)
@@ -49,6 +76,7 @@ class Runtime:
         return True
 
     def close(self) -> None:
+        self.deferred.shutdown(wait=True)
         if self.reply_writer is not None:
             self.reply_writer.close()  # drain queued replies while the engine still works
         self.engine.dispose()

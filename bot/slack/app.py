@@ -15,14 +15,9 @@ from bot.runtime import Runtime
 from bot.slack.deliveries import DeliveryClaim
 from bot.slack.gateway import make_client
 from bot.slack.listeners import register
+from bot.slack.render.fallback import SORRY
 
 log = logging.getLogger("bot.slack")
-
-SORRY = (
-    "Sorry, something went wrong on my side and I could not finish that. It has been logged; "
-    "please try again in a minute."
-)
-
 
 def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
     """A Bolt `App` wired to `runtime` (database, content, Slack clients, clock)."""

@@ -12,7 +12,7 @@ import pytest
 from bot.emulator.stage import Stage
 from bot.emulator.state import DEFAULT_TOKEN
 from bot.logs import configure_logging
-from bot.slack.app import SORRY
+from bot.slack.render.fallback import SORRY
 from tests.e2e.conftest import CHANNEL, CREATOR
 from tests.reliability.helpers import NINE_NY
 

@@ -10,6 +10,10 @@ STALE_BUTTON = (
 )
 TOO_LONG = "That is too long for a `/practice` command ({length} characters; at most {limit})."
 NO_USER = "Slack did not say who or where you are, so I did nothing. Please try again."
+SORRY = (
+    "Sorry, something went wrong on my side and I could not finish that. It has been logged; "
+    "please try again in a minute."
+)
 
 
 def stale_modal() -> dict[str, Any]:

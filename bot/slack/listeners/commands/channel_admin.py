@@ -27,7 +27,7 @@ def show_help(ctx: CommandContext) -> None:
     ctx.reply(help_text(describe_rules(rules)))
 
 
-@subcommand("setup", manager_only=True)
+@subcommand("setup", manager_only=True, opens_modal=True)
 def open_setup(ctx: CommandContext) -> None:
     with unit_of_work(ctx.runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)

@@ -21,6 +21,7 @@ from bot.practice.mocks import (
 )
 from bot.practice.ports import PublishError
 from bot.slack.mock_notifier import SlackMockNotifier
+from bot.slack.render.fallback import SORRY
 from bot.slack.render.mock import (
     HELP,
     cancel_reply,
@@ -51,6 +52,14 @@ def mock_command(
     ack: Any, command: dict[str, Any], respond: Any, client: WebClient, context: Any
 ) -> None:
     ack()
+    context["runtime"].defer(
+        lambda: handle_mock(command, respond, client, context),
+        on_error=lambda: respond(text=SORRY, response_type="ephemeral"),
+    )
+
+
+def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, context: Any) -> None:
+    """The work of a `/mock` command, after the ack (users.info, matching, the group DM)."""
     runtime = context["runtime"]
     text = str(command.get("text") or "").strip()
     team_id = str(command.get("team_id") or context.team_id or "")

@@ -10,10 +10,15 @@ from slack_sdk import WebClient
 from bot.db import unit_of_work
 from bot.practice.channels import get_channel
 from bot.practice.scoring import DEFAULT_RULES, describe_rules
-from bot.slack.listeners.commands.registry import MANAGER_ONLY, SUBCOMMANDS, CommandContext
+from bot.slack.listeners.commands.registry import (
+    INLINE,
+    MANAGER_ONLY,
+    SUBCOMMANDS,
+    CommandContext,
+)
 from bot.slack.permissions import can_manage
 from bot.slack.render.channel import help_text
-from bot.slack.render.fallback import NO_USER, TOO_LONG
+from bot.slack.render.fallback import NO_USER, SORRY, TOO_LONG
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +61,19 @@ def practice_command(
         trigger_id=str(command.get("trigger_id") or ""),
         args=args.strip(),
     )
-    if name in MANAGER_ONLY:
-        with unit_of_work(runtime.sessions) as session:
-            channel = get_channel(session, ctx.team_id, ctx.channel_id)
-            creator = channel.creator_id if channel else None
-        if not can_manage(client, ctx.user_id, ctx.channel_id, creator):
-            log.info("refused /practice %s for %s in %s", name, ctx.user_id, ctx.channel_id)
-            ctx.reply(REFUSAL.format(name=name))
-            return
-    handler(ctx)
+
+    def work() -> None:
+        if name in MANAGER_ONLY:
+            with unit_of_work(runtime.sessions) as session:
+                channel = get_channel(session, ctx.team_id, ctx.channel_id)
+                creator = channel.creator_id if channel else None
+            if not can_manage(client, ctx.user_id, ctx.channel_id, creator):
+                log.info("refused /practice %s for %s in %s", name, ctx.user_id, ctx.channel_id)
+                ctx.reply(REFUSAL.format(name=name))
+                return
+        handler(ctx)
+
+    if name in INLINE:
+        work()
+    else:
+        runtime.defer(work, on_error=lambda: ctx.reply(SORRY))

@@ -31,14 +31,21 @@ Handler = Callable[[CommandContext], None]
 SUBCOMMANDS: dict[str, Handler] = {}
 # Subcommands that change a channel's practice; checked once, in the dispatcher.
 MANAGER_ONLY: set[str] = set()
+# Subcommands that open a modal run in the listener thread: Slack's trigger_id lasts 3 s, too
+# short to wait behind other deferred work. Every other subcommand runs after the ack.
+INLINE: set[str] = set()
 
 
-def subcommand(*names: str, manager_only: bool = False) -> Callable[[Handler], Handler]:
+def subcommand(
+    *names: str, manager_only: bool = False, opens_modal: bool = False
+) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         for name in names:
             SUBCOMMANDS[name] = handler
             if manager_only:
                 MANAGER_ONLY.add(name)
+            if opens_modal:
+                INLINE.add(name)
         return handler
 
     return decorate
