@@ -58,6 +58,7 @@ class Stack:
     emulator: EmulatorProcess | None
     users: list[str]
     next_reply: int = 0
+    commands_sent: int = 0
     replies: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -77,6 +78,7 @@ def command_requests(stack: Stack, count: int) -> list[bytes]:
     """
     port, users = stack.server.port, stack.users
     chosen = [users[i % len(users)] for i in range(count)]
+    stack.commands_sent += count
     urls = (
         stack.emulator.call("response_urls", chosen, CHANNEL)
         if stack.emulator is not None
@@ -287,12 +289,21 @@ def measure(stack: Stack, sizes: Sizes) -> Measured:
 
 
 def _settle(stack: Stack, timeout: float = 60.0) -> None:
-    """Wait until the bot has written every reply sent so far (its listeners run after the ack)."""
+    """Wait until the bot has finished the work behind every request sent so far.
+
+    Its listeners and its deferred command work run after the ack: every reply written, and
+    every command answered on its response_url, before the next phase starts.
+    """
     if stack.database_url is None:
         return
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
-        if thread_messages(stack.database_url) >= stack.next_reply:
+        replies_done = thread_messages(stack.database_url) >= stack.next_reply
+        commands_done = (
+            stack.emulator is None
+            or stack.emulator.call("calls", "response_url") >= stack.commands_sent
+        )
+        if replies_done and commands_done:
             return
         time.sleep(0.1)
 
