@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import Row, case, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from bot.db import affected, insert_for
+from bot.db import insert_for
 from bot.models import Answer, PromptPost, ThreadMessage
 
 MAX_ANSWER_CHARS = 40_000  # Slack's own message limit; anything longer is cut, not refused
@@ -125,38 +125,13 @@ def _case(condition, then, otherwise):  # type: ignore[no-untyped-def]
 
 
 def recompute_answer(session: Session, post: PostRef, user_id: str) -> AnswerChange:
-    """Derive the user's answer from their replies; idempotent.
-
-    Three round trips in the common case: the user's replies (Core rows, not objects), one
-    upsert of the answer that returns it, and a flag claim only when a flag may still be
-    unclaimed (a follow-up to an answer already reacted to claims nothing).
-    """
-    replies = session.execute(
-        select(
-            ThreadMessage.ts, ThreadMessage.text, ThreadMessage.edited_at, ThreadMessage.deleted
-        ).where(ThreadMessage.post_id == post.id, ThreadMessage.user_id == user_id)
-    ).all()
-    if not replies:
+    """Derive the user's answer from their replies; idempotent (`_recompute` for one user)."""
+    recorded = _recompute(session, {(post.id, user_id): post})
+    if not recorded:
         return AnswerChange(None, counted=False, react=False, tell_late=False)
-    values = _answer_values(post, replies)
-    late = values["late"]
-    insert = insert_for(session)
-    answer = session.scalars(
-        insert(Answer)
-        .values(post_id=post.id, user_id=user_id, **values)
-        .on_conflict_do_update(index_elements=["post_id", "user_id"], set_=values)
-        .returning(Answer),
-        execution_options={"populate_existing": True},
-    ).one()
-    counted = not answer.withdrawn and not answer.late and bool(answer.text.strip())
-    react = counted and not answer.reacted and _claim_flag(session, answer, Answer.reacted)
-    tell_late = (
-        late
-        and not answer.withdrawn
-        and not answer.late_notified
-        and _claim_flag(session, answer, Answer.late_notified)
-    )
-    return AnswerChange(answer, counted=counted, react=react, tell_late=tell_late)
+    (done,) = recorded
+    answer = session.get(Answer, done.answer_id, populate_existing=True)
+    return AnswerChange(answer, counted=done.counted, react=done.react, tell_late=done.tell_late)
 
 
 def _answer_values(post: PostRef, replies: list[Row[Any]]) -> dict[str, Any]:
@@ -190,6 +165,7 @@ class Reply:
 class RecordedAnswer:
     """What `record_replies` changed for one (post, user), so the Slack side can react once."""
 
+    answer_id: int
     post_id: int
     user_id: str
     message_ts: str
@@ -223,7 +199,17 @@ def record_replies(session: Session, replies: Sequence[Reply]) -> list[RecordedA
         )
         posts[(reply.post.id, reply.user_id)] = reply.post
     session.execute(_message_upsert(insert, [messages[k] for k in sorted(messages)]))
+    return _recompute(session, posts)
 
+
+def _recompute(session: Session, posts: dict[tuple[int, str], PostRef]) -> list[RecordedAnswer]:
+    """Recompute the answers of these (post, user) pairs from their stored replies.
+
+    One select of the users' replies, one multi-row answer upsert returning the answers, and at
+    most one guarded update per once-only flag (only where a flag may still be unclaimed).
+    Rows are written in key order, so concurrent batches take row locks in the same order.
+    """
+    insert = insert_for(session)
     pairs = sorted(posts)
     by_pair: dict[tuple[int, str], list[Row[Any]]] = {}
     rows = session.execute(
@@ -273,6 +259,7 @@ def record_replies(session: Session, replies: Sequence[Reply]) -> list[RecordedA
     tell_late = _claim_flags(session, Answer.late_notified, late)
     return [
         RecordedAnswer(
+            a.id,
             a.post_id,
             a.user_id,
             a.message_ts,
@@ -285,7 +272,7 @@ def record_replies(session: Session, replies: Sequence[Reply]) -> list[RecordedA
 
 
 def _claim_flags(session: Session, flag, ids: list[int]) -> set[int]:  # type: ignore[no-untyped-def]
-    """`_claim_flag` for many answers: the ids whose flag this caller set."""
+    """Set a once-only flag on these answers; the ids this caller set, whatever runs at once."""
     if not ids:
         return set()
     statement = (
@@ -295,15 +282,6 @@ def _claim_flags(session: Session, flag, ids: list[int]) -> set[int]:  # type: i
         .returning(Answer.id)
     )
     return set(session.scalars(statement))
-
-
-def _claim_flag(session: Session, answer: Answer, flag) -> bool:  # type: ignore[no-untyped-def]
-    """Set a once-only flag; True for exactly one caller, whatever runs concurrently.
-
-    Callers skip it when the upsert already returned the flag set (it is never unset).
-    """
-    statement = update(Answer).where(Answer.id == answer.id, flag.is_(False)).values({flag: True})
-    return affected(session, statement)
 
 
 def answers_for_post(session: Session, post: PromptPost) -> list[Answer]:
