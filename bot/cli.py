@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.jobs.registry import DAILY_ORDER
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
-
-JOB_NAMES = ("post-prompt", "assign-reviewers", "close-reviews", "post-leaderboard", "expire-mocks")
 
 
 def _parse_at(text: str) -> datetime:
@@ -33,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="HTTP mode: POST /slack/events and GET /healthz on $PORT")
     sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")
     job = sub.add_parser("job", help="run one job's due work once, then exit")
-    job.add_argument("name", choices=JOB_NAMES)
+    job.add_argument("name", choices=DAILY_ORDER)
     job.add_argument("--channel", help="only this channel id")
     job.add_argument("--at", type=_parse_at, help="the time to act as (ISO 8601; default: now)")
     sub.add_parser("migrate", help="alembic upgrade head on DATABASE_URL")
@@ -125,10 +124,10 @@ def _require_token(settings: Settings) -> None:
 
 
 def _job(settings: Settings, name: str, at: datetime, channel: str | None) -> int:
-    from bot.jobs import JOBS, run_job
+    from bot.jobs import load_jobs, run_job
     from bot.runtime import bootstrap
 
-    if name not in JOBS:
+    if name not in load_jobs():
         print(f"practice-bot: job {name} is not available in this version", file=sys.stderr)
         return 2
     runtime = bootstrap(settings)

@@ -30,6 +30,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Alembic needs stable constraint names to alter tables (batch mode on SQLite included).
+# The content pack a new channel starts with, and the one used when a channel's pack is gone.
+DEFAULT_PACK = "pmm"
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -98,7 +101,7 @@ class Channel(Base):
     answer_window_minutes: Mapped[int] = mapped_column(Integer, default=360)
     review_window_minutes: Mapped[int] = mapped_column(Integer, default=1440)  # from posting
     reviewers_per_answer: Mapped[int] = mapped_column(Integer, default=2)
-    content_pack: Mapped[str] = mapped_column(String(64), default="pmm")
+    content_pack: Mapped[str] = mapped_column(String(64), default=DEFAULT_PACK)
     leaderboard_weekday: Mapped[int] = mapped_column(Integer, default=1)  # ISO, Monday
     leaderboard_time: Mapped[str] = mapped_column(String(5), default="09:00")
     # Per-channel overrides of the scoring defaults (bot/practice/scoring.py), as a JSON object.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.demo.context import CHANNEL, DemoContext
+from bot.models import DEFAULT_PACK
 
 
 def matched_mock(ctx: DemoContext) -> None:
@@ -36,7 +37,7 @@ def matched_mock(ctx: DemoContext) -> None:
     stage.sender.click(priya, action_id="mock_feedback", message=intro)
     ctx.say(ctx.name(priya), "[Done: give feedback]")
     modal = stage.slack.wait_for(lambda: stage.slack.open_views(priya))[0]
-    pack = stage.runtime.library.pack("pmm")
+    pack = stage.runtime.library.pack(DEFAULT_PACK)
     assert pack is not None
     scores = {c.id: ("4" if i % 2 else "3") for i, c in enumerate(pack.rubric)}
     stage.sender.submit_view(priya, modal["id"], {f"{c}/score": s for c, s in scores.items()})

@@ -1,15 +1,6 @@
-"""Due-work jobs. Importing this package registers every job, in the day's order."""
+"""Due-work jobs: `registry` (`@job`, `DAILY_ORDER`, `run_job`, `run_all_due`) and one module
+per feature, each registering its jobs with `@job`; they are loaded on first use."""
 
-from bot.jobs import leaderboard, mocks, prompts, reviews
-from bot.jobs.registry import JOBS, JobResult, run_all_due, run_job
+from bot.jobs.registry import DAILY_ORDER, JOBS, JobResult, load_jobs, run_all_due, run_job
 
-__all__ = [
-    "JOBS",
-    "JobResult",
-    "leaderboard",
-    "mocks",
-    "prompts",
-    "reviews",
-    "run_all_due",
-    "run_job",
-]
+__all__ = ["DAILY_ORDER", "JOBS", "JobResult", "load_jobs", "run_all_due", "run_job"]

@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 
 from bot.db import unit_of_work
-from bot.jobs.registry import JobResult, job
+from bot.jobs.registry import JobOutcome, job
 from bot.practice.mocks.queue import expire_mocks
 from bot.practice.mocks.rounds import announce_round, unannounced_rounds
 from bot.practice.ports import PublishError
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 @job("expire-mocks")
-def expire_mocks_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobResult:
+def expire_mocks_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
     """Mock requests are per workspace, not per channel: `--channel` does not narrow this."""
     with unit_of_work(runtime.sessions) as session:
         expired = expire_mocks(session, now)
@@ -42,4 +42,4 @@ def expire_mocks_job(runtime: Runtime, now: datetime, channel_id: str | None) ->
                 continue
             if sent:
                 details.append(f"mock {match_id} round {number}: intro re-sent")
-    return JobResult("expire-mocks", len(expired), tuple(details))
+    return JobOutcome(len(expired), tuple(details))

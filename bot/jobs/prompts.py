@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db import unit_of_work
-from bot.jobs.registry import JobResult, job
+from bot.jobs.registry import JobOutcome, job
 from bot.practice.deliveries import prune_deliveries
 from bot.practice.posting import post_prompts
 from bot.practice.workspaces import purge_removed
@@ -18,7 +18,7 @@ from bot.slack.publisher import SlackPublisher
 
 
 @job("post-prompt")
-def post_prompt_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobResult:
+def post_prompt_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
     with unit_of_work(runtime.sessions) as session:
         outcomes = post_prompts(
             session,
@@ -30,8 +30,7 @@ def post_prompt_job(runtime: Runtime, now: datetime, channel_id: str | None) -> 
         prune_deliveries(session, now)
         purged = purge_removed(session, now)
         session.commit()
-    return JobResult(
-        "post-prompt",
+    return JobOutcome(
         sum(1 for o in outcomes if o.status == "posted"),
         tuple(f"{o.channel_id} {o.local_date}: {o.status} {o.detail}".rstrip() for o in outcomes)
         + tuple(f"workspace {team_id}: data deleted (removed)" for team_id in purged),

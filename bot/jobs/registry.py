@@ -6,21 +6,48 @@ unique claims in the database make every post, assignment and close happen once.
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.db import job_lock
-from bot.runtime import Runtime
+if TYPE_CHECKING:  # the CLI reads DAILY_ORDER without loading the app (or SQLAlchemy)
+    from contextlib import AbstractContextManager
+
+    from sqlalchemy import Engine
+
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+
+# The day's order: a tick runs every job in this order (a prompt is posted before its
+# answers are assigned reviewers, reviews close before the week's leaderboard is counted).
+# A job's name is here once; `@job` refuses a name that is not, and the CLI's choices are these.
+DAILY_ORDER = (
+    "post-prompt",
+    "assign-reviewers",
+    "close-reviews",
+    "post-leaderboard",
+    "expire-mocks",
+)
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a job function reports; the registry adds the job's name."""
+
+    done: int  # how many things this run did (posts, assignments...)
+    details: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class JobResult:
     name: str
-    done: int  # how many things this run did (posts, assignments...)
+    done: int
     details: tuple[str, ...] = ()
 
     def summary(self) -> str:
@@ -29,11 +56,15 @@ class JobResult:
         return "\n".join(lines)
 
 
-Job = Callable[[Runtime, datetime, str | None], JobResult]
+Job = Callable[["Runtime", datetime, str | None], JobOutcome]
 JOBS: dict[str, Job] = {}
 
 
 def job(name: str) -> Callable[[Job], Job]:
+    """Register due work under `name`, which must have its place in `DAILY_ORDER`."""
+    if name not in DAILY_ORDER:
+        raise ValueError(f"job {name!r} has no place in DAILY_ORDER")
+
     def decorate(func: Job) -> Job:
         JOBS[name] = func
         return func
@@ -41,9 +72,31 @@ def job(name: str) -> Callable[[Job], Job]:
     return decorate
 
 
+def job_lock(engine: Engine, name: str) -> AbstractContextManager[bool]:
+    """`bot.db.job_lock`, imported when a tick runs (this module stays light for the CLI)."""
+    from bot.db import job_lock as lock
+
+    return lock(engine, name)
+
+
+def load_jobs() -> dict[str, Job]:
+    """Import every module of `bot.jobs`, so each `@job` registers itself."""
+    import bot.jobs
+
+    for module in pkgutil.iter_modules(bot.jobs.__path__):
+        importlib.import_module(f"bot.jobs.{module.name}")
+    return JOBS
+
+
+def _run(runtime: Runtime, name: str, now: datetime, channel_id: str | None) -> JobResult:
+    load_jobs()
+    outcome = JOBS[name](runtime, now, channel_id)
+    return JobResult(name, outcome.done, outcome.details)
+
+
 def run_job(runtime: Runtime, name: str, now: datetime, channel_id: str | None = None) -> JobResult:
     try:
-        return JOBS[name](runtime, now, channel_id)
+        return _run(runtime, name, now, channel_id)
     finally:
         stop_dead_workspaces(runtime, now)
 
@@ -72,14 +125,17 @@ def run_all_due(runtime: Runtime, now: datetime) -> list[JobResult]:
     A tick skips a job whose tick another instance is running right now (PostgreSQL advisory
     lock, `job_lock`): that instance does what is due; the claims keep it once either way.
     """
+    load_jobs()
     results = []
-    for name, func in JOBS.items():
+    for name in DAILY_ORDER:
+        if name not in JOBS:
+            continue
         try:
             with job_lock(runtime.engine, f"job:{name}") as mine:
                 if not mine:
                     log.debug("job %s is running on another instance; skipped", name)
                     continue
-                results.append(func(runtime, now, None))
+                results.append(_run(runtime, name, now, None))
         except Exception:
             log.exception("job %s failed at %s", name, now.isoformat())
         stop_dead_workspaces(runtime, now)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db import unit_of_work
-from bot.jobs.registry import JobResult, job
+from bot.jobs.registry import JobOutcome, job
 from bot.practice.reviews.assign import run_assignments
 from bot.practice.reviews.closing import run_closing
 from bot.runtime import Runtime
@@ -20,7 +20,7 @@ from bot.slack.review_notifier import SlackReviewNotifier
 
 
 @job("assign-reviewers")
-def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobResult:
+def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
     with unit_of_work(runtime.sessions) as session:
         run = run_assignments(
             session, now, notifier=SlackReviewNotifier(runtime.slack), channel_id=channel_id
@@ -31,11 +31,11 @@ def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None
         + (" (short of reviewers)" if o.short else "")
         for o in run.assigned
     )
-    return JobResult("assign-reviewers", len(run.assigned), (*details, f"{run.dms} DMs sent"))
+    return JobOutcome(len(run.assigned), (*details, f"{run.dms} DMs sent"))
 
 
 @job("close-reviews")
-def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobResult:
+def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
     with unit_of_work(runtime.sessions) as session:
         run = run_closing(
             session,
@@ -45,8 +45,7 @@ def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -
             channel_id=channel_id,
         )
         session.commit()
-    return JobResult(
-        "close-reviews",
+    return JobOutcome(
         len(run.closed),
         (
             f"closed posts {run.closed}; {run.missed} missed reviews",

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_for
-from bot.models import Channel, Workspace
+from bot.models import DEFAULT_PACK, Channel, Workspace
 from bot.practice.schedule import (
     ScheduleError,
     format_weekdays,
@@ -104,7 +104,7 @@ def enrol_channel(
             answer_window_minutes=360,
             review_window_minutes=1440,
             reviewers_per_answer=2,
-            content_pack="pmm",
+            content_pack=DEFAULT_PACK,
             leaderboard_weekday=1,
             leaderboard_time="09:00",
             paused=False,

@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.content import Library, Pack
-from bot.models import Answer, Channel, PromptPost, Vote
+from bot.models import DEFAULT_PACK, Answer, Channel, PromptPost, Vote
 from bot.practice.channels import pause_channel
 from bot.practice.choice import Choice, choose_prompt
 from bot.practice.claims import CLAIM_LEASE, Claimed, claim, held
@@ -116,7 +116,7 @@ def claim_post(
     The flag says whether this was a takeover of a stale claim (an earlier attempt may have
     posted without storing the ts).
     """
-    pack = library.pack(channel.content_pack) or library.pack("pmm")
+    pack = library.pack(channel.content_pack) or library.pack(DEFAULT_PACK)
     if pack is None or not pack.prompts:
         return None
     choice = choose_for_channel(session, channel, pack, day)
@@ -180,7 +180,7 @@ def post_one(
 ) -> PostOutcome:
     claim = claim_post(session, channel, day, now, library)
     if claim is None:
-        if library.pack(channel.content_pack) is None and library.pack("pmm") is None:
+        if library.pack(channel.content_pack) is None and library.pack(DEFAULT_PACK) is None:
             log.error(
                 "channel %s: content pack %r is missing", channel.channel_id, channel.content_pack
             )

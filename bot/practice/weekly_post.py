@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.content import Library
-from bot.models import Channel, LeaderboardPost
+from bot.models import DEFAULT_PACK, Channel, LeaderboardPost
 from bot.practice.channels import pause_channel
 from bot.practice.claims import claim, held
 from bot.practice.leaderboard.history import Mover, criterion_trend, current_streaks, movers
@@ -56,7 +56,7 @@ class LeaderboardOutcome:
 
 
 def criterion_names(library: Library, channel: Channel) -> dict[str, str]:
-    pack = library.pack(channel.content_pack) or library.pack("pmm")
+    pack = library.pack(channel.content_pack) or library.pack(DEFAULT_PACK)
     return {c.id: c.name for c in pack.rubric} if pack else {}
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.content import Library, Pack, Prompt
 from bot.models import (
+    DEFAULT_PACK,
     Answer,
     Channel,
     MockMatch,
@@ -29,9 +30,6 @@ log = logging.getLogger(__name__)
 
 # Pairs who met within this window are matched only when nobody else is waiting.
 REMATCH_WINDOW = timedelta(weeks=4)
-
-
-DEFAULT_PACK = "pmm"
 
 
 def tz_distance(a: int, b: int) -> int:
@@ -179,7 +177,7 @@ def _roles(session: Session, team_id: str, first: str, second: str) -> tuple[str
 
 
 def workspace_pack(session: Session, team_id: str, library: Library) -> Pack:
-    """The pack most of the workspace's channels use; "pmm" when none (or on a tie)."""
+    """The pack most of the workspace's channels use; DEFAULT_PACK when none (or on a tie)."""
     used = Counter(session.scalars(select(Channel.content_pack).where(Channel.team_id == team_id)))
     ranked = sorted(used.items(), key=lambda kv: (-kv[1], kv[0] != DEFAULT_PACK, kv[0]))
     for pack_id in [p for p, _ in ranked] + [DEFAULT_PACK, *sorted(library.packs)]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
@@ -47,19 +49,20 @@ def welcome_blocks(channel: Channel) -> tuple[str, list[dict[str, Any]]]:
     return "Hi! I run interview practice in this channel.", [b.to_dict() for b in blocks]
 
 
-HELP_TEXT = """*Practice bot* commands
-• `/practice help`: this help
-• `/practice setup`: post time, time zone, weekdays, answer window, reviewers, content pack*
-• `/practice pause` / `/practice resume`: stop and restart the daily prompt*
-• `/practice now`: post today's prompt now*
-• `/practice scoring [KEY VALUE | reset]`: this channel's scoring numbers and bias correction*
-• `/practice review on|off`: volunteer as a reviewer when answerers are few
-• `/practice leaderboard [last | why @user]`: this (or last) week's standings, or how a row was made
-• `/practice stats`: your own progress
-• `/practice export` / `/practice forget-me`: your data, or erase it
-• `/mock [note]`, `/mock status`, `/mock cancel`: a one-to-one mock interview with a peer
-_* channel creator and workspace admins only_"""
+@dataclass(frozen=True)
+class HelpLine:
+    """One line of `/practice help`, declared next to the handler it describes."""
+
+    usage: str  # e.g. "`/practice review on|off`"
+    text: str
+    manager_only: bool = False
 
 
-def help_text(scoring: str = "") -> str:
-    return HELP_TEXT + (f"\n\n{scoring}" if scoring else "")
+def help_text(lines: Sequence[HelpLine], scoring: str = "") -> str:
+    """`/practice help` from the command registry's lines (`help_lines()`)."""
+    text = "\n".join(
+        ["*Practice bot* commands"]
+        + [f"• {line.usage}: {line.text}{'*' if line.manager_only else ''}" for line in lines]
+        + ["_* channel creator and workspace admins only_"]
+    )
+    return text + (f"\n\n{scoring}" if scoring else "")

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from slack_bolt import App
 
-from bot.slack.listeners.commands import (
-    channel_admin,
-    leaderboard,
-    mock,
-    practice,
-    privacy,
-    review_optin,
-)
+from bot.slack.listeners.commands import mock, practice
 
 
 def register(app: App) -> None:
-    # Their subcommands register themselves on import.
-    assert channel_admin and leaderboard and privacy and review_optin
+    # Every module of this package is imported, so its `@subcommand`s register themselves: a new
+    # subcommand is one decorated function in one module, nothing else to list.
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
     app.command("/practice")(practice.practice_command)
     app.command("/mock")(mock.mock_command)

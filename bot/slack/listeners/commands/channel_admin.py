@@ -8,7 +8,7 @@ from bot.db import unit_of_work
 from bot.practice.channels import current_settings, get_channel, pause_channel, resume_channel
 from bot.practice.posting import post_now
 from bot.practice.scoring import describe_rules, rules_for
-from bot.slack.listeners.commands.registry import CommandContext, subcommand
+from bot.slack.listeners.commands.registry import CommandContext, help_lines, subcommand
 from bot.slack.publisher import SlackPublisher
 from bot.slack.render.channel import help_text, schedule_line
 from bot.slack.render.setup import setup_modal
@@ -20,14 +20,19 @@ NOT_ENROLLED = (
 )
 
 
-@subcommand("help", "")
+@subcommand("help", "", help="this help")
 def show_help(ctx: CommandContext) -> None:
     with unit_of_work(ctx.runtime.sessions) as session:
         rules = rules_for(get_channel(session, ctx.team_id, ctx.channel_id))
-    ctx.reply(help_text(describe_rules(rules)))
+    ctx.reply(help_text(help_lines(), describe_rules(rules)))
 
 
-@subcommand("setup", manager_only=True, opens_modal=True)
+@subcommand(
+    "setup",
+    manager_only=True,
+    opens_modal=True,
+    help="post time, time zone, weekdays, answer window, reviewers, content pack",
+)
 def open_setup(ctx: CommandContext) -> None:
     with unit_of_work(ctx.runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)
@@ -41,7 +46,12 @@ def open_setup(ctx: CommandContext) -> None:
     )
 
 
-@subcommand("pause", manager_only=True)
+@subcommand(
+    "pause",
+    manager_only=True,
+    usage="`/practice pause` / `/practice resume`",
+    help="stop and restart the daily prompt",
+)
 def pause(ctx: CommandContext) -> None:
     with unit_of_work(ctx.runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)
@@ -72,7 +82,7 @@ def resume(ctx: CommandContext) -> None:
     ctx.reply(f"Resumed. Schedule: {line}." if changed else f"Practice here is already on: {line}.")
 
 
-@subcommand("now", manager_only=True)
+@subcommand("now", manager_only=True, help="post today's prompt now")
 def post_today_now(ctx: CommandContext) -> None:
     runtime = ctx.runtime
     with unit_of_work(runtime.sessions) as session:

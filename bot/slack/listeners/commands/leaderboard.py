@@ -56,7 +56,11 @@ def parse_leaderboard_args(args: str) -> tuple[bool, str | None] | str:
     return last, match.group(1)
 
 
-@subcommand("leaderboard")
+@subcommand(
+    "leaderboard",
+    usage="`/practice leaderboard [last | why @user]`",
+    help="this (or last) week's standings, or how a row was made",
+)
 def leaderboard(ctx: CommandContext) -> None:
     parsed = parse_leaderboard_args(ctx.args)
     if isinstance(parsed, str):
@@ -83,7 +87,7 @@ def leaderboard(ctx: CommandContext) -> None:
     ctx.reply(text, blocks)
 
 
-@subcommand("stats")
+@subcommand("stats", help="your own progress")
 def stats(ctx: CommandContext) -> None:
     runtime = ctx.runtime
     with unit_of_work(runtime.sessions) as session:
@@ -104,7 +108,12 @@ SCORING_USAGE = (
 )
 
 
-@subcommand("scoring", manager_only=True)
+@subcommand(
+    "scoring",
+    manager_only=True,
+    usage="`/practice scoring [KEY VALUE | reset]`",
+    help="this channel's scoring numbers and bias correction",
+)
 def scoring(ctx: CommandContext) -> None:
     words = ctx.args.split()
     with unit_of_work(ctx.runtime.sessions) as session:

@@ -14,7 +14,9 @@ from bot.practice.mocks.queue import MOCK_EXPIRY, MockError, cancel_mock, mock_s
 from bot.practice.mocks.request import request_mock
 from bot.practice.mocks.rounds import announce_round, mock_progress
 from bot.practice.ports import PublishError
+from bot.slack.listeners.commands.registry import add_help_line
 from bot.slack.mock_notifier import SlackMockNotifier
+from bot.slack.render.channel import HelpLine
 from bot.slack.render.fallback import SORRY
 from bot.slack.render.mock import (
     HELP,
@@ -25,6 +27,13 @@ from bot.slack.render.mock import (
 )
 
 log = logging.getLogger(__name__)
+
+add_help_line(
+    HelpLine(
+        "`/mock [note]`, `/mock status`, `/mock cancel`, `/mock stats`",
+        "a one-to-one mock interview with a peer",
+    )
+)
 
 ANNOUNCE_FAILED = (
     "You're matched with <@{partner}>, but Slack refused part of the introduction ({reason}). "

@@ -15,6 +15,7 @@ from bot.slack.listeners.commands.registry import (
     MANAGER_ONLY,
     SUBCOMMANDS,
     CommandContext,
+    help_lines,
 )
 from bot.slack.permissions import can_manage
 from bot.slack.render.channel import help_text
@@ -47,7 +48,7 @@ def practice_command(
     name = name.lower()
     handler = SUBCOMMANDS.get(name)
     if handler is None:
-        ack(text=help_text(describe_rules(DEFAULT_RULES)), response_type="ephemeral")
+        ack(text=help_text(help_lines(), describe_rules(DEFAULT_RULES)), response_type="ephemeral")
         return
     ack()
     runtime = context["runtime"]

@@ -21,7 +21,11 @@ from bot.slack.render.privacy import (
 log = logging.getLogger(__name__)
 
 
-@subcommand("export")
+@subcommand(
+    "export",
+    usage="`/practice export` / `/practice forget-me`",
+    help="your data, or erase it",
+)
 def export(ctx: CommandContext) -> None:
     with unit_of_work(ctx.runtime.sessions) as session:
         data = export_user(session, ctx.team_id, ctx.user_id)

@@ -18,7 +18,11 @@ USAGE = (
 )
 
 
-@subcommand("review")
+@subcommand(
+    "review",
+    usage="`/practice review on|off`",
+    help="volunteer as a reviewer when answerers are few",
+)
 def review_optin(ctx: CommandContext) -> None:
     choice = ctx.args.strip().lower()
     if choice not in ("on", "off"):
