@@ -8,13 +8,12 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.models import Channel
 from bot.practice.charts import weekly_chart
-from bot.practice.ports import PublishError
 from bot.practice.weekly_post import WeeklyReport
-from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
+from bot.slack.errors import SLACK_FAILURES, publish_errors
+from bot.slack.gateway import SlackGateway
 from bot.slack.render.leaderboard import TOP, week_label, weekly_blocks
 
 log = logging.getLogger(__name__)
@@ -26,7 +25,7 @@ def display_names(client: WebClient, user_ids: list[str]) -> dict[str, str]:
     for user_id in user_ids:
         try:
             user = client.users_info(user=user_id).get("user") or {}
-        except (SlackApiError, SlackClientError, OSError):
+        except SLACK_FAILURES:
             continue
         profile = user.get("profile") or {}
         name = profile.get("display_name") or user.get("real_name") or user.get("name")
@@ -41,7 +40,7 @@ class SlackLeaderboardPublisher:
 
     def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str:
         text, blocks = weekly_blocks(report)
-        try:
+        with publish_errors():
             client = self.gateway.client_for(channel.team_id)
             response = client.chat_postMessage(
                 channel=channel.channel_id,
@@ -53,17 +52,11 @@ class SlackLeaderboardPublisher:
                     "event_payload": {"week_start": report.week.week_start.isoformat()},
                 },
             )
-        except WorkspaceNotInstalled as exc:
-            raise PublishError("workspace not installed", permanent=True) from exc
-        except SlackApiError as exc:
-            raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
-        except (SlackClientError, OSError) as exc:
-            raise PublishError(type(exc).__name__, permanent=False) from exc
         ts = str(response["ts"])
         # The message is out: a failed chart must not make the week retry (and post twice).
         try:
             self.upload_chart(client, channel, report, ts)
-        except (SlackApiError, SlackClientError, OSError):
+        except SLACK_FAILURES:
             log.exception("leaderboard chart upload failed in %s", channel.channel_id)
         return ts
 

@@ -7,12 +7,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.content import Criterion
 from bot.models import MockMatch, MockRound
-from bot.practice.ports import PublishError
-from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
+from bot.slack.errors import publish_errors
+from bot.slack.gateway import SlackGateway
 from bot.slack.render.mock import expired_text, guide_blocks, intro_blocks
 
 log = logging.getLogger(__name__)
@@ -23,14 +22,8 @@ class SlackMockNotifier:
         self.gateway = gateway
 
     def _call(self, team_id: str, call: Callable[[WebClient], Any]) -> Any:
-        try:
+        with publish_errors():
             return call(self.gateway.client_for(team_id))
-        except WorkspaceNotInstalled as exc:
-            raise PublishError("workspace not installed", permanent=True) from exc
-        except SlackApiError as exc:
-            raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
-        except (SlackClientError, OSError) as exc:
-            raise PublishError(type(exc).__name__, permanent=False) from exc
 
     def _open(self, team_id: str, users: list[str]) -> str:
         response = self._call(team_id, lambda c: c.conversations_open(users=",".join(users)))

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError, SlackClientError
-
 from bot.models import Channel, PromptPost
-from bot.practice.ports import PublishError
-from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
+from bot.slack.errors import publish_errors
+from bot.slack.gateway import SlackGateway
 from bot.slack.render.prompt import prompt_blocks
 
 log = logging.getLogger(__name__)
@@ -20,17 +18,11 @@ class SlackPublisher:
 
     def find_prompt(self, channel: Channel, post: PromptPost) -> str | None:
         """Look through the channel's recent history for this post's message (by metadata)."""
-        try:
+        with publish_errors():
             client = self.gateway.client_for(channel.team_id)
             response = client.conversations_history(
                 channel=channel.channel_id, limit=200, include_all_metadata=True
             )
-        except WorkspaceNotInstalled as exc:
-            raise PublishError("workspace not installed", permanent=True) from exc
-        except SlackApiError as exc:
-            raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
-        except (SlackClientError, OSError) as exc:
-            raise PublishError(type(exc).__name__, permanent=False) from exc
         for message in response.get("messages") or []:
             metadata = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}
@@ -44,7 +36,7 @@ class SlackPublisher:
 
     def post_prompt(self, channel: Channel, post: PromptPost) -> str:
         text, blocks = prompt_blocks(post, channel)
-        try:
+        with publish_errors():
             client = self.gateway.client_for(channel.team_id)
             response = client.chat_postMessage(
                 channel=channel.channel_id,
@@ -57,10 +49,4 @@ class SlackPublisher:
                     "event_payload": {"post_id": post.id, "date": post.local_date.isoformat()},
                 },
             )
-        except WorkspaceNotInstalled as exc:
-            raise PublishError("workspace not installed", permanent=True) from exc
-        except SlackApiError as exc:
-            raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
-        except (SlackClientError, OSError) as exc:
-            raise PublishError(type(exc).__name__, permanent=False) from exc
         return str(response["ts"])

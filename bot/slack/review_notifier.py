@@ -6,9 +6,7 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.practice.ports import PublishError
 from bot.practice.reviews.notices import (
     AuthorSummary,
     PostRef,
@@ -17,7 +15,8 @@ from bot.practice.reviews.notices import (
     ThreadNotes,
 )
 from bot.practice.reviews.votes import ReviewTarget
-from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
+from bot.slack.errors import SLACK_FAILURES, publish_errors
+from bot.slack.gateway import SlackGateway
 from bot.slack.render.review import (
     brief_blocks,
     challenge_message,
@@ -34,19 +33,13 @@ class SlackReviewNotifier:
         self.gateway = gateway
 
     def _client(self, team_id: str) -> WebClient:
-        try:
+        with publish_errors():
             return self.gateway.client_for(team_id)
-        except WorkspaceNotInstalled as exc:
-            raise PublishError("workspace not installed", permanent=True) from exc
 
     def _call(self, team_id: str, method: str, **kwargs: Any) -> dict[str, Any]:
         client = self._client(team_id)
-        try:
+        with publish_errors():
             response = getattr(client, method)(**kwargs)
-        except SlackApiError as exc:
-            raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
-        except (SlackClientError, OSError) as exc:
-            raise PublishError(type(exc).__name__, permanent=False) from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
 
     def _permalinks(self, post: PostRef, ts_by_id: dict[int, str]) -> dict[int, str]:
@@ -57,7 +50,7 @@ class SlackReviewNotifier:
             try:
                 found = client.chat_getPermalink(channel=post.channel_id, message_ts=ts)
                 links[assignment_id] = str(found["permalink"])
-            except (SlackApiError, SlackClientError, OSError, KeyError):
+            except (*SLACK_FAILURES, KeyError):
                 log.info("no permalink for %s in %s; using a built one", ts, post.channel_id)
         return links
 
