@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bot.db import SessionFactory, make_session_factory
 from bot.models import (
     Answer,
     Challenge,
@@ -42,6 +44,17 @@ def channel(
         setattr(ch, key, value)
     session.commit()
     return ch
+
+
+def sessions_like(session: Session) -> SessionFactory:
+    """A session factory on the test session's database, for calling a service (which opens
+    its own units of work); the test session's transaction is ended first, so it holds no
+    lock, and its objects are reloaded on next use."""
+    session.commit()
+    session.expire_all()
+    bind = session.get_bind()
+    assert isinstance(bind, Engine)
+    return make_session_factory(bind)
 
 
 def reply(session: Session, p: PostRef, user_id: str, ts: str, text: str) -> RecordedAnswer:

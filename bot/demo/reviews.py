@@ -82,7 +82,10 @@ def review_answers(ctx: DemoContext) -> None:
     values = {f"{c}/score": str(1 + i % 2) for i, c in enumerate(criteria)}
     values["comment/text"] = "Awareness is not an outcome: what behaviour moved, from what base?"
     stage.sender.submit_view(maya, modal["id"], values)
-    note = stage.slack.wait_for(lambda: stage.slack.ephemerals(user=maya))[-1]
+    # Her challenge's own confirmation may still be on its way: wait for this one.
+    note = stage.slack.wait_for(
+        lambda: [e for e in stage.slack.ephemerals(user=maya) if "your scores" in e.text]
+    )[-1]
     ctx.say(f"Practice Bot (only to {ctx.name(maya)})", note.text)
 
 

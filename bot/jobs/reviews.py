@@ -11,21 +11,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db import unit_of_work
 from bot.jobs.registry import JobOutcome, job
-from bot.practice.reviews.assign import run_assignments
-from bot.practice.reviews.closing import run_closing
 from bot.runtime import Runtime
+from bot.services.reviews import assign_due_reviews, close_due_reviews
 from bot.slack.review_notifier import SlackReviewNotifier
 
 
 @job("assign-reviewers")
 def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
-    with unit_of_work(runtime.sessions) as session:
-        run = run_assignments(
-            session, now, notifier=SlackReviewNotifier(runtime.slack), channel_id=channel_id
-        )
-        session.commit()
+    run = assign_due_reviews(
+        runtime.sessions, now, notifier=SlackReviewNotifier(runtime.slack), channel_id=channel_id
+    )
     details = tuple(
         f"{o.channel_id} post {o.post_id}: {o.assignments} reviews over {o.answers} answers"
         + (" (short of reviewers)" if o.short else "")
@@ -36,15 +32,13 @@ def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None
 
 @job("close-reviews")
 def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
-    with unit_of_work(runtime.sessions) as session:
-        run = run_closing(
-            session,
-            now,
-            notifier=SlackReviewNotifier(runtime.slack),
-            library=runtime.library,
-            channel_id=channel_id,
-        )
-        session.commit()
+    run = close_due_reviews(
+        runtime.sessions,
+        now,
+        notifier=SlackReviewNotifier(runtime.slack),
+        library=runtime.library,
+        channel_id=channel_id,
+    )
     return JobOutcome(
         len(run.closed),
         (

@@ -1,4 +1,7 @@
-"""When the answer window closes: volunteers, assigning reviewers, telling them by DM."""
+"""When the answer window closes: volunteers, assigning reviewers, telling them by DM.
+
+Nothing here commits: `bot.services.reviews` runs each step in its own unit of work.
+"""
 
 from __future__ import annotations
 
@@ -19,13 +22,7 @@ from bot.models import (
     ReviewerOptIn,
 )
 from bot.practice.assignment import AnswerRef, assign_reviewers
-from bot.practice.ports import ReviewNotifier
-from bot.practice.reviews.notices import (
-    ShortNotice,
-    log_failure,
-    post_ref,
-    reviewer_brief,
-)
+from bot.practice.reviews.notices import ReviewerBrief, ShortNotice, post_ref, reviewer_brief
 from bot.practice.reviews.queries import claim_ids, counted_answers, posts_query
 from bot.practice.workspaces import installed_team_ids
 
@@ -92,41 +89,34 @@ def recent_pairs(
     return Counter((reviewer, author) for reviewer, author in session.execute(query))
 
 
-def assign_due(
-    session: Session, now: datetime, channel_id: str | None = None
-) -> list[AssignOutcome]:
-    """Assign reviewers on every post whose answer window has closed; once per post.
-
-    Each post is claimed (`assigned_at`) in the same transaction that stores its assignments,
-    so a racing process either waits and finds it claimed, or never sees it due.
-    """
-    due = session.execute(
-        posts_query(channel_id).where(
-            PromptPost.answers_close_at <= now,
-            PromptPost.assigned_at.is_(None),
-            PromptPost.closed_at.is_(None),
+def due_assignments(session: Session, now: datetime, channel_id: str | None = None) -> list[int]:
+    """Posts whose answer window has closed and that nobody has assigned reviewers on yet."""
+    return [
+        post.id
+        for post, _channel in session.execute(
+            posts_query(channel_id).where(
+                PromptPost.answers_close_at <= now,
+                PromptPost.assigned_at.is_(None),
+                PromptPost.closed_at.is_(None),
+            )
         )
-    ).all()
-    outcomes = []
-    for post, channel in due:
-        outcome = assign_post(session, post, channel, now)
-        if outcome is not None:
-            outcomes.append(outcome)
-    return outcomes
+    ]
 
 
-def assign_post(
-    session: Session, post: PromptPost, channel: Channel, now: datetime
-) -> AssignOutcome | None:
+def assign_post(session: Session, post_id: int, now: datetime) -> AssignOutcome | None:
+    """Claim the post (`assigned_at`) and store its assignments in the same transaction, so a
+    racing process either waits and finds it claimed, or never sees it due. None: taken."""
     claimed = affected(
         session,
         update(PromptPost)
-        .where(PromptPost.id == post.id, PromptPost.assigned_at.is_(None))
+        .where(PromptPost.id == post_id, PromptPost.assigned_at.is_(None))
         .values(assigned_at=now),
     )
     if not claimed:
-        session.rollback()
         return None
+    post = session.get(PromptPost, post_id)
+    assert post is not None
+    channel = post.channel
     answers = counted_answers(session, post.id)
     per_answer = max(0, channel.reviewers_per_answer)
     plan = assign_reviewers(
@@ -155,7 +145,6 @@ def assign_post(
             )
             .on_conflict_do_nothing(index_elements=["answer_id", "reviewer_id"])
         )
-    session.commit()
     short = None
     if plan.short:
         authors = {a.id: a.user_id for a in answers}
@@ -170,11 +159,11 @@ def assign_post(
     return AssignOutcome(post.id, channel.channel_id, len(answers), len(plan.assignments), short)
 
 
-def notify_reviewers(
-    session: Session, now: datetime, notifier: ReviewNotifier, channel_id: str | None = None
-) -> int:
-    """One DM per reviewer and post for assignments not yet told; returns DMs sent."""
-    pending = session.execute(
+def pending_notices(
+    session: Session, now: datetime, channel_id: str | None = None
+) -> list[tuple[int, str]]:
+    """(post id, reviewer) of assignments not yet told, on posts still open for review."""
+    rows = session.execute(
         select(ReviewAssignment.post_id, ReviewAssignment.reviewer_id)
         .join(PromptPost, PromptPost.id == ReviewAssignment.post_id)
         .join(Channel, Channel.id == PromptPost.channel_pk)
@@ -187,58 +176,36 @@ def notify_reviewers(
         )
         .distinct()
         .order_by(ReviewAssignment.post_id, ReviewAssignment.reviewer_id)
-    ).all()
-    sent = 0
-    for post_id, reviewer in pending:
-        ids = claim_ids(
-            session,
-            update(ReviewAssignment)
-            .where(
-                ReviewAssignment.post_id == post_id,
-                ReviewAssignment.reviewer_id == reviewer,
-                ReviewAssignment.notified_at.is_(None),
-            )
-            .values(notified_at=now),
+    )
+    return [(post_id, reviewer) for post_id, reviewer in rows]
+
+
+def claim_notice(
+    session: Session, post_id: int, reviewer: str, now: datetime
+) -> ReviewerBrief | None:
+    """Claim telling `reviewer` about their assignments on the post (`notified_at`) and say
+    what to tell them; None when another process took it."""
+    ids = claim_ids(
+        session,
+        update(ReviewAssignment)
+        .where(
+            ReviewAssignment.post_id == post_id,
+            ReviewAssignment.reviewer_id == reviewer,
+            ReviewAssignment.notified_at.is_(None),
         )
-        session.commit()
-        if not ids:
-            continue  # another process took it
-        post = session.get(PromptPost, post_id)
-        assert post is not None
-        brief = reviewer_brief(session, post, post.channel, reviewer, ids)
-        session.commit()  # never hold a transaction (a SQLite write lock) across a Slack call
-        try:
-            notifier.send_brief(brief, reminder=False)
-        except Exception as exc:
-            log_failure(exc, "telling reviewer %s about post %s", reviewer, post_id)
-            session.execute(
-                update(ReviewAssignment)
-                .where(ReviewAssignment.id.in_(ids))
-                .values(notified_at=None)
-            )
-            session.commit()
-            continue
-        sent += 1
-    return sent
+        .values(notified_at=now),
+    )
+    if not ids:
+        return None
+    post = session.get(PromptPost, post_id)
+    assert post is not None
+    return reviewer_brief(session, post, post.channel, reviewer, ids)
 
 
-@dataclass(frozen=True)
-class AssignRun:
-    assigned: list[AssignOutcome]
-    dms: int
-
-
-def run_assignments(
-    session: Session, now: datetime, *, notifier: ReviewNotifier, channel_id: str | None = None
-) -> AssignRun:
-    """The `assign-reviewers` due work: assign, say in the thread when short, tell reviewers."""
-    outcomes = assign_due(session, now, channel_id)
-    session.commit()
-    for outcome in outcomes:
-        if outcome.short is not None:
-            try:
-                notifier.post_short_notice(outcome.short)
-            except Exception:
-                log.exception("could not post the short-of-reviewers note on %s", outcome.post_id)
-    dms = notify_reviewers(session, now, notifier, channel_id)
-    return AssignRun(outcomes, dms)
+def release_notice(session: Session, brief: ReviewerBrief) -> None:
+    """The DM failed: the next run tells the reviewer again."""
+    session.execute(
+        update(ReviewAssignment)
+        .where(ReviewAssignment.id.in_([i.assignment_id for i in brief.items]))
+        .values(notified_at=None)
+    )

@@ -12,8 +12,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.db import unit_of_work
-from bot.practice.reviews.votes import load_review, rubric_for
+from bot.services.reviews import open_review
 from bot.slack.render.review import challenge_modal, score_modal
 
 log = logging.getLogger(__name__)
@@ -48,8 +47,7 @@ def on_challenge_clicked(
     if assignment_id is None:
         _refuse(respond, BAD_BUTTON)
         return
-    with unit_of_work(runtime.sessions) as session:
-        lookup = load_review(session, assignment_id, user_id, runtime.clock())
+    lookup = open_review(runtime.sessions, assignment_id, user_id, runtime.clock()).lookup
     if lookup.target is None:
         log.info("refused challenge button %s for %s: %s", assignment_id, user_id, lookup.refusal)
         _refuse(respond, lookup.message)
@@ -68,14 +66,10 @@ def on_score_clicked(
     if assignment_id is None:
         _refuse(respond, BAD_BUTTON)
         return
-    with unit_of_work(runtime.sessions) as session:
-        lookup = load_review(session, assignment_id, user_id, runtime.clock())
-        target = lookup.target
-        rubric = (
-            rubric_for(session, target.post.post_id, target.pack_id, runtime.library)
-            if target is not None
-            else ()
-        )
+    opened = open_review(
+        runtime.sessions, assignment_id, user_id, runtime.clock(), library=runtime.library
+    )
+    lookup, target, rubric = opened.lookup, opened.lookup.target, opened.rubric
     if target is None:
         log.info("refused score button %s for %s: %s", assignment_id, user_id, lookup.refusal)
         _refuse(respond, lookup.message)

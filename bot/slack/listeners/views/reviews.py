@@ -14,16 +14,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db import unit_of_work
-from bot.practice.ports import PublishError
-from bot.practice.reviews.votes import (
-    challenge_failed,
-    challenge_posted,
-    load_review,
-    record_challenge,
-    record_scores,
-    rubric_for,
-)
+from bot.practice.reviews.votes import ChallengeResult
+from bot.services.reviews import submit_challenge, submit_scores
 from bot.slack.render.review import (
     CHALLENGE_BLOCK,
     notice_view,
@@ -62,34 +54,31 @@ def on_score_submitted(
     runtime = context["runtime"]
     user_id = str((body.get("user") or {}).get("id") or "")
     assignment_id, dm_channel = read_metadata(str(view.get("private_metadata") or ""))
-    now = runtime.clock()
-    with unit_of_work(runtime.sessions) as session:
-        lookup = (
-            load_review(session, assignment_id, user_id, now) if assignment_id is not None else None
-        )
-        if lookup is None or lookup.target is None:
-            message = lookup.message if lookup else "This form is not one of mine."
-            ack(response_action="update", view=notice_view(NOT_SAVED, message))
-            return
-        target = lookup.target
-        criteria = [
-            c.id for c in rubric_for(session, target.post.post_id, target.pack_id, runtime.library)
-        ]
-        scores, comment = read_scores(_values(view), criteria)
-        result = record_scores(
-            session, target.answer_id, user_id, scores, comment, now, criteria=criteria
-        )
-        if result.field_errors:
-            ack(response_action="errors", errors=result.field_errors)
-            return
-        if not result.ok:
-            log.info("refused scores from %s on %s: %s", user_id, assignment_id, result.refusal)
-            ack(response_action="update", view=notice_view(NOT_SAVED, result.message))
-            return
-        session.commit()
+    if assignment_id is None:
+        ack(response_action="update", view=notice_view(NOT_SAVED, "This form is not one of mine."))
+        return
+    values = _values(view)
+    saved = submit_scores(
+        runtime.sessions,
+        assignment_id,
+        user_id,
+        lambda criteria: read_scores(values, criteria),
+        runtime.clock(),
+        library=runtime.library,
+    )
+    if saved.field_errors:
+        ack(response_action="errors", errors=saved.field_errors)
+        return
+    if saved.target is None:
+        ack(response_action="update", view=notice_view(NOT_SAVED, saved.refusal))
+        return
     ack()
-    log.info("scores saved by %s for answer %s", user_id, target.answer_id)
-    _tell(client, dm_channel, user_id, score_confirmation(result.replaced, target.reviews_close_at))
+    _tell(
+        client,
+        dm_channel,
+        user_id,
+        score_confirmation(saved.replaced, saved.target.reviews_close_at),
+    )
 
 
 def on_challenge_submitted(
@@ -101,37 +90,26 @@ def on_challenge_submitted(
     if assignment_id is None:
         ack(response_action="update", view=notice_view(NOT_SAVED, "This form is not one of mine."))
         return
-    text = read_challenge(_values(view))
-    with unit_of_work(runtime.sessions) as session:
-        result = record_challenge(
-            session,
-            assignment_id,
-            user_id,
-            text,
-            runtime.clock(),
-            submission_key=str(view.get("id") or "") or None,
-        )
+
+    def answer_modal(result: ChallengeResult) -> None:
         if result.field_error:
             ack(response_action="errors", errors={CHALLENGE_BLOCK: result.field_error})
-            return
-        if not result.ok:
-            log.info("refused challenge from %s on %s: %s", user_id, assignment_id, result.refusal)
+        elif not result.ok:
             ack(response_action="update", view=notice_view(NOT_SAVED, result.message))
-            return
-        session.commit()
-    ack()
-    if result.duplicate or result.challenge_id is None or result.target is None:
-        return  # a replayed submission: the first one posted it
-    try:
-        ts = SlackReviewNotifier(runtime.slack).post_challenge(result.target, text.strip())
-    except PublishError as exc:
-        log.warning("could not post a challenge by %s: %s", user_id, exc.reason)
-        with unit_of_work(runtime.sessions) as session:
-            challenge_failed(session, result.challenge_id)
-            session.commit()
-        _tell(client, dm_channel, user_id, CHALLENGE_FAILED.format(reason=exc.reason))
-        return
-    with unit_of_work(runtime.sessions) as session:
-        challenge_posted(session, result.challenge_id, ts)
-        session.commit()
-    _tell(client, dm_channel, user_id, "Posted your challenge in the prompt's thread.")
+        else:
+            ack()
+
+    submitted = submit_challenge(
+        runtime.sessions,
+        assignment_id,
+        user_id,
+        read_challenge(_values(view)),
+        runtime.clock(),
+        notifier=SlackReviewNotifier(runtime.slack),
+        submission_key=str(view.get("id") or "") or None,
+        on_recorded=answer_modal,
+    )
+    if submitted.failure:
+        _tell(client, dm_channel, user_id, CHALLENGE_FAILED.format(reason=submitted.failure))
+    elif submitted.posted:
+        _tell(client, dm_channel, user_id, "Posted your challenge in the prompt's thread.")
