@@ -8,28 +8,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db import unit_of_work
 from bot.jobs.registry import JobOutcome, job
-from bot.practice.deliveries import prune_deliveries
-from bot.practice.posting import post_prompts
-from bot.practice.workspaces import purge_removed
 from bot.runtime import Runtime
+from bot.services.prompts import daily_housekeeping, post_due_prompts
 from bot.slack.publisher import SlackPublisher
 
 
 @job("post-prompt")
 def post_prompt_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
-    with unit_of_work(runtime.sessions) as session:
-        outcomes = post_prompts(
-            session,
-            now,
-            library=runtime.library,
-            publisher=SlackPublisher(runtime.slack),
-            channel_id=channel_id,
-        )
-        prune_deliveries(session, now)
-        purged = purge_removed(session, now)
-        session.commit()
+    outcomes = post_due_prompts(
+        runtime.sessions,
+        now,
+        library=runtime.library,
+        publisher=SlackPublisher(runtime.slack),
+        channel_id=channel_id,
+    )
+    purged = daily_housekeeping(runtime.sessions, now)
     return JobOutcome(
         sum(1 for o in outcomes if o.status == "posted"),
         tuple(f"{o.channel_id} {o.local_date}: {o.status} {o.detail}".rstrip() for o in outcomes)

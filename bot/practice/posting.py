@@ -1,6 +1,6 @@
 """Posting the day's prompt: idempotent due-work, once per channel and local date.
 
-`post_prompts(session, now, ...)` posts for every enrolled, unpaused channel whose local time
+`bot.services.prompts.post_due_prompts` posts for every enrolled, unpaused channel whose local time
 has passed its post time on a practice weekday and that has no post for that local date. The
 (channel, date) row is claimed first (a unique key decides between racing processes), then
 Slack is called, then the message ts is stored; a failed call releases the claim so the day
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.content import Library, Pack
@@ -28,7 +28,7 @@ from bot.models import DEFAULT_PACK, Answer, Channel, PromptPost, Vote
 from bot.practice.channels import pause_channel
 from bot.practice.choice import Choice, choose_prompt
 from bot.practice.claims import CLAIM_LEASE, Claimed, claim, held
-from bot.practice.ports import PromptPublisher, PublishError
+from bot.practice.ports import PublishError
 from bot.practice.schedule import local_date, local_instant, parse_hhmm, parse_weekdays
 from bot.practice.workspaces import active_channels
 
@@ -108,21 +108,27 @@ def choose_for_channel(session: Session, channel: Channel, pack: Pack, today: da
     return choose_prompt(pack, used, weak, recent_kinds=recent_kinds)
 
 
-def claim_post(
-    session: Session, channel: Channel, day: date, now: datetime, library: Library
-) -> tuple[PromptPost, bool] | None:
-    """Claim (channel, day) for this process; None when another holds it or no content.
+@dataclass(frozen=True)
+class ClaimedPost:
+    """A (channel, day) claimed for posting; `takeover`: a stale claim taken over (an earlier
+    attempt may have posted without storing the ts)."""
 
-    The flag says whether this was a takeover of a stale claim (an earlier attempt may have
-    posted without storing the ts).
-    """
+    channel: Channel
+    post: PromptPost
+    takeover: bool
+
+
+def claim_post(
+    session: Session, channel_pk: int, day: date, now: datetime, library: Library
+) -> ClaimedPost | None:
+    """Claim (channel, day) for this process; None when another holds it or no content."""
+    channel = session.get(Channel, channel_pk)
+    assert channel is not None
     pack = library.pack(channel.content_pack) or library.pack(DEFAULT_PACK)
     if pack is None or not pack.prompts:
         return None
     choice = choose_for_channel(session, channel, pack, day)
     values = {
-        "channel_pk": channel.id,
-        "local_date": day,
         "pack_id": pack.id,
         "prompt_id": choice.prompt.id,
         "prompt": choice.prompt.snapshot(),
@@ -132,92 +138,50 @@ def claim_post(
         "answers_close_at": now + timedelta(minutes=channel.answer_window_minutes),
         "reviews_close_at": now + timedelta(minutes=channel.review_window_minutes),
     }
-    claimed = claim(
-        session,
-        PromptPost,
-        {"channel_pk": channel.id, "local_date": day},
-        {k: v for k, v in values.items() if k not in ("channel_pk", "local_date")},
-        now,
-    )
+    key = {"channel_pk": channel.id, "local_date": day}
+    claimed = claim(session, PromptPost, key, values, now)
     if claimed is None:
-        session.rollback()
         return None
     if claimed is Claimed.TAKEOVER:
         log.warning("taking over a stale claim for channel %s on %s", channel.channel_id, day)
     post = session.scalars(
         select(PromptPost).where(PromptPost.channel_pk == channel.id, PromptPost.local_date == day)
     ).one()
-    # End the transaction before Slack is called: on SQLite every transaction holds the write
-    # lock (BEGIN IMMEDIATE), so a slow Slack would block every other writer meanwhile; and the
-    # OAuth gateway reads tokens on another connection.
-    session.commit()
-    return post, claimed is Claimed.TAKEOVER
+    return ClaimedPost(channel, post, claimed is Claimed.TAKEOVER)
 
 
-def post_prompts(
-    session: Session,
-    now: datetime,
-    *,
-    library: Library,
-    publisher: PromptPublisher,
-    channel_id: str | None = None,
-) -> list[PostOutcome]:
-    """Post every prompt due at `now` (claim, call Slack, store the ts), each exactly once."""
-    outcomes: list[PostOutcome] = []
-    for channel, day in due_channels(session, now, channel_id):
-        outcomes.append(post_one(session, channel, day, now, library=library, publisher=publisher))
-    return outcomes
+def has_content(library: Library, channel: Channel) -> bool:
+    return library.pack(channel.content_pack) is not None or library.pack(DEFAULT_PACK) is not None
 
 
-def post_one(
-    session: Session,
-    channel: Channel,
-    day: date,
-    now: datetime,
-    *,
-    library: Library,
-    publisher: PromptPublisher,
-) -> PostOutcome:
-    claim = claim_post(session, channel, day, now, library)
-    if claim is None:
-        if library.pack(channel.content_pack) is None and library.pack(DEFAULT_PACK) is None:
-            log.error(
-                "channel %s: content pack %r is missing", channel.channel_id, channel.content_pack
-            )
-            return PostOutcome(channel.channel_id, day, "no-content", channel.content_pack)
-        return PostOutcome(channel.channel_id, day, "skipped", "claimed elsewhere")
-    post, takeover = claim
-    try:
-        ts = publisher.find_prompt(channel, post) if takeover else None
-        if ts is not None:
-            log.warning("adopted the prompt already posted in %s for %s", channel.channel_id, day)
-        else:
-            ts = publisher.post_prompt(channel, post)
-    except PublishError as exc:
-        return _release(session, channel, post, now, exc)
-    except Exception:
-        log.exception("posting the prompt in %s failed", channel.channel_id)
-        return _release(session, channel, post, now, PublishError("unexpected", permanent=False))
-    post.message_ts = ts
-    post.posted_at = now
-    session.commit()
-    log.info("posted prompt %s in %s for %s", post.prompt_id, channel.channel_id, day)
-    return PostOutcome(channel.channel_id, day, "posted", ts)
+def store_post(session: Session, claimed: ClaimedPost, ts: str, now: datetime) -> None:
+    session.execute(
+        update(PromptPost)
+        .where(PromptPost.id == claimed.post.id)
+        .values(message_ts=ts, posted_at=now)
+    )
+    log.info(
+        "posted prompt %s in %s for %s",
+        claimed.post.prompt_id,
+        claimed.channel.channel_id,
+        claimed.post.local_date,
+    )
 
 
-def _release(
-    session: Session, channel: Channel, post: PromptPost, now: datetime, exc: PublishError
-) -> PostOutcome:
-    session.execute(delete(PromptPost).where(PromptPost.id == post.id))
+def release_post(session: Session, claimed: ClaimedPost, now: datetime, exc: PublishError) -> None:
+    """The post failed: the day stays retryable; a permanent refusal pauses the channel."""
+    channel = session.get(Channel, claimed.channel.id)
+    assert channel is not None
+    session.execute(delete(PromptPost).where(PromptPost.id == claimed.post.id))
     if exc.permanent:
         pause_channel(session, channel, now, f"Slack error: {exc.reason}")
         log.error("channel %s paused: Slack answered %s", channel.channel_id, exc.reason)
     else:
         log.warning("posting in %s failed (%s); will retry", channel.channel_id, exc.reason)
-    session.commit()
-    return PostOutcome(
-        channel.channel_id, post.local_date, "paused" if exc.permanent else "failed", exc.reason
-    )
+
+
+def failed_outcome(channel_id: str, day: date, exc: PublishError) -> PostOutcome:
+    return PostOutcome(channel_id, day, "paused" if exc.permanent else "failed", exc.reason)
 
 
 @dataclass(frozen=True)
@@ -284,15 +248,8 @@ class ThreadPosts:
             return found
 
 
-def post_now(
-    session: Session,
-    channel: Channel,
-    now: datetime,
-    *,
-    library: Library,
-    publisher: PromptPublisher,
-) -> PostOutcome:
-    """`/practice now`: today's prompt at once, whatever the schedule; never a second one."""
+def todays_post(session: Session, channel: Channel, now: datetime) -> PostOutcome | None:
+    """`/practice now`: today's post if there is one (or one being made), else None."""
     day = local_date(now, channel.timezone)
     existing = session.scalars(
         select(PromptPost).where(PromptPost.channel_pk == channel.id, PromptPost.local_date == day)
@@ -301,4 +258,4 @@ def post_now(
         existing.message_ts is not None or existing.claimed_at > now - CLAIM_LEASE
     ):
         return PostOutcome(channel.channel_id, day, "exists", existing.message_ts or "")
-    return post_one(session, channel, day, now, library=library, publisher=publisher)
+    return None

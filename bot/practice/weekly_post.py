@@ -24,7 +24,7 @@ from bot.practice.claims import claim, held
 from bot.practice.leaderboard.history import Mover, criterion_trend, current_streaks, movers
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Week
-from bot.practice.ports import LeaderboardPublisher, PublishError
+from bot.practice.ports import PublishError
 from bot.practice.posting import active_channels
 from bot.practice.schedule import local_date, local_instant, parse_hhmm, week_start
 
@@ -94,7 +94,7 @@ def build_report(
     )
 
 
-def _already_done(session: Session, channel: Channel, monday: date, now: datetime) -> bool:
+def already_done(session: Session, channel: Channel, monday: date, now: datetime) -> bool:
     return (
         session.scalar(
             select(LeaderboardPost.id).where(
@@ -107,71 +107,58 @@ def _already_done(session: Session, channel: Channel, monday: date, now: datetim
     )
 
 
-def claim_week(session: Session, channel: Channel, monday: date, now: datetime) -> bool:
-    """Claim (channel, week) for this process; False when another process holds it."""
-    key = {"channel_pk": channel.id, "week_start": monday}
-    if claim(session, LeaderboardPost, key, {"claimed_at": now}, now) is None:
-        session.rollback()
-        return False
-    session.commit()
-    return True
-
-
-def post_leaderboards(
-    session: Session,
-    now: datetime,
-    *,
-    library: Library,
-    publisher: LeaderboardPublisher,
-    channel_id: str | None = None,
-) -> list[LeaderboardOutcome]:
-    """Post every weekly leaderboard due at `now`, each exactly once."""
-    outcomes = []
+def due_leaderboards(
+    session: Session, now: datetime, channel_id: str | None = None
+) -> list[tuple[int, date]]:
+    """(channel pk, Monday) of every weekly leaderboard due at `now` and not posted."""
+    due = []
     for channel in active_channels(session, channel_id):
         monday = leaderboard_due(channel, now)
-        if monday is None or _already_done(session, channel, monday, now):
-            continue
-        outcomes.append(post_one(session, channel, monday, now, library, publisher))
-    return outcomes
+        if monday is not None and not already_done(session, channel, monday, now):
+            due.append((channel.id, monday))
+    return due
 
 
-def post_one(
-    session: Session,
-    channel: Channel,
-    monday: date,
-    now: datetime,
-    library: Library,
-    publisher: LeaderboardPublisher,
-) -> LeaderboardOutcome:
+@dataclass(frozen=True)
+class ClaimedWeek:
+    channel: Channel
+    report: WeeklyReport
+
+
+def claim_week(
+    session: Session, channel_pk: int, monday: date, now: datetime, library: Library
+) -> ClaimedWeek | LeaderboardOutcome:
+    """Claim (channel, week) and build its report; an outcome instead when the week was
+    quiet or another process holds it."""
+    channel = session.get(Channel, channel_pk)
+    assert channel is not None
     week = tally_week(session, channel, monday)
     if not week.active:
         return LeaderboardOutcome(channel.channel_id, monday, "quiet")
-    if not claim_week(session, channel, monday, now):
+    key = {"channel_pk": channel.id, "week_start": monday}
+    if claim(session, LeaderboardPost, key, {"claimed_at": now}, now) is None:
         return LeaderboardOutcome(channel.channel_id, monday, "skipped", "claimed elsewhere")
-    report = build_report(session, channel, monday, library=library, week=week)
-    # Never hold a transaction (on SQLite: the write lock) across Slack calls and the chart.
-    session.commit()
-    try:
-        ts = publisher.post_leaderboard(channel, report)
-    except PublishError as exc:
-        return _release(session, channel, monday, now, exc)
-    except Exception:
-        log.exception("posting the leaderboard in %s failed", channel.channel_id)
-        return _release(session, channel, monday, now, PublishError("unexpected", permanent=False))
+    return ClaimedWeek(channel, build_report(session, channel, monday, library=library, week=week))
+
+
+def store_week(session: Session, claimed: ClaimedWeek, ts: str, now: datetime) -> None:
+    monday = claimed.report.week.week_start
     session.execute(
         update(LeaderboardPost)
-        .where(LeaderboardPost.channel_pk == channel.id, LeaderboardPost.week_start == monday)
+        .where(
+            LeaderboardPost.channel_pk == claimed.channel.id, LeaderboardPost.week_start == monday
+        )
         .values(message_ts=ts, posted_at=now)
     )
-    session.commit()
-    log.info("posted the leaderboard in %s for the week of %s", channel.channel_id, monday)
-    return LeaderboardOutcome(channel.channel_id, monday, "posted", ts)
+    log.info("posted the leaderboard in %s for the week of %s", claimed.channel.channel_id, monday)
 
 
-def _release(
-    session: Session, channel: Channel, monday: date, now: datetime, exc: PublishError
-) -> LeaderboardOutcome:
-    session.rollback()
+def release_week(
+    session: Session, channel_pk: int, monday: date, now: datetime, exc: PublishError
+) -> None:
+    """The post failed: the week stays retryable; a permanent refusal pauses the channel."""
+    channel = session.get(Channel, channel_pk)
+    assert channel is not None
     session.execute(
         delete(LeaderboardPost).where(
             LeaderboardPost.channel_pk == channel.id,
@@ -184,7 +171,3 @@ def _release(
         log.error("channel %s paused: Slack answered %s", channel.channel_id, exc.reason)
     else:
         log.warning("leaderboard in %s failed (%s); will retry", channel.channel_id, exc.reason)
-    session.commit()
-    return LeaderboardOutcome(
-        channel.channel_id, monday, "paused" if exc.permanent else "failed", exc.reason
-    )

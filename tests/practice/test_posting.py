@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -15,11 +16,29 @@ from bot.db import SessionFactory
 from bot.models import Channel, PromptPost
 from bot.practice.channels import enrol_channel
 from bot.practice.ports import PublishError
-from bot.practice.posting import CLAIM_LEASE, post_now, post_prompts
+from bot.practice.posting import CLAIM_LEASE, PostOutcome
+from bot.services.prompts import post_due_prompts, post_prompt_now
+from tests.builders import sessions_like
 from tests.conftest import utc
 from tests.fakes import FakePublisher
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+def post_prompts(session: Session, now: datetime, **kwargs: Any) -> list[PostOutcome]:
+    """The post-prompt service on the test's database (its own units of work)."""
+    outcomes = post_due_prompts(sessions_like(session), now, **kwargs)
+    session.expire_all()
+    return outcomes
+
+
+def post_now(session: Session, channel: Channel, now: datetime, **kwargs: Any) -> PostOutcome:
+    """`/practice now` through its service, on the test's database."""
+    team_id, channel_id = channel.team_id, channel.channel_id  # read before the service runs
+    outcome = post_prompt_now(sessions_like(session), team_id, channel_id, now, **kwargs)
+    session.expire_all()
+    assert outcome is not None
+    return outcome
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -16,12 +17,21 @@ from bot.db import SessionFactory
 from bot.models import Channel, LeaderboardPost
 from bot.practice.charts import PNG_SIGNATURE, weekly_chart
 from bot.practice.ports import PublishError
-from bot.practice.weekly_post import WeeklyReport, leaderboard_due, post_leaderboards
+from bot.practice.weekly_post import LeaderboardOutcome, WeeklyReport, leaderboard_due
+from bot.services.leaderboards import post_due_leaderboards
 from tests import builders as b
+from tests.builders import sessions_like
 from tests.conftest import utc
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 MON = date(2026, 3, 2)
+
+
+def post_leaderboards(session: Session, now: datetime, **kwargs: Any) -> list[LeaderboardOutcome]:
+    """The post-leaderboard service on the test's database (its own units of work)."""
+    outcomes = post_due_leaderboards(sessions_like(session), now, **kwargs)
+    session.expire_all()
+    return outcomes
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import logging
 
 from bot.db import unit_of_work
 from bot.practice.channels import current_settings, get_channel, pause_channel, resume_channel
-from bot.practice.posting import post_now
 from bot.practice.scoring import describe_rules, rules_for
+from bot.services.prompts import post_prompt_now
 from bot.slack.listeners.commands.registry import CommandContext, help_lines, subcommand
 from bot.slack.publisher import SlackPublisher
 from bot.slack.render.channel import help_text, schedule_line
@@ -85,19 +85,17 @@ def resume(ctx: CommandContext) -> None:
 @subcommand("now", manager_only=True, help="post today's prompt now")
 def post_today_now(ctx: CommandContext) -> None:
     runtime = ctx.runtime
-    with unit_of_work(runtime.sessions) as session:
-        channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        outcome = post_now(
-            session,
-            channel,
-            runtime.clock(),
-            library=runtime.library,
-            publisher=SlackPublisher(runtime.slack),
-        )
-    if outcome.status == "posted":
+    outcome = post_prompt_now(
+        runtime.sessions,
+        ctx.team_id,
+        ctx.channel_id,
+        runtime.clock(),
+        library=runtime.library,
+        publisher=SlackPublisher(runtime.slack),
+    )
+    if outcome is None:
+        ctx.reply(NOT_ENROLLED)
+    elif outcome.status == "posted":
         ctx.reply("Posted today's prompt. Answers go in its thread.")
     elif outcome.status == "exists":
         ctx.reply("Today's prompt is already up in this channel; there is one per day.")

@@ -1,0 +1,80 @@
+"""The weekly leaderboard post (the post-leaderboard due work)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.content import Library
+from bot.db import SessionFactory, unit_of_work
+from bot.practice.ports import LeaderboardPublisher, PublishError
+from bot.practice.weekly_post import (
+    ClaimedWeek,
+    LeaderboardOutcome,
+    claim_week,
+    due_leaderboards,
+    release_week,
+    store_week,
+)
+from bot.services.prompts import as_publish_error, channel_slack_id
+from bot.services.publishing import claim_then_call
+
+log = logging.getLogger(__name__)
+
+
+def post_due_leaderboards(
+    sessions: SessionFactory,
+    now: datetime,
+    *,
+    library: Library,
+    publisher: LeaderboardPublisher,
+    channel_id: str | None = None,
+) -> list[LeaderboardOutcome]:
+    """Post every weekly leaderboard due at `now`, each exactly once."""
+    with unit_of_work(sessions) as session:
+        due = due_leaderboards(session, now, channel_id)
+    return [post_leaderboard(sessions, pk, monday, now, library, publisher) for pk, monday in due]
+
+
+def post_leaderboard(
+    sessions: SessionFactory,
+    channel_pk: int,
+    monday: date,
+    now: datetime,
+    library: Library,
+    publisher: LeaderboardPublisher,
+) -> LeaderboardOutcome:
+    """One channel's week: tallied and claimed, posted with no transaction open, stored."""
+    unclaimed: list[LeaderboardOutcome] = []
+
+    def claim(session: Session) -> ClaimedWeek | None:
+        claimed = claim_week(session, channel_pk, monday, now, library)
+        if isinstance(claimed, LeaderboardOutcome):
+            unclaimed.append(claimed)  # a quiet week, or another process's
+            return None
+        return claimed
+
+    def release(session: Session, _claimed: ClaimedWeek, exc: Exception) -> None:
+        release_week(session, channel_pk, monday, now, as_publish_error(exc))
+
+    try:
+        done = claim_then_call(
+            sessions,
+            claim,
+            lambda claimed: publisher.post_leaderboard(claimed.channel, claimed.report),
+            release=release,
+            store=lambda session, claimed, ts: store_week(session, claimed, ts, now),
+        )
+    except Exception as exc:
+        if not isinstance(exc, PublishError):
+            log.exception("posting the leaderboard in channel %s failed", channel_pk)
+        failed = as_publish_error(exc)
+        status = "paused" if failed.permanent else "failed"
+        return LeaderboardOutcome(
+            channel_slack_id(sessions, channel_pk), monday, status, failed.reason
+        )
+    if done is None:
+        return unclaimed[0]
+    return LeaderboardOutcome(done.claimed.channel.channel_id, monday, "posted", done.result)
