@@ -19,6 +19,8 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench migrations/env.py
+	$(BIN)/ruff format --check bot tests bench migrations/env.py
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The reliability suite on SQLite and PostgreSQL, then docs/reliability.md from its results.
@@ -27,8 +29,9 @@ reliability: $(STAMP)
 	$(BIN)/python -m tests.reliability.report
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests bench
-	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/ruff check bot tests bench migrations/env.py
+	$(BIN)/ruff format --check bot tests bench migrations/env.py
+	$(BIN)/mypy
 
 demo: $(STAMP)
 	$(BIN)/practice-bot demo

@@ -14,7 +14,7 @@ from gunicorn.app.base import BaseApplication
 from bot.settings import Settings
 
 
-class PracticeServer(BaseApplication):  # type: ignore[misc]
+class PracticeServer(BaseApplication):
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
         self.settings = settings
         self.options = options

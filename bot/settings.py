@@ -44,6 +44,7 @@ class Settings:
         return bool(self.client_id and self.client_secret)
 
     def with_(self, **changes: object) -> Settings:
+        # replace() types each keyword; `changes` are plain objects, checked when used.
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def require_slack(self, *, socket: bool = False) -> None:

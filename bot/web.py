@@ -25,7 +25,7 @@ def make_wsgi(app: App, runtime: Runtime) -> WSGIApp:
         try:
             with runtime.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-            status, body = "200 OK", {"ok": True}
+            status, body = "200 OK", dict[str, Any](ok=True)
         except Exception as exc:  # any database failure means "not healthy", never a crash
             log.warning("health check failed: %s", exc)
             status, body = "503 Service Unavailable", {"ok": False, "error": "database"}

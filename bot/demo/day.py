@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from bot.demo.context import CHANNEL, DemoContext
 
@@ -43,7 +44,7 @@ def answer_in_thread(ctx: DemoContext) -> None:
         stage.set_time(stage.now() + timedelta(minutes=minutes))
         ts = stage.sender.post(user, CHANNEL, text, thread_ts=ctx.thread_ts)
         ctx.say(ctx.name(user), text)
-        stage.slack.wait_for(lambda ts=ts: stage.slack.reactions(CHANNEL, ts))
+        stage.slack.wait_for(partial(stage.slack.reactions, CHANNEL, ts))
         ctx.say("Practice Bot", f"(reacts :white_check_mark: to {ctx.name(user)}'s answer)")
     follow = ctx.people[0]
     follow_up = "Follow-up: the holdout was one matched market, run for six weeks."

@@ -112,8 +112,9 @@ def _parse_body(body: bytes, content_type: str) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
-            fields[str(name)] = payload if part.get_filename() else payload.decode()
+            payload = part.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else b""
+            fields[str(name)] = data if part.get_filename() else data.decode()
         return fields
     return dict(parse_qsl(body.decode(), keep_blank_values=True))
 
@@ -271,12 +272,14 @@ class SlackEmulator:
                 except ApiError as error:
                     body = {"ok": False, "error": error.error, **error.extra}
         self._record(
-            Call(method, args, body, status, self.clock(), team and team.id, headers, token)
+            Call(
+                method, args, body, status, self.clock(), team.id if team else None, headers, token
+            )
         )
         return status, body, headers
 
     def _upload(self, file_id: str, content: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
-        status, body = 200, {"ok": True}
+        status, body = 200, dict[str, Any](ok=True)
         try:
             self.web_api.store_upload(file_id, content)
         except ApiError:
@@ -291,7 +294,7 @@ class SlackEmulator:
             payload = json.loads(raw or b"{}")
         except ValueError:
             payload = {"text": raw.decode(errors="replace")}
-        status, body = 200, {"ok": True}
+        status, body = 200, dict[str, Any](ok=True)
         try:
             self.web_api.respond(response_id, payload)
         except ApiError as error:

@@ -162,7 +162,7 @@ class Stage:
     def url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/slack/events"
+        return f"http://{host!s}:{port}/slack/events"
 
     @property
     def base_url(self) -> str:

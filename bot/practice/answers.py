@@ -98,7 +98,7 @@ def _message_row(
     }
 
 
-def _message_upsert(insert, rows: list[dict[str, object]]):  # type: ignore[no-untyped-def]
+def _message_upsert(insert: Any, rows: list[dict[str, object]]) -> Any:
     statement = insert(ThreadMessage).values(rows)
     # Keep whichever version is newer; a stale delivery changes nothing. Versions are Slack
     # ts strings of equal shape, so string order is time order ("" = the original).
@@ -114,7 +114,7 @@ def _message_upsert(insert, rows: list[dict[str, object]]):  # type: ignore[no-u
     )
 
 
-def _case(condition, then, otherwise):  # type: ignore[no-untyped-def]
+def _case(condition: Any, then: Any, otherwise: Any) -> Any:
     return case((condition, then), else_=otherwise)
 
 
@@ -205,7 +205,7 @@ def _recompute(session: Session, posts: dict[tuple[int, str], PostRef]) -> list[
     """
     insert = insert_for(session)
     pairs = sorted(posts)
-    by_pair: dict[tuple[int, str], list[Row[Any]]] = {}
+    by_pair: dict[tuple[int, str], list[Any]] = {}
     rows = session.execute(
         select(
             ThreadMessage.post_id,
@@ -265,7 +265,7 @@ def _recompute(session: Session, posts: dict[tuple[int, str], PostRef]) -> list[
     ]
 
 
-def _claim_flags(session: Session, flag, ids: list[int]) -> set[int]:  # type: ignore[no-untyped-def]
+def _claim_flags(session: Session, flag: Any, ids: list[int]) -> set[int]:
     """Set a once-only flag on these answers; the ids this caller set, whatever runs at once."""
     if not ids:
         return set()

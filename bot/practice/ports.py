@@ -10,6 +10,7 @@ from bot.models import Channel, MockMatch, MockRound, PromptPost
 
 if TYPE_CHECKING:
     from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
+    from bot.practice.reviews.votes import ReviewTarget
     from bot.practice.weekly_post import WeeklyReport
 
 # Slack errors after which retrying the same call cannot succeed: the channel is paused.
@@ -74,6 +75,10 @@ class ReviewNotifier(Protocol):
 
     def post_short_notice(self, notice: ShortNotice) -> None:
         """Say in the thread that some answers got fewer reviewers (or none)."""
+        ...
+
+    def post_challenge(self, target: ReviewTarget, text: str) -> str:
+        """Post a reviewer's challenge in the prompt's thread; returns its ts."""
         ...
 
 

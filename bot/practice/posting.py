@@ -98,8 +98,7 @@ def choose_for_channel(session: Session, channel: Channel, pack: Pack, today: da
         select(PromptPost.prompt_id, PromptPost.prompt)
         .where(PromptPost.channel_pk == channel.id, PromptPost.pack_id == pack.id)
         .order_by(PromptPost.local_date)
-    )
-    history = list(history)
+    ).all()
     used = [prompt_id for prompt_id, _ in history]
     recent_kinds = [str(snapshot.get("kind", "")) for _, snapshot in history[-RECENT_KINDS:]]
     weak = criterion_means(session, channel, today - WEAKNESS_WINDOW)

@@ -48,7 +48,7 @@ def mark_uninstalled(session: Session, team_id: str, now: datetime) -> bool:
     return True
 
 
-def installed_team_ids() -> Select[tuple[str]]:
+def installed_team_ids() -> Select[str]:
     """A subquery of installed workspaces' ids, for job scans over team-scoped tables."""
     return select(Workspace.team_id).where(Workspace.uninstalled_at.is_(None))
 

@@ -101,7 +101,7 @@ def _inject_runtime(runtime: Runtime) -> Callable[..., Any]:
     return inject_runtime
 
 
-class _App(App):  # type: ignore[misc]
+class _App(App):
     """Bolt's `App`, whose event listeners each claim their delivery before they run.
 
     Every Slack delivery is processed at most once: the claim is a row in `deliveries` keyed by

@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -51,7 +52,7 @@ class GuardedWebClient(WebClient):
         super().__init__(*args, **kwargs)
         self.on_dead_token = on_dead_token
 
-    def api_call(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def api_call(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().api_call(*args, **kwargs)
         except SlackApiError as exc:
@@ -91,7 +92,7 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         return True
 
 
-def retry_handlers() -> list:  # type: ignore[type-arg]
+def retry_handlers() -> list[RetryHandler]:
     return [
         ConnectionErrorRetryHandler(max_retry_count=2),
         BoundedRateLimitRetryHandler(max_retry_count=3),

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from slack_bolt import BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
@@ -73,7 +74,7 @@ def oauth_settings(
     settings: Settings,
     engine: Engine,
     *,
-    installation_store: SQLAlchemyInstallationStore | None = None,
+    installation_store: InstallationStore | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> OAuthSettings:
     """Bolt's OAuth settings; the flow's Web API calls go to `settings.slack_api_url`.

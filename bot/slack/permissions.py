@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -10,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 log = logging.getLogger(__name__)
 
 
-def user_info(client: WebClient, user_id: str) -> dict:  # type: ignore[type-arg]
+def user_info(client: WebClient, user_id: str) -> dict[str, Any]:
     """users.info's user object, or {} when Slack will not say."""
     try:
         return dict(client.users_info(user=user_id)["user"])
@@ -19,7 +20,7 @@ def user_info(client: WebClient, user_id: str) -> dict:  # type: ignore[type-arg
         return {}
 
 
-def channel_info(client: WebClient, channel_id: str) -> dict:  # type: ignore[type-arg]
+def channel_info(client: WebClient, channel_id: str) -> dict[str, Any]:
     try:
         return dict(client.conversations_info(channel=channel_id)["channel"])
     except SlackApiError as exc:

@@ -119,12 +119,12 @@ def person_criteria(
             .table_valued(column("id", Integer), column("user_id", String))
             .render_derived(name="week_answers")
         )
-        user, criterion = week.c.user_id.collate("C"), Vote.criterion.collate("C")
+        by_user, by_criterion = week.c.user_id.collate("C"), Vote.criterion.collate("C")
         grouped = session.execute(
-            select(user, criterion, func.sum(Vote.score), func.count())
+            select(by_user, by_criterion, func.sum(Vote.score), func.count())
             .select_from(Vote)
             .join(week, Vote.answer_id == week.c.id)
-            .group_by(user, criterion)
+            .group_by(by_user, by_criterion)
         )
     else:
         grouped = session.execute(
@@ -152,13 +152,15 @@ def person_criteria_corrected(
     channel: Sums = defaultdict(lambda: [0.0, 0.0])
     keys = [Vote.answer_id, Vote.criterion, Vote.reviewer_id]
     for answer_id, criterion, reviewer, total, count in session.execute(
-        select(*keys, func.sum(Vote.score), func.count()).where(of_week).group_by(*keys)
+        select(Vote.answer_id, Vote.criterion, Vote.reviewer_id, func.sum(Vote.score), func.count())
+        .where(of_week)
+        .group_by(*keys)
     ):
         corrected = as_float(total) - count * offsets.get(reviewer, 0.0)
         for acc in (person[(author[answer_id], criterion)], channel[criterion]):
             acc[0] += corrected
             acc[1] += count
     people = [
-        (user, criterion, total, count) for (user, criterion), (total, count) in person.items()
+        (user, criterion, total, int(count)) for (user, criterion), (total, count) in person.items()
     ]
     return people, channel

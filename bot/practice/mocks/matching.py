@@ -169,7 +169,7 @@ def _roles(session: Session, team_id: str, first: str, second: str) -> tuple[str
             .join(MockMatch, MockMatch.id == MockRound.match_id)
             .where(MockMatch.team_id == team_id, MockRound.candidate_id.in_([first, second]))
             .group_by(MockRound.candidate_id)
-        ).all()  # type: ignore[arg-type]
+        ).all()
     )
     if counts.get(second, 0) < counts.get(first, 0):
         return second, first

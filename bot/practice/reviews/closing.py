@@ -68,7 +68,7 @@ def due_reminders(
             PromptPost.reviews_close_at > now,
         )
     ).all()
-    due = []
+    due: list[tuple[int, str]] = []
     for post, _channel in posts:
         if now < reminder_due_at(post):
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, Update, select
 from sqlalchemy.orm import Session
 
 from bot.models import (
@@ -14,7 +14,7 @@ from bot.models import (
 from bot.practice.workspaces import installed_team_ids
 
 
-def posts_query(channel_id: str | None):  # type: ignore[no-untyped-def]
+def posts_query(channel_id: str | None) -> Select[PromptPost, Channel]:
     query = (
         select(PromptPost, Channel)
         .join(Channel, Channel.id == PromptPost.channel_pk)
@@ -36,11 +36,11 @@ def counted_answers(session: Session, post_id: int) -> list[Answer]:
     return [a for a in answers if a.text.strip()]
 
 
-def answer_live():  # type: ignore[no-untyped-def]
+def answer_live() -> ColumnElement[bool]:
     """Assignments whose answer is still there: a withdrawn answer owes its reviewers nothing."""
     return ReviewAssignment.answer_id.in_(select(Answer.id).where(Answer.withdrawn.is_(False)))
 
 
-def claim_ids(session: Session, statement) -> list[int]:  # type: ignore[no-untyped-def]
+def claim_ids(session: Session, statement: Update) -> list[int]:
     """Run a claiming UPDATE and return the ids it took (RETURNING, never rowcount)."""
     return [int(i) for i in session.scalars(statement.returning(ReviewAssignment.id))]

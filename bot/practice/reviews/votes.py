@@ -192,18 +192,9 @@ def record_scores(
         return ScoreResult(False, "closed")
     if answer.withdrawn:
         return ScoreResult(False, "withdrawn")
-    known = list(dict.fromkeys(criteria))
-    if any(c not in known for c in scores):
-        return ScoreResult(False, "unknown-criterion")
-    errors: dict[str, str] = {}
-    for criterion in known:
-        value = scores.get(criterion)
-        if value is None:
-            errors[criterion] = "Please choose a score from 1 to 5."
-        elif not MIN_SCORE <= value <= MAX_SCORE:
-            errors[criterion] = "Scores go from 1 to 5."
-    if errors:
-        return ScoreResult(False, field_errors=errors)
+    checked = _check_scores(scores, criteria)
+    if isinstance(checked, ScoreResult):
+        return checked
     text = (comment or "").strip()[:MAX_COMMENT_CHARS] or None
     replaced = assignment.scored_at is not None
     # The guard and the write are one statement: a close committed meanwhile wins.
@@ -222,6 +213,36 @@ def record_scores(
     )
     if not still_open:
         return ScoreResult(False, "closed")
+    _upsert_votes(session, answer_id, reviewer_id, checked, now)
+    return ScoreResult(True, replaced=replaced)
+
+
+def _check_scores(
+    scores: Mapping[str, int | None], criteria: Sequence[str]
+) -> dict[str, int] | ScoreResult:
+    """One 1-5 score per rubric criterion, or why not (a refusal or field errors)."""
+    known = list(dict.fromkeys(criteria))
+    if any(c not in known for c in scores):
+        return ScoreResult(False, "unknown-criterion")
+    errors: dict[str, str] = {}
+    checked: dict[str, int] = {}
+    for criterion in known:
+        value = scores.get(criterion)
+        if value is None:
+            errors[criterion] = "Please choose a score from 1 to 5."
+        elif not MIN_SCORE <= value <= MAX_SCORE:
+            errors[criterion] = "Scores go from 1 to 5."
+        else:
+            checked[criterion] = int(value)
+    if errors:
+        return ScoreResult(False, field_errors=errors)
+    return checked
+
+
+def _upsert_votes(
+    session: Session, answer_id: int, reviewer_id: str, scores: dict[str, int], now: datetime
+) -> None:
+    """One vote per criterion; a re-submission (or a replay) replaces the earlier one."""
     insert = insert_for(session)
     statement = insert(Vote).values(
         [
@@ -229,10 +250,10 @@ def record_scores(
                 "answer_id": answer_id,
                 "reviewer_id": reviewer_id,
                 "criterion": criterion,
-                "score": int(scores[criterion]),  # type: ignore[arg-type]
+                "score": score,
                 "updated_at": now,
             }
-            for criterion in sorted(known)
+            for criterion, score in sorted(scores.items())
         ]
     )
     session.execute(
@@ -241,7 +262,6 @@ def record_scores(
             set_={"score": statement.excluded.score, "updated_at": statement.excluded.updated_at},
         )
     )
-    return ScoreResult(True, replaced=replaced)
 
 
 @dataclass(frozen=True)

@@ -27,15 +27,17 @@ def on_unknown_action(ack: Any, body: dict[str, Any], respond: Any) -> None:
     actions = body.get("actions")
     action = actions[0] if isinstance(actions, list) and actions else {}
     action_id = action.get("action_id") if isinstance(action, dict) else None
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
-    log.info("unknown or stale action %r from %s ignored", action_id, user.get("id"))
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    log.info("unknown or stale action %r from %s ignored", action_id, user_id)
     if body.get("response_url"):
         respond(text=STALE_BUTTON, response_type="ephemeral", replace_original=False)
 
 
 def on_unknown_view(ack: Any, body: dict[str, Any]) -> None:
-    view = body.get("view") if isinstance(body.get("view"), dict) else {}
-    log.info("unknown or stale modal %r submitted; nothing saved", view.get("callback_id"))
+    view = body.get("view")
+    callback_id = view.get("callback_id") if isinstance(view, dict) else None
+    log.info("unknown or stale modal %r submitted; nothing saved", callback_id)
     ack(response_action="update", view=stale_modal())
 
 

@@ -126,6 +126,7 @@ def _on_delete(event: dict[str, Any], context: Any) -> None:
     thread_ts = previous.get("thread_ts")
     if not _is_ts(deleted_ts) or not _is_ts(thread_ts) or thread_ts == deleted_ts:
         return
+    assert isinstance(deleted_ts, str)  # _is_ts: a Slack ts string
     runtime = context["runtime"]
     with unit_of_work(runtime.sessions) as session:
         post = runtime.thread_posts.lookup(
