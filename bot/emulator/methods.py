@@ -507,7 +507,9 @@ def _files_get_upload_url(api: WebApi, args: Args, team: Team) -> dict[str, Any]
     filename = str(_required(args, "filename"))
     length = int(_required(args, "length"))
     file_id = api.state.new_id("F")
-    api.state.files[file_id] = StoredFile(file_id, filename, length, user=team.bot_user_id)
+    api.state.files[file_id] = StoredFile(
+        file_id, filename, length, user=team.bot_user_id, alt_txt=args.get("alt_txt") or None
+    )
     return {"upload_url": f"{api._base_url()}upload/{file_id}", "file_id": file_id}
 
 

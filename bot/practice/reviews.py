@@ -51,7 +51,6 @@ SUMMARY_CATCH_UP = timedelta(days=2)
 MIN_SCORE, MAX_SCORE = 1, 5
 MAX_COMMENT_CHARS = 3000
 MAX_CHALLENGE_CHARS = 3000
-EXCERPT_CHARS = 280
 
 REFUSALS = {
     "not-found": "That review no longer exists. Nothing was changed.",
@@ -311,11 +310,6 @@ def assign_post(
     return AssignOutcome(post.id, channel.channel_id, len(answers), len(plan.assignments), short)
 
 
-def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
-
-
 def _brief(
     session: Session, post: PromptPost, channel: Channel, reviewer: str, ids: Sequence[int]
 ) -> ReviewerBrief:
@@ -332,7 +326,7 @@ def _brief(
             answer_id=answer.id,
             author=answer.user_id,
             answer_ts=answer.message_ts,
-            excerpt=_excerpt(answer.text),
+            excerpt=answer.text,  # the renderer shortens it
             scored=ra.scored_at is not None,
         )
         for ra, answer in rows

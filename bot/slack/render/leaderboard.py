@@ -216,3 +216,24 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
     else:
         lines.append("_No scores on your answers in the last weeks yet._")
     return "\n".join(lines)
+
+
+ALT_TEXT_LIMIT = 1000
+
+
+def chart_alt_text(report: WeeklyReport, people: Mapping[str, str]) -> str:
+    """What the weekly chart shows, for screen readers and for anyone whose image fails."""
+    top = report.week.top(TOP)
+    bars = ", ".join(f"{people.get(r.user_id, r.user_id)} {_n(r.points)}" for r in top)
+    text = f"Bar chart of points, {week_label(report.week.week_start)}: {bars or 'nobody'}."
+    if report.trend:
+        latest = report.trend[-1][1]
+        means = "; ".join(
+            f"{criterion_label(report.criterion_names, c)} {m:.1f}"
+            for c, m in sorted(latest.items(), key=lambda kv: -kv[1])
+        )
+        text += (
+            f" Line chart of the channel's mean score per criterion over "
+            f"{_plural(len(report.trend), 'week')}; this week: {means or 'no scores'}."
+        )
+    return clip(text, ALT_TEXT_LIMIT)

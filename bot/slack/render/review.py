@@ -31,13 +31,18 @@ from bot.practice.reviews import (
     ThreadNotes,
 )
 from bot.slack.render.text import (
+    FIELD_LIMIT,
     HEADER_LIMIT,
+    MODAL_TITLE_LIMIT,
+    OPTION_LIMIT,
     bullet_section,
     bullets,
     clip,
     escape,
     mention,
+    quoted_sections,
     section,
+    sections,
     slack_date,
 )
 
@@ -50,7 +55,7 @@ COMMENT_BLOCK = "comment"
 CHALLENGE_BLOCK = "challenge"
 TEXT_ACTION_ID = "text"
 SCORES = (1, 2, 3, 4, 5)
-MODAL_TITLE_LIMIT = 24
+EXCERPT_CHARS = 280  # an answer in the reviewer's DM, before "..." and the thread link
 
 
 def permalink(channel_id: str, ts: str, thread_ts: str) -> str:
@@ -111,8 +116,8 @@ def brief_blocks(
         blocks.append(DividerBlock())
         blocks.append(
             section(
-                f"*{mention(item.author)}'s answer* (<{link}|open in the thread>)\n"
-                f"> {escape(item.excerpt)}"
+                f"*{mention(item.author)}'s answer* (<{link}|read it all in the thread>)\n"
+                f"> {escape(clip(' '.join(item.excerpt.split()), EXCERPT_CHARS))}"
             )
         )
         blocks.append(_buttons(item.assignment_id, item.scored))
@@ -120,8 +125,8 @@ def brief_blocks(
 
 
 def _answer_context(target: ReviewTarget) -> list[Any]:
-    excerpt = target.answer_text if len(target.answer_text) <= 600 else target.answer_text[:599]
-    return [section(f"*{mention(target.author)}'s answer*\n> {escape(excerpt)}")]
+    """The whole answer, every line quoted (split over sections when long)."""
+    return quoted_sections(f"*{mention(target.author)}'s answer*", target.answer_text)
 
 
 def _metadata(target: ReviewTarget, dm_channel: str | None) -> str:
@@ -178,6 +183,15 @@ def _anchor(criterion: Criterion, score: int) -> str | None:
     return criterion.anchors.get(score)
 
 
+def _score_hint(criterion: Criterion) -> str | None:
+    """The question, and every anchor in full when one is too long for its radio button."""
+    hint = criterion.question or ""
+    if any(len(a) > OPTION_LIMIT for a in criterion.anchors.values()):
+        anchors = "  ".join(f"{s}: {criterion.anchors[s]}" for s in sorted(criterion.anchors))
+        hint = f"{hint}  {anchors}".strip()
+    return clip(hint, FIELD_LIMIT) if hint else None
+
+
 def score_modal(
     target: ReviewTarget, rubric: Sequence[Criterion], dm_channel: str | None
 ) -> dict[str, Any]:
@@ -188,7 +202,9 @@ def score_modal(
             Option(
                 value=str(score),
                 text=str(score),
-                description=clip(anchor, 75) if (anchor := _anchor(criterion, score)) else None,
+                description=(
+                    clip(anchor, OPTION_LIMIT) if (anchor := _anchor(criterion, score)) else None
+                ),
             )
             for score in SCORES
         ]
@@ -197,8 +213,8 @@ def score_modal(
         blocks.append(
             InputBlock(
                 block_id=criterion.id,
-                label=clip(criterion.name, 2000),
-                hint=clip(criterion.question, 2000) if criterion.question else None,
+                label=clip(criterion.name, FIELD_LIMIT),
+                hint=_score_hint(criterion),
                 element=RadioButtonsElement(
                     action_id=SCORE_ACTION_ID, options=options, initial_option=initial
                 ),
@@ -269,11 +285,10 @@ def notice_view(title: str, message: str) -> dict[str, Any]:
 
 def challenge_message(author: str, reviewer: str, text: str) -> tuple[str, list[dict[str, Any]]]:
     """The challenge as posted in the prompt's thread, addressed to the author."""
-    quoted = "\n".join(f"> {line}" for line in escape(text).splitlines() or [""])
-    body = f":mag: {mention(author)}, a skeptic's challenge from {mention(reviewer)}:\n{quoted}"
+    heading = f":mag: {mention(author)}, a skeptic's challenge from {mention(reviewer)}:"
     fallback = f"A skeptic's challenge for the answer by {mention(author)}"
-    blocks = [
-        section(body),
+    blocks: list[Any] = [
+        *quoted_sections(heading, text),
         ContextBlock(
             elements=[MarkdownTextObject(text=f"Signed: {mention(reviewer)}, skeptic reviewer")]
         ),
@@ -316,14 +331,20 @@ def summary_blocks(
             for m in summary.means
         ]
         blocks.append(section("*Mean score per criterion*\n" + "\n".join(lines)))
-    if summary.challenges:
-        lines = [f"• {mention(r)}: {escape(t)}" for r, t in summary.challenges]
-        blocks.append(section("*Challenges you received*\n" + "\n".join(lines)))
-    if summary.comments:
-        lines = [f"• {mention(r)}: {escape(t)}" for r, t in summary.comments]
-        blocks.append(section("*Reviewers' comments*\n" + "\n".join(lines)))
+    for reviewer, said in _by_reviewer(summary).items():
+        blocks += sections(f"*From {mention(reviewer)}*\n" + "\n".join(said))
     text = f"Your reviews for “{summary.post.prompt_title}” are in."
     return text, [b.to_dict() for b in blocks]
+
+
+def _by_reviewer(summary: AuthorSummary) -> dict[str, list[str]]:
+    """Each reviewer's challenges and comment, so one long text never hides another's."""
+    said: dict[str, list[str]] = {}
+    for reviewer, text in summary.challenges:
+        said.setdefault(reviewer, []).append(f"*Challenge:* {escape(text)}")
+    for reviewer, text in summary.comments:
+        said.setdefault(reviewer, []).append(f"*Comment:* {escape(text)}")
+    return said
 
 
 def notes_blocks(notes: ThreadNotes) -> tuple[str, list[dict[str, Any]]]:
