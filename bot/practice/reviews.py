@@ -336,6 +336,24 @@ def _brief(
     )
 
 
+def current_brief(session: Session, assignment_id: int, reviewer: str) -> ReviewerBrief | None:
+    """The reviewer's brief for this assignment's prompt as it stands now (what is scored), so
+    their DM can be updated in place; None when the assignment is not theirs."""
+    assignment = session.get(ReviewAssignment, assignment_id)
+    if assignment is None or assignment.reviewer_id != reviewer:
+        return None
+    post = session.get(PromptPost, assignment.post_id)
+    assert post is not None
+    ids = session.scalars(
+        select(ReviewAssignment.id).where(
+            ReviewAssignment.post_id == post.id,
+            ReviewAssignment.reviewer_id == reviewer,
+            ReviewAssignment.notified_at.is_not(None),
+        )
+    ).all()
+    return _brief(session, post, post.channel, reviewer, ids)
+
+
 def _answer_live():  # type: ignore[no-untyped-def]
     """Assignments whose answer is still there: a withdrawn answer owes its reviewers nothing."""
     return ReviewAssignment.answer_id.in_(select(Answer.id).where(Answer.withdrawn.is_(False)))

@@ -181,13 +181,26 @@ def why_text(week: Week, user_id: str, *, names: Mapping[str, str], last: bool) 
     return "\n".join(lines)
 
 
+def _change(points: list[tuple[date, float]]) -> str:
+    """The latest weekly mean and how it moved since the first week with scores."""
+    (first_day, first), (_, last) = points[0], points[-1]
+    if len(points) == 1:
+        return f"{last:.1f} (one week scored so far)"
+    delta = last - first
+    since = f"since {first_day.day} {first_day:%b}"
+    if abs(delta) < 0.05:
+        return f"{last:.1f}, steady {since}"
+    return f"{last:.1f}, {'up' if delta > 0 else 'down'} {abs(delta):.1f} {since}"
+
+
 def trend_lines(trend: list[tuple[date, dict[str, float]]], names: Mapping[str, str]) -> list[str]:
-    criteria = sorted({c for _, means in trend for c in means})
+    """One line per criterion with scores, in the rubric's order: where it is, where it went."""
+    seen = {c for _, means in trend for c in means}
+    order = [c for c in names if c in seen] + sorted(seen - set(names))
     lines = []
-    for criterion in criteria:
-        points = [means.get(criterion) for _, means in trend]
-        shown = " → ".join(f"{p:.1f}" if p is not None else "·" for p in points)
-        lines.append(f"• {criterion_label(names, criterion)}: {shown}")
+    for criterion in order:
+        points = [(day, means[criterion]) for day, means in trend if criterion in means]
+        lines.append(f"• {criterion_label(names, criterion)}: {_change(points)}")
     return lines
 
 
@@ -211,7 +224,10 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
     trend = trend_lines(stats.trend, names)
     if trend:
         first = stats.trend[0][0]
-        lines.append(f"*Your mean score per criterion, weekly since {first.day} {first:%b}*")
+        lines.append(
+            f"*Your mean score per criterion* (latest week with scores; weeks since "
+            f"{first.day} {first:%b})"
+        )
         lines.extend(trend)
     else:
         lines.append("_No scores on your answers in the last weeks yet._")

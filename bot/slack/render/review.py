@@ -1,9 +1,8 @@
-"""Skeptic reviews: the reviewer's DM, the challenge and scoring modals, summaries, notes."""
+"""Skeptic reviews: the reviewer's DM and its reminder, the challenge in the thread, summaries."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -12,31 +11,18 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
-    InputBlock,
     MarkdownTextObject,
-    Option,
-    PlainTextInputElement,
-    RadioButtonsElement,
 )
-from slack_sdk.models.views import View
 
-from bot.content import Criterion
 from bot.practice.reviews import (
-    MAX_CHALLENGE_CHARS,
-    MAX_COMMENT_CHARS,
     AuthorSummary,
     ReviewerBrief,
-    ReviewTarget,
     ShortNotice,
     ThreadNotes,
 )
 from bot.slack.render.text import (
-    FIELD_LIMIT,
     HEADER_LIMIT,
-    MODAL_TITLE_LIMIT,
-    OPTION_LIMIT,
     bullet_section,
-    bullets,
     clip,
     escape,
     mention,
@@ -48,14 +34,8 @@ from bot.slack.render.text import (
 
 CHALLENGE_ACTION = "review_challenge"
 SCORE_ACTION = "review_score"
-CHALLENGE_CALLBACK = "review_challenge_modal"
-SCORE_CALLBACK = "review_score_modal"
-SCORE_ACTION_ID = "score"  # the radio buttons' action id in each criterion's input block
-COMMENT_BLOCK = "comment"
-CHALLENGE_BLOCK = "challenge"
-TEXT_ACTION_ID = "text"
-SCORES = (1, 2, 3, 4, 5)
 EXCERPT_CHARS = 280  # an answer in the reviewer's DM, before "..." and the thread link
+BRIEF_EVENT = "practice_review_brief"  # the brief's message metadata, so a reminder finds it
 
 
 def permalink(channel_id: str, ts: str, thread_ts: str) -> str:
@@ -107,6 +87,23 @@ def brief_blocks(
             f"in the thread and score it on the rubric before {slack_date(brief.reviews_close_at)}."
         )
     blocks: list[Any] = [section(intro)]
+    scored = sum(item.scored for item in brief.items)
+    if scored and not reminder:
+        state = (
+            f":white_check_mark: *You have scored all {count} {noun}.* Thank you!"
+            if scored == count
+            else f"*Scored {scored} of {count}.*"
+        )
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"{state} You can change scores until reviews close "
+                        f"{slack_date(brief.reviews_close_at)}."
+                    )
+                ]
+            )
+        )
     if brief.challenges:
         blocks.append(bullet_section("Skeptic challenges to try", brief.challenges))
     for item in brief.items:
@@ -114,173 +111,45 @@ def brief_blocks(
             brief.post.channel_id, item.answer_ts, brief.post.thread_ts
         )
         blocks.append(DividerBlock())
+        flat = " ".join(item.excerpt.split())
+        excerpt = clip(flat, EXCERPT_CHARS)
+        where = "read it all in the thread" if excerpt != flat else "open in the thread"
         blocks.append(
-            section(
-                f"*{mention(item.author)}'s answer* (<{link}|read it all in the thread>)\n"
-                f"> {escape(clip(' '.join(item.excerpt.split()), EXCERPT_CHARS))}"
-            )
+            section(f"*{mention(item.author)}'s answer* (<{link}|{where}>)\n> {escape(excerpt)}")
         )
+        if item.scored:
+            blocks.append(
+                ContextBlock(
+                    elements=[
+                        MarkdownTextObject(
+                            text=":white_check_mark: Scored. *Change scores* reopens your choices."
+                        )
+                    ]
+                )
+            )
         blocks.append(_buttons(item.assignment_id, item.scored))
     return text, [b.to_dict() for b in blocks]
 
 
-def _answer_context(target: ReviewTarget) -> list[Any]:
-    """The whole answer, every line quoted (split over sections when long)."""
-    return quoted_sections(f"*{mention(target.author)}'s answer*", target.answer_text)
+def brief_metadata(brief: ReviewerBrief) -> dict[str, Any]:
+    return {"event_type": BRIEF_EVENT, "event_payload": {"post_id": brief.post.post_id}}
 
 
-def _metadata(target: ReviewTarget, dm_channel: str | None) -> str:
-    return json.dumps({"assignment": target.assignment_id, "dm": dm_channel or ""})
-
-
-def read_metadata(private_metadata: str) -> tuple[int | None, str | None]:
-    """(assignment id, DM channel) from a review modal's private_metadata."""
-    try:
-        data = json.loads(private_metadata or "{}")
-        return int(data["assignment"]), (str(data.get("dm") or "") or None)
-    except (ValueError, KeyError, TypeError):
-        return None, None
-
-
-def challenge_modal(target: ReviewTarget, dm_channel: str | None) -> dict[str, Any]:
-    blocks: list[Any] = _answer_context(target)
-    if target.challenges:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=clip("Ideas from the prompt:\n" + bullets(target.challenges))
-                    )
-                ]
-            )
-        )
-    blocks.append(
-        InputBlock(
-            block_id=CHALLENGE_BLOCK,
-            label="Your challenge",
-            hint="Posted in the prompt's thread, addressed to the author, as your challenge.",
-            element=PlainTextInputElement(
-                action_id=TEXT_ACTION_ID,
-                multiline=True,
-                max_length=MAX_CHALLENGE_CHARS,
-                placeholder="What would make you doubt this answer?",
-            ),
-        )
+def reminder_blocks(brief: ReviewerBrief, brief_link: str) -> tuple[str, list[dict[str, Any]]]:
+    """Two lines that point back at the brief (its answers and buttons) instead of reposting it."""
+    count = len(brief.items)
+    noun = "answer" if count == 1 else "answers"
+    text = (
+        f":hourglass_flowing_sand: Reminder: {count} {noun} on *{escape(brief.post.prompt_title)}* "
+        f"still to score; reviews close {slack_date(brief.reviews_close_at)}.\n"
+        f"<{brief_link}|Open your review brief> for the answers and the buttons; an unscored "
+        "review counts as missed."
     )
-    view = View(
-        type="modal",
-        callback_id=CHALLENGE_CALLBACK,
-        private_metadata=_metadata(target, dm_channel),
-        title="Post a challenge",
-        submit="Post",
-        close="Cancel",
-        blocks=blocks,
+    fallback = (
+        f"Reminder: you have {count} {noun} on “{brief.post.prompt_title}” left to score "
+        "before reviews close."
     )
-    return view.to_dict()
-
-
-def _anchor(criterion: Criterion, score: int) -> str | None:
-    return criterion.anchors.get(score)
-
-
-def _score_hint(criterion: Criterion) -> str | None:
-    """The question, and every anchor in full when one is too long for its radio button."""
-    hint = criterion.question or ""
-    if any(len(a) > OPTION_LIMIT for a in criterion.anchors.values()):
-        anchors = "  ".join(f"{s}: {criterion.anchors[s]}" for s in sorted(criterion.anchors))
-        hint = f"{hint}  {anchors}".strip()
-    return clip(hint, FIELD_LIMIT) if hint else None
-
-
-def score_modal(
-    target: ReviewTarget, rubric: Sequence[Criterion], dm_channel: str | None
-) -> dict[str, Any]:
-    """One 1-5 choice per criterion (question and anchors shown), plus an optional comment."""
-    blocks: list[Any] = _answer_context(target)
-    for criterion in rubric:
-        options = [
-            Option(
-                value=str(score),
-                text=str(score),
-                description=(
-                    clip(anchor, OPTION_LIMIT) if (anchor := _anchor(criterion, score)) else None
-                ),
-            )
-            for score in SCORES
-        ]
-        current = target.scores.get(criterion.id)
-        initial = next((o for o in options if o.value == str(current)), None)
-        blocks.append(
-            InputBlock(
-                block_id=criterion.id,
-                label=clip(criterion.name, FIELD_LIMIT),
-                hint=_score_hint(criterion),
-                element=RadioButtonsElement(
-                    action_id=SCORE_ACTION_ID, options=options, initial_option=initial
-                ),
-            )
-        )
-    blocks.append(
-        InputBlock(
-            block_id=COMMENT_BLOCK,
-            label="A comment for the author (optional)",
-            optional=True,
-            element=PlainTextInputElement(
-                action_id=TEXT_ACTION_ID,
-                multiline=True,
-                max_length=MAX_COMMENT_CHARS,
-                initial_value=target.comment or None,
-            ),
-        )
-    )
-    view = View(
-        type="modal",
-        callback_id=SCORE_CALLBACK,
-        private_metadata=_metadata(target, dm_channel),
-        title="Score this answer",
-        submit="Save scores",
-        close="Cancel",
-        blocks=blocks,
-    )
-    return view.to_dict()
-
-
-def read_scores(
-    state_values: Mapping[str, Any], criteria: Sequence[str]
-) -> tuple[dict[str, int | None], str]:
-    """({criterion: score or None}, comment) from a submitted scoring modal.
-
-    Criteria in the form but not in `criteria` are kept, so the domain can refuse them.
-    """
-    scores: dict[str, int | None] = {c: None for c in criteria}
-    for block_id, actions in state_values.items():
-        if block_id == COMMENT_BLOCK or not isinstance(actions, dict):
-            continue
-        element = actions.get(SCORE_ACTION_ID)
-        if not isinstance(element, dict):
-            continue
-        option = element.get("selected_option") or {}
-        value = str(option.get("value") or "") if isinstance(option, dict) else ""
-        scores[block_id] = int(value) if value.lstrip("-").isdigit() else None
-    comment_element = (state_values.get(COMMENT_BLOCK) or {}).get(TEXT_ACTION_ID) or {}
-    comment = str(comment_element.get("value") or "") if isinstance(comment_element, dict) else ""
-    return scores, comment
-
-
-def read_challenge(state_values: Mapping[str, Any]) -> str:
-    element = (state_values.get(CHALLENGE_BLOCK) or {}).get(TEXT_ACTION_ID) or {}
-    return str(element.get("value") or "") if isinstance(element, dict) else ""
-
-
-def notice_view(title: str, message: str) -> dict[str, Any]:
-    """A modal that only tells the user something (a refusal after submitting)."""
-    view = View(
-        type="modal",
-        title=clip(title, MODAL_TITLE_LIMIT),
-        close="OK",
-        blocks=[section(message)],
-    )
-    return view.to_dict()
+    return fallback, [section(text).to_dict()]
 
 
 def challenge_message(author: str, reviewer: str, text: str) -> tuple[str, list[dict[str, Any]]]:
