@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment
-from bot.practice.leaderboard import HomeItem, home_items
-from bot.practice.mocks import MockStatus, current_round, live_match_for, mock_status
+from bot.practice.leaderboard.stats import HomeItem, home_items
+from bot.practice.mocks.queue import MockStatus, current_round, live_match_for, mock_status
 
 MAX_PENDING = 10  # the Home tab lists this many reviews; the rest are in the DMs
 

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot.models import Channel
 from bot.practice.home import Home, PendingReview
-from bot.practice.mocks import MockStatus
+from bot.practice.mocks.queue import MockStatus
 from bot.slack.render.leaderboard import stats_text
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,

@@ -14,12 +14,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.practice.reviews import (
-    AuthorSummary,
-    ReviewerBrief,
-    ShortNotice,
-    ThreadNotes,
-)
+from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
 from bot.slack.render.text import (
     HEADER_LIMIT,
     bullet_section,

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.content import Criterion
-from bot.practice.reviews import MAX_CHALLENGE_CHARS, MAX_COMMENT_CHARS, ReviewTarget
+from bot.practice.reviews.votes import MAX_CHALLENGE_CHARS, MAX_COMMENT_CHARS, ReviewTarget
 from bot.slack.render.text import (
     FIELD_LIMIT,
     MODAL_TITLE_LIMIT,

@@ -8,14 +8,8 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.db import unit_of_work
-from bot.practice.mocks import (
-    MockError,
-    announce_round,
-    cancel_mock,
-    get_round,
-    mock_rubric,
-    swap_roles,
-)
+from bot.practice.mocks.queue import MockError, cancel_mock
+from bot.practice.mocks.rounds import announce_round, get_round, mock_rubric, swap_roles
 from bot.practice.ports import PublishError
 from bot.slack.listeners.events.home import publish_home
 from bot.slack.mock_notifier import SlackMockNotifier

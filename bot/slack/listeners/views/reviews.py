@@ -16,10 +16,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
 from bot.practice.ports import PublishError
-from bot.practice.reviews import (
+from bot.practice.reviews.notices import current_brief
+from bot.practice.reviews.votes import (
     challenge_failed,
     challenge_posted,
-    current_brief,
     load_review,
     record_challenge,
     record_scores,
