@@ -299,8 +299,12 @@ def _page(args: Args, items: list[Message], team: Team, api: WebApi) -> dict[str
     start = int(args.get("cursor") or 0)
     chunk = items[start : start + limit]
     more = start + limit < len(items)
+    messages = [api._message_json(m, team) for m in chunk]
+    if not _flag(args.get("include_all_metadata")):
+        for message in messages:  # Slack returns message metadata only when asked
+            message.pop("metadata", None)
     return {
-        "messages": [api._message_json(m, team) for m in chunk],
+        "messages": messages,
         "has_more": more,
         "response_metadata": {"next_cursor": str(start + limit) if more else ""},
     }

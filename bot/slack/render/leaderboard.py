@@ -210,7 +210,8 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
     lines = [f"*Your practice in <#{stats.channel_id}>*"]
     if stats.rank is not None and stats.row is not None:
         lines.append(
-            f"• This week: rank {stats.rank} of {stats.ranked}, {_n(stats.row.points)} points, "
+            f"• This week: rank {stats.rank} of {stats.ranked}, {_n(stats.row.points)} "
+            f"{'point' if stats.row.points == 1 else 'points'}, "
             f"{_plural(stats.row.answers, 'answer')}"
         )
     else:

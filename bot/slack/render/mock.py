@@ -35,6 +35,7 @@ from bot.slack.render.text import (
     escape,
     mention,
     section,
+    sections,
     slack_date,
 )
 
@@ -184,10 +185,10 @@ def intro_blocks(
     blocks += [
         DividerBlock(),
         section(f"*Case: {escape(prompt.title)}*"),
-        section(escape(prompt.case)),
+        *sections(escape(prompt.case)),
     ]
     if prompt.context:
-        blocks.append(section(escape(prompt.context)))
+        blocks += sections(escape(prompt.context))
     if prompt.table is not None:
         blocks.append(section(table_text(prompt.table)))
     plan = "\n".join(f"• *{when}*: {what}" for when, what in PLAN)

@@ -14,7 +14,13 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
+from bot.practice.reviews.notices import (
+    AuthorSummary,
+    ReviewerBrief,
+    ReviewItem,
+    ShortNotice,
+    ThreadNotes,
+)
 from bot.slack.render.text import (
     HEADER_LIMIT,
     bullet_section,
@@ -58,71 +64,74 @@ def _buttons(assignment_id: int, scored: bool) -> ActionsBlock:
     )
 
 
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text))])
+
+
+def _brief_intro(brief: ReviewerBrief, *, reminder: bool) -> tuple[str, str]:
+    """(notification text, first section) of a brief, or of its fallback reminder."""
+    count = len(brief.items)
+    noun = "answer" if count == 1 else "answers"
+    title = escape(brief.post.prompt_title)
+    closes = slack_date(brief.reviews_close_at)
+    if reminder:
+        return (
+            f"Reminder: you have {count} {noun} on “{brief.post.prompt_title}” left to score "
+            "before reviews close.",
+            f":hourglass_flowing_sand: Half-way through reviews for *{title}*: you have not "
+            f"scored {count} {noun} yet. Reviews close {closes}; an unscored review counts as "
+            "missed on the leaderboard.",
+        )
+    return (
+        f"You are a skeptic reviewer for {count} {noun} on “{brief.post.prompt_title}”.",
+        f":mag: You are a skeptic reviewer today for *{title}*. Challenge each answer in the "
+        f"thread and score it on the rubric before {closes}.",
+    )
+
+
+def _scored_state(brief: ReviewerBrief) -> ContextBlock | None:
+    """How far the reviewer is, once they have scored something."""
+    count, scored = len(brief.items), sum(item.scored for item in brief.items)
+    if not scored:
+        return None
+    state = (
+        f":white_check_mark: *You have scored all {count} answer{'s' if count != 1 else ''}.* "
+        "Thank you!"
+        if scored == count
+        else f"*Scored {scored} of {count}.*"
+    )
+    closes = slack_date(brief.reviews_close_at)
+    return _context(f"{state} You can change scores until reviews close {closes}.")
+
+
+def _item_blocks(brief: ReviewerBrief, item: ReviewItem, link: str | None) -> list[Any]:
+    """One answer: who, an excerpt with a link to all of it, its state and its buttons."""
+    link = link or permalink(brief.post.channel_id, item.answer_ts, brief.post.thread_ts)
+    flat = " ".join(item.excerpt.split())
+    excerpt = clip(flat, EXCERPT_CHARS)
+    where = "read it all in the thread" if excerpt != flat else "open in the thread"
+    blocks: list[Any] = [
+        DividerBlock(),
+        section(f"*{mention(item.author)}'s answer* (<{link}|{where}>)\n> {escape(excerpt)}"),
+    ]
+    if item.scored:
+        blocks.append(_context(":white_check_mark: Scored. *Change scores* reopens your choices."))
+    blocks.append(_buttons(item.assignment_id, item.scored))
+    return blocks
+
+
 def brief_blocks(
     brief: ReviewerBrief, links: Mapping[int, str], *, reminder: bool
 ) -> tuple[str, list[dict[str, Any]]]:
     """The reviewer's DM: every answer they review on one prompt, with buttons per answer."""
-    count = len(brief.items)
-    noun = "answer" if count == 1 else "answers"
-    title = escape(brief.post.prompt_title)
-    if reminder:
-        text = (
-            f"Reminder: you have {count} {noun} on “{brief.post.prompt_title}” left to score "
-            "before reviews close."
-        )
-        intro = (
-            f":hourglass_flowing_sand: Half-way through reviews for *{title}*: you have not "
-            f"scored {count} {noun} yet. Reviews close {slack_date(brief.reviews_close_at)}; "
-            "an unscored review counts as missed on the leaderboard."
-        )
-    else:
-        text = f"You are a skeptic reviewer for {count} {noun} on “{brief.post.prompt_title}”."
-        intro = (
-            f":mag: You are a skeptic reviewer today for *{title}*. Challenge each answer "
-            f"in the thread and score it on the rubric before {slack_date(brief.reviews_close_at)}."
-        )
+    text, intro = _brief_intro(brief, reminder=reminder)
     blocks: list[Any] = [section(intro)]
-    scored = sum(item.scored for item in brief.items)
-    if scored and not reminder:
-        state = (
-            f":white_check_mark: *You have scored all {count} {noun}.* Thank you!"
-            if scored == count
-            else f"*Scored {scored} of {count}.*"
-        )
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f"{state} You can change scores until reviews close "
-                        f"{slack_date(brief.reviews_close_at)}."
-                    )
-                ]
-            )
-        )
+    if not reminder and (state := _scored_state(brief)) is not None:
+        blocks.append(state)
     if brief.challenges:
         blocks.append(bullet_section("Skeptic challenges to try", brief.challenges))
     for item in brief.items:
-        link = links.get(item.assignment_id) or permalink(
-            brief.post.channel_id, item.answer_ts, brief.post.thread_ts
-        )
-        blocks.append(DividerBlock())
-        flat = " ".join(item.excerpt.split())
-        excerpt = clip(flat, EXCERPT_CHARS)
-        where = "read it all in the thread" if excerpt != flat else "open in the thread"
-        blocks.append(
-            section(f"*{mention(item.author)}'s answer* (<{link}|{where}>)\n> {escape(excerpt)}")
-        )
-        if item.scored:
-            blocks.append(
-                ContextBlock(
-                    elements=[
-                        MarkdownTextObject(
-                            text=":white_check_mark: Scored. *Change scores* reopens your choices."
-                        )
-                    ]
-                )
-            )
-        blocks.append(_buttons(item.assignment_id, item.scored))
+        blocks += _item_blocks(brief, item, links.get(item.assignment_id))
     return text, [b.to_dict() for b in blocks]
 
 
