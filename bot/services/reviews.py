@@ -33,7 +33,7 @@ from bot.practice.reviews.closing import (
     release_summary,
     thread_notes,
 )
-from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, log_failure
+from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, current_brief, log_failure
 from bot.practice.reviews.votes import (
     ChallengeResult,
     Lookup,
@@ -239,6 +239,15 @@ def open_review(
         return ReviewToOpen(
             lookup, rubric_for(session, target.post.post_id, target.pack_id, library)
         )
+
+
+def brief_as_it_stands(
+    sessions: SessionFactory, assignment_id: int, user_id: str
+) -> ReviewerBrief | None:
+    """The reviewer's brief for this assignment's prompt now (what is scored), to update
+    their DM in place; None when the assignment is not theirs."""
+    with unit_of_work(sessions) as session:
+        return current_brief(session, assignment_id, user_id)
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,18 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.practice.ports import PublishError
 from bot.practice.reviews.votes import ChallengeResult
-from bot.services.reviews import submit_challenge, submit_scores
-from bot.slack.render.review import (
+from bot.services.reviews import brief_as_it_stands, submit_challenge, submit_scores
+from bot.slack.listeners.events.home import publish_home
+from bot.slack.render.review import score_confirmation
+from bot.slack.render.review_modals import (
     CHALLENGE_BLOCK,
+    ModalSource,
     notice_view,
     read_challenge,
     read_metadata,
     read_scores,
-    score_confirmation,
 )
 from bot.slack.review_notifier import SlackReviewNotifier
 
@@ -53,7 +56,8 @@ def on_score_submitted(
 ) -> None:
     runtime = context["runtime"]
     user_id = str((body.get("user") or {}).get("id") or "")
-    assignment_id, dm_channel = read_metadata(str(view.get("private_metadata") or ""))
+    source = read_metadata(str(view.get("private_metadata") or ""))
+    assignment_id, dm_channel = source.assignment_id, source.dm_channel
     if assignment_id is None:
         ack(response_action="update", view=notice_view(NOT_SAVED, "This form is not one of mine."))
         return
@@ -73,12 +77,25 @@ def on_score_submitted(
         ack(response_action="update", view=notice_view(NOT_SAVED, saved.refusal))
         return
     ack()
-    _tell(
-        client,
-        dm_channel,
-        user_id,
-        score_confirmation(saved.replaced, saved.target.reviews_close_at),
-    )
+    closes = saved.target.reviews_close_at
+    _tell(client, dm_channel, user_id, score_confirmation(saved.replaced, closes))
+    _update_brief(runtime, user_id, source)
+    if not source.dm_channel:  # scored from the App Home: show it one review lighter
+        team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+        publish_home(runtime, client, team_id, user_id)
+
+
+def _update_brief(runtime: Any, user_id: str, source: ModalSource) -> None:
+    """The DM whose button opened the modal, rewritten to show what is now scored."""
+    if source.assignment_id is None or not source.dm_channel or not source.dm_ts:
+        return
+    brief = brief_as_it_stands(runtime.sessions, source.assignment_id, user_id)
+    if brief is None:
+        return
+    try:
+        SlackReviewNotifier(runtime.slack).update_brief(brief, source.dm_channel, source.dm_ts)
+    except PublishError as exc:
+        log.warning("could not update %s's review DM: %s", user_id, exc.reason)
 
 
 def on_challenge_submitted(
@@ -86,7 +103,8 @@ def on_challenge_submitted(
 ) -> None:
     runtime = context["runtime"]
     user_id = str((body.get("user") or {}).get("id") or "")
-    assignment_id, dm_channel = read_metadata(str(view.get("private_metadata") or ""))
+    source = read_metadata(str(view.get("private_metadata") or ""))
+    assignment_id, dm_channel = source.assignment_id, source.dm_channel
     if assignment_id is None:
         ack(response_action="update", view=notice_view(NOT_SAVED, "This form is not one of mine."))
         return
