@@ -42,28 +42,11 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
     """Everything stored about `user_id` in workspace `team_id`, as JSON-ready data."""
     posts = team_posts(team_id)
     channels = {c.id: c for c in session.scalars(select(Channel).where(Channel.team_id == team_id))}
-    answers = list(
-        session.execute(
-            select(Answer, PromptPost)
-            .join(PromptPost, PromptPost.id == Answer.post_id)
-            .where(Answer.post_id.in_(posts), Answer.user_id == user_id)
-            .order_by(Answer.answered_at)
-        )
-    )
     assignments = list(
-        session.execute(
-            select(ReviewAssignment, Answer.post_id)
-            .join(Answer, Answer.id == ReviewAssignment.answer_id)
+        session.scalars(
+            select(ReviewAssignment)
             .where(ReviewAssignment.post_id.in_(posts), ReviewAssignment.reviewer_id == user_id)
             .order_by(ReviewAssignment.assigned_at)
-        )
-    )
-    assignment_ids = [a.id for a, _ in assignments]
-    matches = list(
-        session.scalars(
-            select(MockMatch)
-            .where(MockMatch.team_id == team_id, in_match(user_id))
-            .order_by(MockMatch.created_at)
         )
     )
     return {
@@ -76,54 +59,8 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             for c in channels.values()
             if user_id in (c.creator_id, c.enrolled_by)
         ],
-        "reviewer_opt_ins": [
-            {
-                "channel_id": channels[o.channel_pk].channel_id,
-                "active": o.active,
-                "updated_at": _iso(o.updated_at),
-            }
-            for o in session.scalars(
-                select(ReviewerOptIn).where(
-                    ReviewerOptIn.user_id == user_id,
-                    ReviewerOptIn.channel_pk.in_(list(channels)),
-                )
-            )
-        ],
-        "answers": [
-            {
-                "channel_id": channels[post.channel_pk].channel_id,
-                "date": post.local_date.isoformat(),
-                "prompt": post.prompt.get("title") or post.prompt_id,
-                **_row(
-                    answer,
-                    "id",
-                    "message_ts",
-                    "text",
-                    "answered_at",
-                    "edited_at",
-                    "followups",
-                    "withdrawn",
-                    "late",
-                ),
-                "scores_received": [
-                    {"criterion": criterion, "score": score}
-                    for criterion, score in session.execute(
-                        select(Vote.criterion, Vote.score)
-                        .where(Vote.answer_id == answer.id)
-                        .order_by(Vote.criterion, Vote.id)
-                    )
-                ],
-                "challenges_received": list(
-                    session.scalars(
-                        select(Challenge.text)
-                        .join(ReviewAssignment, ReviewAssignment.id == Challenge.assignment_id)
-                        .where(ReviewAssignment.answer_id == answer.id)
-                        .order_by(Challenge.created_at)
-                    )
-                ),
-            }
-            for answer, post in answers
-        ],
+        "reviewer_opt_ins": _opt_ins(session, channels, user_id),
+        "answers": _answers(session, channels, posts, user_id),
         "thread_replies": [
             _row(m, "post_id", "ts", "text", "edited_at", "deleted")
             for m in session.scalars(
@@ -132,52 +69,8 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
                 .order_by(ThreadMessage.ts)
             )
         ],
-        "reviews_given": [
-            {
-                **_row(
-                    a,
-                    "answer_id",
-                    "source",
-                    "assigned_at",
-                    "scored_at",
-                    "comment",
-                    "missed",
-                ),
-                "scores": [
-                    {"criterion": criterion, "score": score}
-                    for criterion, score in session.execute(
-                        select(Vote.criterion, Vote.score)
-                        .where(Vote.answer_id == a.answer_id, Vote.reviewer_id == user_id)
-                        .order_by(Vote.criterion)
-                    )
-                ],
-                "challenges": [
-                    _row(c, "text", "created_at", "message_ts")
-                    for c in session.scalars(
-                        select(Challenge)
-                        .where(Challenge.assignment_id == a.id)
-                        .order_by(Challenge.created_at)
-                    )
-                ],
-            }
-            for a, _ in assignments
-        ],
-        "votes_without_assignment": [
-            _row(v, "answer_id", "criterion", "score", "updated_at")
-            for v in session.scalars(
-                select(Vote)
-                .join(Answer, Answer.id == Vote.answer_id)
-                .where(
-                    Answer.post_id.in_(posts),
-                    Vote.reviewer_id == user_id,
-                    Vote.answer_id.not_in(
-                        select(ReviewAssignment.answer_id).where(
-                            ReviewAssignment.id.in_(assignment_ids or [-1])
-                        )
-                    ),
-                )
-            )
-        ],
+        "reviews_given": [_review_given(session, a, user_id) for a in assignments],
+        "votes_without_assignment": _loose_votes(session, posts, assignments, user_id),
         "mock_requests": [
             _row(r, "note", "created_at", "expires_at", "status", "match_id")
             for r in session.scalars(
@@ -187,44 +80,162 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             )
         ],
         "mock_matches": [
-            {
-                **_row(
-                    m,
-                    "id",
-                    "user_a",
-                    "user_b",
-                    "created_at",
-                    "prompt_id",
-                    "round",
-                    "candidate_id",
-                    "interviewer_id",
-                    "status",
+            _mock_match(session, m, user_id)
+            for m in session.scalars(
+                select(MockMatch)
+                .where(MockMatch.team_id == team_id, in_match(user_id))
+                .order_by(MockMatch.created_at)
+            )
+        ],
+    }
+
+
+def _opt_ins(session: Session, channels: dict[int, Channel], user_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "channel_id": channels[o.channel_pk].channel_id,
+            "active": o.active,
+            "updated_at": _iso(o.updated_at),
+        }
+        for o in session.scalars(
+            select(ReviewerOptIn).where(
+                ReviewerOptIn.user_id == user_id,
+                ReviewerOptIn.channel_pk.in_(list(channels)),
+            )
+        )
+    ]
+
+
+ANSWER_COLUMNS = (
+    "id",
+    "message_ts",
+    "text",
+    "answered_at",
+    "edited_at",
+    "followups",
+    "withdrawn",
+    "late",
+)
+
+
+def _answers(
+    session: Session, channels: dict[int, Channel], posts: Any, user_id: str
+) -> list[dict[str, Any]]:
+    """The user's answers, each with the scores and challenges it received."""
+    rows = session.execute(
+        select(Answer, PromptPost)
+        .join(PromptPost, PromptPost.id == Answer.post_id)
+        .where(Answer.post_id.in_(posts), Answer.user_id == user_id)
+        .order_by(Answer.answered_at)
+    )
+    return [
+        {
+            "channel_id": channels[post.channel_pk].channel_id,
+            "date": post.local_date.isoformat(),
+            "prompt": post.prompt.get("title") or post.prompt_id,
+            **_row(answer, *ANSWER_COLUMNS),
+            "scores_received": [
+                {"criterion": criterion, "score": score}
+                for criterion, score in session.execute(
+                    select(Vote.criterion, Vote.score)
+                    .where(Vote.answer_id == answer.id)
+                    .order_by(Vote.criterion, Vote.id)
+                )
+            ],
+            "challenges_received": list(
+                session.scalars(
+                    select(Challenge.text)
+                    .join(ReviewAssignment, ReviewAssignment.id == Challenge.assignment_id)
+                    .where(ReviewAssignment.answer_id == answer.id)
+                    .order_by(Challenge.created_at)
+                )
+            ),
+        }
+        for answer, post in rows
+    ]
+
+
+def _review_given(session: Session, a: ReviewAssignment, user_id: str) -> dict[str, Any]:
+    return {
+        **_row(a, "answer_id", "source", "assigned_at", "scored_at", "comment", "missed"),
+        "scores": [
+            {"criterion": criterion, "score": score}
+            for criterion, score in session.execute(
+                select(Vote.criterion, Vote.score)
+                .where(Vote.answer_id == a.answer_id, Vote.reviewer_id == user_id)
+                .order_by(Vote.criterion)
+            )
+        ],
+        "challenges": [
+            _row(c, "text", "created_at", "message_ts")
+            for c in session.scalars(
+                select(Challenge)
+                .where(Challenge.assignment_id == a.id)
+                .order_by(Challenge.created_at)
+            )
+        ],
+    }
+
+
+def _loose_votes(
+    session: Session, posts: Any, assignments: list[ReviewAssignment], user_id: str
+) -> list[dict[str, Any]]:
+    """Votes the user gave on answers they were not (or no longer) assigned to."""
+    assignment_ids = [a.id for a in assignments]
+    return [
+        _row(v, "answer_id", "criterion", "score", "updated_at")
+        for v in session.scalars(
+            select(Vote)
+            .join(Answer, Answer.id == Vote.answer_id)
+            .where(
+                Answer.post_id.in_(posts),
+                Vote.reviewer_id == user_id,
+                Vote.answer_id.not_in(
+                    select(ReviewAssignment.answer_id).where(
+                        ReviewAssignment.id.in_(assignment_ids or [-1])
+                    )
                 ),
-                "scores": [
-                    _row(s, "round", "candidate_id", "interviewer_id", "criterion", "score")
-                    for s in session.scalars(
-                        select(MockScore)
-                        .where(MockScore.match_id == m.id)
-                        .order_by(MockScore.round, MockScore.criterion)
-                    )
-                ],
-                "rounds": [
-                    _row(r, "round", "candidate_id", "interviewer_id", "prompt_id", "started_at")
-                    for r in session.scalars(
-                        select(MockRound)
-                        .where(MockRound.match_id == m.id)
-                        .order_by(MockRound.round)
-                    )
-                ],
-                "ratings": [
-                    _row(r, "round", "rater_id", "interviewer_id", "score", "comment")
-                    for r in session.scalars(
-                        select(MockRating)
-                        .where(MockRating.match_id == m.id, MockRating.rater_id == user_id)
-                        .order_by(MockRating.round)
-                    )
-                ],
-            }
-            for m in matches
+            )
+        )
+    ]
+
+
+MATCH_COLUMNS = (
+    "id",
+    "user_a",
+    "user_b",
+    "created_at",
+    "prompt_id",
+    "round",
+    "candidate_id",
+    "interviewer_id",
+    "status",
+)
+
+
+def _mock_match(session: Session, m: MockMatch, user_id: str) -> dict[str, Any]:
+    return {
+        **_row(m, *MATCH_COLUMNS),
+        "scores": [
+            _row(s, "round", "candidate_id", "interviewer_id", "criterion", "score")
+            for s in session.scalars(
+                select(MockScore)
+                .where(MockScore.match_id == m.id)
+                .order_by(MockScore.round, MockScore.criterion)
+            )
+        ],
+        "rounds": [
+            _row(r, "round", "candidate_id", "interviewer_id", "prompt_id", "started_at")
+            for r in session.scalars(
+                select(MockRound).where(MockRound.match_id == m.id).order_by(MockRound.round)
+            )
+        ],
+        "ratings": [
+            _row(r, "round", "rater_id", "interviewer_id", "score", "comment")
+            for r in session.scalars(
+                select(MockRating)
+                .where(MockRating.match_id == m.id, MockRating.rater_id == user_id)
+                .order_by(MockRating.round)
+            )
         ],
     }

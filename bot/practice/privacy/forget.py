@@ -72,10 +72,16 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
     (e.g. a future audit row).
     """
     report = ForgetReport(token=new_token())
-    token = report.token
-    posts = team_posts(team_id)
+    report.affected_weeks = _affected_weeks(session, team_id, user_id)
+    report.bot_messages = _bot_messages(session, team_id, user_id)
+    _erase_practice(session, team_id, user_id, report)
+    _anonymise_mocks(session, team_id, user_id, report)
+    session.flush()
+    return report
 
-    # Weeks whose leaderboards change: those of posts they answered or reviewed.
+
+def _affected_weeks(session: Session, team_id: str, user_id: str) -> list[tuple[str, date]]:
+    """Weeks whose leaderboards change: those of posts they answered or reviewed."""
     touched = session.execute(
         select(Channel.channel_id, PromptPost.local_date)
         .join(PromptPost, PromptPost.channel_pk == Channel.id)
@@ -90,10 +96,12 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
         )
     )
     weeks = {(cid, day - timedelta(days=day.weekday())) for cid, day in touched}
-    report.affected_weeks = sorted(weeks)
+    return sorted(weeks)
 
-    # Challenges they wrote, posted by the bot in threads: the caller may delete them.
-    report.bot_messages = [
+
+def _bot_messages(session: Session, team_id: str, user_id: str) -> list[tuple[str, str]]:
+    """Challenges they wrote, posted by the bot in threads: the caller may delete them."""
+    return [
         (channel_id, ts)
         for channel_id, ts in session.execute(
             select(Channel.channel_id, Challenge.message_ts)
@@ -108,6 +116,11 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
         )
         if ts
     ]
+
+
+def _erase_practice(session: Session, team_id: str, user_id: str, report: ForgetReport) -> None:
+    """Their reviews, votes, replies and opt-ins deleted; their answers anonymised."""
+    posts = team_posts(team_id)
     their_assignments = select(ReviewAssignment.id).where(
         ReviewAssignment.post_id.in_(posts), ReviewAssignment.reviewer_id == user_id
     )
@@ -136,7 +149,7 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
         session,
         update(Answer)
         .where(Answer.post_id.in_(posts), Answer.user_id == user_id)
-        .values(user_id=token, text="", withdrawn=True, edited_at=None),
+        .values(user_id=report.token, text="", withdrawn=True, edited_at=None),
     )
     team_channels = select(Channel.id).where(Channel.team_id == team_id)
     report.opt_ins = _count(
@@ -152,6 +165,10 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
             .values({column: None})
         )
 
+
+def _anonymise_mocks(session: Session, team_id: str, user_id: str, report: ForgetReport) -> None:
+    """Waiting requests deleted; matches keep the partner's results under the token."""
+    token = report.token
     report.mock_requests = _count(
         session,
         delete(MockRequest).where(MockRequest.team_id == team_id, MockRequest.user_id == user_id),
@@ -160,45 +177,44 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
         session.scalars(select(MockMatch.id).where(MockMatch.team_id == team_id, in_match(user_id)))
     )
     report.mock_matches = len(match_ids)
-    if match_ids:
-        for column in (
-            MockMatch.user_a,
-            MockMatch.user_b,
-            MockMatch.candidate_id,
-            MockMatch.interviewer_id,
-        ):
-            session.execute(
-                update(MockMatch)
-                .where(MockMatch.id.in_(match_ids), column == user_id)
-                .values({column: token})
-            )
+    if not match_ids:
+        return
+    for column in (
+        MockMatch.user_a,
+        MockMatch.user_b,
+        MockMatch.candidate_id,
+        MockMatch.interviewer_id,
+    ):
         session.execute(
             update(MockMatch)
-            .where(MockMatch.id.in_(match_ids), MockMatch.status == "live")
-            .values(status="done")
+            .where(MockMatch.id.in_(match_ids), column == user_id)
+            .values({column: token})
         )
-        for column in (MockScore.candidate_id, MockScore.interviewer_id):
-            report.mock_scores += _count(
-                session,
-                update(MockScore)
-                .where(MockScore.match_id.in_(match_ids), column == user_id)
-                .values({column: token}),
-            )
-        for column in (MockRound.candidate_id, MockRound.interviewer_id):
-            session.execute(
-                update(MockRound)
-                .where(MockRound.match_id.in_(match_ids), column == user_id)
-                .values({column: token})
-            )
-        # A rating's comment is free text the user may have written or been named in.
-        for column in (MockRating.rater_id, MockRating.interviewer_id):
-            session.execute(
-                update(MockRating)
-                .where(MockRating.match_id.in_(match_ids), column == user_id)
-                .values({column: token, MockRating.comment: None})
-            )
-    session.flush()
-    return report
+    session.execute(
+        update(MockMatch)
+        .where(MockMatch.id.in_(match_ids), MockMatch.status == "live")
+        .values(status="done")
+    )
+    for column in (MockScore.candidate_id, MockScore.interviewer_id):
+        report.mock_scores += _count(
+            session,
+            update(MockScore)
+            .where(MockScore.match_id.in_(match_ids), column == user_id)
+            .values({column: token}),
+        )
+    for column in (MockRound.candidate_id, MockRound.interviewer_id):
+        session.execute(
+            update(MockRound)
+            .where(MockRound.match_id.in_(match_ids), column == user_id)
+            .values({column: token})
+        )
+    # A rating's comment is free text the user may have written or been named in.
+    for column in (MockRating.rater_id, MockRating.interviewer_id):
+        session.execute(
+            update(MockRating)
+            .where(MockRating.match_id.in_(match_ids), column == user_id)
+            .values({column: token, MockRating.comment: None})
+        )
 
 
 def _count(session: Session, statement: Any) -> int:
