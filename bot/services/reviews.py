@@ -123,26 +123,20 @@ def tell_reviewers(
     *,
     notifier: ReviewNotifier,
     channel_id: str | None = None,
+    reminder: bool = False,
 ) -> int:
-    """One DM per reviewer and post for assignments not yet told; returns DMs sent."""
+    """One DM per reviewer and post: the brief for assignments not yet told, or with
+    `reminder` the reminder half-way through reviews to those who have not scored."""
+    due, claim, release = (
+        (due_reminders, claim_reminder, release_reminder)
+        if reminder
+        else (pending_notices, claim_notice, release_notice)
+    )
     with unit_of_work(sessions) as session:
-        due = pending_notices(session, now, channel_id)
-    send = partial(notifier.send_brief, reminder=False)
-    return _send_briefs(sessions, due, claim_notice, release_notice, send, now, "telling")
-
-
-def remind_reviewers(
-    sessions: SessionFactory,
-    now: datetime,
-    *,
-    notifier: ReviewNotifier,
-    channel_id: str | None = None,
-) -> int:
-    """One reminder DM per reviewer and post, half-way through reviews, if they have not scored."""
-    with unit_of_work(sessions) as session:
-        due = due_reminders(session, now, channel_id)
-    send = partial(notifier.send_brief, reminder=True)
-    return _send_briefs(sessions, due, claim_reminder, release_reminder, send, now, "reminding")
+        pending = due(session, now, channel_id)
+    send = partial(notifier.send_brief, reminder=reminder)
+    what = "reminding" if reminder else "telling"
+    return _send_briefs(sessions, pending, claim, release, send, now, what)
 
 
 def send_summaries(
@@ -185,7 +179,9 @@ def close_due_reviews(
     channel_id: str | None = None,
 ) -> CloseRun:
     """The `close-reviews` due work: reminders, then closes, thread notes and summaries."""
-    reminders = remind_reviewers(sessions, now, notifier=notifier, channel_id=channel_id)
+    reminders = tell_reviewers(
+        sessions, now, notifier=notifier, channel_id=channel_id, reminder=True
+    )
     with unit_of_work(sessions) as session:
         due = due_closes(session, now, channel_id)
     closed: list[int] = []

@@ -12,8 +12,9 @@ from slack_sdk import WebClient
 from bot.models import Channel
 from bot.practice.charts import weekly_chart
 from bot.practice.weekly_post import WeeklyReport
-from bot.slack.errors import SLACK_FAILURES, publish_errors
+from bot.slack.errors import SLACK_FAILURES
 from bot.slack.gateway import SlackGateway
+from bot.slack.publisher import post_channel_message
 from bot.slack.render.leaderboard import TOP, chart_alt_text, week_label, weekly_blocks
 
 log = logging.getLogger(__name__)
@@ -40,19 +41,10 @@ class SlackLeaderboardPublisher:
 
     def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str:
         text, blocks = weekly_blocks(report)
-        with publish_errors():
-            client = self.gateway.client_for(channel.team_id)
-            response = client.chat_postMessage(
-                channel=channel.channel_id,
-                text=text,
-                blocks=blocks,
-                unfurl_links=False,
-                metadata={
-                    "event_type": "practice_leaderboard",
-                    "event_payload": {"week_start": report.week.week_start.isoformat()},
-                },
-            )
-        ts = str(response["ts"])
+        payload = {"week_start": report.week.week_start.isoformat()}
+        ts, client = post_channel_message(
+            self.gateway, channel, text, blocks, ("practice_leaderboard", payload)
+        )
         # The message is out: a failed chart must not make the week retry (and post twice).
         try:
             self.upload_chart(client, channel, report, ts)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+from slack_sdk import WebClient
 
 from bot.models import Channel, PromptPost
 from bot.slack.errors import publish_errors
@@ -36,17 +39,31 @@ class SlackPublisher:
 
     def post_prompt(self, channel: Channel, post: PromptPost) -> str:
         text, blocks = prompt_blocks(post, channel)
-        with publish_errors():
-            client = self.gateway.client_for(channel.team_id)
-            response = client.chat_postMessage(
-                channel=channel.channel_id,
-                text=text,
-                blocks=blocks,
-                unfurl_links=False,
-                # Lets an operator (or a recovery) find the post for a day in the history.
-                metadata={
-                    "event_type": "practice_prompt",
-                    "event_payload": {"post_id": post.id, "date": post.local_date.isoformat()},
-                },
-            )
-        return str(response["ts"])
+        # The metadata lets an operator (or a recovery) find the post for a day in the history.
+        payload = {"post_id": post.id, "date": post.local_date.isoformat()}
+        ts, _client = post_channel_message(
+            self.gateway, channel, text, blocks, ("practice_prompt", payload)
+        )
+        return ts
+
+
+def post_channel_message(
+    gateway: SlackGateway,
+    channel: Channel,
+    text: str,
+    blocks: list[dict[str, Any]],
+    metadata: tuple[str, dict[str, Any]],
+) -> tuple[str, WebClient]:
+    """A top-level message in a practice channel, with (event type, payload) metadata and no
+    link previews; its ts, and the client that posted it (for a follow-up in its thread)."""
+    event_type, payload = metadata
+    with publish_errors():
+        client = gateway.client_for(channel.team_id)
+        response = client.chat_postMessage(
+            channel=channel.channel_id,
+            text=text,
+            blocks=blocks,
+            unfurl_links=False,
+            metadata={"event_type": event_type, "event_payload": payload},
+        )
+    return str(response["ts"]), client

@@ -47,6 +47,10 @@ class SlackReviewNotifier:
             response = getattr(client, method)(**kwargs)
         return dict(response.data) if isinstance(response.data, dict) else {}
 
+    def _post(self, post: PostRef, channel: str, text: str, **extra: Any) -> dict[str, Any]:
+        """chat.postMessage in the post's workspace (a DM when `channel` is a user id)."""
+        return self._call(post.team_id, "chat_postMessage", channel=channel, text=text, **extra)
+
     def _permalink(self, team_id: str, channel_id: str, ts: str) -> str | None:
         try:
             found = self._client(team_id).chat_getPermalink(channel=channel_id, message_ts=ts)
@@ -68,24 +72,11 @@ class SlackReviewNotifier:
         the first one cannot be found in the DM)."""
         if reminder and (link := self._brief_link(brief)):
             text, blocks = reminder_blocks(brief, link)
-            self._call(
-                brief.post.team_id,
-                "chat_postMessage",
-                channel=brief.reviewer,
-                text=text,
-                blocks=blocks,
-            )
+            self._post(brief.post, brief.reviewer, text, blocks=blocks)
             return
         links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
         text, blocks = brief_blocks(brief, links, reminder=reminder)
-        self._call(
-            brief.post.team_id,
-            "chat_postMessage",
-            channel=brief.reviewer,
-            text=text,
-            blocks=blocks,
-            metadata=brief_metadata(brief),
-        )
+        self._post(brief.post, brief.reviewer, text, blocks=blocks, metadata=brief_metadata(brief))
 
     def update_brief(self, brief: ReviewerBrief, dm_channel: str, ts: str) -> None:
         """Rewrite the brief in place (after scoring: what is scored, what is left)."""
@@ -131,43 +122,22 @@ class SlackReviewNotifier:
     def send_summary(self, summary: AuthorSummary) -> None:
         link = self._permalinks(summary.post, {0: summary.post.thread_ts}).get(0)
         text, blocks = summary_blocks(summary, link)
-        self._call(
-            summary.post.team_id,
-            "chat_postMessage",
-            channel=summary.author,
-            text=text,
-            blocks=blocks,
-        )
+        self._post(summary.post, summary.author, text, blocks=blocks)
 
     def post_notes(self, notes: ThreadNotes) -> None:
         text, blocks = notes_blocks(notes)
-        self._call(
-            notes.post.team_id,
-            "chat_postMessage",
-            channel=notes.post.channel_id,
-            thread_ts=notes.post.thread_ts,
-            text=text,
-            blocks=blocks,
-        )
+        post = notes.post
+        self._post(post, post.channel_id, text, thread_ts=post.thread_ts, blocks=blocks)
 
     def post_short_notice(self, notice: ShortNotice) -> None:
-        self._call(
-            notice.post.team_id,
-            "chat_postMessage",
-            channel=notice.post.channel_id,
-            thread_ts=notice.post.thread_ts,
-            text=short_notice_text(notice),
-        )
+        post = notice.post
+        self._post(post, post.channel_id, short_notice_text(notice), thread_ts=post.thread_ts)
 
     def post_challenge(self, target: ReviewTarget, text: str) -> str:
         """Post a reviewer's challenge in the prompt's thread; returns its ts."""
         fallback, blocks = challenge_message(target.author, target.reviewer, text)
-        response = self._call(
-            target.post.team_id,
-            "chat_postMessage",
-            channel=target.post.channel_id,
-            thread_ts=target.post.thread_ts,
-            text=fallback,
-            blocks=blocks,
+        post = target.post
+        response = self._post(
+            post, post.channel_id, fallback, thread_ts=post.thread_ts, blocks=blocks
         )
         return str(response.get("ts") or "")

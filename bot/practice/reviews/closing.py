@@ -14,14 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.content import Library, prompt_from_snapshot
 from bot.db import affected
-from bot.models import (
-    Answer,
-    Challenge,
-    Channel,
-    PromptPost,
-    ReviewAssignment,
-    Vote,
-)
+from bot.models import Answer, Challenge, Channel, PromptPost, ReviewAssignment, Vote
 from bot.practice.reviews.notices import (
     AuthorSummary,
     CriterionMean,

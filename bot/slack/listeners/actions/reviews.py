@@ -47,38 +47,39 @@ def _refuse(respond: Any, message: str, body: dict[str, Any], client: WebClient)
 def on_challenge_clicked(
     ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
 ) -> None:
-    ack()
-    runtime = context["runtime"]
-    user_id, assignment_id, source = _click(body)
-    if assignment_id is None:
-        _refuse(respond, BAD_BUTTON, body, client)
-        return
-    lookup = open_review(runtime.sessions, assignment_id, user_id, runtime.clock()).lookup
-    if lookup.target is None:
-        log.info("refused challenge button %s for %s: %s", assignment_id, user_id, lookup.refusal)
-        _refuse(respond, lookup.message, body, client)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=challenge_modal(lookup.target, source))
+    _open_modal(ack, body, client, context, respond, scoring=False)
 
 
 def on_score_clicked(
     ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
 ) -> None:
+    _open_modal(ack, body, client, context, respond, scoring=True)
+
+
+def _open_modal(
+    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any, *, scoring: bool
+) -> None:
+    """The challenge or the scoring modal for the button's review, once it is re-checked."""
     ack()
     runtime = context["runtime"]
     user_id, assignment_id, source = _click(body)
     if assignment_id is None:
         _refuse(respond, BAD_BUTTON, body, client)
         return
-    opened = open_review(
-        runtime.sessions, assignment_id, user_id, runtime.clock(), library=runtime.library
-    )
-    lookup, target, rubric = opened.lookup, opened.lookup.target, opened.rubric
+    library = runtime.library if scoring else None
+    opened = open_review(runtime.sessions, assignment_id, user_id, runtime.clock(), library=library)
+    target = opened.lookup.target
     if target is None:
-        log.info("refused score button %s for %s: %s", assignment_id, user_id, lookup.refusal)
-        _refuse(respond, lookup.message, body, client)
+        kind = "score" if scoring else "challenge"
+        log.info(
+            "refused %s button %s for %s: %s", kind, assignment_id, user_id, opened.lookup.refusal
+        )
+        _refuse(respond, opened.lookup.message, body, client)
         return
-    if not rubric:
+    if scoring and not opened.rubric:
         _refuse(respond, NO_RUBRIC, body, client)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=score_modal(target, rubric, source))
+    view = (
+        score_modal(target, opened.rubric, source) if scoring else challenge_modal(target, source)
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
-from bot.db import unit_of_work
-from bot.practice.answers import RecordedAnswer, record_delete, record_edit
+from bot.practice.answers import PostRef, RecordedAnswer, record_delete, record_edit
+from bot.services.threads import record_in_thread
 from bot.slack.deliveries import claims_own_delivery
 from bot.slack.ingest import PendingReply
 from bot.slack.render.text import slack_date
@@ -100,22 +102,13 @@ def _on_edit(event: dict[str, Any], context: Any) -> None:
     edit_ts = edit_ts or event.get("ts")
     if not _is_ts(edit_ts):
         return
-    runtime = context["runtime"]
-    with unit_of_work(runtime.sessions) as session:
-        post = runtime.thread_posts.lookup(
-            session, str(context.team_id or ""), str(event.get("channel") or ""), thread_ts
-        )
-        if post is None or not context["delivery"].take(session):
-            return
-        record_edit(
-            session,
-            post,
-            message["user"],
-            message["ts"],
-            _text(message),
-            str(edit_ts),
-        )
-        session.commit()
+    user, ts, text = message["user"], message["ts"], _text(message)
+    _record(
+        event,
+        context,
+        thread_ts,
+        lambda session, post: record_edit(session, post, user, ts, text, str(edit_ts)),
+    )
 
 
 def _on_delete(event: dict[str, Any], context: Any) -> None:
@@ -126,17 +119,26 @@ def _on_delete(event: dict[str, Any], context: Any) -> None:
     thread_ts = previous.get("thread_ts")
     if not _is_ts(deleted_ts) or not _is_ts(thread_ts) or thread_ts == deleted_ts:
         return
-    assert isinstance(deleted_ts, str)  # _is_ts: a Slack ts string
+    assert isinstance(deleted_ts, str) and isinstance(thread_ts, str)  # _is_ts: ts strings
+    owner = previous.get("user")
+    user = owner if isinstance(owner, str) else None
+    _record(
+        event,
+        context,
+        thread_ts,
+        lambda session, post: record_delete(session, post, deleted_ts, user),
+    )
+
+
+def _record(
+    event: dict[str, Any],
+    context: Any,
+    thread_ts: str,
+    record: Callable[[Session, PostRef], object],
+) -> None:
     runtime = context["runtime"]
-    with unit_of_work(runtime.sessions) as session:
-        post = runtime.thread_posts.lookup(
-            session, str(context.team_id or ""), str(event.get("channel") or ""), thread_ts
-        )
-        if post is None or not context["delivery"].take(session):
-            return
-        owner = previous.get("user")
-        record_delete(session, post, deleted_ts, owner if isinstance(owner, str) else None)
-        session.commit()
+    where = (str(context.team_id or ""), str(event.get("channel") or ""), thread_ts)
+    record_in_thread(runtime.sessions, runtime.thread_posts, where, context["delivery"], record)
 
 
 def acknowledge(

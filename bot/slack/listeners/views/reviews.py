@@ -38,6 +38,15 @@ CHALLENGE_FAILED = (
 )
 
 
+NOT_MINE = "This form is not one of mine."
+
+
+def _form(body: dict[str, Any], view: dict[str, Any]) -> tuple[str, ModalSource]:
+    """Who submitted, and the review the modal is about (its private metadata)."""
+    user_id = str((body.get("user") or {}).get("id") or "")
+    return user_id, read_metadata(str(view.get("private_metadata") or ""))
+
+
 def _values(view: dict[str, Any]) -> dict[str, Any]:
     return (view.get("state") or {}).get("values") or {}
 
@@ -55,11 +64,10 @@ def on_score_submitted(
     ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
 ) -> None:
     runtime = context["runtime"]
-    user_id = str((body.get("user") or {}).get("id") or "")
-    source = read_metadata(str(view.get("private_metadata") or ""))
+    user_id, source = _form(body, view)
     assignment_id, dm_channel = source.assignment_id, source.dm_channel
     if assignment_id is None:
-        ack(response_action="update", view=notice_view(NOT_SAVED, "This form is not one of mine."))
+        ack(response_action="update", view=notice_view(NOT_SAVED, NOT_MINE))
         return
     values = _values(view)
     saved = submit_scores(
@@ -102,11 +110,10 @@ def on_challenge_submitted(
     ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
 ) -> None:
     runtime = context["runtime"]
-    user_id = str((body.get("user") or {}).get("id") or "")
-    source = read_metadata(str(view.get("private_metadata") or ""))
+    user_id, source = _form(body, view)
     assignment_id, dm_channel = source.assignment_id, source.dm_channel
     if assignment_id is None:
-        ack(response_action="update", view=notice_view(NOT_SAVED, "This form is not one of mine."))
+        ack(response_action="update", view=notice_view(NOT_SAVED, NOT_MINE))
         return
 
     def answer_modal(result: ChallengeResult) -> None:
