@@ -10,21 +10,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.models import (
-    Answer,
-    Challenge,
-    Channel,
-    MockMatch,
-    MockRating,
-    MockRequest,
-    MockRound,
-    MockScore,
-    PromptPost,
-    ReviewAssignment,
-    ReviewerOptIn,
-    ThreadMessage,
-    Vote,
-)
+from bot import models as tables
 from bot.practice.privacy.scope import in_match, team_posts
 
 
@@ -83,14 +69,18 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
 def _affected_weeks(session: Session, team_id: str, user_id: str) -> list[tuple[str, date]]:
     """Weeks whose leaderboards change: those of posts they answered or reviewed."""
     touched = session.execute(
-        select(Channel.channel_id, PromptPost.local_date)
-        .join(PromptPost, PromptPost.channel_pk == Channel.id)
+        select(tables.Channel.channel_id, tables.PromptPost.local_date)
+        .join(tables.PromptPost, tables.PromptPost.channel_pk == tables.Channel.id)
         .where(
-            Channel.team_id == team_id,
+            tables.Channel.team_id == team_id,
             or_(
-                PromptPost.id.in_(select(Answer.post_id).where(Answer.user_id == user_id)),
-                PromptPost.id.in_(
-                    select(ReviewAssignment.post_id).where(ReviewAssignment.reviewer_id == user_id)
+                tables.PromptPost.id.in_(
+                    select(tables.Answer.post_id).where(tables.Answer.user_id == user_id)
+                ),
+                tables.PromptPost.id.in_(
+                    select(tables.ReviewAssignment.post_id).where(
+                        tables.ReviewAssignment.reviewer_id == user_id
+                    )
                 ),
             ),
         )
@@ -104,14 +94,17 @@ def _bot_messages(session: Session, team_id: str, user_id: str) -> list[tuple[st
     return [
         (channel_id, ts)
         for channel_id, ts in session.execute(
-            select(Channel.channel_id, Challenge.message_ts)
-            .join(ReviewAssignment, ReviewAssignment.id == Challenge.assignment_id)
-            .join(PromptPost, PromptPost.id == ReviewAssignment.post_id)
-            .join(Channel, Channel.id == PromptPost.channel_pk)
+            select(tables.Channel.channel_id, tables.Challenge.message_ts)
+            .join(
+                tables.ReviewAssignment,
+                tables.ReviewAssignment.id == tables.Challenge.assignment_id,
+            )
+            .join(tables.PromptPost, tables.PromptPost.id == tables.ReviewAssignment.post_id)
+            .join(tables.Channel, tables.Channel.id == tables.PromptPost.channel_pk)
             .where(
-                Channel.team_id == team_id,
-                ReviewAssignment.reviewer_id == user_id,
-                Challenge.message_ts.is_not(None),
+                tables.Channel.team_id == team_id,
+                tables.ReviewAssignment.reviewer_id == user_id,
+                tables.Challenge.message_ts.is_not(None),
             )
         )
         if ts
@@ -121,47 +114,50 @@ def _bot_messages(session: Session, team_id: str, user_id: str) -> list[tuple[st
 def _erase_practice(session: Session, team_id: str, user_id: str, report: ForgetReport) -> None:
     """Their reviews, votes, replies and opt-ins deleted; their answers anonymised."""
     posts = team_posts(team_id)
-    their_assignments = select(ReviewAssignment.id).where(
-        ReviewAssignment.post_id.in_(posts), ReviewAssignment.reviewer_id == user_id
+    their_assignments = select(tables.ReviewAssignment.id).where(
+        tables.ReviewAssignment.post_id.in_(posts), tables.ReviewAssignment.reviewer_id == user_id
     )
     report.challenges = _count(
         session,
-        delete(Challenge).where(Challenge.assignment_id.in_(their_assignments)),
+        delete(tables.Challenge).where(tables.Challenge.assignment_id.in_(their_assignments)),
     )
     report.votes = _count(
         session,
-        delete(Vote).where(
-            Vote.reviewer_id == user_id,
-            Vote.answer_id.in_(select(Answer.id).where(Answer.post_id.in_(posts))),
+        delete(tables.Vote).where(
+            tables.Vote.reviewer_id == user_id,
+            tables.Vote.answer_id.in_(
+                select(tables.Answer.id).where(tables.Answer.post_id.in_(posts))
+            ),
         ),
     )
     report.reviews = _count(
         session,
-        delete(ReviewAssignment).where(ReviewAssignment.id.in_(their_assignments)),
+        delete(tables.ReviewAssignment).where(tables.ReviewAssignment.id.in_(their_assignments)),
     )
     report.thread_messages = _count(
         session,
-        delete(ThreadMessage).where(
-            ThreadMessage.post_id.in_(posts), ThreadMessage.user_id == user_id
+        delete(tables.ThreadMessage).where(
+            tables.ThreadMessage.post_id.in_(posts), tables.ThreadMessage.user_id == user_id
         ),
     )
     report.answers = _count(
         session,
-        update(Answer)
-        .where(Answer.post_id.in_(posts), Answer.user_id == user_id)
+        update(tables.Answer)
+        .where(tables.Answer.post_id.in_(posts), tables.Answer.user_id == user_id)
         .values(user_id=report.token, text="", withdrawn=True, edited_at=None),
     )
-    team_channels = select(Channel.id).where(Channel.team_id == team_id)
+    team_channels = select(tables.Channel.id).where(tables.Channel.team_id == team_id)
     report.opt_ins = _count(
         session,
-        delete(ReviewerOptIn).where(
-            ReviewerOptIn.user_id == user_id, ReviewerOptIn.channel_pk.in_(team_channels)
+        delete(tables.ReviewerOptIn).where(
+            tables.ReviewerOptIn.user_id == user_id,
+            tables.ReviewerOptIn.channel_pk.in_(team_channels),
         ),
     )
-    for column in (Channel.creator_id, Channel.enrolled_by):
+    for column in (tables.Channel.creator_id, tables.Channel.enrolled_by):
         session.execute(
-            update(Channel)
-            .where(Channel.team_id == team_id, column == user_id)
+            update(tables.Channel)
+            .where(tables.Channel.team_id == team_id, column == user_id)
             .values({column: None})
         )
 
@@ -171,49 +167,55 @@ def _anonymise_mocks(session: Session, team_id: str, user_id: str, report: Forge
     token = report.token
     report.mock_requests = _count(
         session,
-        delete(MockRequest).where(MockRequest.team_id == team_id, MockRequest.user_id == user_id),
+        delete(tables.MockRequest).where(
+            tables.MockRequest.team_id == team_id, tables.MockRequest.user_id == user_id
+        ),
     )
     match_ids = list(
-        session.scalars(select(MockMatch.id).where(MockMatch.team_id == team_id, in_match(user_id)))
+        session.scalars(
+            select(tables.MockMatch.id).where(
+                tables.MockMatch.team_id == team_id, in_match(user_id)
+            )
+        )
     )
     report.mock_matches = len(match_ids)
     if not match_ids:
         return
     for column in (
-        MockMatch.user_a,
-        MockMatch.user_b,
-        MockMatch.candidate_id,
-        MockMatch.interviewer_id,
+        tables.MockMatch.user_a,
+        tables.MockMatch.user_b,
+        tables.MockMatch.candidate_id,
+        tables.MockMatch.interviewer_id,
     ):
         session.execute(
-            update(MockMatch)
-            .where(MockMatch.id.in_(match_ids), column == user_id)
+            update(tables.MockMatch)
+            .where(tables.MockMatch.id.in_(match_ids), column == user_id)
             .values({column: token})
         )
     session.execute(
-        update(MockMatch)
-        .where(MockMatch.id.in_(match_ids), MockMatch.status == "live")
+        update(tables.MockMatch)
+        .where(tables.MockMatch.id.in_(match_ids), tables.MockMatch.status == "live")
         .values(status="done")
     )
-    for column in (MockScore.candidate_id, MockScore.interviewer_id):
+    for column in (tables.MockScore.candidate_id, tables.MockScore.interviewer_id):
         report.mock_scores += _count(
             session,
-            update(MockScore)
-            .where(MockScore.match_id.in_(match_ids), column == user_id)
+            update(tables.MockScore)
+            .where(tables.MockScore.match_id.in_(match_ids), column == user_id)
             .values({column: token}),
         )
-    for column in (MockRound.candidate_id, MockRound.interviewer_id):
+    for column in (tables.MockRound.candidate_id, tables.MockRound.interviewer_id):
         session.execute(
-            update(MockRound)
-            .where(MockRound.match_id.in_(match_ids), column == user_id)
+            update(tables.MockRound)
+            .where(tables.MockRound.match_id.in_(match_ids), column == user_id)
             .values({column: token})
         )
     # A rating's comment is free text the user may have written or been named in.
-    for column in (MockRating.rater_id, MockRating.interviewer_id):
+    for column in (tables.MockRating.rater_id, tables.MockRating.interviewer_id):
         session.execute(
-            update(MockRating)
-            .where(MockRating.match_id.in_(match_ids), column == user_id)
-            .values({column: token, MockRating.comment: None})
+            update(tables.MockRating)
+            .where(tables.MockRating.match_id.in_(match_ids), column == user_id)
+            .values({column: token, tables.MockRating.comment: None})
         )
 
 

@@ -41,10 +41,17 @@ CHALLENGE_FAILED = (
 NOT_MINE = "This form is not one of mine."
 
 
-def _form(body: dict[str, Any], view: dict[str, Any]) -> tuple[str, ModalSource]:
-    """Who submitted, and the review the modal is about (its private metadata)."""
+def _form(
+    ack: Any, body: dict[str, Any], view: dict[str, Any]
+) -> tuple[str, ModalSource, int] | None:
+    """Who submitted, the modal's metadata and its review; None (the modal told so) when the
+    metadata names no review of ours."""
     user_id = str((body.get("user") or {}).get("id") or "")
-    return user_id, read_metadata(str(view.get("private_metadata") or ""))
+    source = read_metadata(str(view.get("private_metadata") or ""))
+    if source.assignment_id is None:
+        ack(response_action="update", view=notice_view(NOT_SAVED, NOT_MINE))
+        return None
+    return user_id, source, source.assignment_id
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
@@ -64,11 +71,11 @@ def on_score_submitted(
     ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
 ) -> None:
     runtime = context["runtime"]
-    user_id, source = _form(body, view)
-    assignment_id, dm_channel = source.assignment_id, source.dm_channel
-    if assignment_id is None:
-        ack(response_action="update", view=notice_view(NOT_SAVED, NOT_MINE))
+    form = _form(ack, body, view)
+    if form is None:
         return
+    user_id, source, assignment_id = form
+    dm_channel = source.dm_channel
     values = _values(view)
     saved = submit_scores(
         runtime.sessions,
@@ -110,11 +117,11 @@ def on_challenge_submitted(
     ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
 ) -> None:
     runtime = context["runtime"]
-    user_id, source = _form(body, view)
-    assignment_id, dm_channel = source.assignment_id, source.dm_channel
-    if assignment_id is None:
-        ack(response_action="update", view=notice_view(NOT_SAVED, NOT_MINE))
+    form = _form(ack, body, view)
+    if form is None:
         return
+    user_id, source, assignment_id = form
+    dm_channel = source.dm_channel
 
     def answer_modal(result: ChallengeResult) -> None:
         if result.field_error:
