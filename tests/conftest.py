@@ -17,9 +17,12 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from bot.content import Library, load_library
 from bot.db import SessionFactory, make_engine, make_session_factory
 from bot.migrate import upgrade
 from bot.models import SLACK_METADATA, Base
+
+CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 POSTGRES_ON = os.environ.get("PRACTICE_TEST_POSTGRES") == "1"
 POSTGRES_SERVER = os.environ.get(
@@ -112,3 +115,9 @@ def session(sessions: SessionFactory) -> Iterator[Session]:
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    """The repository's content packs, loaded once."""
+    return load_library(CONTENT)

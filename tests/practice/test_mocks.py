@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -13,7 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.db import SessionFactory, unit_of_work
 from bot.models import Answer, MockMatch, MockRating, MockRequest, MockRound, MockScore, PromptPost
 from bot.practice.channels import enrol_channel, ensure_workspace
@@ -43,15 +42,9 @@ from bot.practice.scoring import DEFAULT_RULES, mock_points
 from tests.conftest import utc
 from tests.fakes import FakeMockNotifier
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 NOW = utc(2026, 3, 2, 12)
 T = "T1"
 USERS = st.sampled_from(["U1", "U2", "U3", "U4", "U5"])
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
 
 
 def ask(session: Session, library: Library, user: str, note: str = "", tz: int = 0, at=NOW):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.db import SessionFactory
 from bot.models import Channel, PromptPost
 from bot.practice.channels import enrol_channel
@@ -21,8 +19,6 @@ from bot.services.prompts import post_due_prompts, post_prompt_now
 from tests.builders import sessions_like
 from tests.conftest import utc
 from tests.fakes import FakePublisher
-
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 def post_prompts(session: Session, now: datetime, **kwargs: Any) -> list[PostOutcome]:
@@ -39,11 +35,6 @@ def post_now(session: Session, channel: Channel, now: datetime, **kwargs: Any) -
     session.expire_all()
     assert outcome is not None
     return outcome
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
 
 
 def enrol(session: Session, channel_id: str = "C1", tz: str = "UTC", **settings: object) -> Channel:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.db import SessionFactory
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
 from bot.practice.answers import record_delete
@@ -43,16 +42,10 @@ def run_closing(session: Session, now: datetime, **kwargs: Any) -> CloseRun:
     return run
 
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 POSTED = utc(2026, 3, 2, 9)
 ANSWERS_CLOSE = utc(2026, 3, 2, 15)
 REVIEWS_CLOSE = utc(2026, 3, 3, 9)
 MIDPOINT = utc(2026, 3, 3, 0)
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
 
 
 @pytest.fixture

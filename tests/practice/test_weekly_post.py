@@ -5,14 +5,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.db import SessionFactory
 from bot.models import Channel, LeaderboardPost
 from bot.practice.charts import PNG_SIGNATURE, weekly_chart
@@ -23,7 +21,6 @@ from tests import builders as b
 from tests.builders import sessions_like
 from tests.conftest import utc
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 MON = date(2026, 3, 2)
 
 
@@ -32,11 +29,6 @@ def post_leaderboards(session: Session, now: datetime, **kwargs: Any) -> list[Le
     outcomes = post_due_leaderboards(sessions_like(session), now, **kwargs)
     session.expire_all()
     return outcomes
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
 
 
 @dataclass
