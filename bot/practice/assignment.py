@@ -3,6 +3,46 @@
 No database, no Slack, no clock and no global random state: the caller passes the answers, the
 volunteers, the recently met pairs and a seed (for example the practice date), and gets back the
 same plan every time for the same input.
+
+`assign_reviewers`:
+
+Pool: the *answerers* are the distinct authors in `answers`; *volunteers* are the given
+volunteers who did not answer (a volunteer who answered counts as an answerer).
+
+Counts: every answer gets ``t = min(per_answer, answerers + volunteers - 1)`` reviewers
+(the pool minus its author). When ``t < per_answer`` the answer is listed in ``short``
+with the gap ``per_answer - t``; e.g. a lone answerer without volunteers is short by
+``per_answer``.
+
+Answerers first: each answer gets ``a = min(t, answerers - 1)`` answerer reviewers (as many
+as exist) and only the remaining ``t - a`` come from volunteers, so volunteers are used only
+when there are not enough answerers (``per_answer >= answerers``).
+
+Balance rule (when every author has exactly one answer, the normal case):
+  * every answerer reviews exactly ``a`` answers (a seeded random rotation: the answer at
+    position i of a shuffled cycle is reviewed by the next ``a`` authors in the cycle);
+  * the volunteers share the remaining ``n * (t - a)`` reviews so that their loads differ by
+    at most 1 (they are dealt round-robin from a seeded shuffled order);
+  * hence the max-min spread of loads is 0 among answerers and at most 1 among volunteers;
+    over all reviewers it is at most 1 whenever no volunteer is needed. (When volunteers
+    are needed every answerer already reviews every other answer, so nobody could take a
+    review off a volunteer's hands; the two groups are balanced separately.)
+If an author has several answers the answerers are given greedily to the least loaded ones
+and then rebalanced by moves; counts and the volunteer bound still hold, the answerer
+spread is best effort.
+
+Recent pairs: `recent_pairs` holds (reviewer, author) pairs that met recently, optionally
+with a count. Among plans that obey the rules above, the function minimises the number of
+repeated pairs, then their total count, by comparing several seeded rotations and then
+swapping reviewers between answers (and moving reviews to a less loaded reviewer of the same
+group) while that lowers the cost. Small groups (at most 48 reviewer slots and 200 reviewer
+subsets per answer, e.g. up to 20 answerers at per_answer=2) are then searched by branch
+and bound over all plans with the same per-reviewer loads (capped at 3,000 nodes; tiny
+pools finish well within it), so a pair-free plan with those loads is found when one
+exists. Larger groups get the local search only. Either way the result never has more
+repeats than the rotation the same seed gives without any recent pairs.
+
+Deterministic for a given input and seed; different seeds give different pairings.
 """
 
 from __future__ import annotations
@@ -10,24 +50,18 @@ from __future__ import annotations
 import heapq
 import random
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
-from math import comb
+
+from bot.practice.assignment_search import Cost, exact, improve, rebalance
 
 ANSWERER = "answerer"
 VOLUNTEER = "volunteer"
 
-# How many random starting rotations to compare when recent pairs exist, and how much candidate
-# checking the local search may do; both keep 5,000 answers well inside the time budget.
+# How many random starting rotations to compare when recent pairs exist, and how much checking
+# that may do; keeps 5,000 answers well inside the time budget.
 _MAX_START_ORDERS = 8
 _START_ORDER_WORK = 40_000
-_SWAP_WORK = 400_000
-_MAX_PASSES = 6
-# Small groups are finished with an exhaustive branch-and-bound search, capped in nodes.
-_EXACT_MAX_SLOTS = 48
-_EXACT_MAX_NODES = 3_000
-_EXACT_MAX_COMBOS = 200  # reviewer subsets per answer; beyond that, skip the exact search
 
 
 @dataclass(frozen=True)
@@ -65,43 +99,7 @@ def assign_reviewers(
 ) -> AssignmentPlan:
     """Give every answer `per_answer` distinct skeptic reviewers, never its own author.
 
-    Pool: the *answerers* are the distinct authors in `answers`; *volunteers* are the given
-    volunteers who did not answer (a volunteer who answered counts as an answerer).
-
-    Counts: every answer gets ``t = min(per_answer, answerers + volunteers - 1)`` reviewers
-    (the pool minus its author). When ``t < per_answer`` the answer is listed in ``short``
-    with the gap ``per_answer - t``; e.g. a lone answerer without volunteers is short by
-    ``per_answer``.
-
-    Answerers first: each answer gets ``a = min(t, answerers - 1)`` answerer reviewers (as many
-    as exist) and only the remaining ``t - a`` come from volunteers, so volunteers are used only
-    when there are not enough answerers (``per_answer >= answerers``).
-
-    Balance rule (when every author has exactly one answer, the normal case):
-      * every answerer reviews exactly ``a`` answers (a seeded random rotation: the answer at
-        position i of a shuffled cycle is reviewed by the next ``a`` authors in the cycle);
-      * the volunteers share the remaining ``n * (t - a)`` reviews so that their loads differ by
-        at most 1 (they are dealt round-robin from a seeded shuffled order);
-      * hence the max-min spread of loads is 0 among answerers and at most 1 among volunteers;
-        over all reviewers it is at most 1 whenever no volunteer is needed. (When volunteers
-        are needed every answerer already reviews every other answer, so nobody could take a
-        review off a volunteer's hands; the two groups are balanced separately.)
-    If an author has several answers the answerers are given greedily to the least loaded ones
-    and then rebalanced by moves; counts and the volunteer bound still hold, the answerer
-    spread is best effort.
-
-    Recent pairs: `recent_pairs` holds (reviewer, author) pairs that met recently, optionally
-    with a count. Among plans that obey the rules above, the function minimises the number of
-    repeated pairs, then their total count, by comparing several seeded rotations and then
-    swapping reviewers between answers (and moving reviews to a less loaded reviewer of the same
-    group) while that lowers the cost. Small groups (at most 48 reviewer slots and 200 reviewer
-    subsets per answer, e.g. up to 20 answerers at per_answer=2) are then searched by branch
-    and bound over all plans with the same per-reviewer loads (capped at 3,000 nodes; tiny
-    pools finish well within it), so a pair-free plan with those loads is found when one
-    exists. Larger groups get the local search only. Either way the result never has more
-    repeats than the rotation the same seed gives without any recent pairs.
-
-    Deterministic for a given input and seed; different seeds give different pairings.
+    The rules (pool, counts, balance, recent pairs) are in the module docstring.
     """
     if per_answer < 0:
         raise ValueError("per_answer must be >= 0")
@@ -130,13 +128,13 @@ def assign_reviewers(
         answerer_rows = _rotation_rows(authors, a_count, cost, rng_order)
     else:
         answerer_rows = _greedy_rows(authors, answerers, a_count, rng_order)
-        _rebalance(authors, answerer_rows, answerers, rng_search)
+        rebalance(authors, answerer_rows, answerers, rng_search)
     volunteer_rows = _round_robin_rows(n, vols, v_count, rng_vol)
 
     if cost is not None:
         for rows, people in ((answerer_rows, answerers), (volunteer_rows, vols)):
-            _improve(authors, rows, people, cost, rng_search)
-            _exact(authors, rows, cost)
+            improve(authors, rows, people, cost, rng_search)
+            exact(authors, rows, cost)
 
     assignments: list[Assignment] = []
     for i, ref in enumerate(ordered):
@@ -144,9 +142,6 @@ def assign_reviewers(
         assignments.extend(Assignment(ref.answer_id, r, VOLUNTEER) for r in volunteer_rows[i])
     short = {ref.answer_id: per_answer - t for ref in ordered} if t < per_answer else {}
     return AssignmentPlan(assignments=tuple(assignments), short=short)
-
-
-Cost = Callable[[str, str], int]
 
 
 def _cost_function(
@@ -247,205 +242,3 @@ def _greedy_rows(
         for item in skipped:
             heapq.heappush(heap, item)
     return rows
-
-
-def _rebalance(
-    authors: list[str], rows: list[list[str]], people: list[str], rng: random.Random
-) -> None:
-    """Move reviews from the most to the least loaded answerer while one is eligible.
-
-    Best effort (only used when an author has several answers): stops when no single move
-    from a most loaded to a least loaded answerer is allowed.
-    """
-    if not people:
-        return
-    loads = Counter({p: 0 for p in people})
-    where: dict[str, list[int]] = {p: [] for p in people}
-    for i, row in enumerate(rows):
-        loads.update(row)
-        for r in row:
-            where[r].append(i)
-    for _ in range(len(rows)):
-        hi, lo = max(loads.values()), min(loads.values())
-        if hi - lo <= 1:
-            return
-        low = [p for p in people if loads[p] == lo]
-        high = [p for p in people if loads[p] == hi]
-        move = next(
-            (
-                (r, i, u)
-                for r in high
-                for i in where[r]
-                for u in low[:64]
-                if u != authors[i] and u not in rows[i]
-            ),
-            None,
-        )
-        if move is None:
-            return
-        r, i, u = move
-        rows[i][rows[i].index(r)] = u
-        where[r].remove(i)
-        where[u].append(i)
-        loads[r] -= 1
-        loads[u] += 1
-
-
-def _improve(
-    authors: list[str],
-    rows: list[list[str]],
-    people: list[str],
-    cost: Cost,
-    rng: random.Random,
-) -> None:
-    """Local search lowering the recent-pair cost within one group of reviewers.
-
-    Two moves keep every rule intact: swapping the reviewers of two answers (loads unchanged),
-    and handing a review to a reviewer of the same group whose load is lower (their loads just
-    trade places or get closer, so the spread never grows).
-    """
-    slots = [(i, j) for i, row in enumerate(rows) for j in range(len(row))]
-    if not slots:
-        return
-    sets = [set(row) for row in rows]
-    loads = Counter({p: 0 for p in people})
-    for row in rows:
-        loads.update(row)
-    for _ in range(_MAX_PASSES):
-        bad = [(i, j) for i, j in slots if cost(rows[i][j], authors[i]) > 0]
-        if not bad:
-            return
-        rng.shuffle(bad)
-        limit = min(len(slots), max(64, _SWAP_WORK // len(bad)))
-        improved = False
-        lowest = min(loads.values(), default=0)
-        for i, j in bad:
-            r, author = rows[i][j], authors[i]
-            current = cost(r, author)
-            if current == 0:
-                continue  # an earlier swap already fixed it
-            # Moves only help when someone in the group carries less than r (not in a rotation).
-            if loads[r] > lowest and _try_move(
-                i, j, rows, sets, authors, people, loads, cost, rng, limit
-            ):
-                improved = True
-                lowest = min(loads.values())
-                continue
-            if limit < len(slots):
-                candidates = rng.sample(slots, limit)
-            else:
-                candidates = list(slots)
-                rng.shuffle(candidates)
-            for b, q in candidates:
-                if b == i:
-                    continue
-                s, other = rows[b][q], authors[b]
-                if s == author or r == other or s in sets[i] or r in sets[b]:
-                    continue
-                delta = cost(r, other) + cost(s, author) - current - cost(s, other)
-                if delta < 0:
-                    rows[i][j], rows[b][q] = s, r
-                    sets[i].discard(r)
-                    sets[i].add(s)
-                    sets[b].discard(s)
-                    sets[b].add(r)
-                    improved = True
-                    break
-        if not improved:
-            return
-
-
-def _try_move(
-    i: int,
-    j: int,
-    rows: list[list[str]],
-    sets: list[set[str]],
-    authors: list[str],
-    people: list[str],
-    loads: Counter[str],
-    cost: Cost,
-    rng: random.Random,
-    limit: int,
-) -> bool:
-    """Hand slot (i, j) to a cheaper reviewer whose load is lower than the current one's."""
-    r, author = rows[i][j], authors[i]
-    current = cost(r, author)
-    if not people:
-        return False
-    candidates = rng.sample(people, min(limit, len(people)))
-    for u in candidates:
-        if loads[u] >= loads[r] or u == author or u in sets[i]:
-            continue
-        if cost(u, author) < current:
-            rows[i][j] = u
-            sets[i].discard(r)
-            sets[i].add(u)
-            loads[r] -= 1
-            loads[u] += 1
-            return True
-    return False
-
-
-def _exact(authors: list[str], rows: list[list[str]], cost: Cost) -> None:
-    """Branch and bound over all rows with the same per-reviewer loads, for small groups.
-
-    Keeping each reviewer's load exactly as it is preserves every balance guarantee; the
-    current rows are the starting upper bound, so the result is never worse.
-    """
-    n = len(rows)
-    sizes = [len(row) for row in rows]
-    if sum(sizes) == 0 or sum(sizes) > _EXACT_MAX_SLOTS:
-        return
-    best_cost = sum(cost(r, authors[i]) for i, row in enumerate(rows) for r in row)
-    if best_cost == 0:
-        return
-    remaining = Counter(r for row in rows for r in row)
-    people = sorted(remaining)
-    if any(comb(len(people), size) > _EXACT_MAX_COMBOS for size in sizes):
-        return
-    # own_after[i][p]: answers by p at index >= i, which p can never take.
-    own_after = [Counter(authors[i:]) for i in range(n + 1)]
-    # Answers in the current row order; candidate reviewers cheapest first.
-    choice: list[tuple[str, ...]] = [()] * n
-    best: list[tuple[str, ...]] | None = None
-    nodes = 0
-
-    def combos(i: int) -> list[tuple[str, ...]]:
-        eligible = sorted(
-            (p for p in people if p != authors[i] and remaining[p] > 0),
-            key=lambda p: (cost(p, authors[i]), p),
-        )
-        found = list(combinations(eligible, sizes[i]))
-        found.sort(key=lambda c: sum(cost(p, authors[i]) for p in c))
-        return found
-
-    def search(i: int, so_far: int) -> bool:
-        nonlocal best, best_cost, nodes
-        nodes += 1
-        if nodes > _EXACT_MAX_NODES:
-            return True  # out of budget: stop, keep the best found
-        if i == n:
-            best, best_cost = list(choice), so_far
-            return best_cost == 0
-        # Prune: someone still owed reviews that the remaining answers cannot absorb.
-        left = n - i
-        if any(remaining[p] > left - own_after[i][p] for p in people):
-            return False
-        for combo in combos(i):
-            extra = sum(cost(p, authors[i]) for p in combo)
-            if so_far + extra >= best_cost:
-                break  # combos are sorted by cost, the rest are no better
-            for p in combo:
-                remaining[p] -= 1
-            choice[i] = combo
-            stop = search(i + 1, so_far + extra)
-            for p in combo:
-                remaining[p] += 1
-            if stop:
-                return True
-        return False
-
-    search(0, 0)
-    if best is not None:
-        for i, combo in enumerate(best):
-            rows[i] = list(combo)

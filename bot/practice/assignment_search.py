@@ -1,0 +1,223 @@
+"""Improving a reviewer plan: moves that even out loads, swaps that avoid recent pairs, and a
+bounded exact search for small groups (used by `bot.practice.assignment.assign_reviewers`)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from itertools import combinations
+from math import comb
+
+Cost = Callable[[str, str], int]
+
+# How much candidate checking the local search may do; keeps 5,000 answers well inside the time
+# budget.
+_SWAP_WORK = 400_000
+_MAX_PASSES = 6
+# Small groups are finished with an exhaustive branch-and-bound search, capped in nodes.
+_EXACT_MAX_SLOTS = 48
+_EXACT_MAX_NODES = 3_000
+_EXACT_MAX_COMBOS = 200  # reviewer subsets per answer; beyond that, skip the exact search
+
+
+def rebalance(
+    authors: list[str], rows: list[list[str]], people: list[str], rng: random.Random
+) -> None:
+    """Move reviews from the most to the least loaded answerer while one is eligible.
+
+    Best effort (only used when an author has several answers): stops when no single move
+    from a most loaded to a least loaded answerer is allowed.
+    """
+    if not people:
+        return
+    loads = Counter({p: 0 for p in people})
+    where: dict[str, list[int]] = {p: [] for p in people}
+    for i, row in enumerate(rows):
+        loads.update(row)
+        for r in row:
+            where[r].append(i)
+    for _ in range(len(rows)):
+        hi, lo = max(loads.values()), min(loads.values())
+        if hi - lo <= 1:
+            return
+        low = [p for p in people if loads[p] == lo]
+        high = [p for p in people if loads[p] == hi]
+        move = next(
+            (
+                (r, i, u)
+                for r in high
+                for i in where[r]
+                for u in low[:64]
+                if u != authors[i] and u not in rows[i]
+            ),
+            None,
+        )
+        if move is None:
+            return
+        r, i, u = move
+        rows[i][rows[i].index(r)] = u
+        where[r].remove(i)
+        where[u].append(i)
+        loads[r] -= 1
+        loads[u] += 1
+
+
+def improve(
+    authors: list[str],
+    rows: list[list[str]],
+    people: list[str],
+    cost: Cost,
+    rng: random.Random,
+) -> None:
+    """Local search lowering the recent-pair cost within one group of reviewers.
+
+    Two moves keep every rule intact: swapping the reviewers of two answers (loads unchanged),
+    and handing a review to a reviewer of the same group whose load is lower (their loads just
+    trade places or get closer, so the spread never grows).
+    """
+    slots = [(i, j) for i, row in enumerate(rows) for j in range(len(row))]
+    if not slots:
+        return
+    sets = [set(row) for row in rows]
+    loads = Counter({p: 0 for p in people})
+    for row in rows:
+        loads.update(row)
+    for _ in range(_MAX_PASSES):
+        bad = [(i, j) for i, j in slots if cost(rows[i][j], authors[i]) > 0]
+        if not bad:
+            return
+        rng.shuffle(bad)
+        limit = min(len(slots), max(64, _SWAP_WORK // len(bad)))
+        improved = False
+        lowest = min(loads.values(), default=0)
+        for i, j in bad:
+            r, author = rows[i][j], authors[i]
+            current = cost(r, author)
+            if current == 0:
+                continue  # an earlier swap already fixed it
+            # Moves only help when someone in the group carries less than r (not in a rotation).
+            if loads[r] > lowest and _try_move(
+                i, j, rows, sets, authors, people, loads, cost, rng, limit
+            ):
+                improved = True
+                lowest = min(loads.values())
+                continue
+            if limit < len(slots):
+                candidates = rng.sample(slots, limit)
+            else:
+                candidates = list(slots)
+                rng.shuffle(candidates)
+            for b, q in candidates:
+                if b == i:
+                    continue
+                s, other = rows[b][q], authors[b]
+                if s == author or r == other or s in sets[i] or r in sets[b]:
+                    continue
+                delta = cost(r, other) + cost(s, author) - current - cost(s, other)
+                if delta < 0:
+                    rows[i][j], rows[b][q] = s, r
+                    sets[i].discard(r)
+                    sets[i].add(s)
+                    sets[b].discard(s)
+                    sets[b].add(r)
+                    improved = True
+                    break
+        if not improved:
+            return
+
+
+def _try_move(
+    i: int,
+    j: int,
+    rows: list[list[str]],
+    sets: list[set[str]],
+    authors: list[str],
+    people: list[str],
+    loads: Counter[str],
+    cost: Cost,
+    rng: random.Random,
+    limit: int,
+) -> bool:
+    """Hand slot (i, j) to a cheaper reviewer whose load is lower than the current one's."""
+    r, author = rows[i][j], authors[i]
+    current = cost(r, author)
+    if not people:
+        return False
+    candidates = rng.sample(people, min(limit, len(people)))
+    for u in candidates:
+        if loads[u] >= loads[r] or u == author or u in sets[i]:
+            continue
+        if cost(u, author) < current:
+            rows[i][j] = u
+            sets[i].discard(r)
+            sets[i].add(u)
+            loads[r] -= 1
+            loads[u] += 1
+            return True
+    return False
+
+
+def exact(authors: list[str], rows: list[list[str]], cost: Cost) -> None:
+    """Branch and bound over all rows with the same per-reviewer loads, for small groups.
+
+    Keeping each reviewer's load exactly as it is preserves every balance guarantee; the
+    current rows are the starting upper bound, so the result is never worse.
+    """
+    n = len(rows)
+    sizes = [len(row) for row in rows]
+    if sum(sizes) == 0 or sum(sizes) > _EXACT_MAX_SLOTS:
+        return
+    best_cost = sum(cost(r, authors[i]) for i, row in enumerate(rows) for r in row)
+    if best_cost == 0:
+        return
+    remaining = Counter(r for row in rows for r in row)
+    people = sorted(remaining)
+    if any(comb(len(people), size) > _EXACT_MAX_COMBOS for size in sizes):
+        return
+    # own_after[i][p]: answers by p at index >= i, which p can never take.
+    own_after = [Counter(authors[i:]) for i in range(n + 1)]
+    # Answers in the current row order; candidate reviewers cheapest first.
+    choice: list[tuple[str, ...]] = [()] * n
+    best: list[tuple[str, ...]] | None = None
+    nodes = 0
+
+    def combos(i: int) -> list[tuple[str, ...]]:
+        eligible = sorted(
+            (p for p in people if p != authors[i] and remaining[p] > 0),
+            key=lambda p: (cost(p, authors[i]), p),
+        )
+        found = list(combinations(eligible, sizes[i]))
+        found.sort(key=lambda c: sum(cost(p, authors[i]) for p in c))
+        return found
+
+    def search(i: int, so_far: int) -> bool:
+        nonlocal best, best_cost, nodes
+        nodes += 1
+        if nodes > _EXACT_MAX_NODES:
+            return True  # out of budget: stop, keep the best found
+        if i == n:
+            best, best_cost = list(choice), so_far
+            return best_cost == 0
+        # Prune: someone still owed reviews that the remaining answers cannot absorb.
+        left = n - i
+        if any(remaining[p] > left - own_after[i][p] for p in people):
+            return False
+        for combo in combos(i):
+            extra = sum(cost(p, authors[i]) for p in combo)
+            if so_far + extra >= best_cost:
+                break  # combos are sorted by cost, the rest are no better
+            for p in combo:
+                remaining[p] -= 1
+            choice[i] = combo
+            stop = search(i + 1, so_far + extra)
+            for p in combo:
+                remaining[p] += 1
+            if stop:
+                return True
+        return False
+
+    search(0, 0)
+    if best is not None:
+        for i, combo in enumerate(best):
+            rows[i] = list(combo)
