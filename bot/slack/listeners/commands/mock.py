@@ -8,12 +8,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db import unit_of_work
-from bot.practice.mocks.matching import workspace_pack
-from bot.practice.mocks.queue import MOCK_EXPIRY, MockError, cancel_mock, mock_status
-from bot.practice.mocks.request import request_mock
-from bot.practice.mocks.rounds import announce_round, mock_progress
-from bot.practice.ports import PublishError
+from bot.practice.mocks.queue import MOCK_EXPIRY, MockError
+from bot.services import mocks
 from bot.slack.listeners.commands.registry import add_help_line
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.channel import HelpLine
@@ -76,47 +72,34 @@ def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, contex
         reply(HELP)
         return
     now = runtime.clock()
+    # Every reply is sent after the service returned: no transaction is open by then.
     if word == "status":
-        with unit_of_work(runtime.sessions) as session:
-            reply(status_reply(mock_status(session, team_id, user_id, now)))
+        reply(status_reply(mocks.status(runtime.sessions, team_id, user_id, now)))
         return
     if word == "cancel":
-        with unit_of_work(runtime.sessions) as session:
-            reply(cancel_reply(cancel_mock(session, team_id, user_id, now)))
+        reply(cancel_reply(mocks.cancel(runtime.sessions, team_id, user_id, now)))
         return
     if word == "stats":
-        with unit_of_work(runtime.sessions) as session:
-            progress = mock_progress(session, team_id, user_id)
-            try:
-                rubric = workspace_pack(session, team_id, runtime.library).rubric
-            except MockError:  # no content installed: criterion ids stand in for names
-                rubric = ()
-            names = {c.id: c.name for c in rubric}
-        reply(stats_reply(progress, names))
+        reply(stats_reply(*mocks.progress(runtime.sessions, team_id, user_id, runtime.library)))
         return
     offset = tz_offset_minutes(client, user_id)
-    expiry = runtime.settings.mock_expiry or MOCK_EXPIRY
-    with unit_of_work(runtime.sessions) as session:
-        try:
-            outcome = request_mock(
-                session, team_id, user_id, text, offset, now, library=runtime.library, expiry=expiry
-            )
-        except MockError as exc:
-            reply(str(exc))
-            return
-        log.info("/mock by %s in %s: %s", user_id, team_id, outcome.status)
-        if outcome.status == "matched" and outcome.match_id is not None:
-            try:
-                announce_round(
-                    session,
-                    outcome.match_id,
-                    1,
-                    now,
-                    library=runtime.library,
-                    notifier=SlackMockNotifier(runtime.slack),
-                )
-            except PublishError as exc:
-                log.error("could not announce mock %s: %s", outcome.match_id, exc.reason)
-                reply(ANNOUNCE_FAILED.format(partner=outcome.partner_id, reason=exc.reason))
-                return
-    reply(request_reply(outcome))
+    try:
+        result = mocks.request_partner(
+            runtime.sessions,
+            team_id,
+            user_id,
+            text,
+            offset,
+            now,
+            library=runtime.library,
+            expiry=runtime.settings.mock_expiry or MOCK_EXPIRY,
+            notifier=SlackMockNotifier(runtime.slack),
+        )
+    except MockError as exc:
+        reply(str(exc))
+        return
+    if result.announce_failure:
+        partner = result.outcome.partner_id
+        reply(ANNOUNCE_FAILED.format(partner=partner, reason=result.announce_failure))
+        return
+    reply(request_reply(result.outcome))
