@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.content import Library
 from bot.db import SessionFactory, unit_of_work
+from bot.practice.channels import get_channel
+from bot.practice.leaderboard.stats import PersonalStats, personal_stats
+from bot.practice.leaderboard.tally import tally_week
+from bot.practice.leaderboard.week import Week
 from bot.practice.ports import LeaderboardPublisher, PublishError
+from bot.practice.schedule import local_date, week_start
 from bot.practice.weekly_post import (
     ClaimedWeek,
     LeaderboardOutcome,
     claim_week,
+    criterion_names,
     due_leaderboards,
     release_week,
     store_week,
@@ -78,3 +85,53 @@ def post_leaderboard(
     if done is None:
         return unclaimed[0]
     return LeaderboardOutcome(done.claimed.channel.channel_id, monday, "posted", done.result)
+
+
+@dataclass(frozen=True)
+class Standings:
+    week: Week
+    names: dict[str, str]  # criterion id -> name, from the channel's pack
+
+
+def standings(
+    sessions: SessionFactory,
+    team_id: str,
+    channel_id: str,
+    now: datetime,
+    *,
+    last: bool,
+    library: Library,
+) -> Standings | None:
+    """This week's (or with `last`, last week's) tally in the channel; None if not enrolled."""
+    with unit_of_work(sessions) as session:
+        channel = get_channel(session, team_id, channel_id)
+        if channel is None:
+            return None
+        monday = week_start(local_date(now, channel.timezone))
+        if last:
+            monday -= timedelta(days=7)
+        return Standings(tally_week(session, channel, monday), criterion_names(library, channel))
+
+
+@dataclass(frozen=True)
+class MyStats:
+    stats: PersonalStats
+    names: dict[str, str]
+
+
+def my_stats(
+    sessions: SessionFactory,
+    team_id: str,
+    channel_id: str,
+    user_id: str,
+    now: datetime,
+    *,
+    library: Library,
+) -> MyStats | None:
+    """`/practice stats`: one person's progress in the channel; None if not enrolled."""
+    with unit_of_work(sessions) as session:
+        channel = get_channel(session, team_id, channel_id)
+        if channel is None:
+            return None
+        found = personal_stats(session, channel, user_id, now)
+        return MyStats(found, criterion_names(library, channel))

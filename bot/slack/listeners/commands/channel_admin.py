@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.db import unit_of_work
-from bot.practice.channels import current_settings, get_channel, pause_channel, resume_channel
-from bot.practice.scoring import describe_rules, rules_for
+from bot.practice.scoring import describe_rules
+from bot.services import channels
 from bot.services.prompts import post_prompt_now
 from bot.slack.listeners.commands.registry import CommandContext, help_lines, subcommand
 from bot.slack.publisher import SlackPublisher
@@ -22,8 +21,7 @@ NOT_ENROLLED = (
 
 @subcommand("help", "", help="this help")
 def show_help(ctx: CommandContext) -> None:
-    with unit_of_work(ctx.runtime.sessions) as session:
-        rules = rules_for(get_channel(session, ctx.team_id, ctx.channel_id))
+    rules = channels.channel_rules(ctx.runtime.sessions, ctx.team_id, ctx.channel_id)
     ctx.reply(help_text(help_lines(), describe_rules(rules)))
 
 
@@ -34,12 +32,10 @@ def show_help(ctx: CommandContext) -> None:
     help="post time, time zone, weekdays, answer window, reviewers, content pack",
 )
 def open_setup(ctx: CommandContext) -> None:
-    with unit_of_work(ctx.runtime.sessions) as session:
-        channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        current = current_settings(channel)
+    current = channels.channel_setup(ctx.runtime.sessions, ctx.team_id, ctx.channel_id)
+    if current is None:
+        ctx.reply(NOT_ENROLLED)
+        return
     packs = {pid: pack.title for pid, pack in ctx.runtime.library.packs.items()}
     ctx.client.views_open(
         trigger_id=ctx.trigger_id, view=setup_modal(ctx.channel_id, current, packs)
@@ -53,31 +49,31 @@ def open_setup(ctx: CommandContext) -> None:
     help="stop and restart the daily prompt",
 )
 def pause(ctx: CommandContext) -> None:
-    with unit_of_work(ctx.runtime.sessions) as session:
-        channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        changed = pause_channel(session, channel, ctx.runtime.clock(), f"paused by {ctx.user_id}")
-        session.commit()
+    done = channels.pause(
+        ctx.runtime.sessions,
+        ctx.team_id,
+        ctx.channel_id,
+        ctx.runtime.clock(),
+        f"paused by {ctx.user_id}",
+    )
+    if done is None:
+        ctx.reply(NOT_ENROLLED)
+        return
     log.info("channel %s paused by %s", ctx.channel_id, ctx.user_id)
     ctx.reply(
         "Paused: no prompts here until someone runs `/practice resume`. Nothing was deleted."
-        if changed
+        if done.changed
         else "Practice here is already paused. `/practice resume` starts it again."
     )
 
 
 @subcommand("resume", manager_only=True)
 def resume(ctx: CommandContext) -> None:
-    with unit_of_work(ctx.runtime.sessions) as session:
-        channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        changed = resume_channel(session, channel, ctx.runtime.clock())
-        line = schedule_line(channel)
-        session.commit()
+    done = channels.resume(ctx.runtime.sessions, ctx.team_id, ctx.channel_id, ctx.runtime.clock())
+    if done is None:
+        ctx.reply(NOT_ENROLLED)
+        return
+    changed, line = done.changed, schedule_line(done.channel)
     log.info("channel %s resumed by %s", ctx.channel_id, ctx.user_id)
     ctx.reply(f"Resumed. Schedule: {line}." if changed else f"Practice here is already on: {line}.")
 

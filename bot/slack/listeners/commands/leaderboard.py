@@ -4,21 +4,14 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
-from bot.db import unit_of_work
-from bot.practice.channels import get_channel
-from bot.practice.leaderboard.stats import personal_stats
-from bot.practice.leaderboard.tally import tally_week
-from bot.practice.schedule import local_date, week_start
 from bot.practice.scoring import (
     ScoringSettingError,
     describe_settings,
-    reset_channel_settings,
     rules_for,
-    set_channel_setting,
 )
-from bot.practice.weekly_post import criterion_names
+from bot.services.channels import change_scoring, enrolled
+from bot.services.leaderboards import my_stats, standings
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 from bot.slack.render.leaderboard import standings_blocks, stats_text, why_text
 
@@ -68,18 +61,18 @@ def leaderboard(ctx: CommandContext) -> None:
         return
     last, explain = parsed
     runtime = ctx.runtime
-    with unit_of_work(runtime.sessions) as session:
-        channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is not None:
-            monday = week_start(local_date(runtime.clock(), channel.timezone))
-            if last:
-                monday -= timedelta(days=7)
-            week = tally_week(session, channel, monday)
-            names = criterion_names(runtime.library, channel)
-    # Replies go out after the session is closed: no transaction is held across Slack calls.
-    if channel is None:
+    found = standings(
+        runtime.sessions,
+        ctx.team_id,
+        ctx.channel_id,
+        runtime.clock(),
+        last=last,
+        library=runtime.library,
+    )
+    if found is None:
         ctx.reply(NOT_ENROLLED)
         return
+    week, names = found.week, found.names
     if explain is not None:
         ctx.reply(why_text(week, explain, names=names, last=last))
         return
@@ -90,15 +83,18 @@ def leaderboard(ctx: CommandContext) -> None:
 @subcommand("stats", help="your own progress")
 def stats(ctx: CommandContext) -> None:
     runtime = ctx.runtime
-    with unit_of_work(runtime.sessions) as session:
-        channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is not None:
-            result = personal_stats(session, channel, ctx.user_id, runtime.clock())
-            names = criterion_names(runtime.library, channel)
-    if channel is None:
+    found = my_stats(
+        runtime.sessions,
+        ctx.team_id,
+        ctx.channel_id,
+        ctx.user_id,
+        runtime.clock(),
+        library=runtime.library,
+    )
+    if found is None:
         ctx.reply(NOT_ENROLLED)
         return
-    ctx.reply(stats_text(result, names))
+    ctx.reply(stats_text(found.stats, found.names))
 
 
 SCORING_USAGE = (
@@ -116,29 +112,30 @@ SCORING_USAGE = (
 )
 def scoring(ctx: CommandContext) -> None:
     words = ctx.args.split()
-    with unit_of_work(ctx.runtime.sessions) as session:
-        channel = get_channel(session, ctx.team_id, ctx.channel_id)
+    runtime = ctx.runtime
+    if not words or (words != ["reset"] and len(words) != 2):
+        channel = enrolled(runtime.sessions, ctx.team_id, ctx.channel_id)
         if channel is None:
-            reply = NOT_ENROLLED
-        elif not words:
-            reply = (
-                f"*Scoring in this channel*\n{describe_settings(rules_for(channel))}\n\n"
-                f"{SCORING_USAGE}"
-            )
-        elif words == ["reset"] or len(words) == 2:
-            try:
-                if words == ["reset"]:
-                    rules = reset_channel_settings(channel)
-                    head = "Scoring is back to the defaults."
-                else:
-                    rules = set_channel_setting(channel, words[0], words[1])
-                    head = f"Changed `{words[0]}` to `{words[1]}`."
-            except ScoringSettingError as exc:
-                reply = str(exc)
-            else:
-                channel.updated_at = ctx.runtime.clock()
-                session.commit()
-                reply = f"{head}\n{describe_settings(rules)}"
+            ctx.reply(NOT_ENROLLED)
+        elif words:
+            ctx.reply(SCORING_USAGE)
         else:
-            reply = SCORING_USAGE
-    ctx.reply(reply)
+            shown = describe_settings(rules_for(channel))
+            ctx.reply(f"*Scoring in this channel*\n{shown}\n\n{SCORING_USAGE}")
+        return
+    try:
+        rules = change_scoring(
+            runtime.sessions, ctx.team_id, ctx.channel_id, words, runtime.clock()
+        )
+    except ScoringSettingError as exc:
+        ctx.reply(str(exc))
+        return
+    if rules is None:
+        ctx.reply(NOT_ENROLLED)
+        return
+    head = (
+        "Scoring is back to the defaults."
+        if words == ["reset"]
+        else f"Changed `{words[0]}` to `{words[1]}`."
+    )
+    ctx.reply(f"{head}\n{describe_settings(rules)}")

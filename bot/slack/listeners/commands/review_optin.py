@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.db import unit_of_work
-from bot.practice.channels import get_channel
-from bot.practice.reviews.assign import set_volunteer
+from bot.services.channels import volunteer
 from bot.slack.listeners.commands.channel_admin import NOT_ENROLLED
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 
@@ -28,13 +26,18 @@ def review_optin(ctx: CommandContext) -> None:
     if choice not in ("on", "off"):
         ctx.reply(USAGE)
         return
-    with unit_of_work(ctx.runtime.sessions) as session:
-        channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        changed = set_volunteer(session, channel, ctx.user_id, choice == "on", ctx.runtime.clock())
-        session.commit()
+    done = volunteer(
+        ctx.runtime.sessions,
+        ctx.team_id,
+        ctx.channel_id,
+        ctx.user_id,
+        choice == "on",
+        ctx.runtime.clock(),
+    )
+    if done is None:
+        ctx.reply(NOT_ENROLLED)
+        return
+    changed = done.changed
     log.info("%s set review %s in %s", ctx.user_id, choice, ctx.channel_id)
     if choice == "on":
         ctx.reply(

@@ -8,8 +8,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db import unit_of_work
-from bot.practice.channels import apply_settings, get_channel, validate_settings
+from bot.practice.channels import validate_settings
+from bot.services.channels import enrolled, save_setup
 from bot.slack.permissions import can_manage
 from bot.slack.render.channel import schedule_line
 from bot.slack.render.setup import FIELDS, SubmissionError, read_submission
@@ -34,23 +34,19 @@ def on_setup_submitted(
         ack(response_action="errors", errors=errors)
         return
     team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
-    with unit_of_work(runtime.sessions) as session:
-        channel = get_channel(session, team_id, channel_id)
-        if channel is None:
-            ack(response_action="errors", errors={"post_time": "This channel is not enrolled."})
-            return
-        creator = channel.creator_id
+    channel = enrolled(runtime.sessions, team_id, channel_id)
+    if channel is None:
+        ack(response_action="errors", errors={"post_time": "This channel is not enrolled."})
+        return
+    creator = channel.creator_id
     # The modal could be forged or replayed: check the permission again on submission.
     if not can_manage(client, user_id, channel_id, creator):
         ack(response_action="errors", errors={"post_time": "Only channel managers can save."})
         return
     ack()
-    with unit_of_work(runtime.sessions) as session:
-        channel = get_channel(session, team_id, channel_id)
-        assert channel is not None
-        apply_settings(channel, values, runtime.clock())
-        line = schedule_line(channel)
-        session.commit()
+    saved = save_setup(runtime.sessions, team_id, channel_id, values, runtime.clock())
+    assert saved is not None  # enrolled a moment ago; channels are paused, never deleted
+    line = schedule_line(saved.channel)
     log.info("channel %s settings saved by %s", channel_id, user_id)
     try:
         client.chat_postEphemeral(

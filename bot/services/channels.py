@@ -1,0 +1,141 @@
+"""A channel's practice, as its managers and members change it: help, setup, pause, resume,
+scoring settings, volunteering to review. Each returns None when the channel is not enrolled."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.db import SessionFactory, unit_of_work
+from bot.models import Channel
+from bot.practice.channels import (
+    ScheduleSettings,
+    apply_settings,
+    current_settings,
+    get_channel,
+    pause_channel,
+    resume_channel,
+)
+from bot.practice.reviews.assign import set_volunteer
+from bot.practice.scoring import (
+    ScoringRules,
+    reset_channel_settings,
+    rules_for,
+    set_channel_setting,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChannelChange:
+    changed: bool  # False: it already was so
+    channel: Channel  # as it stands now (loaded, detached: for the reply)
+
+
+def enrolled(sessions: SessionFactory, team_id: str, channel_id: str) -> Channel | None:
+    """The channel as enrolled (loaded, detached), or None."""
+    with unit_of_work(sessions) as session:
+        channel = get_channel(session, team_id, channel_id)
+        if channel is not None:
+            session.expunge(channel)  # kept loaded: the unit of work's rollback would expire it
+        return channel
+
+
+def channel_rules(sessions: SessionFactory, team_id: str, channel_id: str) -> ScoringRules:
+    """The channel's scoring rules (the defaults where it is not enrolled)."""
+    with unit_of_work(sessions) as session:
+        return rules_for(get_channel(session, team_id, channel_id))
+
+
+def channel_setup(
+    sessions: SessionFactory, team_id: str, channel_id: str
+) -> ScheduleSettings | None:
+    channel = enrolled(sessions, team_id, channel_id)
+    return current_settings(channel) if channel is not None else None
+
+
+def _change(
+    sessions: SessionFactory,
+    team_id: str,
+    channel_id: str,
+    change: Callable[[Session, Channel], bool | None],
+) -> ChannelChange | None:
+    """Apply `change` to the enrolled channel and commit; None when not enrolled."""
+    with unit_of_work(sessions) as session:
+        channel = get_channel(session, team_id, channel_id)
+        if channel is None:
+            return None
+        changed = bool(change(session, channel))
+        session.commit()
+    return ChannelChange(changed, channel)
+
+
+def pause(
+    sessions: SessionFactory, team_id: str, channel_id: str, now: datetime, reason: str
+) -> ChannelChange | None:
+    return _change(sessions, team_id, channel_id, lambda s, c: pause_channel(s, c, now, reason))
+
+
+def resume(
+    sessions: SessionFactory, team_id: str, channel_id: str, now: datetime
+) -> ChannelChange | None:
+    return _change(sessions, team_id, channel_id, lambda s, c: resume_channel(s, c, now))
+
+
+def save_setup(
+    sessions: SessionFactory,
+    team_id: str,
+    channel_id: str,
+    values: ScheduleSettings,
+    now: datetime,
+) -> ChannelChange | None:
+    """Validated settings stored (the caller ran `validate_settings`)."""
+    return _change(sessions, team_id, channel_id, lambda _s, c: _applied(c, values, now))
+
+
+def _applied(channel: Channel, values: ScheduleSettings, now: datetime) -> bool:
+    apply_settings(channel, values, now)
+    return True
+
+
+def volunteer(
+    sessions: SessionFactory,
+    team_id: str,
+    channel_id: str,
+    user_id: str,
+    active: bool,
+    now: datetime,
+) -> ChannelChange | None:
+    """`/practice review on|off`; `changed` False when it already was so."""
+    return _change(
+        sessions,
+        team_id,
+        channel_id,
+        lambda s, c: set_volunteer(s, c, user_id, active, now),
+    )
+
+
+def change_scoring(
+    sessions: SessionFactory,
+    team_id: str,
+    channel_id: str,
+    words: list[str],
+    now: datetime,
+) -> ScoringRules | None:
+    """`/practice scoring reset` or `KEY VALUE`; raises ScoringSettingError on a bad one."""
+    with unit_of_work(sessions) as session:
+        channel = get_channel(session, team_id, channel_id)
+        if channel is None:
+            return None
+        if words == ["reset"]:
+            rules = reset_channel_settings(channel)
+        else:
+            rules = set_channel_setting(channel, words[0], words[1])
+        channel.updated_at = now
+        session.commit()
+    return rules
