@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from bot.db import SessionFactory, unit_of_work
 from bot.models import Channel
 from bot.practice.channels import (
+    Enrolment,
     ScheduleSettings,
     apply_settings,
     current_settings,
+    enrol_channel,
     get_channel,
     pause_channel,
     resume_channel,
@@ -27,6 +29,7 @@ from bot.practice.scoring import (
     rules_for,
     set_channel_setting,
 )
+from bot.practice.workspaces import mark_uninstalled
 
 log = logging.getLogger(__name__)
 
@@ -139,3 +142,38 @@ def change_scoring(
         channel.updated_at = now
         session.commit()
     return rules
+
+
+def enrol(
+    sessions: SessionFactory,
+    team_id: str,
+    channel_id: str,
+    now: datetime,
+    *,
+    name: str,
+    creator_id: str | None,
+    inviter_id: str | None,
+    inviter_tz: str | None,
+) -> Enrolment:
+    """The bot was invited: the channel enrolled with defaults, or resumed if it came back."""
+    with unit_of_work(sessions) as session:
+        enrolment = enrol_channel(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            now=now,
+            name=name,
+            creator_id=creator_id,
+            inviter_id=inviter_id,
+            inviter_tz=inviter_tz,
+        )
+        session.commit()
+    return enrolment
+
+
+def uninstall(sessions: SessionFactory, team_id: str, now: datetime) -> bool:
+    """The workspace removed the app: every job skips it from now on. False if it already had."""
+    with unit_of_work(sessions) as session:
+        first = mark_uninstalled(session, team_id, now)
+        session.commit()
+    return first

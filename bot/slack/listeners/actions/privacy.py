@@ -8,8 +8,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db import unit_of_work
-from bot.practice.privacy.forget import forget_user
+from bot.services import privacy
+from bot.slack.errors import slack_error
 from bot.slack.render.privacy import (
     FORGET_CANCELLED,
     FORGET_OTHER_USER,
@@ -42,9 +42,7 @@ def on_forget_confirmed(
         return
     runtime = context["runtime"]
     team_id = _team(body, context)
-    with unit_of_work(runtime.sessions) as session:
-        report = forget_user(session, team_id, user_id, runtime.clock())
-        session.commit()
+    report = privacy.forget(runtime.sessions, team_id, user_id, runtime.clock())
     log.info(
         "forgot user %s in %s as %s (%d answers, %d votes, %d mocks)",
         user_id,
@@ -58,9 +56,7 @@ def on_forget_confirmed(
         try:
             client.chat_delete(channel=channel_id, ts=ts)
         except SlackApiError as exc:
-            log.warning(
-                "could not delete challenge %s in %s: %s", ts, channel_id, exc.response.get("error")
-            )
+            log.warning("could not delete challenge %s in %s: %s", ts, channel_id, slack_error(exc))
     respond(text=forget_done_text(report), response_type="ephemeral", replace_original=True)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 
-from bot.db import unit_of_work
-from bot.practice.privacy.export import export_user
+from bot.services import privacy
+from bot.slack.errors import SLACK_FAILURES, slack_error
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 from bot.slack.render.privacy import (
     EXPORT_COMMENT,
@@ -27,8 +27,7 @@ log = logging.getLogger(__name__)
     help="your data, or erase it",
 )
 def export(ctx: CommandContext) -> None:
-    with unit_of_work(ctx.runtime.sessions) as session:
-        data = export_user(session, ctx.team_id, ctx.user_id)
+    data = privacy.export(ctx.runtime.sessions, ctx.team_id, ctx.user_id)
     try:
         dm = ctx.client.conversations_open(users=ctx.user_id)["channel"]["id"]
         ctx.client.files_upload_v2(
@@ -38,8 +37,8 @@ def export(ctx: CommandContext) -> None:
             title="Your practice-bot data",
             initial_comment=EXPORT_COMMENT,
         )
-    except (SlackApiError, SlackClientError, OSError) as exc:
-        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+    except SLACK_FAILURES as exc:
+        reason = slack_error(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
         log.warning("export for %s could not be sent: %s", ctx.user_id, reason)
         ctx.reply(EXPORT_FAILED.format(reason=reason))
         return

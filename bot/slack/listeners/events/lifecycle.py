@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.db import unit_of_work
-from bot.practice.workspaces import mark_uninstalled
+from bot.services import channels
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +46,5 @@ def _forget_workspace(context: Any, team_id: str, why: str) -> None:
     if store is not None:
         store.delete_all(enterprise_id=context.enterprise_id, team_id=team_id)
     runtime.slack.forget(team_id)
-    with unit_of_work(runtime.sessions) as session:
-        first = mark_uninstalled(session, team_id, runtime.clock())
-        session.commit()
-    if first:
+    if channels.uninstall(runtime.sessions, team_id, runtime.clock()):
         log.info("workspace %s removed the app (%s): its jobs stop", team_id, why)

@@ -7,8 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.db import unit_of_work
-from bot.practice.channels import enrol_channel, get_channel, pause_channel
+from bot.services import channels
 from bot.slack.permissions import channel_info, user_info
 from bot.slack.render.channel import welcome_blocks
 
@@ -29,20 +28,18 @@ def on_member_joined(event: dict[str, Any], context: Any, client: WebClient) -> 
     inviter = event.get("inviter") if isinstance(event.get("inviter"), str) else None
     inviter_tz = user_info(client, inviter).get("tz") if inviter else None
     info = channel_info(client, channel_id)
-    with unit_of_work(runtime.sessions) as session:
-        enrolment = enrol_channel(
-            session,
-            team_id=team_id,
-            channel_id=channel_id,
-            now=runtime.clock(),
-            name=str(info.get("name") or ""),
-            creator_id=info.get("creator"),
-            inviter_id=inviter,
-            inviter_tz=inviter_tz,
-        )
-        session.commit()
-        text, blocks = welcome_blocks(enrolment.channel)
+    enrolment = channels.enrol(
+        runtime.sessions,
+        team_id,
+        channel_id,
+        runtime.clock(),
+        name=str(info.get("name") or ""),
+        creator_id=info.get("creator"),
+        inviter_id=inviter,
+        inviter_tz=inviter_tz,
+    )
     if enrolment.created or enrolment.resumed:
+        text, blocks = welcome_blocks(enrolment.channel)
         log.info("enrolled channel %s (team %s)", channel_id, team_id)
         client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
 
@@ -58,10 +55,7 @@ def on_member_left(event: dict[str, Any], context: Any) -> None:
 
 def _pause(context: Any, channel_id: str) -> None:
     runtime = context["runtime"]
-    with unit_of_work(runtime.sessions) as session:
-        channel = get_channel(session, str(context.team_id or ""), channel_id)
-        if channel is None:
-            return
-        if pause_channel(session, channel, runtime.clock(), REMOVED):
-            log.info("channel %s paused: the bot was removed", channel_id)
-        session.commit()
+    team_id = str(context.team_id or "")
+    paused = channels.pause(runtime.sessions, team_id, channel_id, runtime.clock(), REMOVED)
+    if paused is not None and paused.changed:
+        log.info("channel %s paused: the bot was removed", channel_id)
