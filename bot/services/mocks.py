@@ -83,11 +83,11 @@ class MockRequestResult:
 
 def request_partner(
     sessions: SessionFactory,
+    now: datetime,
     team_id: str,
     user_id: str,
     note: str,
     tz_offset_minutes: int,
-    now: datetime,
     *,
     library: Library,
     expiry: timedelta,
@@ -181,11 +181,11 @@ class ScoredRound:
 
 def submit_scores(
     sessions: SessionFactory,
+    now: datetime,
     match_id: int,
     number: int,
     scorer: str,
     scores: dict[str, int],
-    now: datetime,
     *,
     library: Library,
 ) -> ScoredRound:
@@ -200,12 +200,12 @@ def submit_scores(
 
 def submit_rating(
     sessions: SessionFactory,
+    now: datetime,
     match_id: int,
     number: int,
     rater: str,
     score: int,
     comment: str | None,
-    now: datetime,
 ) -> None:
     """The candidate's helpfulness rating of the interviewer. Raises MockError."""
     with unit_of_work(sessions) as session:

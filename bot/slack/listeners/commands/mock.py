@@ -86,11 +86,11 @@ def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, contex
     try:
         result = mocks.request_partner(
             runtime.sessions,
+            now,
             team_id,
             user_id,
             text,
             offset,
-            now,
             library=runtime.library,
             expiry=runtime.settings.mock_expiry or MOCK_EXPIRY,
             notifier=SlackMockNotifier(runtime.slack),

@@ -40,11 +40,11 @@ def on_feedback_submitted(
     try:
         scored = mocks.submit_scores(
             runtime.sessions,
+            runtime.clock(),
             match_id,
             number,
             user_id,
             scores,
-            runtime.clock(),
             library=runtime.library,
         )
     except MockError as exc:
@@ -71,7 +71,7 @@ def on_rating_submitted(
         return
     try:
         mocks.submit_rating(
-            runtime.sessions, match_id, number, user_id, score, comment, runtime.clock()
+            runtime.sessions, runtime.clock(), match_id, number, user_id, score, comment
         )
     except MockError as exc:
         ack(response_action="errors", errors={"helpfulness": str(exc)})

@@ -116,12 +116,11 @@ def _update_brief(runtime: Any, user_id: str, source: ModalSource) -> None:
 def on_challenge_submitted(
     ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
 ) -> None:
-    runtime = context["runtime"]
     form = _form(ack, body, view)
     if form is None:
         return
     user_id, source, assignment_id = form
-    dm_channel = source.dm_channel
+    runtime, dm_channel = context["runtime"], source.dm_channel
 
     def answer_modal(result: ChallengeResult) -> None:
         if result.field_error:
