@@ -41,9 +41,15 @@ from bot.practice.schedule import (
     week_start,
 )
 from bot.practice.scoring import (
+    MIN_CHANNEL_CRITERION_SCORES,
+    MIN_PERSON_CRITERION_SCORES,
+    RUBRIC_MIDDLE,
     ScoringRules,
-    mock_points,
-    quality_points,
+    answer_points,
+    channel_mean,
+    exact_points,
+    notable_criteria,
+    quality_estimate,
     rules_for,
     tie_break_key,
 )
@@ -61,7 +67,7 @@ class AnswerLine:
     reviewers: int
     raw_quality: float | None  # mean score as given
     quality: float | None  # the mean that counts (bias-corrected when the setting is on)
-    quality_points: float
+    quality_points: float  # quality_weight x the author's estimate, scored or not
     participation_points: float
 
 
@@ -70,7 +76,7 @@ class MockLine:
     match_id: int
     round: int
     mean: float
-    points: float
+    points: float  # the completed round's credit (like a completed review)
 
 
 @dataclass
@@ -80,9 +86,12 @@ class Row:
     answers: int = 0
     reviews: int = 0  # completed reviews
     missed: int = 0  # missed reviews
-    mean_quality: float | None = None  # mean of the answers' means
+    interviews: int = 0  # scored mock rounds as the interviewer
+    mean_quality: float | None = None  # mean of the scored answers' means (as scored)
+    quality: float = RUBRIC_MIDDLE  # the estimate Q that points and ties use
     first_answer_at: datetime | None = None
     criteria: dict[str, float] = field(default_factory=dict)  # the person's mean per criterion
+    criterion_counts: dict[str, int] = field(default_factory=dict)
     mocks: list[MockLine] = field(default_factory=list)
     review_points: float = 0.0
     missed_points: float = 0.0
@@ -97,10 +106,13 @@ class Row:
 
     @property
     def strongest(self) -> str | None:
-        return _best(self.criteria)
+        """Only with enough scores (docs/scoring.md); None otherwise."""
+        return notable_criteria(self.criteria, self.criterion_counts, MIN_PERSON_CRITERION_SCORES)[
+            0
+        ]
 
     def sort_key(self) -> tuple[Any, ...]:
-        return tie_break_key(self.points, self.answers, self.mean_quality, self.first_answer_at)
+        return tie_break_key(self.points, self.answers, self.quality, self.first_answer_at)
 
 
 @dataclass
@@ -110,6 +122,8 @@ class Week:
     rules: ScoringRules
     rows: list[Row]
     criteria: dict[str, float]  # the channel's mean per criterion this week
+    criterion_counts: dict[str, int] = field(default_factory=dict)
+    prior: float = RUBRIC_MIDDLE  # the channel's mean that estimates are shrunk toward
     _index: tuple[list[Row], dict[str, Row]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -120,11 +134,15 @@ class Week:
 
     @property
     def strongest(self) -> str | None:
-        return _best(self.criteria)
+        return self._notable[0]
 
     @property
     def weakest(self) -> str | None:
-        return _best(self.criteria, worst=True)
+        return self._notable[1]
+
+    @property
+    def _notable(self) -> tuple[str | None, str | None]:
+        return notable_criteria(self.criteria, self.criterion_counts, MIN_CHANNEL_CRITERION_SCORES)
 
     def row(self, user_id: str) -> Row | None:
         # By user id through a dict made on first use: `movers` looks up every row of one
@@ -137,13 +155,6 @@ class Week:
 
     def top(self, n: int = 10) -> list[Row]:
         return self.rows[:n]
-
-
-def _best(means: dict[str, float], *, worst: bool = False) -> str | None:
-    if not means:
-        return None
-    sign = 1 if worst else -1
-    return min(means, key=lambda c: (sign * means[c], c))
 
 
 def _f(value: Any) -> float:
@@ -181,6 +192,24 @@ def reviewer_offsets(
         select(Vote.reviewer_id, func.avg(Vote.score)).where(scope).group_by(Vote.reviewer_id)
     )
     return {reviewer: _f(mean) - _f(overall) for reviewer, mean in rows}
+
+
+def channel_prior(session: Session, channel_pk: int, monday: date, rules: ScoringRules) -> float:
+    """The channel's mean that quality estimates are shrunk toward: the mean of its scored
+    on-time answers' means over `bias_window_weeks` weeks ending with `monday`'s, as scored."""
+    posts = select(PromptPost.id).where(
+        PromptPost.channel_pk == channel_pk,
+        PromptPost.local_date >= monday - timedelta(weeks=rules.bias_window_weeks - 1),
+        PromptPost.local_date < monday + timedelta(days=7),
+    )
+    per_answer = (
+        select(func.avg(Vote.score).label("mean"))
+        .where(Vote.answer_id.in_(_on_time(posts)))
+        .group_by(Vote.answer_id)
+        .subquery()
+    )
+    count, total = session.execute(select(func.count(), func.sum(per_answer.c.mean))).one()
+    return channel_mean(rules, _f(total or 0), int(count or 0))
 
 
 def _answer_means(session: Session, of_week: Any) -> dict[int, tuple[float, float, int]]:
@@ -363,7 +392,7 @@ def tally_week(
                 reviewers,
                 raw,
                 quality,
-                quality_points(rules, quality) if quality is not None else 0.0,
+                0.0,  # quality points: set once the author's estimate is known
                 participation,
             )
         )
@@ -376,6 +405,7 @@ def tally_week(
         people, channel_criteria = _person_criteria(session, on_time, of_week, answers)
     for user_id, criterion, total, count in people:
         rows[user_id].criteria[criterion] = total / count
+        rows[user_id].criterion_counts[criterion] = int(count)
 
     # Reviews: completed (challenge posted and scored) and missed, per reviewer.
     challenged = exists().where(Challenge.assignment_id == ReviewAssignment.id)
@@ -393,38 +423,11 @@ def tally_week(
         r.review_points = rules.review_credit * r.reviews
         r.missed_points = -rules.missed_review * r.missed
 
-    # Mock rounds as the candidate, for people active in the channel this week: the week's
-    # rounds of the workspace (through the created_at index), kept here for the people with
-    # a row, rather than an IN list of every active person (5,000 bound parameters).
     if rows:
-        start, end = week_bounds_utc(monday, channel.timezone)
-        for candidate, match_id, round_, mean in session.execute(
-            select(
-                MockScore.candidate_id,
-                MockScore.match_id,
-                MockScore.round,
-                func.avg(MockScore.score),
-            )
-            .join(MockMatch, MockMatch.id == MockScore.match_id)
-            .where(
-                MockMatch.team_id == channel.team_id,
-                MockScore.created_at >= start,
-                MockScore.created_at < end,
-            )
-            .group_by(MockScore.candidate_id, MockScore.match_id, MockScore.round)
-            .order_by(MockScore.match_id, MockScore.round)
-        ):
-            if candidate in rows:
-                rows[candidate].mocks.append(
-                    MockLine(match_id, round_, _f(mean), mock_points(rules, _f(mean)))
-                )
-
+        _add_mock_rounds(session, channel, monday, rules, rows)
+    prior = channel_prior(session, channel.id, monday, rules)
     for r in rows.values():
-        scored = [line[4] for line in r._lines if line[4] is not None]
-        r.mean_quality = sum(scored) / len(scored) if scored else None
-        total_points = sum(line[5] + line[6] for line in r._lines)
-        total_points += r.review_points + r.missed_points + sum(m.points for m in r.mocks)
-        r.points = round(total_points, 1)
+        _finish_row(r, rules, prior)
 
     ranked = sorted(rows.values(), key=lambda r: (r.sort_key(), r.user_id))
     previous: tuple[Any, ...] | None = None
@@ -433,7 +436,63 @@ def tally_week(
         r.rank = ranked[position - 2].rank if key == previous else position
         previous = key
     criteria = {c: total / count for c, (total, count) in channel_criteria.items()}
-    return Week(channel.id, monday, rules, ranked, criteria)
+    counts = {c: int(count) for c, (_, count) in channel_criteria.items()}
+    return Week(channel.id, monday, rules, ranked, criteria, counts, prior)
+
+
+def _add_mock_rounds(
+    session: Session, channel: Channel, monday: date, rules: ScoringRules, rows: dict[str, Row]
+) -> None:
+    """Scored mock rounds of the week, for people active in the channel this week: the
+    workspace's rounds (through the created_at index) kept here for the people with a row,
+    rather than an IN list of every active person (5,000 bound parameters). A round counts for
+    its candidate (credit, and its mean in the estimate) and for its interviewer (credit)."""
+    start, end = week_bounds_utc(monday, channel.timezone)
+    for candidate, interviewer, match_id, round_, mean in session.execute(
+        select(
+            MockScore.candidate_id,
+            MockScore.interviewer_id,
+            MockScore.match_id,
+            MockScore.round,
+            func.avg(MockScore.score),
+        )
+        .join(MockMatch, MockMatch.id == MockScore.match_id)
+        .where(
+            MockMatch.team_id == channel.team_id,
+            MockScore.created_at >= start,
+            MockScore.created_at < end,
+        )
+        .group_by(
+            MockScore.candidate_id, MockScore.interviewer_id, MockScore.match_id, MockScore.round
+        )
+        .order_by(MockScore.match_id, MockScore.round)
+    ):
+        if candidate in rows:
+            rows[candidate].mocks.append(MockLine(match_id, round_, _f(mean), rules.review_credit))
+        if interviewer in rows:
+            rows[interviewer].interviews += 1
+
+
+def _finish_row(r: Row, rules: ScoringRules, prior: float) -> None:
+    """The row's estimate, each answer's quality points and the total (one formula:
+    `scoring.exact_points`)."""
+    means = [line[4] for line in r._lines]
+    scored = [q for q in means if q is not None]
+    mocks = [m.mean for m in r.mocks]
+    r.mean_quality = sum(scored) / len(scored) if scored else None
+    r.quality = quality_estimate(rules, scored, mocks, prior)
+    per_answer = answer_points(rules, r.quality) - rules.participation
+    r._lines = [(*line[:5], per_answer, line[6]) for line in r._lines]
+    total = exact_points(
+        rules,
+        answer_means=means,
+        reviews=r.reviews,
+        missed=r.missed,
+        mock_means=mocks,
+        interviews=r.interviews,
+        prior=prior,
+    )
+    r.points = round(total, 1)
 
 
 # --- streaks ---------------------------------------------------------------------------------
