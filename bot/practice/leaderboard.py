@@ -32,6 +32,7 @@ from bot.models import (
     ReviewAssignment,
     Vote,
 )
+from bot.practice.reviewer_agreement import ReviewerAgreement, reviewer_agreement
 from bot.practice.schedule import (
     local_date,
     next_occurrence,
@@ -636,6 +637,7 @@ class PersonalStats:
     reviews_this_week: int
     reviews_recent: int  # completed reviews over the trend window
     trend: list[tuple[date, dict[str, float]]]
+    agreement: ReviewerAgreement | None = None  # how their scores compare with others'
 
 
 def completed_reviews(session: Session, channel: Channel, user_id: str, since: date) -> int:
@@ -682,6 +684,7 @@ def personal_stats(
             session, channel, user_id, monday - timedelta(weeks=TREND_WEEKS - 1)
         ),
         trend=trend,
+        agreement=reviewer_agreement(session, channel, user_id, now),
     )
 
 

@@ -194,6 +194,8 @@ def test_standings_why_and_stats_are_ephemeral(stage: Stage) -> None:
     assert "Last week: rank 1" in stats and "Streak: 5 practice days in a row" in stats
     assert "Reviews done: 0 this week, 1 in the last 6 weeks" in stats
     assert "Hypothesis and success metric: · → · → · → · → 4.0 → ·" in stats
+    assert "Your scoring against others', last 6 weeks" in stats
+    assert "no answer scored by you and someone else yet" in stats
 
     assert all(e.user in (ANA, CHI) for e in stage.slack.ephemerals())
     assert not leaderboard_messages(stage)  # nothing was posted in the channel
@@ -291,3 +293,29 @@ def test_real_reviews_feed_the_leaderboard(stage: Stage) -> None:
         assert line in body, (line, body)
     why = reply_to(stage, BEN, f"leaderboard why <@{BEN}> last")
     assert "1 missed review: nothing taken off" in why
+
+
+def test_the_weekly_post_shows_how_much_reviewers_agreed(stage: Stage) -> None:
+    a_week(stage)
+    # A second reviewer on each Monday answer: four answers scored twice, 1 point apart at most.
+    second = {ANA: (CHI, 5), BEN: (DEV, 3), CHI: (ANA, 3), DEV: (BEN, 2)}
+    ids = {}
+    for author in second:
+        found = answer_row(stage, author, 0)
+        assert found is not None
+        ids[author] = found.id
+    with unit_of_work(stage.runtime.sessions) as session:
+        for author, (reviewer, score) in second.items():
+            answer = session.get(Answer, ids[author])
+            assert answer is not None
+            b.review(session, answer, reviewer, score)
+        session.commit()
+    stage.run_job("post-leaderboard", NEXT_MONDAY_NINE)
+    (post,) = leaderboard_messages(stage)
+    body = text_of(post["blocks"])
+    assert "How much reviewers agreed* (Krippendorff's alpha: 1 full, 0 chance)" in body
+    assert "Hypothesis and success metric: 0.78 (4 answers and samples)" in body
+    stage.set_time(NEXT_MONDAY_NINE + timedelta(hours=1))
+    stats = reply_to(stage, ANA, "stats")
+    assert "With the other reviewers of the same answers: 0.5 points apart on average" in stats
+    assert "100% within one point" in stats

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObjec
 from bot.practice.leaderboard import PersonalStats, Row, Week
 from bot.practice.scoring import ScoringRules
 from bot.practice.weekly_post import WeeklyReport
+from bot.slack.render.agreement import agreement_lines, channel_agreement_section
 from bot.slack.render.text import HEADER_LIMIT, clip, mention, section
 
 TOP = 10
@@ -93,6 +94,9 @@ def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:
     ]
     if notable:
         blocks.append(_section("\n".join(notable)))
+    agreement = channel_agreement_section(report.agreement, names)
+    if agreement is not None:
+        blocks.append(agreement)
     ranked = len(week.rows)
     blocks.append(
         _context(
@@ -265,4 +269,6 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
         lines.extend(trend)
     else:
         lines.append("_No scores on your answers in the last weeks yet._")
+    if stats.agreement is not None:
+        lines.extend(agreement_lines(stats.agreement))
     return "\n".join(lines)
