@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import (
     Answer,
+    CalibrationScore,
     Challenge,
     Channel,
     MockMatch,
@@ -208,6 +209,17 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
                 )
             )
         ],
+        "calibration_scores": [
+            _row(
+                c, "pack_id", "prompt_id", "level", "criterion", "score", "reference", "updated_at"
+            )
+            for c in session.scalars(
+                select(CalibrationScore)
+                .join(Channel, Channel.id == CalibrationScore.channel_pk)
+                .where(Channel.team_id == team_id, CalibrationScore.reviewer_id == user_id)
+                .order_by(CalibrationScore.id)
+            )
+        ],
         "mock_requests": [
             _row(r, "note", "created_at", "expires_at", "status", "match_id")
             for r in session.scalars(
@@ -361,6 +373,14 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
         delete(Vote).where(
             Vote.reviewer_id == user_id,
             Vote.answer_id.in_(select(Answer.id).where(Answer.post_id.in_(posts))),
+        ),
+    )
+    # Their scores of sample answers (calibration) are scores too.
+    report.votes += _count(
+        session,
+        delete(CalibrationScore).where(
+            CalibrationScore.reviewer_id == user_id,
+            CalibrationScore.channel_pk.in_(select(Channel.id).where(Channel.team_id == team_id)),
         ),
     )
     report.reviews = _count(
