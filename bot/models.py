@@ -277,7 +277,14 @@ class CalibrationScore(Base):
 
     __tablename__ = "calibration_scores"
     __table_args__ = (
-        UniqueConstraint("channel_pk", "prompt_id", "level", "reviewer_id", "criterion"),
+        UniqueConstraint(
+            "channel_pk",
+            "prompt_id",
+            "level",
+            "reviewer_id",
+            "criterion",
+            name="uq_calibration_scores_sample_reviewer",  # the convention's name is too long
+        ),
         Index("ix_calibration_scores_channel_updated", "channel_pk", "updated_at"),
     )
 

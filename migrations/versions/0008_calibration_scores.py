@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0008"
 down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -29,9 +28,21 @@ def upgrade() -> None:
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("reference", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["channel_pk"], ["channels.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("channel_pk", "prompt_id", "level", "reviewer_id", "criterion"),
+        sa.ForeignKeyConstraint(
+            ["channel_pk"],
+            ["channels.id"],
+            name=op.f("fk_calibration_scores_channel_pk_channels"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_calibration_scores")),
+        sa.UniqueConstraint(
+            "channel_pk",
+            "prompt_id",
+            "level",
+            "reviewer_id",
+            "criterion",
+            name=op.f("uq_calibration_scores_sample_reviewer"),
+        ),
     )
     op.create_index(
         "ix_calibration_scores_channel_updated",

@@ -1,0 +1,115 @@
+"""A week's ranking as plain data: rows, the answer and mock lines behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from bot.practice.scoring import (
+    MIN_CHANNEL_CRITERION_SCORES,
+    MIN_PERSON_CRITERION_SCORES,
+    RUBRIC_MIDDLE,
+    ScoringRules,
+    notable_criteria,
+    tie_break_key,
+)
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One on-time answer and what it earned."""
+
+    post_date: date
+    answer_id: int
+    reviewers: int
+    raw_quality: float | None  # mean score as given
+    quality: float | None  # the mean that counts (bias-corrected when the setting is on)
+    quality_points: float  # quality_weight x the author's estimate, scored or not
+    participation_points: float
+
+
+@dataclass(frozen=True)
+class MockLine:
+    match_id: int
+    round: int
+    mean: float
+    points: float  # the completed round's credit (like a completed review)
+
+
+@dataclass
+class Row:
+    user_id: str
+    points: float = 0.0
+    answers: int = 0
+    reviews: int = 0  # completed reviews
+    missed: int = 0  # missed reviews
+    interviews: int = 0  # scored mock rounds as the interviewer
+    mean_quality: float | None = None  # mean of the scored answers' means (as scored)
+    quality: float = RUBRIC_MIDDLE  # the estimate Q that points and ties use
+    first_answer_at: datetime | None = None
+    criteria: dict[str, float] = field(default_factory=dict)  # the person's mean per criterion
+    criterion_counts: dict[str, int] = field(default_factory=dict)
+    mocks: list[MockLine] = field(default_factory=list)
+    review_points: float = 0.0
+    missed_points: float = 0.0
+    rank: int = 0
+    # The answer lines' fields as tuples, in AnswerLine's order: a week of 5,000 people has
+    # thousands of lines and only `why` reads them, so the objects are made when asked for.
+    _lines: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
+
+    @property
+    def answer_lines(self) -> list[AnswerLine]:
+        return [AnswerLine(*line) for line in self._lines]
+
+    @property
+    def strongest(self) -> str | None:
+        """Only with enough scores (docs/scoring.md); None otherwise."""
+        return notable_criteria(self.criteria, self.criterion_counts, MIN_PERSON_CRITERION_SCORES)[
+            0
+        ]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return tie_break_key(self.points, self.answers, self.quality, self.first_answer_at)
+
+
+@dataclass
+class Week:
+    channel_pk: int
+    week_start: date
+    rules: ScoringRules
+    rows: list[Row]
+    criteria: dict[str, float]  # the channel's mean per criterion this week
+    criterion_counts: dict[str, int] = field(default_factory=dict)
+    prior: float = RUBRIC_MIDDLE  # the channel's mean that estimates are shrunk toward
+    _index: tuple[list[Row], dict[str, Row]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def strongest(self) -> str | None:
+        return self._notable[0]
+
+    @property
+    def weakest(self) -> str | None:
+        return self._notable[1]
+
+    @property
+    def _notable(self) -> tuple[str | None, str | None]:
+        return notable_criteria(self.criteria, self.criterion_counts, MIN_CHANNEL_CRITERION_SCORES)
+
+    def row(self, user_id: str) -> Row | None:
+        # By user id through a dict made on first use: `movers` looks up every row of one
+        # week in the other, which was quadratic in the channel's size with a linear search.
+        # Rebuilt if the rows list is replaced or changes length.
+        index = self._index
+        if index is None or index[0] is not self.rows or len(index[1]) != len(self.rows):
+            index = self._index = (self.rows, {r.user_id: r for r in self.rows})
+        return index[1].get(user_id)
+
+    def top(self, n: int = 10) -> list[Row]:
+        return self.rows[:n]
