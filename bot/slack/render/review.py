@@ -23,6 +23,7 @@ from slack_sdk.models.views import View
 from bot.content import Criterion
 from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
 from bot.practice.reviews.votes import MAX_CHALLENGE_CHARS, MAX_COMMENT_CHARS, ReviewTarget
+from bot.slack.render.calibration import samples_button
 from bot.slack.render.text import (
     HEADER_LIMIT,
     bullet_section,
@@ -109,7 +110,10 @@ def brief_blocks(
             )
         )
         blocks.append(_buttons(item.assignment_id, item.scored))
-    return text, [b.to_dict() for b in blocks]
+    rendered = [b.to_dict() for b in blocks]
+    if brief.samples and brief.items:
+        rendered.append(samples_button(brief.items[0].assignment_id))
+    return text, rendered
 
 
 def _answer_context(target: ReviewTarget) -> list[Any]:
@@ -176,6 +180,8 @@ def score_modal(
 ) -> dict[str, Any]:
     """One 1-5 choice per criterion (question and anchors shown), plus an optional comment."""
     blocks: list[Any] = _answer_context(target)
+    if target.samples:
+        blocks.append(samples_button(target.assignment_id))
     for criterion in rubric:
         options = [
             Option(
