@@ -16,12 +16,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Answer, CalibrationScore, Channel, PromptPost, Vote
+from bot.models import Answer, CalibrationScore, Channel, PromptPost, ReviewAssignment, Vote
 from bot.practice.agreement import (
     MIN_ALPHA_UNITS,
     Alpha,
     Gap,
-    all_peer_pairs,
     gap,
     krippendorff_alpha,
     peer_pairs,
@@ -33,19 +32,28 @@ AGREEMENT_WEEKS = 6  # a reviewer's own agreement looks this far back
 ByCriterion = dict[str, dict[Hashable, dict[str, float]]]
 
 
-def _vote_units(session: Session, post_ids: list[int]) -> ByCriterion:
+def _vote_units(session: Session, post_ids: list[int], reviewer: str | None = None) -> ByCriterion:
+    """The votes of the posts' on-time answers as units; with `reviewer`, only the answers
+    that reviewer scored (a handful, where the whole channel would be thousands)."""
     units: ByCriterion = defaultdict(lambda: defaultdict(dict))
     if not post_ids:
         return units
-    on_time = select(Answer.id).where(
+    answers = select(Answer.id).where(
         Answer.post_id.in_(post_ids), Answer.withdrawn.is_(False), Answer.late.is_(False)
     )
-    for answer_id, criterion, reviewer, score in session.execute(
+    if reviewer is not None:
+        # Through their assignments ((post_id, reviewer_id) index): the answers they reviewed.
+        answers = select(ReviewAssignment.answer_id).where(
+            ReviewAssignment.post_id.in_(post_ids),
+            ReviewAssignment.reviewer_id == reviewer,
+            ReviewAssignment.answer_id.in_(answers),
+        )
+    for answer_id, criterion, reviewer_id, score in session.execute(
         select(Vote.answer_id, Vote.criterion, Vote.reviewer_id, Vote.score).where(
-            Vote.answer_id.in_(on_time)
+            Vote.answer_id.in_(answers)
         )
     ):
-        units[criterion][("answer", answer_id)][reviewer] = float(score)
+        units[criterion][("answer", answer_id)][reviewer_id] = float(score)
     return units
 
 
@@ -110,12 +118,10 @@ def shown_agreement(agreement: dict[str, Alpha]) -> dict[str, Alpha]:
 @dataclass(frozen=True)
 class ReviewerAgreement:
     """One reviewer over the last weeks: distance from the others who scored the same answers
-    and samples, the whole channel's same distance for comparison, and distance from the
-    pack's own scores of the samples they calibrated on."""
+    and samples, and from the pack's own scores of the samples they calibrated on."""
 
     weeks: int
     peers: Gap
-    channel_peers: Gap
     reference: Gap
 
 
@@ -125,15 +131,12 @@ def reviewer_agreement(
     today = local_date(now, channel.timezone)
     last_monday = week_start(today)
     first = last_monday - timedelta(weeks=AGREEMENT_WEEKS - 1)
-    units = _vote_units(
-        session, _week_post_ids(session, channel, first, last_monday + timedelta(days=7))
-    )
+    post_ids = _week_post_ids(session, channel, first, last_monday + timedelta(days=7))
+    units = _vote_units(session, post_ids, reviewer_id)
     start, _ = week_bounds_utc(first, channel.timezone)
     calibration = _calibration_units(session, channel, start, now + timedelta(seconds=1), units)
     mine: list[tuple[float, float]] = []
-    everyone: list[tuple[float, float]] = []
     for by_unit in units.values():
         mine.extend(peer_pairs(by_unit, reviewer_id))
-        everyone.extend(all_peer_pairs(by_unit))
     reference = [(score, ref) for score, ref, who in calibration if who == reviewer_id]
-    return ReviewerAgreement(AGREEMENT_WEEKS, gap(mine), gap(everyone), gap(reference))
+    return ReviewerAgreement(AGREEMENT_WEEKS, gap(mine), gap(reference))

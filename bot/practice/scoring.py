@@ -8,9 +8,9 @@ Per person and week (the README's "Scoring" section is the same text for users):
   channel's mean as if `shrinkage` more answers had scored exactly that. An answer its
   reviewers left unscored therefore counts at the author's own estimate: it neither sinks nor
   lifts them, and one lucky (or unlucky) score moves a person only part of the way;
-- the channel's mean is the mean of its scored on-time answers over the last
-  `bias_window_weeks` weeks, itself shrunk toward the rubric's middle (3) the same way, so a
-  young channel with two scores does not set everyone's bar;
+- the channel's mean is the mean of the week's scored on-time answers' means, itself shrunk
+  toward the rubric's middle (3) the same way, so a quiet week with two scores does not set
+  everyone's bar;
 - review credit: `review_credit` points per completed review (a challenge posted and every
   criterion scored) and per completed mock round, for the interviewer and the candidate alike;
   a missed review costs `missed_review` (0 by default: shown on the row, not punished).
@@ -169,8 +169,8 @@ def _shrunk(total: float, weight: float, toward: float, k: float) -> float:
 
 
 def channel_mean(rules: ScoringRules, total: float, count: int) -> float:
-    """The channel's mean answer score from `count` scored answers whose means sum to `total`
-    (over the bias window), shrunk toward the rubric's middle with `shrinkage` answers' weight."""
+    """The channel's mean answer score from the week's `count` scored answers whose means sum
+    to `total`, shrunk toward the rubric's middle with `shrinkage` answers' weight."""
     return _shrunk(total, count, RUBRIC_MIDDLE, rules.shrinkage)
 
 

@@ -22,7 +22,6 @@ from bot.practice.leaderboard.mock_rounds import scored_mock_rounds
 from bot.practice.leaderboard.votes import (
     answer_means,
     answer_means_corrected,
-    channel_prior,
     person_criteria,
     person_criteria_corrected,
     reviewer_offsets,
@@ -35,6 +34,7 @@ from bot.practice.schedule import (
 from bot.practice.scoring import (
     ScoringRules,
     answer_points,
+    channel_mean,
     exact_points,
     quality_estimate,
     rules_for,
@@ -146,7 +146,10 @@ def tally_week(
 
     if rows:
         _add_mock_rounds(session, channel, monday, rules, rows)
-    prior = channel_prior(session, channel.id, monday, rules)
+    # The channel's mean for the estimates: the week's scored answers (already read), so no
+    # extra query over weeks of history.
+    counted = [means[1] for means in per_answer.values()]
+    prior = channel_mean(rules, sum(counted), len(counted))
     for r in rows.values():
         _finish_row(r, rules, prior)
 

@@ -17,7 +17,6 @@ from bot.models import (
     PromptPost,
     Vote,
 )
-from bot.practice.scoring import ScoringRules, channel_mean
 
 
 def as_float(value: Any) -> float:
@@ -55,24 +54,6 @@ def reviewer_offsets(
         select(Vote.reviewer_id, func.avg(Vote.score)).where(scope).group_by(Vote.reviewer_id)
     )
     return {reviewer: as_float(mean) - as_float(overall) for reviewer, mean in rows}
-
-
-def channel_prior(session: Session, channel_pk: int, monday: date, rules: ScoringRules) -> float:
-    """The channel's mean that quality estimates are shrunk toward: the mean of its scored
-    on-time answers' means over `bias_window_weeks` weeks ending with `monday`'s, as scored."""
-    posts = select(PromptPost.id).where(
-        PromptPost.channel_pk == channel_pk,
-        PromptPost.local_date >= monday - timedelta(weeks=rules.bias_window_weeks - 1),
-        PromptPost.local_date < monday + timedelta(days=7),
-    )
-    per_answer = (
-        select(func.avg(Vote.score).label("mean"))
-        .where(Vote.answer_id.in_(on_time_answers(posts)))
-        .group_by(Vote.answer_id)
-        .subquery()
-    )
-    count, total = session.execute(select(func.count(), func.sum(per_answer.c.mean))).one()
-    return channel_mean(rules, as_float(total or 0), int(count or 0))
 
 
 def answer_means(session: Session, of_week: Any) -> dict[int, tuple[float, float, int]]:

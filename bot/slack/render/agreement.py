@@ -23,10 +23,8 @@ def agreement_lines(agreement: ReviewerAgreement) -> list[str]:
     """The reviewer's own agreement, for `/practice stats` and the App Home."""
     lines = [f"*Your scoring against others', last {agreement.weeks} weeks*"]
     if agreement.peers.mean_gap is not None:
-        channel = agreement.channel_peers.mean_gap
         lines.append(
             f"• With the other reviewers of the same answers: {_gap_text(agreement.peers)}"
-            + (f" (the channel: {channel:.1f})" if channel is not None else "")
         )
     else:
         lines.append("• With other reviewers: no answer scored by you and someone else yet")
