@@ -216,6 +216,7 @@ def test_app_home_shows_progress_and_the_next_prompt(stage: Stage) -> None:
     assert home["type"] == "home"
     assert f"Your practice in <#{CHANNEL}>" in body and "Last week: rank 1" in body
     assert "Next prompt in 1h 0m" in body
+    assert "Your scoring against others', last 6 weeks" in body  # reviewer agreement
 
     stage.sender.open_home(BEN)
     ben = stage.slack.wait_for(lambda: stage.slack.home(BEN))
