@@ -6,7 +6,8 @@ from slack_bolt import App
 
 from bot.slack.listeners.actions import calibration, mock, privacy, reviews
 from bot.slack.render.calibration import REVEAL_ACTION, SAMPLE_SCORE_ACTION, SAMPLES_ACTION
-from bot.slack.render.mock import FEEDBACK_ACTION, SWAP_ACTION
+from bot.slack.render.home import LEAVE_QUEUE_ACTION
+from bot.slack.render.mock import FEEDBACK_ACTION, RATE_ACTION, SWAP_ACTION
 from bot.slack.render.privacy import FORGET_CANCEL_ACTION, FORGET_CONFIRM_ACTION
 from bot.slack.render.review import CHALLENGE_ACTION, SCORE_ACTION
 
@@ -18,6 +19,8 @@ def register(app: App) -> None:
     app.action(REVEAL_ACTION)(calibration.on_reveal_clicked)
     app.action(SAMPLE_SCORE_ACTION)(calibration.on_sample_score_clicked)
     app.action(SWAP_ACTION)(mock.on_swap)
-    app.action(FEEDBACK_ACTION)(mock.on_feedback)
+    app.action(FEEDBACK_ACTION)(mock.on_score_candidate)
+    app.action(RATE_ACTION)(mock.on_rate_interviewer)
+    app.action(LEAVE_QUEUE_ACTION)(mock.on_leave_queue)
     app.action(FORGET_CONFIRM_ACTION)(privacy.on_forget_confirmed)
     app.action(FORGET_CANCEL_ACTION)(privacy.on_forget_cancelled)

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.content import Criterion, Library
 from bot.practice.calibration import CalibrationSet, open_samples
 from bot.slack.render.calibration import sample_score_modal, samples_modal
-from bot.slack.render.review import notice_view
+from bot.slack.render.review_modals import notice_view
 
 log = logging.getLogger(__name__)
 
