@@ -115,6 +115,11 @@ def test_the_score_modal_opens_the_samples_on_top_of_itself(enrolled: Stage) -> 
 def test_prompts_without_samples_show_no_button(enrolled: Stage) -> None:
     stage = enrolled
     start_day(stage, tuple(MEMBERS[:3]))
+    with unit_of_work(stage.runtime.sessions) as session:  # a prompt from before calibration
+        post = session.scalars(select(PromptPost)).one()
+        snapshot = {k: v for k, v in post.prompt.items() if k != "calibration"}
+        session.execute(update(PromptPost).values(prompt=snapshot))
+        session.commit()
     stage.run_job("assign-reviewers", ANSWERS_CLOSE)
     dm = review_dm(stage, MEMBERS[0])
     assert buttons(dm, "calibration_samples") == []
