@@ -88,9 +88,10 @@ def review_answers(ctx: DemoContext) -> None:
     values = {f"{c}/score": str(1 + i % 2) for i, c in enumerate(criteria)}
     values["comment/text"] = "Awareness is not an outcome: what behaviour moved, from what base?"
     stage.sender.submit_view(maya, modal["id"], values)
-    # Her challenge's own confirmation may still be on its way: wait for this one.
+    # The confirmation of her challenge is posted after its ack too and may come later: wait
+    # for the one about the scores.
     note = stage.slack.wait_for(
-        lambda: [e for e in stage.slack.ephemerals(user=maya) if "your scores" in e.text]
+        lambda: [e for e in stage.slack.ephemerals(user=maya) if "scores" in e.text]
     )[-1]
     ctx.say(f"Practice Bot (only to {ctx.name(maya)})", note.text)
     updated = stage.slack.wait_for(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import (
     Answer,
+    CalibrationScore,
     Challenge,
     Channel,
     MockMatch,
@@ -71,6 +72,7 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
         ],
         "reviews_given": [_review_given(session, a, user_id) for a in assignments],
         "votes_without_assignment": _loose_votes(session, posts, assignments, user_id),
+        "calibration_scores": _calibration_scores(session, team_id, user_id),
         "mock_requests": [
             _row(r, "note", "created_at", "expires_at", "status", "match_id")
             for r in session.scalars(
@@ -239,3 +241,16 @@ def _mock_match(session: Session, m: MockMatch, user_id: str) -> dict[str, Any]:
             )
         ],
     }
+
+
+def _calibration_scores(session: Session, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """Scores the user gave the pack's sample answers (calibration)."""
+    return [
+        _row(c, "pack_id", "prompt_id", "level", "criterion", "score", "reference", "updated_at")
+        for c in session.scalars(
+            select(CalibrationScore)
+            .join(Channel, Channel.id == CalibrationScore.channel_pk)
+            .where(Channel.team_id == team_id, CalibrationScore.reviewer_id == user_id)
+            .order_by(CalibrationScore.id)
+        )
+    ]

@@ -130,6 +130,16 @@ def _erase_practice(session: Session, team_id: str, user_id: str, report: Forget
             ),
         ),
     )
+    # Their scores of sample answers (calibration) are scores too.
+    report.votes += _count(
+        session,
+        delete(tables.CalibrationScore).where(
+            tables.CalibrationScore.reviewer_id == user_id,
+            tables.CalibrationScore.channel_pk.in_(
+                select(tables.Channel.id).where(tables.Channel.team_id == team_id)
+            ),
+        ),
+    )
     report.reviews = _count(
         session,
         delete(tables.ReviewAssignment).where(tables.ReviewAssignment.id.in_(their_assignments)),
