@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,7 +28,7 @@ from bot.practice.leaderboard.votes import (
     reviewer_offsets,
     week_posts_query,
 )
-from bot.practice.leaderboard.week import MockLine, Row, Week
+from bot.practice.leaderboard.week import AnswerLine, MockLine, Row, Week
 from bot.practice.schedule import (
     week_bounds_utc,
 )
@@ -52,21 +53,56 @@ def tally_week(
             select(PromptPost.id, PromptPost.local_date).where(PromptPost.id.in_(posts))
         ).all()
     )
-    rows: dict[str, Row] = {}
-
-    def row(user_id: str) -> Row:
-        if user_id not in rows:
-            rows[user_id] = Row(user_id)
-        return rows[user_id]
-
     if not post_dates:
         return Week(channel.id, monday, rules, [], {})
-
     offsets = (
         reviewer_offsets(session, channel.id, monday, rules.bias_window_weeks)
         if rules.bias_correction
         else {}
     )
+    votes = _week_votes(session, post_dates)
+    # (raw mean, counted mean, reviewers) per answer; both means over every reviewer and
+    # criterion. All of it comes from the covering index ix_votes_answer_criterion.
+    per_answer = (
+        answer_means_corrected(session, votes.of_week, offsets)
+        if offsets
+        else answer_means(session, votes.of_week)
+    )
+    rows: dict[str, Row] = {}
+    _add_answers(rows, votes.answers, per_answer, post_dates, rules.participation)
+    if offsets:
+        people, channel_criteria = person_criteria_corrected(
+            session, votes.of_week, offsets, votes.answers
+        )
+    else:
+        people, channel_criteria = person_criteria(
+            session, votes.on_time, votes.of_week, votes.answers
+        )
+    for user_id, criterion, total, count in people:
+        rows[user_id].criteria[criterion] = total / count
+        rows[user_id].criterion_counts[criterion] = int(count)
+    _add_reviews(session, sorted(post_dates), rules, rows)
+    if rows:
+        _add_mock_rounds(session, channel, monday, rules, rows)
+    # The channel's mean for the estimates: the week's scored answers (already read), so no
+    # extra query over weeks of history.
+    counted = [means[1] for means in per_answer.values()]
+    prior = channel_mean(rules, sum(counted), len(counted))
+    for r in rows.values():
+        _finish_row(r, rules, prior)
+    criteria = {c: total / count for c, (total, count) in channel_criteria.items()}
+    counts = {c: int(count) for c, (_, count) in channel_criteria.items()}
+    return Week(channel.id, monday, rules, _ranked(rows), criteria, counts, prior)
+
+
+@dataclass(frozen=True)
+class _WeekVotes:
+    answers: list[Any]  # (id, post_id, user_id, answered_at) of the on-time answers
+    on_time: tuple[Any, ...]  # the on-time condition on answers
+    of_week: Any  # the condition on votes: of those answers
+
+
+def _week_votes(session: Session, post_dates: dict[int, date]) -> _WeekVotes:
     # The week's post ids as literal values (a handful), not a subquery: with the subquery
     # PostgreSQL misestimated and scanned every answer of the channel's history in each of the
     # queries below, so the tally's cost grew with the history instead of the week.
@@ -74,12 +110,13 @@ def tally_week(
     # On-time answers as a join condition rather than `answers.id IN (SELECT ...)`, which
     # PostgreSQL ran as a hash join over a full scan of `answers`.
     on_time = (Answer.post_id.in_(post_ids), Answer.withdrawn.is_(False), Answer.late.is_(False))
-
-    answers = session.execute(
-        select(Answer.id, Answer.post_id, Answer.user_id, Answer.answered_at)
-        .where(*on_time)
-        .order_by(Answer.answered_at, Answer.id)
-    ).all()
+    answers = list(
+        session.execute(
+            select(Answer.id, Answer.post_id, Answer.user_id, Answer.answered_at)
+            .where(*on_time)
+            .order_by(Answer.answered_at, Answer.id)
+        ).all()
+    )
     # Votes of those answers. PostgreSQL is given the answer ids as one array: with a subquery
     # or a join it chose a parallel scan of every vote in the table (300 ms at a year of
     # history); the array gets an index scan of the week's votes (50 ms). SQLite plans the
@@ -89,46 +126,34 @@ def tally_week(
         of_week = Vote.answer_id == any_(ids)
     else:
         of_week = Vote.answer_id.in_(select(Answer.id).where(*on_time))
+    return _WeekVotes(answers, on_time, of_week)
 
-    # (raw mean, counted mean, reviewers) per answer; both means over every reviewer and
-    # criterion. All of it comes from the covering index ix_votes_answer_criterion.
-    per_answer = (
-        answer_means_corrected(session, of_week, offsets)
-        if offsets
-        else answer_means(session, of_week)
-    )
 
-    participation = rules.participation
+def _add_answers(
+    rows: dict[str, Row],
+    answers: list[Any],
+    per_answer: dict[int, tuple[float, float, int]],
+    post_dates: dict[int, date],
+    participation: float,
+) -> None:
+    """One line per on-time answer; its quality points are set once the estimate is known."""
     for answer_id, post_id, user_id, answered_at in answers:
         r = rows.get(user_id)
         if r is None:
             r = rows[user_id] = Row(user_id, first_answer_at=answered_at)
         means = per_answer.get(answer_id)
         raw, quality, reviewers = means if means is not None else (None, None, 0)
-        # An AnswerLine's fields as a tuple: the lines are built only when asked for (`why`).
-        r._lines.append(
-            (
-                post_dates[post_id],
-                answer_id,
-                reviewers,
-                raw,
-                quality,
-                0.0,  # quality points: set once the author's estimate is known
-                participation,
-            )
+        line = AnswerLine(
+            post_dates[post_id], answer_id, reviewers, raw, quality, 0.0, participation
         )
+        r.answer_lines.append(line)
         r.answers += 1
 
-    # Per person and criterion (and the channel's per criterion).
-    if offsets:
-        people, channel_criteria = person_criteria_corrected(session, of_week, offsets, answers)
-    else:
-        people, channel_criteria = person_criteria(session, on_time, of_week, answers)
-    for user_id, criterion, total, count in people:
-        rows[user_id].criteria[criterion] = total / count
-        rows[user_id].criterion_counts[criterion] = int(count)
 
-    # Reviews: completed (challenge posted and scored) and missed, per reviewer.
+def _add_reviews(
+    session: Session, post_ids: list[int], rules: ScoringRules, rows: dict[str, Row]
+) -> None:
+    """Reviews: completed (challenge posted and scored) and missed, per reviewer."""
     challenged = exists().where(Challenge.assignment_id == ReviewAssignment.id)
     completed = case((and_(ReviewAssignment.scored_at.is_not(None), challenged), 1), else_=0)
     missed = case((ReviewAssignment.missed.is_(True), 1), else_=0)
@@ -139,29 +164,21 @@ def tally_week(
     ):
         if not done and reviewer not in rows:
             continue  # only missed reviews: nothing to rank
-        r = row(reviewer)
+        r = rows.setdefault(reviewer, Row(reviewer))
         r.reviews, r.missed = int(done or 0), int(miss or 0)
         r.review_points = rules.review_credit * r.reviews
         r.missed_points = -rules.missed_review * r.missed
 
-    if rows:
-        _add_mock_rounds(session, channel, monday, rules, rows)
-    # The channel's mean for the estimates: the week's scored answers (already read), so no
-    # extra query over weeks of history.
-    counted = [means[1] for means in per_answer.values()]
-    prior = channel_mean(rules, sum(counted), len(counted))
-    for r in rows.values():
-        _finish_row(r, rules, prior)
 
+def _ranked(rows: dict[str, Row]) -> list[Row]:
+    """Rows in rank order; rows equal on every tie-break share a rank."""
     ranked = sorted(rows.values(), key=lambda r: (r.sort_key(), r.user_id))
     previous: tuple[Any, ...] | None = None
     for position, r in enumerate(ranked, start=1):
         key = r.sort_key()
         r.rank = ranked[position - 2].rank if key == previous else position
         previous = key
-    criteria = {c: total / count for c, (total, count) in channel_criteria.items()}
-    counts = {c: int(count) for c, (_, count) in channel_criteria.items()}
-    return Week(channel.id, monday, rules, ranked, criteria, counts, prior)
+    return ranked
 
 
 def _add_mock_rounds(
@@ -184,13 +201,13 @@ def _add_mock_rounds(
 def _finish_row(r: Row, rules: ScoringRules, prior: float) -> None:
     """The row's estimate, each answer's quality points and the total (one formula:
     `scoring.exact_points`)."""
-    means = [line[4] for line in r._lines]
+    means = [line.quality for line in r.answer_lines]
     scored = [q for q in means if q is not None]
     mocks = [m.mean for m in r.mocks]
     r.mean_quality = sum(scored) / len(scored) if scored else None
     r.quality = quality_estimate(rules, scored, mocks, prior)
     per_answer = answer_points(rules, r.quality) - rules.participation
-    r._lines = [(*line[:5], per_answer, line[6]) for line in r._lines]
+    r.answer_lines = [line._replace(quality_points=per_answer) for line in r.answer_lines]
     total = exact_points(
         rules,
         answer_means=means,

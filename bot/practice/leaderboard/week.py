@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.practice.scoring import (
     MIN_CHANNEL_CRITERION_SCORES,
@@ -16,9 +16,9 @@ from bot.practice.scoring import (
 )
 
 
-@dataclass(frozen=True)
-class AnswerLine:
-    """One on-time answer and what it earned."""
+class AnswerLine(NamedTuple):
+    """One on-time answer and what it earned (a named tuple: a week of 5,000 people has
+    thousands of them, and a tuple is the cheapest immutable record to make)."""
 
     post_date: date
     answer_id: int
@@ -54,13 +54,7 @@ class Row:
     review_points: float = 0.0
     missed_points: float = 0.0
     rank: int = 0
-    # The answer lines' fields as tuples, in AnswerLine's order: a week of 5,000 people has
-    # thousands of lines and only `why` reads them, so the objects are made when asked for.
-    _lines: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
-
-    @property
-    def answer_lines(self) -> list[AnswerLine]:
-        return [AnswerLine(*line) for line in self._lines]
+    answer_lines: list[AnswerLine] = field(default_factory=list, repr=False)
 
     @property
     def strongest(self) -> str | None:
