@@ -222,7 +222,7 @@ def _prepare_database(url: str, emulator: EmulatorProcess) -> str:
 
 
 @contextmanager
-def bot_stack(db: str, sizes: Sizes) -> Iterator[Stack]:
+def bot_stack(db: str, sizes: Sizes, env: dict[str, str] | None = None) -> Iterator[Stack]:
     users = [f"U{i:05d}" for i in range(sizes.users)]
     with temp_database(db, "latency") as url, EmulatorProcess() as emulator:
         emulator.call("add_users", users, ADMIN)
@@ -230,7 +230,11 @@ def bot_stack(db: str, sizes: Sizes) -> Iterator[Stack]:
         thread_ts = _prepare_database(url, emulator)
         OUT.mkdir(exist_ok=True)
         server = start_server(
-            "bot", database_url=url, api_url=emulator.api_url, log_path=OUT / f"serve-{db}.log"
+            "bot",
+            database_url=url,
+            api_url=emulator.api_url,
+            extra_env=env,
+            log_path=OUT / f"serve-{db}.log",
         )
         try:
             yield Stack(server, thread_ts, url, emulator, users)
