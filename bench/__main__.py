@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import assignment, fanout, footprint, ingest, latency, leaderboard
+from bench import assignment, fanout, footprint, ingest, latency, leaderboard, scrape
 from bench.dbs import postgres_available
 from bench.load import LoadResult
 from bench.table import Row, render
@@ -48,7 +48,10 @@ def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[s
     for db in dbs:
         with latency.bot_stack(db, sizes) as stack:
             ours = latency.measure(stack, sizes) if "latency" in names else None
+            scraped = scrape.measure(stack, sizes.events) if ours else None
             ours_ingest = ingest.measure(stack, sizes.ingest) if "ingest" in names else None
+        if ours and scraped:
+            rows += scrape.rows(db, scraped, ours)
         if ours and bare:
             rows += latency.rows(db, ours, bare)
             log.append(
