@@ -147,8 +147,9 @@ def _answer_values(post: PostRef, replies: list[Row[Any]]) -> dict[str, Any]:
     }
 
 
-# The columns `_answer_values` computes: what an answer upsert overwrites.
-_ANSWER_COLUMNS = (
+# The columns `_answer_values` computes: what an answer upsert overwrites (and, with the id,
+# what `/practice export` shows of an answer).
+ANSWER_COLUMNS = (
     "message_ts",
     "text",
     "answered_at",
@@ -244,7 +245,7 @@ def _recompute(session: Session, posts: dict[tuple[int, str], PostRef]) -> list[
     statement = insert(Answer.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=["post_id", "user_id"],
-        set_={column: statement.excluded[column] for column in _ANSWER_COLUMNS},
+        set_={column: statement.excluded[column] for column in ANSWER_COLUMNS},
     ).returning(
         Answer.id,
         Answer.post_id,

@@ -24,6 +24,7 @@ from bot.models import (
     ThreadMessage,
     Vote,
 )
+from bot.practice.answers import ANSWER_COLUMNS
 from bot.practice.privacy.scope import in_match, team_posts
 
 EXPORT_VERSION = 1
@@ -108,18 +109,6 @@ def _opt_ins(session: Session, channels: dict[int, Channel], user_id: str) -> li
     ]
 
 
-ANSWER_COLUMNS = (
-    "id",
-    "message_ts",
-    "text",
-    "answered_at",
-    "edited_at",
-    "followups",
-    "withdrawn",
-    "late",
-)
-
-
 def _answers(
     session: Session, channels: dict[int, Channel], posts: Any, user_id: str
 ) -> list[dict[str, Any]]:
@@ -135,7 +124,7 @@ def _answers(
             "channel_id": channels[post.channel_pk].channel_id,
             "date": post.local_date.isoformat(),
             "prompt": post.prompt.get("title") or post.prompt_id,
-            **_row(answer, *ANSWER_COLUMNS),
+            **_row(answer, "id", *ANSWER_COLUMNS),
             "scores_received": [
                 {"criterion": criterion, "score": score}
                 for criterion, score in session.execute(
