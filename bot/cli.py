@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from bot.transaction_guard import install_from_environment
+
+    install_from_environment()  # only when the test suite started this process
     try:
         if args.command == "demo":
             from bot.demo import run_demo
