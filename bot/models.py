@@ -138,6 +138,9 @@ class PromptPost(Base):
     reviews_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the thread was last read from Slack (a Slack ts): a reply older than this that is
+    # not stored was not in that read, so it had been deleted (bot/practice/recovery.py).
+    thread_read_ts: Mapped[str | None] = mapped_column(String(32))
 
     channel: Mapped[Channel] = relationship()
 

@@ -93,9 +93,14 @@ def recent_pairs(
 
 
 def assign_due(
-    session: Session, now: datetime, channel_id: str | None = None
+    session: Session,
+    now: datetime,
+    channel_id: str | None = None,
+    exclude: frozenset[int] = frozenset(),
 ) -> list[AssignOutcome]:
     """Assign reviewers on every post whose answer window has closed; once per post.
+
+    `exclude`: posts to leave for a later run (their thread could not be read yet).
 
     Each post is claimed (`assigned_at`) in the same transaction that stores its assignments,
     so a racing process either waits and finds it claimed, or never sees it due.
@@ -109,6 +114,8 @@ def assign_due(
     ).all()
     outcomes = []
     for post, channel in due:
+        if post.id in exclude:
+            continue
         outcome = assign_post(session, post, channel, now)
         if outcome is not None:
             outcomes.append(outcome)
@@ -229,10 +236,15 @@ class AssignRun:
 
 
 def run_assignments(
-    session: Session, now: datetime, *, notifier: ReviewNotifier, channel_id: str | None = None
+    session: Session,
+    now: datetime,
+    *,
+    notifier: ReviewNotifier,
+    channel_id: str | None = None,
+    exclude: frozenset[int] = frozenset(),
 ) -> AssignRun:
     """The `assign-reviewers` due work: assign, say in the thread when short, tell reviewers."""
-    outcomes = assign_due(session, now, channel_id)
+    outcomes = assign_due(session, now, channel_id, exclude)
     session.commit()
     for outcome in outcomes:
         if outcome.short is not None:
