@@ -14,11 +14,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import assignment, fanout, footprint, ingest, latency, leaderboard
+from bench import assignment, fanout, footprint, ingest, latency, leaderboard, recovery
 from bench.dbs import postgres_available
 from bench.table import Row, render
 
-NAMES = ("latency", "ingest", "leaderboard", "assignment", "fanout", "footprint")
+NAMES = (
+    "latency", "ingest", "leaderboard", "assignment", "fanout", "recovery", "footprint",
+)  # fmt: skip
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
@@ -83,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         for db in dbs:
             step(f"fan-out ({db})")
             rows += fanout.run(db, args.quick, log)
+    if "recovery" in names:
+        for db in dbs:
+            step(f"recovery of open threads ({db})")
+            rows += recovery.run(db, args.quick, log)
     if "footprint" in names:
         for db in dbs:
             step(f"footprint ({db})")

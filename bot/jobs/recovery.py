@@ -101,7 +101,7 @@ def recover_due(runtime: Runtime, now: datetime, channel_id: str | None) -> froz
     return frozenset(p for p in run.failed if now - closes[p] < ASSIGN_ANYWAY_AFTER)
 
 
-def recover_open_threads(runtime: Runtime) -> RecoveryRun:
+def recover_open_threads(runtime: Runtime, *, pacers: Pacers = PACERS) -> RecoveryRun:
     """Every post whose answer window is open now (a starting process)."""
     with job_lock(runtime.engine, "recover-open-threads") as mine:
         if not mine:  # another instance is reading them right now
@@ -109,7 +109,7 @@ def recover_open_threads(runtime: Runtime) -> RecoveryRun:
         now = runtime.clock()
         with unit_of_work(runtime.sessions) as session:
             targets = posts_to_recover(session, now, due=False)
-        run = recover_threads(runtime, targets, now)
+        run = recover_threads(runtime, targets, now, pacers=pacers)
     log.info(
         "start-up recovery: %d open threads read, %d replies recovered, %d withdrawn, %d failed",
         run.threads,
