@@ -145,6 +145,21 @@ class PromptPost(Base):
     channel: Mapped[Channel] = relationship()
 
 
+class ThreadNotice(Base):
+    """A note the bot posts once in a prompt's thread (`kind`: "short" of reviewers, the
+    closing "notes"), claimed before Slack is called, as prompts are (bot/practice/claims.py)."""
+
+    __tablename__ = "thread_notices"
+    __table_args__ = (UniqueConstraint("post_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("prompt_posts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
 class ThreadMessage(Base):
     """Every human reply seen in a prompt's thread, as Slack last described it.
 

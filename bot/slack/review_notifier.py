@@ -145,9 +145,9 @@ class SlackReviewNotifier:
             blocks=blocks,
         )
 
-    def post_notes(self, notes: ThreadNotes) -> None:
+    def post_notes(self, notes: ThreadNotes) -> str:
         text, blocks = notes_blocks(notes)
-        self._call(
+        response = self._call(
             notes.post.team_id,
             "chat_postMessage",
             channel=notes.post.channel_id,
@@ -155,15 +155,17 @@ class SlackReviewNotifier:
             text=text,
             blocks=blocks,
         )
+        return str(response.get("ts") or "")
 
-    def post_short_notice(self, notice: ShortNotice) -> None:
-        self._call(
+    def post_short_notice(self, notice: ShortNotice) -> str:
+        response = self._call(
             notice.post.team_id,
             "chat_postMessage",
             channel=notice.post.channel_id,
             thread_ts=notice.post.thread_ts,
             text=short_notice_text(notice),
         )
+        return str(response.get("ts") or "")
 
     def post_challenge(self, target: ReviewTarget, text: str) -> str:
         """Post a reviewer's challenge in the prompt's thread; returns its ts."""

@@ -27,6 +27,7 @@ from bot.practice.reviews.notices import (
     reviewer_brief,
 )
 from bot.practice.reviews.queries import claim_ids, counted_answers, posts_query
+from bot.practice.reviews.thread_notices import post_short_notices
 from bot.practice.workspaces import installed_team_ids
 
 log = logging.getLogger(__name__)
@@ -246,11 +247,7 @@ def run_assignments(
     """The `assign-reviewers` due work: assign, say in the thread when short, tell reviewers."""
     outcomes = assign_due(session, now, channel_id, exclude)
     session.commit()
-    for outcome in outcomes:
-        if outcome.short is not None:
-            try:
-                notifier.post_short_notice(outcome.short)
-            except Exception:
-                log.exception("could not post the short-of-reviewers note on %s", outcome.post_id)
+    # Claimed and retried until Slack takes it (this run's posts and earlier failures).
+    post_short_notices(session, now, notifier, channel_id)
     dms = notify_reviewers(session, now, notifier, channel_id)
     return AssignRun(outcomes, dms)
