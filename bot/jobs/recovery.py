@@ -43,13 +43,16 @@ class RecoveryRun:
     failed: list[int] = field(default_factory=list)  # post ids whose thread could not be read
 
 
-def _count_recovered(runtime: Runtime, replies: int) -> None:
-    """The "answers recorded" metric, labelled recovered, when the metrics module is there."""
+def _count_recovered(answers: int) -> None:
+    """The "answers recorded" counter, labelled recovered (`bot/metrics.py`, issue 12).
+
+    Until that module is on main there is nothing to count into.
+    """
     try:
-        from bot.metrics import record_recovered  # type: ignore[attr-defined]
+        from bot.metrics import record_recovered  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return
-    record_recovered(replies)
+    record_recovered(answers)
 
 
 def recover_threads(
@@ -80,7 +83,8 @@ def recover_threads(
                 done.new_messages,
                 done.withdrawn,
             )
-            _count_recovered(runtime, done.new_messages)
+        # Answers newly counted by this read (the ✅ is claimed once, live or recovered).
+        _count_recovered(sum(1 for answer in done.answers if answer.react))
         for answer in done.answers:  # after the commit: the ✅ or the late notice, once each
             if answer.react or answer.tell_late:
                 try:
