@@ -66,7 +66,16 @@ def enrol_and_post(bot: Served, answer_window_minutes: int | None = None) -> dic
             connection.execute(update(Channel).values(answer_window_minutes=answer_window_minutes))
         engine.dispose()
     bot.sender.send_command(ADMIN, CHANNEL, "/practice", "now")
-    return prompt_of(bot.slack)
+    prompt = prompt_of(bot.slack)
+    # Members answer once the bot has stored the prompt's ts (a reply in the instant between
+    # Slack's answer and that commit is not seen live; recovery at the close finds it).
+    bot.slack.wait_for(
+        lambda: rows(
+            bot.database_url, select(PromptPost.id).where(PromptPost.message_ts.is_not(None))
+        ),
+        timeout=30,
+    )
+    return prompt
 
 
 def answers_close_at(bot: Served) -> datetime:
