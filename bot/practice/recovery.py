@@ -133,7 +133,7 @@ def reconcile_thread(
     if rows:
         ordered = [rows[ts] for ts in sorted(rows)]
         apply_thread_reads(session, ordered)  # an older read that missed it: deleted before
-        session.execute(_message_upsert(insert_for(session), ordered))
+        session.execute(_message_upsert(insert_for(session)), ordered)
     gone = sorted(
         ts
         for ts, row in stored.items()
