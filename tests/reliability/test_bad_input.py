@@ -249,7 +249,6 @@ def test_stale_review_buttons_are_refused(enrolled: Stage) -> None:
         "exists",
         "works",
     ]
-    assert any("no longer works" in t for t in texts)
     assert stage.slack.open_views(BEN) == []
     assert snapshot(stage) == before
 
