@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, make_engine, make_session_factory
-from bot.emulator.blockkit import check_calls
+from bot.emulator.blockkit import check_calls, check_stored_views
 from bot.emulator.stage import Stage
 from bot.migrate import upgrade
 from bot.models import SLACK_METADATA, Base
@@ -154,5 +154,10 @@ def block_kit_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(Stage, "__enter__", recording_enter)
     yield
-    problems = [p for stage in opened for p in check_calls(list(stage.slack.calls))]
+    problems = []
+    for stage in opened:
+        problems += check_calls(list(stage.slack.calls))
+        with stage.slack.state.lock:
+            views = [record.view for record in stage.slack.state.views.values()]
+        problems += check_stored_views(views)
     assert not problems, "Block Kit problems:\n" + "\n".join(problems[:20])
