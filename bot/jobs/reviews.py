@@ -11,17 +11,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.db import unit_of_work
+from bot.jobs.recovery import recover_due
 from bot.jobs.registry import JobOutcome, job
+from bot.practice.reviews.assign import run_assignments
+from bot.practice.reviews.closing import run_closing
 from bot.runtime import Runtime
-from bot.services.reviews import assign_due_reviews, close_due_reviews
 from bot.slack.review_notifier import SlackReviewNotifier
 
 
 @job("assign-reviewers")
 def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
-    run = assign_due_reviews(
-        runtime.sessions, now, notifier=SlackReviewNotifier(runtime.slack), channel_id=channel_id
-    )
+    # Slack's thread is the record: what it has that the database lacks is stored first.
+    unread = recover_due(runtime, now, channel_id)
+    with unit_of_work(runtime.sessions) as session:
+        run = run_assignments(
+            session,
+            now,
+            notifier=SlackReviewNotifier(runtime.slack),
+            channel_id=channel_id,
+            exclude=unread,
+        )
+        session.commit()
     details = tuple(
         f"{o.channel_id} post {o.post_id}: {o.assignments} reviews over {o.answers} answers"
         + (" (short of reviewers)" if o.short else "")
@@ -32,13 +43,15 @@ def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None
 
 @job("close-reviews")
 def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
-    run = close_due_reviews(
-        runtime.sessions,
-        now,
-        notifier=SlackReviewNotifier(runtime.slack),
-        library=runtime.library,
-        channel_id=channel_id,
-    )
+    with unit_of_work(runtime.sessions) as session:
+        run = run_closing(
+            session,
+            now,
+            notifier=SlackReviewNotifier(runtime.slack),
+            library=runtime.library,
+            channel_id=channel_id,
+        )
+        session.commit()
     return JobOutcome(
         len(run.closed),
         (

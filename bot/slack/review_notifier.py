@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.practice.ports import PublishError
 from bot.practice.reviews.notices import (
@@ -16,8 +17,7 @@ from bot.practice.reviews.notices import (
     ThreadNotes,
 )
 from bot.practice.reviews.votes import ReviewTarget
-from bot.slack.errors import SLACK_FAILURES, publish_errors
-from bot.slack.gateway import SlackGateway
+from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
 from bot.slack.render.review import (
     BRIEF_EVENT,
     brief_blocks,
@@ -38,24 +38,26 @@ class SlackReviewNotifier:
         self.gateway = gateway
 
     def _client(self, team_id: str) -> WebClient:
-        with publish_errors():
+        try:
             return self.gateway.client_for(team_id)
+        except WorkspaceNotInstalled as exc:
+            raise PublishError("workspace not installed", permanent=True) from exc
 
     def _call(self, team_id: str, method: str, **kwargs: Any) -> dict[str, Any]:
         client = self._client(team_id)
-        with publish_errors():
+        try:
             response = getattr(client, method)(**kwargs)
+        except SlackApiError as exc:
+            raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
+        except (SlackClientError, OSError) as exc:
+            raise PublishError(type(exc).__name__, permanent=False) from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
-
-    def _post(self, post: PostRef, channel: str, text: str, **extra: Any) -> dict[str, Any]:
-        """chat.postMessage in the post's workspace (a DM when `channel` is a user id)."""
-        return self._call(post.team_id, "chat_postMessage", channel=channel, text=text, **extra)
 
     def _permalink(self, team_id: str, channel_id: str, ts: str) -> str | None:
         try:
             found = self._client(team_id).chat_getPermalink(channel=channel_id, message_ts=ts)
             return str(found["permalink"])
-        except (*SLACK_FAILURES, KeyError):
+        except (SlackApiError, SlackClientError, OSError, KeyError):
             log.info("no permalink for %s in %s; using a built one", ts, channel_id)
             return None
 
@@ -72,14 +74,35 @@ class SlackReviewNotifier:
         the first one cannot be found in the DM)."""
         if reminder and (link := self._brief_link(brief)):
             text, blocks = reminder_blocks(brief, link)
-            self._post(brief.post, brief.reviewer, text, blocks=blocks)
+            self._call(
+                brief.post.team_id,
+                "chat_postMessage",
+                channel=brief.reviewer,
+                text=text,
+                blocks=blocks,
+            )
             return
         links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
         text, blocks = brief_blocks(brief, links, reminder=reminder)
-        self._post(brief.post, brief.reviewer, text, blocks=blocks, metadata=brief_metadata(brief))
+        self._call(
+            brief.post.team_id,
+            "chat_postMessage",
+            channel=brief.reviewer,
+            text=text,
+            blocks=blocks,
+            metadata=brief_metadata(brief),
+        )
 
-    def update_brief(self, brief: ReviewerBrief, dm_channel: str, ts: str) -> None:
-        """Rewrite the brief in place (after scoring: what is scored, what is left)."""
+    def update_brief(
+        self, brief: ReviewerBrief, dm_channel: str | None = None, ts: str | None = None
+    ) -> bool:
+        """Rewrite the brief in place (after scoring: what is scored, what is left). Without
+        the message (scored from the App Home) it is found by its metadata. False: not found."""
+        if not (dm_channel and ts):
+            found = self._find_brief(brief)
+            if found is None:
+                return False
+            dm_channel, ts = found
         links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
         text, blocks = brief_blocks(brief, links, reminder=False)
         self._call(
@@ -91,9 +114,10 @@ class SlackReviewNotifier:
             blocks=blocks,
             metadata=brief_metadata(brief),
         )
+        return True
 
-    def _brief_link(self, brief: ReviewerBrief) -> str | None:
-        """A permalink to the reviewer's first brief for this prompt, found by its metadata."""
+    def _find_brief(self, brief: ReviewerBrief) -> tuple[str, str] | None:
+        """(DM channel, ts) of the reviewer's brief for this prompt, found by its metadata."""
         try:
             dm = self._call(brief.post.team_id, "conversations_open", users=brief.reviewer)
             channel = str((dm.get("channel") or {}).get("id") or "")
@@ -113,31 +137,59 @@ class SlackReviewNotifier:
             if metadata.get("event_type") == BRIEF_EVENT and payload.get("post_id") == (
                 brief.post.post_id
             ):
-                ts = str(message["ts"])
-                return self._permalink(brief.post.team_id, channel, ts) or permalink(
-                    channel, ts, ""
-                )
+                return channel, str(message["ts"])
         return None
+
+    def _brief_link(self, brief: ReviewerBrief) -> str | None:
+        """A permalink to the reviewer's brief for this prompt, for the reminder."""
+        found = self._find_brief(brief)
+        if found is None:
+            return None
+        channel, ts = found
+        return self._permalink(brief.post.team_id, channel, ts) or permalink(channel, ts, "")
 
     def send_summary(self, summary: AuthorSummary) -> None:
         link = self._permalinks(summary.post, {0: summary.post.thread_ts}).get(0)
         text, blocks = summary_blocks(summary, link)
-        self._post(summary.post, summary.author, text, blocks=blocks)
+        self._call(
+            summary.post.team_id,
+            "chat_postMessage",
+            channel=summary.author,
+            text=text,
+            blocks=blocks,
+        )
 
-    def post_notes(self, notes: ThreadNotes) -> None:
+    def post_notes(self, notes: ThreadNotes) -> str:
         text, blocks = notes_blocks(notes)
-        post = notes.post
-        self._post(post, post.channel_id, text, thread_ts=post.thread_ts, blocks=blocks)
+        response = self._call(
+            notes.post.team_id,
+            "chat_postMessage",
+            channel=notes.post.channel_id,
+            thread_ts=notes.post.thread_ts,
+            text=text,
+            blocks=blocks,
+        )
+        return str(response.get("ts") or "")
 
-    def post_short_notice(self, notice: ShortNotice) -> None:
-        post = notice.post
-        self._post(post, post.channel_id, short_notice_text(notice), thread_ts=post.thread_ts)
+    def post_short_notice(self, notice: ShortNotice) -> str:
+        response = self._call(
+            notice.post.team_id,
+            "chat_postMessage",
+            channel=notice.post.channel_id,
+            thread_ts=notice.post.thread_ts,
+            text=short_notice_text(notice),
+        )
+        return str(response.get("ts") or "")
 
     def post_challenge(self, target: ReviewTarget, text: str) -> str:
         """Post a reviewer's challenge in the prompt's thread; returns its ts."""
         fallback, blocks = challenge_message(target.author, target.reviewer, text)
-        post = target.post
-        response = self._post(
-            post, post.channel_id, fallback, thread_ts=post.thread_ts, blocks=blocks
+        response = self._call(
+            target.post.team_id,
+            "chat_postMessage",
+            channel=target.post.channel_id,
+            thread_ts=target.post.thread_ts,
+            text=fallback,
+            blocks=blocks,
         )
         return str(response.get("ts") or "")

@@ -4,48 +4,40 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.content import Library
+from bot.content import Library, load_library
 from bot.db import SessionFactory
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
 from bot.practice.answers import record_delete
 from bot.practice.channels import enrol_channel
-from bot.practice.reviews.assign import set_volunteer
+from bot.practice.reviews.assign import run_assignments, set_volunteer
+from bot.practice.reviews.closing import run_closing
 from bot.practice.reviews.votes import (
     challenge_posted,
     load_review,
     record_challenge,
     record_scores,
 )
-from bot.services.reviews import AssignRun, CloseRun, assign_due_reviews, close_due_reviews
-from tests.builders import replied_answer, reply, sessions_like
+from tests.builders import replied_answer, reply
 from tests.conftest import utc
 from tests.fakes import FakeReviewNotifier
 
-
-def run_assignments(session: Session, now: datetime, **kwargs: Any) -> AssignRun:
-    """The assign-reviewers service on the test's database (its own units of work)."""
-    run = assign_due_reviews(sessions_like(session), now, **kwargs)
-    session.expire_all()
-    return run
-
-
-def run_closing(session: Session, now: datetime, **kwargs: Any) -> CloseRun:
-    """The close-reviews service on the test's database (its own units of work)."""
-    run = close_due_reviews(sessions_like(session), now, **kwargs)
-    session.expire_all()
-    return run
-
-
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 POSTED = utc(2026, 3, 2, 9)
 ANSWERS_CLOSE = utc(2026, 3, 2, 15)
 REVIEWS_CLOSE = utc(2026, 3, 3, 9)
 MIDPOINT = utc(2026, 3, 3, 0)
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library(CONTENT)
 
 
 @pytest.fixture
@@ -603,3 +595,33 @@ def test_two_processes_assigning_and_closing_at_once_act_once(
     assert sorted(b.reviewer for b in notifier.briefs) == ["U1", "U2", "U3", "U4"]
     assert sorted(s.author for s in notifier.summaries) == ["U1", "U2", "U3", "U4"]
     assert len(notifier.notes) == 1
+
+
+# --- thread notes: claimed, retried, never doubled ------------------------------------------
+
+
+def test_the_short_note_is_retried_after_a_slack_failure_and_posted_once(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post = make_post(session, channel, library)
+    answer(session, post, "U1", 0)
+    notifier = FakeReviewNotifier(fail_next=1)  # Slack refuses the first try
+    run_assignments(session, ANSWERS_CLOSE, notifier=notifier)
+    assert notifier.short == []
+    for minutes in (1, 2, 3):  # the job's next runs
+        run_assignments(session, ANSWERS_CLOSE + timedelta(minutes=minutes), notifier=notifier)
+    assert [n.missing for n in notifier.short] == [(("U1", 2),)]
+
+
+def test_the_closing_notes_are_retried_after_a_slack_failure_and_posted_once(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+    notifier = FakeReviewNotifier(fail_next=1)  # the notes are the first call to fail
+    run = run_closing(session, REVIEWS_CLOSE, notifier=notifier, library=library)
+    assert run.closed == [post.id] and notifier.notes == []
+    for minutes in (1, 2, 3):
+        run_closing(
+            session, REVIEWS_CLOSE + timedelta(minutes=minutes), notifier=notifier, library=library
+        )
+    assert [n.post.post_id for n in notifier.notes] == [post.id]
