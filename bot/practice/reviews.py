@@ -516,10 +516,12 @@ def load_review(session: Session, assignment_id: int, user_id: str, now: datetim
 def rubric_for(
     session: Session, post_id: int, pack_id: str, library: Library
 ) -> tuple[Criterion, ...]:
-    """The post's pack rubric; if the pack is gone, the criteria its votes already used."""
+    """The rubric of the post's kind in its pack; if the pack is gone, the criteria its votes
+    already used."""
     pack = library.pack(pack_id)
     if pack is not None and pack.rubric:
-        return pack.rubric
+        snapshot = session.scalar(select(PromptPost.prompt).where(PromptPost.id == post_id))
+        return pack.rubric_for(str((snapshot or {}).get("kind", "")))
     used = session.scalars(
         select(Vote.criterion)
         .join(Answer, Answer.id == Vote.answer_id)
@@ -832,7 +834,9 @@ def thread_notes(session: Session, post_id: int) -> ThreadNotes:
 def author_summary(session: Session, answer: Answer, library: Library) -> AuthorSummary:
     post = answer.post
     rubric = rubric_for(session, post.id, post.pack_id, library)
-    names = {c.id: c.name for c in rubric}
+    pack = library.pack(post.pack_id)
+    # Votes keep the criteria they were cast on, retired ones included: name those too.
+    names = {c.id: c.name for c in (*(pack.all_criteria() if pack else ()), *rubric)}
     order = {c.id: i for i, c in enumerate(rubric)}
     rows = session.execute(
         select(Vote.criterion, func.avg(Vote.score), func.count())

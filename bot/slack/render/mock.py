@@ -183,8 +183,7 @@ def intro_blocks(
     ]
     if prompt.context:
         blocks.append(section(escape(prompt.context)))
-    if prompt.table is not None:
-        blocks.append(section(table_text(prompt.table)))
+    blocks.extend(section(table_text(table)) for table in prompt.tables)
     plan = "\n".join(f"• *{when}*: {what}" for when, what in PLAN)
     blocks += [
         section("*Suggested 30-minute plan*\n" + plan),

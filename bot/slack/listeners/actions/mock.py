@@ -69,7 +69,7 @@ def on_feedback(
     with unit_of_work(runtime.sessions) as session:
         try:
             rnd = get_round(session, match_id, number)
-            rubric = mock_rubric(session, match_id, runtime.library)
+            rubric = mock_rubric(session, match_id, number, runtime.library)
         except MockError as exc:
             _tell(respond, str(exc))
             return

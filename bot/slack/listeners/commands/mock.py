@@ -85,7 +85,8 @@ def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, contex
         with unit_of_work(runtime.sessions) as session:
             progress = mock_progress(session, team_id, user_id)
             try:
-                rubric = workspace_pack(session, team_id, runtime.library).rubric
+                # Every criterion, retired ones too: stats span rubric changes.
+                rubric = workspace_pack(session, team_id, runtime.library).all_criteria()
             except MockError:  # no content installed: criterion ids stand in for names
                 rubric = ()
             names = {c.id: c.name for c in rubric}
