@@ -26,6 +26,7 @@ from bot.content import Criterion, prompt_from_snapshot
 from bot.models import MockMatch, MockRound
 from bot.practice.mocks import CriterionProgress, MockStatus, RequestOutcome
 from bot.slack.render.prompt import table_text
+from bot.slack.render.samples import sample_sections
 from bot.slack.render.text import (
     HEADER_LIMIT,
     bullet_section,
@@ -242,6 +243,7 @@ def guide_blocks(
         blocks.append(bullet_section("Challenges to put", prompt.challenges))
     if prompt.strong_answers:
         blocks.append(bullet_section("What strong answers do", prompt.strong_answers))
+    blocks.extend(sample_sections(prompt, rubric))
     blocks.append(DividerBlock())
     blocks.append(section("*Rubric (score 1 to 5)*"))
     for criterion in rubric:
