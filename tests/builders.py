@@ -20,7 +20,7 @@ from bot.models import (
 from bot.practice.channels import enrol_channel
 from bot.practice.schedule import local_instant
 
-CRITERIA = ("hypothesis", "measurement", "focus", "outcome", "rollout", "ecosystem")
+CRITERIA = ("hypothesis", "measurement", "focus", "rollout", "platform", "numbers")
 
 
 def channel(
