@@ -104,11 +104,12 @@ def _check_width(
             "(move detail into the context)",
         )
     lines = table_lines(table)
-    widest = max(lines, key=len)
-    if len(widest) > MAX_LINE:
-        at = t["columns"] if lines.index(widest) < 2 else t["rows"].value[lines.index(widest) - 2]
+    # The widest line, a data row rather than the header when they tie: that is what to edit.
+    i = max(range(len(lines)), key=lambda k: (len(lines[k]), k >= 2))
+    if len(lines[i]) > MAX_LINE:
+        at = t["columns"] if i < 2 else t["rows"].value[i - 2]
         errs.add(
             at,
-            f"{what} renders {len(widest)} characters wide; at most {MAX_LINE} on a phone "
+            f"{what} renders {len(lines[i])} characters wide; at most {MAX_LINE} on a phone "
             "(shorter headers or labels, fewer columns, or split it)",
         )
