@@ -19,6 +19,7 @@ from bot.slack.render.fallback import SORRY
 
 log = logging.getLogger("bot.slack")
 
+
 def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
     """A Bolt `App` wired to `runtime` (database, content, Slack clients, clock)."""
     settings = runtime.settings

@@ -10,14 +10,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.content import Library, load_library
-from bot.practice.mocks import (
-    MockError,
-    get_round,
-    mock_rubric,
-    record_mock_scores,
-    request_mock,
-)
-from bot.practice.reviews import rubric_for
+from bot.practice.mocks.queue import MockError
+from bot.practice.mocks.request import request_mock
+from bot.practice.mocks.rounds import get_round, mock_rubric, record_mock_scores
+from bot.practice.reviews.votes import rubric_for
 from tests import builders as b
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
