@@ -20,6 +20,7 @@ from bot.slack.render.text import (
     clip,
     escape,
     section,
+    sections,
     slack_date,
 )
 
@@ -46,10 +47,10 @@ def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[st
     blocks: list[Any] = [
         HeaderBlock(text=clip(f"Practice prompt: {prompt.title}", HEADER_LIMIT)),
         ContextBlock(elements=[MarkdownTextObject(text=clip(escape(meta)))]),
-        section(escape(prompt.case)),
+        *sections(escape(prompt.case)),
     ]
     if prompt.context:
-        blocks.append(section(escape(prompt.context)))
+        blocks += sections(escape(prompt.context))
     blocks.extend(section(table_text(table)) for table in prompt.tables)
     if prompt.covers:
         blocks.append(bullet_section("What to cover", prompt.covers))
