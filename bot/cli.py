@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from bot.transaction_guard import install_from_environment
+
+    install_from_environment()  # only when the test suite started this process
     try:
         if args.command == "demo":
             from bot.demo import run_demo
@@ -146,6 +149,7 @@ def _job(settings: Settings, name: str, at: datetime, channel: str | None) -> in
 def _socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    from bot.jobs.recovery import start_recovery
     from bot.runtime import bootstrap
     from bot.scheduler import start_scheduler
     from bot.slack.app import build_app
@@ -154,5 +158,6 @@ def _socket(settings: Settings) -> int:
     app = build_app(runtime)
     if settings.scheduler:
         start_scheduler(runtime)
+    start_recovery(runtime)  # answers written while no process was up get their ✅
     SocketModeHandler(app, settings.app_token).start()
     return 0
