@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -12,7 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.content import Library
+from bot.content import Library, load_library
 from bot.db import SessionFactory, unit_of_work
 from bot.models import Answer, MockMatch, MockRating, MockRequest, MockRound, MockScore, PromptPost
 from bot.practice.channels import enrol_channel, ensure_workspace
@@ -30,6 +31,7 @@ from bot.practice.mocks.queue import (
 from bot.practice.mocks.request import request_mock
 from bot.practice.mocks.rounds import (
     ANNOUNCE_GRACE,
+    announce_round,
     mock_progress,
     rate_interviewer,
     record_mock_scores,
@@ -38,29 +40,22 @@ from bot.practice.mocks.rounds import (
 )
 from bot.practice.ports import PublishError
 from bot.practice.scoring import DEFAULT_RULES, exact_points
-from bot.services.mocks import announce_round
-from tests.builders import sessions_like
 from tests.conftest import utc
 from tests.fakes import FakeMockNotifier
 
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 NOW = utc(2026, 3, 2, 12)
 T = "T1"
 USERS = st.sampled_from(["U1", "U2", "U3", "U4", "U5"])
 
 
-def announce(session: Session, library: Library, match_id: int, notifier: FakeMockNotifier) -> bool:
-    """The round's announcement through its service, on the test's database."""
-    factory = sessions_like(session)
-    sent = announce_round(factory, match_id, 1, NOW, library=library, notifier=notifier)
-    session.expire_all()
-    return sent
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library(CONTENT)
 
 
 def ask(session: Session, library: Library, user: str, note: str = "", tz: int = 0, at=NOW):
-    """`/mock` as its service commits it."""
-    outcome = request_mock(session, T, user, note, tz, at, library=library)
-    session.commit()
-    return outcome
+    return request_mock(session, T, user, note, tz, at, library=library)
 
 
 def full_scores(library: Library, value: int = 4) -> dict[str, int]:
@@ -354,15 +349,15 @@ def test_a_round_is_announced_once_and_a_failure_can_be_retried(
         fail_guide_with=[PublishError("ratelimited", permanent=False)],
     )
     with pytest.raises(PublishError):  # the intro fails: nothing was sent
-        announce(session, library, match_id, notifier)
+        announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
     assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == [(match_id, 1)]
     with pytest.raises(PublishError):  # the intro goes out, the guide fails
-        announce(session, library, match_id, notifier)
+        announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
     assert notifier.announced == [(match_id, 1, "U1", "U2")] and notifier.guides == []
     assert unannounced_rounds(session, NOW) == []  # too fresh: the listener's to finish
     assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == [(match_id, 1)]
-    assert announce(session, library, match_id, notifier)
-    assert not announce(session, library, match_id, notifier)
+    assert announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
+    assert not announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
     assert notifier.announced == [(match_id, 1, "U1", "U2")]  # the intro only once
     assert notifier.guides == [(match_id, 1, "U2")]
     assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == []
@@ -385,7 +380,6 @@ def test_many_simultaneous_requests_never_double_match(
             with unit_of_work(sessions) as session:
                 barrier.wait()
                 request_mock(session, T, user, "", 0, NOW, library=library)
-                session.commit()
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -458,21 +452,18 @@ class MockQueueMachine(RuleBasedStateMachine):
     def request(self, user: str, tz: int) -> None:
         with unit_of_work(self.sessions) as session:
             outcome = request_mock(session, T, user, "", tz, self.now, library=self.library)
-            session.commit()
         assert outcome.partner_id != user
 
     @rule(user=USERS)
     def cancel(self, user: str) -> None:
         with unit_of_work(self.sessions) as session:
             cancel_mock(session, T, user, self.now)
-            session.commit()
 
     @rule(hours=st.integers(1, 30))
     def wait(self, hours: int) -> None:
         self.now += timedelta(hours=hours)
         with unit_of_work(self.sessions) as session:
             expire_mocks(session, self.now)
-            session.commit()
 
     @rule(user=USERS, swap=st.booleans())
     def act_in_match(self, user: str, swap: bool) -> None:
@@ -488,7 +479,6 @@ class MockQueueMachine(RuleBasedStateMachine):
                     record_mock_scores(
                         session, match.id, match.round, user, scores, self.now, library=self.library
                     )
-                session.commit()
             except MockError:
                 pass  # refused (not the interviewer, already swapped): nothing may change
 

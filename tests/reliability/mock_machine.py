@@ -34,14 +34,12 @@ def mock_queue_machine(sessions: SessionFactory, library: Library) -> type[RuleB
         def request(self, user: str, tz: int) -> None:
             with unit_of_work(sessions) as session:
                 request_mock(session, TEAM, user, "", tz, self.now, library=library)
-                session.commit()
             self.now += timedelta(minutes=1)
 
         @rule(user=st.sampled_from(USERS))
         def cancel(self, user: str) -> None:
             with unit_of_work(sessions) as session:
                 cancel_mock(session, TEAM, user, self.now)
-                session.commit()
 
         @rule(hours=st.integers(1, 30))
         def time_passes(self, hours: int) -> None:

@@ -128,7 +128,7 @@ def mock_status(session: Session, team_id: str, user_id: str, now: datetime) -> 
 
 
 def cancel_mock(session: Session, team_id: str, user_id: str, now: datetime) -> bool:
-    """`/mock cancel`: leave the queue. False when the user was not waiting."""
+    """`/mock cancel`: leave the queue. False when the user was not waiting. Commits."""
     lock_team(session, team_id)
     left = affected(
         session,
@@ -141,11 +141,12 @@ def cancel_mock(session: Session, team_id: str, user_id: str, now: datetime) -> 
         )
         .values(status="cancelled"),
     )
+    session.commit()
     return left
 
 
 def expire_mocks(session: Session, now: datetime) -> list[ExpiredRequest]:
-    """Expire every waiting request past its time, each claimed once.
+    """Expire every waiting request past its time, each claimed once. Commits.
 
     The caller tells each returned user by DM; a request claimed here is never returned again.
     """
@@ -172,4 +173,5 @@ def expire_mocks(session: Session, now: datetime) -> list[ExpiredRequest]:
         ).first()
         if row is not None:
             expired.append(ExpiredRequest(row[0], row[1], row[2], row[3]))
+    session.commit()
     return expired

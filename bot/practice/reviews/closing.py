@@ -167,7 +167,9 @@ def thread_notes(session: Session, post_id: int) -> ThreadNotes:
 def author_summary(session: Session, answer: Answer, library: Library) -> AuthorSummary:
     post = answer.post
     rubric = rubric_for(session, post.id, post.pack_id, library)
-    names = {c.id: c.name for c in rubric}
+    pack = library.pack(post.pack_id)
+    # Votes keep the criteria they were cast on, retired ones included: name those too.
+    names = {c.id: c.name for c in (*(pack.all_criteria() if pack else ()), *rubric)}
     order = {c.id: i for i, c in enumerate(rubric)}
     rows = session.execute(
         select(Vote.criterion, func.avg(Vote.score), func.count())

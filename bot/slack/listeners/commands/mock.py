@@ -8,8 +8,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.practice.mocks.queue import MOCK_EXPIRY, MockError
-from bot.services import mocks
+from bot.db import unit_of_work
+from bot.practice.mocks.matching import workspace_pack
+from bot.practice.mocks.queue import MOCK_EXPIRY, MockError, cancel_mock, mock_status
+from bot.practice.mocks.request import request_mock
+from bot.practice.mocks.rounds import announce_round, mock_progress
+from bot.practice.ports import PublishError
 from bot.slack.listeners.commands.registry import add_help_line
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.channel import HelpLine
@@ -72,34 +76,54 @@ def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, contex
         reply(HELP)
         return
     now = runtime.clock()
-    # Every reply is sent after the service returned: no transaction is open by then.
+    # Every reply below is sent after its unit of work has closed: no Slack call (nor a
+    # response_url post) while a transaction is open.
     if word == "status":
-        reply(status_reply(mocks.status(runtime.sessions, team_id, user_id, now)))
+        with unit_of_work(runtime.sessions) as session:
+            status = mock_status(session, team_id, user_id, now)
+        reply(status_reply(status))
         return
     if word == "cancel":
-        reply(cancel_reply(mocks.cancel(runtime.sessions, team_id, user_id, now)))
+        with unit_of_work(runtime.sessions) as session:
+            cancelled = cancel_mock(session, team_id, user_id, now)
+        reply(cancel_reply(cancelled))
         return
     if word == "stats":
-        reply(stats_reply(*mocks.progress(runtime.sessions, team_id, user_id, runtime.library)))
+        with unit_of_work(runtime.sessions) as session:
+            progress = mock_progress(session, team_id, user_id)
+            try:
+                # Every criterion, retired ones too: stats span rubric changes.
+                rubric = workspace_pack(session, team_id, runtime.library).all_criteria()
+            except MockError:  # no content installed: criterion ids stand in for names
+                rubric = ()
+            names = {c.id: c.name for c in rubric}
+        reply(stats_reply(progress, names))
         return
     offset = tz_offset_minutes(client, user_id)
+    expiry = runtime.settings.mock_expiry or MOCK_EXPIRY
     try:
-        result = mocks.request_partner(
-            runtime.sessions,
-            now,
-            team_id,
-            user_id,
-            text,
-            offset,
-            library=runtime.library,
-            expiry=runtime.settings.mock_expiry or MOCK_EXPIRY,
-            notifier=SlackMockNotifier(runtime.slack),
-        )
+        with unit_of_work(runtime.sessions) as session:
+            outcome = request_mock(
+                session, team_id, user_id, text, offset, now, library=runtime.library, expiry=expiry
+            )
     except MockError as exc:
         reply(str(exc))
         return
-    if result.announce_failure:
-        partner = result.outcome.partner_id
-        reply(ANNOUNCE_FAILED.format(partner=partner, reason=result.announce_failure))
-        return
-    reply(request_reply(result.outcome))
+    log.info("/mock by %s in %s: %s", user_id, team_id, outcome.status)
+    if outcome.status == "matched" and outcome.match_id is not None:
+        try:
+            # Its own unit of work: announce_round commits each claim before calling Slack.
+            with unit_of_work(runtime.sessions) as session:
+                announce_round(
+                    session,
+                    outcome.match_id,
+                    1,
+                    now,
+                    library=runtime.library,
+                    notifier=SlackMockNotifier(runtime.slack),
+                )
+        except PublishError as exc:
+            log.error("could not announce mock %s: %s", outcome.match_id, exc.reason)
+            reply(ANNOUNCE_FAILED.format(partner=outcome.partner_id, reason=exc.reason))
+            return
+    reply(request_reply(outcome))
