@@ -1,9 +1,11 @@
-"""The HTTP surface: `POST /slack/events` (events, commands, interactivity), OAuth, `/healthz`."""
+"""The HTTP surface: `POST /slack/events` (events, commands, interactivity), OAuth, `/healthz`,
+`/metrics`."""
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -11,6 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from bot import metrics
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -33,8 +36,12 @@ def make_wsgi(app: App, runtime: Runtime) -> WSGIApp:
         return [json.dumps(body).encode()]
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if method == "GET" and path == "/healthz":
             return healthz(start_response)
+        if method == "GET" and path == "/metrics":
+            return metrics_page(start_response)
+        started = time.perf_counter()
         try:
             return slack(environ, start_response)
         except (ValueError, AttributeError, TypeError):
@@ -44,5 +51,17 @@ def make_wsgi(app: App, runtime: Runtime) -> WSGIApp:
             log.warning("refused a request whose body could not be parsed", exc_info=True)
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"malformed request body"]
+        finally:
+            # Bolt answers once the listener has acked (the work goes on after): this is the
+            # time Slack waits. One histogram observation, nothing else on the ack path.
+            if method == "POST":  # not the OAuth pages an installer's browser GETs
+                metrics.ACK_LATENCY.observe(time.perf_counter() - started)
 
     return wsgi
+
+
+def metrics_page(start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """`GET /metrics`: every series in the Prometheus text format (`bot/metrics.py`)."""
+    body, content_type = metrics.render()
+    start_response("200 OK", [("Content-Type", content_type)])
+    return [body]

@@ -13,11 +13,12 @@ from slack_sdk.errors import SlackApiError
 from bot.db import unit_of_work
 from bot.runtime import Runtime
 from bot.slack.deliveries import DeliveryClaim
-from bot.slack.gateway import make_client
+from bot.slack.gateway import MeteredWebClient, make_client
 from bot.slack.listeners import register
 from bot.slack.render.fallback import SORRY
 
 log = logging.getLogger("bot.slack")
+
 
 def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
     """A Bolt `App` wired to `runtime` (database, content, Slack clients, clock)."""
@@ -120,6 +121,23 @@ class _App(App):  # type: ignore[misc]
             return register(_once_per_delivery(self._practice_runtime, function), *more)
 
         return wrap
+
+    def _init_context(self, req: Any) -> None:
+        # Bolt makes a plain WebClient per request for the listeners; ours counts its calls
+        # (`practice_slack_api_calls`). Same settings, the same retry handlers.
+        super()._init_context(req)
+        given = req.context["client"]
+        req.context["client"] = MeteredWebClient(
+            token=given.token,
+            base_url=given.base_url,
+            timeout=given.timeout,
+            ssl=given.ssl,
+            proxy=given.proxy,
+            headers=given.headers,
+            team_id=req.context.team_id,
+            logger=given.logger,
+            retry_handlers=given.retry_handlers,
+        )
 
 
 # What an event listener wrapped by `_once_per_delivery` may ask Bolt for.

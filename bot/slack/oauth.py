@@ -128,4 +128,3 @@ def install_callbacks(
         return args.default.failure(args)
 
     return CallbackOptions(success=success, failure=failure)
-

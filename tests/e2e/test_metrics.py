@@ -1,0 +1,67 @@
+"""`GET /metrics` after a day through the emulator: each series counts what happened.
+
+The series live in the process (prometheus-client's default registry) and earlier tests in
+the same process count too, so each test reads `/metrics` before and after and compares.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.emulator.stage import Stage
+from tests.e2e.conftest import CHANNEL, MEMBERS
+from tests.e2e.test_daily_loop import NINE_NY, post_prompt
+
+ANA, BEN, CHI, DEV = MEMBERS
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def read_metrics(stage: Stage) -> Samples:
+    reply = stage.get("/metrics")
+    assert reply.status == 200
+    assert (reply.header("content-type") or "").startswith("text/plain")
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(reply.body)
+        for sample in family.samples
+    }
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def grew(before: Samples, after: Samples, name: str, **labels: str) -> float:
+    return value(after, name, **labels) - value(before, name, **labels)
+
+
+def test_metrics_count_prompts_answers_slack_calls_jobs_and_acks(enrolled: Stage) -> None:
+    stage = enrolled
+    before = read_metrics(stage)
+
+    thread = post_prompt(stage)
+    stage.set_time(NINE_NY + timedelta(minutes=20))
+    first = stage.sender.post(ANA, CHANNEL, "Launch in one market first.", thread_ts=thread)
+    second = stage.sender.post(BEN, CHANNEL, "Start with creators.", thread_ts=thread)
+    stage.sender.post(ANA, CHANNEL, "And a holdout.", thread_ts=thread)  # a follow-up
+    stage.slack.wait_for(lambda: stage.slack.reactions(CHANNEL, first))
+    stage.slack.wait_for(lambda: stage.slack.reactions(CHANNEL, second))
+    after = read_metrics(stage)
+
+    assert grew(before, after, "practice_prompts_posted_total") == 1
+    assert grew(before, after, "practice_answers_recorded_total", source="live") == 2
+    assert grew(before, after, "practice_answers_recorded_total", source="recovered") == 0
+    calls = "practice_slack_api_calls_total"
+    assert grew(before, after, calls, method="chat.postMessage", error="ok") == 1
+    assert grew(before, after, calls, method="reactions.add", error="ok") == 2
+    assert grew(before, after, "practice_job_runs_total", job="post-prompt", outcome="ok") == 1
+    assert grew(before, after, "practice_job_duration_seconds_count", job="post-prompt") == 1
+    assert grew(before, after, "practice_job_lag_seconds_count", job="post-prompt") == 1
+    assert value(after, "practice_job_last_success_timestamp_seconds", job="post-prompt") > 0
+    assert value(after, "practice_prompts_unposted") == 0
+    assert value(after, "practice_reply_queue_depth") == 0
+    # Three thread replies, each one signed POST to /slack/events.
+    assert grew(before, after, "practice_ack_latency_seconds_count") == 3
