@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
+
+from bot.assets import DEFAULT_CONTENT_DIR
 
 DEFAULT_DATABASE_URL = "sqlite:///practice.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -31,7 +33,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = 3000
-    content_dir: Path = field(default_factory=lambda: Path("content"))
+    content_dir: Path = DEFAULT_CONTENT_DIR  # CONTENT_DIR; unset: the packs shipped with the bot
     log_format: str = "text"  # "json" in production: one object per line
     log_level: str = "INFO"
     scheduler: bool = True  # run the in-process scheduler in `serve` and `socket`
@@ -114,7 +116,8 @@ def load_settings(
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingsError(f"PORT is malformed: {port_text!r} is not a port number")
 
-    content_dir = Path(env.get("CONTENT_DIR", "").strip() or "content")
+    content_text = env.get("CONTENT_DIR", "").strip()
+    content_dir = Path(content_text) if content_text else DEFAULT_CONTENT_DIR
     if not content_dir.is_dir():
         raise SettingsError(f"CONTENT_DIR is malformed: {str(content_dir)!r} is not a folder")
 

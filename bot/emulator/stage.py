@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from bot.assets import DEFAULT_CONTENT_DIR
 from bot.emulator.sender import SlackSender
 from bot.emulator.server import SlackEmulator
 from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID, DEFAULT_TOKEN
@@ -34,7 +35,7 @@ from bot.web import make_wsgi
 SIGNING_SECRET = "stage-signing-secret"
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "stage-client-secret"
-CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+CONTENT_DIR = DEFAULT_CONTENT_DIR
 # A Monday morning before the default 09:00 post time, in UTC.
 DEFAULT_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

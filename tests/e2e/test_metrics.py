@@ -11,7 +11,7 @@ from datetime import timedelta
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.emulator.stage import Stage
-from tests.e2e.conftest import CHANNEL, MEMBERS
+from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
 from tests.e2e.test_daily_loop import NINE_NY, post_prompt
 
 ANA, BEN, CHI, DEV = MEMBERS
@@ -38,9 +38,26 @@ def grew(before: Samples, after: Samples, name: str, **labels: str) -> float:
     return value(after, name, **labels) - value(before, name, **labels)
 
 
-def test_metrics_count_prompts_answers_slack_calls_jobs_and_acks(enrolled: Stage) -> None:
-    stage = enrolled
+def settled(stage: Stage, before: Samples, expected: dict[tuple[str, str, str], float]) -> Samples:
+    """/metrics once the counts are in: a Web API call is counted after its answer arrives,
+    a moment after the emulator has recorded it."""
+
+    def counted() -> Samples | None:
+        after = read_metrics(stage)
+        done = all(
+            grew(before, after, calls, method=method, error=error) >= n
+            for (calls, method, error), n in expected.items()
+        )
+        return after if done else None
+
+    result = stage.slack.wait_for(counted)
+    assert result is not None
+    return result
+
+
+def test_metrics_count_prompts_answers_slack_calls_jobs_and_acks(stage: Stage) -> None:
     before = read_metrics(stage)
+    stage.enrol(CHANNEL, inviter=CREATOR)  # the welcome is the first chat.postMessage
 
     thread = post_prompt(stage)
     stage.set_time(NINE_NY + timedelta(minutes=20))
@@ -49,13 +66,17 @@ def test_metrics_count_prompts_answers_slack_calls_jobs_and_acks(enrolled: Stage
     stage.sender.post(ANA, CHANNEL, "And a holdout.", thread_ts=thread)  # a follow-up
     stage.slack.wait_for(lambda: stage.slack.reactions(CHANNEL, first))
     stage.slack.wait_for(lambda: stage.slack.reactions(CHANNEL, second))
-    after = read_metrics(stage)
+    calls = "practice_slack_api_calls_total"
+    after = settled(
+        stage,
+        before,
+        {(calls, "chat.postMessage", "ok"): 2, (calls, "reactions.add", "ok"): 2},
+    )
 
     assert grew(before, after, "practice_prompts_posted_total") == 1
     assert grew(before, after, "practice_answers_recorded_total", source="live") == 2
     assert grew(before, after, "practice_answers_recorded_total", source="recovered") == 0
-    calls = "practice_slack_api_calls_total"
-    assert grew(before, after, calls, method="chat.postMessage", error="ok") == 1
+    assert grew(before, after, calls, method="chat.postMessage", error="ok") == 2
     assert grew(before, after, calls, method="reactions.add", error="ok") == 2
     assert grew(before, after, "practice_job_runs_total", job="post-prompt", outcome="ok") == 1
     assert grew(before, after, "practice_job_duration_seconds_count", job="post-prompt") == 1
@@ -63,5 +84,5 @@ def test_metrics_count_prompts_answers_slack_calls_jobs_and_acks(enrolled: Stage
     assert value(after, "practice_job_last_success_timestamp_seconds", job="post-prompt") > 0
     assert value(after, "practice_prompts_unposted") == 0
     assert value(after, "practice_reply_queue_depth") == 0
-    # Three thread replies, each one signed POST to /slack/events.
-    assert grew(before, after, "practice_ack_latency_seconds_count") == 3
+    # The invitation and three thread replies: each one signed POST to /slack/events.
+    assert grew(before, after, "practice_ack_latency_seconds_count") == 4
