@@ -4,14 +4,18 @@ top-level `migrations/` and `content/` where people edit them (`bot/assets.py` f
 
 from setuptools import find_packages, setup
 
-DATA = {"bot._data.migrations": "migrations", "bot._data.content": "content"}
+DATA = {
+    "bot._data.migrations": "migrations",
+    "bot._data.migrations.versions": "migrations/versions",
+    "bot._data.content": "content",
+}
 
 setup(
     packages=[*find_packages(include=["bot", "bot.*"]), *DATA],
     package_dir=DATA,
     package_data={
         "bot": ["py.typed"],
-        "bot._data.migrations": ["script.py.mako", "versions/*.py"],
+        "bot._data.migrations": ["script.py.mako"],
         "bot._data.content": ["*/*.yaml", "*/*.yml", "*/*.md"],
         # "*/*.md": a pack may carry a README next to its YAML.
     },

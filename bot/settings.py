@@ -39,6 +39,8 @@ class Settings:
     scheduler: bool = True  # run the in-process scheduler in `serve` and `socket`
     # MOCK_EXPIRY_HOURS: how long a /mock request waits; None: bot.practice.mocks.MOCK_EXPIRY.
     mock_expiry: timedelta | None = None
+    # TOKEN_ENCRYPTION_KEYS: Fernet keys for the tokens stored in OAuth mode (first encrypts).
+    token_keys: tuple[str, ...] = ()
 
     @property
     def oauth(self) -> bool:
@@ -142,6 +144,8 @@ def load_settings(
         missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
         raise SettingsError(f"{missing} is not set: OAuth installs need both client settings")
 
+    token_keys = _token_keys(env.get("TOKEN_ENCRYPTION_KEYS", ""), oauth=bool(client_id))
+
     return Settings(
         bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-"),
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
@@ -156,4 +160,21 @@ def load_settings(
         log_level=log_level,
         scheduler=scheduler_text == "on",
         mock_expiry=mock_expiry,
+        token_keys=token_keys,
     )
+
+
+def _token_keys(text: str, *, oauth: bool) -> tuple[str, ...]:
+    from bot.slack.token_crypto import parse_keys
+
+    try:
+        keys = parse_keys(text)
+    except ValueError as exc:
+        raise SettingsError(f"TOKEN_ENCRYPTION_KEYS is malformed: {exc}") from exc
+    if oauth and not keys:
+        raise SettingsError(
+            "TOKEN_ENCRYPTION_KEYS is not set: OAuth mode stores workspace tokens encrypted; make "
+            "a key with `python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'` (docs/deploy.md)"
+        )
+    return keys

@@ -35,6 +35,8 @@ from bot.web import make_wsgi
 SIGNING_SECRET = "stage-signing-secret"
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "stage-client-secret"
+# A fixed test key for the tokens stored in OAuth mode (TOKEN_ENCRYPTION_KEYS).
+TOKEN_KEY = "c3RhZ2UtdG9rZW4ta2V5LW5vdC1mb3ItcHJvZC11c2U="
 CONTENT_DIR = DEFAULT_CONTENT_DIR
 # A Monday morning before the default 09:00 post time, in UTC.
 DEFAULT_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -108,6 +110,7 @@ class Stage:
             bot_token=None if self.oauth else DEFAULT_TOKEN,
             client_id=CLIENT_ID if self.oauth else None,
             client_secret=CLIENT_SECRET if self.oauth else None,
+            token_keys=(TOKEN_KEY,) if self.oauth else (),
             signing_secret=SIGNING_SECRET,
             database_url=self.database_url,
             slack_api_url=self.slack.api_url,

@@ -6,13 +6,18 @@ the same process count too, so each test reads `/metrics` before and after and c
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from datetime import timedelta
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.emulator.stage import Stage
+from bot.web import serve_ops
 from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
 from tests.e2e.test_daily_loop import NINE_NY, post_prompt
+from tests.e2e.test_serve import free_port
 
 ANA, BEN, CHI, DEV = MEMBERS
 
@@ -86,3 +91,21 @@ def test_metrics_count_prompts_answers_slack_calls_jobs_and_acks(stage: Stage) -
     assert value(after, "practice_reply_queue_depth") == 0
     # The invitation and three thread replies: each one signed POST to /slack/events.
     assert grew(before, after, "practice_ack_latency_seconds_count") == 4
+
+
+def test_socket_modes_listener_serves_health_and_metrics_only(stage: Stage) -> None:
+    port = free_port()
+    server = serve_ops(stage.runtime, port, host="127.0.0.1")
+    try:
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(base + "/healthz", timeout=5) as reply:
+            assert reply.status == 200
+        with urllib.request.urlopen(base + "/metrics", timeout=5) as reply:
+            assert "practice_ack_latency_seconds_bucket" in reply.read().decode()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + "/slack/events", timeout=5)
+        assert refused.value.code == 404
+        refused.value.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -30,8 +30,12 @@ from tests.e2e.test_serve import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "installed-test-secret"
-# The commands the Dockerfile, compose.yaml, the Procfile and the systemd unit use.
-INSTALL = ("pip", "install")
+# How the wheel is built and installed, and the two start steps: the Dockerfile, compose.yaml,
+# the Procfile and docs/practice-bot.service use exactly these (test_container_files.py).
+BUILD_WHEEL = ("-m", "build", "--wheel", "--outdir")
+INSTALL_WHEEL = ("-m", "pip", "install")
+MIGRATE = "migrate"
+SERVE = "serve"
 pytestmark = pytest.mark.slow
 
 
@@ -40,7 +44,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The `practice-bot` program of a fresh virtualenv with the built wheel installed."""
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        [sys.executable, *BUILD_WHEEL, str(out), str(ROOT)],
         check=True,
         capture_output=True,
     )
@@ -48,7 +52,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = tmp_path_factory.mktemp("venv")
     venv.create(env_dir, with_pip=True)
     subprocess.run(
-        [str(env_dir / "bin" / "python"), "-m", *INSTALL, "--quiet", str(wheel)],
+        [str(env_dir / "bin" / "python"), *INSTALL_WHEEL, "--quiet", str(wheel)],
         check=True,
         capture_output=True,
     )
@@ -110,11 +114,11 @@ def test_installed_package_migrates_serves_and_posts_from_an_empty_folder(
             "SCHEDULER": "off",
             "WEB_CONCURRENCY": "1",
         }
-        assert "latest schema" in run(installed, ["migrate"], env, folder)
+        assert "latest schema" in run(installed, [MIGRATE], env, folder)
         assert "pmm" in run(installed, ["content", "check"], env, folder)
 
         server = subprocess.Popen(
-            [str(installed), "serve"],
+            [str(installed), SERVE],
             env=env,
             cwd=folder,
             stdout=subprocess.DEVNULL,
