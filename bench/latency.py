@@ -274,9 +274,7 @@ def measure(stack: Stack, sizes: Sizes) -> Measured:
         max_seconds=30,
     )
     _settle(stack)  # the warm-up's listeners are done: each phase starts from an idle server
-    commands = run_load(
-        "127.0.0.1", port, command_requests(stack, sizes.commands), max_seconds=60
-    )
+    commands = run_load("127.0.0.1", port, command_requests(stack, sizes.commands), max_seconds=60)
     _settle(stack)
     events = run_load(
         "127.0.0.1",

@@ -1,4 +1,4 @@
-"""Leaderboard at scale: the weekly tally (`bot.practice.leaderboard.tally_week`) for the last
+"""Leaderboard at scale: the weekly tally (`bot.practice.leaderboard.tally.tally_week`) for the last
 week of a synthetic channel with 5,000 members and one year of history (about 1,000 answers a
 day, two reviewers each, six criteria: ~4.4M votes), against the same tally over one month of
 history. The cost should follow the week, not the history.
@@ -161,7 +161,7 @@ def time_tally(url: str, runs: int = 7) -> tuple[float, float, int]:
     """(cold ms, median warm ms, rows ranked) for the last week's tally."""
     from bot.db import make_engine, make_session_factory, unit_of_work
     from bot.models import Channel
-    from bot.practice.leaderboard import tally_week
+    from bot.practice.leaderboard.tally import tally_week
 
     engine = make_engine(url)
     sessions = make_session_factory(engine)

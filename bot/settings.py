@@ -37,7 +37,7 @@ class Settings:
     log_format: str = "text"  # "json" in production: one object per line
     log_level: str = "INFO"
     scheduler: bool = True  # run the in-process scheduler in `serve` and `socket`
-    # MOCK_EXPIRY_HOURS: how long a /mock request waits; None: bot.practice.mocks.MOCK_EXPIRY.
+    # MOCK_EXPIRY_HOURS: how long a /mock request waits; None: bot.practice.mocks.queue.MOCK_EXPIRY.
     mock_expiry: timedelta | None = None
     # TOKEN_ENCRYPTION_KEYS: Fernet keys for the tokens stored in OAuth mode (first encrypts).
     token_keys: tuple[str, ...] = ()

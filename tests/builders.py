@@ -17,6 +17,7 @@ from bot.models import (
     ReviewAssignment,
     Vote,
 )
+from bot.practice.answers import PostRef, RecordedAnswer, Reply, record_replies
 from bot.practice.channels import enrol_channel
 from bot.practice.schedule import local_instant
 
@@ -41,6 +42,20 @@ def channel(
         setattr(ch, key, value)
     session.commit()
     return ch
+
+
+def reply(session: Session, p: PostRef, user_id: str, ts: str, text: str) -> RecordedAnswer:
+    """A reply in the post's thread, recorded the way the live reply writer records it."""
+    (recorded,) = record_replies(session, [Reply(p, user_id, ts, text)])
+    return recorded
+
+
+def replied_answer(session: Session, p: PostRef, user_id: str, ts: str, text: str) -> Answer:
+    """`reply`, then the answer it made."""
+    recorded = reply(session, p, user_id, ts, text)
+    found = session.get(Answer, recorded.answer_id, populate_existing=True)
+    assert found is not None
+    return found
 
 
 _ts = [1_770_000_000]

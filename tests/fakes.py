@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.content import Criterion
 from bot.models import Channel, MockMatch, MockRound, PromptPost
 from bot.practice.ports import PublishError
-from bot.practice.reviews import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
+from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
 
 
 @dataclass

@@ -112,7 +112,7 @@ def test_socket_mode_without_app_token_says_so(tmp_path: Path) -> None:
 def test_mock_expiry_hours_is_read_and_checked() -> None:
     from datetime import timedelta
 
-    assert settings_from().mock_expiry is None  # bot.practice.mocks.MOCK_EXPIRY applies
+    assert settings_from().mock_expiry is None  # bot.practice.mocks.queue.MOCK_EXPIRY applies
     assert settings_from(MOCK_EXPIRY_HOURS="12").mock_expiry == timedelta(hours=12)
     for bad in ("0", "two", "1000"):
         with pytest.raises(SettingsError, match=r"^MOCK_EXPIRY_HOURS"):

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from bot.db import unit_of_work
 from bot.jobs.registry import JobResult, job
-from bot.practice.mocks import announce_round, expire_mocks, unannounced_rounds
+from bot.practice.mocks.queue import expire_mocks
+from bot.practice.mocks.rounds import announce_round, unannounced_rounds
 from bot.practice.ports import PublishError
 from bot.runtime import Runtime
 from bot.slack.mock_notifier import SlackMockNotifier

@@ -13,7 +13,8 @@ from datetime import datetime
 
 from bot.db import unit_of_work
 from bot.jobs.registry import JobResult, job
-from bot.practice.reviews import run_assignments, run_closing
+from bot.practice.reviews.assign import run_assignments
+from bot.practice.reviews.closing import run_closing
 from bot.runtime import Runtime
 from bot.slack.review_notifier import SlackReviewNotifier
 

@@ -18,7 +18,7 @@ from sqlalchemy import Row, case, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_for
-from bot.models import Answer, PromptPost, ThreadMessage
+from bot.models import Answer, ThreadMessage
 
 MAX_ANSWER_CHARS = 40_000  # Slack's own message limit; anything longer is cut, not refused
 
@@ -45,12 +45,6 @@ class AnswerChange:
     counted: bool  # an on-time, not withdrawn answer exists
     react: bool  # this call won the right to add the "counted" reaction
     tell_late: bool  # this call won the right to tell the author their answer is late
-
-
-def record_reply(session: Session, post: PostRef, user_id: str, ts: str, text: str) -> AnswerChange:
-    """A reply (message event) in the post's thread."""
-    _upsert_message(session, post, user_id=user_id, ts=ts, text=text, version="")
-    return recompute_answer(session, post, user_id)
 
 
 def record_edit(
@@ -175,7 +169,7 @@ class RecordedAnswer:
 
 
 def record_replies(session: Session, replies: Sequence[Reply]) -> list[RecordedAnswer]:
-    """`record_reply` for many replies at once, in a fixed number of statements.
+    """Replies (message events) in prompts' threads, in a fixed number of statements.
 
     The same end state as recording them one by one in any order (answers are recomputed from
     every stored reply, after all of them are stored): one multi-row message upsert, one
@@ -282,8 +276,3 @@ def _claim_flags(session: Session, flag, ids: list[int]) -> set[int]:  # type: i
         .returning(Answer.id)
     )
     return set(session.scalars(statement))
-
-
-def answers_for_post(session: Session, post: PromptPost) -> list[Answer]:
-    query = select(Answer).where(Answer.post_id == post.id).order_by(Answer.answered_at)
-    return list(session.scalars(query))

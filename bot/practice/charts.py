@@ -11,7 +11,7 @@ import io
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from bot.practice.leaderboard import Row
+from bot.practice.leaderboard.week import Row
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

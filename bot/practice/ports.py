@@ -9,7 +9,7 @@ from bot.content import Criterion
 from bot.models import Channel, MockMatch, MockRound, PromptPost
 
 if TYPE_CHECKING:
-    from bot.practice.reviews import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
+    from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
     from bot.practice.weekly_post import WeeklyReport
 
 # Slack errors after which retrying the same call cannot succeed: the channel is paused.

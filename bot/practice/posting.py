@@ -220,21 +220,6 @@ def _release(
     )
 
 
-def post_for_thread(
-    session: Session, team_id: str, channel_id: str, thread_ts: str
-) -> PromptPost | None:
-    """The prompt post whose thread this is, if any."""
-    return session.scalars(
-        select(PromptPost)
-        .join(Channel, Channel.id == PromptPost.channel_pk)
-        .where(
-            Channel.team_id == team_id,
-            Channel.channel_id == channel_id,
-            PromptPost.message_ts == thread_ts,
-        )
-    ).one_or_none()
-
-
 @dataclass(frozen=True)
 class ThreadPost:
     """What a reply in a prompt's thread needs of its post (never changes once posted)."""
@@ -244,7 +229,7 @@ class ThreadPost:
 
 
 class ThreadPosts:
-    """`post_for_thread` for the reply path, cached per process (one instance per runtime).
+    """The prompt post whose thread a reply is in, cached per process (one instance per runtime).
 
     A post's (team, channel, message_ts) -> (id, answers_close_at) never changes once its ts
     is stored, so hits are kept (up to `max_entries`, oldest dropped first). A miss (a thread

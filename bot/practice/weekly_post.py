@@ -21,14 +21,9 @@ from bot.content import Library
 from bot.models import Channel, LeaderboardPost
 from bot.practice.channels import pause_channel
 from bot.practice.claims import claim, held
-from bot.practice.leaderboard import (
-    Mover,
-    Week,
-    criterion_trend,
-    current_streaks,
-    movers,
-    tally_week,
-)
+from bot.practice.leaderboard.history import Mover, criterion_trend, current_streaks, movers
+from bot.practice.leaderboard.tally import tally_week
+from bot.practice.leaderboard.week import Week
 from bot.practice.ports import LeaderboardPublisher, PublishError
 from bot.practice.posting import active_channels
 from bot.practice.schedule import local_date, local_instant, parse_hhmm, week_start

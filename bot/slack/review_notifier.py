@@ -9,14 +9,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.practice.ports import PublishError
-from bot.practice.reviews import (
+from bot.practice.reviews.notices import (
     AuthorSummary,
     PostRef,
     ReviewerBrief,
-    ReviewTarget,
     ShortNotice,
     ThreadNotes,
 )
+from bot.practice.reviews.votes import ReviewTarget
 from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
 from bot.slack.render.review import (
     brief_blocks,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.db import unit_of_work
 from bot.emulator.stage import DEFAULT_START, Stage
 from bot.models import MockMatch, MockRating, MockRequest, MockScore
-from bot.practice.mocks import MOCK_EXPIRY
+from bot.practice.mocks.queue import MOCK_EXPIRY
 from tests.e2e.conftest import CHANNEL, MEMBERS
 
 ANA, BEN, CHI, DEV = MEMBERS

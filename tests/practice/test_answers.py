@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Answer, PromptPost
-from bot.practice.answers import Reply, record_delete, record_edit, record_replies, record_reply
+from bot.practice.answers import Reply, record_delete, record_edit, record_replies
 from bot.practice.channels import enrol_channel
+from tests.builders import reply
 from tests.conftest import utc
 
 POSTED = 1_772_442_000  # 2026-03-02 09:00 UTC
@@ -49,8 +50,8 @@ def answer_of(session: Session, user: str = "U1") -> Answer:
 def test_first_reply_is_the_answer_and_later_ones_follow_ups(
     session: Session, post: PromptPost
 ) -> None:
-    first = record_reply(session, post, "U1", OPEN, "Run a geo holdout")
-    second = record_reply(session, post, "U1", LATER, "Also: Day-7 retention")
+    first = reply(session, post, "U1", OPEN, "Run a geo holdout")
+    second = reply(session, post, "U1", LATER, "Also: Day-7 retention")
     session.commit()
     answer = answer_of(session)
     assert (answer.text, answer.message_ts, answer.followups) == ("Run a geo holdout", OPEN, 1)
@@ -61,15 +62,15 @@ def test_first_reply_is_the_answer_and_later_ones_follow_ups(
 def test_reply_arriving_before_an_earlier_one_is_demoted(
     session: Session, post: PromptPost
 ) -> None:
-    record_reply(session, post, "U1", LATER, "second thought")
-    record_reply(session, post, "U1", OPEN, "first thought")
+    reply(session, post, "U1", LATER, "second thought")
+    reply(session, post, "U1", OPEN, "first thought")
     session.commit()
     answer = answer_of(session)
     assert (answer.text, answer.followups) == ("first thought", 1)
 
 
 def test_edit_updates_the_answer(session: Session, post: PromptPost) -> None:
-    record_reply(session, post, "U1", OPEN, "draft")
+    reply(session, post, "U1", OPEN, "draft")
     record_edit(session, post, "U1", OPEN, "final", f"{POSTED + 900}.000000")
     session.commit()
     answer = answer_of(session)
@@ -77,15 +78,15 @@ def test_edit_updates_the_answer(session: Session, post: PromptPost) -> None:
 
 
 def test_deleting_the_answer_withdraws_it(session: Session, post: PromptPost) -> None:
-    record_reply(session, post, "U1", OPEN, "oops")
+    reply(session, post, "U1", OPEN, "oops")
     change = record_delete(session, post, OPEN, "U1")
     session.commit()
     assert answer_of(session).withdrawn and not change.counted
 
 
 def test_reply_after_the_window_is_late_and_told_once(session: Session, post: PromptPost) -> None:
-    first = record_reply(session, post, "U2", LATE, "sorry I'm late")
-    again = record_reply(session, post, "U2", LATE, "sorry I'm late")  # a redelivery
+    first = reply(session, post, "U2", LATE, "sorry I'm late")
+    again = reply(session, post, "U2", LATE, "sorry I'm late")  # a redelivery
     session.commit()
     answer = answer_of(session, "U2")
     assert answer.late and not first.counted
@@ -93,10 +94,10 @@ def test_reply_after_the_window_is_late_and_told_once(session: Session, post: Pr
 
 
 EVENTS: dict[str, Callable[[Session, PromptPost], object]] = {
-    "reply": lambda s, p: record_reply(s, p, "U1", OPEN, "draft"),
+    "reply": lambda s, p: reply(s, p, "U1", OPEN, "draft"),
     "edit1": lambda s, p: record_edit(s, p, "U1", OPEN, "better", f"{POSTED + 700}.000000"),
     "edit2": lambda s, p: record_edit(s, p, "U1", OPEN, "best", f"{POSTED + 800}.000000"),
-    "followup": lambda s, p: record_reply(s, p, "U1", LATER, "one more point"),
+    "followup": lambda s, p: reply(s, p, "U1", LATER, "one more point"),
 }
 
 
@@ -119,7 +120,7 @@ def test_any_delivery_order_gives_the_same_answer(
 
 def test_deletion_before_the_message_still_withdraws(session: Session, post: PromptPost) -> None:
     record_delete(session, post, OPEN, "U1")
-    record_reply(session, post, "U1", OPEN, "arrives after its deletion")
+    reply(session, post, "U1", OPEN, "arrives after its deletion")
     session.commit()
     assert answer_of(session).withdrawn
 
@@ -142,10 +143,10 @@ def test_a_batch_records_what_one_by_one_would(session: Session, post: PromptPos
     assert by_user["U1"].counted and by_user["U1"].react and not by_user["U1"].tell_late
     assert by_user["U1"].message_ts == OPEN
     assert not by_user["U2"].counted and by_user["U2"].tell_late and not by_user["U2"].react
-    # Flags are once-only across batches and across the one-by-one path.
+    # Flags are once-only across batches.
     again = record_replies(session, [Reply(post, "U1", LATER, "x"), Reply(post, "U2", LATE, "y")])
     assert not any(r.react or r.tell_late for r in again)
-    assert not record_reply(session, post, "U1", OPEN, "first thought").react
+    assert not reply(session, post, "U1", OPEN, "first thought").react
 
 
 def test_a_batch_after_a_deletion_keeps_it_withdrawn(session: Session, post: PromptPost) -> None:

@@ -9,13 +9,9 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from bot.practice.leaderboard import (
-    criterion_trend,
-    current_streaks,
-    movers,
-    personal_stats,
-    tally_week,
-)
+from bot.practice.leaderboard.history import criterion_trend, current_streaks, movers
+from bot.practice.leaderboard.stats import personal_stats
+from bot.practice.leaderboard.tally import tally_week
 from bot.practice.scoring import (
     DEFAULT_RULES,
     ScoringRules,

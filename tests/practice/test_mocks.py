@@ -17,27 +17,29 @@ from bot.content import Library, load_library
 from bot.db import SessionFactory, unit_of_work
 from bot.models import Answer, MockMatch, MockRating, MockRequest, MockRound, MockScore, PromptPost
 from bot.practice.channels import enrol_channel, ensure_workspace
-from bot.practice.mocks import (
-    ANNOUNCE_GRACE,
+from bot.practice.leaderboard.mock_rounds import scored_mock_rounds
+from bot.practice.mocks.matching import match_waiting, tz_distance
+from bot.practice.mocks.queue import (
     MATCH_IDLE,
     MOCK_EXPIRY,
     MockError,
-    announce_round,
     cancel_mock,
     expire_mocks,
     live_match_for,
-    match_waiting,
-    mock_points,
-    mock_progress,
     mock_status,
+)
+from bot.practice.mocks.request import request_mock
+from bot.practice.mocks.rounds import (
+    ANNOUNCE_GRACE,
+    announce_round,
+    mock_progress,
     rate_interviewer,
     record_mock_scores,
-    request_mock,
     swap_roles,
-    tz_distance,
     unannounced_rounds,
 )
 from bot.practice.ports import PublishError
+from bot.practice.scoring import DEFAULT_RULES, mock_points
 from tests.conftest import utc
 from tests.fakes import FakeMockNotifier
 
@@ -304,8 +306,10 @@ def test_only_the_interviewer_scores_and_a_resubmission_replaces(
     assert {p.criterion for p in progress} == set(full_scores(library))
     assert all(p.mean == 4.0 and p.count == 1 for p in progress)
     assert mock_progress(session, T, "U2") == []
-    points = mock_points(session, T, NOW - timedelta(days=1), NOW + timedelta(days=1))
-    assert set(points) == {"U1"} and points["U1"].rounds == 1 and points["U1"].mean == 4.0
+    rounds = scored_mock_rounds(session, T, NOW - timedelta(days=1), NOW + timedelta(days=1))
+    assert [(r.candidate_id, r.match_id, r.round, r.mean) for r in rounds] == [
+        ("U1", match_id, 1, 4.0)
+    ]
 
 
 def test_scoring_the_second_round_ends_the_match(session: Session, library: Library) -> None:
@@ -413,11 +417,15 @@ def test_leaderboard_points_count_each_scored_round_in_the_period(
     assert match is not None and match.candidate_id == "U3"
     swap_roles(session, second, "U1", later, library=library)
     record_mock_scores(session, second, 2, "U3", full_scores(library, 4), later, library=library)
-    both = mock_points(session, T, NOW, later + timedelta(hours=1))
-    assert (both["U1"].rounds, both["U1"].mean, both["U1"].weight) == (2, 3.0, 0.5)
-    assert "U3" not in both  # U3 was candidate in round 1 but was never scored
-    only_first = mock_points(session, T, NOW, later)
-    assert (only_first["U1"].rounds, only_first["U1"].mean) == (1, 2.0)
+    both = scored_mock_rounds(session, T, NOW, later + timedelta(hours=1))
+    assert [(r.candidate_id, r.mean) for r in both] == [("U1", 2.0), ("U1", 4.0)]
+    # U3 was candidate in round 1 but was never scored
+    assert "U3" not in {r.candidate_id for r in both}
+    # Each round counts like one answer's quality at the mock weight (docs/mock.md).
+    assert DEFAULT_RULES.mock_weight == 0.5
+    assert mock_points(DEFAULT_RULES, 3.0) == round(DEFAULT_RULES.quality_weight * 0.5 * 3.0, 1)
+    only_first = scored_mock_rounds(session, T, NOW, later)
+    assert [(r.candidate_id, r.mean) for r in only_first] == [("U1", 2.0)]
 
 
 class MockQueueMachine(RuleBasedStateMachine):

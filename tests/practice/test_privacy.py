@@ -22,9 +22,10 @@ from bot.models import (
     ReviewerOptIn,
     Vote,
 )
-from bot.practice.answers import record_reply
 from bot.practice.channels import enrol_channel
-from bot.practice.privacy import export_user, forget_user
+from bot.practice.privacy.export import export_user
+from bot.practice.privacy.forget import forget_user
+from tests.builders import replied_answer
 from tests.conftest import utc
 
 POSTED = utc(2026, 3, 4, 9)  # a Wednesday
@@ -57,7 +58,7 @@ def seed(session: Session) -> dict[str, int]:
         answers = {}
         for i, user in enumerate(("U1", "U2")):
             ts = f"{POSTED.timestamp() + 60 + i:.6f}"
-            answers[user] = record_reply(session, post, user, ts, f"{user}'s answer").answer
+            answers[user] = replied_answer(session, post, user, ts, f"{user}'s answer")
         session.add(ReviewerOptIn(channel_pk=channel.id, user_id="U1", updated_at=NOW))
         for reviewer, author in (("U1", "U2"), ("U2", "U1")):
             assignment = ReviewAssignment(

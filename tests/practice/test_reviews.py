@@ -14,17 +14,17 @@ from sqlalchemy.orm import Session
 from bot.content import Library, load_library
 from bot.db import SessionFactory
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
-from bot.practice.answers import record_delete, record_reply
+from bot.practice.answers import record_delete
 from bot.practice.channels import enrol_channel
-from bot.practice.reviews import (
+from bot.practice.reviews.assign import run_assignments, set_volunteer
+from bot.practice.reviews.closing import run_closing
+from bot.practice.reviews.votes import (
     challenge_posted,
     load_review,
     record_challenge,
     record_scores,
-    run_assignments,
-    run_closing,
-    set_volunteer,
 )
+from tests.builders import replied_answer, reply
 from tests.conftest import utc
 from tests.fakes import FakeReviewNotifier
 
@@ -72,10 +72,9 @@ def make_post(
 
 def answer(session: Session, post: PromptPost, user: str, minute: int = 0) -> Answer:
     ts = f"{(post.claimed_at + timedelta(minutes=10 + minute)).timestamp():.6f}"
-    change = record_reply(session, post, user, ts, f"My answer, by {user}: a holdout test.")
+    found = replied_answer(session, post, user, ts, f"My answer, by {user}: a holdout test.")
     session.commit()
-    assert change.answer is not None
-    return change.answer
+    return found
 
 
 def assignments(session: Session, post: PromptPost) -> list[ReviewAssignment]:
@@ -226,7 +225,7 @@ def test_late_and_withdrawn_answers_are_not_reviewed(
     for i, user in enumerate(["U1", "U2", "U3"]):
         answer(session, post, user, i)
     late_ts = f"{(ANSWERS_CLOSE + timedelta(minutes=5)).timestamp():.6f}"
-    record_reply(session, post, "U4", late_ts, "late")
+    reply(session, post, "U4", late_ts, "late")
     session.commit()
     run_assignments(session, ANSWERS_CLOSE + timedelta(minutes=10), notifier=FakeReviewNotifier())
     rows = assignments(session, post)

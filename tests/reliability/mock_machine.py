@@ -12,7 +12,8 @@ from sqlalchemy import delete, select
 from bot.content import Library
 from bot.db import SessionFactory, unit_of_work
 from bot.models import Base, MockMatch, MockRequest
-from bot.practice.mocks import cancel_mock, expire_mocks, request_mock
+from bot.practice.mocks.queue import cancel_mock, expire_mocks
+from bot.practice.mocks.request import request_mock
 from tests.conftest import utc
 
 TEAM = "T1"

@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session
 from bot.content import load_library
 from bot.db import SessionFactory, make_engine, make_session_factory, unit_of_work
 from bot.models import Answer, Delivery, PromptPost, ReviewAssignment, ThreadMessage, Vote
-from bot.practice.answers import record_reply
 from bot.practice.deliveries import claim_delivery
-from bot.practice.reviews import record_scores
+from bot.practice.reviews.votes import record_scores
 from tests import builders
 from tests.conftest import utc
 
@@ -63,7 +62,7 @@ def test_fifty_concurrent_votes_on_one_answer(sessions: SessionFactory) -> None:
     with unit_of_work(sessions) as session:
         post = make_post(session)
         ts = f"{(POSTED + timedelta(minutes=5)).timestamp():.6f}"
-        answer = record_reply(session, post, "UAUTHOR", ts, "Launch in one market.").answer
+        answer = builders.replied_answer(session, post, "UAUTHOR", ts, "Launch in one market.")
         assert answer is not None
         for reviewer in [*reviewers, "UAUTHOR"]:
             session.add(
@@ -124,7 +123,7 @@ def _writer(url: str, post_id: int, worker: int, rounds: int) -> None:
                 post = session.get(PromptPost, post_id)
                 assert post is not None
                 ts = f"{POSTED.timestamp() + 60 + worker * 1000 + i:.6f}"
-                record_reply(session, post, f"UW{worker}", ts, f"reply {i} from {worker}")
+                builders.reply(session, post, f"UW{worker}", ts, f"reply {i} from {worker}")
                 session.commit()
             with unit_of_work(sessions) as session:
                 assert claim_delivery(session, f"event:w{worker}-{i}", "message", SCORING)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.db import unit_of_work
 from bot.emulator.stage import Stage
 from bot.models import Answer, Base, ReviewAssignment, Vote
-from bot.practice.reviews import challenge_posted, record_challenge, record_scores
+from bot.practice.reviews.votes import challenge_posted, record_challenge, record_scores
 from tests.e2e.conftest import CHANNEL, MEMBERS
 from tests.reliability.helpers import NINE_NY, prompts
 

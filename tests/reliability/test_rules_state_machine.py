@@ -25,8 +25,7 @@ from sqlalchemy import delete, select
 from bot.content import load_library
 from bot.db import SessionFactory, unit_of_work
 from bot.models import Base, ReviewAssignment, Vote
-from bot.practice.answers import record_reply
-from bot.practice.reviews import record_scores
+from bot.practice.reviews.votes import record_scores
 from tests import builders
 from tests.conftest import utc
 
@@ -63,7 +62,7 @@ class VoteRules(RuleBasedStateMachine):
             self.answer_of: dict[str, int] = {}
             for i, author in enumerate(AUTHORS):
                 ts = f"{POSTED.timestamp() + 60 + i:.6f}"
-                answer = record_reply(session, post, author, ts, f"answer by {author}").answer
+                answer = builders.replied_answer(session, post, author, ts, f"answer by {author}")
                 assert answer is not None
                 self.answer_of[author] = answer.id
             # Each author reviews the next two; U1 is (wrongly) also assigned their own answer,

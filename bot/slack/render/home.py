@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.models import Channel
-from bot.practice.leaderboard import HomeItem
+from bot.practice.leaderboard.stats import HomeItem
 from bot.slack.render.leaderboard import stats_text
 from bot.slack.render.text import section, slack_date
 

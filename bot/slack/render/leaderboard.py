@@ -8,7 +8,8 @@ from typing import Any
 
 from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject
 
-from bot.practice.leaderboard import PersonalStats, Row, Week
+from bot.practice.leaderboard.stats import PersonalStats
+from bot.practice.leaderboard.week import Row, Week
 from bot.practice.scoring import ScoringRules
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.render.text import HEADER_LIMIT, clip, mention, section

@@ -24,7 +24,9 @@ from slack_sdk.models.views import View
 
 from bot.content import Criterion, prompt_from_snapshot
 from bot.models import MockMatch, MockRound
-from bot.practice.mocks import CriterionProgress, MockStatus, RequestOutcome
+from bot.practice.mocks.queue import MockStatus
+from bot.practice.mocks.request import RequestOutcome
+from bot.practice.mocks.rounds import CriterionProgress
 from bot.slack.render.prompt import table_text
 from bot.slack.render.text import (
     HEADER_LIMIT,

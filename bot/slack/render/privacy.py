@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.practice.privacy import ForgetReport
+from bot.practice.privacy.forget import ForgetReport
 
 FORGET_CONFIRM_ACTION = "privacy_forget_confirm"
 FORGET_CANCEL_ACTION = "privacy_forget_cancel"

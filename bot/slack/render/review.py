@@ -21,15 +21,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.content import Criterion
-from bot.practice.reviews import (
-    MAX_CHALLENGE_CHARS,
-    MAX_COMMENT_CHARS,
-    AuthorSummary,
-    ReviewerBrief,
-    ReviewTarget,
-    ShortNotice,
-    ThreadNotes,
-)
+from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
+from bot.practice.reviews.votes import MAX_CHALLENGE_CHARS, MAX_COMMENT_CHARS, ReviewTarget
 from bot.slack.render.text import (
     HEADER_LIMIT,
     bullet_section,

@@ -8,7 +8,8 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.db import unit_of_work
-from bot.practice.mocks import MockError, announce_round, get_round, mock_rubric, swap_roles
+from bot.practice.mocks.queue import MockError
+from bot.practice.mocks.rounds import announce_round, get_round, mock_rubric, swap_roles
 from bot.practice.ports import PublishError
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.mock import feedback_modal, parse_value, rating_modal

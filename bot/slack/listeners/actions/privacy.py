@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
-from bot.practice.privacy import forget_user
+from bot.practice.privacy.forget import forget_user
 from bot.slack.render.privacy import (
     FORGET_CANCELLED,
     FORGET_OTHER_USER,

@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.db import unit_of_work
-from bot.practice.reviews import load_review, rubric_for
+from bot.practice.reviews.votes import load_review, rubric_for
 from bot.slack.render.review import challenge_modal, score_modal
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from bot.db import unit_of_work
 from bot.practice.channels import get_channel
-from bot.practice.leaderboard import personal_stats, tally_week
+from bot.practice.leaderboard.stats import personal_stats
+from bot.practice.leaderboard.tally import tally_week
 from bot.practice.schedule import local_date, week_start
 from bot.practice.scoring import (
     ScoringSettingError,

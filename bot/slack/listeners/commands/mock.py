@@ -9,16 +9,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
-from bot.practice.mocks import (
-    MOCK_EXPIRY,
-    MockError,
-    announce_round,
-    cancel_mock,
-    mock_progress,
-    mock_status,
-    request_mock,
-    workspace_pack,
-)
+from bot.practice.mocks.matching import workspace_pack
+from bot.practice.mocks.queue import MOCK_EXPIRY, MockError, cancel_mock, mock_status
+from bot.practice.mocks.request import request_mock
+from bot.practice.mocks.rounds import announce_round, mock_progress
 from bot.practice.ports import PublishError
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.fallback import SORRY

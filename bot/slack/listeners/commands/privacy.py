@@ -7,7 +7,7 @@ import logging
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.db import unit_of_work
-from bot.practice.privacy import export_user
+from bot.practice.privacy.export import export_user
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 from bot.slack.render.privacy import (
     EXPORT_COMMENT,

@@ -6,7 +6,7 @@ import logging
 
 from bot.db import unit_of_work
 from bot.practice.channels import get_channel
-from bot.practice.reviews import set_volunteer
+from bot.practice.reviews.assign import set_volunteer
 from bot.slack.listeners.commands.channel_admin import NOT_ENROLLED
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 

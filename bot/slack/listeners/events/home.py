@@ -7,7 +7,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.db import unit_of_work
-from bot.practice.leaderboard import home_items
+from bot.practice.leaderboard.stats import home_items
 from bot.practice.weekly_post import criterion_names
 from bot.slack.render.home import home_view
 

@@ -9,13 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
-from bot.practice.mocks import (
-    MockError,
-    get_match,
-    mock_rubric,
-    rate_interviewer,
-    record_mock_scores,
-)
+from bot.practice.mocks.queue import MockError
+from bot.practice.mocks.rounds import get_match, mock_rubric, rate_interviewer, record_mock_scores
 from bot.slack.render.mock import parse_value, read_rating, read_scores, scores_posted_text
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
 from bot.practice.ports import PublishError
-from bot.practice.reviews import (
+from bot.practice.reviews.votes import (
     challenge_failed,
     challenge_posted,
     load_review,

@@ -1,0 +1,147 @@
+"""Across weeks: streaks, most improved, criterion trends."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.models import (
+    Answer,
+    Channel,
+    PromptPost,
+    Vote,
+)
+from bot.practice.leaderboard.votes import (
+    as_float,
+    on_time_answers,
+)
+from bot.practice.leaderboard.week import Week
+from bot.practice.schedule import (
+    week_start,
+)
+
+TREND_WEEKS = 6
+
+
+STREAK_PAGE = 20
+
+
+def current_streaks(
+    session: Session,
+    channel: Channel,
+    users: Iterable[str],
+    until: date,
+    *,
+    now: datetime | None = None,
+) -> dict[str, int]:
+    """Consecutive practice days (the channel's posts) each user answered on time, counted back
+    from the last post on or before `until`. With `now`, a post whose answers are still open
+    and that the user has not answered yet neither counts nor breaks the streak.
+
+    Walks back a page of posts at a time and stops as soon as every streak has ended.
+    """
+    streaks = {u: 0 for u in users}
+    alive = set(streaks)
+    cursor = until
+    while alive:
+        page = session.execute(
+            select(PromptPost.id, PromptPost.local_date, PromptPost.answers_close_at)
+            .where(
+                PromptPost.channel_pk == channel.id,
+                PromptPost.local_date <= cursor,
+                PromptPost.message_ts.is_not(None),
+            )
+            .order_by(PromptPost.local_date.desc())
+            .limit(STREAK_PAGE)
+        ).all()
+        if not page:
+            break
+        answered: dict[int, set[str]] = defaultdict(set)
+        for post_id, user_id in session.execute(
+            select(Answer.post_id, Answer.user_id).where(
+                Answer.post_id.in_([p[0] for p in page]),
+                Answer.user_id.in_(sorted(alive)),
+                Answer.withdrawn.is_(False),
+                Answer.late.is_(False),
+            )
+        ):
+            answered[post_id].add(user_id)
+        for post_id, _day, closes in page:
+            still_open = now is not None and closes > now
+            for user in list(alive):
+                if user in answered[post_id]:
+                    streaks[user] += 1
+                elif not still_open:
+                    alive.discard(user)
+        cursor = page[-1][1] - timedelta(days=1)
+        if len(page) < STREAK_PAGE:
+            break
+    return streaks
+
+
+@dataclass(frozen=True)
+class Mover:
+    user_id: str
+    before: float
+    after: float
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+
+def movers(this: Week, previous: Week, limit: int = 3) -> list[Mover]:
+    """Most improved: the biggest rises in mean answer quality over the previous week."""
+    result = []
+    for r in this.rows:
+        before = previous.row(r.user_id)
+        if r.mean_quality is None or before is None or before.mean_quality is None:
+            continue
+        if r.mean_quality > before.mean_quality + 1e-9:
+            result.append(Mover(r.user_id, before.mean_quality, r.mean_quality))
+    result.sort(key=lambda m: (-m.delta, m.user_id))
+    return result[:limit]
+
+
+def criterion_trend(
+    session: Session,
+    channel: Channel,
+    last_monday: date,
+    *,
+    weeks: int = TREND_WEEKS,
+    user_id: str | None = None,
+) -> list[tuple[date, dict[str, float]]]:
+    """Mean score per criterion for each of the `weeks` weeks ending with `last_monday`'s
+    (as given, without bias correction); for one user's answers when `user_id` is set."""
+    first = last_monday - timedelta(weeks=weeks - 1)
+    posts = select(PromptPost.id).where(
+        PromptPost.channel_pk == channel.id,
+        PromptPost.local_date >= first,
+        PromptPost.local_date < last_monday + timedelta(days=7),
+    )
+    query = (
+        select(PromptPost.local_date, Vote.criterion, func.sum(Vote.score), func.count())
+        .join(Answer, Answer.id == Vote.answer_id)
+        .join(PromptPost, PromptPost.id == Answer.post_id)
+        .where(Vote.answer_id.in_(on_time_answers(posts)))
+        .group_by(PromptPost.local_date, Vote.criterion)
+    )
+    if user_id is not None:
+        query = query.where(Answer.user_id == user_id)
+    sums: dict[date, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
+    for day, criterion, total, count in session.execute(query):
+        acc = sums[week_start(day)][criterion]
+        acc[0] += as_float(total)
+        acc[1] += count
+    return [
+        (
+            monday,
+            {c: t / n for c, (t, n) in sorted(sums[monday].items())} if monday in sums else {},
+        )
+        for monday in (first + timedelta(weeks=i) for i in range(weeks))
+    ]

@@ -1,0 +1,177 @@
+"""The workspace's queue of /mock requests: who waits, status, cancel, expiry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import or_, select, text, update
+from sqlalchemy.orm import Session
+
+from bot.db import affected, is_postgres
+from bot.models import (
+    MockMatch,
+    MockRequest,
+    MockRound,
+)
+from bot.practice.workspaces import installed_team_ids
+
+# How long a request waits for a partner before it expires (with a DM saying so).
+MOCK_EXPIRY = timedelta(hours=48)
+
+
+# A live match whose current round has no feedback stops blocking new requests after this.
+MATCH_IDLE = timedelta(hours=48)
+
+
+NOTE_LIMIT = 500
+
+
+class MockError(Exception):
+    """A refused mock action; the message says why and what to do instead."""
+
+
+@dataclass(frozen=True)
+class MockStatus:
+    status: Literal["waiting", "in-match", "none"]
+    place: int = 0  # 1-based place in the workspace's queue
+    waiting: int = 0  # how many are waiting in the workspace, the user included
+    age: timedelta = timedelta(0)
+    note: str = ""
+    expires_at: datetime | None = None
+    match_id: int | None = None
+    partner_id: str | None = None
+    role: str = ""  # "candidate" or "interviewer" in the current round
+
+
+@dataclass(frozen=True)
+class ExpiredRequest:
+    team_id: str
+    user_id: str
+    created_at: datetime
+    note: str
+
+
+def lock_team(session: Session, team_id: str) -> None:
+    """Serialise queue changes and matching within one workspace until the transaction ends."""
+    if is_postgres(session):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": f"mock:{team_id}"}
+        )
+
+
+def waiting(session: Session, team_id: str, now: datetime) -> list[MockRequest]:
+    return list(
+        session.scalars(
+            select(MockRequest)
+            .where(
+                MockRequest.team_id == team_id,
+                MockRequest.status == "waiting",
+                MockRequest.expires_at > now,
+            )
+            .order_by(MockRequest.created_at, MockRequest.id)
+        )
+    )
+
+
+def waiting_row(session: Session, team_id: str, user_id: str) -> MockRequest | None:
+    return session.scalars(
+        select(MockRequest).where(
+            MockRequest.team_id == team_id,
+            MockRequest.user_id == user_id,
+            MockRequest.status == "waiting",
+        )
+    ).one_or_none()
+
+
+def live_match_for(session: Session, team_id: str, user_id: str) -> MockMatch | None:
+    return session.scalars(
+        select(MockMatch)
+        .where(
+            MockMatch.team_id == team_id,
+            MockMatch.status == "live",
+            or_(MockMatch.user_a == user_id, MockMatch.user_b == user_id),
+        )
+        .order_by(MockMatch.id.desc())
+    ).first()
+
+
+def current_round(session: Session, match: MockMatch) -> MockRound:
+    return session.scalars(
+        select(MockRound).where(MockRound.match_id == match.id, MockRound.round == match.round)
+    ).one()
+
+
+def mock_status(session: Session, team_id: str, user_id: str, now: datetime) -> MockStatus:
+    live = live_match_for(session, team_id, user_id)
+    if live is not None:
+        rnd = current_round(session, live)
+        return MockStatus(
+            "in-match",
+            match_id=live.id,
+            partner_id=live.user_b if live.user_a == user_id else live.user_a,
+            role="candidate" if rnd.candidate_id == user_id else "interviewer",
+        )
+    queue = waiting(session, team_id, now)
+    for place, request in enumerate(queue, start=1):
+        if request.user_id == user_id:
+            return MockStatus(
+                "waiting",
+                place=place,
+                waiting=len(queue),
+                age=now - request.created_at,
+                note=request.note,
+                expires_at=request.expires_at,
+            )
+    return MockStatus("none", waiting=len(queue))
+
+
+def cancel_mock(session: Session, team_id: str, user_id: str, now: datetime) -> bool:
+    """`/mock cancel`: leave the queue. False when the user was not waiting. Commits."""
+    lock_team(session, team_id)
+    left = affected(
+        session,
+        update(MockRequest)
+        .where(
+            MockRequest.team_id == team_id,
+            MockRequest.user_id == user_id,
+            MockRequest.status == "waiting",
+            MockRequest.expires_at > now,
+        )
+        .values(status="cancelled"),
+    )
+    session.commit()
+    return left
+
+
+def expire_mocks(session: Session, now: datetime) -> list[ExpiredRequest]:
+    """Expire every waiting request past its time, each claimed once. Commits.
+
+    The caller tells each returned user by DM; a request claimed here is never returned again.
+    """
+    due = session.execute(
+        select(MockRequest.id).where(
+            MockRequest.status == "waiting",
+            MockRequest.expires_at <= now,
+            MockRequest.team_id.in_(installed_team_ids()),
+        )
+    ).scalars()
+    expired: list[ExpiredRequest] = []
+    for request_id in list(due):
+        row = session.execute(
+            update(MockRequest)
+            .where(
+                MockRequest.id == request_id,
+                MockRequest.status == "waiting",
+                MockRequest.expires_at <= now,
+            )
+            .values(status="expired")
+            .returning(
+                MockRequest.team_id, MockRequest.user_id, MockRequest.created_at, MockRequest.note
+            )
+        ).first()
+        if row is not None:
+            expired.append(ExpiredRequest(row[0], row[1], row[2], row[3]))
+    session.commit()
+    return expired

@@ -1,0 +1,292 @@
+"""A match's rounds: swapping roles, announcing, scores, ratings and progress."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.content import Criterion, Library
+from bot.db import affected, insert_for
+from bot.models import (
+    MockMatch,
+    MockRating,
+    MockRequest,
+    MockRound,
+    MockScore,
+)
+from bot.practice.mocks.matching import choose_mock_prompt, new_round, workspace_pack
+from bot.practice.mocks.queue import (
+    MockError,
+    current_round,
+    lock_team,
+)
+from bot.practice.ports import MockNotifier, PublishError
+from bot.practice.workspaces import installed_team_ids
+
+ROUNDS = 2
+
+
+# A round whose intro failed is re-sent by the expire-mocks job after this.
+ANNOUNCE_GRACE = timedelta(minutes=1)
+
+
+def get_match(session: Session, match_id: int) -> MockMatch:
+    match = session.get(MockMatch, match_id)
+    if match is None:
+        raise MockError("I can't find that mock any more.")
+    return match
+
+
+def get_round(session: Session, match_id: int, number: int) -> MockRound:
+    rnd = session.scalars(
+        select(MockRound).where(MockRound.match_id == match_id, MockRound.round == number)
+    ).one_or_none()
+    if rnd is None:
+        raise MockError("That round of the mock has not started.")
+    return rnd
+
+
+def swap_roles(
+    session: Session, match_id: int, user_id: str, now: datetime, *, library: Library
+) -> MockRound:
+    """Start round 2 with the roles reversed and a case new to the new candidate. Commits.
+
+    Only the two partners may swap, once, while the match is live.
+    """
+    match = get_match(session, match_id)
+    if user_id not in (match.user_a, match.user_b):
+        raise MockError("Only the two people in this mock can swap its roles.")
+    lock_team(session, match.team_id)
+    session.refresh(match)
+    if match.round >= ROUNDS:
+        raise MockError("Roles were already swapped: this mock is in its second round.")
+    if match.status != "live":
+        raise MockError("This mock has ended. Run `/mock` for a new partner.")
+    previous = current_round(session, match)
+    candidate, interviewer = previous.interviewer_id, previous.candidate_id
+    pack = library.pack(match.pack_id) or workspace_pack(session, match.team_id, library)
+    prompt = choose_mock_prompt(session, match.team_id, pack, candidate)
+    claimed = affected(
+        session,
+        update(MockMatch)
+        .where(MockMatch.id == match.id, MockMatch.round == previous.round)
+        .values(round=previous.round + 1, candidate_id=candidate, interviewer_id=interviewer),
+    )
+    if not claimed:
+        session.rollback()
+        raise MockError("Roles were already swapped: this mock is in its second round.")
+    rnd = new_round(match, previous.round + 1, candidate, interviewer, pack, prompt, now)
+    session.add(rnd)
+    session.commit()
+    session.refresh(match)
+    return rnd
+
+
+def announce_round(
+    session: Session,
+    match_id: int,
+    number: int,
+    now: datetime,
+    *,
+    library: Library,
+    notifier: MockNotifier,
+) -> bool:
+    """Post a round's intro in the group DM and DM the interviewer's guide, each once. Commits.
+
+    Each is claimed before Slack is called; a Slack failure releases that claim (so the
+    expire-mocks job can retry just that part) and raises PublishError. Returns whether this
+    call sent anything.
+    """
+    match = get_match(session, match_id)
+    rnd = get_round(session, match_id, number)
+    sent = False
+    if _claim(session, rnd, MockRound.announced_at, now):
+        notes = dict(
+            session.execute(
+                select(MockRequest.user_id, MockRequest.note).where(
+                    MockRequest.match_id == match.id
+                )
+            ).all()
+        )
+        session.commit()  # never hold a transaction (a SQLite write lock) across a Slack call
+        with _released_on_failure(session, rnd, "announced_at"):
+            conversation = notifier.post_intro(match, rnd, notes)
+        match.conversation_id = conversation
+        session.commit()
+        sent = True
+    if _claim(session, rnd, MockRound.guided_at, now):
+        pack = library.pack(rnd.pack_id)
+        rubric: tuple[Criterion, ...] = pack.rubric if pack is not None else ()
+        with _released_on_failure(session, rnd, "guided_at"):
+            notifier.send_guide(match, rnd, rubric)
+        sent = True
+    return sent
+
+
+def _claim(session: Session, rnd: MockRound, column: Any, now: datetime) -> bool:
+    claimed = affected(
+        session,
+        update(MockRound).where(MockRound.id == rnd.id, column.is_(None)).values({column: now}),
+    )
+    session.commit()
+    return claimed
+
+
+@contextmanager
+def _released_on_failure(session: Session, rnd: MockRound, column: str) -> Iterator[None]:
+    try:
+        yield
+    except PublishError:
+        session.rollback()
+        session.execute(update(MockRound).where(MockRound.id == rnd.id).values({column: None}))
+        session.commit()
+        raise
+
+
+def unannounced_rounds(session: Session, now: datetime) -> list[tuple[int, int]]:
+    """(match id, round) of rounds whose intro or guide never reached Slack (a failure).
+
+    Rounds started less than ANNOUNCE_GRACE ago are left to the listener announcing them.
+    """
+    rows = session.execute(
+        select(MockRound.match_id, MockRound.round)
+        .join(MockMatch, MockMatch.id == MockRound.match_id)
+        .where(
+            or_(MockRound.announced_at.is_(None), MockRound.guided_at.is_(None)),
+            MockRound.started_at <= now - ANNOUNCE_GRACE,
+            MockMatch.status == "live",
+            MockMatch.team_id.in_(installed_team_ids()),
+        )
+        .order_by(MockRound.match_id, MockRound.round)
+    )
+    return [(match_id, number) for match_id, number in rows]
+
+
+def mock_rubric(session: Session, match_id: int, library: Library) -> tuple[Criterion, ...]:
+    match = get_match(session, match_id)
+    pack = library.pack(match.pack_id)
+    if pack is None:
+        raise MockError(f"The content pack `{match.pack_id}` of this mock is gone.")
+    return pack.rubric
+
+
+def record_mock_scores(
+    session: Session,
+    match_id: int,
+    number: int,
+    scorer: str,
+    scores: dict[str, int],
+    now: datetime,
+    *,
+    library: Library,
+) -> MockRound:
+    """The round's interviewer scores the candidate (replacing earlier scores). Commits.
+
+    Scoring the last round ends the match.
+    """
+    rnd = get_round(session, match_id, number)
+    if scorer != rnd.interviewer_id:
+        raise MockError(
+            "Only this round's interviewer scores it. As the candidate you can rate how "
+            "helpful your interviewer was instead."
+        )
+    criteria = {c.id for c in mock_rubric(session, match_id, library)}
+    unknown = set(scores) - criteria
+    missing = criteria - set(scores)
+    if unknown or missing:
+        raise MockError(f"Score every rubric criterion once (missing: {sorted(missing)}).")
+    bad = [c for c, s in scores.items() if not 1 <= s <= 5]
+    if bad:
+        raise MockError(f"Scores go from 1 to 5 ({', '.join(sorted(bad))}).")
+    insert = insert_for(session)
+    for criterion, score in sorted(scores.items()):
+        session.execute(
+            insert(MockScore)
+            .values(
+                match_id=match_id,
+                round=number,
+                candidate_id=rnd.candidate_id,
+                interviewer_id=rnd.interviewer_id,
+                criterion=criterion,
+                score=score,
+                created_at=now,
+            )
+            .on_conflict_do_update(
+                index_elements=["match_id", "round", "criterion"],
+                set_={"score": score, "created_at": now},
+            )
+        )
+    rnd.scored_at = now
+    if number >= ROUNDS:
+        session.execute(
+            update(MockMatch)
+            .where(MockMatch.id == match_id, MockMatch.status == "live")
+            .values(status="done")
+        )
+    session.commit()
+    return rnd
+
+
+def rate_interviewer(
+    session: Session,
+    match_id: int,
+    number: int,
+    rater: str,
+    score: int,
+    comment: str | None,
+    now: datetime,
+) -> MockRound:
+    """The round's candidate rates the interviewer's helpfulness 1-5 (replaces). Commits."""
+    rnd = get_round(session, match_id, number)
+    if rater != rnd.candidate_id:
+        raise MockError(
+            "Only this round's candidate rates the interviewer; as the interviewer you score "
+            "the candidate on the rubric."
+        )
+    if not 1 <= score <= 5:
+        raise MockError("Helpfulness goes from 1 to 5.")
+    comment = (comment or "").strip() or None
+    insert = insert_for(session)
+    session.execute(
+        insert(MockRating)
+        .values(
+            match_id=match_id,
+            round=number,
+            rater_id=rater,
+            interviewer_id=rnd.interviewer_id,
+            score=score,
+            comment=comment,
+            created_at=now,
+        )
+        .on_conflict_do_update(
+            index_elements=["match_id", "round"],
+            set_={"score": score, "comment": comment, "created_at": now},
+        )
+    )
+    session.commit()
+    return rnd
+
+
+@dataclass(frozen=True)
+class CriterionProgress:
+    criterion: str
+    mean: float
+    count: int
+
+
+def mock_progress(session: Session, team_id: str, user_id: str) -> list[CriterionProgress]:
+    """Per-criterion mean of the scores the user got as a mock candidate (for /practice stats)."""
+    rows = session.execute(
+        select(MockScore.criterion, func.avg(MockScore.score), func.count())
+        .join(MockMatch, MockMatch.id == MockScore.match_id)
+        .where(MockMatch.team_id == team_id, MockScore.candidate_id == user_id)
+        .group_by(MockScore.criterion)
+        .order_by(MockScore.criterion)
+    )
+    return [CriterionProgress(c, float(mean), int(n)) for c, mean, n in rows]

@@ -1,0 +1,230 @@
+"""`/practice export`: every row about a person in one workspace, as JSON-ready data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import (
+    Answer,
+    Challenge,
+    Channel,
+    MockMatch,
+    MockRating,
+    MockRequest,
+    MockRound,
+    MockScore,
+    PromptPost,
+    ReviewAssignment,
+    ReviewerOptIn,
+    ThreadMessage,
+    Vote,
+)
+from bot.practice.privacy.scope import in_match, team_posts
+
+EXPORT_VERSION = 1
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _row(obj: Any, *columns: str) -> dict[str, Any]:
+    return {c: _iso(getattr(obj, c)) for c in columns}
+
+
+def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
+    """Everything stored about `user_id` in workspace `team_id`, as JSON-ready data."""
+    posts = team_posts(team_id)
+    channels = {c.id: c for c in session.scalars(select(Channel).where(Channel.team_id == team_id))}
+    answers = list(
+        session.execute(
+            select(Answer, PromptPost)
+            .join(PromptPost, PromptPost.id == Answer.post_id)
+            .where(Answer.post_id.in_(posts), Answer.user_id == user_id)
+            .order_by(Answer.answered_at)
+        )
+    )
+    assignments = list(
+        session.execute(
+            select(ReviewAssignment, Answer.post_id)
+            .join(Answer, Answer.id == ReviewAssignment.answer_id)
+            .where(ReviewAssignment.post_id.in_(posts), ReviewAssignment.reviewer_id == user_id)
+            .order_by(ReviewAssignment.assigned_at)
+        )
+    )
+    assignment_ids = [a.id for a, _ in assignments]
+    matches = list(
+        session.scalars(
+            select(MockMatch)
+            .where(MockMatch.team_id == team_id, in_match(user_id))
+            .order_by(MockMatch.created_at)
+        )
+    )
+    return {
+        "format": "practice-bot export",
+        "version": EXPORT_VERSION,
+        "team_id": team_id,
+        "user_id": user_id,
+        "channels_created_or_enrolled": [
+            {"channel_id": c.channel_id, "name": c.name, "enrolled_at": _iso(c.enrolled_at)}
+            for c in channels.values()
+            if user_id in (c.creator_id, c.enrolled_by)
+        ],
+        "reviewer_opt_ins": [
+            {
+                "channel_id": channels[o.channel_pk].channel_id,
+                "active": o.active,
+                "updated_at": _iso(o.updated_at),
+            }
+            for o in session.scalars(
+                select(ReviewerOptIn).where(
+                    ReviewerOptIn.user_id == user_id,
+                    ReviewerOptIn.channel_pk.in_(list(channels)),
+                )
+            )
+        ],
+        "answers": [
+            {
+                "channel_id": channels[post.channel_pk].channel_id,
+                "date": post.local_date.isoformat(),
+                "prompt": post.prompt.get("title") or post.prompt_id,
+                **_row(
+                    answer,
+                    "id",
+                    "message_ts",
+                    "text",
+                    "answered_at",
+                    "edited_at",
+                    "followups",
+                    "withdrawn",
+                    "late",
+                ),
+                "scores_received": [
+                    {"criterion": criterion, "score": score}
+                    for criterion, score in session.execute(
+                        select(Vote.criterion, Vote.score)
+                        .where(Vote.answer_id == answer.id)
+                        .order_by(Vote.criterion, Vote.id)
+                    )
+                ],
+                "challenges_received": list(
+                    session.scalars(
+                        select(Challenge.text)
+                        .join(ReviewAssignment, ReviewAssignment.id == Challenge.assignment_id)
+                        .where(ReviewAssignment.answer_id == answer.id)
+                        .order_by(Challenge.created_at)
+                    )
+                ),
+            }
+            for answer, post in answers
+        ],
+        "thread_replies": [
+            _row(m, "post_id", "ts", "text", "edited_at", "deleted")
+            for m in session.scalars(
+                select(ThreadMessage)
+                .where(ThreadMessage.post_id.in_(posts), ThreadMessage.user_id == user_id)
+                .order_by(ThreadMessage.ts)
+            )
+        ],
+        "reviews_given": [
+            {
+                **_row(
+                    a,
+                    "answer_id",
+                    "source",
+                    "assigned_at",
+                    "scored_at",
+                    "comment",
+                    "missed",
+                ),
+                "scores": [
+                    {"criterion": criterion, "score": score}
+                    for criterion, score in session.execute(
+                        select(Vote.criterion, Vote.score)
+                        .where(Vote.answer_id == a.answer_id, Vote.reviewer_id == user_id)
+                        .order_by(Vote.criterion)
+                    )
+                ],
+                "challenges": [
+                    _row(c, "text", "created_at", "message_ts")
+                    for c in session.scalars(
+                        select(Challenge)
+                        .where(Challenge.assignment_id == a.id)
+                        .order_by(Challenge.created_at)
+                    )
+                ],
+            }
+            for a, _ in assignments
+        ],
+        "votes_without_assignment": [
+            _row(v, "answer_id", "criterion", "score", "updated_at")
+            for v in session.scalars(
+                select(Vote)
+                .join(Answer, Answer.id == Vote.answer_id)
+                .where(
+                    Answer.post_id.in_(posts),
+                    Vote.reviewer_id == user_id,
+                    Vote.answer_id.not_in(
+                        select(ReviewAssignment.answer_id).where(
+                            ReviewAssignment.id.in_(assignment_ids or [-1])
+                        )
+                    ),
+                )
+            )
+        ],
+        "mock_requests": [
+            _row(r, "note", "created_at", "expires_at", "status", "match_id")
+            for r in session.scalars(
+                select(MockRequest)
+                .where(MockRequest.team_id == team_id, MockRequest.user_id == user_id)
+                .order_by(MockRequest.created_at)
+            )
+        ],
+        "mock_matches": [
+            {
+                **_row(
+                    m,
+                    "id",
+                    "user_a",
+                    "user_b",
+                    "created_at",
+                    "prompt_id",
+                    "round",
+                    "candidate_id",
+                    "interviewer_id",
+                    "status",
+                ),
+                "scores": [
+                    _row(s, "round", "candidate_id", "interviewer_id", "criterion", "score")
+                    for s in session.scalars(
+                        select(MockScore)
+                        .where(MockScore.match_id == m.id)
+                        .order_by(MockScore.round, MockScore.criterion)
+                    )
+                ],
+                "rounds": [
+                    _row(r, "round", "candidate_id", "interviewer_id", "prompt_id", "started_at")
+                    for r in session.scalars(
+                        select(MockRound)
+                        .where(MockRound.match_id == m.id)
+                        .order_by(MockRound.round)
+                    )
+                ],
+                "ratings": [
+                    _row(r, "round", "rater_id", "interviewer_id", "score", "comment")
+                    for r in session.scalars(
+                        select(MockRating)
+                        .where(MockRating.match_id == m.id, MockRating.rater_id == user_id)
+                        .order_by(MockRating.round)
+                    )
+                ],
+            }
+            for m in matches
+        ],
+    }

@@ -1,0 +1,135 @@
+"""Plain data handed to the review notifier (no ORM objects cross the port), and how it is built."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.content import prompt_from_snapshot
+from bot.models import (
+    Answer,
+    Channel,
+    PromptPost,
+    ReviewAssignment,
+)
+from bot.practice.ports import PublishError
+
+log = logging.getLogger(__name__)
+
+
+EXCERPT_CHARS = 280
+
+
+@dataclass(frozen=True)
+class PostRef:
+    post_id: int
+    team_id: str
+    channel_id: str
+    thread_ts: str
+    prompt_title: str
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    assignment_id: int
+    answer_id: int
+    author: str
+    answer_ts: str
+    excerpt: str
+    scored: bool
+
+
+@dataclass(frozen=True)
+class ReviewerBrief:
+    """One DM to one reviewer about one post: every answer they review there."""
+
+    post: PostRef
+    reviewer: str
+    challenges: tuple[str, ...]  # the prompt's skeptic challenges
+    reviews_close_at: datetime
+    items: tuple[ReviewItem, ...]
+
+
+@dataclass(frozen=True)
+class CriterionMean:
+    criterion: str
+    name: str
+    mean: float
+    votes: int
+
+
+@dataclass(frozen=True)
+class AuthorSummary:
+    post: PostRef
+    author: str
+    answer_id: int
+    means: tuple[CriterionMean, ...]
+    challenges: tuple[tuple[str, str], ...]  # (reviewer, text)
+    comments: tuple[tuple[str, str], ...]  # (reviewer, text)
+    reviewers: int
+    scored_by: int
+
+
+@dataclass(frozen=True)
+class ThreadNotes:
+    post: PostRef
+    strong_answers: tuple[str, ...]
+    answers: int
+    scored: int
+
+
+@dataclass(frozen=True)
+class ShortNotice:
+    """Answers that got fewer reviewers than the channel asks for (answer author -> missing)."""
+
+    post: PostRef
+    wanted: int
+    missing: tuple[tuple[str, int], ...]
+
+
+def post_ref(post: PromptPost, channel: Channel) -> PostRef:
+    title = str((post.prompt or {}).get("title") or post.prompt_id)
+    return PostRef(post.id, channel.team_id, channel.channel_id, post.message_ts or "", title)
+
+
+def excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def reviewer_brief(
+    session: Session, post: PromptPost, channel: Channel, reviewer: str, ids: Sequence[int]
+) -> ReviewerBrief:
+    rows = session.execute(
+        select(ReviewAssignment, Answer)
+        .join(Answer, Answer.id == ReviewAssignment.answer_id)
+        .where(ReviewAssignment.id.in_(ids))
+        .order_by(Answer.answered_at, Answer.id)
+    ).all()
+    prompt = prompt_from_snapshot(post.prompt)
+    items = tuple(
+        ReviewItem(
+            assignment_id=ra.id,
+            answer_id=answer.id,
+            author=answer.user_id,
+            answer_ts=answer.message_ts,
+            excerpt=excerpt(answer.text),
+            scored=ra.scored_at is not None,
+        )
+        for ra, answer in rows
+    )
+    return ReviewerBrief(
+        post_ref(post, channel), reviewer, prompt.challenges, post.reviews_close_at, items
+    )
+
+
+def log_failure(exc: Exception, message: str, *args: object) -> None:
+    if isinstance(exc, PublishError):
+        log.warning(message + " failed: %s (released; retried on the next run)", *args, exc.reason)
+    else:
+        log.exception(message + " failed (released; retried on the next run)", *args)

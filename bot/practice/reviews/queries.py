@@ -1,0 +1,46 @@
+"""The selections every review stage shares: posts in play, counted answers, live assignments."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import (
+    Answer,
+    Channel,
+    PromptPost,
+    ReviewAssignment,
+)
+from bot.practice.workspaces import installed_team_ids
+
+
+def posts_query(channel_id: str | None):  # type: ignore[no-untyped-def]
+    query = (
+        select(PromptPost, Channel)
+        .join(Channel, Channel.id == PromptPost.channel_pk)
+        .where(PromptPost.message_ts.is_not(None), Channel.team_id.in_(installed_team_ids()))
+        .order_by(PromptPost.id)
+    )
+    if channel_id is not None:
+        query = query.where(Channel.channel_id == channel_id)
+    return query
+
+
+def counted_answers(session: Session, post_id: int) -> list[Answer]:
+    """On-time, not withdrawn, non-empty answers: the ones that get reviewed."""
+    answers = session.scalars(
+        select(Answer)
+        .where(Answer.post_id == post_id, Answer.withdrawn.is_(False), Answer.late.is_(False))
+        .order_by(Answer.id)
+    )
+    return [a for a in answers if a.text.strip()]
+
+
+def answer_live():  # type: ignore[no-untyped-def]
+    """Assignments whose answer is still there: a withdrawn answer owes its reviewers nothing."""
+    return ReviewAssignment.answer_id.in_(select(Answer.id).where(Answer.withdrawn.is_(False)))
+
+
+def claim_ids(session: Session, statement) -> list[int]:  # type: ignore[no-untyped-def]
+    """Run a claiming UPDATE and return the ids it took (RETURNING, never rowcount)."""
+    return [int(i) for i in session.scalars(statement.returning(ReviewAssignment.id))]
