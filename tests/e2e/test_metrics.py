@@ -17,6 +17,15 @@ from bot.emulator.stage import Stage
 from bot.web import serve_ops
 from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
 from tests.e2e.test_daily_loop import NINE_NY, post_prompt
+from tests.e2e.test_reviews import (
+    ANSWERS_CLOSE,
+    buttons,
+    open_modal,
+    review_dm,
+    rubric_ids,
+    scores,
+    start_day,
+)
 from tests.e2e.test_serve import free_port
 
 ANA, BEN, CHI, DEV = MEMBERS
@@ -109,3 +118,43 @@ def test_socket_modes_listener_serves_health_and_metrics_only(stage: Stage) -> N
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_metrics_after_a_day_of_reviews_votes_mocks_and_a_rate_limit(enrolled: Stage) -> None:
+    stage = enrolled
+    before = read_metrics(stage)
+    # Slack answers the prompt's post with one 429 (Retry-After 1 s): waited out, then posted.
+    stage.slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    start_day(stage, MEMBERS)
+    stage.run_job("assign-reviewers", ANSWERS_CLOSE)
+    stage.set_time(ANSWERS_CLOSE + timedelta(hours=1))
+    for user in (ANA, BEN):  # two reviews, one of them submitted twice (a re-submission)
+        dm = review_dm(stage, user)
+        first = buttons(dm, "review_score")[0]
+        modal = open_modal(stage, user, "review_score", dm, first)
+        assert stage.sender.submit_view(user, modal["id"], scores(stage, 4)).status == 200
+    modal = open_modal(stage, ANA, "review_score", review_dm(stage, ANA), first_of(stage, ANA))
+    assert stage.sender.submit_view(ANA, modal["id"], scores(stage, 3)).status == 200
+    stage.sender.send_command(CHI, CHANNEL, "/mock", "")
+    stage.sender.send_command(DEV, CHANNEL, "/mock", "")
+    stage.slack.wait_for(lambda: stage.slack.calls_to("conversations.open"), timeout=10)
+    stage.run_job("close-reviews", NINE_NY + timedelta(hours=24))
+    after = settled(stage, before, {})
+
+    criteria = len(rubric_ids(stage))
+    assert grew(before, after, "practice_prompts_posted_total") == 1
+    assert grew(before, after, "practice_answers_recorded_total", source="live") == 4
+    assert grew(before, after, "practice_reviews_completed_total") == 2
+    assert grew(before, after, "practice_votes_total") == 3 * criteria
+    assert grew(before, after, "practice_mock_matches_total") == 1
+    assert grew(before, after, "practice_slack_rate_limited_total", method="chat.postMessage") == 1
+    assert grew(before, after, "practice_slack_rate_limit_wait_seconds_total") >= 1
+    for job in ("post-prompt", "assign-reviewers", "close-reviews"):
+        assert grew(before, after, "practice_job_runs_total", job=job, outcome="ok") == 1
+    assert (
+        grew(before, after, "practice_job_runs_total", job="close-reviews", outcome="failed") == 0
+    )
+
+
+def first_of(stage: Stage, user: str) -> str:
+    return buttons(review_dm(stage, user), "review_score")[0]
