@@ -44,3 +44,25 @@ def test_compose_runs_the_bot_on_postgres_16_with_health_checks() -> None:
 def test_procfile_releases_and_serves_as_tested() -> None:
     lines = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines())
     assert lines == {"web": f"practice-bot {SERVE}", "release": f"practice-bot {MIGRATE}"}
+
+
+def test_systemd_unit_migrates_then_serves_the_installed_program() -> None:
+    unit = dict(
+        line.split("=", 1)
+        for line in (ROOT / "docs" / "practice-bot.service").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    )
+    assert unit["ExecStartPre"] == f"/opt/practice-bot/bin/practice-bot {MIGRATE}"
+    assert unit["ExecStart"] == f"/opt/practice-bot/bin/practice-bot {SERVE}"
+    assert unit["User"] != "root"
+
+
+def test_members_can_read_what_the_bot_sends_them_by_dm() -> None:
+    app_home = yaml.safe_load((ROOT / "manifest.yml").read_text())["features"]["app_home"]
+    # The Messages tab on (reviewer briefs, summaries, guides and exports arrive by DM),
+    # read-only: the bot reads no DMs, so members get no composer that nobody answers.
+    assert app_home == {
+        "home_tab_enabled": True,
+        "messages_tab_enabled": True,
+        "messages_tab_read_only_enabled": True,
+    }
