@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.util.utils import get_arg_names_of_callable
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
@@ -124,20 +125,12 @@ class _App(App):  # type: ignore[misc]
 
     def _init_context(self, req: Any) -> None:
         # Bolt makes a plain WebClient per request for the listeners; ours counts its calls
-        # (`practice_slack_api_calls`). Same settings, the same retry handlers.
+        # (`practice_slack_api_calls`). MeteredWebClient adds behaviour and no state, so
+        # Bolt's client becomes one in place: no second client on the ack path.
         super()._init_context(req)
-        given = req.context["client"]
-        req.context["client"] = MeteredWebClient(
-            token=given.token,
-            base_url=given.base_url,
-            timeout=given.timeout,
-            ssl=given.ssl,
-            proxy=given.proxy,
-            headers=given.headers,
-            team_id=req.context.team_id,
-            logger=given.logger,
-            retry_handlers=given.retry_handlers,
-        )
+        client = req.context["client"]
+        if type(client) is WebClient:
+            client.__class__ = MeteredWebClient
 
 
 # What an event listener wrapped by `_once_per_delivery` may ask Bolt for.

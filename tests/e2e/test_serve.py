@@ -116,13 +116,19 @@ def test_metrics_add_up_every_gunicorn_worker(served: tuple[str, SlackEmulator])
     slack.wait_for(lambda: len(slack.ephemerals(user="U1")) == 6, timeout=10)
     sender.invite_bot("C1", "U1")
     slack.wait_for(lambda: slack.messages("C1"), timeout=10)
-    with urllib.request.urlopen(base + "/metrics", timeout=5) as reply:
-        text = reply.read().decode()
-    samples = {
-        (s.name, tuple(sorted(s.labels.items()))): s.value
-        for family in text_string_to_metric_families(text)
-        for s in family.samples
-    }
-    assert samples[("practice_ack_latency_seconds_count", ())] == 7
     welcome = ("practice_slack_api_calls_total", (("error", "ok"), ("method", "chat.postMessage")))
+
+    def scraped() -> dict[tuple[str, tuple[tuple[str, str], ...]], float] | None:
+        with urllib.request.urlopen(base + "/metrics", timeout=5) as reply:
+            text = reply.read().decode()
+        samples = {
+            (s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text)
+            for s in family.samples
+        }
+        # A call is counted once its answer is back, a moment after the emulator saw it.
+        return samples if welcome in samples else None
+
+    samples = slack.wait_for(scraped, timeout=10)
+    assert samples[("practice_ack_latency_seconds_count", ())] == 7
     assert samples[welcome] == 1
