@@ -3,7 +3,7 @@
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY . .
-RUN pip install --no-cache-dir build && python -m build --wheel --outdir /wheels .
+RUN pip install --no-cache-dir build && python -m build --outdir /wheels .
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 bot

@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "installed-test-secret"
 # How the wheel is built and installed, and the two start steps: the Dockerfile, compose.yaml,
 # the Procfile and docs/practice-bot.service use exactly these (test_container_files.py).
-BUILD_WHEEL = ("-m", "build", "--wheel", "--outdir")
+# The sdist first, then the wheel from the unpacked sdist (build's default): what is released,
+# and immune to a stale build/ folder in the checkout.
+BUILD_WHEEL = ("-m", "build", "--outdir")
 INSTALL_WHEEL = ("-m", "pip", "install")
 MIGRATE = "migrate"
 SERVE = "serve"
