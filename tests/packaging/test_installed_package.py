@@ -38,7 +38,8 @@ BUILD_WHEEL = ("-m", "build", "--outdir")
 INSTALL_WHEEL = ("-m", "pip", "install")
 MIGRATE = "migrate"
 SERVE = "serve"
-pytestmark = pytest.mark.slow
+# Building and installing (the first test) takes minutes on a loaded 2-core machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 @pytest.fixture(scope="session")
