@@ -129,3 +129,8 @@ def worker_exited(pid: int) -> None:
         from prometheus_client import multiprocess as mp
 
         mp.mark_process_dead(pid)
+
+
+def record_recovered(answers: int) -> None:
+    """The recovery job's count: answers found only by reading a thread back after a gap."""
+    ANSWERS_RECORDED.labels(source="recovered").inc(answers)

@@ -14,6 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.emulator.stage import Stage
+from bot.metrics import record_recovered
 from bot.web import serve_ops
 from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
 from tests.e2e.test_daily_loop import NINE_NY, post_prompt
@@ -158,3 +159,11 @@ def test_metrics_after_a_day_of_reviews_votes_mocks_and_a_rate_limit(enrolled: S
 
 def first_of(stage: Stage, user: str) -> str:
     return buttons(review_dm(stage, user), "review_score")[0]
+
+
+def test_recovered_answers_are_counted_apart_from_live_ones(stage: Stage) -> None:
+    before = read_metrics(stage)
+    record_recovered(2)
+    after = read_metrics(stage)
+    assert grew(before, after, "practice_answers_recorded_total", source="recovered") == 2
+    assert grew(before, after, "practice_answers_recorded_total", source="live") == 0
