@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     content_sub.add_parser("reload", help="validate, then make running bots reload content")
     demo = sub.add_parser("demo", help="a simulated workspace, no Slack account needed")
     demo.add_argument("--out", default="demo-out", help="folder for the demo's files")
+    demo.add_argument(
+        "--html", metavar="FILE", help="also write the demo as one self-contained web page"
+    )
     return parser
 
 
@@ -55,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             from bot.demo import run_demo
 
-            return run_demo(Path(args.out))
+            return run_demo(Path(args.out), html=Path(args.html) if args.html else None)
         if args.command == "content" and args.content_command == "check" and args.dir:
             return _content_check(Path(args.dir))
         settings = load_settings()

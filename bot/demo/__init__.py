@@ -14,8 +14,10 @@ from typing import TextIO
 
 from bot.demo.context import DemoContext
 from bot.demo.day import answer_in_thread, enrol_channel, post_the_prompt
+from bot.demo.home import app_home
 from bot.demo.leaderboard import weekly_leaderboard
 from bot.demo.mock import matched_mock
+from bot.demo.page import page_html
 from bot.demo.reviews import assign_reviewers, close_reviews, review_answers
 
 Scene = Callable[[DemoContext], None]
@@ -28,11 +30,13 @@ SCENES: list[Scene] = [
     close_reviews,
     matched_mock,
     weekly_leaderboard,
+    app_home,
 ]
 
 
-def run_demo(out_dir: Path, *, stream: TextIO | None = None) -> int:
-    """Run every scene on a fresh SQLite file; files (charts, exports) go to `out_dir`."""
+def run_demo(out_dir: Path, *, stream: TextIO | None = None, html: Path | None = None) -> int:
+    """Run every scene on a fresh SQLite file; files (charts, exports) go to `out_dir`, and
+    the whole transcript as a web page to `html` when given."""
     out = stream or sys.stdout
     out_dir.mkdir(parents=True, exist_ok=True)
     with (
@@ -42,4 +46,8 @@ def run_demo(out_dir: Path, *, stream: TextIO | None = None) -> int:
         for scene in SCENES:
             scene(ctx)
         ctx.say("", "That was a practice day. Run `make run` with real tokens to do it in Slack.")
+        if html is not None:
+            html.parent.mkdir(parents=True, exist_ok=True)
+            html.write_text(page_html(ctx.entries, ctx.name), encoding="utf-8")
+            out.write(f"\nThe demo as a web page: {html}\n")
     return 0

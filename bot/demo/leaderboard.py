@@ -24,7 +24,13 @@ def weekly_leaderboard(ctx: DemoContext) -> None:
     chart = stage.slack.wait_for(lambda: stage.slack.files())[-1]
     path = ctx.out_dir / chart.filename
     path.write_bytes(chart.content)
-    ctx.say("Practice Bot", f"(uploads the chart in the thread: saved to {path})")
+    ctx.show_image(
+        "Practice Bot (in the leaderboard's thread)",
+        f"{chart.initial_comment or ''} (saved to {path})",
+        chart.content,
+        title=chart.title or chart.filename,
+        alt=chart.alt_txt or "",
+    )
     ctx.notes["leaderboard_chart"] = path
 
     maya = ctx.people[0]

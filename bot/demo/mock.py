@@ -34,8 +34,9 @@ def matched_mock(ctx: DemoContext) -> None:
     ctx.heading("30 minutes later: the interviewer scores the candidate")
     stage.set_time(stage.now() + timedelta(minutes=30))
     stage.sender.click(priya, action_id="mock_feedback", message=intro)
-    ctx.say(ctx.name(priya), "[Done: give feedback]")
+    ctx.say(ctx.name(priya), "[Score the candidate]")
     modal = stage.slack.wait_for(lambda: stage.slack.open_views(priya))[0]
+    ctx.show_view(f"{ctx.name(priya)}'s feedback form", modal)
     pack = stage.runtime.library.pack("pmm")
     assert pack is not None
     scores = {c.id: ("4" if i % 2 else "3") for i, c in enumerate(pack.rubric)}
@@ -43,10 +44,11 @@ def matched_mock(ctx: DemoContext) -> None:
     ctx.say(ctx.name(priya), "(scores the rubric: " + ", ".join(scores.values()) + ")")
     note = stage.slack.wait_for(lambda: stage.slack.messages(group)[1:])[0]
     ctx.show_message("Practice Bot (group DM)", note)
-    stage.sender.click(jonas, action_id="mock_feedback", message=intro)
+    stage.sender.click(jonas, action_id="mock_rate", message=intro)
     rating = stage.slack.wait_for(lambda: stage.slack.open_views(jonas))[0]
+    ctx.show_view(f"{ctx.name(jonas)}'s rating form", rating)
     stage.sender.submit_view(
         jonas, rating["id"], {"helpfulness/score": "5", "comment/value": "Tough holdout questions"}
     )
-    ctx.say(ctx.name(jonas), "[Done: give feedback] (rates the interviewer's help: 5)")
+    ctx.say(ctx.name(jonas), "[Rate the interviewer] (rates the interviewer's help: 5)")
     command(jonas, "stats")

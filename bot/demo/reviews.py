@@ -38,6 +38,10 @@ def assign_reviewers(ctx: DemoContext) -> None:
     ctx.say("", f"(practice-bot job assign-reviewers: {result.details[-1]})")
     maya = ctx.people[0]
     ctx.show_message(f"Practice Bot (DM to {ctx.name(maya)})", _review_dm(ctx, maya))
+    jonas = ctx.people[1]
+    stage.sender.open_home(jonas)
+    home = stage.slack.wait_for(lambda: stage.slack.home(jonas))
+    ctx.show_view(f"{ctx.name(jonas)} opens the app's Home tab", home)
 
 
 def review_answers(ctx: DemoContext) -> None:
@@ -47,6 +51,7 @@ def review_answers(ctx: DemoContext) -> None:
     maya, jonas = ctx.people[0], ctx.people[1]
     dm = _review_dm(ctx, jonas)
     modal = _open_modal(ctx, jonas, "review_challenge", dm)
+    ctx.show_view(f"{ctx.name(jonas)} presses [Post a challenge]", modal)
     challenge = "Sixty percent of whom? How do you know the boost, not the season, moved Day-30?"
     stage.sender.submit_view(jonas, modal["id"], {"challenge/text": challenge})
     posted = stage.slack.wait_for(
@@ -77,13 +82,19 @@ def review_answers(ctx: DemoContext) -> None:
     ctx.say(ctx.name(maya), f"(posts a challenge to @{ctx.name(ctx.people[1])}: {pushback})")
     modal = _open_modal(ctx, maya, "review_score", dm)
     criteria = [b["block_id"] for b in modal["blocks"] if b.get("type") == "input"][:-1]
+    ctx.show_view(f"{ctx.name(maya)} presses [Score]", modal)
     ctx.say(ctx.name(maya), f"(opens Score: one 1-5 choice for each of {len(criteria)} criteria)")
     # Maya scores Jonas's "awareness went up" story: a vanity metric, so low marks.
     values = {f"{c}/score": str(1 + i % 2) for i, c in enumerate(criteria)}
     values["comment/text"] = "Awareness is not an outcome: what behaviour moved, from what base?"
+    before = len(stage.slack.ephemerals(user=maya))
     stage.sender.submit_view(maya, modal["id"], values)
-    note = stage.slack.wait_for(lambda: stage.slack.ephemerals(user=maya))[-1]
+    note = stage.slack.wait_for(lambda: stage.slack.ephemerals(user=maya)[before:])[-1]
     ctx.say(f"Practice Bot (only to {ctx.name(maya)})", note.text)
+    updated = stage.slack.wait_for(
+        lambda: next((m for m in stage.slack.dms(maya) if m.get("edited")), None)
+    )
+    ctx.show_message(f"Practice Bot (DM to {ctx.name(maya)}, updated in place)", updated)
 
 
 def close_reviews(ctx: DemoContext) -> None:
@@ -93,7 +104,7 @@ def close_reviews(ctx: DemoContext) -> None:
     ctx.say("", f"(half-way through reviews: {reminders.details[-1]})")
     reviewer = ctx.people[1]
     reminder = next(m for m in stage.slack.dms(reviewer) if m["text"].startswith("Reminder"))
-    ctx.say(f"Practice Bot (DM to {ctx.name(reviewer)})", reminder["text"])
+    ctx.show_message(f"Practice Bot (DM to {ctx.name(reviewer)})", reminder)
     result = stage.run_job("close-reviews", stage.now() + timedelta(hours=9))
     ctx.say("", f"(practice-bot job close-reviews: {'; '.join(result.details)})")
     notes = stage.slack.thread(CHANNEL, ctx.thread_ts)[-1]

@@ -299,8 +299,12 @@ def _page(args: Args, items: list[Message], team: Team, api: WebApi) -> dict[str
     start = int(args.get("cursor") or 0)
     chunk = items[start : start + limit]
     more = start + limit < len(items)
+    messages = [api._message_json(m, team) for m in chunk]
+    if not _flag(args.get("include_all_metadata")):
+        for message in messages:  # Slack returns message metadata only when asked
+            message.pop("metadata", None)
     return {
-        "messages": [api._message_json(m, team) for m in chunk],
+        "messages": messages,
         "has_more": more,
         "response_metadata": {"next_cursor": str(start + limit) if more else ""},
     }
@@ -507,7 +511,9 @@ def _files_get_upload_url(api: WebApi, args: Args, team: Team) -> dict[str, Any]
     filename = str(_required(args, "filename"))
     length = int(_required(args, "length"))
     file_id = api.state.new_id("F")
-    api.state.files[file_id] = StoredFile(file_id, filename, length, user=team.bot_user_id)
+    api.state.files[file_id] = StoredFile(
+        file_id, filename, length, user=team.bot_user_id, alt_txt=args.get("alt_txt") or None
+    )
     return {"upload_url": f"{api._base_url()}upload/{file_id}", "file_id": file_id}
 
 

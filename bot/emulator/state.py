@@ -225,6 +225,7 @@ class StoredFile:
     content: bytes = b""
     uploaded: bool = False
     title: str | None = None
+    alt_txt: str | None = None  # the image's description for screen readers
     channel_id: str | None = None
     initial_comment: str | None = None
     thread_ts: str | None = None
@@ -236,6 +237,7 @@ class StoredFile:
             "id": self.id,
             "name": self.filename,
             "title": self.title or self.filename,
+            **({"alt_txt": self.alt_txt} if self.alt_txt else {}),
             "size": len(self.content),
             "user": self.user,
             "channels": [self.channel_id] if self.channel_id else [],

@@ -15,7 +15,7 @@ from bot.practice.charts import weekly_chart
 from bot.practice.ports import PublishError
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
-from bot.slack.render.leaderboard import TOP, week_label, weekly_blocks
+from bot.slack.render.leaderboard import TOP, chart_alt_text, week_label, weekly_blocks
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,11 @@ class SlackLeaderboardPublisher:
         self, client: WebClient, channel: Channel, report: WeeklyReport, thread_ts: str
     ) -> None:
         top = report.week.top(TOP)
+        names = display_names(client, [r.user_id for r in top])
         png = weekly_chart(
             top,
             report.trend,
-            names=display_names(client, [r.user_id for r in top]),
+            names=names,
             criterion_names=report.criterion_names,
             title=f"Week of {week_label(report.week.week_start)}",
         )
@@ -84,5 +85,6 @@ class SlackLeaderboardPublisher:
             file=png,
             filename=f"leaderboard-{report.week.week_start.isoformat()}.png",
             title=f"Leaderboard chart, {week_label(report.week.week_start)}",
+            alt_txt=chart_alt_text(report, names),
             initial_comment="Top ten's points and the channel's per-criterion trend.",
         )

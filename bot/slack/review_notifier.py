@@ -19,9 +19,13 @@ from bot.practice.reviews.notices import (
 from bot.practice.reviews.votes import ReviewTarget
 from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
 from bot.slack.render.review import (
+    BRIEF_EVENT,
     brief_blocks,
+    brief_metadata,
     challenge_message,
     notes_blocks,
+    permalink,
+    reminder_blocks,
     short_notice_text,
     summary_blocks,
 )
@@ -49,24 +53,86 @@ class SlackReviewNotifier:
             raise PublishError(type(exc).__name__, permanent=False) from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
 
+    def _permalink(self, team_id: str, channel_id: str, ts: str) -> str | None:
+        try:
+            found = self._client(team_id).chat_getPermalink(channel=channel_id, message_ts=ts)
+            return str(found["permalink"])
+        except (SlackApiError, SlackClientError, OSError, KeyError):
+            log.info("no permalink for %s in %s; using a built one", ts, channel_id)
+            return None
+
     def _permalinks(self, post: PostRef, ts_by_id: dict[int, str]) -> dict[int, str]:
         """Real permalinks where Slack gives them; the renderer builds the rest."""
-        client = self._client(post.team_id)
         links = {}
-        for assignment_id, ts in ts_by_id.items():
-            try:
-                found = client.chat_getPermalink(channel=post.channel_id, message_ts=ts)
-                links[assignment_id] = str(found["permalink"])
-            except (SlackApiError, SlackClientError, OSError, KeyError):
-                log.info("no permalink for %s in %s; using a built one", ts, post.channel_id)
+        for key, ts in ts_by_id.items():
+            if link := self._permalink(post.team_id, post.channel_id, ts):
+                links[key] = link
         return links
 
     def send_brief(self, brief: ReviewerBrief, *, reminder: bool) -> None:
+        """The brief, or for a reminder two lines linking to it (the whole brief again only when
+        the first one cannot be found in the DM)."""
+        if reminder and (link := self._brief_link(brief)):
+            text, blocks = reminder_blocks(brief, link)
+            self._call(
+                brief.post.team_id,
+                "chat_postMessage",
+                channel=brief.reviewer,
+                text=text,
+                blocks=blocks,
+            )
+            return
         links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
         text, blocks = brief_blocks(brief, links, reminder=reminder)
         self._call(
-            brief.post.team_id, "chat_postMessage", channel=brief.reviewer, text=text, blocks=blocks
+            brief.post.team_id,
+            "chat_postMessage",
+            channel=brief.reviewer,
+            text=text,
+            blocks=blocks,
+            metadata=brief_metadata(brief),
         )
+
+    def update_brief(self, brief: ReviewerBrief, dm_channel: str, ts: str) -> None:
+        """Rewrite the brief in place (after scoring: what is scored, what is left)."""
+        links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
+        text, blocks = brief_blocks(brief, links, reminder=False)
+        self._call(
+            brief.post.team_id,
+            "chat_update",
+            channel=dm_channel,
+            ts=ts,
+            text=text,
+            blocks=blocks,
+            metadata=brief_metadata(brief),
+        )
+
+    def _brief_link(self, brief: ReviewerBrief) -> str | None:
+        """A permalink to the reviewer's first brief for this prompt, found by its metadata."""
+        try:
+            dm = self._call(brief.post.team_id, "conversations_open", users=brief.reviewer)
+            channel = str((dm.get("channel") or {}).get("id") or "")
+            history = self._call(
+                brief.post.team_id,
+                "conversations_history",
+                channel=channel,
+                limit=100,
+                include_all_metadata=True,
+            )
+        except PublishError as exc:
+            log.info("no brief found for %s: %s", brief.reviewer, exc.reason)
+            return None
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == BRIEF_EVENT and payload.get("post_id") == (
+                brief.post.post_id
+            ):
+                ts = str(message["ts"])
+                return self._permalink(brief.post.team_id, channel, ts) or permalink(
+                    channel, ts, ""
+                )
+        return None
 
     def send_summary(self, summary: AuthorSummary) -> None:
         link = self._permalinks(summary.post, {0: summary.post.thread_ts}).get(0)

@@ -79,7 +79,11 @@ def test_matching_opens_a_group_dm_with_roles_case_plan_and_a_private_guide(
     assert "<@U02BEN> is the *skeptic interviewer*" in text
     assert "measurement cases, Tue evening" in text  # the note is shown to the partner
     assert "Suggested 30-minute plan" in text
-    assert "mock_swap" in text and "mock_feedback" in text
+    assert "mock_swap" in text and "mock_feedback" in text and "mock_rate" in text
+    labels = [
+        e["text"]["text"] for b in intro["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert labels == ["Score the candidate", "Rate the interviewer", "Swap roles"]
     (guide,) = stage.slack.wait_for(lambda: stage.slack.dms(BEN))
     guide_text = blocks_text(guide)
     assert "Interviewer guide" in guide_text
@@ -120,8 +124,15 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
     assert len(rows(stage, select(MockScore))) == len(ids)
     stats = mock(stage, ANA, "stats")
     assert "Your mock scores" in stats and "Hypothesis and success metric: 2.0" in stats
-    # The candidate gets the helpfulness rating instead.
-    stage.sender.click(ANA, action_id="mock_feedback", message=intro)
+    # Each button is for one person: the candidate cannot score, the interviewer cannot rate.
+    for user, action, told in ((ANA, "mock_feedback", "Rate the"), (BEN, "mock_rate", "Score the")):
+        before = len(stage.slack.ephemerals(user=user))
+        stage.sender.click(user, action_id=action, message=intro)
+        reply = stage.slack.wait_for(lambda u=user, b=before: stage.slack.ephemerals(user=u)[b:])
+        assert f"press *{told}" in reply[-1].text
+    assert stage.slack.open_views(ANA) == []
+    # The candidate rates the interviewer.
+    stage.sender.click(ANA, action_id="mock_rate", message=intro)
     (rating,) = stage.slack.wait_for(lambda: stage.slack.open_views(ANA))
     assert rating["callback_id"] == "mock_rate_modal"
     done = stage.sender.submit_view(

@@ -50,6 +50,15 @@ def client(slack: SlackEmulator) -> WebClient:
 # --- Web API through slack_sdk ---------------------------------------------------------
 
 
+def test_history_returns_metadata_only_when_asked(client: WebClient) -> None:
+    metadata = {"event_type": "practice_prompt", "event_payload": {"post_id": 7}}
+    client.chat_postMessage(channel="C1", text="Prompt", metadata=metadata)
+    plain = client.conversations_history(channel="C1")["messages"][0]
+    assert "metadata" not in plain
+    full = client.conversations_history(channel="C1", include_all_metadata=True)["messages"][0]
+    assert full["metadata"] == metadata
+
+
 def test_post_and_read_back_with_threads(slack: SlackEmulator, client: WebClient) -> None:
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Prompt*"}}]
     parent = client.chat_postMessage(channel="C1", text="Prompt", blocks=blocks)

@@ -22,9 +22,6 @@ from bot.practice.ports import PublishError
 log = logging.getLogger(__name__)
 
 
-EXCERPT_CHARS = 280
-
-
 @dataclass(frozen=True)
 class PostRef:
     post_id: int
@@ -97,11 +94,6 @@ def post_ref(post: PromptPost, channel: Channel) -> PostRef:
     return PostRef(post.id, channel.team_id, channel.channel_id, post.message_ts or "", title)
 
 
-def excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
-
-
 def reviewer_brief(
     session: Session, post: PromptPost, channel: Channel, reviewer: str, ids: Sequence[int]
 ) -> ReviewerBrief:
@@ -118,7 +110,7 @@ def reviewer_brief(
             answer_id=answer.id,
             author=answer.user_id,
             answer_ts=answer.message_ts,
-            excerpt=excerpt(answer.text),
+            excerpt=answer.text,  # the renderer shortens it
             scored=ra.scored_at is not None,
         )
         for ra, answer in rows
@@ -126,6 +118,24 @@ def reviewer_brief(
     return ReviewerBrief(
         post_ref(post, channel), reviewer, prompt.challenges, post.reviews_close_at, items
     )
+
+
+def current_brief(session: Session, assignment_id: int, reviewer: str) -> ReviewerBrief | None:
+    """The reviewer's brief for this assignment's prompt as it stands now (what is scored), so
+    their DM can be updated in place; None when the assignment is not theirs."""
+    assignment = session.get(ReviewAssignment, assignment_id)
+    if assignment is None or assignment.reviewer_id != reviewer:
+        return None
+    post = session.get(PromptPost, assignment.post_id)
+    assert post is not None
+    ids = session.scalars(
+        select(ReviewAssignment.id).where(
+            ReviewAssignment.post_id == post.id,
+            ReviewAssignment.reviewer_id == reviewer,
+            ReviewAssignment.notified_at.is_not(None),
+        )
+    ).all()
+    return reviewer_brief(session, post, post.channel, reviewer, ids)
 
 
 def log_failure(exc: Exception, message: str, *args: object) -> None:

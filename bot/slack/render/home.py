@@ -1,52 +1,126 @@
-"""The App Home tab: the user's progress per practice channel and when the next prompt comes."""
+"""The App Home tab: reviews waiting (with their buttons), the member's mock, and per practice
+channel their progress and the next prompt's date."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
+    SectionBlock,
 )
 
 from bot.models import Channel
-from bot.practice.leaderboard.stats import HomeItem
+from bot.practice.home import Home, PendingReview
+from bot.practice.mocks.queue import MockStatus
 from bot.slack.render.leaderboard import stats_text
-from bot.slack.render.text import section, slack_date
+from bot.slack.render.mock import (
+    FEEDBACK_ACTION,
+    RATE_ACTION,
+    RATE_LABEL,
+    SCORE_LABEL,
+    value_for,
+)
+from bot.slack.render.review import SCORE_ACTION
+from bot.slack.render.text import clip, escape, mention, section, slack_date
 
 MAX_CHANNELS = 5
+LEAVE_QUEUE_ACTION = "mock_leave_queue"
 
 
-def next_prompt_line(next_at: datetime | None, now: datetime) -> str:
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text))])
+
+
+def next_prompt_line(next_at: datetime | None) -> str:
+    """A date Slack shows in the reader's own time zone ("Tomorrow at 9:00"): never stale."""
     if next_at is None:
         return "Next prompt: none scheduled"
-    minutes = max(0, int((next_at - now).total_seconds() // 60))
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    parts = [f"{days}d"] if days else []
-    parts += [f"{hours}h"] if hours or days else []
-    parts.append(f"{minutes}m")
-    return f"Next prompt in {' '.join(parts)} ({slack_date(next_at)})"
+    return f":calendar: Next prompt {slack_date(next_at, '{date_long_pretty} at {time}')}"
 
 
-def home_view(
-    items: Sequence[HomeItem],
-    now: datetime,
-    names_for: Callable[[Channel], Mapping[str, str]],
-) -> dict[str, Any]:
+def _pending_blocks(home: Home) -> list[Any]:
+    if not home.pending:
+        return [_context(":white_check_mark: No reviews waiting for you.")]
+    blocks: list[Any] = [section(f"*Reviews waiting for you* ({home.pending_total})")]
+    blocks += [_pending_block(p) for p in home.pending]
+    if home.pending_total > len(home.pending):
+        more = home.pending_total - len(home.pending)
+        blocks.append(_context(f"And {more} more: the buttons are in your review DMs."))
+    return blocks
+
+
+def _pending_block(pending: PendingReview) -> SectionBlock:
+    text = (
+        f"{mention(pending.author)}'s answer to *{escape(pending.prompt_title)}* in "
+        f"<#{pending.channel_id}>\nReviews close {slack_date(pending.reviews_close_at)}"
+    )
+    return SectionBlock(
+        text=MarkdownTextObject(text=clip(text)),
+        accessory=ButtonElement(
+            text="Score", action_id=SCORE_ACTION, value=str(pending.assignment_id), style="primary"
+        ),
+    )
+
+
+def _mock_blocks(mock: MockStatus, round_number: int | None) -> list[Any]:
+    if mock.status == "in-match" and mock.match_id is not None and round_number is not None:
+        value = value_for(mock.match_id, round_number)
+        interviewer = mock.role == "interviewer"
+        button = ButtonElement(
+            text=SCORE_LABEL if interviewer else RATE_LABEL,
+            action_id=FEEDBACK_ACTION if interviewer else RATE_ACTION,
+            value=value,
+            style="primary",
+        )
+        return [
+            section(
+                f"*Your mock interview*\nWith {mention(mock.partner_id or '')}, round "
+                f"{round_number}: you are the {mock.role}."
+            ),
+            ActionsBlock(block_id="home_mock", elements=[button]),
+        ]
+    if mock.status == "waiting":
+        until = slack_date(mock.expires_at) if mock.expires_at else "later"
+        return [
+            section(
+                f"*Your mock interview*\nNumber {mock.place} of {mock.waiting} in the queue; "
+                f"your request waits until {until}."
+            ),
+            ActionsBlock(
+                block_id="home_mock",
+                elements=[ButtonElement(text="Leave the queue", action_id=LEAVE_QUEUE_ACTION)],
+            ),
+        ]
+    return [
+        section(
+            "*Mock interviews*\nNot in the queue. `/mock` in any channel finds you a partner "
+            "for a live one-to-one mock."
+        )
+    ]
+
+
+def home_view(home: Home, names_for: Callable[[Channel], Mapping[str, str]]) -> dict[str, Any]:
     blocks: list[Any] = [HeaderBlock(text="Your interview practice")]
-    if not items:
+    blocks += _pending_blocks(home)
+    blocks.append(DividerBlock())
+    blocks += _mock_blocks(home.mock, home.mock_round)
+    if not home.channels:
+        blocks.append(DividerBlock())
         blocks.append(
             section(
                 "No practice channel here yet. Invite me to a channel "
                 "(`/invite @Practice Bot`) and answer the daily prompt in its thread."
             )
         )
-    for item in list(items)[:MAX_CHANNELS]:
+    for item in home.channels[:MAX_CHANNELS]:
         blocks.append(DividerBlock())
         if item.stats is not None:
             text = stats_text(item.stats, names_for(item.channel))
@@ -56,19 +130,11 @@ def home_view(
                 "answer the next prompt in its thread to start your streak."
             )
         blocks.append(section(text))
-        blocks.append(
-            ContextBlock(
-                elements=[MarkdownTextObject(text=next_prompt_line(item.next_prompt_at, now))]
-            )
-        )
+        blocks.append(_context(next_prompt_line(item.next_prompt_at)))
     blocks.append(
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text="`/practice leaderboard` for the standings, `/practice stats` in a "
-                    "channel for this view there, `/practice help` for how points are made."
-                )
-            ]
+        _context(
+            "`/practice leaderboard` for the standings, `/practice stats` in a channel for this "
+            "view there, `/practice help` for how points are made."
         )
     )
     return {"type": "home", "blocks": [b.to_dict() for b in blocks]}

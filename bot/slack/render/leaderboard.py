@@ -182,13 +182,26 @@ def why_text(week: Week, user_id: str, *, names: Mapping[str, str], last: bool) 
     return "\n".join(lines)
 
 
+def _change(points: list[tuple[date, float]]) -> str:
+    """The latest weekly mean and how it moved since the first week with scores."""
+    (first_day, first), (_, last) = points[0], points[-1]
+    if len(points) == 1:
+        return f"{last:.1f} (one week scored so far)"
+    delta = last - first
+    since = f"since {first_day.day} {first_day:%b}"
+    if abs(delta) < 0.05:
+        return f"{last:.1f}, steady {since}"
+    return f"{last:.1f}, {'up' if delta > 0 else 'down'} {abs(delta):.1f} {since}"
+
+
 def trend_lines(trend: list[tuple[date, dict[str, float]]], names: Mapping[str, str]) -> list[str]:
-    criteria = sorted({c for _, means in trend for c in means})
+    """One line per criterion with scores, in the rubric's order: where it is, where it went."""
+    seen = {c for _, means in trend for c in means}
+    order = [c for c in names if c in seen] + sorted(seen - set(names))
     lines = []
-    for criterion in criteria:
-        points = [means.get(criterion) for _, means in trend]
-        shown = " → ".join(f"{p:.1f}" if p is not None else "·" for p in points)
-        lines.append(f"• {criterion_label(names, criterion)}: {shown}")
+    for criterion in order:
+        points = [(day, means[criterion]) for day, means in trend if criterion in means]
+        lines.append(f"• {criterion_label(names, criterion)}: {_change(points)}")
     return lines
 
 
@@ -197,7 +210,8 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
     lines = [f"*Your practice in <#{stats.channel_id}>*"]
     if stats.rank is not None and stats.row is not None:
         lines.append(
-            f"• This week: rank {stats.rank} of {stats.ranked}, {_n(stats.row.points)} points, "
+            f"• This week: rank {stats.rank} of {stats.ranked}, {_n(stats.row.points)} "
+            f"{'point' if stats.row.points == 1 else 'points'}, "
             f"{_plural(stats.row.answers, 'answer')}"
         )
     else:
@@ -212,8 +226,32 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
     trend = trend_lines(stats.trend, names)
     if trend:
         first = stats.trend[0][0]
-        lines.append(f"*Your mean score per criterion, weekly since {first.day} {first:%b}*")
+        lines.append(
+            f"*Your mean score per criterion* (latest week with scores; weeks since "
+            f"{first.day} {first:%b})"
+        )
         lines.extend(trend)
     else:
         lines.append("_No scores on your answers in the last weeks yet._")
     return "\n".join(lines)
+
+
+ALT_TEXT_LIMIT = 1000
+
+
+def chart_alt_text(report: WeeklyReport, people: Mapping[str, str]) -> str:
+    """What the weekly chart shows, for screen readers and for anyone whose image fails."""
+    top = report.week.top(TOP)
+    bars = ", ".join(f"{people.get(r.user_id, r.user_id)} {_n(r.points)}" for r in top)
+    text = f"Bar chart of points, {week_label(report.week.week_start)}: {bars or 'nobody'}."
+    if report.trend:
+        latest = report.trend[-1][1]
+        means = "; ".join(
+            f"{criterion_label(report.criterion_names, c)} {m:.1f}"
+            for c, m in sorted(latest.items(), key=lambda kv: -kv[1])
+        )
+        text += (
+            f" Line chart of the channel's mean score per criterion over "
+            f"{_plural(len(report.trend), 'week')}; this week: {means or 'no scores'}."
+        )
+    return clip(text, ALT_TEXT_LIMIT)

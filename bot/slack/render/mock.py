@@ -35,11 +35,15 @@ from bot.slack.render.text import (
     escape,
     mention,
     section,
+    sections,
     slack_date,
 )
 
 SWAP_ACTION = "mock_swap"
-FEEDBACK_ACTION = "mock_feedback"
+FEEDBACK_ACTION = "mock_feedback"  # "Score the candidate", for the round's interviewer
+RATE_ACTION = "mock_rate"  # "Rate the interviewer", for the round's candidate
+SCORE_LABEL = "Score the candidate"
+RATE_LABEL = "Rate the interviewer"
 FEEDBACK_CALLBACK = "mock_feedback_modal"
 RATE_CALLBACK = "mock_rate_modal"
 
@@ -90,7 +94,7 @@ def request_reply(outcome: RequestOutcome) -> str:
     if outcome.status == "in-match":
         return (
             f"You're already in a mock with {mention(outcome.partner_id or '')}. Finish it "
-            "first (the interviewer presses *Done: give feedback* in your group DM), then "
+            f"first (the interviewer presses *{SCORE_LABEL}* in your group DM), then "
             "`/mock` again."
         )
     expires = slack_date(outcome.expires_at) if outcome.expires_at else "later"
@@ -181,43 +185,22 @@ def intro_blocks(
     blocks += [
         DividerBlock(),
         section(f"*Case: {escape(prompt.title)}*"),
-        section(escape(prompt.case)),
+        *sections(escape(prompt.case)),
     ]
     if prompt.context:
-        blocks.append(section(escape(prompt.context)))
+        blocks += sections(escape(prompt.context))
     if prompt.table is not None:
         blocks.append(section(table_text(prompt.table)))
     plan = "\n".join(f"• *{when}*: {what}" for when, what in PLAN)
     blocks += [
         section("*Suggested 30-minute plan*\n" + plan),
-        ActionsBlock(
-            block_id="mock_actions",
-            elements=[
-                ButtonElement(
-                    text="Done: give feedback",
-                    action_id=FEEDBACK_ACTION,
-                    value=value_for(match.id, rnd.round),
-                    style="primary",
-                ),
-                *(
-                    [
-                        ButtonElement(
-                            text="Swap roles",
-                            action_id=SWAP_ACTION,
-                            value=value_for(match.id, rnd.round),
-                        )
-                    ]
-                    if rnd.round == 1
-                    else []
-                ),
-            ],
-        ),
+        round_buttons(match.id, rnd),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
                     text=(
-                        "The interviewer's *Done* opens the rubric; the candidate's rates how "
-                        "helpful the interviewer was."
+                        f"{interviewer} presses *{SCORE_LABEL}* (the rubric); {candidate} "
+                        f"presses *{RATE_LABEL}* (how helpful the interviewer was)."
                         + (" *Swap roles* starts a second round." if rnd.round == 1 else "")
                     )
                 )
@@ -226,6 +209,31 @@ def intro_blocks(
     ]
     text = f"Mock interview round {rnd.round}: {prompt.title}"
     return text, [b.to_dict() for b in blocks]
+
+
+def round_buttons(match_id: int, rnd: MockRound) -> ActionsBlock:
+    """One button per person and job: each says what it does, for whom."""
+    value = value_for(match_id, rnd.round)
+    buttons = [
+        ButtonElement(text=SCORE_LABEL, action_id=FEEDBACK_ACTION, value=value, style="primary"),
+        ButtonElement(text=RATE_LABEL, action_id=RATE_ACTION, value=value),
+    ]
+    if rnd.round == 1:
+        buttons.append(ButtonElement(text="Swap roles", action_id=SWAP_ACTION, value=value))
+    return ActionsBlock(block_id="mock_actions", elements=buttons)
+
+
+def not_your_button(action: str, rnd: MockRound) -> str:
+    """Why this person cannot press this button, and which one is theirs."""
+    if action == FEEDBACK_ACTION:
+        return (
+            f"Only this round's interviewer, {mention(rnd.interviewer_id)}, scores the candidate. "
+            f"As the candidate, press *{RATE_LABEL}*."
+        )
+    return (
+        f"Only this round's candidate, {mention(rnd.candidate_id)}, rates the interviewer. "
+        f"As the interviewer, press *{SCORE_LABEL}*."
+    )
 
 
 def guide_blocks(
@@ -257,9 +265,7 @@ def guide_blocks(
     blocks.append(
         ContextBlock(
             elements=[
-                MarkdownTextObject(
-                    text="When you're done, press *Done: give feedback* in the group DM."
-                )
+                MarkdownTextObject(text=f"When you're done, press *{SCORE_LABEL}* in the group DM.")
             ]
         )
     )

@@ -19,6 +19,7 @@ from bot.slack.render.text import (
     clip,
     escape,
     section,
+    sections,
     slack_date,
 )
 
@@ -50,10 +51,10 @@ def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[st
     blocks: list[Any] = [
         HeaderBlock(text=clip(f"Practice prompt: {prompt.title}", HEADER_LIMIT)),
         ContextBlock(elements=[MarkdownTextObject(text=clip(escape(meta)))]),
-        section(escape(prompt.case)),
+        *sections(escape(prompt.case)),
     ]
     if prompt.context:
-        blocks.append(section(escape(prompt.context)))
+        blocks += sections(escape(prompt.context))
     if prompt.table is not None:
         blocks.append(section(table_text(prompt.table)))
     if prompt.covers:

@@ -1,9 +1,8 @@
-"""Skeptic reviews: the reviewer's DM, the challenge and scoring modals, summaries, notes."""
+"""Skeptic reviews: the reviewer's DM and its reminder, the challenge in the thread, summaries."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -12,38 +11,32 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
-    InputBlock,
     MarkdownTextObject,
-    Option,
-    PlainTextInputElement,
-    RadioButtonsElement,
 )
-from slack_sdk.models.views import View
 
-from bot.content import Criterion
-from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
-from bot.practice.reviews.votes import MAX_CHALLENGE_CHARS, MAX_COMMENT_CHARS, ReviewTarget
+from bot.practice.reviews.notices import (
+    AuthorSummary,
+    ReviewerBrief,
+    ReviewItem,
+    ShortNotice,
+    ThreadNotes,
+)
 from bot.slack.render.text import (
     HEADER_LIMIT,
     bullet_section,
-    bullets,
     clip,
     escape,
     mention,
+    quoted_sections,
     section,
+    sections,
     slack_date,
 )
 
 CHALLENGE_ACTION = "review_challenge"
 SCORE_ACTION = "review_score"
-CHALLENGE_CALLBACK = "review_challenge_modal"
-SCORE_CALLBACK = "review_score_modal"
-SCORE_ACTION_ID = "score"  # the radio buttons' action id in each criterion's input block
-COMMENT_BLOCK = "comment"
-CHALLENGE_BLOCK = "challenge"
-TEXT_ACTION_ID = "text"
-SCORES = (1, 2, 3, 4, 5)
-MODAL_TITLE_LIMIT = 24
+EXCERPT_CHARS = 280  # an answer in the reviewer's DM, before "..." and the thread link
+BRIEF_EVENT = "practice_review_brief"  # the brief's message metadata, so a reminder finds it
 
 
 def permalink(channel_id: str, ts: str, thread_ts: str) -> str:
@@ -71,202 +64,104 @@ def _buttons(assignment_id: int, scored: bool) -> ActionsBlock:
     )
 
 
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text))])
+
+
+def _brief_intro(brief: ReviewerBrief, *, reminder: bool) -> tuple[str, str]:
+    """(notification text, first section) of a brief, or of its fallback reminder."""
+    count = len(brief.items)
+    noun = "answer" if count == 1 else "answers"
+    title = escape(brief.post.prompt_title)
+    closes = slack_date(brief.reviews_close_at)
+    if reminder:
+        return (
+            f"Reminder: you have {count} {noun} on “{brief.post.prompt_title}” left to score "
+            "before reviews close.",
+            f":hourglass_flowing_sand: Half-way through reviews for *{title}*: you have not "
+            f"scored {count} {noun} yet. Reviews close {closes}; an unscored review counts as "
+            "missed on the leaderboard.",
+        )
+    return (
+        f"You are a skeptic reviewer for {count} {noun} on “{brief.post.prompt_title}”.",
+        f":mag: You are a skeptic reviewer today for *{title}*. Challenge each answer in the "
+        f"thread and score it on the rubric before {closes}.",
+    )
+
+
+def _scored_state(brief: ReviewerBrief) -> ContextBlock | None:
+    """How far the reviewer is, once they have scored something."""
+    count, scored = len(brief.items), sum(item.scored for item in brief.items)
+    if not scored:
+        return None
+    state = (
+        f":white_check_mark: *You have scored all {count} answer{'s' if count != 1 else ''}.* "
+        "Thank you!"
+        if scored == count
+        else f"*Scored {scored} of {count}.*"
+    )
+    closes = slack_date(brief.reviews_close_at)
+    return _context(f"{state} You can change scores until reviews close {closes}.")
+
+
+def _item_blocks(brief: ReviewerBrief, item: ReviewItem, link: str | None) -> list[Any]:
+    """One answer: who, an excerpt with a link to all of it, its state and its buttons."""
+    link = link or permalink(brief.post.channel_id, item.answer_ts, brief.post.thread_ts)
+    flat = " ".join(item.excerpt.split())
+    excerpt = clip(flat, EXCERPT_CHARS)
+    where = "read it all in the thread" if excerpt != flat else "open in the thread"
+    blocks: list[Any] = [
+        DividerBlock(),
+        section(f"*{mention(item.author)}'s answer* (<{link}|{where}>)\n> {escape(excerpt)}"),
+    ]
+    if item.scored:
+        blocks.append(_context(":white_check_mark: Scored. *Change scores* reopens your choices."))
+    blocks.append(_buttons(item.assignment_id, item.scored))
+    return blocks
+
+
 def brief_blocks(
     brief: ReviewerBrief, links: Mapping[int, str], *, reminder: bool
 ) -> tuple[str, list[dict[str, Any]]]:
     """The reviewer's DM: every answer they review on one prompt, with buttons per answer."""
-    count = len(brief.items)
-    noun = "answer" if count == 1 else "answers"
-    title = escape(brief.post.prompt_title)
-    if reminder:
-        text = (
-            f"Reminder: you have {count} {noun} on “{brief.post.prompt_title}” left to score "
-            "before reviews close."
-        )
-        intro = (
-            f":hourglass_flowing_sand: Half-way through reviews for *{title}*: you have not "
-            f"scored {count} {noun} yet. Reviews close {slack_date(brief.reviews_close_at)}; "
-            "an unscored review counts as missed on the leaderboard."
-        )
-    else:
-        text = f"You are a skeptic reviewer for {count} {noun} on “{brief.post.prompt_title}”."
-        intro = (
-            f":mag: You are a skeptic reviewer today for *{title}*. Challenge each answer "
-            f"in the thread and score it on the rubric before {slack_date(brief.reviews_close_at)}."
-        )
+    text, intro = _brief_intro(brief, reminder=reminder)
     blocks: list[Any] = [section(intro)]
+    if not reminder and (state := _scored_state(brief)) is not None:
+        blocks.append(state)
     if brief.challenges:
         blocks.append(bullet_section("Skeptic challenges to try", brief.challenges))
     for item in brief.items:
-        link = links.get(item.assignment_id) or permalink(
-            brief.post.channel_id, item.answer_ts, brief.post.thread_ts
-        )
-        blocks.append(DividerBlock())
-        blocks.append(
-            section(
-                f"*{mention(item.author)}'s answer* (<{link}|open in the thread>)\n"
-                f"> {escape(item.excerpt)}"
-            )
-        )
-        blocks.append(_buttons(item.assignment_id, item.scored))
+        blocks += _item_blocks(brief, item, links.get(item.assignment_id))
     return text, [b.to_dict() for b in blocks]
 
 
-def _answer_context(target: ReviewTarget) -> list[Any]:
-    excerpt = target.answer_text if len(target.answer_text) <= 600 else target.answer_text[:599]
-    return [section(f"*{mention(target.author)}'s answer*\n> {escape(excerpt)}")]
+def brief_metadata(brief: ReviewerBrief) -> dict[str, Any]:
+    return {"event_type": BRIEF_EVENT, "event_payload": {"post_id": brief.post.post_id}}
 
 
-def _metadata(target: ReviewTarget, dm_channel: str | None) -> str:
-    return json.dumps({"assignment": target.assignment_id, "dm": dm_channel or ""})
-
-
-def read_metadata(private_metadata: str) -> tuple[int | None, str | None]:
-    """(assignment id, DM channel) from a review modal's private_metadata."""
-    try:
-        data = json.loads(private_metadata or "{}")
-        return int(data["assignment"]), (str(data.get("dm") or "") or None)
-    except (ValueError, KeyError, TypeError):
-        return None, None
-
-
-def challenge_modal(target: ReviewTarget, dm_channel: str | None) -> dict[str, Any]:
-    blocks: list[Any] = _answer_context(target)
-    if target.challenges:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=clip("Ideas from the prompt:\n" + bullets(target.challenges))
-                    )
-                ]
-            )
-        )
-    blocks.append(
-        InputBlock(
-            block_id=CHALLENGE_BLOCK,
-            label="Your challenge",
-            hint="Posted in the prompt's thread, addressed to the author, as your challenge.",
-            element=PlainTextInputElement(
-                action_id=TEXT_ACTION_ID,
-                multiline=True,
-                max_length=MAX_CHALLENGE_CHARS,
-                placeholder="What would make you doubt this answer?",
-            ),
-        )
+def reminder_blocks(brief: ReviewerBrief, brief_link: str) -> tuple[str, list[dict[str, Any]]]:
+    """Two lines that point back at the brief (its answers and buttons) instead of reposting it."""
+    count = len(brief.items)
+    noun = "answer" if count == 1 else "answers"
+    text = (
+        f":hourglass_flowing_sand: Reminder: {count} {noun} on *{escape(brief.post.prompt_title)}* "
+        f"still to score; reviews close {slack_date(brief.reviews_close_at)}.\n"
+        f"<{brief_link}|Open your review brief> for the answers and the buttons; an unscored "
+        "review counts as missed."
     )
-    view = View(
-        type="modal",
-        callback_id=CHALLENGE_CALLBACK,
-        private_metadata=_metadata(target, dm_channel),
-        title="Post a challenge",
-        submit="Post",
-        close="Cancel",
-        blocks=blocks,
+    fallback = (
+        f"Reminder: you have {count} {noun} on “{brief.post.prompt_title}” left to score "
+        "before reviews close."
     )
-    return view.to_dict()
-
-
-def _anchor(criterion: Criterion, score: int) -> str | None:
-    return criterion.anchors.get(score)
-
-
-def score_modal(
-    target: ReviewTarget, rubric: Sequence[Criterion], dm_channel: str | None
-) -> dict[str, Any]:
-    """One 1-5 choice per criterion (question and anchors shown), plus an optional comment."""
-    blocks: list[Any] = _answer_context(target)
-    for criterion in rubric:
-        options = [
-            Option(
-                value=str(score),
-                text=str(score),
-                description=clip(anchor, 75) if (anchor := _anchor(criterion, score)) else None,
-            )
-            for score in SCORES
-        ]
-        current = target.scores.get(criterion.id)
-        initial = next((o for o in options if o.value == str(current)), None)
-        blocks.append(
-            InputBlock(
-                block_id=criterion.id,
-                label=clip(criterion.name, 2000),
-                hint=clip(criterion.question, 2000) if criterion.question else None,
-                element=RadioButtonsElement(
-                    action_id=SCORE_ACTION_ID, options=options, initial_option=initial
-                ),
-            )
-        )
-    blocks.append(
-        InputBlock(
-            block_id=COMMENT_BLOCK,
-            label="A comment for the author (optional)",
-            optional=True,
-            element=PlainTextInputElement(
-                action_id=TEXT_ACTION_ID,
-                multiline=True,
-                max_length=MAX_COMMENT_CHARS,
-                initial_value=target.comment or None,
-            ),
-        )
-    )
-    view = View(
-        type="modal",
-        callback_id=SCORE_CALLBACK,
-        private_metadata=_metadata(target, dm_channel),
-        title="Score this answer",
-        submit="Save scores",
-        close="Cancel",
-        blocks=blocks,
-    )
-    return view.to_dict()
-
-
-def read_scores(
-    state_values: Mapping[str, Any], criteria: Sequence[str]
-) -> tuple[dict[str, int | None], str]:
-    """({criterion: score or None}, comment) from a submitted scoring modal.
-
-    Criteria in the form but not in `criteria` are kept, so the domain can refuse them.
-    """
-    scores: dict[str, int | None] = {c: None for c in criteria}
-    for block_id, actions in state_values.items():
-        if block_id == COMMENT_BLOCK or not isinstance(actions, dict):
-            continue
-        element = actions.get(SCORE_ACTION_ID)
-        if not isinstance(element, dict):
-            continue
-        option = element.get("selected_option") or {}
-        value = str(option.get("value") or "") if isinstance(option, dict) else ""
-        scores[block_id] = int(value) if value.lstrip("-").isdigit() else None
-    comment_element = (state_values.get(COMMENT_BLOCK) or {}).get(TEXT_ACTION_ID) or {}
-    comment = str(comment_element.get("value") or "") if isinstance(comment_element, dict) else ""
-    return scores, comment
-
-
-def read_challenge(state_values: Mapping[str, Any]) -> str:
-    element = (state_values.get(CHALLENGE_BLOCK) or {}).get(TEXT_ACTION_ID) or {}
-    return str(element.get("value") or "") if isinstance(element, dict) else ""
-
-
-def notice_view(title: str, message: str) -> dict[str, Any]:
-    """A modal that only tells the user something (a refusal after submitting)."""
-    view = View(
-        type="modal",
-        title=clip(title, MODAL_TITLE_LIMIT),
-        close="OK",
-        blocks=[section(message)],
-    )
-    return view.to_dict()
+    return fallback, [section(text).to_dict()]
 
 
 def challenge_message(author: str, reviewer: str, text: str) -> tuple[str, list[dict[str, Any]]]:
     """The challenge as posted in the prompt's thread, addressed to the author."""
-    quoted = "\n".join(f"> {line}" for line in escape(text).splitlines() or [""])
-    body = f":mag: {mention(author)}, a skeptic's challenge from {mention(reviewer)}:\n{quoted}"
+    heading = f":mag: {mention(author)}, a skeptic's challenge from {mention(reviewer)}:"
     fallback = f"A skeptic's challenge for the answer by {mention(author)}"
-    blocks = [
-        section(body),
+    blocks: list[Any] = [
+        *quoted_sections(heading, text),
         ContextBlock(
             elements=[MarkdownTextObject(text=f"Signed: {mention(reviewer)}, skeptic reviewer")]
         ),
@@ -309,14 +204,20 @@ def summary_blocks(
             for m in summary.means
         ]
         blocks.append(section("*Mean score per criterion*\n" + "\n".join(lines)))
-    if summary.challenges:
-        lines = [f"• {mention(r)}: {escape(t)}" for r, t in summary.challenges]
-        blocks.append(section("*Challenges you received*\n" + "\n".join(lines)))
-    if summary.comments:
-        lines = [f"• {mention(r)}: {escape(t)}" for r, t in summary.comments]
-        blocks.append(section("*Reviewers' comments*\n" + "\n".join(lines)))
+    for reviewer, said in _by_reviewer(summary).items():
+        blocks += sections(f"*From {mention(reviewer)}*\n" + "\n".join(said))
     text = f"Your reviews for “{summary.post.prompt_title}” are in."
     return text, [b.to_dict() for b in blocks]
+
+
+def _by_reviewer(summary: AuthorSummary) -> dict[str, list[str]]:
+    """Each reviewer's challenges and comment, so one long text never hides another's."""
+    said: dict[str, list[str]] = {}
+    for reviewer, text in summary.challenges:
+        said.setdefault(reviewer, []).append(f"*Challenge:* {escape(text)}")
+    for reviewer, text in summary.comments:
+        said.setdefault(reviewer, []).append(f"*Comment:* {escape(text)}")
+    return said
 
 
 def notes_blocks(notes: ThreadNotes) -> tuple[str, list[dict[str, Any]]]:

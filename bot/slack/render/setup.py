@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 
 from bot.practice.channels import ANSWER_WINDOW_CHOICES, MAX_REVIEWERS, ScheduleSettings
 from bot.practice.schedule import WEEKDAY_NAMES, parse_weekdays
+from bot.slack.render.text import OPTION_LIMIT, clip
 
 CALLBACK_ID = "practice_setup"
 # block ids double as the field names `validate_settings` reports problems under.
@@ -44,7 +45,9 @@ def setup_modal(
     windows = sorted({*ANSWER_WINDOW_CHOICES, current.answer_window_minutes})
     window_options = [Option(value=str(m), text=_hours(m)) for m in windows]
     reviewer_options = [Option(value=str(n), text=str(n)) for n in range(1, MAX_REVIEWERS + 1)]
-    pack_options = [Option(value=pid, text=title[:75]) for pid, title in sorted(packs.items())]
+    pack_options = [
+        Option(value=pid, text=clip(title, OPTION_LIMIT)) for pid, title in sorted(packs.items())
+    ]
 
     def pick(options: list[Option], value: str) -> Option | None:
         return next((o for o in options if o.value == value), None)

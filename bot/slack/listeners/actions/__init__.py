@@ -5,7 +5,8 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.listeners.actions import mock, privacy, reviews
-from bot.slack.render.mock import FEEDBACK_ACTION, SWAP_ACTION
+from bot.slack.render.home import LEAVE_QUEUE_ACTION
+from bot.slack.render.mock import FEEDBACK_ACTION, RATE_ACTION, SWAP_ACTION
 from bot.slack.render.privacy import FORGET_CANCEL_ACTION, FORGET_CONFIRM_ACTION
 from bot.slack.render.review import CHALLENGE_ACTION, SCORE_ACTION
 
@@ -14,6 +15,8 @@ def register(app: App) -> None:
     app.action(CHALLENGE_ACTION)(reviews.on_challenge_clicked)
     app.action(SCORE_ACTION)(reviews.on_score_clicked)
     app.action(SWAP_ACTION)(mock.on_swap)
-    app.action(FEEDBACK_ACTION)(mock.on_feedback)
+    app.action(FEEDBACK_ACTION)(mock.on_score_candidate)
+    app.action(RATE_ACTION)(mock.on_rate_interviewer)
+    app.action(LEAVE_QUEUE_ACTION)(mock.on_leave_queue)
     app.action(FORGET_CONFIRM_ACTION)(privacy.on_forget_confirmed)
     app.action(FORGET_CANCEL_ACTION)(privacy.on_forget_cancelled)

@@ -1,4 +1,4 @@
-"""The mock intro's buttons: "Swap roles" and "Done: give feedback"."""
+"""The mock intro's buttons: "Score the candidate", "Rate the interviewer", "Swap roles"."""
 
 from __future__ import annotations
 
@@ -8,11 +8,18 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.db import unit_of_work
-from bot.practice.mocks.queue import MockError
+from bot.practice.mocks.queue import MockError, cancel_mock
 from bot.practice.mocks.rounds import announce_round, get_round, mock_rubric, swap_roles
 from bot.practice.ports import PublishError
+from bot.slack.listeners.events.home import publish_home
 from bot.slack.mock_notifier import SlackMockNotifier
-from bot.slack.render.mock import feedback_modal, parse_value, rating_modal
+from bot.slack.render.mock import (
+    FEEDBACK_ACTION,
+    feedback_modal,
+    not_your_button,
+    parse_value,
+    rating_modal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +33,20 @@ def _clicked(body: dict[str, Any]) -> tuple[str, int, int]:
     return user_id, match_id, number
 
 
-def _tell(respond: Any, text: str) -> None:
+def _tell(respond: Any, text: str, home: tuple[WebClient, str] | None = None) -> None:
+    """Privately where the button was; a button on the App Home (`home`: the client and the
+    user) has no response URL, so there the bot's DM says it."""
+    if home is not None:
+        client, user_id = home
+        client.chat_postMessage(channel=user_id, text=text)
+        return
     respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def _from_home(body: dict[str, Any], client: WebClient) -> tuple[WebClient, str] | None:
+    if body.get("response_url") or (body.get("container") or {}).get("type") != "view":
+        return None
+    return client, str((body.get("user") or {}).get("id") or "")
 
 
 def on_swap(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
@@ -60,26 +79,59 @@ def on_swap(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
             )
 
 
-def on_feedback(
-    ack: Any, body: dict[str, Any], respond: Any, client: WebClient, context: Any
-) -> None:
-    """The interviewer gets the rubric modal; the candidate the helpfulness rating."""
-    ack()
+def _open_form(body: dict[str, Any], respond: Any, client: WebClient, context: Any) -> None:
+    """The button's form for the one person it is for; anyone else is told whose it is."""
     runtime = context["runtime"]
     user_id, match_id, number = _clicked(body)
+    action = str(((body.get("actions") or [{}])[0]).get("action_id") or "")
+    home = _from_home(body, client)
     with unit_of_work(runtime.sessions) as session:
         try:
             rnd = get_round(session, match_id, number)
             rubric = mock_rubric(session, match_id, runtime.library)
         except MockError as exc:
-            _tell(respond, str(exc))
+            _tell(respond, str(exc), home)
             return
-        candidate, interviewer = rnd.candidate_id, rnd.interviewer_id
-    if user_id == interviewer:
-        view = feedback_modal(match_id, number, candidate, rubric)
-    elif user_id == candidate:
-        view = rating_modal(match_id, number, interviewer)
-    else:
-        _tell(respond, NOT_YOURS)
+        session.expunge(rnd)
+    if user_id not in (rnd.candidate_id, rnd.interviewer_id):
+        _tell(respond, NOT_YOURS, home)
         return
+    if action == FEEDBACK_ACTION:
+        if user_id != rnd.interviewer_id:
+            _tell(respond, not_your_button(action, rnd), home)
+            return
+        view = feedback_modal(match_id, number, rnd.candidate_id, rubric)
+    else:
+        if user_id != rnd.candidate_id:
+            _tell(respond, not_your_button(action, rnd), home)
+            return
+        view = rating_modal(match_id, number, rnd.interviewer_id)
     client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+
+
+def on_score_candidate(
+    ack: Any, body: dict[str, Any], respond: Any, client: WebClient, context: Any
+) -> None:
+    """ "Score the candidate": the rubric modal, for the round's interviewer only."""
+    ack()
+    _open_form(body, respond, client, context)
+
+
+def on_rate_interviewer(
+    ack: Any, body: dict[str, Any], respond: Any, client: WebClient, context: Any
+) -> None:
+    """ "Rate the interviewer": the helpfulness rating, for the round's candidate only."""
+    ack()
+    _open_form(body, respond, client, context)
+
+
+def on_leave_queue(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
+    """The App Home's "Leave the queue": `/mock cancel`, then the Home shows the new state."""
+    ack()
+    runtime = context["runtime"]
+    user_id = str((body.get("user") or {}).get("id") or "")
+    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+    with unit_of_work(runtime.sessions) as session:
+        left = cancel_mock(session, team_id, user_id, runtime.clock())
+    log.info("mock queue left from the App Home by %s: %s", user_id, left)
+    publish_home(runtime, client, team_id, user_id)

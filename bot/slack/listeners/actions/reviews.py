@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.db import unit_of_work
 from bot.practice.reviews.votes import load_review, rubric_for
-from bot.slack.render.review import challenge_modal, score_modal
+from bot.slack.render.review_modals import ModalSource, challenge_modal, score_modal
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +25,23 @@ NO_RUBRIC = (
 BAD_BUTTON = "That button no longer works. Please use the buttons in your latest review DM."
 
 
-def _click(body: dict[str, Any]) -> tuple[str, int | None, str | None]:
+def _click(body: dict[str, Any]) -> tuple[str, int | None, ModalSource]:
+    """(clicker, assignment id, the DM message the button is in)."""
     user_id = str((body.get("user") or {}).get("id") or "")
     action = (body.get("actions") or [{}])[0]
     value = str(action.get("value") or "")
-    dm_channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get(
-        "id"
-    )
-    return user_id, int(value) if value.isdigit() else None, dm_channel
+    container = body.get("container") or {}
+    dm_channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    dm_ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    assignment_id = int(value) if value.isdigit() else None
+    return user_id, assignment_id, ModalSource(assignment_id, dm_channel, dm_ts)
 
 
-def _refuse(respond: Any, message: str) -> None:
+def _refuse(respond: Any, message: str, body: dict[str, Any], client: WebClient) -> None:
+    """Privately; a button on the App Home has no response URL, so there by DM."""
+    if not body.get("response_url") and (body.get("container") or {}).get("type") == "view":
+        client.chat_postMessage(channel=str((body.get("user") or {}).get("id") or ""), text=message)
+        return
     respond(text=message, response_type="ephemeral", replace_original=False)
 
 
@@ -44,19 +50,17 @@ def on_challenge_clicked(
 ) -> None:
     ack()
     runtime = context["runtime"]
-    user_id, assignment_id, dm_channel = _click(body)
+    user_id, assignment_id, source = _click(body)
     if assignment_id is None:
-        _refuse(respond, BAD_BUTTON)
+        _refuse(respond, BAD_BUTTON, body, client)
         return
     with unit_of_work(runtime.sessions) as session:
         lookup = load_review(session, assignment_id, user_id, runtime.clock())
     if lookup.target is None:
         log.info("refused challenge button %s for %s: %s", assignment_id, user_id, lookup.refusal)
-        _refuse(respond, lookup.message)
+        _refuse(respond, lookup.message, body, client)
         return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=challenge_modal(lookup.target, dm_channel)
-    )
+    client.views_open(trigger_id=body["trigger_id"], view=challenge_modal(lookup.target, source))
 
 
 def on_score_clicked(
@@ -64,9 +68,9 @@ def on_score_clicked(
 ) -> None:
     ack()
     runtime = context["runtime"]
-    user_id, assignment_id, dm_channel = _click(body)
+    user_id, assignment_id, source = _click(body)
     if assignment_id is None:
-        _refuse(respond, BAD_BUTTON)
+        _refuse(respond, BAD_BUTTON, body, client)
         return
     with unit_of_work(runtime.sessions) as session:
         lookup = load_review(session, assignment_id, user_id, runtime.clock())
@@ -78,9 +82,9 @@ def on_score_clicked(
         )
     if target is None:
         log.info("refused score button %s for %s: %s", assignment_id, user_id, lookup.refusal)
-        _refuse(respond, lookup.message)
+        _refuse(respond, lookup.message, body, client)
         return
     if not rubric:
-        _refuse(respond, NO_RUBRIC)
+        _refuse(respond, NO_RUBRIC, body, client)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=score_modal(target, rubric, dm_channel))
+    client.views_open(trigger_id=body["trigger_id"], view=score_modal(target, rubric, source))

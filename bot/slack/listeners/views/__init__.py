@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.slack.listeners.views import mock, reviews, setup
 from bot.slack.render.mock import FEEDBACK_CALLBACK, RATE_CALLBACK
-from bot.slack.render.review import CHALLENGE_CALLBACK, SCORE_CALLBACK
+from bot.slack.render.review_modals import CHALLENGE_CALLBACK, SCORE_CALLBACK
 from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
 
 

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
 from bot.practice.ports import PublishError
+from bot.practice.reviews.notices import current_brief
 from bot.practice.reviews.votes import (
     challenge_failed,
     challenge_posted,
@@ -24,13 +25,15 @@ from bot.practice.reviews.votes import (
     record_scores,
     rubric_for,
 )
-from bot.slack.render.review import (
+from bot.slack.listeners.events.home import publish_home
+from bot.slack.render.review import score_confirmation
+from bot.slack.render.review_modals import (
     CHALLENGE_BLOCK,
+    ModalSource,
     notice_view,
     read_challenge,
     read_metadata,
     read_scores,
-    score_confirmation,
 )
 from bot.slack.review_notifier import SlackReviewNotifier
 
@@ -61,7 +64,8 @@ def on_score_submitted(
 ) -> None:
     runtime = context["runtime"]
     user_id = str((body.get("user") or {}).get("id") or "")
-    assignment_id, dm_channel = read_metadata(str(view.get("private_metadata") or ""))
+    source = read_metadata(str(view.get("private_metadata") or ""))
+    assignment_id, dm_channel = source.assignment_id, source.dm_channel
     now = runtime.clock()
     with unit_of_work(runtime.sessions) as session:
         lookup = (
@@ -90,6 +94,24 @@ def on_score_submitted(
     ack()
     log.info("scores saved by %s for answer %s", user_id, target.answer_id)
     _tell(client, dm_channel, user_id, score_confirmation(result.replaced, target.reviews_close_at))
+    _update_brief(runtime, user_id, source)
+    if not source.dm_channel:  # scored from the App Home: show it one review lighter
+        team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+        publish_home(runtime, client, team_id, user_id)
+
+
+def _update_brief(runtime: Any, user_id: str, source: ModalSource) -> None:
+    """The DM whose button opened the modal, rewritten to show what is now scored."""
+    if source.assignment_id is None or not source.dm_channel or not source.dm_ts:
+        return
+    with unit_of_work(runtime.sessions) as session:
+        brief = current_brief(session, source.assignment_id, user_id)
+    if brief is None:
+        return
+    try:
+        SlackReviewNotifier(runtime.slack).update_brief(brief, source.dm_channel, source.dm_ts)
+    except PublishError as exc:
+        log.warning("could not update %s's review DM: %s", user_id, exc.reason)
 
 
 def on_challenge_submitted(
@@ -97,7 +119,8 @@ def on_challenge_submitted(
 ) -> None:
     runtime = context["runtime"]
     user_id = str((body.get("user") or {}).get("id") or "")
-    assignment_id, dm_channel = read_metadata(str(view.get("private_metadata") or ""))
+    source = read_metadata(str(view.get("private_metadata") or ""))
+    assignment_id, dm_channel = source.assignment_id, source.dm_channel
     if assignment_id is None:
         ack(response_action="update", view=notice_view(NOT_SAVED, "This form is not one of mine."))
         return
