@@ -186,7 +186,9 @@ class Stage:
         """Invite the bot to the channel, as a person would, and wait for the welcome."""
         before = len(self.slack.messages(channel_id))
         self.sender.invite_bot(channel_id, inviter)
-        self.slack.wait_for(lambda: len(self.slack.messages(channel_id)) > before)
+        # Generous: every e2e test starts here, and a loaded CI machine (2 cores, load 14)
+        # has taken over 3 s for the welcome's three Web API calls.
+        self.slack.wait_for(lambda: len(self.slack.messages(channel_id)) > before, timeout=10)
 
     # --- OAuth installs (oauth=True) ----------------------------------------------------
     def get(self, path: str, *, cookie: str | None = None) -> HttpReply:
