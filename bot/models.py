@@ -271,6 +271,35 @@ class Vote(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class CalibrationScore(Base):
+    """A reviewer's score of one of a prompt's sample answers on one criterion (calibration),
+    with the pack's own score for it, so agreement with the pack needs no content lookup."""
+
+    __tablename__ = "calibration_scores"
+    __table_args__ = (
+        UniqueConstraint(
+            "channel_pk",
+            "prompt_id",
+            "level",
+            "reviewer_id",
+            "criterion",
+            name="uq_calibration_scores_sample_reviewer",  # the convention's name is too long
+        ),
+        Index("ix_calibration_scores_channel_updated", "channel_pk", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    pack_id: Mapped[str] = mapped_column(String(64))
+    prompt_id: Mapped[str] = mapped_column(String(128))
+    level: Mapped[str] = mapped_column(String(16))  # "weak" or "strong"
+    reviewer_id: Mapped[str] = mapped_column(String(32))
+    criterion: Mapped[str] = mapped_column(String(64))
+    score: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[int] = mapped_column(Integer)  # the pack's score for this sample
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class LeaderboardPost(Base):
     """One weekly leaderboard per channel and week (claimed, then posted)."""
 

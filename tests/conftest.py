@@ -18,6 +18,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, make_engine, make_session_factory
+from bot.emulator.blockkit import check_calls
+from bot.emulator.stage import Stage
 from bot.migrate import upgrade
 from bot.models import SLACK_METADATA, Base
 
@@ -112,3 +114,20 @@ def session(sessions: SessionFactory) -> Iterator[Session]:
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+@pytest.fixture(autouse=True)
+def block_kit_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every Web API call of every stage a test opens (end-to-end, reliability, the demo) keeps
+    Slack's Block Kit limits and cuts nothing silently (bot/emulator/blockkit.py)."""
+    opened: list[Stage] = []
+    enter = Stage.__enter__
+
+    def recording_enter(self: Stage) -> Stage:
+        opened.append(self)
+        return enter(self)
+
+    monkeypatch.setattr(Stage, "__enter__", recording_enter)
+    yield
+    problems = [p for stage in opened for p in check_calls(list(stage.slack.calls))]
+    assert not problems, "Block Kit problems:\n" + "\n".join(problems[:20])

@@ -14,10 +14,14 @@ def test_demo_prints_the_leaderboard_and_saves_the_chart(tmp_path: Path) -> None
     assert run_demo(tmp_path / "out", stream=out) == 0
     transcript = out.getvalue()
     assert "Leaderboard: 2 Mar to 8 Mar 2026" in transcript
-    # Maya challenged and scored jonas's answer (one completed review) and missed her second;
-    # jonas's scored answer and his scored mock round put him first.
-    assert "*1.* @jonas:" in transcript
-    assert "@maya: 2 points last week, rank 2 of 3" in transcript
+    # Only jonas's weak answer was scored (1s and 2s); maya's and priya's strong answers
+    # were not. Unscored answers count at the channel's mean, so the weak answer ranks last
+    # even with jonas's mock round; maya's completed review and priya's interviewing count.
+    assert "*1.* @maya: *7 pts* · 1 answer · 1 review · 1 missed" in transcript
+    assert "*2.* @priya: *7 pts* · 1 answer · 0 reviews · 1 mock round · 2 missed" in transcript
+    assert "*3.* @jonas:" in transcript
+    assert "@maya: 7 points last week, rank 1 of 3" in transcript
+    assert "not scored: counts at your estimate" in transcript
     assert "1 completed review x 1 = +1" in transcript
     assert "1 missed review: nothing taken off" in transcript
     chart = tmp_path / "out" / "leaderboard-2026-03-02.png"

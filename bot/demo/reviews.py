@@ -87,9 +87,12 @@ def review_answers(ctx: DemoContext) -> None:
     # Maya scores Jonas's "awareness went up" story: a vanity metric, so low marks.
     values = {f"{c}/score": str(1 + i % 2) for i, c in enumerate(criteria)}
     values["comment/text"] = "Awareness is not an outcome: what behaviour moved, from what base?"
-    before = len(stage.slack.ephemerals(user=maya))
     stage.sender.submit_view(maya, modal["id"], values)
-    note = stage.slack.wait_for(lambda: stage.slack.ephemerals(user=maya)[before:])[-1]
+    # The confirmation of her challenge is posted after its ack too and may come later: wait
+    # for the one about the scores.
+    note = stage.slack.wait_for(
+        lambda: [e for e in stage.slack.ephemerals(user=maya) if "scores" in e.text]
+    )[-1]
     ctx.say(f"Practice Bot (only to {ctx.name(maya)})", note.text)
     updated = stage.slack.wait_for(
         lambda: next((m for m in stage.slack.dms(maya) if m.get("edited")), None)

@@ -1,17 +1,21 @@
 """The scoring rules of the weekly leaderboard: defaults in one place, per-channel overrides.
 
-Per person and week (docs/scoring.md is the same text for users):
+Per person and week (the README's "Scoring" section is the same text for users):
 
-- quality: for each on-time answer that received scores, `round(quality_weight * q, 1)`
-  where `q` is the mean score (1-5) over all its reviewers and criteria;
-- participation: `participation` points per on-time answer (not withdrawn, not late);
+- answering: every on-time answer earns `participation + quality_weight * Q`, scored or not,
+  where `Q` is the person's quality estimate: the mean of their scored answers' means (and of
+  their scored mock rounds, each counting `mock_weight` of an answer), shrunk toward the
+  channel's mean as if `shrinkage` more answers had scored exactly that. An answer its
+  reviewers left unscored therefore counts at the author's own estimate: it neither sinks nor
+  lifts them, and one lucky (or unlucky) score moves a person only part of the way;
+- the channel's mean is the mean of the week's scored on-time answers' means, itself shrunk
+  toward the rubric's middle (3) the same way, so a quiet week with two scores does not set
+  everyone's bar;
 - review credit: `review_credit` points per completed review (a challenge posted and every
-  criterion scored); a missed review costs `missed_review` (0 by default: shown, not punished);
-- mock interviews: for each scored round as the candidate, `round(quality_weight *
-  mock_weight * m, 1)` where `m` is the round's mean score;
-- nothing is taken off for days without an answer.
+  criterion scored) and per completed mock round, for the interviewer and the candidate alike;
+  a missed review costs `missed_review` (0 by default: shown on the row, not punished).
 
-Ties break on more on-time answers, then the higher mean quality, then the earlier first
+Ties break on more on-time answers, then the higher quality estimate, then the earlier first
 answer of the week. With `bias_correction` on, every reviewer's scores are first centred on
 that reviewer's own average (over the channel's last weeks) and moved to the channel's
 average, so a harsh or a generous reviewer no longer decides the ranking.
@@ -32,11 +36,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ScoringRules:
-    quality_weight: float = 2.0  # points per unit of mean rubric score (1-5), per scored answer
+    quality_weight: float = 2.0  # points per unit of quality estimate (1-5), per answer
     participation: float = 1.0  # points per on-time answer
-    review_credit: float = 1.0  # points per completed review
+    review_credit: float = 1.0  # points per completed review or completed mock round
     missed_review: float = 0.0  # points per missed review (0: shown, never subtracted)
-    mock_weight: float = 0.5  # a scored mock round counts this fraction of an answer's quality
+    mock_weight: float = 0.5  # a scored mock round weighs this fraction of an answer in Q
+    shrinkage: float = 2.0  # answers' worth of the channel's mean mixed into each estimate
     bias_correction: bool = False  # centre each reviewer's scores on their own average
     bias_window_weeks: int = 8  # how many weeks of a reviewer's scores give their average
 
@@ -73,11 +78,12 @@ def rules_for(channel: Channel | None) -> ScoringRules:
 
 
 SETTING_HELP = {
-    "quality_weight": "points per unit of an answer's mean score (1-5)",
+    "quality_weight": "points per unit of a person's quality estimate (1-5), per answer",
     "participation": "points per on-time answer",
-    "review_credit": "points per completed review",
+    "review_credit": "points per completed review or completed mock round",
     "missed_review": "points taken off per missed review",
-    "mock_weight": "fraction of an answer's quality a scored mock round counts",
+    "mock_weight": "how much of an answer a scored mock round weighs in the quality estimate",
+    "shrinkage": "answers' worth of the channel's mean mixed into each quality estimate",
     "bias_correction": "centre each reviewer's scores on their own average (on/off)",
     "bias_window_weeks": "weeks of a reviewer's scores that make their average",
 }
@@ -87,6 +93,7 @@ LIMITS = {
     "review_credit": (0.0, 10.0),
     "missed_review": (0.0, 10.0),
     "mock_weight": (0.0, 2.0),
+    "shrinkage": (0.0, 20.0),
     "bias_window_weeks": (1, 52),
 }
 
@@ -149,40 +156,90 @@ def describe_settings(rules: ScoringRules) -> str:
     return "\n".join(lines)
 
 
-def quality_points(rules: ScoringRules, mean_quality: float) -> float:
-    return round(rules.quality_weight * mean_quality, 1)
+RUBRIC_MIDDLE = 3.0  # where a channel without scores starts its mean
+# Fewer scores than these and no criterion is called "strongest" or "weakest": one reviewer's
+# marks on one answer are not a pattern.
+MIN_PERSON_CRITERION_SCORES = 4
+MIN_CHANNEL_CRITERION_SCORES = 8
+STRONG_FROM = 3.0  # a criterion averaging below the rubric's middle is never "strongest"
 
 
-def mock_points(rules: ScoringRules, mean_score: float) -> float:
-    return round(rules.quality_weight * rules.mock_weight * mean_score, 1)
+def _shrunk(total: float, weight: float, toward: float, k: float) -> float:
+    return (total + k * toward) / (weight + k) if weight + k > 0 else toward
 
 
-def points(
+def channel_mean(rules: ScoringRules, total: float, count: int) -> float:
+    """The channel's mean answer score from the week's `count` scored answers whose means sum
+    to `total`, shrunk toward the rubric's middle with `shrinkage` answers' weight."""
+    return _shrunk(total, count, RUBRIC_MIDDLE, rules.shrinkage)
+
+
+def quality_estimate(
+    rules: ScoringRules,
+    scored: Sequence[float],
+    mock_means: Sequence[float] = (),
+    prior: float = RUBRIC_MIDDLE,
+) -> float:
+    """A person's quality Q: their scored answers' means and mock rounds' means (each round
+    weighing `mock_weight`), shrunk toward `prior` (the channel's mean) by `shrinkage`."""
+    total = sum(scored) + rules.mock_weight * sum(mock_means)
+    weight = len(scored) + rules.mock_weight * len(mock_means)
+    return _shrunk(total, weight, prior, rules.shrinkage)
+
+
+def answer_points(rules: ScoringRules, quality: float) -> float:
+    """What one on-time answer earns, scored or not, for a person whose estimate is `quality`."""
+    return rules.participation + rules.quality_weight * quality
+
+
+def exact_points(
     rules: ScoringRules,
     *,
     answer_means: Sequence[float | None],
     reviews: int,
     missed: int = 0,
     mock_means: Sequence[float] = (),
+    interviews: int = 0,
+    prior: float = RUBRIC_MIDDLE,
 ) -> float:
-    """A person's points for a week.
+    """A person's points for a week, unrounded.
 
-    `answer_means` has one entry per on-time answer: its mean score, or None if unscored.
+    `answer_means` has one entry per on-time answer: its mean score, or None if unscored;
+    `mock_means` one per scored mock round as the candidate; `interviews` counts scored mock
+    rounds as the interviewer; `prior` is the channel's mean (`channel_mean`).
     """
-    total = sum(quality_points(rules, q) for q in answer_means if q is not None)
-    total += rules.participation * len(answer_means)
-    total += rules.review_credit * reviews
-    total -= rules.missed_review * missed
-    total += sum(mock_points(rules, m) for m in mock_means)
-    return round(total, 1)
+    quality = quality_estimate(rules, [q for q in answer_means if q is not None], mock_means, prior)
+    total = len(answer_means) * answer_points(rules, quality)
+    total += rules.review_credit * (reviews + interviews + len(mock_means))
+    return total - rules.missed_review * missed
+
+
+def points(rules: ScoringRules, **activity: Any) -> float:
+    """`exact_points` rounded to one decimal, as the leaderboard shows it."""
+    return round(exact_points(rules, **activity), 1)
 
 
 def tie_break_key(
-    points_: float, answers: int, mean_quality: float | None, first_answer_at: datetime | None
+    points_: float, answers: int, quality: float | None, first_answer_at: datetime | None
 ) -> tuple[float, int, float, float]:
     """Sort key (ascending = better): points, then answers, quality, earliest first answer."""
     first = first_answer_at.timestamp() if first_answer_at is not None else float("inf")
-    return (-points_, -answers, -(mean_quality if mean_quality is not None else 0.0), first)
+    return (-points_, -answers, -(quality if quality is not None else 0.0), first)
+
+
+def notable_criteria(
+    means: dict[str, float], counts: dict[str, int], minimum: int
+) -> tuple[str | None, str | None]:
+    """(strongest, weakest) among criteria with at least `minimum` scores; strongest only from
+    the rubric's middle up, and neither when fewer than two criteria qualify."""
+    enough = {c: m for c, m in means.items() if counts.get(c, 0) >= minimum}
+    if len(enough) < 2:
+        return None, None
+    best = min(enough, key=lambda c: (-enough[c], c))
+    worst = min(enough, key=lambda c: (enough[c], c))
+    if enough[best] - enough[worst] < 1e-9:
+        return None, None
+    return (best if enough[best] >= STRONG_FROM else None), worst
 
 
 def _num(value: float) -> str:
@@ -194,17 +251,18 @@ def describe_rules(rules: ScoringRules = DEFAULT_RULES) -> str:
     lines = [
         "*Scoring* (per week)",
         f"• each on-time answer: {_num(rules.participation)} pt + "
-        f"{_num(rules.quality_weight)} x its mean rubric score (1-5) once reviewed",
-        f"• each completed review (challenge posted, all criteria scored): "
-        f"{_num(rules.review_credit)} pt",
-        f"• each scored `/mock` round: {_num(rules.quality_weight * rules.mock_weight)} x "
-        "its mean score",
+        f"{_num(rules.quality_weight)} x your quality estimate (1-5), scored or not",
+        "• quality estimate: the mean of your scored answers, pulled toward the channel's "
+        f"mean as if {_num(rules.shrinkage)} more answers had scored it; an unscored answer "
+        "neither lowers nor raises it",
+        f"• each completed review (challenge posted, all criteria scored) and each scored "
+        f"`/mock` round, interviewer or candidate: {_num(rules.review_credit)} pt",
         (
             f"• missed reviews: -{_num(rules.missed_review)} pt each"
             if rules.missed_review
             else "• missed days and missed reviews: nothing taken off"
         ),
-        "• ties: more answers, then higher mean quality, then the earlier first answer",
+        "• ties: more answers, then higher quality estimate, then the earlier first answer",
     ]
     if rules.bias_correction:
         lines.append("• reviewer-bias correction is on: each reviewer's scores are centred")

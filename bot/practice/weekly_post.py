@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.content import Library
 from bot.models import Channel, LeaderboardPost
+from bot.practice.agreement import Alpha
 from bot.practice.channels import pause_channel
 from bot.practice.claims import claim, held
 from bot.practice.leaderboard.history import Mover, criterion_trend, current_streaks, movers
@@ -26,6 +27,7 @@ from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Week
 from bot.practice.ports import LeaderboardPublisher, PublishError
 from bot.practice.posting import active_channels
+from bot.practice.reviewer_agreement import channel_agreement, shown_agreement
 from bot.practice.schedule import local_date, local_instant, parse_hhmm, week_start
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class WeeklyReport:
     streaks: dict[str, int]  # user -> consecutive practice days at the week's end (> 0 only)
     trend: list[tuple[date, dict[str, float]]]
     criterion_names: dict[str, str] = field(default_factory=dict)
+    agreement: dict[str, Alpha] = field(default_factory=dict)  # shown criteria only
 
     @property
     def week_end(self) -> date:
@@ -91,6 +94,7 @@ def build_report(
         streaks={u: n for u, n in streaks.items() if n > 0},
         trend=criterion_trend(session, channel, monday),
         criterion_names=criterion_names(library, channel) if library else {},
+        agreement=shown_agreement(channel_agreement(session, channel, monday)),
     )
 
 

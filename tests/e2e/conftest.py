@@ -6,30 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.emulator.blockkit import check_calls
 from bot.emulator.stage import Stage
 
 CHANNEL = "C0PRACTICE"
 ADMIN = "U0ADMIN"
 CREATOR = "U0CREATOR"
 MEMBERS = ("U01ANA", "U02BEN", "U03CHI", "U04DEV")
-
-
-@pytest.fixture(autouse=True)
-def block_kit_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every Web API call of every stage a test opens keeps Slack's Block Kit limits and cuts
-    nothing silently (bot/emulator/blockkit.py)."""
-    opened: list[Stage] = []
-    enter = Stage.__enter__
-
-    def recording_enter(self: Stage) -> Stage:
-        opened.append(self)
-        return enter(self)
-
-    monkeypatch.setattr(Stage, "__enter__", recording_enter)
-    yield
-    problems = [p for stage in opened for p in check_calls(list(stage.slack.calls))]
-    assert not problems, "Block Kit problems:\n" + "\n".join(problems[:20])
 
 
 @pytest.fixture

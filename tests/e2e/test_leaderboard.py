@@ -20,6 +20,7 @@ from bot.jobs import run_job
 from bot.models import Answer, LeaderboardPost, PromptPost
 from bot.practice.charts import PNG_SIGNATURE
 from bot.practice.schedule import local_instant
+from bot.practice.scoring import DEFAULT_RULES, channel_mean, points
 from bot.runtime import bootstrap
 from tests import builders as b
 from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
@@ -58,9 +59,11 @@ def answer_row(stage: Stage, user: str, day: int) -> Answer | None:
 def a_week(stage: Stage) -> None:
     """Mon-Fri prompts. ANA answers every day; BEN Mon and Tue; DEV, then CHI, on Monday.
 
-    Reviews: BEN scores ANA's Monday 4 (ANA: 5 answers + 8 + 1 review = 14), ANA scores BEN's
-    Monday 3 (BEN: 2 + 6 + 1 = 9), CHI and DEV score each other's Monday 2 (6 each: a tie on
-    points, answers and quality that DEV wins by answering first).
+    Reviews: BEN scores ANA's Monday 4, ANA scores BEN's Monday 3, CHI and DEV score each
+    other's Monday 2. The channel's mean: (11 + 2 x 3) / (4 + 2) = 2.83. ANA: Q = (4 + 5.67) / 3
+    = 3.22, 5 answers x (1 + 6.44) + 1 review = 38.2; BEN: Q = 2.89, 2 x 6.78 + 1 = 14.6; CHI
+    and DEV: Q = 2.56, 6.1 + 1 = 7.1 each (a tie on points, answers and quality that DEV wins
+    by answering first).
     """
     stage.enrol(CHANNEL, inviter=MEMBERS[0])  # ANA is in New York
     answerers = {0: [DEV, CHI, BEN, ANA], 1: [BEN, ANA], 2: [ANA], 3: [ANA], 4: [ANA]}
@@ -129,10 +132,11 @@ def test_a_week_makes_one_post_with_the_right_ranking_and_its_chart(stage: Stage
     assert "2 Mar to 8 Mar 2026" in post["text"]
     order = [body.index(f"<@{u}>") for u in (ANA, BEN, DEV, CHI)]
     assert order == sorted(order), body
-    assert f"*1.* <@{ANA}>: *14 pts* · 5 answers · 1 review" in body
-    assert f"*3.* <@{DEV}>: *6 pts*" in body and f"*4.* <@{CHI}>: *6 pts*" in body
+    assert f"*1.* <@{ANA}>: *38.2 pts* · 5 answers · 1 review" in body
+    assert f"*3.* <@{DEV}>: *7.1 pts*" in body and f"*4.* <@{CHI}>: *7.1 pts*" in body
     assert "Streaks" in body and f"<@{ANA}> 5 practice days in a row" in body
-    assert "strongest criterion" in body
+    # 4 scores per criterion: too few to call one the channel's strongest or weakest.
+    assert "strongest" not in body and "weakest" not in body
     with unit_of_work(stage.runtime.sessions) as session:
         assert session.scalar(select(func.count()).select_from(LeaderboardPost)) == 1
 
@@ -172,13 +176,15 @@ def test_standings_why_and_stats_are_ephemeral(stage: Stage) -> None:
     assert order == sorted(order)
 
     why = reply_to(stage, CHI, f"leaderboard why <@{ANA}|ana> last")
-    assert f"<@{ANA}>: 14 points last week, rank 1 of 4" in why
-    assert "mean score 4.00 from 1 reviewer" in why and "2 x 4.00 = +8" in why
+    assert f"<@{ANA}>: 38.2 points last week, rank 1 of 4" in why
+    assert "Quality estimate Q = 3.22: the mean of 1 scored answer, 4.00" in why
+    assert "mean score 4.00 from 1 reviewer → 1 + 2 x Q = +7.4" in why
+    assert "not scored: counts at your estimate → 1 + 2 x Q = +7.4" in why
     assert "1 completed review x 1 = +1" in why
 
     tie = reply_to(stage, CHI, f"leaderboard why <@{CHI}> last")
     assert "rank 4 of 4" in tie
-    assert "Tie-breaks: 1 answer, mean quality 2.00, first answer Mon 14:20 UTC" in tie
+    assert "Tie-breaks: 1 answer, quality estimate 2.56, first answer Mon 14:20 UTC" in tie
     bad = reply_to(stage, CHI, "leaderboard why chi")
     assert "not a mention" in bad
     unknown = reply_to(stage, CHI, "leaderboard sideways")
@@ -188,6 +194,8 @@ def test_standings_why_and_stats_are_ephemeral(stage: Stage) -> None:
     assert "Last week: rank 1" in stats and "Streak: 5 practice days in a row" in stats
     assert "Reviews done: 0 this week, 1 in the last 6 weeks" in stats
     assert "Hypothesis and success metric: 4.0 (one week scored so far)" in stats
+    assert "Your scoring against others', last 6 weeks" in stats
+    assert "no answer scored by you and someone else yet" in stats
 
     assert all(e.user in (ANA, CHI) for e in stage.slack.ephemerals())
     assert not leaderboard_messages(stage)  # nothing was posted in the channel
@@ -196,7 +204,7 @@ def test_standings_why_and_stats_are_ephemeral(stage: Stage) -> None:
 def test_help_explains_the_scoring(stage: Stage) -> None:
     stage.enrol(CHANNEL, inviter=MEMBERS[0])
     text = reply_to(stage, BEN, "help")
-    assert "*Scoring* (per week)" in text and "2 x its mean rubric score" in text
+    assert "*Scoring* (per week)" in text and "2 x your quality estimate" in text
 
 
 def test_app_home_shows_progress_and_the_next_prompt(stage: Stage) -> None:
@@ -209,6 +217,7 @@ def test_app_home_shows_progress_and_the_next_prompt(stage: Stage) -> None:
     assert f"Your practice in <#{CHANNEL}>" in body and "Last week: rank 1" in body
     # A date Slack shows in the reader's time zone, not a countdown that goes stale.
     assert "Next prompt <!date^" in body and "|2026-03-09 13:00 UTC>" in body
+    assert "Your scoring against others', last 6 weeks" in body  # reviewer agreement
 
     stage.sender.open_home(BEN)
     ben = stage.slack.wait_for(lambda: stage.slack.home(BEN))
@@ -239,7 +248,7 @@ def test_managers_change_scoring_and_the_board_follows(stage: Stage) -> None:
     changed = reply_to(stage, CREATOR, "scoring review_credit 5")
     assert "Changed `review_credit` to `5`" in changed and "(changed here)" in changed
     why = reply_to(stage, CHI, f"leaderboard why <@{ANA}> last")
-    assert "18 points last week" in why and "1 completed review x 5 = +5" in why
+    assert "42.2 points last week" in why and "1 completed review x 5 = +5" in why
     bad = reply_to(stage, CREATOR, "scoring review_credit lots")
     assert "needs a number" in bad
     reset = reply_to(stage, CREATOR, "scoring reset")
@@ -274,12 +283,41 @@ def test_real_reviews_feed_the_leaderboard(stage: Stage) -> None:
     stage.run_job("post-leaderboard", NEXT_MONDAY_NINE)
     (post,) = leaderboard_messages(stage)
     body = text_of(post["blocks"])
+    answer_means = [sum(g) / len(g) for g in given.values() if g]
+    prior = channel_mean(DEFAULT_RULES, sum(answer_means), len(answer_means))
     for user in MEMBERS:
-        quality = 2 * sum(given[user]) / len(given[user]) if given[user] else 0
-        expected = round(1 + round(quality, 1) + (2 if user == ANA else 0), 1)
+        mean = sum(given[user]) / len(given[user]) if given[user] else None
+        reviewed = 2 if user == ANA else 0
+        expected = points(DEFAULT_RULES, answer_means=[mean], reviews=reviewed, prior=prior)
         unit = "pt" if expected == 1 else "pts"
         reviews = "2 reviews" if user == ANA else "0 reviews"
         line = f"<@{user}>: *{expected:g} {unit}* · 1 answer · {reviews}"
         assert line in body, (line, body)
     why = reply_to(stage, BEN, f"leaderboard why <@{BEN}> last")
     assert "1 missed review: nothing taken off" in why
+
+
+def test_the_weekly_post_shows_how_much_reviewers_agreed(stage: Stage) -> None:
+    a_week(stage)
+    # A second reviewer on each Monday answer: four answers scored twice, 1 point apart at most.
+    second = {ANA: (CHI, 5), BEN: (DEV, 3), CHI: (ANA, 3), DEV: (BEN, 2)}
+    ids = {}
+    for author in second:
+        found = answer_row(stage, author, 0)
+        assert found is not None
+        ids[author] = found.id
+    with unit_of_work(stage.runtime.sessions) as session:
+        for author, (reviewer, score) in second.items():
+            answer = session.get(Answer, ids[author])
+            assert answer is not None
+            b.review(session, answer, reviewer, score)
+        session.commit()
+    stage.run_job("post-leaderboard", NEXT_MONDAY_NINE)
+    (post,) = leaderboard_messages(stage)
+    body = text_of(post["blocks"])
+    assert "How much reviewers agreed* (Krippendorff's alpha: 1 full, 0 chance)" in body
+    assert "Hypothesis and success metric: 0.78 (4 answers and samples)" in body
+    stage.set_time(NEXT_MONDAY_NINE + timedelta(hours=1))
+    stats = reply_to(stage, ANA, "stats")
+    assert "With the other reviewers of the same answers: 0.5 points apart on average" in stats
+    assert "100% within one point" in stats

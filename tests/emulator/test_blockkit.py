@@ -57,3 +57,20 @@ def test_images_need_alt_text() -> None:
     assert check_call("files.getUploadURLExternal", {"filename": "chart.png", "length": 9})
     ok = {"filename": "chart.png", "length": 9, "alt_txt": "Bar chart of points"}
     assert check_call("files.getUploadURLExternal", ok) == []
+
+
+def test_every_call_a_stage_records_is_checked(sqlite_url: str) -> None:
+    """What the autouse fixture in tests/conftest.py sees: a stage's recorded calls."""
+    from slack_sdk import WebClient
+
+    from bot.emulator import DEFAULT_TOKEN
+    from bot.emulator.blockkit import check_calls
+    from bot.emulator.stage import Stage
+
+    with Stage(sqlite_url, migrate=False) as stage:
+        stage.add_channel("C1", "practice", creator="U1", members=["U1", stage.bot_user_id])
+        client = WebClient(token=DEFAULT_TOKEN, base_url=stage.slack.api_url)
+        client.chat_postMessage(channel="C1", text="t", blocks=[section("x" * 3001)])
+        (problem,) = check_calls(stage.slack.calls)
+        assert problem.startswith("chat.postMessage: block 0 (section)")
+        stage.slack.clear_calls()  # or this test's own teardown check would fail it

@@ -32,24 +32,29 @@ def ranking(week: Any) -> list[tuple[int, str, float]]:
 
 
 def build_tie_week(session: Session) -> Any:
-    """A week whose ranking exercises every tie-break (the expected order is in the test)."""
+    """A week whose ranking exercises every tie-break (the expected order is in the test).
+
+    Scored answers: bob 5, alice 3.5, frank 3, gina 2.5, zed 1, yuri 1: the channel's mean is
+    (16 + 2 x 3) / (6 + 2) = 2.75, and each estimate Q = (sum of means + 2 x 2.75) / (n + 2).
+    Every on-time answer earns 1 + 2 x Q; every completed review 1.
+    """
     ch = b.channel(session)
     mon, tue, wed = b.post(session, ch, MON), b.post(session, ch, TUE), b.post(session, ch, WED)
-    # bob: Mon scored 5 (10.0) + 1 participation = 11
+    # bob: one answer scored 5, Q = (5 + 5.5) / 3 = 3.5: 1 + 7 = 8
     b.review(session, b.answer(session, mon, "bob", minutes=10), "rev1", 5)
-    # alice: Mon scored 4 and 3 (mean 3.5 -> 7.0) + Tue unscored + 2 participation = 9
+    # alice: Mon scored 4 and 3 (mean 3.5), Tue unscored: Q = 3.0, 2 x (1 + 6) = 14
     alice_mon = b.answer(session, mon, "alice", minutes=5)
     b.review(session, alice_mon, "rev1", 4)
     b.review(session, alice_mon, "rev2", 3)
     b.answer(session, tue, "alice")
-    # frank: q 3 -> 6 + 1 = 7; gina: q 2.5 -> 5 + 1 + 1 review = 7 (lower quality)
+    # frank: Q = (3 + 5.5) / 3: 6.7; gina: Q = (2.5 + 5.5) / 3: 6.3 + 1 review = 7.3
     frank = b.answer(session, wed, "frank", minutes=60)
     gina = b.answer(session, wed, "gina", minutes=61)
     b.review(session, frank, "gina", 3)
     b.review(session, gina, "rev1", {"hypothesis": 2, "focus": 3})
-    # 3 points each: dan (2 unscored answers + 1 review), zed and yuri (1 answer scored 1,
-    # the same quality: zed answered first), erin (1 unscored answer + 2 reviews: no quality),
-    # rev1 (3 reviews, no answers).
+    # dan: 2 unscored answers at the channel's mean (2 x 6.5) + 1 review = 14, alice's points
+    # and answers with a lower estimate. zed and yuri: 1 answer scored 1, Q = 6.5 / 3: 5.3
+    # each (zed answered first). erin: 1 unscored answer + 2 reviews = 8.5. rev1: 3 reviews.
     b.answer(session, tue, "dan", minutes=40)
     b.answer(session, wed, "dan")
     zed = b.answer(session, mon, "zed", minutes=20)
@@ -58,7 +63,7 @@ def build_tie_week(session: Session) -> Any:
     b.review(session, zed, "erin", 1)
     b.review(session, yuri, "erin", 1)
     b.answer(session, wed, "erin", minutes=50)
-    # 1 point each: hank and ivy (1 unscored answer; hank first), rev2 (1 review, no answers).
+    # 6.5 each: hank and ivy (1 unscored answer; hank first); rev2: 1 review, no answers.
     # hank's assignment without a challenge or scores is no review; ivy missed hers (shown,
     # nothing taken off).
     b.answer(session, tue, "hank", minutes=70)
@@ -75,26 +80,29 @@ def build_tie_week(session: Session) -> Any:
 def test_points_and_every_tie_break(session: Session) -> None:
     ch = build_tie_week(session)
     week = tally_week(session, ch, MON)
+    assert abs(week.prior - 2.75) < 1e-9
     assert ranking(week) == [
-        (1, "bob", 11.0),
-        (2, "alice", 9.0),
-        (3, "frank", 7.0),
-        (4, "gina", 7.0),
-        (5, "dan", 3.0),
-        (6, "zed", 3.0),
-        (7, "yuri", 3.0),
-        (8, "erin", 3.0),
-        (9, "rev1", 3.0),
-        (10, "hank", 1.0),
-        (11, "ivy", 1.0),
+        (1, "alice", 14.0),
+        (2, "dan", 14.0),
+        (3, "erin", 8.5),
+        (4, "bob", 8.0),
+        (5, "gina", 7.3),
+        (6, "frank", 6.7),
+        (7, "hank", 6.5),
+        (8, "ivy", 6.5),
+        (9, "zed", 5.3),
+        (10, "yuri", 5.3),
+        (11, "rev1", 3.0),
         (12, "rev2", 1.0),
     ]
     alice = week.row("alice")
     assert alice is not None
     assert alice.answers == 2 and alice.reviews == 0 and alice.mean_quality == 3.5
-    assert [line.quality_points for line in alice.answer_lines] == [7.0, 0.0]
+    assert abs(alice.quality - 3.0) < 1e-9
+    # Both answers earn the estimate's quality points, the unscored one too.
+    assert [line.quality_points for line in alice.answer_lines] == [6.0, 6.0]
     ivy, hank = week.row("ivy"), week.row("hank")
-    assert ivy is not None and ivy.missed == 1 and ivy.points == 1.0
+    assert ivy is not None and ivy.missed == 1 and ivy.points == 6.5
     assert hank is not None and hank.reviews == 0
     assert week.row("zoe") is None and week.row("yan") is None
 
@@ -105,7 +113,8 @@ def test_identical_rows_break_on_the_earlier_first_answer(session: Session) -> N
     b.answer(session, p, "late-riser", minutes=90)
     b.answer(session, p, "early-bird", minutes=3)
     session.commit()
-    assert ranking(tally_week(session, ch, MON)) == [(1, "early-bird", 1.0), (2, "late-riser", 1.0)]
+    # Nothing scored in the channel: each unscored answer counts at the rubric's middle, 1 + 6.
+    assert ranking(tally_week(session, ch, MON)) == [(1, "early-bird", 7.0), (2, "late-riser", 7.0)]
 
 
 def test_week_is_the_channels_local_monday_to_sunday(session: Session) -> None:
@@ -176,33 +185,61 @@ def test_channel_overrides_change_the_points(session: Session) -> None:
     b.review(session, a, "bob", 4)
     session.commit()
     week = tally_week(session, ch, MON)
-    assert ranking(week) == [(1, "alice", 8.5), (2, "bob", 2.5)]
+    # The channel's mean (4 + 6) / 3 = 3.33; alice Q = (4 + 6.67) / 3 = 3.56: 0.5 + 7.11;
+    # bob's unscored answer at 3.33: 0.5 + 6.67, and his review 2.
+    assert ranking(week) == [(1, "bob", 9.2), (2, "alice", 7.6)]
 
 
-def test_mock_rounds_count_with_their_weight_for_active_people(session: Session) -> None:
+def test_mock_rounds_count_for_both_people_active_here(session: Session) -> None:
     ch = b.channel(session)
-    b.answer(session, b.post(session, ch, MON), "alice")
-    b.mock(session, "alice", "bob", 4, utc(2026, 3, 4, 12))  # 2 * 0.5 * 4 = 4.0
-    b.mock(session, "alice", "bob", 5, utc(2026, 3, 9, 12))  # next week: not counted
-    b.mock(session, "carol", "bob", 5, utc(2026, 3, 4, 12))  # not active here: no row
+    b.answer(session, b.post(session, ch, MON), "alice", minutes=1)
+    b.answer(session, b.post(session, ch, MON + timedelta(days=1)), "dan", minutes=2)
+    # alice's round (mean 4) weighs half an answer in her estimate: (0.5 x 4 + 2 x 3) / 2.5 =
+    # 3.2, so 1 + 6.4 for her answer, and 1 for the completed round; dan interviewed: 1.
+    b.mock(session, "alice", "dan", 4, utc(2026, 3, 4, 12))
+    b.mock(session, "alice", "dan", 5, utc(2026, 3, 9, 12))  # next week: not counted
+    b.mock(session, "carol", "bob", 5, utc(2026, 3, 4, 12))  # not active here: no rows
     session.commit()
     week = tally_week(session, ch, MON)
-    assert ranking(week) == [(1, "alice", 5.0)]
-    assert [m.points for m in week.rows[0].mocks] == [4.0]
+    assert ranking(week) == [(1, "alice", 8.4), (2, "dan", 8.0)]
+    alice, dan = week.rows
+    assert [m.points for m in alice.mocks] == [1.0] and alice.interviews == 0
+    assert dan.interviews == 1 and dan.mocks == []
 
 
-def test_strongest_and_weakest_criteria(session: Session) -> None:
+def test_strongest_and_weakest_need_enough_scores(session: Session) -> None:
     ch = b.channel(session)
     p = b.post(session, ch, MON)
     a = b.answer(session, p, "alice")
     c = b.answer(session, p, "carol")
-    b.review(session, a, "bob", {"focus": 5, "rollout": 2, "outcome": 4})
-    b.review(session, c, "bob", {"focus": 2, "rollout": 1, "outcome": 4})
+    for reviewer in ("bob", "dee", "eli", "fox"):  # 4 scores each, 8 per criterion
+        b.review(session, a, reviewer, {"focus": 5, "rollout": 2, "outcome": 4})
+        b.review(session, c, reviewer, {"focus": 2, "rollout": 1, "outcome": 4})
     session.commit()
     week = tally_week(session, ch, MON)
     assert week.strongest == "outcome" and week.weakest == "rollout"
+    assert week.criteria["outcome"] == 4.0 and week.criterion_counts["outcome"] == 8
     assert week.row("alice").strongest == "focus"  # type: ignore[union-attr]
     assert week.row("carol").strongest == "outcome"  # type: ignore[union-attr]
+
+
+def test_few_or_low_scores_name_no_strongest_criterion(session: Session) -> None:
+    ch = b.channel(session)
+    p = b.post(session, ch, MON)
+    a = b.answer(session, p, "alice")
+    b.review(session, a, "bob", {"focus": 2, "rollout": 1})  # one reviewer: too few
+    session.commit()
+    week = tally_week(session, ch, MON)
+    assert week.strongest is None and week.weakest is None
+    assert week.row("alice").strongest is None  # type: ignore[union-attr]
+    ch2 = b.channel(session, channel_id="C2")
+    a2 = b.answer(session, b.post(session, ch2, MON), "alice")
+    for reviewer in ("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8"):
+        b.review(session, a2, reviewer, {"focus": 2, "rollout": 1})
+    session.commit()
+    low = tally_week(session, ch2, MON)
+    # Enough scores, but 2.0 out of 5 is nobody's "strongest"; the weakest is still named.
+    assert low.strongest is None and low.weakest == "rollout"
 
 
 def test_streaks_count_consecutive_practice_days_across_weeks(session: Session) -> None:
@@ -259,7 +296,7 @@ def test_criterion_trend_per_week(session: Session) -> None:
 def test_personal_stats(session: Session) -> None:
     ch = build_tie_week(session)
     stats = personal_stats(session, ch, "alice", utc(2026, 3, 4, 16))
-    assert stats.rank == 2 and stats.ranked == 12 and stats.last_week_rank is None
+    assert stats.rank == 1 and stats.ranked == 12 and stats.last_week_rank is None
     assert stats.reviews_this_week == 0 and stats.reviews_recent == 0
     assert stats.streak == 0  # answered Mon and Tue, not Wed (closed at 15:00)
     assert stats.trend[-1][1]["focus"] == 3.5

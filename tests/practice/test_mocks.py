@@ -39,7 +39,7 @@ from bot.practice.mocks.rounds import (
     unannounced_rounds,
 )
 from bot.practice.ports import PublishError
-from bot.practice.scoring import DEFAULT_RULES, mock_points
+from bot.practice.scoring import DEFAULT_RULES, exact_points
 from tests.conftest import utc
 from tests.fakes import FakeMockNotifier
 
@@ -421,9 +421,14 @@ def test_leaderboard_points_count_each_scored_round_in_the_period(
     assert [(r.candidate_id, r.mean) for r in both] == [("U1", 2.0), ("U1", 4.0)]
     # U3 was candidate in round 1 but was never scored
     assert "U3" not in {r.candidate_id for r in both}
-    # Each round counts like one answer's quality at the mock weight (docs/mock.md).
+    # Each round counts for both people like a completed review, and for the candidate its
+    # mean weighs half an answer in their quality estimate (docs/mock.md).
+    assert [r.interviewer_id for r in both] == ["U2", "U3"]
     assert DEFAULT_RULES.mock_weight == 0.5
-    assert mock_points(DEFAULT_RULES, 3.0) == round(DEFAULT_RULES.quality_weight * 0.5 * 3.0, 1)
+    with_round = exact_points(DEFAULT_RULES, answer_means=[3.0], reviews=0, mock_means=[5.0])
+    as_interviewer = exact_points(DEFAULT_RULES, answer_means=[3.0], reviews=0, interviews=1)
+    reviewed = exact_points(DEFAULT_RULES, answer_means=[3.0], reviews=1)
+    assert as_interviewer == reviewed and with_round > reviewed
     only_first = scored_mock_rounds(session, T, NOW, later)
     assert [(r.candidate_id, r.mean) for r in only_first] == [("U1", 2.0)]
 

@@ -22,6 +22,7 @@ from bot.models import (
     ReviewerOptIn,
     Vote,
 )
+from bot.practice.calibration import SampleRef, record_calibration
 from bot.practice.channels import enrol_channel
 from bot.practice.privacy.export import export_user
 from bot.practice.privacy.forget import forget_user
@@ -60,6 +61,8 @@ def seed(session: Session) -> dict[str, int]:
             ts = f"{POSTED.timestamp() + 60 + i:.6f}"
             answers[user] = replied_answer(session, post, user, ts, f"{user}'s answer")
         session.add(ReviewerOptIn(channel_pk=channel.id, user_id="U1", updated_at=NOW))
+        sample = SampleRef("pmm", "p1", "weak")
+        record_calibration(session, channel, "U1", sample, {"focus": 2}, {"focus": 1}, NOW)
         for reviewer, author in (("U1", "U2"), ("U2", "U1")):
             assignment = ReviewAssignment(
                 post_id=post.id,
@@ -175,6 +178,7 @@ def nothing_about(data: dict[str, object]) -> bool:
         "thread_replies",
         "reviews_given",
         "votes_without_assignment",
+        "calibration_scores",
         "mock_requests",
         "mock_matches",
         "reviewer_opt_ins",
@@ -195,6 +199,8 @@ def test_export_holds_everything_about_the_user_in_that_workspace(session: Sessi
     assert len(data["thread_replies"]) == 1 and len(data["reviewer_opt_ins"]) == 1
     assert len(data["mock_requests"]) == 2 and data["mock_matches"][0]["scores"][0]["score"] == 3
     assert data["channels_created_or_enrolled"][0]["channel_id"] == "C1"
+    (calibration,) = data["calibration_scores"]
+    assert (calibration["score"], calibration["reference"]) == (2, 1)
 
 
 def test_forget_erases_the_users_data_and_keeps_what_others_depend_on(session: Session) -> None:

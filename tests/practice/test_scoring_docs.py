@@ -8,7 +8,13 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.practice.scoring import DEFAULT_RULES, describe_rules, points, tie_break_key
+from bot.practice.scoring import (
+    DEFAULT_RULES,
+    describe_rules,
+    points,
+    quality_estimate,
+    tie_break_key,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -25,34 +31,44 @@ def table(markdown: str, heading: str) -> list[dict[str, str]]:
 
 
 def means(cell: str) -> list[float | None]:
-    return [None if part.strip() == "not scored" else float(part) for part in cell.split(",")]
+    parts = [part.strip() for part in cell.split(",") if part.strip()]
+    return [None if part == "not scored" else float(part) for part in parts]
 
 
-def first_answer(cell: str) -> datetime:
+def first_answer(cell: str) -> datetime | None:
+    if not cell:
+        return None
     day, hhmm = cell.split()
     hours, minutes = map(int, hhmm.split(":"))
     return datetime(2026, 3, 2 + DAYS.index(day), hours, minutes, tzinfo=UTC)
 
 
 def test_readme_example_table_is_what_the_code_computes() -> None:
-    rows = table((ROOT / "README.md").read_text(), "## Scoring")
-    assert len(rows) >= 6
+    readme = (ROOT / "README.md").read_text()
+    found = re.search(r"The channel's mean is \*\*([0-9.]+)\*\*", readme)
+    assert found is not None
+    prior = float(found.group(1))
+    rows = table(readme, "## Scoring")
+    assert len(rows) >= 8
     keys = {}
     for row in rows:
         answers = means(row["answers: mean score each"])
-        mocks = [float(m) for m in row["mock rounds: mean each"].split(",") if m.strip()]
+        mocks = [float(m) for m in row["mock rounds as candidate: mean each"].split(",") if m]
+        scored = [q for q in answers if q is not None]
+        quality = quality_estimate(DEFAULT_RULES, scored, mocks, prior)
+        assert abs(quality - float(row["Q"])) < 0.005, row["person"]
         total = points(
             DEFAULT_RULES,
             answer_means=answers,
             reviews=int(row["completed reviews"]),
             missed=int(row["missed reviews"]),
             mock_means=mocks,
+            interviews=int(row["mock rounds as interviewer"]),
+            prior=prior,
         )
         assert total == float(row["points"]), row["person"]
-        scored = [q for q in answers if q is not None]
-        mean = sum(scored) / len(scored) if scored else None
         keys[row["person"]] = tie_break_key(
-            total, len(answers), mean, first_answer(row["first answer"])
+            total, len(answers), quality, first_answer(row["first answer"])
         )
     ranked = sorted(keys, key=lambda person: keys[person])
     assert [int(r["rank"]) for r in rows] == [ranked.index(r["person"]) + 1 for r in rows]
@@ -72,6 +88,6 @@ def test_settings_table_matches_the_defaults() -> None:
 
 def test_help_summary_states_the_defaults() -> None:
     text = describe_rules(DEFAULT_RULES)
-    assert "1 pt + 2 x its mean rubric score" in text
+    assert "1 pt + 2 x your quality estimate" in text
     assert "completed review" in text and "nothing taken off" in text
-    assert re.search(r"ties: more answers, then higher mean quality", text)
+    assert re.search(r"ties: more answers, then higher quality estimate", text)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.models import (
     Answer,
     Base,
+    CalibrationScore,
     Challenge,
     Channel,
     LeaderboardPost,
@@ -73,6 +74,19 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     session.add(Vote(answer_id=answer.id, reviewer_id="U2", criterion="c", score=4, updated_at=T0))
     session.add(LeaderboardPost(channel_pk=channel.id, week_start=date(2026, 3, 2), claimed_at=T0))
     session.add(ReviewerOptIn(channel_pk=channel.id, user_id="U3", updated_at=T0))
+    session.add(
+        CalibrationScore(
+            channel_pk=channel.id,
+            pack_id="pmm",
+            prompt_id="p1",
+            level="weak",
+            reviewer_id="U2",
+            criterion="c",
+            score=2,
+            reference=1,
+            updated_at=T0,
+        )
+    )
     match = MockMatch(
         team_id=team_id,
         user_a="U1",

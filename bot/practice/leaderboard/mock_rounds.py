@@ -18,6 +18,7 @@ from bot.models import MockMatch, MockScore
 @dataclass(frozen=True)
 class ScoredRound:
     candidate_id: str
+    interviewer_id: str
     match_id: int
     round: int
     mean: float  # the round's mean rubric score
@@ -33,6 +34,7 @@ def scored_mock_rounds(
     rows = session.execute(
         select(
             MockScore.candidate_id,
+            MockScore.interviewer_id,
             MockScore.match_id,
             MockScore.round,
             func.avg(MockScore.score),
@@ -43,8 +45,10 @@ def scored_mock_rounds(
             MockScore.created_at >= start,
             MockScore.created_at < end,
         )
-        .group_by(MockScore.candidate_id, MockScore.match_id, MockScore.round)
+        .group_by(
+            MockScore.candidate_id, MockScore.interviewer_id, MockScore.match_id, MockScore.round
+        )
         .order_by(MockScore.match_id, MockScore.round)
     )
     # float(): PostgreSQL averages come back as Decimal.
-    return [ScoredRound(c, m, r, float(mean)) for c, m, r, mean in rows]
+    return [ScoredRound(c, i, m, r, float(mean)) for c, i, m, r, mean in rows]

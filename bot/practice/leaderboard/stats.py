@@ -18,6 +18,7 @@ from bot.models import (
 from bot.practice.leaderboard.history import TREND_WEEKS, criterion_trend, current_streaks
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Row
+from bot.practice.reviewer_agreement import ReviewerAgreement, reviewer_agreement
 from bot.practice.schedule import (
     local_date,
     next_occurrence,
@@ -40,6 +41,7 @@ class PersonalStats:
     reviews_this_week: int
     reviews_recent: int  # completed reviews over the trend window
     trend: list[tuple[date, dict[str, float]]]
+    agreement: ReviewerAgreement | None = None  # how their scores compare with others'
 
 
 def completed_reviews(session: Session, channel: Channel, user_id: str, since: date) -> int:
@@ -86,6 +88,7 @@ def personal_stats(
             session, channel, user_id, monday - timedelta(weeks=TREND_WEEKS - 1)
         ),
         trend=trend,
+        agreement=reviewer_agreement(session, channel, user_id, now),
     )
 
 

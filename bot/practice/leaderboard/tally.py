@@ -33,8 +33,10 @@ from bot.practice.schedule import (
 )
 from bot.practice.scoring import (
     ScoringRules,
-    mock_points,
-    quality_points,
+    answer_points,
+    channel_mean,
+    exact_points,
+    quality_estimate,
     rules_for,
 )
 
@@ -111,7 +113,7 @@ def tally_week(
                 reviewers,
                 raw,
                 quality,
-                quality_points(rules, quality) if quality is not None else 0.0,
+                0.0,  # quality points: set once the author's estimate is known
                 participation,
             )
         )
@@ -124,6 +126,7 @@ def tally_week(
         people, channel_criteria = person_criteria(session, on_time, of_week, answers)
     for user_id, criterion, total, count in people:
         rows[user_id].criteria[criterion] = total / count
+        rows[user_id].criterion_counts[criterion] = int(count)
 
     # Reviews: completed (challenge posted and scored) and missed, per reviewer.
     challenged = exists().where(Challenge.assignment_id == ReviewAssignment.id)
@@ -141,23 +144,14 @@ def tally_week(
         r.review_points = rules.review_credit * r.reviews
         r.missed_points = -rules.missed_review * r.missed
 
-    # Mock rounds as the candidate, for people active in the channel this week: the week's
-    # rounds of the workspace, kept here for the people with a row, rather than an IN list of
-    # every active person (5,000 bound parameters).
     if rows:
-        start, end = week_bounds_utc(monday, channel.timezone)
-        for mock in scored_mock_rounds(session, channel.team_id, start, end):
-            if mock.candidate_id in rows:
-                rows[mock.candidate_id].mocks.append(
-                    MockLine(mock.match_id, mock.round, mock.mean, mock_points(rules, mock.mean))
-                )
-
+        _add_mock_rounds(session, channel, monday, rules, rows)
+    # The channel's mean for the estimates: the week's scored answers (already read), so no
+    # extra query over weeks of history.
+    counted = [means[1] for means in per_answer.values()]
+    prior = channel_mean(rules, sum(counted), len(counted))
     for r in rows.values():
-        scored = [line[4] for line in r._lines if line[4] is not None]
-        r.mean_quality = sum(scored) / len(scored) if scored else None
-        total_points = sum(line[5] + line[6] for line in r._lines)
-        total_points += r.review_points + r.missed_points + sum(m.points for m in r.mocks)
-        r.points = round(total_points, 1)
+        _finish_row(r, rules, prior)
 
     ranked = sorted(rows.values(), key=lambda r: (r.sort_key(), r.user_id))
     previous: tuple[Any, ...] | None = None
@@ -166,4 +160,44 @@ def tally_week(
         r.rank = ranked[position - 2].rank if key == previous else position
         previous = key
     criteria = {c: total / count for c, (total, count) in channel_criteria.items()}
-    return Week(channel.id, monday, rules, ranked, criteria)
+    counts = {c: int(count) for c, (_, count) in channel_criteria.items()}
+    return Week(channel.id, monday, rules, ranked, criteria, counts, prior)
+
+
+def _add_mock_rounds(
+    session: Session, channel: Channel, monday: date, rules: ScoringRules, rows: dict[str, Row]
+) -> None:
+    """Scored mock rounds of the week, for people active in the channel this week: the
+    workspace's rounds kept here for the people with a row, rather than an IN list of every
+    active person (5,000 bound parameters). A round counts for its candidate (credit, and its
+    mean in the estimate) and for its interviewer (credit, like a completed review)."""
+    start, end = week_bounds_utc(monday, channel.timezone)
+    for mock in scored_mock_rounds(session, channel.team_id, start, end):
+        if mock.candidate_id in rows:
+            rows[mock.candidate_id].mocks.append(
+                MockLine(mock.match_id, mock.round, mock.mean, rules.review_credit)
+            )
+        if mock.interviewer_id in rows:
+            rows[mock.interviewer_id].interviews += 1
+
+
+def _finish_row(r: Row, rules: ScoringRules, prior: float) -> None:
+    """The row's estimate, each answer's quality points and the total (one formula:
+    `scoring.exact_points`)."""
+    means = [line[4] for line in r._lines]
+    scored = [q for q in means if q is not None]
+    mocks = [m.mean for m in r.mocks]
+    r.mean_quality = sum(scored) / len(scored) if scored else None
+    r.quality = quality_estimate(rules, scored, mocks, prior)
+    per_answer = answer_points(rules, r.quality) - rules.participation
+    r._lines = [(*line[:5], per_answer, line[6]) for line in r._lines]
+    total = exact_points(
+        rules,
+        answer_means=means,
+        reviews=r.reviews,
+        missed=r.missed,
+        mock_means=mocks,
+        interviews=r.interviews,
+        prior=prior,
+    )
+    r.points = round(total, 1)

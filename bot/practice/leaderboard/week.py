@@ -7,7 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.practice.scoring import (
+    MIN_CHANNEL_CRITERION_SCORES,
+    MIN_PERSON_CRITERION_SCORES,
+    RUBRIC_MIDDLE,
     ScoringRules,
+    notable_criteria,
     tie_break_key,
 )
 
@@ -21,7 +25,7 @@ class AnswerLine:
     reviewers: int
     raw_quality: float | None  # mean score as given
     quality: float | None  # the mean that counts (bias-corrected when the setting is on)
-    quality_points: float
+    quality_points: float  # quality_weight x the author's estimate, scored or not
     participation_points: float
 
 
@@ -30,7 +34,7 @@ class MockLine:
     match_id: int
     round: int
     mean: float
-    points: float
+    points: float  # the completed round's credit (like a completed review)
 
 
 @dataclass
@@ -40,9 +44,12 @@ class Row:
     answers: int = 0
     reviews: int = 0  # completed reviews
     missed: int = 0  # missed reviews
-    mean_quality: float | None = None  # mean of the answers' means
+    interviews: int = 0  # scored mock rounds as the interviewer
+    mean_quality: float | None = None  # mean of the scored answers' means (as scored)
+    quality: float = RUBRIC_MIDDLE  # the estimate Q that points and ties use
     first_answer_at: datetime | None = None
     criteria: dict[str, float] = field(default_factory=dict)  # the person's mean per criterion
+    criterion_counts: dict[str, int] = field(default_factory=dict)
     mocks: list[MockLine] = field(default_factory=list)
     review_points: float = 0.0
     missed_points: float = 0.0
@@ -57,10 +64,13 @@ class Row:
 
     @property
     def strongest(self) -> str | None:
-        return _best(self.criteria)
+        """Only with enough scores (docs/scoring.md); None otherwise."""
+        return notable_criteria(self.criteria, self.criterion_counts, MIN_PERSON_CRITERION_SCORES)[
+            0
+        ]
 
     def sort_key(self) -> tuple[Any, ...]:
-        return tie_break_key(self.points, self.answers, self.mean_quality, self.first_answer_at)
+        return tie_break_key(self.points, self.answers, self.quality, self.first_answer_at)
 
 
 @dataclass
@@ -70,6 +80,8 @@ class Week:
     rules: ScoringRules
     rows: list[Row]
     criteria: dict[str, float]  # the channel's mean per criterion this week
+    criterion_counts: dict[str, int] = field(default_factory=dict)
+    prior: float = RUBRIC_MIDDLE  # the channel's mean that estimates are shrunk toward
     _index: tuple[list[Row], dict[str, Row]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -80,11 +92,15 @@ class Week:
 
     @property
     def strongest(self) -> str | None:
-        return _best(self.criteria)
+        return self._notable[0]
 
     @property
     def weakest(self) -> str | None:
-        return _best(self.criteria, worst=True)
+        return self._notable[1]
+
+    @property
+    def _notable(self) -> tuple[str | None, str | None]:
+        return notable_criteria(self.criteria, self.criterion_counts, MIN_CHANNEL_CRITERION_SCORES)
 
     def row(self, user_id: str) -> Row | None:
         # By user id through a dict made on first use: `movers` looks up every row of one
@@ -97,10 +113,3 @@ class Week:
 
     def top(self, n: int = 10) -> list[Row]:
         return self.rows[:n]
-
-
-def _best(means: dict[str, float], *, worst: bool = False) -> str | None:
-    if not means:
-        return None
-    sign = 1 if worst else -1
-    return min(means, key=lambda c: (sign * means[c], c))

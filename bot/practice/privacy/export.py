@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import (
     Answer,
+    CalibrationScore,
     Challenge,
     Channel,
     MockMatch,
@@ -176,6 +177,17 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
                         )
                     ),
                 )
+            )
+        ],
+        "calibration_scores": [
+            _row(
+                c, "pack_id", "prompt_id", "level", "criterion", "score", "reference", "updated_at"
+            )
+            for c in session.scalars(
+                select(CalibrationScore)
+                .join(Channel, Channel.id == CalibrationScore.channel_pk)
+                .where(Channel.team_id == team_id, CalibrationScore.reviewer_id == user_id)
+                .order_by(CalibrationScore.id)
             )
         ],
         "mock_requests": [

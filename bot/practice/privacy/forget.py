@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import (
     Answer,
+    CalibrationScore,
     Challenge,
     Channel,
     MockMatch,
@@ -120,6 +121,14 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
         delete(Vote).where(
             Vote.reviewer_id == user_id,
             Vote.answer_id.in_(select(Answer.id).where(Answer.post_id.in_(posts))),
+        ),
+    )
+    # Their scores of sample answers (calibration) are scores too.
+    report.votes += _count(
+        session,
+        delete(CalibrationScore).where(
+            CalibrationScore.reviewer_id == user_id,
+            CalibrationScore.channel_pk.in_(select(Channel.id).where(Channel.team_id == team_id)),
         ),
     )
     report.reviews = _count(

@@ -17,6 +17,7 @@ from bot.models import (
     PromptPost,
     ReviewAssignment,
 )
+from bot.practice.calibration import samples_of
 from bot.practice.ports import PublishError
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class ReviewerBrief:
     challenges: tuple[str, ...]  # the prompt's skeptic challenges
     reviews_close_at: datetime
     items: tuple[ReviewItem, ...]
+    samples: int = 0  # the prompt's sample answers, for calibration
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,12 @@ def reviewer_brief(
         for ra, answer in rows
     )
     return ReviewerBrief(
-        post_ref(post, channel), reviewer, prompt.challenges, post.reviews_close_at, items
+        post_ref(post, channel),
+        reviewer,
+        prompt.challenges,
+        post.reviews_close_at,
+        items,
+        samples=len(samples_of(post.prompt or {})),
     )
 
 

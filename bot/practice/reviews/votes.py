@@ -19,6 +19,7 @@ from bot.models import (
     ReviewAssignment,
     Vote,
 )
+from bot.practice.calibration import samples_of
 from bot.practice.deliveries import claim_delivery
 from bot.practice.reviews.notices import (
     PostRef,
@@ -65,6 +66,7 @@ class ReviewTarget:
     reviews_close_at: datetime
     scores: dict[str, int] = field(default_factory=dict)
     comment: str = ""
+    samples: int = 0  # the prompt's sample answers, for calibration
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ def load_review(session: Session, assignment_id: int, user_id: str, now: datetim
             reviews_close_at=post.reviews_close_at,
             scores=scores,
             comment=assignment.comment or "",
+            samples=len(samples_of(post.prompt or {})),
         )
     )
 

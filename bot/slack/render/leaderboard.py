@@ -12,6 +12,7 @@ from bot.practice.leaderboard.stats import PersonalStats
 from bot.practice.leaderboard.week import Row, Week
 from bot.practice.scoring import ScoringRules
 from bot.practice.weekly_post import WeeklyReport
+from bot.slack.render.agreement import agreement_lines, channel_agreement_section
 from bot.slack.render.text import HEADER_LIMIT, clip, mention, section
 
 TOP = 10
@@ -40,11 +41,19 @@ def _plural(count: int, word: str) -> str:
 
 
 def row_line(row: Row, names: Mapping[str, str]) -> str:
-    strongest = f" · strongest: {criterion_label(names, row.strongest)}" if row.strongest else ""
+    """One ranked row: points, activity (missed reviews and mock rounds included) and, when the
+    person has enough scores on it, their strongest criterion with its mean."""
+    parts = [_plural(row.answers, "answer"), _plural(row.reviews, "review")]
+    if row.interviews or row.mocks:
+        parts.append(_plural(row.interviews + len(row.mocks), "mock round"))
+    if row.missed:
+        parts.append(f"{row.missed} missed")
+    best = row.strongest
+    if best is not None:
+        parts.append(f"strongest: {criterion_label(names, best)} ({row.criteria[best]:.1f})")
     return (
         f"*{row.rank}.* {mention(row.user_id)}: *{_n(row.points)} "
-        f"{'pt' if row.points == 1 else 'pts'}* · "
-        f"{_plural(row.answers, 'answer')} · {_plural(row.reviews, 'review')}{strongest}"
+        f"{'pt' if row.points == 1 else 'pts'}* · " + " · ".join(parts)
     )
 
 
@@ -78,15 +87,17 @@ def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:
     if streaks:
         lines = [f"{mention(u)} {_plural(n, 'practice day')} in a row" for u, n in streaks]
         blocks.append(_section("*Streaks*\n" + "\n".join(lines)))
-    if week.criteria:
-        blocks.append(
-            _section(
-                f"*Channel's strongest criterion:* {criterion_label(names, week.strongest)} "
-                f"({week.criteria[week.strongest or '']:.1f})\n"
-                f"*Weakest:* {criterion_label(names, week.weakest)} "
-                f"({week.criteria[week.weakest or '']:.1f})"
-            )
-        )
+    notable = [
+        f"*Channel's {label} criterion:* {criterion_label(names, c)} "
+        f"({week.criteria[c]:.1f} / 5 from {week.criterion_counts.get(c, 0)} scores)"
+        for label, c in (("strongest", week.strongest), ("weakest", week.weakest))
+        if c is not None
+    ]
+    if notable:
+        blocks.append(_section("\n".join(notable)))
+    agreement = channel_agreement_section(report.agreement, names)
+    if agreement is not None:
+        blocks.append(agreement)
     ranked = len(week.rows)
     blocks.append(
         _context(
@@ -124,7 +135,7 @@ def standings_blocks(
 
 
 def why_text(week: Week, user_id: str, *, names: Mapping[str, str], last: bool) -> str:
-    """How one row's points were made, line by line (the formula of docs/scoring.md)."""
+    """How one row's points were made, line by line (the formula of the README)."""
     rules: ScoringRules = week.rules
     which = "last week" if last else "this week"
     row = week.row(user_id)
@@ -138,48 +149,91 @@ def why_text(week: Week, user_id: str, *, names: Mapping[str, str], last: bool) 
         f"{which}, rank {row.rank} of "
         f"{len(week.rows)}* ({week_label(week.week_start)})"
     ]
-    for line in row.answer_lines:
-        day = f"{line.post_date:%a} {line.post_date.day} {line.post_date:%b}"
-        if line.quality is None:
-            lines.append(
-                f"• {day}: answer on time +{_n(line.participation_points)} (not scored yet)"
-            )
-            continue
-        corrected = (
-            f", {line.raw_quality:.2f} before bias correction"
-            if rules.bias_correction and line.raw_quality is not None
-            else ""
-        )
-        lines.append(
-            f"• {day}: answer on time +{_n(line.participation_points)}; mean score "
-            f"{line.quality:.2f} from {_plural(line.reviewers, 'reviewer')}{corrected} → "
-            f"{_n(rules.quality_weight)} x {line.quality:.2f} = +{_n(line.quality_points)}"
-        )
-    if row.reviews:
-        lines.append(
-            f"• {_plural(row.reviews, 'completed review')} x {_n(rules.review_credit)} = "
-            f"+{_n(row.review_points)}"
-        )
-    if row.missed:
-        lines.append(
-            f"• {_plural(row.missed, 'missed review')}: "
-            + (f"{_n(row.missed_points)}" if row.missed_points else "nothing taken off")
-        )
-    for mock in row.mocks:
-        lines.append(
-            f"• mock interview round {mock.round}: mean score {mock.mean:.2f} → "
-            f"{_n(rules.quality_weight * rules.mock_weight)} x {mock.mean:.2f} = "
-            f"+{_n(mock.points)}"
-        )
-    quality = f"{row.mean_quality:.2f}" if row.mean_quality is not None else "none yet"
+    if row.answers:
+        lines.append(_estimate_line(row, week))
+    lines.extend(_answer_lines(row, rules))
+    lines.extend(_work_lines(row, rules))
     lines.append(
-        f"Tie-breaks: {_plural(row.answers, 'answer')}, mean quality {quality}, first answer "
+        f"Tie-breaks: {_plural(row.answers, 'answer')}, quality estimate {row.quality:.2f}, "
+        "first answer "
         + (f"{row.first_answer_at:%a %H:%M} UTC" if row.first_answer_at else "-")
         + "."
     )
     if rules.bias_correction:
         lines.append("_Reviewer-bias correction is on in this channel._")
     return "\n".join(lines)
+
+
+def _estimate_line(row: Row, week: Week) -> str:
+    rules = week.rules
+    scored = [line.quality for line in row.answer_lines if line.quality is not None]
+    evidence = (
+        f"the mean of {_plural(len(scored), 'scored answer')}, {row.mean_quality:.2f}"
+        if row.mean_quality is not None
+        else "no scored answers yet"
+    )
+    if row.mocks:
+        evidence += (
+            f", and {_plural(len(row.mocks), 'mock round')} at {_n(rules.mock_weight)} weight"
+        )
+    elif row.mean_quality is None:
+        return (
+            f"• Quality estimate Q = {row.quality:.2f}, the channel's mean: none of the answers "
+            "was scored, and a missing score neither lowers nor raises anyone"
+        )
+    return (
+        f"• Quality estimate Q = {row.quality:.2f}: {evidence}, pulled toward the channel's "
+        f"mean {week.prior:.2f} as if {_n(rules.shrinkage)} more answers had scored it"
+    )
+
+
+def _answer_lines(row: Row, rules: ScoringRules) -> list[str]:
+    lines = []
+    for line in row.answer_lines:
+        day = f"{line.post_date:%a} {line.post_date.day} {line.post_date:%b}"
+        if line.quality is None:
+            how = "not scored: counts at your estimate"
+        else:
+            corrected = (
+                f", {line.raw_quality:.2f} before bias correction"
+                if rules.bias_correction and line.raw_quality is not None
+                else ""
+            )
+            how = (
+                f"mean score {line.quality:.2f} from {_plural(line.reviewers, 'reviewer')}"
+                f"{corrected}"
+            )
+        earned = line.participation_points + line.quality_points
+        lines.append(
+            f"• {day}: answer on time, {how} → {_n(line.participation_points)} + "
+            f"{_n(rules.quality_weight)} x Q = +{earned:.1f}"
+        )
+    return lines
+
+
+def _work_lines(row: Row, rules: ScoringRules) -> list[str]:
+    lines = []
+    if row.reviews:
+        lines.append(
+            f"• {_plural(row.reviews, 'completed review')} x {_n(rules.review_credit)} = "
+            f"+{_n(row.review_points)}"
+        )
+    if row.interviews:
+        lines.append(
+            f"• {_plural(row.interviews, 'mock round')} as the interviewer x "
+            f"{_n(rules.review_credit)} = +{_n(rules.review_credit * row.interviews)}"
+        )
+    for mock in row.mocks:
+        lines.append(
+            f"• mock round {mock.round} as the candidate, mean score {mock.mean:.2f} (in Q) "
+            f"= +{_n(mock.points)}"
+        )
+    if row.missed:
+        lines.append(
+            f"• {_plural(row.missed, 'missed review')}: "
+            + (f"{_n(row.missed_points)}" if row.missed_points else "nothing taken off")
+        )
+    return lines
 
 
 def _change(points: list[tuple[date, float]]) -> str:
@@ -233,6 +287,8 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
         lines.extend(trend)
     else:
         lines.append("_No scores on your answers in the last weeks yet._")
+    if stats.agreement is not None:
+        lines.extend(agreement_lines(stats.agreement))
     return "\n".join(lines)
 
 

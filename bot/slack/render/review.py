@@ -21,6 +21,7 @@ from bot.practice.reviews.notices import (
     ShortNotice,
     ThreadNotes,
 )
+from bot.slack.render.calibration import samples_button
 from bot.slack.render.text import (
     HEADER_LIMIT,
     bullet_section,
@@ -132,7 +133,10 @@ def brief_blocks(
         blocks.append(bullet_section("Skeptic challenges to try", brief.challenges))
     for item in brief.items:
         blocks += _item_blocks(brief, item, links.get(item.assignment_id))
-    return text, [b.to_dict() for b in blocks]
+    rendered = [b.to_dict() for b in blocks]
+    if brief.samples and brief.items:
+        rendered.append(samples_button(brief.items[0].assignment_id))
+    return text, rendered
 
 
 def brief_metadata(brief: ReviewerBrief) -> dict[str, Any]:

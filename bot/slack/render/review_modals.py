@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.content import Criterion
 from bot.practice.reviews.votes import MAX_CHALLENGE_CHARS, MAX_COMMENT_CHARS, ReviewTarget
+from bot.slack.render.calibration import samples_button
 from bot.slack.render.text import (
     FIELD_LIMIT,
     MODAL_TITLE_LIMIT,
@@ -131,6 +132,8 @@ def score_modal(
 ) -> dict[str, Any]:
     """One 1-5 choice per criterion (question and anchors shown), plus an optional comment."""
     blocks: list[Any] = _answer_context(target)
+    if target.samples:
+        blocks.append(samples_button(target.assignment_id))
     for criterion in rubric:
         options = [
             Option(

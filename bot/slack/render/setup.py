@@ -34,6 +34,21 @@ def _hours(minutes: int) -> str:
     return f"{minutes / 60:g} hours" if minutes != 60 else "1 hour"
 
 
+def _pick(options: list[Option], value: str) -> Option | None:
+    return next((o for o in options if o.value == value), None)
+
+
+def _select(field: str, label: str, options: list[Option], value: str) -> InputBlock:
+    """A required single choice, pre-set to the current value."""
+    return InputBlock(
+        block_id=field,
+        label=label,
+        element=StaticSelectElement(
+            action_id="value", options=options, initial_option=_pick(options, value)
+        ),
+    )
+
+
 def setup_modal(
     channel_id: str, current: ScheduleSettings, packs: dict[str, str]
 ) -> dict[str, Any]:
@@ -48,10 +63,41 @@ def setup_modal(
     pack_options = [
         Option(value=pid, text=clip(title, OPTION_LIMIT)) for pid, title in sorted(packs.items())
     ]
-
-    def pick(options: list[Option], value: str) -> Option | None:
-        return next((o for o in options if o.value == value), None)
-
+    blocks = [
+        InputBlock(
+            block_id="post_time",
+            label="Post time",
+            element=TimePickerElement(action_id="value", initial_time=current.post_time),
+        ),
+        InputBlock(
+            block_id="timezone",
+            label="Time zone",
+            hint="An IANA name, e.g. Europe/Berlin or America/Los_Angeles",
+            element=PlainTextInputElement(action_id="value", initial_value=current.timezone),
+        ),
+        InputBlock(
+            block_id="weekdays",
+            label="Practice days",
+            element=CheckboxesElement(
+                action_id="value",
+                options=day_options,
+                initial_options=[o for o in day_options if int(o.value) in chosen_days],
+            ),
+        ),
+        _select(
+            "answer_window_minutes",
+            "Answer window",
+            window_options,
+            str(current.answer_window_minutes),
+        ),
+        _select(
+            "reviewers_per_answer",
+            "Reviewers per answer",
+            reviewer_options,
+            str(current.reviewers_per_answer),
+        ),
+        _select("content_pack", "Content pack", pack_options, current.content_pack),
+    ]
     view = View(
         type="modal",
         callback_id=CALLBACK_ID,
@@ -59,55 +105,7 @@ def setup_modal(
         title="Practice setup",
         submit="Save",
         close="Cancel",
-        blocks=[
-            InputBlock(
-                block_id="post_time",
-                label="Post time",
-                element=TimePickerElement(action_id="value", initial_time=current.post_time),
-            ),
-            InputBlock(
-                block_id="timezone",
-                label="Time zone",
-                hint="An IANA name, e.g. Europe/Berlin or America/Los_Angeles",
-                element=PlainTextInputElement(action_id="value", initial_value=current.timezone),
-            ),
-            InputBlock(
-                block_id="weekdays",
-                label="Practice days",
-                element=CheckboxesElement(
-                    action_id="value",
-                    options=day_options,
-                    initial_options=[o for o in day_options if int(o.value) in chosen_days],
-                ),
-            ),
-            InputBlock(
-                block_id="answer_window_minutes",
-                label="Answer window",
-                element=StaticSelectElement(
-                    action_id="value",
-                    options=window_options,
-                    initial_option=pick(window_options, str(current.answer_window_minutes)),
-                ),
-            ),
-            InputBlock(
-                block_id="reviewers_per_answer",
-                label="Reviewers per answer",
-                element=StaticSelectElement(
-                    action_id="value",
-                    options=reviewer_options,
-                    initial_option=pick(reviewer_options, str(current.reviewers_per_answer)),
-                ),
-            ),
-            InputBlock(
-                block_id="content_pack",
-                label="Content pack",
-                element=StaticSelectElement(
-                    action_id="value",
-                    options=pack_options,
-                    initial_option=pick(pack_options, current.content_pack),
-                ),
-            ),
-        ],
+        blocks=blocks,
     )
     return view.to_dict()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.actions import mock, privacy, reviews
+from bot.slack.listeners.actions import calibration, mock, privacy, reviews
+from bot.slack.render.calibration import REVEAL_ACTION, SAMPLE_SCORE_ACTION, SAMPLES_ACTION
 from bot.slack.render.home import LEAVE_QUEUE_ACTION
 from bot.slack.render.mock import FEEDBACK_ACTION, RATE_ACTION, SWAP_ACTION
 from bot.slack.render.privacy import FORGET_CANCEL_ACTION, FORGET_CONFIRM_ACTION
@@ -14,6 +15,9 @@ from bot.slack.render.review import CHALLENGE_ACTION, SCORE_ACTION
 def register(app: App) -> None:
     app.action(CHALLENGE_ACTION)(reviews.on_challenge_clicked)
     app.action(SCORE_ACTION)(reviews.on_score_clicked)
+    app.action(SAMPLES_ACTION)(calibration.on_samples_clicked)
+    app.action(REVEAL_ACTION)(calibration.on_reveal_clicked)
+    app.action(SAMPLE_SCORE_ACTION)(calibration.on_sample_score_clicked)
     app.action(SWAP_ACTION)(mock.on_swap)
     app.action(FEEDBACK_ACTION)(mock.on_score_candidate)
     app.action(RATE_ACTION)(mock.on_rate_interviewer)

@@ -1,0 +1,193 @@
+"""Calibration: a reviewer scores a prompt's sample answer, to compare with the pack's scores.
+
+Each prompt of a pack may carry sample answers (a weak and a strong one) with the pack's own
+scores (`Prompt.calibration`, content issue 15). A reviewer can score one from their review DM
+or the score modal; the scores are kept per channel with the pack's score next to each, so
+`reviewer_agreement` can say how close a reviewer is to the pack without loading content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db import SessionFactory, unit_of_work
+from bot.models import CalibrationScore, Channel, PromptPost, ReviewAssignment
+
+
+@dataclass(frozen=True)
+class SampleRef:
+    """Which sample answer: the pack, the prompt and the level ("weak" or "strong")."""
+
+    pack_id: str
+    prompt_id: str
+    level: str
+
+
+class CalibrationError(ValueError):
+    """A calibration score that cannot be stored; the message says why."""
+
+
+def record_calibration(
+    session: Session,
+    channel: Channel,
+    reviewer_id: str,
+    sample: SampleRef,
+    scores: Mapping[str, int],
+    reference: Mapping[str, int],
+    now: datetime,
+) -> int:
+    """Store (or replace) the reviewer's scores of one sample; returns how many were stored.
+
+    Only criteria the pack scored are kept: without a reference there is nothing to compare.
+    The caller commits.
+    """
+    kept = {c: int(s) for c, s in scores.items() if c in reference}
+    if not kept:
+        raise CalibrationError("None of these criteria has a reference score in the pack.")
+    if any(not 1 <= s <= 5 for s in kept.values()):
+        raise CalibrationError("Scores run from 1 to 5.")
+    existing = {
+        row.criterion: row
+        for row in session.scalars(
+            select(CalibrationScore).where(
+                CalibrationScore.channel_pk == channel.id,
+                CalibrationScore.prompt_id == sample.prompt_id,
+                CalibrationScore.level == sample.level,
+                CalibrationScore.reviewer_id == reviewer_id,
+            )
+        )
+    }
+    for criterion, score in kept.items():
+        row = existing.get(criterion)
+        if row is None:
+            row = CalibrationScore(
+                channel_pk=channel.id,
+                pack_id=sample.pack_id,
+                prompt_id=sample.prompt_id,
+                level=sample.level,
+                reviewer_id=reviewer_id,
+                criterion=criterion,
+            )
+            session.add(row)
+        row.score, row.reference, row.updated_at = score, int(reference[criterion]), now
+    session.flush()
+    return len(kept)
+
+
+# --- the samples of a review's prompt ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SampleAnswer:
+    level: str  # "weak" or "strong"
+    answer: str
+    scores: dict[str, int]  # the pack's scores, criterion id -> 1..5
+
+
+@dataclass(frozen=True)
+class CalibrationSet:
+    """A reviewer's view of one prompt's sample answers, and what they already gave them."""
+
+    assignment_id: int
+    channel_pk: int
+    pack_id: str
+    prompt_id: str
+    title: str
+    samples: tuple[SampleAnswer, ...]
+    mine: dict[str, dict[str, int]]  # level -> criterion -> the reviewer's score
+
+    def sample(self, level: str) -> SampleAnswer | None:
+        return next((s for s in self.samples if s.level == level), None)
+
+
+def samples_of(snapshot: Mapping[str, Any]) -> tuple[SampleAnswer, ...]:
+    """The sample answers in a post's prompt snapshot (`Prompt.calibration`, as JSON); none
+    for prompts written before calibration existed."""
+    found = []
+    for raw in snapshot.get("calibration") or ():
+        if not isinstance(raw, Mapping) or not raw.get("answer"):
+            continue
+        scores = {str(c): int(s) for c, s in (raw.get("scores") or {}).items()}
+        found.append(SampleAnswer(str(raw.get("level") or ""), str(raw["answer"]), scores))
+    return tuple(sorted(found, key=lambda s: (s.level != "weak", s.level)))
+
+
+def calibration_set(
+    session: Session, assignment_id: int, reviewer_id: str
+) -> CalibrationSet | None:
+    """The samples of the prompt behind the reviewer's assignment; None if the assignment is
+    not theirs or the prompt has no samples."""
+    assignment = session.get(ReviewAssignment, assignment_id)
+    if assignment is None or assignment.reviewer_id != reviewer_id:
+        return None
+    post = session.get(PromptPost, assignment.post_id)
+    samples = samples_of(post.prompt or {}) if post is not None else ()
+    if post is None or not samples:
+        return None
+    mine: dict[str, dict[str, int]] = {}
+    for row in session.scalars(
+        select(CalibrationScore).where(
+            CalibrationScore.channel_pk == post.channel_pk,
+            CalibrationScore.prompt_id == post.prompt_id,
+            CalibrationScore.reviewer_id == reviewer_id,
+        )
+    ):
+        mine.setdefault(row.level, {})[row.criterion] = row.score
+    title = str((post.prompt or {}).get("title") or post.prompt_id)
+    return CalibrationSet(
+        assignment_id, post.channel_pk, post.pack_id, post.prompt_id, title, samples, mine
+    )
+
+
+# --- services: one transaction each, nothing Slack ---------------------------------------------
+
+
+def open_samples(
+    sessions: SessionFactory, assignment_id: int, reviewer_id: str
+) -> CalibrationSet | None:
+    """ "See sample answers": read only."""
+    with unit_of_work(sessions) as session:
+        return calibration_set(session, assignment_id, reviewer_id)
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    stored: bool
+    message: str = ""  # why not, when not stored
+    level: str = ""
+    mine: dict[str, int] | None = None
+    reference: dict[str, int] | None = None
+    pack_id: str = ""
+
+
+def submit_calibration(
+    sessions: SessionFactory,
+    assignment_id: int,
+    reviewer_id: str,
+    level: str,
+    scores: Mapping[str, int | None],
+    now: datetime,
+) -> CalibrationResult:
+    """A reviewer's scores of one sample answer: stored (replacing earlier ones), committed."""
+    given = {c: s for c, s in scores.items() if s is not None}
+    with unit_of_work(sessions) as session:
+        found = calibration_set(session, assignment_id, reviewer_id)
+        sample = found.sample(level) if found is not None else None
+        if found is None or sample is None:
+            return CalibrationResult(False, "This sample answer is no longer available.")
+        channel = session.get(Channel, found.channel_pk)
+        assert channel is not None  # the post's channel (cascade deletes posts with it)
+        ref = SampleRef(found.pack_id, found.prompt_id, level)
+        try:
+            record_calibration(session, channel, reviewer_id, ref, given, sample.scores, now)
+        except CalibrationError as exc:
+            return CalibrationResult(False, str(exc))
+        session.commit()
+    kept = {c: s for c, s in given.items() if c in sample.scores}
+    return CalibrationResult(True, "", level, kept, dict(sample.scores), found.pack_id)
