@@ -33,7 +33,12 @@ lint: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/practice-bot demo
 
-bench: $(STAMP)
+# The bench's extras: profilers and the second baseline's stack (uvicorn, AsyncApp's aiohttp).
+$(VENV)/.bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: $(VENV)/.bench
 	$(BIN)/python -m bench
 
 migrate: $(STAMP)

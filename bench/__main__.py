@@ -14,8 +14,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import assignment, fanout, footprint, ingest, latency, leaderboard
+from bench import assignment, fanout, footprint, ingest, latency, leaderboard, scrape
 from bench.dbs import postgres_available
+from bench.load import LoadResult
 from bench.table import Row, render
 
 NAMES = ("latency", "ingest", "leaderboard", "assignment", "fanout", "footprint")
@@ -23,22 +24,39 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
 def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[str]) -> list[Row]:
-    """Latency and ingest share one bare server and one bot server per database."""
+    """Latency and ingest share each bare server and one bot server per database."""
     sizes = latency.Sizes.for_run(quick)
-    with latency.bare_stack(sizes) as stack:
-        bare = latency.measure(stack, sizes) if "latency" in names else None
-        bare_ingest = ingest.measure(stack, sizes.ingest) if "ingest" in names else None
+    bare: dict[str, latency.Measured] = {}
+    bare_ingest: dict[str, tuple[float, LoadResult]] = {}
+    for kind in latency.BARE_STACKS:
+        with latency.bare_stack(sizes, kind) as stack:
+            if "latency" in names:
+                bare[kind] = latency.measure(stack, sizes)
+            if "ingest" in names:
+                bare_ingest[kind] = ingest.measure(stack, sizes.ingest)
+    for kind, label in latency.BARE_STACKS.items():
+        if kind in bare:
+            m = bare[kind]
+            log.append(
+                f"bare {label}: commands p99 {m.commands.percentile(99):.1f} ms "
+                f"{m.commands.rate:,.0f}/s, event acks p99 {m.events.percentile(99):.1f} ms "
+                f"{m.events.rate:,.0f}/s"
+            )
+        if kind in bare_ingest:
+            log.append(f"bare {label}: ingest acks {bare_ingest[kind][0]:,.0f}/s")
     rows: list[Row] = []
     for db in dbs:
         with latency.bot_stack(db, sizes) as stack:
             ours = latency.measure(stack, sizes) if "latency" in names else None
+            scraped = scrape.measure(stack, sizes.events) if ours else None
             ours_ingest = ingest.measure(stack, sizes.ingest) if "ingest" in names else None
+        if ours and scraped:
+            rows += scrape.rows(db, scraped, ours)
         if ours and bare:
             rows += latency.rows(db, ours, bare)
             log.append(
-                f"latency {db}: commands {ours.commands.rate:,.0f}/s (bare "
-                f"{bare.commands.rate:,.0f}/s), event acks {ours.events.rate:,.0f}/s (bare "
-                f"{bare.events.rate:,.0f}/s)"
+                f"latency {db}: commands {ours.commands.rate:,.0f}/s, event acks "
+                f"{ours.events.rate:,.0f}/s"
             )
         if ours_ingest and bare_ingest:
             rows += ingest.rows(db, ours_ingest, bare_ingest)

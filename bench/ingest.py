@@ -2,14 +2,22 @@
 
 A batch of signed thread replies is sent by 50 clients as fast as the server takes them; the
 figure counts an event only once the bot has written it to the database (its listener runs
-after the ack), from the first send to the last write. Baseline: the bare app's ack rate.
+after the ack), from the first send to the last write. Baseline: the ack rate of the faster bare
+stack (gunicorn gthread `App` or uvicorn `AsyncApp`, measured in the same run).
 """
 
 from __future__ import annotations
 
 import time
 
-from bench.latency import Stack, _settle, reply_requests, take_replies, thread_messages
+from bench.latency import (
+    BARE_STACKS,
+    Stack,
+    _settle,
+    reply_requests,
+    take_replies,
+    thread_messages,
+)
 from bench.load import LoadResult, run_load
 from bench.table import Row
 
@@ -29,10 +37,14 @@ def measure(stack: Stack, count: int) -> tuple[float, LoadResult]:
     return done / elapsed, result
 
 
-def rows(db: str, ours: tuple[float, LoadResult], bare: tuple[float, LoadResult]) -> list[Row]:
+def rows(
+    db: str, ours: tuple[float, LoadResult], bares: dict[str, tuple[float, LoadResult]]
+) -> list[Row]:
     rate, acks = ours
-    base_rate, _ = bare
-    note = f"acks {acks.rate:,.0f}/s" + ("" if acks.ok else f"; errors {acks.statuses}")
+    kind = max(bares, key=lambda k: bares[k][0])
+    base_rate = bares[kind][0]
+    note = f"acks {acks.rate:,.0f}/s; floor: {BARE_STACKS[kind]}"
+    note += "" if acks.ok else f"; errors {acks.statuses}"
     return [
         Row(
             "ingest throughput",

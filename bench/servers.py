@@ -1,5 +1,6 @@
-"""Start the server under test as a subprocess: `practice-bot serve`, or the bare app under the
-same gunicorn configuration (`bot.server.server_options`), and measure its start-up and memory."""
+"""Start the server under test as a subprocess: `practice-bot serve`, or a bare app: Bolt's `App`
+under the same gunicorn configuration (`bot.server.server_options`), or Bolt's `AsyncApp` under
+uvicorn with as many workers; and measure its start-up and memory."""
 
 from __future__ import annotations
 
@@ -44,6 +45,20 @@ def _bare_command(env: dict[str, str]) -> list[str]:
     ]  # fmt: skip
 
 
+def _bare_async_command(env: dict[str, str]) -> list[str]:
+    """The AsyncApp baseline under uvicorn, with as many worker processes as gunicorn has."""
+    from bot.server import server_options
+
+    opts = server_options(Settings(port=int(env["PORT"])), env)
+    return [
+        sys.executable, "-m", "uvicorn", "bench.bare_async:asgi",
+        "--host", "127.0.0.1", "--port", env["PORT"],
+        "--workers", str(opts["workers"]),
+        "--timeout-keep-alive", str(opts["keepalive"]),
+        "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+
+
 def _serve_command() -> list[str]:
     script = Path(sys.executable).parent / "practice-bot"
     return [str(script), "serve"] if script.exists() else [sys.executable, "-m", "bot", "serve"]
@@ -51,7 +66,7 @@ def _serve_command() -> list[str]:
 
 @dataclass
 class Server:
-    kind: str  # "bot" or "bare"
+    kind: str  # "bot", "bare" (gunicorn gthread) or "bare-async" (uvicorn, AsyncApp)
     process: subprocess.Popen[bytes]
     port: int
     startup_seconds: float
@@ -128,7 +143,9 @@ def start_server(
         }
     )
     env.update(extra_env or {})
-    command = _serve_command() if kind == "bot" else _bare_command(env)
+    commands = {"bot": _serve_command, "bare": lambda: _bare_command(env),
+                "bare-async": lambda: _bare_async_command(env)}  # fmt: skip
+    command = commands[kind]()
     if log_path:
         log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115

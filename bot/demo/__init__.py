@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from bot.demo.calibration import calibrate_on_samples
 from bot.demo.context import DemoContext
 from bot.demo.day import answer_in_thread, enrol_channel, post_the_prompt
 from bot.demo.home import app_home
@@ -27,6 +28,7 @@ SCENES: list[Scene] = [
     answer_in_thread,
     assign_reviewers,
     review_answers,
+    calibrate_on_samples,
     close_reviews,
     matched_mock,
     weekly_leaderboard,

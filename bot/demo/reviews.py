@@ -8,7 +8,7 @@ from typing import Any
 from bot.demo.context import CHANNEL, DemoContext
 
 
-def _review_dm(ctx: DemoContext, user: str) -> dict[str, Any]:
+def review_dm(ctx: DemoContext, user: str) -> dict[str, Any]:
     return next(m for m in ctx.stage.slack.dms(user) if "skeptic reviewer" in m["text"])
 
 
@@ -37,7 +37,7 @@ def assign_reviewers(ctx: DemoContext) -> None:
     result = stage.run_job("assign-reviewers", stage.now())
     ctx.say("", f"(practice-bot job assign-reviewers: {result.details[-1]})")
     maya = ctx.people[0]
-    ctx.show_message(f"Practice Bot (DM to {ctx.name(maya)})", _review_dm(ctx, maya))
+    ctx.show_message(f"Practice Bot (DM to {ctx.name(maya)})", review_dm(ctx, maya))
     jonas = ctx.people[1]
     stage.sender.open_home(jonas)
     home = stage.slack.wait_for(lambda: stage.slack.home(jonas))
@@ -49,7 +49,7 @@ def review_answers(ctx: DemoContext) -> None:
     stage = ctx.stage
     stage.set_time(stage.now() + timedelta(hours=1))
     maya, jonas = ctx.people[0], ctx.people[1]
-    dm = _review_dm(ctx, jonas)
+    dm = review_dm(ctx, jonas)
     modal = _open_modal(ctx, jonas, "review_challenge", dm)
     ctx.show_view(f"{ctx.name(jonas)} presses [Post a challenge]", modal)
     challenge = "Sixty percent of whom? How do you know the boost, not the season, moved Day-30?"
@@ -63,7 +63,7 @@ def review_answers(ctx: DemoContext) -> None:
     )
     ctx.show_message("Practice Bot (in the thread)", posted[-1])
 
-    dm = _review_dm(ctx, maya)
+    dm = review_dm(ctx, maya)
     modal = _open_modal(ctx, maya, "review_challenge", dm)
     pushback = "Awareness of what, measured how? What did people do differently afterwards?"
     stage.sender.submit_view(maya, modal["id"], {"challenge/text": pushback})

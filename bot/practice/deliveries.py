@@ -31,13 +31,14 @@ def claim_deliveries(session: Session, keys: list[str], kind: str, now: datetime
     if not unique:
         return set()
     insert = insert_for(session)
+    # executemany: one compiled statement for every batch size (see answers._message_upsert)
     statement = (
-        insert(Delivery)
-        .values([{"key": key, "kind": kind[:40], "received_at": now} for key in unique])
+        insert(Delivery.__table__)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(Delivery.key)
     )
-    return set(session.scalars(statement))
+    rows = [{"key": key, "kind": kind[:40], "received_at": now} for key in unique]
+    return set(session.scalars(statement, rows))
 
 
 def prune_deliveries(session: Session, now: datetime) -> int:

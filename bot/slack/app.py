@@ -13,9 +13,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
 from bot.runtime import Runtime
-from bot.slack.deliveries import DeliveryClaim
+from bot.slack.deliveries import DeliveryClaim, delivery_key
 from bot.slack.gateway import MeteredWebClient, make_client
 from bot.slack.listeners import register
+from bot.slack.listeners.events.messages import queue_thread_reply
 from bot.slack.render.fallback import SORRY
 
 log = logging.getLogger("bot.slack")
@@ -62,6 +63,7 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
 
         runtime.reply_writer = ReplyWriter(runtime, acknowledge)
     app.use(_inject_runtime(runtime))
+    app.use(_queue_thread_replies)
     app.error(_handle_error)
     register(app)
     return app
@@ -100,6 +102,14 @@ def _inject_runtime(runtime: Runtime) -> Callable[..., Any]:
         return next()
 
     return inject_runtime
+
+
+def _queue_thread_replies(body: Any, context: Any, next: Callable[[], Any]) -> Any:
+    """Thread replies are queued and acked here, without a listener thread (see
+    `queue_thread_reply`); every other request goes on to Bolt's listeners."""
+    if isinstance(body, dict) and queue_thread_reply(body, context):
+        return BoltResponse(status=200, body="")
+    return next()
 
 
 class _App(App):  # type: ignore[misc]
@@ -154,9 +164,8 @@ def _once_per_delivery(runtime: Runtime, listener: Callable[..., Any]) -> Callab
         logger: Any,
         payload: Any,
     ) -> Any:
-        event_id = body.get("event_id")
         kind = str((body.get("event") or {}).get("type", "event"))
-        key = f"event:{event_id}/{name}" if isinstance(event_id, str) and event_id else None
+        key = delivery_key(body, name)
         claim = DeliveryClaim(runtime, key, kind)
         if own:
             context["delivery"] = claim

@@ -34,6 +34,12 @@ class DeliveryClaim:
         return first
 
 
+def delivery_key(body: dict[str, Any], listener_name: str) -> str | None:
+    """The claim key of an event delivery for one listener; None without an event id."""
+    event_id = body.get("event_id")
+    return f"event:{event_id}/{listener_name}" if isinstance(event_id, str) and event_id else None
+
+
 def claims_own_delivery(listener: Callable[..., Any]) -> Callable[..., Any]:
     """Mark an event listener that takes `context["delivery"]` itself, inside its transaction
     (only where it records something), instead of the wrapper claiming it in one of its own."""

@@ -74,16 +74,22 @@ class ReplyWriter:
         self._thread.start()
         atexit.register(self.close)
 
+    def offer(self, reply: PendingReply) -> bool:
+        """Queue `reply` without waiting; False when the queue is full (or closed)."""
+        if self._closed:
+            return False
+        metrics.REPLY_QUEUE_DEPTH.inc()  # before the put: the writer may take it at once
+        try:
+            self._queue.put_nowait(reply)
+        except queue.Full:
+            metrics.REPLY_QUEUE_DEPTH.dec()
+            return False
+        return True
+
     def submit(self, reply: PendingReply) -> None:
         """Queue `reply`; when the queue is full (or closed), record it in the caller's thread."""
-        if not self._closed:
-            try:
-                self._queue.put_nowait(reply)
-                metrics.REPLY_QUEUE_DEPTH.inc()  # after the ack: the listener's own thread
-                return
-            except queue.Full:
-                pass
-        self.record([reply])
+        if not self.offer(reply):
+            self.record([reply])
 
     def close(self, timeout: float = 10.0) -> None:
         """Record everything queued, then stop the writer thread. Idempotent."""

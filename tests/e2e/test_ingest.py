@@ -70,3 +70,18 @@ def test_close_drains_the_queue_and_a_full_queue_records_inline(enrolled: Stage)
         writer.submit(_pending(thread, MEMBERS[0], f"{base + 99}.{queue_size:06d}", stage))
         assert count(stage, ThreadMessage) == before + 41  # after close: recorded inline
     assert count(stage, Answer) == len(MEMBERS)
+
+
+def test_a_reply_the_ack_path_cannot_queue_is_recorded_by_the_listener(enrolled: Stage) -> None:
+    stage = enrolled
+    thread = post_prompt(stage)
+    stage.set_time(NINE_NY + timedelta(minutes=30))
+    stage.runtime.reply_writer.close()  # a closed queue takes nothing: the listener records
+    messages, deliveries = count(stage, ThreadMessage), count(stage, Delivery)
+    ts = stage.sender.post(MEMBERS[0], CHANNEL, "an answer", thread_ts=thread)
+    assert stage.sender.last.status == 200
+    stage.slack.wait_for(
+        lambda: stage.slack.reactions(CHANNEL, ts) == {"white_check_mark": ["UBOT"]}
+    )
+    assert count(stage, ThreadMessage) == messages + 1
+    assert count(stage, Delivery) == deliveries + 1  # claimed under the listener's own key

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
 from bot.practice.answers import RecordedAnswer, record_delete, record_edit
-from bot.slack.deliveries import claims_own_delivery
+from bot.slack.deliveries import claims_own_delivery, delivery_key
 from bot.slack.ingest import PendingReply
 from bot.slack.render.text import slack_date
 
@@ -66,26 +66,53 @@ def _thread_of(message: dict[str, Any]) -> str | None:
 
 
 def _on_reply(event: dict[str, Any], context: Any, client: WebClient) -> None:
+    # Reached when the ack path could not queue the reply (`queue_thread_reply`): the queue
+    # was full, so this listener thread waits for room or records the reply itself.
+    reply = pending_reply(event, context, client, context["delivery"].key)
+    if reply is not None:
+        context["runtime"].reply_writer.submit(reply)
+
+
+def pending_reply(
+    event: dict[str, Any], context: Any, client: WebClient, delivery_key: str | None
+) -> PendingReply | None:
+    """What the batched writer records for a person's reply in a thread; None for any other
+    message (nothing to record)."""
     thread_ts = _thread_of(event)
     if thread_ts is None or not _is_human(event) or not _is_ts(event.get("ts")):
-        return
+        return None
     if event.get("user") == context.bot_user_id:
-        return  # the bot never answers (or counts) its own messages
-    runtime = context["runtime"]
+        return None  # the bot never answers (or counts) its own messages
     # Recorded by the process's batched writer (its own thread, its own transactions), which
     # also adds the reaction or the late notice once the reply is committed.
-    runtime.reply_writer.submit(
-        PendingReply(
-            delivery_key=context["delivery"].key,
-            team_id=str(context.team_id or ""),
-            channel_id=str(event.get("channel") or ""),
-            thread_ts=thread_ts,
-            user_id=event["user"],
-            ts=event["ts"],
-            text=_text(event),
-            client=client,
-        )
+    return PendingReply(
+        delivery_key=delivery_key,
+        team_id=str(context.team_id or ""),
+        channel_id=str(event.get("channel") or ""),
+        thread_ts=thread_ts,
+        user_id=event["user"],
+        ts=event["ts"],
+        text=_text(event),
+        client=client,
     )
+
+
+def queue_thread_reply(body: dict[str, Any], context: Any) -> bool:
+    """The ack path of a plain message event: queue it for the writer and say it is handled.
+
+    Runs as a global middleware, so a thread reply (most of the events a busy bot gets) is
+    acked without Bolt's listener matching and hand-off to a listener thread. False for any
+    other event, and when the queue is full: then `on_message` runs as usual, after the ack.
+    """
+    event = body.get("event")
+    if body.get("type") != "event_callback" or not isinstance(event, dict):
+        return False
+    if event.get("type") != "message" or event.get("subtype") not in REPLY_SUBTYPES:
+        return False
+    reply = pending_reply(
+        event, context, context.client, delivery_key(body, on_message.__qualname__)
+    )
+    return reply is None or context["runtime"].reply_writer.offer(reply)
 
 
 def _on_edit(event: dict[str, Any], context: Any) -> None:

@@ -1,0 +1,25 @@
+"""The demo shows a reviewer calibrating on the prompt's sample answers when it has them."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from bot.content import load_library
+from bot.demo import run_demo
+
+CONTENT = Path(__file__).resolve().parents[1] / "content"
+
+
+def test_demo_calibrates_on_sample_answers_when_the_prompt_has_them(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert run_demo(tmp_path / "out", stream=out) == 0
+    transcript = out.getvalue()
+    offered = "[See sample answers]" in transcript
+    pack = load_library(CONTENT).packs["pmm"]
+    if all(getattr(p, "calibration", ()) for p in pack.prompts):
+        assert offered  # every prompt ships samples: the reviewer's DM offers them
+    assert ("your scores and the pack's" in transcript) == offered
+    if offered:
+        assert "Sample answers for" in transcript and "[Show the pack's scores]" in transcript
+        assert "The pack's scores:" not in transcript.split("your scores and the pack's")[0]
