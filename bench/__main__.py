@@ -14,12 +14,29 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import assignment, fanout, footprint, ingest, latency, leaderboard, scrape
+from bench import (
+    assignment,
+    fanout,
+    footprint,
+    ingest,
+    latency,
+    leaderboard,
+    recovery,
+    scrape,
+)
 from bench.dbs import postgres_available
 from bench.load import LoadResult
 from bench.table import Row, render
 
-NAMES = ("latency", "ingest", "leaderboard", "assignment", "fanout", "footprint")
+NAMES = (
+    "latency",
+    "ingest",
+    "leaderboard",
+    "assignment",
+    "fanout",
+    "recovery",
+    "footprint",
+)
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
@@ -101,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         for db in dbs:
             step(f"fan-out ({db})")
             rows += fanout.run(db, args.quick, log)
+    if "recovery" in names:
+        for db in dbs:
+            step(f"recovery of open threads ({db})")
+            rows += recovery.run(db, args.quick, log)
     if "footprint" in names:
         for db in dbs:
             step(f"footprint ({db})")

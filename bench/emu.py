@@ -40,6 +40,24 @@ def _add_replies(
         )
 
 
+def _add_threads(
+    slack: SlackEmulator, threads: list[tuple[str, str, list[tuple[str, str]]]]
+) -> None:
+    """A bot prompt per (channel, ts) with its replies [(user, ts)]: threads to recover."""
+    for channel, thread_ts, replies in threads:
+        slack.state.add_message(
+            Message(
+                channel=channel,
+                ts=thread_ts,
+                text="prompt",
+                user=DEFAULT_BOT_USER_ID,
+                bot_id="B0001",
+                team=DEFAULT_TEAM_ID,
+            )
+        )
+        _add_replies(slack, channel, thread_ts, replies)
+
+
 def _top_level_posts(slack: SlackEmulator, channels: list[str]) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for channel in channels:
@@ -80,6 +98,7 @@ _COMMANDS: dict[str, Any] = {
     "add_users": _add_users,
     "add_channels": _add_channels,
     "add_replies": _add_replies,
+    "add_threads": _add_threads,
     "top_level_posts": _top_level_posts,
     "calls": _calls,
     "rate_limits": _rate_limits,

@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from bot.transaction_guard import install_from_environment
+
+    install_from_environment()  # only when the test suite started this process
     try:
         if args.command == "demo":
             from bot.demo import run_demo
@@ -148,6 +151,7 @@ def _job(settings: Settings, name: str, at: datetime, channel: str | None) -> in
 def _socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    from bot.jobs.recovery import start_recovery
     from bot.metrics import ACK_LATENCY
     from bot.runtime import bootstrap
     from bot.scheduler import start_scheduler
@@ -158,6 +162,7 @@ def _socket(settings: Settings) -> int:
     app = build_app(runtime)
     if settings.scheduler:
         start_scheduler(runtime)
+    start_recovery(runtime)  # answers written while no process was up get their ✅
     serve_ops(runtime, settings.port)  # GET /healthz and /metrics on PORT
 
     class MeteredHandler(SocketModeHandler):  # type: ignore[misc]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from bot.content import load_library
+from bot.content import Pack, load_library
 
 
 def check(content_dir: Path | str, out: TextIO | None = None) -> int:
@@ -19,12 +20,25 @@ def check(content_dir: Path | str, out: TextIO | None = None) -> int:
     for error in library.errors:
         print(error, file=stream)
     for pack_id in sorted(library.packs):
-        pack = library.packs[pack_id]
-        print(f"{pack_id}: {len(pack.prompts)} prompts, {len(pack.rubric)} criteria", file=stream)
+        print(summary(library.packs[pack_id]), file=stream)
     if not library.packs and not library.errors:
         print(f"{content_dir}: no packs found", file=stream)
         return 1
     return 1 if library.errors else 0
+
+
+def summary(pack: Pack) -> str:
+    """One line per pack: size, variety and rubrics, the figures issue 15 asks to hold."""
+    kinds = Counter(p.kind for p in pack.prompts)
+    twists = Counter(p.twist for p in pack.prompts)
+    top, top_n = twists.most_common(1)[0] if twists else ("-", 0)
+    own = f" (+ own rubric for {', '.join(sorted(pack.rubrics))})" if pack.rubrics else ""
+    return (
+        f"{pack.id}: {len(pack.prompts)} prompts, {len(pack.rubric)} criteria{own}, "
+        f"{len(kinds)} kinds, {len(twists)} twists (most used: {top} {top_n}), "
+        f"{sum(p.guide_example for p in pack.prompts)} guide examples, "
+        f"{sum(bool(p.calibration) for p in pack.prompts)} calibrated"
+    )
 
 
 RELOAD_MARKER = ".reload"

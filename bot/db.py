@@ -96,19 +96,23 @@ JOB_LOCK_SPACE = 724202
 def job_lock(engine: Engine, name: str) -> Iterator[bool]:
     """Try to take the lock for one tick of job `name`; yields whether this process has it.
 
-    On PostgreSQL: `pg_try_advisory_xact_lock` in a transaction of its own, held until the
-    block ends, so when many instances tick at the same minute one of them scans and the
-    others skip at once. On SQLite (one machine, writers serialised anyway): always True.
-    Correctness never depends on it: unique claims still decide every post.
+    On PostgreSQL: `pg_try_advisory_lock` on a connection of its own in AUTOCOMMIT mode, held
+    until the block ends, so when many instances tick at the same minute one of them scans and
+    the others skip at once. A session lock, not a transaction-scoped one: the job calls
+    Slack, and no transaction may stay open across a Slack call. On SQLite (one machine,
+    writers serialised anyway): always True. Correctness never depends on it: unique claims
+    still decide every post.
     """
     if engine.dialect.name != "postgresql":
         yield True
         return
     key = zlib.crc32(name.encode())
     key = key - 2**32 if key >= 2**31 else key  # int4
-    with engine.connect() as connection, connection.begin():
-        got = connection.scalar(
-            text("SELECT pg_try_advisory_xact_lock(:space, :key)"),
-            {"space": JOB_LOCK_SPACE, "key": key},
-        )
-        yield bool(got)
+    args = {"space": JOB_LOCK_SPACE, "key": key}
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        got = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:space, :key)"), args))
+        try:
+            yield got
+        finally:
+            if got:
+                connection.scalar(text("SELECT pg_advisory_unlock(:space, :key)"), args)

@@ -138,8 +138,26 @@ class PromptPost(Base):
     reviews_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the thread was last read from Slack (a Slack ts): a reply older than this that is
+    # not stored was not in that read, so it had been deleted (bot/practice/recovery.py).
+    thread_read_ts: Mapped[str | None] = mapped_column(String(32))
 
     channel: Mapped[Channel] = relationship()
+
+
+class ThreadNotice(Base):
+    """A note the bot posts once in a prompt's thread (`kind`: "short" of reviewers, the
+    closing "notes"), claimed before Slack is called, as prompts are (bot/practice/claims.py)."""
+
+    __tablename__ = "thread_notices"
+    __table_args__ = (UniqueConstraint("post_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("prompt_posts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class ThreadMessage(Base):

@@ -37,6 +37,7 @@ class PracticeServer(BaseApplication):  # type: ignore[misc]
             self.runtime.close()
 
     def load(self) -> Any:
+        from bot.jobs.recovery import start_recovery
         from bot.runtime import bootstrap
         from bot.scheduler import start_scheduler
         from bot.slack.app import build_app
@@ -46,6 +47,7 @@ class PracticeServer(BaseApplication):  # type: ignore[misc]
         app = build_app(runtime)
         if self.settings.scheduler:
             start_scheduler(runtime)
+        start_recovery(runtime)  # answers written while no process was up get their ✅
         return make_wsgi(app, runtime)
 
 

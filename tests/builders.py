@@ -21,7 +21,7 @@ from bot.practice.answers import PostRef, RecordedAnswer, Reply, record_replies
 from bot.practice.channels import enrol_channel
 from bot.practice.schedule import local_instant
 
-CRITERIA = ("hypothesis", "measurement", "focus", "outcome", "rollout", "ecosystem")
+CRITERIA = ("hypothesis", "measurement", "focus", "rollout", "platform", "numbers")
 
 
 def channel(

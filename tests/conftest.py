@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,15 +19,39 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, make_engine, make_session_factory
-from bot.emulator.blockkit import check_calls
+from bot.emulator.blockkit import check_calls, check_stored_views
 from bot.emulator.stage import Stage
 from bot.migrate import upgrade
 from bot.models import SLACK_METADATA, Base
+from bot.transaction_guard import ENV as GUARD_ENV
+from bot.transaction_guard import install as install_transaction_guard
+from bot.transaction_guard import take_violations
 
 POSTGRES_ON = os.environ.get("PRACTICE_TEST_POSTGRES") == "1"
 POSTGRES_SERVER = os.environ.get(
     "PRACTICE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432"
 )
+
+
+# The transaction guard is on for the whole suite: a Slack call from a thread that holds an
+# open database transaction fails the test, in this process and in the processes tests start
+# (they inherit the environment variable and append their violations to this file).
+GUARD_FILE = Path(tempfile.mkdtemp(prefix="txguard-")) / "violations.log"
+os.environ[GUARD_ENV] = str(GUARD_FILE)
+install_transaction_guard()
+
+
+@pytest.fixture(autouse=True)
+def no_slack_call_inside_a_transaction() -> Iterator[None]:
+    take_violations()
+    GUARD_FILE.unlink(missing_ok=True)
+    yield
+    found = take_violations()
+    if GUARD_FILE.exists():
+        found += GUARD_FILE.read_text().splitlines()
+    if found:
+        distinct = sorted(set(found))
+        pytest.fail(f"{len(found)} Slack call(s) inside a transaction:\n" + "\n".join(distinct))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -129,5 +154,10 @@ def block_kit_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(Stage, "__enter__", recording_enter)
     yield
-    problems = [p for stage in opened for p in check_calls(list(stage.slack.calls))]
+    problems = []
+    for stage in opened:
+        problems += check_calls(list(stage.slack.calls))
+        with stage.slack.state.lock:
+            views = [record.view for record in stage.slack.state.views.values()]
+        problems += check_stored_views(views)
     assert not problems, "Block Kit problems:\n" + "\n".join(problems[:20])

@@ -54,13 +54,15 @@ class FakeReviewNotifier:
         self._maybe_fail()
         self.summaries.append(summary)
 
-    def post_notes(self, notes: ThreadNotes) -> None:
+    def post_notes(self, notes: ThreadNotes) -> str:
         self._maybe_fail()
         self.notes.append(notes)
+        return f"notes.{len(self.notes)}"
 
-    def post_short_notice(self, notice: ShortNotice) -> None:
+    def post_short_notice(self, notice: ShortNotice) -> str:
         self._maybe_fail()
         self.short.append(notice)
+        return f"short.{len(self.short)}"
 
 
 @dataclass

@@ -37,9 +37,9 @@ def matched_mock(ctx: DemoContext) -> None:
     ctx.say(ctx.name(priya), "[Score the candidate]")
     modal = stage.slack.wait_for(lambda: stage.slack.open_views(priya))[0]
     ctx.show_view(f"{ctx.name(priya)}'s feedback form", modal)
-    pack = stage.runtime.library.pack("pmm")
-    assert pack is not None
-    scores = {c.id: ("4" if i % 2 else "3") for i, c in enumerate(pack.rubric)}
+    # The modal asks for the rubric of the round's kind (a story, a pitch or a case).
+    criteria = [b["block_id"] for b in modal["blocks"] if b.get("type") == "input"]
+    scores = {c: ("4" if i % 2 else "3") for i, c in enumerate(criteria)}
     stage.sender.submit_view(priya, modal["id"], {f"{c}/score": s for c, s in scores.items()})
     ctx.say(ctx.name(priya), "(scores the rubric: " + ", ".join(scores.values()) + ")")
     note = stage.slack.wait_for(lambda: stage.slack.messages(group)[1:])[0]

@@ -39,6 +39,7 @@ INPUT_TEXT = 2000  # label and hint
 
 MESSAGE_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"}
 VIEW_METHODS = {"views.open", "views.push", "views.update", "views.publish"}
+VIEW_FIELDS = ("type", "title", "submit", "close", "blocks", "private_metadata", "callback_id")
 UNCLOSED_TOKEN = re.compile(r"<[^>]*$|<[^>]*<")
 
 
@@ -60,6 +61,16 @@ def check_call(method: str, args: dict[str, Any]) -> list[str]:
         if name.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) and not args.get("alt_txt"):
             return [f"{name}: an image without alt text"]
     return []
+
+
+def check_stored_views(views: Iterable[dict[str, Any]]) -> list[str]:
+    """Views as the emulator keeps them, including those a `response_action: update` set
+    (answers to a submission, which are not Web API calls)."""
+    problems = []
+    for view in views:
+        spec = {k: view[k] for k in VIEW_FIELDS if view.get(k) not in (None, "")}
+        problems += [f"view {view.get('id')}: {p}" for p in check_view(spec)]
+    return problems
 
 
 def check_message(args: dict[str, Any]) -> list[str]:

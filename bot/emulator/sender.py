@@ -474,10 +474,20 @@ class SlackSender:
         )
 
     # --- high level: users acting in Slack -----------------------------------------------
-    def post(self, user: str, channel: str, text: str, thread_ts: str | None = None) -> str:
+    def post(
+        self,
+        user: str,
+        channel: str,
+        text: str,
+        thread_ts: str | None = None,
+        *,
+        deliver: bool = True,
+    ) -> str:
         """A user posts `text`; stored in the emulator, then the message event is sent.
 
-        Returns the new message ts; the app's HTTP answer is in `self.last`.
+        Returns the new message ts; the app's HTTP answer is in `self.last`. With
+        `deliver=False` the event is never sent (the app was down longer than Slack retries):
+        the message is only in Slack, as `conversations.replies` shows it.
         """
         found = self.state.channel(channel)
         message = Message(
@@ -493,7 +503,8 @@ class SlackSender:
         self.state.add_message(message)
         event = message.to_json()
         event.update(channel=found.id, channel_type=found.channel_type, event_ts=message.ts)
-        self.send_event(event)
+        if deliver:
+            self.send_event(event)
         return message.ts
 
     def bot_message(
@@ -515,7 +526,9 @@ class SlackSender:
         event.update(channel=found.id, channel_type=found.channel_type, event_ts=message.ts)
         return self.send_event(event)
 
-    def edit(self, user: str, channel: str, ts: str, new_text: str) -> Response:
+    def edit(
+        self, user: str, channel: str, ts: str, new_text: str, *, deliver: bool = True
+    ) -> Response | None:
         found = self.state.channel(channel)
         with self.state.lock:
             message = self.state.find_message(found.id, ts)
@@ -537,9 +550,9 @@ class SlackSender:
             "event_ts": event_ts,
             "channel_type": found.channel_type,
         }
-        return self.send_event(event)
+        return self.send_event(event) if deliver else None
 
-    def delete(self, channel: str, ts: str) -> Response:
+    def delete(self, channel: str, ts: str, *, deliver: bool = True) -> Response | None:
         found = self.state.channel(channel)
         with self.state.lock:
             previous = self.state.remove_message(found.id, ts).to_json()
@@ -555,7 +568,7 @@ class SlackSender:
             "ts": event_ts,
             "channel_type": found.channel_type,
         }
-        return self.send_event(event)
+        return self.send_event(event) if deliver else None
 
     def react(self, user: str, channel: str, ts: str, name: str) -> Response:
         found = self.state.channel(channel)

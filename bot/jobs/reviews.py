@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db import unit_of_work
+from bot.jobs.recovery import recover_due
 from bot.jobs.registry import JobResult, job
 from bot.practice.reviews.assign import run_assignments
 from bot.practice.reviews.closing import run_closing
@@ -21,9 +22,15 @@ from bot.slack.review_notifier import SlackReviewNotifier
 
 @job("assign-reviewers")
 def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobResult:
+    # Slack's thread is the record: what it has that the database lacks is stored first.
+    unread = recover_due(runtime, now, channel_id)
     with unit_of_work(runtime.sessions) as session:
         run = run_assignments(
-            session, now, notifier=SlackReviewNotifier(runtime.slack), channel_id=channel_id
+            session,
+            now,
+            notifier=SlackReviewNotifier(runtime.slack),
+            channel_id=channel_id,
+            exclude=unread,
         )
         session.commit()
     details = tuple(

@@ -18,7 +18,7 @@ from sqlalchemy import Row, case, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_for
-from bot.models import Answer, ThreadMessage
+from bot.models import Answer, PromptPost, ThreadMessage
 
 MAX_ANSWER_CHARS = 40_000  # Slack's own message limit; anything longer is cut, not refused
 
@@ -76,10 +76,31 @@ def record_delete(session: Session, post: PostRef, ts: str, user_id: str | None)
 def _upsert_message(
     session: Session, post: PostRef, *, user_id: str, ts: str, text: str, version: str
 ) -> None:
-    session.execute(
-        _message_upsert(insert_for(session)),
-        [_message_row(post.id, user_id=user_id, ts=ts, text=text, version=version)],
+    rows = [_message_row(post.id, user_id=user_id, ts=ts, text=text, version=version)]
+    apply_thread_reads(session, rows)
+    session.execute(_message_upsert(insert_for(session)), rows)
+
+
+def apply_thread_reads(session: Session, rows: list[dict[str, object]]) -> None:
+    """Mark deleted the new rows older than their post's last thread read (`thread_read_ts`).
+
+    A reply Slack showed is stored by that read, so one older than the read that is not
+    stored was already deleted when the thread was read; its late delivery must not bring it
+    back (recovery and live events commute). Only an inserted row takes this flag: a stored
+    row's `deleted` is never changed by an upsert. The posts' rows are locked for share, so a
+    recovery of the same thread (which locks them for update) runs wholly before or after.
+    """
+    ids = sorted({int(str(row["post_id"])) for row in rows})
+    marks = dict(
+        session.execute(
+            select(PromptPost.id, PromptPost.thread_read_ts)
+            .where(PromptPost.id.in_(ids))
+            .with_for_update(read=True)
+        ).all()
     )
+    for row in rows:
+        mark = marks.get(int(str(row["post_id"])))
+        row["deleted"] = bool(mark) and float(str(row["ts"])) < float(mark)
 
 
 def _message_row(
@@ -138,7 +159,9 @@ def _answer_values(post: PostRef, replies: list[Row[Any]]) -> dict[str, Any]:
     answered_at = ts_to_datetime(first.ts)
     return {
         "message_ts": first.ts,
-        "text": first.text,
+        # A deleted answer keeps no text: its author removed it, and whether its text was
+        # ever seen depends on the order Slack delivered the message and its deletion in.
+        "text": "" if first.deleted else first.text,
         "answered_at": answered_at,
         "edited_at": first.edited_at,
         "followups": sum(1 for m in replies[1:] if not m.deleted),
@@ -206,7 +229,9 @@ def record_replies(session: Session, replies: Sequence[Reply]) -> list[RecordedA
             ),
         )
         posts[(reply.post.id, reply.user_id)] = reply.post
-    session.execute(_message_upsert(insert), [messages[k] for k in sorted(messages)])
+    rows = [messages[k] for k in sorted(messages)]
+    apply_thread_reads(session, rows)
+    session.execute(_message_upsert(insert), rows)
     return _recompute(session, posts)
 
 

@@ -67,7 +67,7 @@ def choose_prompt(
                 return RECENT_WINDOW - age
         return 0
 
-    rubric_ids = [c.id for c in pack.rubric]
+    rubric_ids = [c.id for c in pack.all_criteria() if not c.retired]
     scored = sorted(
         # NaN or infinite means "no usable score"; such criteria are left out.
         (

@@ -68,12 +68,12 @@ class ReviewNotifier(Protocol):
         """DM an author what their reviewers said once reviews closed."""
         ...
 
-    def post_notes(self, notes: ThreadNotes) -> None:
-        """Post the prompt's "what strong answers did" notes in its thread."""
+    def post_notes(self, notes: ThreadNotes) -> str:
+        """Post the prompt's "what strong answers did" notes in its thread; returns the ts."""
         ...
 
-    def post_short_notice(self, notice: ShortNotice) -> None:
-        """Say in the thread that some answers got fewer reviewers (or none)."""
+    def post_short_notice(self, notice: ShortNotice) -> str:
+        """Say in the thread that some answers got fewer reviewers (or none); returns the ts."""
         ...
 
 

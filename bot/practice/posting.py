@@ -103,7 +103,7 @@ def choose_for_channel(session: Session, channel: Channel, pack: Pack, today: da
     used = [prompt_id for prompt_id, _ in history]
     recent_kinds = [str(snapshot.get("kind", "")) for _, snapshot in history[-RECENT_KINDS:]]
     weak = criterion_means(session, channel, today - WEAKNESS_WINDOW)
-    rubric_ids = {c.id for c in pack.rubric}
+    rubric_ids = {c.id for c in pack.all_criteria() if not c.retired}
     weak = {k: v for k, v in weak.items() if k in rubric_ids}
     return choose_prompt(pack, used, weak, recent_kinds=recent_kinds)
 

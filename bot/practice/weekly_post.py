@@ -60,7 +60,8 @@ class LeaderboardOutcome:
 
 def criterion_names(library: Library, channel: Channel) -> dict[str, str]:
     pack = library.pack(channel.content_pack) or library.pack("pmm")
-    return {c.id: c.name for c in pack.rubric} if pack else {}
+    # Retired criteria too: leaderboards and charts of earlier weeks still name them.
+    return {c.id: c.name for c in pack.all_criteria()} if pack else {}
 
 
 def leaderboard_due(channel: Channel, now: datetime) -> date | None:

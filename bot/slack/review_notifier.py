@@ -93,8 +93,16 @@ class SlackReviewNotifier:
             metadata=brief_metadata(brief),
         )
 
-    def update_brief(self, brief: ReviewerBrief, dm_channel: str, ts: str) -> None:
-        """Rewrite the brief in place (after scoring: what is scored, what is left)."""
+    def update_brief(
+        self, brief: ReviewerBrief, dm_channel: str | None = None, ts: str | None = None
+    ) -> bool:
+        """Rewrite the brief in place (after scoring: what is scored, what is left). Without
+        the message (scored from the App Home) it is found by its metadata. False: not found."""
+        if not (dm_channel and ts):
+            found = self._find_brief(brief)
+            if found is None:
+                return False
+            dm_channel, ts = found
         links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
         text, blocks = brief_blocks(brief, links, reminder=False)
         self._call(
@@ -106,9 +114,10 @@ class SlackReviewNotifier:
             blocks=blocks,
             metadata=brief_metadata(brief),
         )
+        return True
 
-    def _brief_link(self, brief: ReviewerBrief) -> str | None:
-        """A permalink to the reviewer's first brief for this prompt, found by its metadata."""
+    def _find_brief(self, brief: ReviewerBrief) -> tuple[str, str] | None:
+        """(DM channel, ts) of the reviewer's brief for this prompt, found by its metadata."""
         try:
             dm = self._call(brief.post.team_id, "conversations_open", users=brief.reviewer)
             channel = str((dm.get("channel") or {}).get("id") or "")
@@ -128,11 +137,16 @@ class SlackReviewNotifier:
             if metadata.get("event_type") == BRIEF_EVENT and payload.get("post_id") == (
                 brief.post.post_id
             ):
-                ts = str(message["ts"])
-                return self._permalink(brief.post.team_id, channel, ts) or permalink(
-                    channel, ts, ""
-                )
+                return channel, str(message["ts"])
         return None
+
+    def _brief_link(self, brief: ReviewerBrief) -> str | None:
+        """A permalink to the reviewer's brief for this prompt, for the reminder."""
+        found = self._find_brief(brief)
+        if found is None:
+            return None
+        channel, ts = found
+        return self._permalink(brief.post.team_id, channel, ts) or permalink(channel, ts, "")
 
     def send_summary(self, summary: AuthorSummary) -> None:
         link = self._permalinks(summary.post, {0: summary.post.thread_ts}).get(0)
@@ -145,9 +159,9 @@ class SlackReviewNotifier:
             blocks=blocks,
         )
 
-    def post_notes(self, notes: ThreadNotes) -> None:
+    def post_notes(self, notes: ThreadNotes) -> str:
         text, blocks = notes_blocks(notes)
-        self._call(
+        response = self._call(
             notes.post.team_id,
             "chat_postMessage",
             channel=notes.post.channel_id,
@@ -155,15 +169,17 @@ class SlackReviewNotifier:
             text=text,
             blocks=blocks,
         )
+        return str(response.get("ts") or "")
 
-    def post_short_notice(self, notice: ShortNotice) -> None:
-        self._call(
+    def post_short_notice(self, notice: ShortNotice) -> str:
+        response = self._call(
             notice.post.team_id,
             "chat_postMessage",
             channel=notice.post.channel_id,
             thread_ts=notice.post.thread_ts,
             text=short_notice_text(notice),
         )
+        return str(response.get("ts") or "")
 
     def post_challenge(self, target: ReviewTarget, text: str) -> str:
         """Post a reviewer's challenge in the prompt's thread; returns its ts."""

@@ -84,10 +84,10 @@ def test_falls_back_to_next_weakest_when_the_weakest_is_used_up() -> None:
 
 def test_weak_choice_on_the_real_pack() -> None:
     pack = pmm()
-    scores = {c.id: 4.0 for c in pack.rubric} | {"ecosystem": 1.8}
+    scores = {c.id: 4.0 for c in pack.rubric} | {"platform": 1.8}
     choice = choose_prompt(pack, [], scores)
-    assert choice.trains == "ecosystem"
-    assert "ecosystem" in choice.prompt.tags
+    assert choice.trains == "platform"
+    assert "platform" in choice.prompt.tags
     assert "(1.8/5)" in choice.reason
 
 

@@ -9,62 +9,10 @@ import pytest
 
 from bot.content import KINDS, load_library, load_pack, prompt_from_snapshot
 from bot.content_cli import check
+from tests.content.demo import PACK_YAML, prompt_yaml, write_pack
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"
-
-PACK_YAML = """\
-id: demo
-title: Demo pack
-description: A pack used by tests.
-rubric:
-  - id: hypothesis
-    name: Hypothesis
-    question: Is there a testable bet?
-    anchors:
-      1: None.
-      3: Some.
-      5: A sharp one.
-  - id: measurement
-    name: Measurement
-    question: Is the effect isolated?
-    anchors:
-      1: Totals only.
-      3: A control group.
-      5: A holdout with a threshold.
-"""
-
-PROMPT_YAML = """\
-id: {id}
-title: A small case
-kind: case
-difficulty: 2
-tags: [hypothesis, measurement]
-case: Decide whether to launch.
-table:
-  caption: Figures
-  columns: [Week, Users]
-  rows:
-    - [1, 10]
-    - [2, 12]
-covers:
-  - a decision
-challenges:
-  - Why?
-  - Why now?
-  - Why this market?
-strong_answers:
-  - Chose one market.
-"""
-
-
-def write_pack(root: Path, name: str = "demo", pack: str = PACK_YAML, **prompts: str) -> Path:
-    folder = root / name
-    folder.mkdir(parents=True)
-    (folder / "pack.yaml").write_text(pack, encoding="utf-8")
-    for pid, text in prompts.items():
-        (folder / f"{pid}.yaml").write_text(text, encoding="utf-8")
-    return folder
 
 
 def errors_of(root: Path) -> list[str]:
@@ -81,7 +29,7 @@ def test_shipped_packs_load_without_errors() -> None:
 
 
 def test_valid_demo_pack_loads(tmp_path: Path) -> None:
-    write_pack(tmp_path, a=PROMPT_YAML.format(id="a"), b=PROMPT_YAML.format(id="b"))
+    write_pack(tmp_path, a=prompt_yaml("a"), b=prompt_yaml("b"))
     library = load_library(tmp_path)
     assert library.errors == ()
     pack = library.packs["demo"]
@@ -91,11 +39,17 @@ def test_valid_demo_pack_loads(tmp_path: Path) -> None:
     assert a.table.rows == (("1", "10"), ("2", "12"))
     assert a.source == f"{tmp_path / 'demo' / 'a.yaml'}:1"
     assert pack.criterion("measurement") is not None
-    assert pack.rubric[0].anchors == {1: "None.", 3: "Some.", 5: "A sharp one."}
+    assert pack.rubric[0].anchors[1] == "None." and sorted(pack.rubric[0].anchors) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
 
 
 def broken(old: str, new: str) -> str:
-    text = PROMPT_YAML.format(id="bad")
+    text = prompt_yaml("bad")
     assert old in text
     return text.replace(old, new, 1)
 
@@ -107,7 +61,9 @@ BROKEN_PROMPTS = [
         broken("kind: case", "kind: case\nmood: happy"), 4, "unknown key 'mood'", id="key"
     ),
     pytest.param(
-        broken("case: Decide whether to launch.\n", ""),
+        broken(
+            "case: Decide whether to launch; week 2 has about 20% more users than week 1.\n", ""
+        ),
         1,
         "missing required field 'case'",
         id="missing",
@@ -115,7 +71,7 @@ BROKEN_PROMPTS = [
     pytest.param(
         broken("difficulty: 2", "difficulty: 4"),
         4,
-        "difficulty must be 1, 2 or 3",
+        "difficulty must be 1 to 3, not 4",
         id="difficulty-range",
     ),
     pytest.param(
@@ -128,36 +84,36 @@ BROKEN_PROMPTS = [
     pytest.param(
         broken("tags: [hypothesis, measurement]", "tags:\n  - hypothesis\n  - focus"),
         7,
-        "tag 'focus' names no rubric criterion",
+        "tag 'focus' is not a criterion of the rubric for kind 'case'",
         id="tag",
     ),
     pytest.param(
         broken("challenges:\n  - Why?\n  - Why now?\n  - Why this market?", "challenges: []"),
-        15,
+        21,
         "challenges must not be empty",
         id="challenges-empty",
     ),
     pytest.param(
         broken("  - Why now?\n  - Why this market?\n", ""),
-        16,
+        22,
         "challenges must have 3 to 5 items, found 1",
         id="challenges-few",
     ),
     pytest.param(
         broken("  - Why this market?\n", "  - Why this market?\n" + "  - More?\n" * 3),
-        16,
+        22,
         "challenges must have 3 to 5 items, found 6",
         id="challenges-many",
     ),
     pytest.param(
         broken("challenges:\n  - Why?\n  - Why now?\n  - Why this market?", "challenges: Why?"),
-        15,
+        21,
         "challenges must be a list",
         id="challenges-type",
     ),
     pytest.param(
         broken("    - [2, 12]", "    - [2, 12, 99]"),
-        12,
+        13,
         "table row 2 has 3 values but there are 2 columns",
         id="table-row",
     ),
@@ -177,7 +133,7 @@ BROKEN_PROMPTS = [
 def test_broken_prompt_is_reported_and_skipped(
     tmp_path: Path, text: str, line: int, message: str
 ) -> None:
-    write_pack(tmp_path, good=PROMPT_YAML.format(id="good"), bad=text)
+    write_pack(tmp_path, good=prompt_yaml("good"), bad=text)
     library = load_library(tmp_path)
     path = tmp_path / "demo" / "bad.yaml"
     matching = [e for e in library.errors if message in e.message]
@@ -189,7 +145,7 @@ def test_broken_prompt_is_reported_and_skipped(
 
 
 def test_duplicate_prompt_id(tmp_path: Path) -> None:
-    write_pack(tmp_path, a=PROMPT_YAML.format(id="a"), b=PROMPT_YAML.format(id="a"))
+    write_pack(tmp_path, a=prompt_yaml("a"), b=prompt_yaml("a"))
     errors = errors_of(tmp_path)
     first = tmp_path / "demo" / "a.yaml"
     assert errors == [
@@ -198,15 +154,15 @@ def test_duplicate_prompt_id(tmp_path: Path) -> None:
 
 
 def test_file_name_must_match_id(tmp_path: Path) -> None:
-    write_pack(tmp_path, other=PROMPT_YAML.format(id="a"))
+    write_pack(tmp_path, other=prompt_yaml("a"))
     errors = errors_of(tmp_path)
     path = tmp_path / "demo" / "other.yaml"
     assert errors[0] == f"{path}:1: file name must match the id: expected 'a.yaml'"
 
 
 def test_duplicate_pack_id_keeps_the_first(tmp_path: Path) -> None:
-    write_pack(tmp_path, "one", a=PROMPT_YAML.format(id="a"))
-    write_pack(tmp_path, "two", b=PROMPT_YAML.format(id="b"))
+    write_pack(tmp_path, "one", a=prompt_yaml("a"))
+    write_pack(tmp_path, "two", b=prompt_yaml("b"))
     library = load_library(tmp_path)
     first = tmp_path / "one" / "pack.yaml"
     assert [str(e) for e in library.errors] == [
@@ -236,26 +192,26 @@ BROKEN_PACKS = [
     ),
     pytest.param(
         PACK_YAML.replace("    question: Is the effect isolated?\n", ""),
-        12,
+        14,
         "missing required field 'question' in rubric criterion",
         id="criterion-missing",
     ),
     pytest.param(
         PACK_YAML.replace("  - id: measurement", "  - id: hypothesis"),
-        12,
+        14,
         "duplicate criterion id 'hypothesis'",
         id="criterion-duplicate",
     ),
     pytest.param(
         PACK_YAML.replace("      5: A sharp one.", "      6: Too high."),
-        11,
+        13,
         "anchor score '6' of 'hypothesis' must be 1 to 5",
         id="anchor-score",
     ),
     pytest.param(PACK_YAML.replace("rubric:\n", "rubric: {\n"), 5, "invalid YAML", id="pack-yaml"),
     pytest.param(
         PACK_YAML.replace("    name: Measurement", "    name: [Measurement]"),
-        13,
+        15,
         "criterion name must be text",
         id="criterion-type",
     ),
@@ -266,12 +222,12 @@ BROKEN_PACKS = [
 def test_broken_pack_is_skipped_and_others_load(
     tmp_path: Path, text: str, line: int, message: str
 ) -> None:
-    write_pack(tmp_path, "broken", pack=text, a=PROMPT_YAML.format(id="a"))
+    write_pack(tmp_path, "broken", pack=text, a=prompt_yaml("a"))
     write_pack(
         tmp_path,
         "fine",
         pack=PACK_YAML.replace("id: demo", "id: fine"),
-        b=PROMPT_YAML.format(id="b"),
+        b=prompt_yaml("b"),
     )
     library = load_library(tmp_path)
     path = tmp_path / "broken" / "pack.yaml"
@@ -291,7 +247,7 @@ def test_empty_pack(tmp_path: Path) -> None:
 
 
 def test_pack_whose_prompts_are_all_broken_is_empty(tmp_path: Path) -> None:
-    write_pack(tmp_path, a=PROMPT_YAML.format(id="a").replace("kind: case", "kind: nope"))
+    write_pack(tmp_path, a=prompt_yaml("a").replace("kind: case", "kind: nope"))
     pack, errors = load_pack(tmp_path / "demo")
     assert pack is None
     assert [e.message for e in errors] == [
@@ -307,11 +263,11 @@ def test_missing_content_dir(tmp_path: Path) -> None:
 
 
 def test_check_prints_errors_then_summary(tmp_path: Path) -> None:
-    write_pack(tmp_path, a=PROMPT_YAML.format(id="a"), b="id: b\n")
+    write_pack(tmp_path, a=prompt_yaml("a"), b="id: b\n")
     out = io.StringIO()
     assert check(tmp_path, out) == 1
     lines = out.getvalue().splitlines()
-    assert lines[-1] == "demo: 1 prompts, 2 criteria"
+    assert lines[-1].startswith("demo: 1 prompts")
     assert all(
         line.startswith(str(tmp_path / "demo" / "b.yaml") + ":1: missing") for line in lines[:-1]
     )

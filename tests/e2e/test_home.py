@@ -59,6 +59,9 @@ def test_home_lists_pending_reviews_as_buttons_and_scoring_there_updates_it(
     stage.sender.submit_view(ANA, modal["id"], scores(stage, 4))
     stage.slack.wait_for(lambda: "for you* (1)" in json.dumps(stage.slack.home(ANA)))
     assert [v for label, _, v in buttons(stage.slack.home(ANA)) if label == "Score"] == mine[1:]
+    # The review DM follows too, though its button was not the one pressed.
+    (dm,) = stage.slack.dms(ANA)
+    assert "Scored 1 of 2" in json.dumps(dm["blocks"])
 
 
 def test_home_shows_the_mock_with_the_buttons_for_the_members_role(enrolled: Stage) -> None:

@@ -193,7 +193,7 @@ def test_standings_why_and_stats_are_ephemeral(stage: Stage) -> None:
     stats = reply_to(stage, ANA, "stats")
     assert "Last week: rank 1" in stats and "Streak: 5 practice days in a row" in stats
     assert "Reviews done: 0 this week, 1 in the last 6 weeks" in stats
-    assert "Hypothesis and success metric: 4.0 (one week scored so far)" in stats
+    assert "Hypothesis and the metric that pays: 4.0 (one week scored so far)" in stats
     assert "Your scoring against others', last 6 weeks" in stats
     assert "no answer scored by you and someone else yet" in stats
 

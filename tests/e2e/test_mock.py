@@ -43,10 +43,9 @@ def blocks_text(message: dict[str, Any]) -> str:
     return json.dumps(message.get("blocks") or message.get("text"))
 
 
-def rubric_ids(stage: Stage) -> list[str]:
-    pack = stage.runtime.library.pack("pmm")
-    assert pack is not None
-    return [c.id for c in pack.rubric]
+def modal_criteria(modal: dict[str, Any]) -> list[str]:
+    """The criteria the score modal asks for: the rubric of the round's kind."""
+    return [b["block_id"] for b in modal["blocks"] if b["type"] == "input"]
 
 
 def match(stage: Stage) -> tuple[dict[str, Any], str]:
@@ -94,6 +93,15 @@ def test_matching_opens_a_group_dm_with_roles_case_plan_and_a_private_guide(
     assert (m.candidate_id, m.interviewer_id) == (ANA, BEN)
     prompt_title = m.prompt["title"]
     assert prompt_title in text and prompt_title in guide_text
+    # The interviewer calibrates against the pack's own weak and strong sample answers.
+    weak, strong = m.prompt["calibration"]
+    assert "Sample answers" in guide_text and "Weak sample" in guide_text
+    for sample in (weak, strong):
+        assert json.dumps(sample["answer"].split()[0])[1:-1] in guide_text
+    pack = stage.runtime.library.pack("pmm")
+    assert pack is not None
+    name = pack.rubric_for(m.prompt["kind"])[0].name
+    assert f"{name} {strong['scores'][pack.rubric_for(m.prompt['kind'])[0].id]}" in guide_text
     # Already in a live mock: a new /mock says so instead of queueing.
     assert "already in a mock with <@U02BEN>" in mock(stage, ANA)
     assert "in a mock with <@U01ANA>" in mock(stage, BEN, "status")
@@ -112,7 +120,11 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
     stage.sender.click(BEN, action_id="mock_feedback", message=intro)
     (modal,) = stage.slack.wait_for(lambda: stage.slack.open_views(BEN))
     assert modal["callback_id"] == "mock_feedback_modal"
-    ids = rubric_ids(stage)
+    ids = modal_criteria(modal)
+    (m,) = rows(stage, select(MockMatch))
+    pack = stage.runtime.library.pack("pmm")
+    assert pack is not None
+    assert ids == [c.id for c in pack.rubric_for(m.prompt["kind"])]
     missing = stage.sender.submit_view(BEN, modal["id"], {f"{ids[0]}/score": "4"})
     assert missing.json["response_action"] == "errors" and ids[1] in missing.json["errors"]
     scores = {f"{c}/score": str(2 + i % 3) for i, c in enumerate(ids)}
@@ -123,7 +135,9 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
     assert "scored <@U01ANA>'s round 1" in note
     assert len(rows(stage, select(MockScore))) == len(ids)
     stats = mock(stage, ANA, "stats")
-    assert "Your mock scores" in stats and "Hypothesis and success metric: 2.0" in stats
+    first = pack.criterion(ids[0])
+    assert first is not None
+    assert "Your mock scores" in stats and f"{first.name}: 2.0" in stats
     # Each button is for one person: the candidate cannot score, the interviewer cannot rate.
     for user, action, told in ((ANA, "mock_feedback", "Rate the"), (BEN, "mock_rate", "Score the")):
         before = len(stage.slack.ephemerals(user=user))
@@ -163,7 +177,7 @@ def test_swap_roles_starts_round_two_with_a_new_case_and_guide(stage: Stage) -> 
     # Scoring round 2 (ANA interviews BEN) ends the mock: both may queue again.
     stage.sender.click(ANA, action_id="mock_feedback", message=second)
     (modal,) = stage.slack.wait_for(lambda: stage.slack.open_views(ANA))
-    stage.sender.submit_view(ANA, modal["id"], {f"{c}/score": "3" for c in rubric_ids(stage)})
+    stage.sender.submit_view(ANA, modal["id"], {f"{c}/score": "3" for c in modal_criteria(modal)})
     stage.slack.wait_for(lambda: len(stage.slack.messages(group)) == 3)
     assert "last round" in stage.slack.messages(group)[-1]["text"]
     assert "in the queue" in mock(stage, BEN)

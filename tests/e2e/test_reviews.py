@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.db import unit_of_work
 from bot.emulator.stage import Stage
-from bot.models import Answer, ReviewAssignment, Vote
+from bot.models import Answer, PromptPost, ReviewAssignment, Vote
 from tests.e2e.conftest import ADMIN, CHANNEL, MEMBERS
 
 ANA, BEN, CHI, DEV = MEMBERS
@@ -34,7 +34,11 @@ def count(stage: Stage, model: Any) -> int:
 
 
 def rubric_ids(stage: Stage) -> list[str]:
-    return [c.id for c in stage.runtime.library.packs["pmm"].rubric]
+    """The criteria of the latest post's kind: the score modal asks for exactly these."""
+    with unit_of_work(stage.runtime.sessions) as session:
+        snapshot = session.scalars(select(PromptPost.prompt).order_by(PromptPost.id.desc())).first()
+    kind = str((snapshot or {}).get("kind", ""))
+    return [c.id for c in stage.runtime.library.packs["pmm"].rubric_for(kind)]
 
 
 def start_day(stage: Stage, answerers: tuple[str, ...]) -> str:

@@ -17,7 +17,7 @@ def test_one_tick_of_a_job_at_a_time_on_postgres_and_always_on_sqlite(engine: En
         ):
             assert first and different_job
             assert second is (engine.dialect.name == "sqlite")
-        with job_lock(other, "job:post-prompt") as after:  # released with its transaction
+        with job_lock(other, "job:post-prompt") as after:  # released when the block ends
             assert after
     finally:
         other.dispose()

@@ -595,3 +595,33 @@ def test_two_processes_assigning_and_closing_at_once_act_once(
     assert sorted(b.reviewer for b in notifier.briefs) == ["U1", "U2", "U3", "U4"]
     assert sorted(s.author for s in notifier.summaries) == ["U1", "U2", "U3", "U4"]
     assert len(notifier.notes) == 1
+
+
+# --- thread notes: claimed, retried, never doubled ------------------------------------------
+
+
+def test_the_short_note_is_retried_after_a_slack_failure_and_posted_once(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post = make_post(session, channel, library)
+    answer(session, post, "U1", 0)
+    notifier = FakeReviewNotifier(fail_next=1)  # Slack refuses the first try
+    run_assignments(session, ANSWERS_CLOSE, notifier=notifier)
+    assert notifier.short == []
+    for minutes in (1, 2, 3):  # the job's next runs
+        run_assignments(session, ANSWERS_CLOSE + timedelta(minutes=minutes), notifier=notifier)
+    assert [n.missing for n in notifier.short] == [(("U1", 2),)]
+
+
+def test_the_closing_notes_are_retried_after_a_slack_failure_and_posted_once(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
+    notifier = FakeReviewNotifier(fail_next=1)  # the notes are the first call to fail
+    run = run_closing(session, REVIEWS_CLOSE, notifier=notifier, library=library)
+    assert run.closed == [post.id] and notifier.notes == []
+    for minutes in (1, 2, 3):
+        run_closing(
+            session, REVIEWS_CLOSE + timedelta(minutes=minutes), notifier=notifier, library=library
+        )
+    assert [n.post.post_id for n in notifier.notes] == [post.id]

@@ -25,6 +25,7 @@ from bot.models import (
     ReviewAssignment,
     ReviewerOptIn,
     ThreadMessage,
+    ThreadNotice,
     Vote,
     Workspace,
 )
@@ -62,6 +63,7 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     session.add(post)
     session.flush()
     session.add(ThreadMessage(post_id=post.id, user_id="U1", ts="1.2", text="a"))
+    session.add(ThreadNotice(post_id=post.id, kind="notes", claimed_at=T0, message_ts="1.3"))
     answer = Answer(post_id=post.id, user_id="U1", message_ts="1.2", text="a", answered_at=T0)
     session.add(answer)
     session.flush()

@@ -32,11 +32,16 @@ def week_so_far(stage: Stage) -> str:
     client = stage.runtime.slack.single_client
     assert client is not None
     with unit_of_work(stage.runtime.sessions) as session:
-        for a in session.scalars(select(ReviewAssignment)).all():
-            text = f"Why not X? (challenge {a.id})"
+        assignments = session.execute(
+            select(ReviewAssignment.id, ReviewAssignment.reviewer_id, ReviewAssignment.answer_id)
+        ).all()
+    for a in assignments:
+        # The challenge is posted between two units of work, as the bot itself does it.
+        text = f"Why not X? (challenge {a.id})"
+        posted = client.chat_postMessage(channel=CHANNEL, thread_ts=prompt["ts"], text=text)
+        with unit_of_work(stage.runtime.sessions) as session:
             challenge = record_challenge(session, a.id, a.reviewer_id, text, stage.now())
             assert challenge.ok and challenge.challenge_id is not None
-            posted = client.chat_postMessage(channel=CHANNEL, thread_ts=prompt["ts"], text=text)
             challenge_posted(session, challenge.challenge_id, posted["ts"])
             result = record_scores(
                 session,
@@ -48,7 +53,7 @@ def week_so_far(stage: Stage) -> str:
                 criteria=criteria,
             )
             assert result.ok, result
-        session.commit()
+            session.commit()
     return str(prompt["ts"])
 
 

@@ -122,7 +122,9 @@ def announce_round(
         sent = True
     if _claim(session, rnd, MockRound.guided_at, now):
         pack = library.pack(rnd.pack_id)
-        rubric: tuple[Criterion, ...] = pack.rubric if pack is not None else ()
+        rubric: tuple[Criterion, ...] = (
+            pack.rubric_for(str(rnd.prompt.get("kind", ""))) if pack is not None else ()
+        )
         with _released_on_failure(session, rnd, "guided_at"):
             notifier.send_guide(match, rnd, rubric)
         sent = True
@@ -168,12 +170,16 @@ def unannounced_rounds(session: Session, now: datetime) -> list[tuple[int, int]]
     return [(match_id, number) for match_id, number in rows]
 
 
-def mock_rubric(session: Session, match_id: int, library: Library) -> tuple[Criterion, ...]:
-    match = get_match(session, match_id)
-    pack = library.pack(match.pack_id)
+def mock_rubric(
+    session: Session, match_id: int, number: int, library: Library
+) -> tuple[Criterion, ...]:
+    """The rubric of the round's case: its kind's own (a behavioural story, a pitch) or the
+    pack's default."""
+    rnd = get_round(session, match_id, number)
+    pack = library.pack(rnd.pack_id)
     if pack is None:
-        raise MockError(f"The content pack `{match.pack_id}` of this mock is gone.")
-    return pack.rubric
+        raise MockError(f"The content pack `{rnd.pack_id}` of this mock is gone.")
+    return pack.rubric_for(str(rnd.prompt.get("kind", "")))
 
 
 def record_mock_scores(
@@ -196,7 +202,7 @@ def record_mock_scores(
             "Only this round's interviewer scores it. As the candidate you can rate how "
             "helpful your interviewer was instead."
         )
-    criteria = {c.id for c in mock_rubric(session, match_id, library)}
+    criteria = {c.id for c in mock_rubric(session, match_id, number, library)}
     unknown = set(scores) - criteria
     missing = criteria - set(scores)
     if unknown or missing:

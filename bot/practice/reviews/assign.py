@@ -27,6 +27,7 @@ from bot.practice.reviews.notices import (
     reviewer_brief,
 )
 from bot.practice.reviews.queries import claim_ids, counted_answers, posts_query
+from bot.practice.reviews.thread_notices import post_short_notices
 from bot.practice.workspaces import installed_team_ids
 
 log = logging.getLogger(__name__)
@@ -93,9 +94,14 @@ def recent_pairs(
 
 
 def assign_due(
-    session: Session, now: datetime, channel_id: str | None = None
+    session: Session,
+    now: datetime,
+    channel_id: str | None = None,
+    exclude: frozenset[int] = frozenset(),
 ) -> list[AssignOutcome]:
     """Assign reviewers on every post whose answer window has closed; once per post.
+
+    `exclude`: posts to leave for a later run (their thread could not be read yet).
 
     Each post is claimed (`assigned_at`) in the same transaction that stores its assignments,
     so a racing process either waits and finds it claimed, or never sees it due.
@@ -109,6 +115,8 @@ def assign_due(
     ).all()
     outcomes = []
     for post, channel in due:
+        if post.id in exclude:
+            continue
         outcome = assign_post(session, post, channel, now)
         if outcome is not None:
             outcomes.append(outcome)
@@ -229,16 +237,17 @@ class AssignRun:
 
 
 def run_assignments(
-    session: Session, now: datetime, *, notifier: ReviewNotifier, channel_id: str | None = None
+    session: Session,
+    now: datetime,
+    *,
+    notifier: ReviewNotifier,
+    channel_id: str | None = None,
+    exclude: frozenset[int] = frozenset(),
 ) -> AssignRun:
     """The `assign-reviewers` due work: assign, say in the thread when short, tell reviewers."""
-    outcomes = assign_due(session, now, channel_id)
+    outcomes = assign_due(session, now, channel_id, exclude)
     session.commit()
-    for outcome in outcomes:
-        if outcome.short is not None:
-            try:
-                notifier.post_short_notice(outcome.short)
-            except Exception:
-                log.exception("could not post the short-of-reviewers note on %s", outcome.post_id)
+    # Claimed and retried until Slack takes it (this run's posts and earlier failures).
+    post_short_notices(session, now, notifier, channel_id)
     dms = notify_reviewers(session, now, notifier, channel_id)
     return AssignRun(outcomes, dms)

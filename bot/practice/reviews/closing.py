@@ -29,6 +29,7 @@ from bot.practice.reviews.notices import (
     reviewer_brief,
 )
 from bot.practice.reviews.queries import answer_live, claim_ids, counted_answers, posts_query
+from bot.practice.reviews.thread_notices import NOTES, closed_without_notes, post_once
 from bot.practice.reviews.votes import rubric_for
 from bot.practice.workspaces import installed_team_ids
 
@@ -165,7 +166,9 @@ def thread_notes(session: Session, post_id: int) -> ThreadNotes:
 def author_summary(session: Session, answer: Answer, library: Library) -> AuthorSummary:
     post = answer.post
     rubric = rubric_for(session, post.id, post.pack_id, library)
-    names = {c.id: c.name for c in rubric}
+    pack = library.pack(post.pack_id)
+    # Votes keep the criteria they were cast on, retired ones included: name those too.
+    names = {c.id: c.name for c in (*(pack.all_criteria() if pack else ()), *rubric)}
     order = {c.id: i for i, c in enumerate(rubric)}
     rows = session.execute(
         select(Vote.criterion, func.avg(Vote.score), func.count())
@@ -270,14 +273,11 @@ def run_closing(
     """The `close-reviews` due work: reminders, then closes, thread notes and summaries."""
     reminders = send_reminders(session, now, notifier, channel_id)
     closed = close_due(session, now, channel_id)
-    for post_id, _missed in closed:
+    session.commit()
+    # Claimed and retried until Slack takes them (this run's closes and earlier failures).
+    for post_id in closed_without_notes(session, now, channel_id):
         notes = thread_notes(session, post_id)
-        session.commit()
-        try:
-            notifier.post_notes(notes)
-        except Exception:
-            # The close is claimed once; a lost note is logged rather than posted twice.
-            log.exception("could not post the strong-answer notes for post %s", post_id)
+        post_once(session, post_id, NOTES, now, lambda n=notes: notifier.post_notes(n))
     summaries = send_summaries(
         session, now, notifier=notifier, library=library, channel_id=channel_id
     )

@@ -133,10 +133,12 @@ def load_review(session: Session, assignment_id: int, user_id: str, now: datetim
 def rubric_for(
     session: Session, post_id: int, pack_id: str, library: Library
 ) -> tuple[Criterion, ...]:
-    """The post's pack rubric; if the pack is gone, the criteria its votes already used."""
+    """The rubric of the post's kind in its pack; if the pack is gone, the criteria its votes
+    already used."""
     pack = library.pack(pack_id)
     if pack is not None and pack.rubric:
-        return pack.rubric
+        snapshot = session.scalar(select(PromptPost.prompt).where(PromptPost.id == post_id))
+        return pack.rubric_for(str((snapshot or {}).get("kind", "")))
     used = session.scalars(
         select(Vote.criterion)
         .join(Answer, Answer.id == Vote.answer_id)

@@ -28,6 +28,7 @@ from bot.practice.mocks.queue import MockStatus
 from bot.practice.mocks.request import RequestOutcome
 from bot.practice.mocks.rounds import CriterionProgress
 from bot.slack.render.prompt import table_text
+from bot.slack.render.samples import sample_sections
 from bot.slack.render.text import (
     HEADER_LIMIT,
     bullet_section,
@@ -189,8 +190,7 @@ def intro_blocks(
     ]
     if prompt.context:
         blocks += sections(escape(prompt.context))
-    if prompt.table is not None:
-        blocks.append(section(table_text(prompt.table)))
+    blocks.extend(section(table_text(table)) for table in prompt.tables)
     plan = "\n".join(f"• *{when}*: {what}" for when, what in PLAN)
     blocks += [
         section("*Suggested 30-minute plan*\n" + plan),
@@ -253,6 +253,7 @@ def guide_blocks(
         blocks.append(bullet_section("Challenges to put", prompt.challenges))
     if prompt.strong_answers:
         blocks.append(bullet_section("What strong answers do", prompt.strong_answers))
+    blocks.extend(sample_sections(prompt, rubric))
     blocks.append(DividerBlock())
     blocks.append(section("*Rubric (score 1 to 5)*"))
     for criterion in rubric:

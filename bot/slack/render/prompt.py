@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.content import ContextTable, Prompt, prompt_from_snapshot
+from bot.content.tables import table_lines
 from bot.models import Channel, PromptPost
 from bot.slack.render.text import (
     HEADER_LIMIT,
@@ -27,18 +28,13 @@ DIFFICULTY = {1: "warm-up", 2: "standard", 3: "stretch"}
 
 
 def table_text(table: ContextTable) -> str:
-    """A context table as a monospace block: Slack has no table block for bot messages."""
-    widths = [
-        max(len(str(row[i])) for row in (table.columns, *table.rows))
-        for i in range(len(table.columns))
-    ]
+    """A context table as a monospace block: Slack has no table block for bot messages.
 
-    def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    lines = [line(table.columns), "  ".join("-" * w for w in widths), *map(line, table.rows)]
+    The lines come from `table_lines`, the same function `content check` measures, so no
+    line is wider than a phone shows (60 characters).
+    """
     caption = f"*{escape(table.caption)}*\n" if table.caption else ""
-    return caption + "```" + "\n".join(lines) + "```"
+    return caption + "```" + "\n".join(table_lines(table)) + "```"
 
 
 def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[str, Any]]]:
@@ -55,8 +51,7 @@ def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[st
     ]
     if prompt.context:
         blocks += sections(escape(prompt.context))
-    if prompt.table is not None:
-        blocks.append(section(table_text(prompt.table)))
+    blocks.extend(section(table_text(table)) for table in prompt.tables)
     if prompt.covers:
         blocks.append(bullet_section("What to cover", prompt.covers))
     blocks.append(DividerBlock())

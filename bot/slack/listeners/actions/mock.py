@@ -54,29 +54,31 @@ def on_swap(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
     runtime = context["runtime"]
     user_id, match_id, _ = _clicked(body)
     now = runtime.clock()
-    with unit_of_work(runtime.sessions) as session:
-        try:
-            rnd = swap_roles(session, match_id, user_id, now, library=runtime.library)
-        except MockError as exc:
-            _tell(respond, str(exc))
-            return
-        log.info("mock %s: roles swapped by %s", match_id, user_id)
-        try:
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            number = swap_roles(session, match_id, user_id, now, library=runtime.library).round
+    except MockError as exc:
+        _tell(respond, str(exc))  # after the unit of work: no Slack call inside one
+        return
+    log.info("mock %s: roles swapped by %s", match_id, user_id)
+    try:
+        # Its own unit of work: announce_round commits each claim before calling Slack.
+        with unit_of_work(runtime.sessions) as session:
             announce_round(
                 session,
                 match_id,
-                rnd.round,
+                number,
                 now,
                 library=runtime.library,
                 notifier=SlackMockNotifier(runtime.slack),
             )
-        except PublishError as exc:
-            log.error("could not announce round 2 of mock %s: %s", match_id, exc.reason)
-            _tell(
-                respond,
-                f"Roles are swapped, but Slack refused part of round 2's introduction "
-                f"({exc.reason}). I'll send it again within a few minutes.",
-            )
+    except PublishError as exc:
+        log.error("could not announce round 2 of mock %s: %s", match_id, exc.reason)
+        _tell(
+            respond,
+            f"Roles are swapped, but Slack refused part of round 2's introduction "
+            f"({exc.reason}). I'll send it again within a few minutes.",
+        )
 
 
 def _open_form(body: dict[str, Any], respond: Any, client: WebClient, context: Any) -> None:
@@ -85,14 +87,14 @@ def _open_form(body: dict[str, Any], respond: Any, client: WebClient, context: A
     user_id, match_id, number = _clicked(body)
     action = str(((body.get("actions") or [{}])[0]).get("action_id") or "")
     home = _from_home(body, client)
-    with unit_of_work(runtime.sessions) as session:
-        try:
+    try:
+        with unit_of_work(runtime.sessions) as session:
             rnd = get_round(session, match_id, number)
-            rubric = mock_rubric(session, match_id, runtime.library)
-        except MockError as exc:
-            _tell(respond, str(exc), home)
-            return
-        session.expunge(rnd)
+            rubric = mock_rubric(session, match_id, number, runtime.library)
+            session.expunge(rnd)
+    except MockError as exc:
+        _tell(respond, str(exc), home)  # after the unit of work: no Slack call inside one
+        return
     if user_id not in (rnd.candidate_id, rnd.interviewer_id):
         _tell(respond, NOT_YOURS, home)
         return

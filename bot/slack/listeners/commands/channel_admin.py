@@ -31,10 +31,10 @@ def show_help(ctx: CommandContext) -> None:
 def open_setup(ctx: CommandContext) -> None:
     with unit_of_work(ctx.runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        current = current_settings(channel)
+        current = current_settings(channel) if channel is not None else None
+    if current is None:  # replies go out after the unit of work, never inside one
+        ctx.reply(NOT_ENROLLED)
+        return
     packs = {pid: pack.title for pid, pack in ctx.runtime.library.packs.items()}
     ctx.client.views_open(
         trigger_id=ctx.trigger_id, view=setup_modal(ctx.channel_id, current, packs)
@@ -45,11 +45,13 @@ def open_setup(ctx: CommandContext) -> None:
 def pause(ctx: CommandContext) -> None:
     with unit_of_work(ctx.runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        changed = pause_channel(session, channel, ctx.runtime.clock(), f"paused by {ctx.user_id}")
-        session.commit()
+        if channel is not None:
+            reason = f"paused by {ctx.user_id}"
+            changed = pause_channel(session, channel, ctx.runtime.clock(), reason)
+            session.commit()
+    if channel is None:
+        ctx.reply(NOT_ENROLLED)
+        return
     log.info("channel %s paused by %s", ctx.channel_id, ctx.user_id)
     ctx.reply(
         "Paused: no prompts here until someone runs `/practice resume`. Nothing was deleted."
@@ -62,12 +64,13 @@ def pause(ctx: CommandContext) -> None:
 def resume(ctx: CommandContext) -> None:
     with unit_of_work(ctx.runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        changed = resume_channel(session, channel, ctx.runtime.clock())
-        line = schedule_line(channel)
-        session.commit()
+        if channel is not None:
+            changed = resume_channel(session, channel, ctx.runtime.clock())
+            line = schedule_line(channel)
+            session.commit()
+    if channel is None:
+        ctx.reply(NOT_ENROLLED)
+        return
     log.info("channel %s resumed by %s", ctx.channel_id, ctx.user_id)
     ctx.reply(f"Resumed. Schedule: {line}." if changed else f"Practice here is already on: {line}.")
 
@@ -77,16 +80,21 @@ def post_today_now(ctx: CommandContext) -> None:
     runtime = ctx.runtime
     with unit_of_work(runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        outcome = post_now(
-            session,
-            channel,
-            runtime.clock(),
-            library=runtime.library,
-            publisher=SlackPublisher(runtime.slack),
+        # post_now commits its claim before calling Slack (bot/practice/posting.py).
+        outcome = (
+            post_now(
+                session,
+                channel,
+                runtime.clock(),
+                library=runtime.library,
+                publisher=SlackPublisher(runtime.slack),
+            )
+            if channel is not None
+            else None
         )
+    if outcome is None:
+        ctx.reply(NOT_ENROLLED)
+        return
     if outcome.status == "posted":
         ctx.reply("Posted today's prompt. Answers go in its thread.")
     elif outcome.status == "exists":

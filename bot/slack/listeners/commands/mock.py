@@ -67,19 +67,24 @@ def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, contex
         reply(HELP)
         return
     now = runtime.clock()
+    # Every reply below is sent after its unit of work has closed: no Slack call (nor a
+    # response_url post) while a transaction is open.
     if word == "status":
         with unit_of_work(runtime.sessions) as session:
-            reply(status_reply(mock_status(session, team_id, user_id, now)))
+            status = mock_status(session, team_id, user_id, now)
+        reply(status_reply(status))
         return
     if word == "cancel":
         with unit_of_work(runtime.sessions) as session:
-            reply(cancel_reply(cancel_mock(session, team_id, user_id, now)))
+            cancelled = cancel_mock(session, team_id, user_id, now)
+        reply(cancel_reply(cancelled))
         return
     if word == "stats":
         with unit_of_work(runtime.sessions) as session:
             progress = mock_progress(session, team_id, user_id)
             try:
-                rubric = workspace_pack(session, team_id, runtime.library).rubric
+                # Every criterion, retired ones too: stats span rubric changes.
+                rubric = workspace_pack(session, team_id, runtime.library).all_criteria()
             except MockError:  # no content installed: criterion ids stand in for names
                 rubric = ()
             names = {c.id: c.name for c in rubric}
@@ -87,17 +92,19 @@ def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, contex
         return
     offset = tz_offset_minutes(client, user_id)
     expiry = runtime.settings.mock_expiry or MOCK_EXPIRY
-    with unit_of_work(runtime.sessions) as session:
-        try:
+    try:
+        with unit_of_work(runtime.sessions) as session:
             outcome = request_mock(
                 session, team_id, user_id, text, offset, now, library=runtime.library, expiry=expiry
             )
-        except MockError as exc:
-            reply(str(exc))
-            return
-        log.info("/mock by %s in %s: %s", user_id, team_id, outcome.status)
-        if outcome.status == "matched" and outcome.match_id is not None:
-            try:
+    except MockError as exc:
+        reply(str(exc))
+        return
+    log.info("/mock by %s in %s: %s", user_id, team_id, outcome.status)
+    if outcome.status == "matched" and outcome.match_id is not None:
+        try:
+            # Its own unit of work: announce_round commits each claim before calling Slack.
+            with unit_of_work(runtime.sessions) as session:
                 announce_round(
                     session,
                     outcome.match_id,
@@ -106,8 +113,8 @@ def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, contex
                     library=runtime.library,
                     notifier=SlackMockNotifier(runtime.slack),
                 )
-            except PublishError as exc:
-                log.error("could not announce mock %s: %s", outcome.match_id, exc.reason)
-                reply(ANNOUNCE_FAILED.format(partner=outcome.partner_id, reason=exc.reason))
-                return
+        except PublishError as exc:
+            log.error("could not announce mock %s: %s", outcome.match_id, exc.reason)
+            reply(ANNOUNCE_FAILED.format(partner=outcome.partner_id, reason=exc.reason))
+            return
     reply(request_reply(outcome))

@@ -26,11 +26,13 @@ def review_optin(ctx: CommandContext) -> None:
         return
     with unit_of_work(ctx.runtime.sessions) as session:
         channel = get_channel(session, ctx.team_id, ctx.channel_id)
-        if channel is None:
-            ctx.reply(NOT_ENROLLED)
-            return
-        changed = set_volunteer(session, channel, ctx.user_id, choice == "on", ctx.runtime.clock())
-        session.commit()
+        if channel is not None:
+            on = choice == "on"
+            changed = set_volunteer(session, channel, ctx.user_id, on, ctx.runtime.clock())
+            session.commit()
+    if channel is None:  # replies go out after the unit of work, never inside one
+        ctx.reply(NOT_ENROLLED)
+        return
     log.info("%s set review %s in %s", ctx.user_id, choice, ctx.channel_id)
     if choice == "on":
         ctx.reply(

@@ -30,7 +30,7 @@ def on_feedback_submitted(
     user_id, match_id, number, values = _submitted(body, view)
     with unit_of_work(runtime.sessions) as session:
         try:
-            rubric = mock_rubric(session, match_id, runtime.library)
+            rubric = mock_rubric(session, match_id, number, runtime.library)
         except MockError as exc:
             ack(response_action="errors", errors={next(iter(values), "score"): str(exc)})
             return

@@ -101,8 +101,9 @@ def on_score_submitted(
 
 
 def _update_brief(runtime: Any, user_id: str, source: ModalSource) -> None:
-    """The DM whose button opened the modal, rewritten to show what is now scored."""
-    if source.assignment_id is None or not source.dm_channel or not source.dm_ts:
+    """The reviewer's DM rewritten to show what is now scored: the message whose button opened
+    the modal, or (opened from the App Home) the brief found by its metadata."""
+    if source.assignment_id is None:
         return
     with unit_of_work(runtime.sessions) as session:
         brief = current_brief(session, source.assignment_id, user_id)

@@ -1,0 +1,36 @@
+"""Calibration answers as Slack text: a weak and a strong sample with the pack's scores.
+
+Shown to mock interviewers in their guide; any other view of the samples (a reviewer's
+"sample answers" view) should render them with `sample_sections` too, so they read alike.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import SectionBlock
+
+from bot.content import Criterion, Prompt, Sample
+from bot.slack.render.text import escape, section
+
+LABEL = {"weak": "Weak sample", "strong": "Strong sample"}
+
+
+def sample_text(sample: Sample, rubric: tuple[Criterion, ...]) -> str:
+    """The answer quoted, then its score per criterion in the rubric's order."""
+    names = {c.id: c.name for c in rubric}
+    order = [c.id for c in rubric if c.id in sample.scores] + [
+        cid for cid in sample.scores if cid not in names
+    ]
+    scores = " · ".join(f"{escape(names.get(cid, cid))} {sample.scores[cid]}" for cid in order)
+    mean = sum(sample.scores.values()) / len(sample.scores) if sample.scores else 0.0
+    quoted = "\n".join(f">{escape(line)}" for line in sample.answer.splitlines() or [""])
+    return f"*{LABEL.get(sample.level, sample.level)}* (mean {mean:.1f})\n{quoted}\n_{scores}_"
+
+
+def sample_sections(prompt: Prompt, rubric: tuple[Criterion, ...]) -> list[SectionBlock]:
+    """A title and one section per sample; nothing for prompts without calibration."""
+    if not prompt.calibration:
+        return []
+    title = section(
+        "*Sample answers* (how the pack scores them: calibrate your own scores against these)"
+    )
+    return [title, *(section(sample_text(s, rubric)) for s in prompt.calibration)]

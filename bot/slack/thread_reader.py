@@ -1,0 +1,117 @@
+"""Reading a prompt's thread from Slack: `conversations.replies`, paginated and paced.
+
+`conversations.replies` is a Tier 3 method: about 50 calls a minute per workspace, and Slack
+answers 429 beyond that. Recovering many threads at once (a process starting with a thousand
+open posts) would hit it, so every call first takes a token from its workspace's `Pacer`
+(a token bucket: `TIER3_PER_MINUTE` a minute, bursts of up to `TIER3_BURST`). A 429 that
+still comes (another process reading the same workspace) is waited out by the client's own
+rate-limit handler (`bot/slack/gateway.py`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.practice.recovery import ThreadReply
+from bot.slack.listeners.events.messages import REPLY_SUBTYPES, _is_human, _is_ts, _text
+
+TIER3_PER_MINUTE = 50
+TIER3_BURST = 10
+PAGE_SIZE = 200  # Slack's advice for paginated reads (its maximum is 1,000)
+
+
+class Pacer:
+    """A token bucket: `wait()` returns once a call is allowed (`per_minute`, `burst`)."""
+
+    def __init__(
+        self,
+        per_minute: float = TIER3_PER_MINUTE,
+        burst: int = TIER3_BURST,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = burst
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = float(burst)
+        self._at = clock()
+        self._lock = threading.Lock()
+        self.calls = 0
+        self.waited = 0.0  # seconds spent waiting for a token, in total
+
+    def wait(self) -> None:
+        with self._lock:  # callers queue up: one token each, in turn
+            now = self._clock()
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+            self._at = now
+            if self._tokens < 1:
+                pause = (1 - self._tokens) / self.rate
+                self._sleep(pause)
+                self.waited += pause
+                self._tokens = 1.0
+                self._at = self._clock()
+            self._tokens -= 1
+            self.calls += 1
+
+
+class Pacers:
+    """One `Pacer` per workspace, for this process."""
+
+    def __init__(self, make: Callable[[], Pacer] = Pacer) -> None:
+        self._make = make
+        self._pacers: dict[str, Pacer] = {}
+        self._lock = threading.Lock()
+
+    def for_team(self, team_id: str) -> Pacer:
+        with self._lock:
+            pacer = self._pacers.get(team_id)
+            if pacer is None:
+                pacer = self._pacers[team_id] = self._make()
+            return pacer
+
+
+PACERS = Pacers()
+
+
+def _reply(message: dict[str, Any], thread_ts: str) -> ThreadReply | None:
+    """A person's reply in the thread, by the rules the live message listener applies."""
+    ts = message.get("ts")
+    if ts == thread_ts or not _is_ts(ts) or message.get("subtype") not in REPLY_SUBTYPES:
+        return None
+    if not _is_human(message):
+        return None
+    edited = message.get("edited")
+    edited_ts = edited.get("ts") if isinstance(edited, dict) else None
+    return ThreadReply(
+        user_id=message["user"],
+        ts=str(ts),
+        text=_text(message),
+        edited_ts=str(edited_ts) if _is_ts(edited_ts) else None,
+    )
+
+
+def read_thread(
+    client: WebClient, team_id: str, channel_id: str, thread_ts: str, *, pacers: Pacers = PACERS
+) -> list[ThreadReply]:
+    """Every human reply in the thread, all pages; raises `SlackApiError` as the client does."""
+    replies: list[ThreadReply] = []
+    cursor = ""
+    pacer = pacers.for_team(team_id)
+    while True:
+        pacer.wait()
+        page = client.conversations_replies(
+            channel=channel_id, ts=thread_ts, limit=PAGE_SIZE, cursor=cursor or None
+        )
+        for message in page.get("messages") or []:
+            if isinstance(message, dict) and (reply := _reply(message, thread_ts)) is not None:
+                replies.append(reply)
+        cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+        if not cursor or not page.get("has_more", True):
+            return replies
