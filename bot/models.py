@@ -462,7 +462,7 @@ def _slack_metadata() -> MetaData:
     SQLAlchemyInstallationStore.build_bots_table(metadata, SLACK_BOTS)
     SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, SLACK_OAUTH_STATES)
     # Tokens are stored encrypted (bot/slack/token_crypto.py): a Fernet token of a long
-    # rotating token outgrows slack-sdk's String(200) (migration 0009 widens them).
+    # rotating token outgrows slack-sdk's String(200) (migration 0010 widens them).
     for table in (metadata.tables[SLACK_INSTALLATIONS], metadata.tables[SLACK_BOTS]):
         for column in table.columns:
             if column.name in SEALED_TOKEN_COLUMNS:
