@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot import metrics
 from bot.db import unit_of_work
 from bot.jobs.registry import JobResult, job
 from bot.practice.deliveries import prune_deliveries
@@ -15,6 +16,9 @@ from bot.practice.posting import post_prompts
 from bot.practice.workspaces import purge_removed
 from bot.runtime import Runtime
 from bot.slack.publisher import SlackPublisher
+
+# Outcomes of a channel whose prompt is due and did not go out (not "posted", "skipped"...).
+UNPOSTED = frozenset({"failed", "no-content"})
 
 
 @job("post-prompt")
@@ -30,6 +34,8 @@ def post_prompt_job(runtime: Runtime, now: datetime, channel_id: str | None) -> 
         prune_deliveries(session, now)
         purged = purge_removed(session, now)
         session.commit()
+    if channel_id is None:  # a run over every channel: what is still due and not posted
+        metrics.PROMPTS_UNPOSTED.set(sum(1 for o in outcomes if o.status in UNPOSTED))
     return JobResult(
         "post-prompt",
         sum(1 for o in outcomes if o.status == "posted"),

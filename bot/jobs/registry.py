@@ -7,10 +7,12 @@ unique claims in the database make every post, assignment and close happen once.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import metrics
 from bot.db import job_lock
 from bot.runtime import Runtime
 
@@ -43,9 +45,25 @@ def job(name: str) -> Callable[[Job], Job]:
 
 def run_job(runtime: Runtime, name: str, now: datetime, channel_id: str | None = None) -> JobResult:
     try:
-        return JOBS[name](runtime, now, channel_id)
+        return _measured(runtime, name, now, channel_id)
     finally:
         stop_dead_workspaces(runtime, now)
+
+
+def _measured(runtime: Runtime, name: str, now: datetime, channel_id: str | None) -> JobResult:
+    """One run of a job, counted with its duration and its lag behind `now`, its due time."""
+    lag = (runtime.clock() - now).total_seconds()
+    metrics.JOB_LAG.labels(job=name).observe(max(lag, 0.0))
+    started = time.perf_counter()
+    outcome = "failed"
+    try:
+        result = JOBS[name](runtime, now, channel_id)
+        outcome = "ok"
+        metrics.JOB_LAST_SUCCESS.labels(job=name).set(time.time())
+        return result
+    finally:
+        metrics.JOB_DURATION.labels(job=name).observe(time.perf_counter() - started)
+        metrics.JOB_RUNS.labels(job=name, outcome=outcome).inc()
 
 
 def stop_dead_workspaces(runtime: Runtime, now: datetime) -> None:
@@ -73,13 +91,13 @@ def run_all_due(runtime: Runtime, now: datetime) -> list[JobResult]:
     lock, `job_lock`): that instance does what is due; the claims keep it once either way.
     """
     results = []
-    for name, func in JOBS.items():
+    for name in JOBS:
         try:
             with job_lock(runtime.engine, f"job:{name}") as mine:
                 if not mine:
                     log.debug("job %s is running on another instance; skipped", name)
                     continue
-                results.append(func(runtime, now, None))
+                results.append(_measured(runtime, name, now, None))
         except Exception:
             log.exception("job %s failed at %s", name, now.isoformat())
         stop_dead_workspaces(runtime, now)

@@ -6,6 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot import metrics
 from bot.models import Channel, PromptPost
 from bot.practice.ports import PublishError
 from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
@@ -63,4 +64,5 @@ class SlackPublisher:
             raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
         except (SlackClientError, OSError) as exc:
             raise PublishError(type(exc).__name__, permanent=False) from exc
+        metrics.PROMPTS_POSTED.inc()
         return str(response["ts"])

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.content import Criterion, Library, prompt_from_snapshot
 from bot.db import affected, insert_for
 from bot.models import (
@@ -246,6 +247,10 @@ def record_scores(
             set_={"score": statement.excluded.score, "updated_at": statement.excluded.updated_at},
         )
     )
+    # Counted here, the one place a review is recorded, whichever surface submitted it.
+    if not replaced:
+        metrics.REVIEWS_COMPLETED.inc()
+    metrics.VOTES.inc(len(known))
     return ScoreResult(True, replaced=replaced)
 
 
