@@ -6,9 +6,11 @@ import argparse
 import logging
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.jobs.registry import DAILY_ORDER
 from bot.settings import Settings, SettingsError, load_settings
@@ -149,14 +151,26 @@ def _socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.jobs.recovery import start_recovery
+    from bot.metrics import ACK_LATENCY
     from bot.runtime import bootstrap
     from bot.scheduler import start_scheduler
     from bot.slack.app import build_app
+    from bot.web import serve_ops
 
     runtime = bootstrap(settings)
     app = build_app(runtime)
     if settings.scheduler:
         start_scheduler(runtime)
     start_recovery(runtime)  # answers written while no process was up get their ✅
-    SocketModeHandler(app, settings.app_token).start()
+    serve_ops(runtime, settings.port)  # GET /healthz and /metrics on PORT
+
+    class MeteredHandler(SocketModeHandler):
+        def handle(self, client: Any, req: Any) -> None:
+            started = time.perf_counter()  # the ack goes back over the socket in here
+            try:
+                super().handle(client, req)
+            finally:
+                ACK_LATENCY.observe(time.perf_counter() - started)
+
+    MeteredHandler(app, settings.app_token).start()
     return 0

@@ -52,7 +52,12 @@ def reload(content_dir: Path | str, out: TextIO | None = None) -> int:
     """
     stream = out if out is not None else sys.stdout
     status = check(content_dir, stream)
-    (Path(content_dir) / RELOAD_MARKER).touch()
+    try:
+        (Path(content_dir) / RELOAD_MARKER).touch()
+    except OSError as exc:  # e.g. the packs shipped inside an installed package
+        print(f"{content_dir}: cannot signal running bots ({exc.strerror}); reload is for "
+              "packs in a CONTENT_DIR you can write", file=stream)  # fmt: skip
+        return 1
     print("running bots will load the packs above within a minute", file=stream)
     return status
 

@@ -452,6 +452,8 @@ class MockRating(Base):
 SLACK_INSTALLATIONS = "slack_installations"
 SLACK_BOTS = "slack_bots"
 SLACK_OAUTH_STATES = "slack_oauth_states"
+SEALED_TOKEN_COLUMNS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+SEALED_TOKEN_LENGTH = 1000
 
 
 def _slack_metadata() -> MetaData:
@@ -462,6 +464,12 @@ def _slack_metadata() -> MetaData:
     SQLAlchemyInstallationStore.build_installations_table(metadata, SLACK_INSTALLATIONS)
     SQLAlchemyInstallationStore.build_bots_table(metadata, SLACK_BOTS)
     SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, SLACK_OAUTH_STATES)
+    # Tokens are stored encrypted (bot/slack/token_crypto.py): a Fernet token of a long
+    # rotating token outgrows slack-sdk's String(200) (migration 0010 widens them).
+    for table in (metadata.tables[SLACK_INSTALLATIONS], metadata.tables[SLACK_BOTS]):
+        for column in table.columns:
+            if column.name in SEALED_TOKEN_COLUMNS:
+                column.type = String(SEALED_TOKEN_LENGTH)
     return metadata
 
 

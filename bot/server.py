@@ -7,6 +7,9 @@ scheduler too when enabled: due-work is idempotent, so several workers or instan
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -25,6 +28,7 @@ class PracticeServer(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
         self.cfg.set("worker_exit", self._worker_exit)
+        self.cfg.set("child_exit", _child_exit)
 
     def _worker_exit(self, _arbiter: Any, _worker: Any) -> None:
         # A stopping worker records the thread replies still queued (bot/slack/ingest.py)
@@ -63,5 +67,40 @@ def server_options(settings: Settings, environ: dict[str, str] | None = None) ->
     }
 
 
+def _child_exit(_arbiter: Any, worker: Any) -> None:
+    from bot.metrics import worker_exited
+
+    worker_exited(worker.pid)
+
+
+def prepare_metrics_dir(environ: Any = os.environ) -> Path:
+    """Give prometheus-client's multiprocess mode a clean folder before any worker starts.
+
+    `/metrics` must add up every gunicorn worker: each writes its values to files in
+    `PROMETHEUS_MULTIPROC_DIR`, which has to be set before prometheus-client is first
+    imported. An operator's own folder is emptied (files left by an earlier run would count
+    twice); without one, a fresh temporary folder is made.
+    """
+    configured = environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if configured:
+        folder = Path(configured)
+        if folder.is_dir():
+            for item in folder.glob("*.db"):
+                item.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="practice-bot-metrics-"))
+        environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    return folder
+
+
 def serve(settings: Settings) -> None:
-    PracticeServer(settings, server_options(settings)).run()
+    folder = prepare_metrics_dir()
+    master = os.getpid()
+    try:
+        PracticeServer(settings, server_options(settings)).run()
+    finally:
+        # A worker leaves through SystemExit up this same (forked) stack: only the master
+        # removes the folder it made.
+        if os.getpid() == master and folder.name.startswith("practice-bot-metrics-"):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
+
+from bot.assets import DEFAULT_CONTENT_DIR
 
 DEFAULT_DATABASE_URL = "sqlite:///practice.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -31,12 +33,14 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = 3000
-    content_dir: Path = field(default_factory=lambda: Path("content"))
+    content_dir: Path = DEFAULT_CONTENT_DIR  # CONTENT_DIR; unset: the packs shipped with the bot
     log_format: str = "text"  # "json" in production: one object per line
     log_level: str = "INFO"
     scheduler: bool = True  # run the in-process scheduler in `serve` and `socket`
     # MOCK_EXPIRY_HOURS: how long a /mock request waits; None: bot.practice.mocks.queue.MOCK_EXPIRY.
     mock_expiry: timedelta | None = None
+    # TOKEN_ENCRYPTION_KEYS: Fernet keys for the tokens stored in OAuth mode (first encrypts).
+    token_keys: tuple[str, ...] = ()
 
     @property
     def oauth(self) -> bool:
@@ -115,7 +119,8 @@ def load_settings(
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingsError(f"PORT is malformed: {port_text!r} is not a port number")
 
-    content_dir = Path(env.get("CONTENT_DIR", "").strip() or "content")
+    content_text = env.get("CONTENT_DIR", "").strip()
+    content_dir = Path(content_text) if content_text else DEFAULT_CONTENT_DIR
     if not content_dir.is_dir():
         raise SettingsError(f"CONTENT_DIR is malformed: {str(content_dir)!r} is not a folder")
 
@@ -140,6 +145,8 @@ def load_settings(
         missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
         raise SettingsError(f"{missing} is not set: OAuth installs need both client settings")
 
+    token_keys = _token_keys(env.get("TOKEN_ENCRYPTION_KEYS", ""), oauth=bool(client_id))
+
     return Settings(
         bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-"),
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
@@ -154,4 +161,21 @@ def load_settings(
         log_level=log_level,
         scheduler=scheduler_text == "on",
         mock_expiry=mock_expiry,
+        token_keys=token_keys,
     )
+
+
+def _token_keys(text: str, *, oauth: bool) -> tuple[str, ...]:
+    from bot.slack.token_crypto import parse_keys
+
+    try:
+        keys = parse_keys(text)
+    except ValueError as exc:
+        raise SettingsError(f"TOKEN_ENCRYPTION_KEYS is malformed: {exc}") from exc
+    if oauth and not keys:
+        raise SettingsError(
+            "TOKEN_ENCRYPTION_KEYS is not set: OAuth mode stores workspace tokens encrypted; make "
+            "a key with `python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'` (docs/deploy.md)"
+        )
+    return keys

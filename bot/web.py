@@ -1,16 +1,22 @@
-"""The HTTP surface: `POST /slack/events` (events, commands, interactivity), OAuth, `/healthz`."""
+"""The HTTP surface: `POST /slack/events` (events, commands, interactivity), OAuth, `/healthz`,
+`/metrics`."""
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
+from socketserver import ThreadingMixIn
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from bot import metrics
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -21,20 +27,13 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 def make_wsgi(app: App, runtime: Runtime) -> WSGIApp:
     slack = SlackRequestHandler(app, path="/slack/events")
 
-    def healthz(start_response: Callable[..., Any]) -> Iterable[bytes]:
-        try:
-            with runtime.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            status, body = "200 OK", dict[str, Any](ok=True)
-        except Exception as exc:  # any database failure means "not healthy", never a crash
-            log.warning("health check failed: %s", exc)
-            status, body = "503 Service Unavailable", {"ok": False, "error": "database"}
-        start_response(status, [("Content-Type", "application/json")])
-        return [json.dumps(body).encode()]
-
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
-            return healthz(start_response)
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if method == "GET" and path == "/healthz":
+            return healthz(runtime, start_response)
+        if method == "GET" and path == "/metrics":
+            return metrics_page(start_response)
+        started = time.perf_counter()
         try:
             return slack(environ, start_response)
         except (ValueError, AttributeError, TypeError):
@@ -44,5 +43,64 @@ def make_wsgi(app: App, runtime: Runtime) -> WSGIApp:
             log.warning("refused a request whose body could not be parsed", exc_info=True)
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"malformed request body"]
+        finally:
+            # Bolt answers once the listener has acked (the work goes on after): this is the
+            # time Slack waits. One histogram observation, nothing else on the ack path.
+            if method == "POST":  # not the OAuth pages an installer's browser GETs
+                metrics.ACK_LATENCY.observe(time.perf_counter() - started)
 
     return wsgi
+
+
+def healthz(runtime: Runtime, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """`GET /healthz`: 200 when the database answers, 503 when it does not."""
+    try:
+        with runtime.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        status, body = "200 OK", dict[str, Any](ok=True)
+    except Exception as exc:  # any database failure means "not healthy", never a crash
+        log.warning("health check failed: %s", exc)
+        status, body = "503 Service Unavailable", {"ok": False, "error": "database"}
+    start_response(status, [("Content-Type", "application/json")])
+    return [json.dumps(body).encode()]
+
+
+def metrics_page(start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """`GET /metrics`: every series in the Prometheus text format (`bot/metrics.py`)."""
+    body, content_type = metrics.render()
+    start_response("200 OK", [("Content-Type", content_type)])
+    return [body]
+
+
+def make_ops_wsgi(runtime: Runtime) -> WSGIApp:
+    """Socket Mode's small HTTP listener: `/healthz` and `/metrics` only (Slack comes in over
+    the socket, so there is no `/slack/events`)."""
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/healthz":
+            return healthz(runtime, start_response)
+        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/metrics":
+            return metrics_page(start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found: Socket Mode serves /healthz and /metrics only"]
+
+    return wsgi
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # scrapes every few seconds
+        pass
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+def serve_ops(runtime: Runtime, port: int, host: str = "0.0.0.0") -> WSGIServer:
+    """Start the Socket Mode listener on `port` in a daemon thread; returns the server."""
+    server = make_server(
+        host, port, make_ops_wsgi(runtime), server_class=_ThreadingServer,
+        handler_class=_QuietHandler,
+    )  # fmt: skip
+    threading.Thread(target=server.serve_forever, name="ops-http", daemon=True).start()
+    return server

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from bot.assets import DEFAULT_CONTENT_DIR
 from bot.emulator.sender import SlackSender
 from bot.emulator.server import SlackEmulator
 from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID, DEFAULT_TOKEN
@@ -34,7 +35,9 @@ from bot.web import make_wsgi
 SIGNING_SECRET = "stage-signing-secret"
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "stage-client-secret"
-CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+# A fixed test key for the tokens stored in OAuth mode (TOKEN_ENCRYPTION_KEYS).
+TOKEN_KEY = "c3RhZ2UtdG9rZW4ta2V5LW5vdC1mb3ItcHJvZC11c2U="
+CONTENT_DIR = DEFAULT_CONTENT_DIR
 # A Monday morning before the default 09:00 post time, in UTC.
 DEFAULT_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -107,6 +110,7 @@ class Stage:
             bot_token=None if self.oauth else DEFAULT_TOKEN,
             client_id=CLIENT_ID if self.oauth else None,
             client_secret=CLIENT_SECRET if self.oauth else None,
+            token_keys=(TOKEN_KEY,) if self.oauth else (),
             signing_secret=SIGNING_SECRET,
             database_url=self.database_url,
             slack_api_url=self.slack.api_url,
@@ -182,7 +186,9 @@ class Stage:
         """Invite the bot to the channel, as a person would, and wait for the welcome."""
         before = len(self.slack.messages(channel_id))
         self.sender.invite_bot(channel_id, inviter)
-        self.slack.wait_for(lambda: len(self.slack.messages(channel_id)) > before)
+        # Generous: every e2e test starts here, and a loaded CI machine (2 cores, load 14)
+        # has taken over 3 s for the welcome's three Web API calls.
+        self.slack.wait_for(lambda: len(self.slack.messages(channel_id)) > before, timeout=10)
 
     # --- OAuth installs (oauth=True) ----------------------------------------------------
     def get(self, path: str, *, cookie: str | None = None) -> HttpReply:

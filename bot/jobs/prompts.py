@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot import metrics
 from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
 from bot.services.prompts import daily_housekeeping, post_due_prompts
 from bot.slack.publisher import SlackPublisher
+
+# Outcomes of a channel whose prompt is due and did not go out (not "posted", "skipped"...).
+UNPOSTED = frozenset({"failed", "no-content"})
 
 
 @job("post-prompt")
@@ -24,6 +28,8 @@ def post_prompt_job(runtime: Runtime, now: datetime, channel_id: str | None) -> 
         channel_id=channel_id,
     )
     purged = daily_housekeeping(runtime.sessions, now)
+    if channel_id is None:  # a run over every channel: what is still due and not posted
+        metrics.PROMPTS_UNPOSTED.set(sum(1 for o in outcomes if o.status in UNPOSTED))
     return JobOutcome(
         sum(1 for o in outcomes if o.status == "posted"),
         tuple(f"{o.channel_id} {o.local_date}: {o.status} {o.detail}".rstrip() for o in outcomes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,9 +97,27 @@ def _run(runtime: Runtime, name: str, now: datetime, channel_id: str | None) -> 
 
 def run_job(runtime: Runtime, name: str, now: datetime, channel_id: str | None = None) -> JobResult:
     try:
-        return _run(runtime, name, now, channel_id)
+        return _measured(runtime, name, now, channel_id)
     finally:
         stop_dead_workspaces(runtime, now)
+
+
+def _measured(runtime: Runtime, name: str, now: datetime, channel_id: str | None) -> JobResult:
+    """One run of a job, counted with its duration and its lag behind `now`, its due time."""
+    from bot import metrics  # imported when a tick runs (this module stays light for the CLI)
+
+    lag = (runtime.clock() - now).total_seconds()
+    metrics.JOB_LAG.labels(job=name).observe(max(lag, 0.0))
+    started = time.perf_counter()
+    outcome = "failed"
+    try:
+        result = _run(runtime, name, now, channel_id)
+        outcome = "ok"
+        metrics.JOB_LAST_SUCCESS.labels(job=name).set(time.time())
+        return result
+    finally:
+        metrics.JOB_DURATION.labels(job=name).observe(time.perf_counter() - started)
+        metrics.JOB_RUNS.labels(job=name, outcome=outcome).inc()
 
 
 def stop_dead_workspaces(runtime: Runtime, now: datetime) -> None:
@@ -135,7 +154,7 @@ def run_all_due(runtime: Runtime, now: datetime) -> list[JobResult]:
                 if not mine:
                     log.debug("job %s is running on another instance; skipped", name)
                     continue
-                results.append(_run(runtime, name, now, None))
+                results.append(_measured(runtime, name, now, None))
         except Exception:
             log.exception("job %s failed at %s", name, now.isoformat())
         stop_dead_workspaces(runtime, now)

@@ -8,12 +8,13 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.util.utils import get_arg_names_of_callable
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.db import unit_of_work
 from bot.runtime import Runtime
 from bot.slack.deliveries import DeliveryClaim, delivery_key
-from bot.slack.gateway import make_client
+from bot.slack.gateway import MeteredWebClient, make_client
 from bot.slack.listeners import register
 from bot.slack.listeners.events.messages import queue_thread_reply
 from bot.slack.render.fallback import SORRY
@@ -131,6 +132,15 @@ class _App(App):
             return register(_once_per_delivery(self._practice_runtime, function), *more)
 
         return wrap
+
+    def _init_context(self, req: Any) -> None:
+        # Bolt makes a plain WebClient per request for the listeners; ours counts its calls
+        # (`practice_slack_api_calls`). MeteredWebClient adds behaviour and no state, so
+        # Bolt's client becomes one in place: no second client on the ack path.
+        super()._init_context(req)
+        client = req.context["client"]
+        if type(client) is WebClient:
+            client.__class__ = MeteredWebClient
 
 
 # What an event listener wrapped by `_once_per_delivery` may ask Bolt for.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from slack_sdk import WebClient
@@ -27,6 +28,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 
+from bot import metrics
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,27 @@ class WorkspaceNotInstalled(LookupError):
     """No token is stored for this workspace (never installed, uninstalled or revoked)."""
 
 
-class GuardedWebClient(WebClient):
+class MeteredWebClient(WebClient):
+    """A `WebClient` that counts its calls by method and outcome (`practice_slack_api_calls`).
+
+    Every client the bot uses is one: the gateway's, and the one Bolt makes per request
+    (`bot/slack/app.py`). A call that slack-sdk retried (429, 5xx) counts once, by its outcome.
+    """
+
+    def api_call(self, api_method: str, *args: Any, **kwargs: Any) -> Any:
+        outcome = "connection"  # no answer from Slack: the request raised before one came
+        try:
+            response = super().api_call(api_method, *args, **kwargs)
+            outcome = "ok"
+            return response
+        except SlackApiError as exc:
+            outcome = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+            raise
+        finally:
+            metrics.SLACK_CALLS.labels(method=api_method, error=outcome).inc()
+
+
+class GuardedWebClient(MeteredWebClient):
     """A `WebClient` that reports a dead token (invalid_auth, token_revoked...) once seen."""
 
     def __init__(self, *args: Any, on_dead_token: Any = None, **kwargs: Any) -> None:
@@ -83,6 +105,7 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
     ) -> bool:
         if response is None or response.status_code != 429:
             return False
+        metrics.SLACK_RATE_LIMITED.labels(method=request.url.rsplit("/", 1)[-1]).inc()
         for name, values in response.headers.items():
             if name.lower() == "retry-after" and values:
                 try:
@@ -90,6 +113,22 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
                 except ValueError:
                     return True
         return True
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        started = time.monotonic()
+        try:
+            super().prepare_for_next_attempt(
+                state=state, request=request, response=response, error=error
+            )
+        finally:  # slack-sdk sleeps Retry-After in there
+            metrics.SLACK_RATE_LIMIT_WAIT.inc(time.monotonic() - started)
 
 
 def retry_handlers() -> list[RetryHandler]:

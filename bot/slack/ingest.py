@@ -24,6 +24,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.db import unit_of_work
 from bot.practice.answers import RecordedAnswer, Reply, record_replies
 from bot.practice.deliveries import claim_deliveries
@@ -77,9 +78,11 @@ class ReplyWriter:
         """Queue `reply` without waiting; False when the queue is full (or closed)."""
         if self._closed:
             return False
+        metrics.REPLY_QUEUE_DEPTH.inc()  # before the put: the writer may take it at once
         try:
             self._queue.put_nowait(reply)
         except queue.Full:
+            metrics.REPLY_QUEUE_DEPTH.dec()
             return False
         return True
 
@@ -115,6 +118,7 @@ class ReplyWriter:
                     break
             stop = item is None
             if batch:
+                metrics.REPLY_QUEUE_DEPTH.dec(len(batch))
                 self._record_safely(batch)
 
     def _record_safely(self, batch: list[PendingReply]) -> None:
@@ -156,6 +160,7 @@ class ReplyWriter:
                 session, [Reply(post, r.user_id, r.ts, r.text) for r, post in kept]
             )
             session.commit()
+        metrics.ANSWERS_RECORDED.labels(source="live").inc(sum(1 for a in recorded if a.react))
         # The Slack side, outside any transaction: each answer through the client (workspace)
         # of the last reply that touched it.
         origin = {(post.id, r.user_id): (r, post) for r, post in kept}

@@ -18,7 +18,6 @@ from slack_bolt import BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store import InstallationStore
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
@@ -27,6 +26,7 @@ from bot.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
 from bot.practice.workspaces import record_install
 from bot.settings import Settings
 from bot.slack.gateway import ROTATE_BEFORE_MINUTES
+from bot.slack.token_crypto import EncryptedInstallationStore, TokenCipher, seal_stored_tokens
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,15 @@ BOT_SCOPES = (
 )
 
 
-def make_installation_store(engine: Engine, settings: Settings) -> SQLAlchemyInstallationStore:
+def make_installation_store(engine: Engine, settings: Settings) -> EncryptedInstallationStore:
+    """The installation store; tokens encrypted with TOKEN_ENCRYPTION_KEYS (`token_crypto`)."""
     assert settings.client_id, "OAuth mode needs SLACK_CLIENT_ID"
-    return SQLAlchemyInstallationStore(
+    cipher = TokenCipher(settings.token_keys)
+    sealed = seal_stored_tokens(engine, cipher)
+    if sealed:
+        log.info("encrypted the tokens of %d installation rows stored before encryption", sealed)
+    return EncryptedInstallationStore(
+        cipher=cipher,
         client_id=settings.client_id,
         engine=engine,
         bots_table_name=SLACK_BOTS,

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.models import Channel, PromptPost
 from bot.slack.errors import publish_errors
 from bot.slack.gateway import SlackGateway
@@ -44,6 +45,7 @@ class SlackPublisher:
         ts, _client = post_channel_message(
             self.gateway, channel, text, blocks, ("practice_prompt", payload)
         )
+        metrics.PROMPTS_POSTED.inc()
         return ts
 
 

@@ -82,6 +82,46 @@ DEFECTS = [
         "is false in the table",
         id="channel-budget-creators-cheaper",
     ),
+    pytest.param(
+        "holdout-campaign",
+        [
+            (
+                "  - The gap shrinks after the campaign; what does that say about lasting value?",
+                "  - Returns rose 9% in the campaign regions; how much of that was the campaign?",
+            ),
+            (
+                "facts:\n",
+                "facts:\n  - says: Returns rose 9%\n    in: challenges\n"
+                "    value: (B5 - B1) / B1 * 100\n    is: 9\n",
+            ),
+        ],
+        "value: (B5 - B1) / B1 * 100",
+        "is 37.5, not 9",
+        id="holdout-a-rise-the-table-does-not-show",
+    ),
+    pytest.param(
+        "creator-subscriptions-pricing",
+        [
+            ("ran as a 60-day price", "ran as a 30-day price"),
+            ("holds: 60 >= 2 * 30", "holds: 30 >= 2 * 30"),
+        ],
+        "holds: 30 >= 2 * 30",
+        "is false in the table",
+        id="subscriptions-30-day-test-with-month-two-renewal",
+    ),
+    pytest.param(
+        "creator-seeding-cold-start",
+        [
+            (
+                "60 creators: 18 in food and cooking and 42",
+                "60 food creators: 18 in cooking and 42",
+            ),
+            ("holds: B1 + B2 == 60 and", "holds: B1 == 60 and"),
+        ],
+        "holds: B1 == 60 and",
+        "is false in the table",
+        id="seeding-18-among-the-60-or-not",
+    ),
 ]
 
 

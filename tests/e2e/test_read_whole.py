@@ -8,8 +8,11 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import func, select
+
+from bot.db import unit_of_work
 from bot.emulator.stage import Stage
-from bot.models import Answer
+from bot.models import Answer, Challenge
 from tests.e2e.conftest import CHANNEL, MEMBERS
 from tests.e2e.test_reviews import (
     ANSWERS_CLOSE,
@@ -40,6 +43,12 @@ def words(text: str) -> str:
     """Text with quote marks and line breaks taken out, to compare what a reader sees."""
     text = re.sub(r"(?m)^> ?", "", text)
     return " ".join(text.split())
+
+
+def posted_challenges(stage: Stage) -> int:
+    with unit_of_work(stage.runtime.sessions) as session:
+        query = select(func.count()).where(Challenge.message_ts.is_not(None))
+        return int(session.scalar(query.select_from(Challenge)) or 0)
 
 
 def block_texts(blocks: list[dict[str, Any]], kind: str = "section") -> list[str]:
@@ -104,6 +113,10 @@ def test_long_answers_challenges_and_summaries_arrive_whole(enrolled: Stage) -> 
         sections = block_texts(posted[0]["blocks"])
         assert len(sections) >= 2
         assert words(escaped(text)) in words("\n".join(sections))
+
+    # The thread post shows up a moment before the bot stores its ts; the summary only
+    # quotes challenges whose post is stored.
+    stage.slack.wait_for(lambda: posted_challenges(stage) == len(said))
 
     # The author's summary: one section per reviewer, each with all they wrote.
     stage.run_job("close-reviews", REVIEWS_CLOSE)

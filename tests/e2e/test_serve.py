@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.emulator import DEFAULT_TOKEN, SlackEmulator, SlackSender
 
@@ -43,7 +44,9 @@ def wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 
 @pytest.fixture
-def served(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, SlackEmulator]]:
+def served(
+    sqlite_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[str, SlackEmulator]]:
     with SlackEmulator() as slack:
         slack.state.add_user("U1", "ana", tz="Europe/Berlin", is_admin=True)
         slack.state.add_channel("C1", "practice", creator="U1", members=["U1"])
@@ -57,7 +60,7 @@ def served(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, SlackEmulator
             "CONTENT_DIR": str(ROOT / "content"),
             "PORT": str(port),
             "SCHEDULER": "off",
-            "WEB_CONCURRENCY": "1",
+            "WEB_CONCURRENCY": str(getattr(request, "param", 1)),
             "PYTHONPATH": str(ROOT),
         }
         process = subprocess.Popen(
@@ -102,3 +105,30 @@ def test_serve_refuses_unsigned_requests(served: tuple[str, SlackEmulator]) -> N
     sender = SlackSender(base + "/slack/events", "not-the-secret", slack)
     assert sender.send_command("U1", "C1", "/practice", "now").status == 401
     assert slack.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("served", [2], indirect=True)
+def test_metrics_add_up_every_gunicorn_worker(served: tuple[str, SlackEmulator]) -> None:
+    base, slack = served
+    sender = SlackSender(base + "/slack/events", SECRET, slack)
+    for _ in range(6):  # with two workers, some land on each
+        assert sender.send_command("U1", "C1", "/practice", "help").status == 200
+    slack.wait_for(lambda: len(slack.ephemerals(user="U1")) == 6, timeout=10)
+    sender.invite_bot("C1", "U1")
+    slack.wait_for(lambda: slack.messages("C1"), timeout=10)
+    welcome = ("practice_slack_api_calls_total", (("error", "ok"), ("method", "chat.postMessage")))
+
+    def scraped() -> dict[tuple[str, tuple[tuple[str, str], ...]], float] | None:
+        with urllib.request.urlopen(base + "/metrics", timeout=5) as reply:
+            text = reply.read().decode()
+        samples = {
+            (s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text)
+            for s in family.samples
+        }
+        # A call is counted once its answer is back, a moment after the emulator saw it.
+        return samples if welcome in samples else None
+
+    samples = slack.wait_for(scraped, timeout=10)
+    assert samples[("practice_ack_latency_seconds_count", ())] == 7
+    assert samples[welcome] == 1

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.content import Library, Pack, Prompt
 from bot.models import (
     DEFAULT_PACK,
@@ -137,6 +138,7 @@ def _create_match(
     session.add(new_round(match, 1, candidate, interviewer, pack, prompt, now))
     savepoint.commit()
     log.info("mock match %s: %s (candidate) and %s", match.id, candidate, interviewer)
+    metrics.MOCK_MATCHES.inc()
     return match
 
 

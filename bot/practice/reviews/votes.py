@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.content import Criterion, Library, prompt_from_snapshot
 from bot.db import affected, insert_for
 from bot.models import (
@@ -219,6 +220,10 @@ def record_scores(
     if not still_open:
         return ScoreResult(False, "closed")
     _upsert_votes(session, answer_id, reviewer_id, checked, now)
+    # Counted here, the one place a review is recorded, whichever surface submitted it.
+    if not replaced:
+        metrics.REVIEWS_COMPLETED.inc()
+    metrics.VOTES.inc(len(checked))
     return ScoreResult(True, replaced=replaced)
 
 
