@@ -104,12 +104,9 @@ class _Evaluator:
     def visit(self, node: ast.AST) -> float | bool:
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             return float(node.value)
-        if isinstance(node, ast.Name):
-            return self.cell(1, node.id)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            table = _TABLE.match(node.value.id)
-            if table:
-                return self.cell(int(table.group(1)), node.attr)
+        ref = _cell_ref(node)
+        if ref is not None:
+            return self.cell(*ref)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return -self.number(node.operand)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
@@ -139,15 +136,28 @@ class _Evaluator:
         return value
 
     def compare(self, node: ast.Compare) -> bool:
-        left = self.number(node.left)
+        left = self.operand(node.left)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
-            if type(op) not in _COMPARE:
+            right = self.operand(right_node)
+            if isinstance(left, str) or isinstance(right, str):
+                holds = _compare_text(node, op, left, right)
+            elif type(op) in _COMPARE:
+                holds = _COMPARE[type(op)](left, right)
+            else:
                 raise FactError(f"comparison '{ast.unparse(node)}' is not allowed")
-            right = self.number(right_node)
-            if not _COMPARE[type(op)](left, right):
+            if not holds:
                 return False
             left = right
         return True
+
+    def operand(self, node: ast.AST) -> float | str:
+        """A side of a comparison: a number, or text (a quoted word or a text cell)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        ref = _cell_ref(node)
+        if ref is not None and read_number(self.raw(*ref)) is None:
+            return self.raw(*ref)
+        return self.number(node)
 
     def call(self, node: ast.Call) -> float:
         name = node.func.id if isinstance(node.func, ast.Name) else ""
@@ -160,6 +170,14 @@ class _Evaluator:
         return _CALLS[name](args)
 
     def cell(self, table_no: int, ref: str) -> float:
+        raw = self.raw(table_no, ref)
+        number = read_number(raw)
+        if number is None:
+            label = ref if table_no == 1 else f"T{table_no}.{ref}"
+            raise FactError(f"cell {label} ('{raw}') is not a number")
+        return number[0]
+
+    def raw(self, table_no: int, ref: str) -> str:
         match = _CELL.match(ref)
         label = ref if table_no == 1 else f"T{table_no}.{ref}"
         if not match:
@@ -174,11 +192,28 @@ class _Evaluator:
                 f"'{label}' is outside the table ({len(table.columns)} columns, "
                 f"{len(table.rows)} data rows)"
             )
-        raw = table.rows[row - 1][col]
-        number = read_number(raw)
-        if number is None:
-            raise FactError(f"cell {label} ('{raw}') is not a number")
-        return number[0]
+        return table.rows[row - 1][col]
+
+
+def _compare_text(node: ast.Compare, op: ast.cmpop, left: float | str, right: float | str) -> bool:
+    """Text cells ("yes", "from Q3") are compared as words, with == or != only."""
+    if not (isinstance(left, str) and isinstance(right, str)):
+        raise FactError(f"'{ast.unparse(node)}' compares text with a number")
+    if not isinstance(op, ast.Eq | ast.NotEq):
+        raise FactError(f"'{ast.unparse(node)}': text is compared with == or != only")
+    same = left.strip().lower() == right.strip().lower()
+    return same if isinstance(op, ast.Eq) else not same
+
+
+def _cell_ref(node: ast.AST) -> tuple[int, str] | None:
+    """(table number, A1 reference) when the node names a cell, else None."""
+    if isinstance(node, ast.Name):
+        return 1, node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        table = _TABLE.match(node.value.id)
+        if table:
+            return int(table.group(1)), node.attr
+    return None
 
 
 def _column_index(letters: str) -> int:

@@ -122,6 +122,16 @@ DEFECTS = [
         "is false in the table",
         id="seeding-18-among-the-60-or-not",
     ),
+    pytest.param(
+        "creator-tipping-launch",
+        [
+            ("the US and Germany among them", "the four in the table among them"),
+            ('C3 != "yes" and C4 != "yes"', 'C3 == "yes" and C4 == "yes"'),
+        ],
+        'holds: C1 == "yes"',
+        "is false in the table",
+        id="tipping-four-of-the-six-live",
+    ),
 ]
 
 
