@@ -161,35 +161,25 @@ class SlackReviewNotifier:
 
     def post_notes(self, notes: ThreadNotes) -> str:
         text, blocks = notes_blocks(notes)
-        response = self._call(
-            notes.post.team_id,
-            "chat_postMessage",
-            channel=notes.post.channel_id,
-            thread_ts=notes.post.thread_ts,
-            text=text,
-            blocks=blocks,
-        )
-        return str(response.get("ts") or "")
+        return self._post_in_thread(notes.post, text, blocks)
 
     def post_short_notice(self, notice: ShortNotice) -> str:
-        response = self._call(
-            notice.post.team_id,
-            "chat_postMessage",
-            channel=notice.post.channel_id,
-            thread_ts=notice.post.thread_ts,
-            text=short_notice_text(notice),
-        )
-        return str(response.get("ts") or "")
+        return self._post_in_thread(notice.post, short_notice_text(notice))
 
     def post_challenge(self, target: ReviewTarget, text: str) -> str:
         """Post a reviewer's challenge in the prompt's thread; returns its ts."""
         fallback, blocks = challenge_message(target.author, target.reviewer, text)
+        return self._post_in_thread(target.post, fallback, blocks)
+
+    def _post_in_thread(self, post: PostRef, text: str, blocks: list[Any] | None = None) -> str:
+        """One message in the prompt's thread; returns its ts ("" if Slack gave none)."""
+        extra = {"blocks": blocks} if blocks is not None else {}
         response = self._call(
-            target.post.team_id,
+            post.team_id,
             "chat_postMessage",
-            channel=target.post.channel_id,
-            thread_ts=target.post.thread_ts,
-            text=fallback,
-            blocks=blocks,
+            channel=post.channel_id,
+            thread_ts=post.thread_ts,
+            text=text,
+            **extra,
         )
         return str(response.get("ts") or "")
