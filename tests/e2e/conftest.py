@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Any
 
 import pytest
+import slack_bolt.app.app
+from slack_sdk import WebClient
 
 from bot.emulator.stage import Stage
+from bot.slack.ingest import PendingReply, ReplyWriter
 
 CHANNEL = "C0PRACTICE"
 ADMIN = "U0ADMIN"
@@ -14,8 +21,81 @@ CREATOR = "U0CREATOR"
 MEMBERS = ("U01ANA", "U02BEN", "U03CHI", "U04DEV")
 
 
+class Handled:
+    """The app's work after the ack, for a test to wait on before it asserts that something
+    did NOT happen (Bolt acks an event before its listener runs; thread replies are recorded
+    later by the reply writer's thread).
+
+    `handled(stage)` returns once every listener Bolt has started so far has returned and the
+    reply writer has recorded everything queued before the call: a positive signal that the
+    work ran, where a fixed sleep only passes when the listener is merely slow.
+    """
+
+    def __init__(self) -> None:
+        self._submitted: list[Future[Any]] = []
+        self._recorded: set[str] = set()
+        self._changed = threading.Condition()
+
+    def executor(self, *args: Any, **kwargs: Any) -> ThreadPoolExecutor:
+        """Bolt's listener executor (a `ThreadPoolExecutor`), keeping the work handed to it."""
+        handled = self
+
+        class Tracked(ThreadPoolExecutor):
+            def submit(self, fn: Callable[..., Any], /, *a: Any, **k: Any) -> Future[Any]:
+                future = super().submit(fn, *a, **k)
+                with handled._changed:
+                    handled._submitted.append(future)
+                return future
+
+        return Tracked(*args, **kwargs)
+
+    def recording(self, record: Callable[[ReplyWriter, list[PendingReply]], None]) -> Any:
+        """`ReplyWriter.record`, noting each batch it finished (the writer is FIFO)."""
+        handled = self
+
+        def tracked(writer: ReplyWriter, batch: list[PendingReply]) -> None:
+            try:
+                record(writer, batch)
+            finally:
+                with handled._changed:
+                    handled._recorded.update(r.delivery_key or "" for r in batch)
+                    handled._changed.notify_all()
+
+        return tracked
+
+    def __call__(self, stage: Stage, timeout: float = 10.0) -> None:
+        waited = 0
+        while True:  # until no listener handed the executor more work while we waited
+            with self._changed:
+                pending = self._submitted[waited:]
+            if not pending:
+                break
+            _, not_done = wait(pending, timeout)
+            assert not not_done, f"{len(not_done)} listener(s) still running after {timeout} s"
+            waited += len(pending)
+        # A marker after everything queued so far: recorded once the writer reached it. Its
+        # thread is no prompt's, so it records nothing itself.
+        marker = f"handled:{uuid.uuid4().hex}"
+        writer = stage.runtime.reply_writer
+        assert writer is not None and writer.offer(
+            PendingReply(marker, "", "", "0.000000", "", "0.000000", "", WebClient())
+        )
+        with self._changed:
+            reached = self._changed.wait_for(lambda: marker in self._recorded, timeout)
+        assert reached, f"the reply writer did not reach its queue's end within {timeout} s"
+
+
 @pytest.fixture
-def stage(database_url: str) -> Iterator[Stage]:
+def handled(monkeypatch: pytest.MonkeyPatch) -> Handled:
+    """Waits for the work after the ack of every stage this test starts (see `Handled`)."""
+    tracker = Handled()
+    monkeypatch.setattr(slack_bolt.app.app, "ThreadPoolExecutor", tracker.executor)
+    monkeypatch.setattr(ReplyWriter, "record", tracker.recording(ReplyWriter.record))
+    return tracker
+
+
+@pytest.fixture
+def stage(database_url: str, handled: Handled) -> Iterator[Stage]:
     """A workspace with an admin, the channel's creator and four members; bot not yet invited."""
     with Stage(database_url, migrate=False) as stage:
         stage.add_member(ADMIN, "ada", tz="Europe/London", admin=True)

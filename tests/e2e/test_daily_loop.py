@@ -6,7 +6,6 @@ Slack retries, forged requests and racing schedulers are in tests/reliability/.
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy import func, select
 from bot.db import unit_of_work
 from bot.emulator.stage import Stage
 from bot.models import Answer, Channel, PromptPost, ThreadMessage
-from tests.e2e.conftest import ADMIN, CHANNEL, CREATOR, MEMBERS
+from tests.e2e.conftest import ADMIN, CHANNEL, CREATOR, MEMBERS, Handled
 
 ANA, BEN, CHI, DEV = MEMBERS
 # 09:00 in New York on Monday 2 March 2026 (EST).
@@ -60,12 +59,13 @@ def test_inviting_the_bot_enrols_the_channel_in_the_inviters_time_zone(stage: St
     )
 
 
-def test_someone_else_joining_enrols_nothing(stage: Stage) -> None:
+def test_someone_else_joining_enrols_nothing(stage: Stage, handled: Handled) -> None:
     stage.sender.send_event(
         {"type": "member_joined_channel", "user": ANA, "channel": CHANNEL, "channel_type": "C"}
     )
-    time.sleep(0.3)
+    handled(stage)  # its listener has returned: now it must have enrolled nothing
     assert scalar(stage, select(func.count()).select_from(Channel)) == 0
+    assert stage.slack.messages(CHANNEL) == []
 
 
 def test_prompt_is_posted_once_per_channel_and_local_date(enrolled: Stage) -> None:

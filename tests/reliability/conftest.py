@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import enrolled, stage
+from tests.e2e.conftest import enrolled, handled, stage
 
 RESULTS = Path(os.environ.get("RELIABILITY_RESULTS", "build/reliability-results.json"))
 _rows: list[dict[str, Any]] = []
 
-__all__ = ["enrolled", "stage"]  # the end-to-end stage fixtures, shared
+__all__ = ["enrolled", "handled", "stage"]  # the end-to-end stage fixtures, shared
 
 
 def _database(item: pytest.Item) -> str:

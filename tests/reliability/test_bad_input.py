@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from typing import Any
 
 import pytest
@@ -20,14 +19,10 @@ from bot.practice.answers import MAX_ANSWER_CHARS
 from bot.slack.render.fallback import STALE_BUTTON
 from bot.slack.render.review import CHALLENGE_ACTION
 from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
-from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
+from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS, Handled
 from tests.reliability.helpers import NINE_NY, prompts, scalar, snapshot
 
 ANA, BEN, CHI, DEV = MEMBERS
-
-
-def settle() -> None:
-    time.sleep(0.3)  # Bolt acks before listeners finish: let any wrong write happen
 
 
 def with_prompt(stage: Stage) -> str:
@@ -126,7 +121,9 @@ MALFORMED_EVENTS: list[tuple[str, dict[str, Any]]] = [
     "`message`), non-ts timestamps",
     "answers 200, stores nothing, calls Slack for nothing, raises nothing",
 )
-def test_malformed_events_change_nothing(enrolled: Stage, caplog: pytest.LogCaptureFixture) -> None:
+def test_malformed_events_change_nothing(
+    enrolled: Stage, caplog: pytest.LogCaptureFixture, handled: Handled
+) -> None:
     stage = enrolled
     thread = with_prompt(stage)
     before, calls = snapshot(stage), len(stage.slack.calls)
@@ -134,7 +131,7 @@ def test_malformed_events_change_nothing(enrolled: Stage, caplog: pytest.LogCapt
         for _name, event in MALFORMED_EVENTS:
             event = json.loads(json.dumps(event).replace('"THREAD"', json.dumps(thread)))
             assert stage.sender.send_event(event).status == 200
-        settle()
+        handled(stage)  # every listener has run: now it must have changed nothing
     assert snapshot(stage) == before
     assert len(stage.slack.calls) == calls
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
@@ -144,7 +141,7 @@ def test_malformed_events_change_nothing(enrolled: Stage, caplog: pytest.LogCapt
     "a body that is not JSON / not a form, signed correctly",
     "answers 4xx or 200 without crashing; stores nothing",
 )
-def test_garbage_bodies_are_refused(enrolled: Stage) -> None:
+def test_garbage_bodies_are_refused(enrolled: Stage, handled: Handled) -> None:
     stage = enrolled
     before = snapshot(stage)
     for body, kind in [
@@ -155,7 +152,7 @@ def test_garbage_bodies_are_refused(enrolled: Stage) -> None:
     ]:
         reply = stage.sender.send_raw(body, kind)
         assert reply.status < 500, (body, reply.status, reply.body_text)
-    settle()
+    handled(stage)
     assert snapshot(stage) == before
 
 
@@ -176,7 +173,7 @@ def test_oversize_answer_is_cut(enrolled: Stage) -> None:
     "`/practice` with 5,000 characters of text, and a command without user or channel id",
     "refuses with a clear ephemeral message; nothing changes",
 )
-def test_oversize_and_incomplete_commands_are_refused(enrolled: Stage) -> None:
+def test_oversize_and_incomplete_commands_are_refused(enrolled: Stage, handled: Handled) -> None:
     stage = enrolled
     before = snapshot(stage)
     reply = stage.sender.send_command(CREATOR, CHANNEL, "/practice", "pause " + "x" * 5000)
@@ -184,7 +181,7 @@ def test_oversize_and_incomplete_commands_are_refused(enrolled: Stage) -> None:
     body = "command=%2Fpractice&text=pause&team_id=T0001&response_url=&trigger_id=1"
     reply = stage.sender.send_raw(body.encode(), "application/x-www-form-urlencoded")
     assert reply.status == 200 and "did not say who" in reply.body_text
-    settle()
+    handled(stage)
     assert snapshot(stage) == before
 
 
@@ -276,7 +273,9 @@ def view_submission(callback_id: str, user: str, values: dict[str, Any]) -> dict
     "a setup modal submitted with every field missing, and a modal the bot does not know",
     'field errors back in the modal / a "no longer valid" modal; nothing saved',
 )
-def test_modal_submissions_with_missing_fields_change_nothing(enrolled: Stage) -> None:
+def test_modal_submissions_with_missing_fields_change_nothing(
+    enrolled: Stage, handled: Handled
+) -> None:
     stage = enrolled
     before = snapshot(stage)
     reply = stage.sender.send_interaction(view_submission(SETUP_CALLBACK, CREATOR, {}))
@@ -285,7 +284,7 @@ def test_modal_submissions_with_missing_fields_change_nothing(enrolled: Stage) -
     reply = stage.sender.send_interaction(view_submission("old_modal_v1", CREATOR, {}))
     assert reply.status == 200 and reply.json["response_action"] == "update"
     assert "no longer valid" in json.dumps(reply.json["view"])
-    settle()
+    handled(stage)
     assert snapshot(stage) == before
 
 
@@ -293,7 +292,7 @@ def test_modal_submissions_with_missing_fields_change_nothing(enrolled: Stage) -
     "the bot's own message in a prompt's thread (as its user, and as a bot message)",
     "never answers or counts it: no answer stored, no reaction, no reply",
 )
-def test_the_bot_never_answers_its_own_messages(enrolled: Stage) -> None:
+def test_the_bot_never_answers_its_own_messages(enrolled: Stage, handled: Handled) -> None:
     stage = enrolled
     thread = with_prompt(stage)
     calls = len(stage.slack.calls)
@@ -309,6 +308,6 @@ def test_the_bot_never_answers_its_own_messages(enrolled: Stage) -> None:
         }
     )
     stage.sender.bot_message(CHANNEL, "a bot's words", thread_ts=thread)
-    settle()
+    handled(stage)
     assert scalar(stage, select(ThreadMessage)) is None
     assert [c.method for c in stage.slack.calls[calls:]] in ([], ["chat.postMessage"])
