@@ -105,17 +105,20 @@ def test_answers_follow_ups_edits_and_deletions(enrolled: Stage) -> None:
     assert answer(stage, ANA).withdrawn is False
 
 
-def test_bot_messages_and_top_level_messages_are_not_answers(enrolled: Stage) -> None:
+def test_bot_messages_and_top_level_messages_are_not_answers(
+    enrolled: Stage, handled: Handled
+) -> None:
     stage = enrolled
     thread = post_prompt(stage)
     stage.sender.bot_message(CHANNEL, "I am another bot", thread_ts=thread)
     stage.sender.post(ANA, CHANNEL, "not in the thread")
     stage.sender.post(BEN, CHANNEL, "in the thread", thread_ts=thread)
     stage.slack.wait_for(lambda: answer(stage, BEN) is not None)
+    handled(stage)  # the bot's and the top-level message went another way: wait for them too
     assert scalar(stage, select(func.count()).select_from(ThreadMessage)) == 1
 
 
-def test_late_reply_is_kept_and_its_author_told_once(enrolled: Stage) -> None:
+def test_late_reply_is_kept_and_its_author_told_once(enrolled: Stage, handled: Handled) -> None:
     stage = enrolled
     thread = post_prompt(stage)
     stage.set_time(NINE_NY + timedelta(hours=7))  # the window closed at +6 h
@@ -123,6 +126,7 @@ def test_late_reply_is_kept_and_its_author_told_once(enrolled: Stage) -> None:
     stage.slack.wait_for(lambda: stage.slack.ephemerals(user=CHI))
     stage.sender.post(CHI, CHANNEL, "and a follow-up", thread_ts=thread)
     stage.slack.wait_for(lambda: answer(stage, CHI).followups == 1)
+    handled(stage)  # the follow-up is committed before any (wrong) second notice is sent
     late = answer(stage, CHI)
     assert late.late and not late.withdrawn
     notes = stage.slack.ephemerals(user=CHI)
