@@ -1,5 +1,7 @@
-"""Small builders for test data written straight through the models (channel, post, answer,
-review with its challenge and votes, mock round). Times are aware UTC."""
+"""The one way tests make data: small builders written straight through the models (channel,
+post, answer, review with its challenge and votes, reviewer opt-in, mock match with its scores,
+round, rating and request), or through the domain where it owns the write (`channel`, `reply`).
+Times are aware UTC."""
 
 from __future__ import annotations
 
@@ -14,9 +16,13 @@ from bot.models import (
     Challenge,
     Channel,
     MockMatch,
+    MockRating,
+    MockRequest,
+    MockRound,
     MockScore,
     PromptPost,
     ReviewAssignment,
+    ReviewerOptIn,
     Vote,
 )
 from bot.practice.answers import PostRef, RecordedAnswer, Reply, record_replies
@@ -128,10 +134,13 @@ def review(
     reviewer_id: str,
     scores: dict[str, int] | int | None = None,
     *,
-    challenged: bool = True,
+    challenge: str | None = "But why?",
+    challenge_ts: str | None = None,
+    comment: str | None = None,
     missed: bool = False,
 ) -> ReviewAssignment:
-    """An assignment; with `scores` (a dict, or one score for every criterion) it is scored."""
+    """An assignment; with `scores` (a dict, or one score for every criterion) it is scored.
+    Its reviewer's `challenge` (None: none), posted as `challenge_ts` when given."""
     p = session.get(PromptPost, a.post_id)
     assert p is not None and p.posted_at is not None
     at = p.posted_at + timedelta(hours=7)
@@ -142,11 +151,16 @@ def review(
         source="answerer",
         assigned_at=at,
         missed=missed,
+        comment=comment,
     )
     session.add(assignment)
     session.flush()
-    if challenged:
-        session.add(Challenge(assignment_id=assignment.id, text="But why?", created_at=at))
+    if challenge is not None:
+        session.add(
+            Challenge(
+                assignment_id=assignment.id, text=challenge, created_at=at, message_ts=challenge_ts
+            )
+        )
     if scores is not None:
         if isinstance(scores, int):
             scores = dict.fromkeys(CRITERIA, scores)
@@ -174,7 +188,9 @@ def mock(
     *,
     team_id: str = "T1",
     round_: int = 1,
+    status: str = "done",
 ) -> MockMatch:
+    """A mock match of `candidate` with `interviewer`, with the interviewer's scores."""
     match = MockMatch(
         team_id=team_id,
         user_a=candidate,
@@ -185,7 +201,7 @@ def mock(
         prompt={},
         candidate_id=candidate,
         interviewer_id=interviewer,
-        status="done",
+        status=status,
     )
     session.add(match)
     session.flush()
@@ -205,3 +221,69 @@ def mock(
         )
     session.flush()
     return match
+
+
+def mock_round(session: Session, match: MockMatch, *, round_: int = 1) -> MockRound:
+    """The match's round, with its candidate and interviewer, started when it was made."""
+    row = MockRound(
+        match_id=match.id,
+        round=round_,
+        candidate_id=match.candidate_id,
+        interviewer_id=match.interviewer_id,
+        pack_id=match.pack_id,
+        prompt_id=match.prompt_id,
+        prompt=match.prompt,
+        started_at=match.created_at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def mock_rating(
+    session: Session, match: MockMatch, score: int, *, round_: int = 1, comment: str | None = None
+) -> MockRating:
+    """The candidate's rating of the interviewer in the match's round."""
+    row = MockRating(
+        match_id=match.id,
+        round=round_,
+        rater_id=match.candidate_id,
+        interviewer_id=match.interviewer_id,
+        score=score,
+        comment=comment,
+        created_at=match.created_at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def mock_request(
+    session: Session,
+    user_id: str,
+    at: datetime,
+    *,
+    team_id: str = "T1",
+    match: MockMatch | None = None,
+    status: str | None = None,
+) -> MockRequest:
+    """A `/mock` request made at `at`, open for a day: waiting, or "matched" with `match`."""
+    row = MockRequest(
+        team_id=team_id,
+        user_id=user_id,
+        created_at=at,
+        expires_at=at + timedelta(days=1),
+        status=status or ("matched" if match is not None else "waiting"),
+        match_id=match.id if match is not None else None,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def opt_in(session: Session, ch: Channel, user_id: str, at: datetime) -> ReviewerOptIn:
+    """`user_id` opted in to review in the channel."""
+    row = ReviewerOptIn(channel_pk=ch.id, user_id=user_id, updated_at=at)
+    session.add(row)
+    session.flush()
+    return row

@@ -5,18 +5,18 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from bot.content import load_library
+from bot.content import Library
 from bot.demo import run_demo
 
-CONTENT = Path(__file__).resolve().parents[1] / "content"
 
-
-def test_demo_calibrates_on_sample_answers_when_the_prompt_has_them(tmp_path: Path) -> None:
+def test_demo_calibrates_on_sample_answers_when_the_prompt_has_them(
+    tmp_path: Path, library: Library
+) -> None:
     out = io.StringIO()
     assert run_demo(tmp_path / "out", stream=out) == 0
     transcript = out.getvalue()
     offered = "[See sample answers]" in transcript
-    pack = load_library(CONTENT).packs["pmm"]
+    pack = library.packs["pmm"]
     if all(getattr(p, "calibration", ()) for p in pack.prompts):
         assert offered  # every prompt ships samples: the reviewer's DM offers them
     assert ("your scores and the pack's" in transcript) == offered

@@ -12,9 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Answer, PromptPost
 from bot.practice.answers import Reply, record_delete, record_edit, record_replies
-from bot.practice.channels import enrol_channel
-from tests.builders import reply
-from tests.conftest import utc
+from tests import builders as b
 
 POSTED = 1_772_442_000  # 2026-03-02 09:00 UTC
 OPEN = f"{POSTED + 600}.000100"  # ten minutes in
@@ -24,21 +22,10 @@ LATE = f"{POSTED + 7 * 3600}.000300"  # the window is six hours
 
 @pytest.fixture
 def post(session: Session) -> PromptPost:
-    channel = enrol_channel(session, team_id="T1", channel_id="C1", now=utc(2026, 1, 1)).channel
-    post = PromptPost(
-        channel_pk=channel.id,
-        local_date=date(2026, 3, 2),
-        pack_id="pmm",
-        prompt_id="holdout-campaign",
-        prompt={},
-        claimed_at=utc(2026, 3, 2, 9),
-        posted_at=utc(2026, 3, 2, 9),
-        message_ts=f"{POSTED}.000001",
-        answers_close_at=utc(2026, 3, 2, 15),
-        reviews_close_at=utc(2026, 3, 3, 9),
-    )
-    session.add(post)
+    """Posted at 09:00 UTC on 2 March 2026 (`POSTED`); answers close six hours later."""
+    post = b.post(session, b.channel(session), date(2026, 3, 2))
     session.commit()
+    assert post.posted_at is not None and post.posted_at.timestamp() == POSTED
     return post
 
 
@@ -50,8 +37,8 @@ def answer_of(session: Session, user: str = "U1") -> Answer:
 def test_first_reply_is_the_answer_and_later_ones_follow_ups(
     session: Session, post: PromptPost
 ) -> None:
-    first = reply(session, post, "U1", OPEN, "Run a geo holdout")
-    second = reply(session, post, "U1", LATER, "Also: Day-7 retention")
+    first = b.reply(session, post, "U1", OPEN, "Run a geo holdout")
+    second = b.reply(session, post, "U1", LATER, "Also: Day-7 retention")
     session.commit()
     answer = answer_of(session)
     assert (answer.text, answer.message_ts, answer.followups) == ("Run a geo holdout", OPEN, 1)
@@ -62,15 +49,15 @@ def test_first_reply_is_the_answer_and_later_ones_follow_ups(
 def test_reply_arriving_before_an_earlier_one_is_demoted(
     session: Session, post: PromptPost
 ) -> None:
-    reply(session, post, "U1", LATER, "second thought")
-    reply(session, post, "U1", OPEN, "first thought")
+    b.reply(session, post, "U1", LATER, "second thought")
+    b.reply(session, post, "U1", OPEN, "first thought")
     session.commit()
     answer = answer_of(session)
     assert (answer.text, answer.followups) == ("first thought", 1)
 
 
 def test_edit_updates_the_answer(session: Session, post: PromptPost) -> None:
-    reply(session, post, "U1", OPEN, "draft")
+    b.reply(session, post, "U1", OPEN, "draft")
     record_edit(session, post, "U1", OPEN, "final", f"{POSTED + 900}.000000")
     session.commit()
     answer = answer_of(session)
@@ -78,15 +65,15 @@ def test_edit_updates_the_answer(session: Session, post: PromptPost) -> None:
 
 
 def test_deleting_the_answer_withdraws_it(session: Session, post: PromptPost) -> None:
-    reply(session, post, "U1", OPEN, "oops")
+    b.reply(session, post, "U1", OPEN, "oops")
     change = record_delete(session, post, OPEN, "U1")
     session.commit()
     assert answer_of(session).withdrawn and not change.counted
 
 
 def test_reply_after_the_window_is_late_and_told_once(session: Session, post: PromptPost) -> None:
-    first = reply(session, post, "U2", LATE, "sorry I'm late")
-    again = reply(session, post, "U2", LATE, "sorry I'm late")  # a redelivery
+    first = b.reply(session, post, "U2", LATE, "sorry I'm late")
+    again = b.reply(session, post, "U2", LATE, "sorry I'm late")  # a redelivery
     session.commit()
     answer = answer_of(session, "U2")
     assert answer.late and not first.counted
@@ -94,10 +81,10 @@ def test_reply_after_the_window_is_late_and_told_once(session: Session, post: Pr
 
 
 EVENTS: dict[str, Callable[[Session, PromptPost], object]] = {
-    "reply": lambda s, p: reply(s, p, "U1", OPEN, "draft"),
+    "reply": lambda s, p: b.reply(s, p, "U1", OPEN, "draft"),
     "edit1": lambda s, p: record_edit(s, p, "U1", OPEN, "better", f"{POSTED + 700}.000000"),
     "edit2": lambda s, p: record_edit(s, p, "U1", OPEN, "best", f"{POSTED + 800}.000000"),
-    "followup": lambda s, p: reply(s, p, "U1", LATER, "one more point"),
+    "followup": lambda s, p: b.reply(s, p, "U1", LATER, "one more point"),
 }
 
 
@@ -120,7 +107,7 @@ def test_any_delivery_order_gives_the_same_answer(
 
 def test_deletion_before_the_message_still_withdraws(session: Session, post: PromptPost) -> None:
     record_delete(session, post, OPEN, "U1")
-    reply(session, post, "U1", OPEN, "arrives after its deletion")
+    b.reply(session, post, "U1", OPEN, "arrives after its deletion")
     session.commit()
     assert answer_of(session).withdrawn
 
@@ -146,7 +133,7 @@ def test_a_batch_records_what_one_by_one_would(session: Session, post: PromptPos
     # Flags are once-only across batches.
     again = record_replies(session, [Reply(post, "U1", LATER, "x"), Reply(post, "U2", LATE, "y")])
     assert not any(r.react or r.tell_late for r in again)
-    assert not reply(session, post, "U1", OPEN, "first thought").react
+    assert not b.reply(session, post, "U1", OPEN, "first thought").react
 
 
 def test_a_batch_after_a_deletion_keeps_it_withdrawn(session: Session, post: PromptPost) -> None:

@@ -4,24 +4,16 @@ its own criteria, every other kind the pack's default."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.practice.mocks.queue import MockError
 from bot.practice.mocks.request import request_mock
 from bot.practice.mocks.rounds import get_round, mock_rubric, record_mock_scores
 from bot.practice.reviews.votes import rubric_for
 from tests import builders as b
-
-CONTENT = Path(__file__).resolve().parents[2] / "content"
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
 
 
 @pytest.mark.parametrize(

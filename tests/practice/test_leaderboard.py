@@ -68,8 +68,8 @@ def build_tie_week(session: Session) -> Any:
     # nothing taken off).
     b.answer(session, tue, "hank", minutes=70)
     b.answer(session, tue, "ivy", minutes=71)
-    b.review(session, yuri, "hank", challenged=False)
-    b.review(session, gina, "ivy", challenged=False, missed=True)
+    b.review(session, yuri, "hank", challenge=None)
+    b.review(session, gina, "ivy", challenge=None, missed=True)
     # Late and withdrawn answers count for nothing.
     b.answer(session, wed, "zoe", late=True)
     b.answer(session, wed, "yan", withdrawn=True)

@@ -12,18 +12,17 @@ from sqlalchemy.orm import Session
 from bot.content import Library
 from bot.db import SessionFactory
 from bot.models import Channel, PromptPost
-from bot.practice.channels import enrol_channel
 from bot.practice.ports import PublishError
 from bot.practice.posting import CLAIM_LEASE, PostOutcome
 from bot.services.prompts import post_due_prompts, post_prompt_now
-from tests.builders import sessions_like
+from tests import builders as b
 from tests.conftest import utc
 from tests.fakes import FakePublisher
 
 
 def post_prompts(session: Session, now: datetime, **kwargs: Any) -> list[PostOutcome]:
     """The post-prompt service on the test's database (its own units of work)."""
-    outcomes = post_due_prompts(sessions_like(session), now, **kwargs)
+    outcomes = post_due_prompts(b.sessions_like(session), now, **kwargs)
     session.expire_all()
     return outcomes
 
@@ -31,20 +30,10 @@ def post_prompts(session: Session, now: datetime, **kwargs: Any) -> list[PostOut
 def post_now(session: Session, channel: Channel, now: datetime, **kwargs: Any) -> PostOutcome:
     """`/practice now` through its service, on the test's database."""
     team_id, channel_id = channel.team_id, channel.channel_id  # read before the service runs
-    outcome = post_prompt_now(sessions_like(session), team_id, channel_id, now, **kwargs)
+    outcome = post_prompt_now(b.sessions_like(session), team_id, channel_id, now, **kwargs)
     session.expire_all()
     assert outcome is not None
     return outcome
-
-
-def enrol(session: Session, channel_id: str = "C1", tz: str = "UTC", **settings: object) -> Channel:
-    channel = enrol_channel(
-        session, team_id="T1", channel_id=channel_id, now=utc(2026, 1, 1), inviter_tz=tz
-    ).channel
-    for key, value in settings.items():
-        setattr(channel, key, value)
-    session.commit()
-    return channel
 
 
 def post_count(session: Session) -> int:
@@ -52,7 +41,7 @@ def post_count(session: Session) -> int:
 
 
 def test_posts_once_when_the_post_time_has_passed(session: Session, library: Library) -> None:
-    enrol(session)
+    b.channel(session)
     publisher = FakePublisher()
     monday = utc(2026, 3, 2, 8, 59)
     assert post_prompts(session, monday, library=library, publisher=publisher) == []
@@ -70,20 +59,20 @@ def test_posts_once_when_the_post_time_has_passed(session: Session, library: Lib
 
 
 def test_weekend_gets_no_prompt_by_default(session: Session, library: Library) -> None:
-    enrol(session)
+    b.channel(session)
     saturday = utc(2026, 3, 7, 12)
     assert post_prompts(session, saturday, library=library, publisher=FakePublisher()) == []
 
 
 def test_paused_channel_gets_nothing(session: Session, library: Library) -> None:
-    enrol(session, paused=True, paused_reason="test")
+    b.channel(session, paused=True, paused_reason="test")
     assert (
         post_prompts(session, utc(2026, 3, 2, 10), library=library, publisher=FakePublisher()) == []
     )
 
 
 def test_catch_up_after_downtime_posts_today_only(session: Session, library: Library) -> None:
-    enrol(session)
+    b.channel(session)
     publisher = FakePublisher()
     # Down all of Monday and Tuesday; back on Wednesday afternoon.
     outcomes = post_prompts(session, utc(2026, 3, 4, 16), library=library, publisher=publisher)
@@ -92,8 +81,8 @@ def test_catch_up_after_downtime_posts_today_only(session: Session, library: Lib
 
 
 def test_each_channel_posts_at_its_own_local_time(session: Session, library: Library) -> None:
-    enrol(session, "C-TOKYO", tz="Asia/Tokyo")
-    enrol(session, "C-LA", tz="America/Los_Angeles")
+    b.channel(session, "C-TOKYO", tz="Asia/Tokyo")
+    b.channel(session, "C-LA", tz="America/Los_Angeles")
     publisher = FakePublisher()
     # 00:30 UTC Monday = 09:30 Monday in Tokyo, 16:30 Sunday in Los Angeles.
     post_prompts(session, utc(2026, 3, 2, 0, 30), library=library, publisher=publisher)
@@ -104,7 +93,7 @@ def test_each_channel_posts_at_its_own_local_time(session: Session, library: Lib
 
 
 def test_dst_change_moves_the_utc_post_time(session: Session, library: Library) -> None:
-    enrol(session, tz="America/New_York")
+    b.channel(session, tz="America/New_York")
     publisher = FakePublisher()
     # Friday before the change: 09:00 EST = 14:00 UTC.
     assert (
@@ -122,7 +111,7 @@ def test_dst_change_moves_the_utc_post_time(session: Session, library: Library) 
 
 
 def test_failed_slack_call_leaves_the_day_retryable(session: Session, library: Library) -> None:
-    enrol(session)
+    b.channel(session)
     publisher = FakePublisher(fail_with=[PublishError("ratelimited", permanent=False)])
     first = post_prompts(session, utc(2026, 3, 2, 9), library=library, publisher=publisher)
     assert [o.status for o in first] == ["failed"]
@@ -133,7 +122,7 @@ def test_failed_slack_call_leaves_the_day_retryable(session: Session, library: L
 
 
 def test_permanent_slack_error_pauses_the_channel(session: Session, library: Library) -> None:
-    channel = enrol(session)
+    channel = b.channel(session)
     publisher = FakePublisher(fail_with=[PublishError("channel_not_found", permanent=True)])
     outcomes = post_prompts(session, utc(2026, 3, 2, 9), library=library, publisher=publisher)
     assert [o.status for o in outcomes] == ["paused"]
@@ -143,7 +132,7 @@ def test_permanent_slack_error_pauses_the_channel(session: Session, library: Lib
 
 
 def test_stale_claim_from_a_dead_process_is_taken_over(session: Session, library: Library) -> None:
-    channel = enrol(session)
+    channel = b.channel(session)
     now = utc(2026, 3, 2, 9)
     # A process claimed the day and died before Slack answered: no ts stored.
     session.add(
@@ -171,7 +160,7 @@ def test_stale_claim_from_a_dead_process_is_taken_over(session: Session, library
 
 
 def test_post_now_posts_off_schedule_but_never_twice(session: Session, library: Library) -> None:
-    channel = enrol(session)
+    channel = b.channel(session)
     publisher = FakePublisher()
     sunday = utc(2026, 3, 8, 7)
     assert (
@@ -186,7 +175,7 @@ def test_post_now_posts_off_schedule_but_never_twice(session: Session, library: 
 def test_prompts_do_not_repeat_until_the_pack_is_used_up(
     session: Session, library: Library
 ) -> None:
-    enrol(session, weekdays="1,2,3,4,5,6,7")
+    b.channel(session, weekdays="1,2,3,4,5,6,7")
     publisher = FakePublisher()
     size = len(library.packs["pmm"].prompts)
     start = utc(2026, 3, 2, 9)
@@ -199,7 +188,7 @@ def test_prompts_do_not_repeat_until_the_pack_is_used_up(
 def test_two_processes_at_once_post_once(sessions: SessionFactory, library: Library) -> None:
     with sessions() as session:
         for i in range(5):
-            enrol(session, f"C{i}")
+            b.channel(session, f"C{i}")
     publisher = FakePublisher()
     barrier = threading.Barrier(4)
     errors: list[BaseException] = []

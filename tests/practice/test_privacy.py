@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,19 +14,16 @@ from bot.models import (
     Challenge,
     MockMatch,
     MockRating,
-    MockRequest,
     MockRound,
     MockScore,
     PromptPost,
     ReviewAssignment,
-    ReviewerOptIn,
     Vote,
 )
 from bot.practice.calibration import SampleRef, record_calibration
-from bot.practice.channels import enrol_channel
 from bot.practice.privacy.export import export_user
 from bot.practice.privacy.forget import forget_user
-from tests.builders import replied_answer
+from tests import builders as b
 from tests.conftest import utc
 
 POSTED = utc(2026, 3, 4, 9)  # a Wednesday
@@ -38,123 +35,30 @@ def seed(session: Session) -> dict[str, int]:
     second workspace where U1 also exists (it must be left alone)."""
     ids: dict[str, int] = {}
     for team in ("T1", "T2"):
-        channel = enrol_channel(
-            session, team_id=team, channel_id="C1", now=utc(2026, 1, 1), creator_id="U1"
-        ).channel
-        session.flush()
-        post = PromptPost(
-            channel_pk=channel.id,
-            local_date=date(2026, 3, 4),
-            pack_id="pmm",
-            prompt_id="p1",
-            prompt={"title": "A case"},
-            claimed_at=POSTED,
-            posted_at=POSTED,
-            message_ts=f"{POSTED.timestamp():.6f}",
-            answers_close_at=POSTED + timedelta(hours=6),
-            reviews_close_at=POSTED + timedelta(hours=24),
-        )
-        session.add(post)
-        session.flush()
+        channel = b.channel(session, "C1", team_id=team, creator_id="U1")
+        post = b.post(session, channel, POSTED.date())
         answers = {}
         for i, user in enumerate(("U1", "U2")):
             ts = f"{POSTED.timestamp() + 60 + i:.6f}"
-            answers[user] = replied_answer(session, post, user, ts, f"{user}'s answer")
-        session.add(ReviewerOptIn(channel_pk=channel.id, user_id="U1", updated_at=NOW))
+            answers[user] = b.replied_answer(session, post, user, ts, f"{user}'s answer")
+        b.opt_in(session, channel, "U1", NOW)
         sample = SampleRef("pmm", "p1", "weak")
         record_calibration(session, channel, "U1", sample, {"focus": 2}, {"focus": 1}, NOW)
         for reviewer, author in (("U1", "U2"), ("U2", "U1")):
-            assignment = ReviewAssignment(
-                post_id=post.id,
-                answer_id=answers[author].id,
-                reviewer_id=reviewer,
-                source="answerer",
-                assigned_at=POSTED,
-                scored_at=NOW,
+            b.review(
+                session,
+                answers[author],
+                reviewer,
+                {"clarity": 4, "evidence": 4},
+                challenge=f"{reviewer} asks why",
+                challenge_ts="1772600000.000001",
                 comment="fine",
             )
-            session.add(assignment)
-            session.flush()
-            session.add(
-                Challenge(
-                    assignment_id=assignment.id,
-                    text=f"{reviewer} asks why",
-                    created_at=NOW,
-                    message_ts="1772600000.000001",
-                )
-            )
-            for criterion in ("clarity", "evidence"):
-                session.add(
-                    Vote(
-                        answer_id=answers[author].id,
-                        reviewer_id=reviewer,
-                        criterion=criterion,
-                        score=4,
-                        updated_at=NOW,
-                    )
-                )
-        match = MockMatch(
-            team_id=team,
-            user_a="U1",
-            user_b="U2",
-            created_at=NOW,
-            pack_id="pmm",
-            prompt_id="p2",
-            prompt={"title": "Mock"},
-            candidate_id="U1",
-            interviewer_id="U2",
-        )
-        session.add(match)
-        session.flush()
-        session.add(
-            MockScore(
-                match_id=match.id,
-                round=1,
-                candidate_id="U1",
-                interviewer_id="U2",
-                criterion="clarity",
-                score=3,
-                created_at=NOW,
-            )
-        )
-        session.add(
-            MockRound(
-                match_id=match.id,
-                round=1,
-                candidate_id="U1",
-                interviewer_id="U2",
-                pack_id="pmm",
-                prompt_id="p2",
-                prompt={"title": "Mock"},
-                started_at=NOW,
-            )
-        )
-        session.add(
-            MockRating(
-                match_id=match.id,
-                round=1,
-                rater_id="U1",
-                interviewer_id="U2",
-                score=4,
-                comment="U2 asked great questions",
-                created_at=NOW,
-            )
-        )
-        session.add(
-            MockRequest(
-                team_id=team,
-                user_id="U1",
-                created_at=NOW,
-                expires_at=NOW + timedelta(days=1),
-                status="done",
-                match_id=match.id,
-            )
-        )
-        session.add(
-            MockRequest(
-                team_id=team, user_id="U1", created_at=NOW, expires_at=NOW + timedelta(days=1)
-            )
-        )
+        match = b.mock(session, "U1", "U2", {"clarity": 3}, NOW, team_id=team, status="live")
+        b.mock_round(session, match)
+        b.mock_rating(session, match, 4, comment="U2 asked great questions")
+        b.mock_request(session, "U1", NOW, team_id=team, match=match, status="done")
+        b.mock_request(session, "U1", NOW, team_id=team)
         ids[team] = channel.id
     session.commit()
     return ids

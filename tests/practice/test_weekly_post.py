@@ -18,7 +18,6 @@ from bot.practice.ports import PublishError
 from bot.practice.weekly_post import LeaderboardOutcome, WeeklyReport, leaderboard_due
 from bot.services.leaderboards import post_due_leaderboards
 from tests import builders as b
-from tests.builders import sessions_like
 from tests.conftest import utc
 
 MON = date(2026, 3, 2)
@@ -26,7 +25,7 @@ MON = date(2026, 3, 2)
 
 def post_leaderboards(session: Session, now: datetime, **kwargs: Any) -> list[LeaderboardOutcome]:
     """The post-leaderboard service on the test's database (its own units of work)."""
-    outcomes = post_due_leaderboards(sessions_like(session), now, **kwargs)
+    outcomes = post_due_leaderboards(b.sessions_like(session), now, **kwargs)
     session.expire_all()
     return outcomes
 

@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import (
-    Answer,
-    Base,
-    CalibrationScore,
-    Challenge,
-    Channel,
-    LeaderboardPost,
-    MockMatch,
-    MockRating,
-    MockRequest,
-    MockRound,
-    MockScore,
-    PromptPost,
-    ReviewAssignment,
-    ReviewerOptIn,
-    ThreadMessage,
-    ThreadNotice,
-    Vote,
-    Workspace,
-)
-from bot.practice.channels import enrol_channel
+from bot.models import Base, Channel, LeaderboardPost, MockMatch, ThreadNotice, Workspace
+from bot.practice.calibration import SampleRef, record_calibration
 from bot.practice.workspaces import (
     RETENTION,
     active_channels,
@@ -39,6 +20,7 @@ from bot.practice.workspaces import (
     record_install,
 )
 from bot.slack.oauth import BOT_SCOPES
+from tests import builders as b
 from tests.conftest import utc
 
 T0 = utc(2026, 3, 2, 9)
@@ -47,99 +29,19 @@ MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 
 def fill(session: Session, team_id: str, channel_id: str) -> None:
     """A workspace with a row in every table that hangs off it."""
-    channel = enrol_channel(session, team_id=team_id, channel_id=channel_id, now=T0).channel
-    post = PromptPost(
-        channel_pk=channel.id,
-        local_date=date(2026, 3, 2),
-        pack_id="pmm",
-        prompt_id="p1",
-        prompt={"title": "x"},
-        claimed_at=T0,
-        posted_at=T0,
-        message_ts="1.1",
-        answers_close_at=T0 + timedelta(hours=6),
-        reviews_close_at=T0 + timedelta(days=1),
-    )
-    session.add(post)
-    session.flush()
-    session.add(ThreadMessage(post_id=post.id, user_id="U1", ts="1.2", text="a"))
+    channel = b.channel(session, channel_id, team_id=team_id)
+    post = b.post(session, channel, T0.date())
+    answer = b.replied_answer(session, post, "U1", "1772442060.000100", "a")
+    b.review(session, answer, "U2", {"c": 4})
+    b.opt_in(session, channel, "U3", T0)
     session.add(ThreadNotice(post_id=post.id, kind="notes", claimed_at=T0, message_ts="1.3"))
-    answer = Answer(post_id=post.id, user_id="U1", message_ts="1.2", text="a", answered_at=T0)
-    session.add(answer)
-    session.flush()
-    assignment = ReviewAssignment(
-        post_id=post.id, answer_id=answer.id, reviewer_id="U2", source="answerer", assigned_at=T0
-    )
-    session.add(assignment)
-    session.flush()
-    session.add(Challenge(assignment_id=assignment.id, text="why?", created_at=T0))
-    session.add(Vote(answer_id=answer.id, reviewer_id="U2", criterion="c", score=4, updated_at=T0))
-    session.add(LeaderboardPost(channel_pk=channel.id, week_start=date(2026, 3, 2), claimed_at=T0))
-    session.add(ReviewerOptIn(channel_pk=channel.id, user_id="U3", updated_at=T0))
-    session.add(
-        CalibrationScore(
-            channel_pk=channel.id,
-            pack_id="pmm",
-            prompt_id="p1",
-            level="weak",
-            reviewer_id="U2",
-            criterion="c",
-            score=2,
-            reference=1,
-            updated_at=T0,
-        )
-    )
-    match = MockMatch(
-        team_id=team_id,
-        user_a="U1",
-        user_b="U2",
-        created_at=T0,
-        pack_id="pmm",
-        prompt_id="p1",
-        prompt={},
-        candidate_id="U1",
-        interviewer_id="U2",
-    )
-    session.add(match)
-    session.flush()
-    session.add(
-        MockRequest(
-            team_id=team_id,
-            user_id="U1",
-            created_at=T0,
-            expires_at=T0,
-            status="matched",
-            match_id=match.id,
-        )
-    )
-    session.add(
-        MockScore(
-            match_id=match.id,
-            round=1,
-            candidate_id="U1",
-            interviewer_id="U2",
-            criterion="c",
-            score=3,
-            created_at=T0,
-        )
-    )
-    session.add(
-        MockRound(
-            match_id=match.id,
-            round=1,
-            candidate_id="U1",
-            interviewer_id="U2",
-            pack_id="pmm",
-            prompt_id="p",
-            prompt={},
-            started_at=T0,
-        )
-    )
-    session.add(
-        MockRating(
-            match_id=match.id, round=1, rater_id="U1", interviewer_id="U2", score=4, created_at=T0
-        )
-    )
+    session.add(LeaderboardPost(channel_pk=channel.id, week_start=T0.date(), claimed_at=T0))
+    sample = SampleRef("pmm", "p1", "weak")
+    record_calibration(session, channel, "U2", sample, {"c": 2}, {"c": 1}, T0)
+    match = b.mock(session, "U1", "U2", {"c": 3}, T0, team_id=team_id, status="live")
+    b.mock_round(session, match)
+    b.mock_rating(session, match, 4)
+    b.mock_request(session, "U1", T0, team_id=team_id, match=match)
     session.commit()
 
 

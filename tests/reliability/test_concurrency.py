@@ -6,7 +6,6 @@ import multiprocessing
 import threading
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,9 +17,8 @@ from bot.models import Answer, Delivery, PromptPost, ReviewAssignment, ThreadMes
 from bot.practice.deliveries import claim_delivery
 from bot.practice.reviews.votes import record_scores
 from tests import builders
-from tests.conftest import utc
+from tests.conftest import CONTENT, utc
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 POSTED = utc(2026, 3, 2, 9)
 SCORING = utc(2026, 3, 2, 20)  # answers closed at 15:00, reviews close tomorrow 09:00
 CRITERIA = [c.id for c in load_library(CONTENT).packs["pmm"].rubric]

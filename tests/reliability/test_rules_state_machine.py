@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -27,9 +26,8 @@ from bot.db import SessionFactory, unit_of_work
 from bot.models import Base, ReviewAssignment, Vote
 from bot.practice.reviews.votes import record_scores
 from tests import builders
-from tests.conftest import utc
+from tests.conftest import CONTENT, utc
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 LIBRARY = load_library(CONTENT)
 CRITERIA = [c.id for c in LIBRARY.packs["pmm"].rubric]
 POSTED = utc(2026, 3, 2, 9)
