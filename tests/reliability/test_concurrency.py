@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.content import load_library
 from bot.db import SessionFactory, make_engine, make_session_factory, unit_of_work
-from bot.models import Answer, Delivery, PromptPost, ReviewAssignment, ThreadMessage, Vote
+from bot.models import Answer, Delivery, PromptPost, ThreadMessage, Vote
 from bot.practice.deliveries import claim_delivery
 from bot.practice.reviews.votes import record_scores
 from tests import builders
@@ -63,15 +63,7 @@ def test_fifty_concurrent_votes_on_one_answer(sessions: SessionFactory) -> None:
         answer = builders.replied_answer(session, post, "UAUTHOR", ts, "Launch in one market.")
         assert answer is not None
         for reviewer in [*reviewers, "UAUTHOR"]:
-            session.add(
-                ReviewAssignment(
-                    post_id=post.id,
-                    answer_id=answer.id,
-                    reviewer_id=reviewer,
-                    source="volunteer",
-                    assigned_at=POSTED + timedelta(hours=6),
-                )
-            )
+            builders.review(session, answer, reviewer, challenge=None)
         session.commit()
         answer_id = answer.id
     results: list[tuple[str, int, bool]] = []

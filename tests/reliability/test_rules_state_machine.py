@@ -8,7 +8,6 @@ Mock queue: nobody is matched twice at once, nobody with themselves, one waiting
 from __future__ import annotations
 
 import importlib.util
-from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -23,7 +22,7 @@ from sqlalchemy import delete, select
 
 from bot.content import load_library
 from bot.db import SessionFactory, unit_of_work
-from bot.models import Base, ReviewAssignment, Vote
+from bot.models import Base, Vote
 from bot.practice.reviews.votes import record_scores
 from tests import builders
 from tests.conftest import CONTENT, utc
@@ -57,27 +56,20 @@ class VoteRules(RuleBasedStateMachine):
         wipe(self.sessions)
         with unit_of_work(self.sessions) as session:
             post = builders.post(session, builders.channel(session), POSTED.date())
-            self.answer_of: dict[str, int] = {}
+            answers = {}
             for i, author in enumerate(AUTHORS):
                 ts = f"{POSTED.timestamp() + 60 + i:.6f}"
-                answer = builders.replied_answer(session, post, author, ts, f"answer by {author}")
-                assert answer is not None
-                self.answer_of[author] = answer.id
+                answers[author] = builders.replied_answer(
+                    session, post, author, ts, f"answer by {author}"
+                )
+            self.answer_of = {author: answer.id for author, answer in answers.items()}
             # Each author reviews the next two; U1 is (wrongly) also assigned their own answer,
             # to show the rule holds even against a bad assignment.
             self.assigned = {
                 (AUTHORS[(i + k) % 4], author) for i, author in enumerate(AUTHORS) for k in (1, 2)
             } | {("U1", "U1")}
             for reviewer, author in self.assigned:
-                session.add(
-                    ReviewAssignment(
-                        post_id=post.id,
-                        answer_id=self.answer_of[author],
-                        reviewer_id=reviewer,
-                        source="answerer",
-                        assigned_at=POSTED + timedelta(hours=6),
-                    )
-                )
+                builders.review(session, answers[author], reviewer, challenge=None)
             session.commit()
         self.model: dict[tuple[str, str], dict[str, int]] = {}  # (reviewer, author) -> scores
 
