@@ -19,6 +19,10 @@ CHANNEL = "C0PRACTICE"
 ADMIN = "U0ADMIN"
 CREATOR = "U0CREATOR"
 MEMBERS = ("U01ANA", "U02BEN", "U03CHI", "U04DEV")
+# OAuth mode: two workspaces, each with a channel and its creator.
+ONE, TWO = "T0001", "T0002"
+C_ONE, C_TWO = "C0ONE", "C0TWO"
+ADA, BO = "U0ADA", "U0BO"
 
 
 class Handled:
@@ -115,3 +119,18 @@ def enrolled(stage: Stage) -> Stage:
     """The bot invited by the channel's creator (New York time)."""
     stage.enrol(CHANNEL, inviter=CREATOR)
     return stage
+
+
+@pytest.fixture
+def oauth_stage(database_url: str, handled: Handled) -> Iterator[Stage]:
+    """OAuth mode, two workspaces in Slack (ONE and TWO, a channel in each), neither installed."""
+    with Stage(database_url, migrate=False, oauth=True) as stage:
+        state = stage.slack.state
+        state.add_team(
+            TWO, "Second Co", "second", "xoxb-unused-seed", bot_user_id="UBOT2", bot_id="B0002"
+        )
+        state.add_user(ADA, "ada", tz="America/New_York", team_id=ONE)
+        state.add_user(BO, "bo", tz="America/New_York", team_id=TWO)
+        state.add_channel(C_ONE, "practice-one", creator=ADA, members=[ADA], team_id=ONE)
+        state.add_channel(C_TWO, "practice-two", creator=BO, members=[BO], team_id=TWO)
+        yield stage

@@ -8,7 +8,6 @@ workspace's own token, uninstalling in either order, retention, and token rotati
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,29 +21,16 @@ from bot.emulator.state import DEFAULT_TOKEN
 from bot.models import Channel, PromptPost, Workspace
 from bot.practice.workspaces import RETENTION
 from bot.slack.oauth import BOT_SCOPES
-from tests.e2e.conftest import Handled
+from tests.e2e.conftest import ADA, BO, C_ONE, C_TWO, ONE, TWO, Handled
 
-ONE, TWO = "T0001", "T0002"
-C_ONE, C_TWO = "C0ONE", "C0TWO"
-ADA, BO = "U0ADA", "U0BO"  # the channels' creators, one per workspace
 # 09:00 in New York on Monday 2 March 2026 (EST), and the next days.
 NINE_NY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def stage(database_url: str, handled: Handled) -> Iterator[Stage]:
-    """OAuth mode, two workspaces in Slack, neither installed yet."""
-    with Stage(database_url, migrate=False, oauth=True) as stage:
-        state = stage.slack.state
-        state.add_team(
-            TWO, "Second Co", "second", "xoxb-unused-seed", bot_user_id="UBOT2", bot_id="B0002"
-        )
-        state.add_user(ADA, "ada", tz="America/New_York", team_id=ONE)
-        state.add_user(BO, "bo", tz="America/New_York", team_id=TWO)
-        state.add_channel(C_ONE, "practice-one", creator=ADA, members=[ADA], team_id=ONE)
-        state.add_channel(C_TWO, "practice-two", creator=BO, members=[BO], team_id=TWO)
-        yield stage
+def stage(oauth_stage: Stage) -> Stage:
+    return oauth_stage
 
 
 def sender(stage: Stage, team_id: str) -> SlackSender:

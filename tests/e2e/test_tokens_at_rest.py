@@ -7,8 +7,6 @@ with the token, and a second key lets the first be rotated out.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
@@ -17,9 +15,7 @@ from bot.emulator.stage import CLIENT_ID, TOKEN_KEY, Stage
 from bot.models import SLACK_METADATA, Base
 from bot.settings import SettingsError, load_settings
 from bot.slack.oauth import make_installation_store
-
-ONE, TWO = "T0001", "T0002"
-NINE_NY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+from tests.e2e.conftest import ONE, TWO
 
 
 def raw_text_of_every_table(stage: Stage) -> str:
@@ -34,10 +30,8 @@ def raw_text_of_every_table(stage: Stage) -> str:
 
 
 @pytest.fixture
-def stage(database_url: str):  # type: ignore[no-untyped-def]
-    with Stage(database_url, migrate=False, oauth=True) as stage:
-        stage.slack.state.add_team(TWO, "Second Co", "second", "xoxb-seed-two", bot_user_id="UB2")
-        yield stage
+def stage(oauth_stage: Stage) -> Stage:
+    return oauth_stage
 
 
 def test_no_token_is_readable_in_the_database_after_installs(stage: Stage) -> None:
