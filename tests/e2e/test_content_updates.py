@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,7 @@ from bot.db import unit_of_work
 from bot.emulator.stage import CONTENT_DIR, Stage
 from bot.models import PromptPost
 from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
-
-NINE_NY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+from tests.e2e.reads import NINE_NY
 
 
 @pytest.fixture

@@ -6,44 +6,20 @@ Slack retries, forged requests and racing schedulers are in tests/reliability/.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.db import unit_of_work
 from bot.emulator.stage import Stage
 from bot.models import Answer, Channel, PromptPost, ThreadMessage
 from tests.e2e.conftest import ADMIN, CHANNEL, CREATOR, MEMBERS, Handled
+from tests.e2e.reads import NINE_NY, post_prompt, prompts, scalar
 
 ANA, BEN, CHI, DEV = MEMBERS
-# 09:00 in New York on Monday 2 March 2026 (EST).
-NINE_NY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
-
-
-def scalar(stage: Stage, query: Any) -> Any:
-    with unit_of_work(stage.runtime.sessions) as session:
-        value = session.scalar(query)
-        session.expunge_all()  # keep loaded rows readable after the session closes
-        return value
-
-
-def prompts_in_channel(stage: Stage) -> list[dict[str, Any]]:
-    return [
-        m
-        for m in stage.slack.messages(CHANNEL)
-        if any(b.get("type") == "header" for b in m.get("blocks") or [])
-    ]
 
 
 def answer(stage: Stage, user: str) -> Answer | None:
     return scalar(stage, select(Answer).where(Answer.user_id == user))
-
-
-def post_prompt(stage: Stage) -> str:
-    stage.run_job("post-prompt", NINE_NY)
-    (prompt,) = prompts_in_channel(stage)
-    return str(prompt["ts"])
 
 
 def test_inviting_the_bot_enrols_the_channel_in_the_inviters_time_zone(stage: Stage) -> None:
@@ -71,15 +47,15 @@ def test_someone_else_joining_enrols_nothing(stage: Stage, handled: Handled) -> 
 def test_prompt_is_posted_once_per_channel_and_local_date(enrolled: Stage) -> None:
     stage = enrolled
     stage.run_job("post-prompt", NINE_NY - timedelta(minutes=1))
-    assert prompts_in_channel(stage) == []
+    assert prompts(stage) == []
     stage.run_job("post-prompt", NINE_NY)
     stage.run_job("post-prompt", NINE_NY + timedelta(hours=3))
-    (prompt,) = prompts_in_channel(stage)
+    (prompt,) = prompts(stage)
     text = json.dumps(prompt["blocks"])
     assert "Practice prompt:" in text and "<!date^" in text  # readers see their own time zone
     assert "What to cover" in text
     stage.run_job("post-prompt", NINE_NY + timedelta(days=1))
-    assert len(prompts_in_channel(stage)) == 2
+    assert len(prompts(stage)) == 2
 
 
 def test_answers_follow_ups_edits_and_deletions(enrolled: Stage) -> None:
@@ -142,15 +118,15 @@ def test_practice_now_is_refused_to_members_and_allowed_to_managers(enrolled: St
         "only this channel's creator and workspace admins"
         in stage.slack.ephemerals(user=ANA)[0].text
     )
-    assert prompts_in_channel(stage) == []
+    assert prompts(stage) == []
     assert scalar(stage, select(func.count()).select_from(PromptPost)) == 0
 
     stage.sender.send_command(ADMIN, CHANNEL, "/practice", "now")
-    stage.slack.wait_for(lambda: prompts_in_channel(stage))
+    stage.slack.wait_for(lambda: prompts(stage))
     stage.sender.send_command(CREATOR, CHANNEL, "/practice", "now")
     stage.slack.wait_for(lambda: stage.slack.ephemerals(user=CREATOR))
     assert "already up" in stage.slack.ephemerals(user=CREATOR)[0].text
-    assert len(prompts_in_channel(stage)) == 1
+    assert len(prompts(stage)) == 1
 
 
 def test_unknown_subcommand_gets_the_help(enrolled: Stage) -> None:
@@ -163,12 +139,12 @@ def test_pause_and_resume(enrolled: Stage) -> None:
     stage.sender.send_command(CREATOR, CHANNEL, "/practice", "pause")
     stage.slack.wait_for(lambda: stage.slack.ephemerals(user=CREATOR))
     stage.run_job("post-prompt", NINE_NY)
-    assert prompts_in_channel(stage) == []
+    assert prompts(stage) == []
     stage.sender.send_command(CREATOR, CHANNEL, "/practice", "resume")
     stage.slack.wait_for(lambda: len(stage.slack.ephemerals(user=CREATOR)) == 2)
     assert "Resumed" in stage.slack.ephemerals(user=CREATOR)[1].text
     stage.run_job("post-prompt", NINE_NY + timedelta(minutes=1))
-    assert len(prompts_in_channel(stage)) == 1
+    assert len(prompts(stage)) == 1
 
 
 def test_removing_the_bot_pauses_the_channel_and_keeps_its_data(enrolled: Stage) -> None:
@@ -178,7 +154,7 @@ def test_removing_the_bot_pauses_the_channel_and_keeps_its_data(enrolled: Stage)
     stage.slack.wait_for(lambda: scalar(stage, select(Channel.paused)))
     assert scalar(stage, select(func.count()).select_from(PromptPost)) == 1
     stage.run_job("post-prompt", NINE_NY + timedelta(days=1))
-    assert len(prompts_in_channel(stage)) == 1
+    assert len(prompts(stage)) == 1
     # Invited back: practice resumes with the same settings.
     stage.enrol(CHANNEL, inviter=ANA)
     assert scalar(stage, select(Channel.paused)) is False

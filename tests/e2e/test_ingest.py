@@ -11,11 +11,7 @@ from bot.models import Answer, Delivery, ThreadMessage
 from bot.slack.ingest import PendingReply, ReplyWriter
 from bot.slack.listeners.events.messages import acknowledge
 from tests.e2e.conftest import CHANNEL, MEMBERS
-from tests.e2e.test_daily_loop import NINE_NY, post_prompt, scalar
-
-
-def count(stage: Stage, model: type) -> int:
-    return int(scalar(stage, select(func.count()).select_from(model)))
+from tests.e2e.reads import NINE_NY, count, post_prompt, scalar
 
 
 def test_a_burst_of_replies_each_sent_twice_is_recorded_once(enrolled: Stage) -> None:

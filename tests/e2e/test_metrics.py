@@ -17,7 +17,7 @@ from bot.emulator.stage import Stage
 from bot.metrics import record_recovered
 from bot.web import serve_ops
 from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
-from tests.e2e.test_daily_loop import NINE_NY, post_prompt
+from tests.e2e.reads import NINE_NY, post_prompt
 from tests.e2e.test_reviews import (
     ANSWERS_CLOSE,
     buttons,

@@ -8,11 +8,11 @@ workspace's own token, uninstalling in either order, retention, and token rotati
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.db import unit_of_work
 from bot.emulator.sender import SlackSender
@@ -22,9 +22,8 @@ from bot.models import Channel, PromptPost, Workspace
 from bot.practice.workspaces import RETENTION
 from bot.slack.oauth import BOT_SCOPES
 from tests.e2e.conftest import ADA, BO, C_ONE, C_TWO, ONE, TWO, Handled
+from tests.e2e.reads import NINE_NY, count, prompts
 
-# 09:00 in New York on Monday 2 March 2026 (EST), and the next days.
-NINE_NY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
@@ -54,24 +53,11 @@ def enrol(stage: Stage, team: str, channel: str, inviter: str) -> None:
     stage.slack.wait_for(lambda: stage.slack.messages(channel))
 
 
-def prompts(stage: Stage, channel: str) -> list[dict]:
-    return [
-        m
-        for m in stage.slack.messages(channel)
-        if any(b.get("type") == "header" for b in m.get("blocks") or [])
-    ]
-
-
 def workspace(stage: Stage, team: str) -> Workspace | None:
     with unit_of_work(stage.runtime.sessions) as session:
         found = session.get(Workspace, team)
         session.expunge_all()
         return found
-
-
-def count(stage: Stage, model: type) -> int:
-    with unit_of_work(stage.runtime.sessions) as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def two_enrolled(stage: Stage) -> dict[str, str]:

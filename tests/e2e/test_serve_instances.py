@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from contextlib import nullcontext
-from datetime import UTC, datetime
 
 import pytest
 
@@ -16,18 +15,10 @@ from bot.emulator.stage import Stage
 from bot.jobs import registry, run_all_due
 from bot.runtime import Runtime, bootstrap
 from tests.e2e.conftest import CREATOR, MEMBERS
+from tests.e2e.reads import NINE_NY, prompts
 
 CHANNELS = [f"C0MANY{i}" for i in range(6)]
-NINE_NY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 INSTANCES = 4
-
-
-def prompts(stage: Stage, channel: str) -> list[dict]:
-    return [
-        m
-        for m in stage.slack.messages(channel)
-        if any(b.get("type") == "header" for b in m.get("blocks") or [])
-    ]
 
 
 @pytest.mark.parametrize("advisory_lock", ["on", "always-granted"])

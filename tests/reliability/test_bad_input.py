@@ -20,15 +20,10 @@ from bot.slack.render.fallback import STALE_BUTTON
 from bot.slack.render.review import CHALLENGE_ACTION
 from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
 from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS, Handled
-from tests.reliability.helpers import NINE_NY, prompts, scalar, snapshot
+from tests.e2e.reads import post_prompt, scalar
+from tests.reliability.helpers import snapshot
 
 ANA, BEN, CHI, DEV = MEMBERS
-
-
-def with_prompt(stage: Stage) -> str:
-    stage.run_job("post-prompt", NINE_NY)
-    (prompt,) = prompts(stage)
-    return str(prompt["ts"])
 
 
 MALFORMED_EVENTS: list[tuple[str, dict[str, Any]]] = [
@@ -125,7 +120,7 @@ def test_malformed_events_change_nothing(
     enrolled: Stage, caplog: pytest.LogCaptureFixture, handled: Handled
 ) -> None:
     stage = enrolled
-    thread = with_prompt(stage)
+    thread = post_prompt(stage)
     before, calls = snapshot(stage), len(stage.slack.calls)
     with caplog.at_level(logging.INFO):
         for _name, event in MALFORMED_EVENTS:
@@ -162,7 +157,7 @@ def test_garbage_bodies_are_refused(enrolled: Stage, handled: Handled) -> None:
 )
 def test_oversize_answer_is_cut(enrolled: Stage) -> None:
     stage = enrolled
-    thread = with_prompt(stage)
+    thread = post_prompt(stage)
     stage.sender.post(ANA, CHANNEL, "x" * 50_000, thread_ts=thread)
     stage.slack.wait_for(lambda: scalar(stage, select(Answer)) is not None)
     assert len(scalar(stage, select(Answer.text))) == MAX_ANSWER_CHARS
@@ -294,7 +289,7 @@ def test_modal_submissions_with_missing_fields_change_nothing(
 )
 def test_the_bot_never_answers_its_own_messages(enrolled: Stage, handled: Handled) -> None:
     stage = enrolled
-    thread = with_prompt(stage)
+    thread = post_prompt(stage)
     calls = len(stage.slack.calls)
     stage.sender.send_event(
         {

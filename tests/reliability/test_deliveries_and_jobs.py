@@ -19,7 +19,7 @@ from bot.emulator.stage import CONTENT_DIR, SIGNING_SECRET, Stage
 from bot.emulator.state import DEFAULT_TOKEN
 from bot.models import Channel, Delivery, PromptPost
 from tests.e2e.conftest import CHANNEL, CREATOR
-from tests.reliability.helpers import NINE_NY, count, prompts, scalar
+from tests.e2e.reads import NINE_NY, count, prompts, scalar
 
 ROOT = Path(__file__).resolve().parents[2]
 

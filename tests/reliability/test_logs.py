@@ -14,7 +14,7 @@ from bot.emulator.state import DEFAULT_TOKEN
 from bot.logs import configure_logging
 from bot.slack.render.fallback import SORRY
 from tests.e2e.conftest import CHANNEL, CREATOR
-from tests.reliability.helpers import NINE_NY
+from tests.e2e.reads import NINE_NY
 
 TOKENS = [DEFAULT_TOKEN, "xoxp-1234-5678-abcdef", "xapp-1-A0-1-ffff", "xoxe.xoxp-1-abc"]
 

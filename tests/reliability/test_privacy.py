@@ -14,7 +14,7 @@ from bot.emulator.stage import Stage
 from bot.models import Answer, Base, ReviewAssignment, Vote
 from bot.practice.reviews.votes import challenge_posted, record_challenge, record_scores
 from tests.e2e.conftest import CHANNEL, MEMBERS
-from tests.reliability.helpers import NINE_NY, prompts
+from tests.e2e.reads import NINE_NY, prompts
 
 ANA, BEN, CHI, DEV = MEMBERS
 

@@ -14,7 +14,7 @@ from bot.emulator.stage import Stage
 from bot.models import Channel, PromptPost, Workspace
 from bot.slack.gateway import DEAD_TOKEN_ERRORS
 from tests.e2e.conftest import CHANNEL, CREATOR
-from tests.reliability.helpers import NINE_NY, count, prompts, scalar
+from tests.e2e.reads import NINE_NY, count, prompts, scalar
 
 
 def rate_limit_handler(stage: Stage) -> RateLimitErrorRetryHandler:

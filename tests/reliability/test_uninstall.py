@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.emulator.stage import Stage
 from bot.models import Answer, Workspace
 from tests.e2e.conftest import CHANNEL, MEMBERS
-from tests.reliability.helpers import NINE_NY, count, prompts, scalar
+from tests.e2e.reads import NINE_NY, count, prompts, scalar
 
 ANA, BEN, CHI, DEV = MEMBERS
 JOBS = ("post-prompt", "assign-reviewers", "close-reviews")

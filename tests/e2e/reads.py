@@ -1,0 +1,43 @@
+"""What end-to-end and reliability tests read back from a stage (its database and its Slack),
+and the day's prompt most of them start from."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.db import unit_of_work
+from bot.emulator.stage import Stage
+from tests.e2e.conftest import CHANNEL
+
+# 09:00 in New York on Monday 2 March 2026 (EST): the enrolled channel's first post time.
+NINE_NY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+
+
+def scalar(stage: Stage, query: Any) -> Any:
+    with unit_of_work(stage.runtime.sessions) as session:
+        value = session.scalar(query)
+        session.expunge_all()  # keep loaded rows readable after the session closes
+        return value
+
+
+def count(stage: Stage, model: Any) -> int:
+    return int(scalar(stage, select(func.count()).select_from(model)))
+
+
+def prompts(stage: Stage, channel: str = CHANNEL) -> list[dict[str, Any]]:
+    """The channel's prompt posts (the bot's top-level messages with a header)."""
+    return [
+        m
+        for m in stage.slack.messages(channel)
+        if any(b.get("type") == "header" for b in m.get("blocks") or [])
+    ]
+
+
+def post_prompt(stage: Stage) -> str:
+    """The day's prompt, posted at `NINE_NY` in the enrolled channel; its thread's ts."""
+    stage.run_job("post-prompt", NINE_NY)
+    (prompt,) = prompts(stage)
+    return str(prompt["ts"])
