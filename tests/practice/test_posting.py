@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,6 +15,7 @@ from bot.practice.ports import PublishError
 from bot.practice.posting import CLAIM_LEASE, PostOutcome
 from bot.services.prompts import post_due_prompts, post_prompt_now
 from tests import builders as b
+from tests.at_once import run_at_once
 from tests.conftest import utc
 from tests.fakes import FakePublisher
 
@@ -190,21 +190,10 @@ def test_two_processes_at_once_post_once(sessions: SessionFactory, library: Libr
         for i in range(5):
             b.channel(session, f"C{i}")
     publisher = FakePublisher()
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
 
     def run(now: datetime) -> None:
-        try:
-            with sessions() as session:
-                barrier.wait()
-                post_prompts(session, now, library=library, publisher=publisher)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
+        with sessions() as session:
+            post_prompts(session, now, library=library, publisher=publisher)
 
-    threads = [threading.Thread(target=run, args=(utc(2026, 3, 2, 9, i),)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once([lambda i=i: run(utc(2026, 3, 2, 9, i)) for i in range(4)]) == []
     assert sorted(c for c, _, _ in publisher.posted) == [f"C{i}" for i in range(5)]

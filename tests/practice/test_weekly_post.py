@@ -18,6 +18,7 @@ from bot.practice.ports import PublishError
 from bot.practice.weekly_post import LeaderboardOutcome, WeeklyReport, leaderboard_due
 from bot.services.leaderboards import post_due_leaderboards
 from tests import builders as b
+from tests.at_once import run_at_once
 from tests.conftest import utc
 
 MON = date(2026, 3, 2)
@@ -127,23 +128,12 @@ def test_two_processes_post_once(sessions: SessionFactory, library: Library) -> 
         for i in range(4):
             active_week(session, f"C{i}")
     publisher = FakeLeaderboardPublisher()
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
 
     def run(now: datetime) -> None:
-        try:
-            with sessions() as session:
-                barrier.wait()
-                post_leaderboards(session, now, library=library, publisher=publisher)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
+        with sessions() as session:
+            post_leaderboards(session, now, library=library, publisher=publisher)
 
-    threads = [threading.Thread(target=run, args=(utc(2026, 3, 9, 9, i),)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once([lambda i=i: run(utc(2026, 3, 9, 9, i)) for i in range(4)]) == []
     assert sorted(c for c, _ in publisher.posted) == [f"C{i}" for i in range(4)]
 
 

@@ -17,6 +17,7 @@ from bot.models import Answer, Delivery, PromptPost, ThreadMessage, Vote
 from bot.practice.deliveries import claim_delivery
 from bot.practice.reviews.votes import record_scores
 from tests import builders
+from tests.at_once import run_at_once
 from tests.conftest import CONTENT, utc
 
 POSTED = utc(2026, 3, 2, 9)
@@ -28,25 +29,6 @@ def make_post(session: Session) -> PromptPost:
     post = builders.post(session, builders.channel(session), POSTED.date())
     session.commit()
     return post
-
-
-def run_all(workers: list[Callable[[], None]]) -> list[BaseException]:
-    barrier = threading.Barrier(len(workers))
-    errors: list[BaseException] = []
-
-    def run(work: Callable[[], None]) -> None:
-        try:
-            barrier.wait()
-            work()
-        except BaseException as exc:  # collected, asserted empty by the caller
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 @pytest.mark.fault(
@@ -89,7 +71,7 @@ def test_fifty_concurrent_votes_on_one_answer(sessions: SessionFactory) -> None:
 
     workers = [vote(r, s) for r in reviewers for s in (2, 5)]
     workers.append(vote("UAUTHOR", 5))
-    assert run_all(workers) == []
+    assert run_at_once(workers) == []
     assert ("UAUTHOR", 5, False) in results
     assert sum(1 for _, _, ok in results if ok) == 50
     with unit_of_work(sessions) as session:
@@ -146,8 +128,8 @@ def test_eight_concurrent_sqlite_writer_threads(sqlite_url: str) -> None:
             claim_delivery(session, "event:shared", "message", SCORING)
             session.commit()
         rounds = 20
-        errors = run_all([lambda w=w: _writer(sqlite_url, post_id, w, rounds) for w in range(8)])
-        assert errors == []
+        writers = [lambda w=w: _writer(sqlite_url, post_id, w, rounds) for w in range(8)]
+        assert run_at_once(writers) == []
         _check_writers(sessions, 8, rounds)
     finally:
         engine.dispose()
