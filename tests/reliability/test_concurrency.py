@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
@@ -105,6 +105,20 @@ def _writer(url: str, post_id: int, worker: int, rounds: int) -> None:
         engine.dispose()
 
 
+@pytest.fixture
+def writers_post(sqlite_url: str) -> Iterator[tuple[SessionFactory, int]]:
+    """A SQLite file with the post the writers reply to, and the delivery key they all try to
+    claim already taken; its session factory and the post's id."""
+    engine = make_engine(sqlite_url)
+    sessions = make_session_factory(engine)
+    with unit_of_work(sessions) as session:
+        post_id = make_post(session).id
+        claim_delivery(session, "event:shared", "message", SCORING)
+        session.commit()
+    yield sessions, post_id
+    engine.dispose()
+
+
 def _check_writers(sessions: SessionFactory, writers: int, rounds: int) -> None:
     with unit_of_work(sessions) as session:
         assert session.scalar(select(func.count()).select_from(ThreadMessage)) == writers * rounds
@@ -119,44 +133,32 @@ def _check_writers(sessions: SessionFactory, writers: int, rounds: int) -> None:
     "eight threads writing to one SQLite file at once (thread replies and delivery claims)",
     'no "database is locked": every write lands (WAL, busy timeout, BEGIN IMMEDIATE)',
 )
-def test_eight_concurrent_sqlite_writer_threads(sqlite_url: str) -> None:
-    engine = make_engine(sqlite_url)
-    sessions = make_session_factory(engine)
-    try:
-        with unit_of_work(sessions) as session:
-            post_id = make_post(session).id
-            claim_delivery(session, "event:shared", "message", SCORING)
-            session.commit()
-        rounds = 20
-        writers = [lambda w=w: _writer(sqlite_url, post_id, w, rounds) for w in range(8)]
-        assert run_at_once(writers) == []
-        _check_writers(sessions, 8, rounds)
-    finally:
-        engine.dispose()
+def test_eight_concurrent_sqlite_writer_threads(
+    sqlite_url: str, writers_post: tuple[SessionFactory, int]
+) -> None:
+    sessions, post_id = writers_post
+    rounds = 20
+    writers = [lambda w=w: _writer(sqlite_url, post_id, w, rounds) for w in range(8)]
+    assert run_at_once(writers) == []
+    _check_writers(sessions, 8, rounds)
 
 
 @pytest.mark.fault(
     "eight processes writing to one SQLite file at once (thread replies and delivery claims)",
     'no "database is locked": every write lands',
 )
-def test_eight_concurrent_sqlite_writer_processes(sqlite_url: str) -> None:
-    engine = make_engine(sqlite_url)
-    sessions = make_session_factory(engine)
-    try:
-        with unit_of_work(sessions) as session:
-            post_id = make_post(session).id
-            claim_delivery(session, "event:shared", "message", SCORING)
-            session.commit()
-        rounds = 10
-        context = multiprocessing.get_context("spawn")
-        processes = [
-            context.Process(target=_writer, args=(sqlite_url, post_id, w, rounds)) for w in range(8)
-        ]
-        for p in processes:
-            p.start()
-        for p in processes:
-            p.join(timeout=120)
-        assert [p.exitcode for p in processes] == [0] * 8
-        _check_writers(sessions, 8, rounds)
-    finally:
-        engine.dispose()
+def test_eight_concurrent_sqlite_writer_processes(
+    sqlite_url: str, writers_post: tuple[SessionFactory, int]
+) -> None:
+    sessions, post_id = writers_post
+    rounds = 10
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_writer, args=(sqlite_url, post_id, w, rounds)) for w in range(8)
+    ]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0] * 8
+    _check_writers(sessions, 8, rounds)
