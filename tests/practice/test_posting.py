@@ -135,18 +135,8 @@ def test_stale_claim_from_a_dead_process_is_taken_over(session: Session, library
     channel = b.channel(session)
     now = utc(2026, 3, 2, 9)
     # A process claimed the day and died before Slack answered: no ts stored.
-    session.add(
-        PromptPost(
-            channel_pk=channel.id,
-            local_date=date(2026, 3, 2),
-            pack_id="pmm",
-            prompt_id="holdout-campaign",
-            prompt={},
-            claimed_at=now,
-            answers_close_at=now,
-            reviews_close_at=now,
-        )
-    )
+    stale = b.post(session, channel, date(2026, 3, 2), posted=False)
+    assert stale.claimed_at == now
     session.commit()
     publisher = FakePublisher()
     assert (
