@@ -6,11 +6,13 @@ is a failure, not a skip. PRACTICE_TEST_POSTGRES_URL names the server (default: 
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -170,3 +172,20 @@ def block_kit_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             views = [record.view for record in stage.slack.state.views.values()]
         problems += check_stored_views(views)
     assert not problems, "Block Kit problems:\n" + "\n".join(problems[:20])
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    transcript: str
+    out: Path
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> DemoRun:
+    """`practice-bot demo`, run for this test (so the Block Kit and transaction checks above
+    cover it): its transcript and the folder it wrote."""
+    from bot.demo import run_demo
+
+    out, stream = tmp_path / "out", io.StringIO()
+    assert run_demo(out, stream=stream) == 0
+    return DemoRun(stream.getvalue(), out)

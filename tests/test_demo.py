@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
-from bot.demo import run_demo
+from tests.conftest import DemoRun
 
 
-def test_demo_tells_a_practice_day(tmp_path: Path) -> None:
-    out = io.StringIO()
-    assert run_demo(tmp_path / "out", stream=out) == 0
-    transcript = out.getvalue()
+def test_demo_tells_a_practice_day(demo: DemoRun) -> None:
+    transcript = demo.transcript
     assert "Hi! I run interview practice here." in transcript
     assert "Practice prompt:" in transcript
     assert transcript.count("reacts :white_check_mark:") == 3

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 from bot.content import Library
-from bot.demo import run_demo
+from tests.conftest import DemoRun
 
 
 def test_demo_calibrates_on_sample_answers_when_the_prompt_has_them(
-    tmp_path: Path, library: Library
+    demo: DemoRun, library: Library
 ) -> None:
-    out = io.StringIO()
-    assert run_demo(tmp_path / "out", stream=out) == 0
-    transcript = out.getvalue()
+    transcript = demo.transcript
     offered = "[See sample answers]" in transcript
     pack = library.packs["pmm"]
     if all(getattr(p, "calibration", ()) for p in pack.prompts):

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
-from bot.demo import run_demo
 from bot.practice.charts import PNG_SIGNATURE
+from tests.conftest import DemoRun
 
 
-def test_demo_prints_the_leaderboard_and_saves_the_chart(tmp_path: Path) -> None:
-    out = io.StringIO()
-    assert run_demo(tmp_path / "out", stream=out) == 0
-    transcript = out.getvalue()
+def test_demo_prints_the_leaderboard_and_saves_the_chart(demo: DemoRun) -> None:
+    transcript = demo.transcript
     assert "Leaderboard: 2 Mar to 8 Mar 2026" in transcript
     # Only jonas's weak answer was scored (1s and 2s); maya's and priya's strong answers
     # were not. Unscored answers count at the channel's mean, so the weak answer ranks last
@@ -24,5 +19,5 @@ def test_demo_prints_the_leaderboard_and_saves_the_chart(tmp_path: Path) -> None
     assert "not scored: counts at your estimate" in transcript
     assert "1 completed review x 1 = +1" in transcript
     assert "1 missed review: nothing taken off" in transcript
-    chart = tmp_path / "out" / "leaderboard-2026-03-02.png"
+    chart = demo.out / "leaderboard-2026-03-02.png"
     assert chart.read_bytes().startswith(PNG_SIGNATURE)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
-from bot.demo import run_demo
+from tests.conftest import DemoRun
 
 
-def test_demo_shows_a_day_of_reviews(tmp_path: Path) -> None:
-    out = io.StringIO()
-    assert run_demo(tmp_path / "out", stream=out) == 0
-    transcript = out.getvalue()
+def test_demo_shows_a_day_of_reviews(demo: DemoRun) -> None:
+    transcript = demo.transcript
     assert "You are a skeptic reviewer today" in transcript
     assert "[Post a challenge] [Score]" in transcript
     assert "a skeptic's challenge from @jonas" in transcript
