@@ -103,28 +103,46 @@ def improve(
                 improved = True
                 lowest = min(loads.values())
                 continue
-            if limit < len(slots):
-                candidates = rng.sample(slots, limit)
-            else:
-                candidates = list(slots)
-                rng.shuffle(candidates)
-            for b, q in candidates:
-                if b == i:
-                    continue
-                s, other = rows[b][q], authors[b]
-                if s == author or r == other or s in sets[i] or r in sets[b]:
-                    continue
-                delta = cost(r, other) + cost(s, author) - current - cost(s, other)
-                if delta < 0:
-                    rows[i][j], rows[b][q] = s, r
-                    sets[i].discard(r)
-                    sets[i].add(s)
-                    sets[b].discard(s)
-                    sets[b].add(r)
-                    improved = True
-                    break
+            if _try_swap(i, j, rows, sets, authors, slots, cost, rng, limit):
+                improved = True
         if not improved:
             return
+
+
+def _try_swap(
+    i: int,
+    j: int,
+    rows: list[list[str]],
+    sets: list[set[str]],
+    authors: list[str],
+    slots: list[tuple[int, int]],
+    cost: Cost,
+    rng: random.Random,
+    limit: int,
+) -> bool:
+    """Swap slot (i, j)'s reviewer with another answer's when that lowers the total cost."""
+    r, author = rows[i][j], authors[i]
+    current = cost(r, author)
+    if limit < len(slots):
+        candidates = rng.sample(slots, limit)
+    else:
+        candidates = list(slots)
+        rng.shuffle(candidates)
+    for b, q in candidates:
+        if b == i:
+            continue
+        s, other = rows[b][q], authors[b]
+        if s == author or r == other or s in sets[i] or r in sets[b]:
+            continue
+        delta = cost(r, other) + cost(s, author) - current - cost(s, other)
+        if delta < 0:
+            rows[i][j], rows[b][q] = s, r
+            sets[i].discard(r)
+            sets[i].add(s)
+            sets[b].discard(s)
+            sets[b].add(r)
+            return True
+    return False
 
 
 def _try_move(
@@ -164,7 +182,6 @@ def exact(authors: list[str], rows: list[list[str]], cost: Cost) -> None:
     Keeping each reviewer's load exactly as it is preserves every balance guarantee; the
     current rows are the starting upper bound, so the result is never worse.
     """
-    n = len(rows)
     sizes = [len(row) for row in rows]
     if sum(sizes) == 0 or sum(sizes) > _EXACT_MAX_SLOTS:
         return
@@ -172,52 +189,73 @@ def exact(authors: list[str], rows: list[list[str]], cost: Cost) -> None:
     if best_cost == 0:
         return
     remaining = Counter(r for row in rows for r in row)
-    people = sorted(remaining)
-    if any(comb(len(people), size) > _EXACT_MAX_COMBOS for size in sizes):
+    if any(comb(len(remaining), size) > _EXACT_MAX_COMBOS for size in sizes):
         return
-    # own_after[i][p]: answers by p at index >= i, which p can never take.
-    own_after = [Counter(authors[i:]) for i in range(n + 1)]
-    # Answers in the current row order; candidate reviewers cheapest first.
-    choice: list[tuple[str, ...]] = [()] * n
-    best: list[tuple[str, ...]] | None = None
-    nodes = 0
+    search = _ExactSearch(authors, sizes, cost, remaining, best_cost)
+    search.search(0, 0)
+    if search.best is not None:
+        for i, combo in enumerate(search.best):
+            rows[i] = list(combo)
 
-    def combos(i: int) -> list[tuple[str, ...]]:
+
+class _ExactSearch:
+    """The state of one `exact` search: reviews each person still owes, the rows chosen so
+    far, and the best complete plan found (the starting rows' cost until one beats it)."""
+
+    def __init__(
+        self,
+        authors: list[str],
+        sizes: list[int],
+        cost: Cost,
+        remaining: Counter[str],
+        best_cost: int,
+    ) -> None:
+        self.authors = authors
+        self.sizes = sizes
+        self.cost = cost
+        self.remaining = remaining
+        self.people = sorted(remaining)
+        self.n = len(sizes)
+        # own_after[i][p]: answers by p at index >= i, which p can never take.
+        self.own_after = [Counter(authors[i:]) for i in range(self.n + 1)]
+        # Answers in the current row order; candidate reviewers cheapest first.
+        self.choice: list[tuple[str, ...]] = [()] * self.n
+        self.best: list[tuple[str, ...]] | None = None
+        self.best_cost = best_cost
+        self.nodes = 0
+
+    def combos(self, i: int) -> list[tuple[str, ...]]:
+        author = self.authors[i]
         eligible = sorted(
-            (p for p in people if p != authors[i] and remaining[p] > 0),
-            key=lambda p: (cost(p, authors[i]), p),
+            (p for p in self.people if p != author and self.remaining[p] > 0),
+            key=lambda p: (self.cost(p, author), p),
         )
-        found = list(combinations(eligible, sizes[i]))
-        found.sort(key=lambda c: sum(cost(p, authors[i]) for p in c))
+        found = list(combinations(eligible, self.sizes[i]))
+        found.sort(key=lambda c: sum(self.cost(p, author) for p in c))
         return found
 
-    def search(i: int, so_far: int) -> bool:
-        nonlocal best, best_cost, nodes
-        nodes += 1
-        if nodes > _EXACT_MAX_NODES:
+    def search(self, i: int, so_far: int) -> bool:
+        """Fill rows i.. ; True to stop the whole search (a zero-cost plan, or out of budget)."""
+        self.nodes += 1
+        if self.nodes > _EXACT_MAX_NODES:
             return True  # out of budget: stop, keep the best found
-        if i == n:
-            best, best_cost = list(choice), so_far
-            return best_cost == 0
+        if i == self.n:
+            self.best, self.best_cost = list(self.choice), so_far
+            return self.best_cost == 0
         # Prune: someone still owed reviews that the remaining answers cannot absorb.
-        left = n - i
-        if any(remaining[p] > left - own_after[i][p] for p in people):
+        left = self.n - i
+        if any(self.remaining[p] > left - self.own_after[i][p] for p in self.people):
             return False
-        for combo in combos(i):
-            extra = sum(cost(p, authors[i]) for p in combo)
-            if so_far + extra >= best_cost:
+        for combo in self.combos(i):
+            extra = sum(self.cost(p, self.authors[i]) for p in combo)
+            if so_far + extra >= self.best_cost:
                 break  # combos are sorted by cost, the rest are no better
             for p in combo:
-                remaining[p] -= 1
-            choice[i] = combo
-            stop = search(i + 1, so_far + extra)
+                self.remaining[p] -= 1
+            self.choice[i] = combo
+            stop = self.search(i + 1, so_far + extra)
             for p in combo:
-                remaining[p] += 1
+                self.remaining[p] += 1
             if stop:
                 return True
         return False
-
-    search(0, 0)
-    if best is not None:
-        for i, combo in enumerate(best):
-            rows[i] = list(combo)
