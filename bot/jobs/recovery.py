@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.db import job_lock, unit_of_work
+from bot.metrics import record_recovered
 from bot.practice.recovery import RecoveryTarget, posts_to_recover, reconcile_thread
 from bot.runtime import Runtime
 from bot.slack.gateway import WorkspaceNotInstalled
@@ -41,18 +42,6 @@ class RecoveryRun:
     recovered: int = 0  # replies stored that the database did not have
     withdrawn: int = 0  # stored replies the thread no longer has
     failed: list[int] = field(default_factory=list)  # post ids whose thread could not be read
-
-
-def _count_recovered(answers: int) -> None:
-    """The "answers recorded" counter, labelled recovered (`bot/metrics.py`, issue 12).
-
-    Until that module is on main there is nothing to count into.
-    """
-    try:
-        from bot.metrics import record_recovered  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
-    record_recovered(answers)
 
 
 def recover_threads(
@@ -84,7 +73,7 @@ def recover_threads(
                 done.withdrawn,
             )
         # Answers newly counted by this read (the ✅ is claimed once, live or recovered).
-        _count_recovered(sum(1 for answer in done.answers if answer.react))
+        record_recovered(sum(1 for answer in done.answers if answer.react))
         for answer in done.answers:  # after the commit: the ✅ or the late notice, once each
             if answer.react or answer.tell_late:
                 try:
