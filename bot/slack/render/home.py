@@ -3,7 +3,7 @@ channel their progress and the next prompt's date."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.models import Channel
 from bot.practice.home import Home, PendingReview
 from bot.practice.mocks.queue import MockStatus
 from bot.slack.render.leaderboard import stats_text
@@ -107,7 +106,8 @@ def _mock_blocks(mock: MockStatus, round_number: int | None) -> list[Any]:
     ]
 
 
-def home_view(home: Home, names_for: Callable[[Channel], Mapping[str, str]]) -> dict[str, Any]:
+def home_view(home: Home, names: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    """The Home tab; `names`: each channel's criterion names, by channel id."""
     blocks: list[Any] = [HeaderBlock(text="Your interview practice")]
     blocks += _pending_blocks(home)
     blocks.append(DividerBlock())
@@ -123,7 +123,7 @@ def home_view(home: Home, names_for: Callable[[Channel], Mapping[str, str]]) -> 
     for item in home.channels[:MAX_CHANNELS]:
         blocks.append(DividerBlock())
         if item.stats is not None:
-            text = stats_text(item.stats, names_for(item.channel))
+            text = stats_text(item.stats, names[item.channel.channel_id])
         else:
             text = (
                 f"*<#{item.channel.channel_id}>*\nNo answers from you in the last weeks: "

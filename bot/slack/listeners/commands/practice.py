@@ -7,9 +7,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.db import unit_of_work
-from bot.practice.channels import get_channel
 from bot.practice.scoring import DEFAULT_RULES, describe_rules
+from bot.services.channels import enrolled
 from bot.slack.listeners.commands.registry import (
     INLINE,
     MANAGER_ONLY,
@@ -65,9 +64,8 @@ def practice_command(
 
     def work() -> None:
         if name in MANAGER_ONLY:
-            with unit_of_work(runtime.sessions) as session:
-                channel = get_channel(session, ctx.team_id, ctx.channel_id)
-                creator = channel.creator_id if channel else None
+            channel = enrolled(runtime.sessions, ctx.team_id, ctx.channel_id)
+            creator = channel.creator_id if channel else None
             if not can_manage(client, ctx.user_id, ctx.channel_id, creator):
                 log.info("refused /practice %s for %s in %s", name, ctx.user_id, ctx.channel_id)
                 ctx.reply(REFUSAL.format(name=name))
