@@ -16,17 +16,32 @@ from bot.db import SessionFactory
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
 from bot.practice.answers import record_delete
 from bot.practice.channels import enrol_channel
-from bot.practice.reviews.assign import run_assignments, set_volunteer
-from bot.practice.reviews.closing import run_closing
+from bot.practice.reviews.assign import set_volunteer
 from bot.practice.reviews.votes import (
     challenge_posted,
     load_review,
     record_challenge,
     record_scores,
 )
-from tests.builders import replied_answer, reply
+from bot.services.review_window import AssignRun, CloseRun, assign_due_reviews, close_due_reviews
+from tests.builders import replied_answer, reply, sessions_like
 from tests.conftest import utc
 from tests.fakes import FakeReviewNotifier
+
+
+def run_assignments(session: Session, now: datetime, **kwargs: Any) -> AssignRun:
+    """The assign-reviewers service on the test's database (its own units of work)."""
+    run = assign_due_reviews(sessions_like(session), now, **kwargs)
+    session.expire_all()
+    return run
+
+
+def run_closing(session: Session, now: datetime, **kwargs: Any) -> CloseRun:
+    """The close-reviews service on the test's database (its own units of work)."""
+    run = close_due_reviews(sessions_like(session), now, **kwargs)
+    session.expire_all()
+    return run
+
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 POSTED = utc(2026, 3, 2, 9)
