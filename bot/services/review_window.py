@@ -39,7 +39,7 @@ from bot.practice.reviews.closing import (
     release_summary,
     thread_notes,
 )
-from bot.practice.reviews.notices import ReviewerBrief, ShortNotice, ThreadNotes, log_failure
+from bot.practice.reviews.notices import ShortNotice, ThreadNotes, log_failure
 from bot.practice.reviews.thread_notices import (
     NOTES,
     SHORT,
@@ -54,6 +54,7 @@ from bot.services.publishing import claim_then_call
 
 Claimed = TypeVar("Claimed")
 Result = TypeVar("Result")
+Done = TypeVar("Done")
 Note = TypeVar("Note", ShortNotice, ThreadNotes)
 
 
@@ -85,18 +86,18 @@ def assign_due_reviews(
     """
     with unit_of_work(sessions) as session:
         due = due_assignments(session, now, channel_id, exclude)
-    outcomes = []
-    for post_id in due:
-        with unit_of_work(sessions) as session:
-            outcome = assign_post(session, post_id, now)
-            if outcome is None:
-                continue  # another process assigned it
-            session.commit()
-        outcomes.append(outcome)
-    # This run's posts and earlier failures: the note is retried until Slack takes it.
-    post_short_notices(sessions, now, notifier=notifier, channel_id=channel_id)
-    dms = tell_reviewers(sessions, now, notifier=notifier, channel_id=channel_id)
-    return AssignRun(outcomes, dms)
+    assigned = _each_in_its_own_unit(sessions, due, partial(assign_post, now=now))
+    post_thread_notes(
+        sessions,
+        now,
+        SHORT,
+        assigned_without_short_note,
+        short_notice,
+        notifier.post_short_notice,
+        channel_id,
+    )
+    dms = send_briefs(sessions, now, notifier=notifier, reminder=False, channel_id=channel_id)
+    return AssignRun([outcome for _post_id, outcome in assigned], dms)
 
 
 def close_due_reviews(
@@ -108,25 +109,38 @@ def close_due_reviews(
     channel_id: str | None = None,
 ) -> CloseRun:
     """The `close-reviews` due work: reminders, then closes, thread notes and summaries."""
-    reminders = remind_reviewers(sessions, now, notifier=notifier, channel_id=channel_id)
+    reminders = send_briefs(sessions, now, notifier=notifier, reminder=True, channel_id=channel_id)
     with unit_of_work(sessions) as session:
         due = due_closes(session, now, channel_id)
-    closed: list[int] = []
-    missed = 0
-    for post_id in due:
-        with unit_of_work(sessions) as session:
-            missed_here = close_post(session, post_id, now)
-            if missed_here is None:
-                continue  # another process closed it
-            session.commit()
-        closed.append(post_id)
-        missed += missed_here
-    # This run's closes and earlier failures: the notes are retried until Slack takes them.
-    post_closing_notes(sessions, now, notifier=notifier, channel_id=channel_id)
+    closed = _each_in_its_own_unit(sessions, due, partial(close_post, now=now))
+    post_thread_notes(
+        sessions, now, NOTES, closed_without_notes, thread_notes, notifier.post_notes, channel_id
+    )
     summaries = send_summaries(
         sessions, now, notifier=notifier, library=library, channel_id=channel_id
     )
-    return CloseRun(closed, missed, summaries, reminders)
+    return CloseRun(
+        [post_id for post_id, _missed in closed],
+        sum(missed for _post_id, missed in closed),
+        summaries,
+        reminders,
+    )
+
+
+def _each_in_its_own_unit(
+    sessions: SessionFactory, post_ids: list[int], step: Callable[[Session, int], Done | None]
+) -> list[tuple[int, Done]]:
+    """`step(session, post_id)` per post, each in its own unit of work, committed when it did
+    something; None says another process had done it."""
+    done = []
+    for post_id in post_ids:
+        with unit_of_work(sessions) as session:
+            result = step(session, post_id)
+            if result is None:
+                continue
+            session.commit()
+        done.append((post_id, result))
+    return done
 
 
 def _once(
@@ -157,39 +171,30 @@ def _once(
 # --- the thread's notes ---------------------------------------------------------------------
 
 
-def post_short_notices(
+def post_thread_notes(
     sessions: SessionFactory,
     now: datetime,
-    *,
-    notifier: ReviewNotifier,
+    kind: str,
+    owing: Callable[[Session, datetime, str | None], list[int]],
+    note_for: Callable[..., Note | None],
+    post: Callable[[Note], str],
     channel_id: str | None = None,
 ) -> int:
-    """The "short of reviewers" note on each recently assigned post that is short, once."""
+    """The `kind` note on each post `owing` one (made by `note_for(session, post_id=)`, none
+    when it says None), once: this run's posts and earlier failures, retried until Slack
+    takes it. Returns how many were posted."""
     with unit_of_work(sessions) as session:
-        posts = assigned_without_short_note(session, now, channel_id)
-    make = partial(_post_note, sessions, kind=SHORT, now=now, post=notifier.post_short_notice)
-    return sum(make(post_id, partial(short_notice, post_id=post_id)) for post_id in posts)
-
-
-def post_closing_notes(
-    sessions: SessionFactory,
-    now: datetime,
-    *,
-    notifier: ReviewNotifier,
-    channel_id: str | None = None,
-) -> int:
-    """The "what strong answers did" notes on each recently closed post, once."""
-    with unit_of_work(sessions) as session:
-        posts = closed_without_notes(session, now, channel_id)
-    make = partial(_post_note, sessions, kind=NOTES, now=now, post=notifier.post_notes)
-    return sum(make(post_id, partial(thread_notes, post_id=post_id)) for post_id in posts)
+        posts = owing(session, now, channel_id)
+    return sum(
+        _post_note(sessions, post_id, partial(note_for, post_id=post_id), kind, now, post)
+        for post_id in posts
+    )
 
 
 def _post_note(
     sessions: SessionFactory,
     post_id: int,
     note_for: Callable[[Session], Note | None],
-    *,
     kind: str,
     now: datetime,
     post: Callable[[Note], str],
@@ -217,16 +222,27 @@ def _post_note(
 # --- reviewers' DMs and authors' summaries --------------------------------------------------
 
 
-def _send_briefs(
+# due, claim, release, and what a failure's log line says it was doing
+_BRIEFS = {
+    False: (pending_notices, claim_notice, release_notice, "telling %s about post %s"),
+    True: (due_reminders, claim_reminder, release_reminder, "reminding %s about post %s"),
+}
+
+
+def send_briefs(
     sessions: SessionFactory,
-    due: list[tuple[int, str]],
-    claim: Callable[..., ReviewerBrief | None],
-    release: Callable[[Session, ReviewerBrief], None],
-    send: Callable[[ReviewerBrief], None],
     now: datetime,
-    what: str,
+    *,
+    notifier: ReviewNotifier,
+    reminder: bool,
+    channel_id: str | None = None,
 ) -> int:
-    """One DM per (post, reviewer), each claimed, sent, released when it fails."""
+    """One DM per reviewer and post, claimed per (post, reviewer): the brief for assignments
+    not yet told, or (`reminder`) the half-way reminder to those who have not scored."""
+    due_of, claim, release, failed = _BRIEFS[reminder]
+    with unit_of_work(sessions) as session:
+        due = due_of(session, now, channel_id)
+    send = partial(notifier.send_brief, reminder=reminder)
     return sum(
         _once(
             sessions,
@@ -234,40 +250,12 @@ def _send_briefs(
             send,
             release,
             None,
-            what + " %s about post %s",
+            failed,
             reviewer,
             post_id,
         )
         for post_id, reviewer in due
     )
-
-
-def tell_reviewers(
-    sessions: SessionFactory,
-    now: datetime,
-    *,
-    notifier: ReviewNotifier,
-    channel_id: str | None = None,
-) -> int:
-    """One DM per reviewer and post for assignments not yet told; returns DMs sent."""
-    with unit_of_work(sessions) as session:
-        due = pending_notices(session, now, channel_id)
-    send = partial(notifier.send_brief, reminder=False)
-    return _send_briefs(sessions, due, claim_notice, release_notice, send, now, "telling")
-
-
-def remind_reviewers(
-    sessions: SessionFactory,
-    now: datetime,
-    *,
-    notifier: ReviewNotifier,
-    channel_id: str | None = None,
-) -> int:
-    """One reminder DM per reviewer and post, half-way through reviews, if they have not scored."""
-    with unit_of_work(sessions) as session:
-        due = due_reminders(session, now, channel_id)
-    send = partial(notifier.send_brief, reminder=True)
-    return _send_briefs(sessions, due, claim_reminder, release_reminder, send, now, "reminding")
 
 
 def send_summaries(

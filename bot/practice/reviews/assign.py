@@ -25,7 +25,7 @@ from bot.models import (
 )
 from bot.practice.assignment import AnswerRef, Assignment, assign_reviewers
 from bot.practice.reviews.notices import ReviewerBrief, ShortNotice, claimed_brief, post_ref
-from bot.practice.reviews.queries import claim_ids, counted_answers, posts_query
+from bot.practice.reviews.queries import claim_ids, counted_answers, posts_query, release_ids
 from bot.practice.workspaces import installed_team_ids
 
 log = logging.getLogger(__name__)
@@ -215,8 +215,4 @@ def claim_notice(
 
 def release_notice(session: Session, brief: ReviewerBrief) -> None:
     """The DM failed: the next run tells the reviewer again."""
-    session.execute(
-        update(ReviewAssignment)
-        .where(ReviewAssignment.id.in_(brief.assignment_ids))
-        .values(notified_at=None)
-    )
+    release_ids(session, brief.assignment_ids, notified_at=None)

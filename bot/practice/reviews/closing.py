@@ -23,7 +23,13 @@ from bot.practice.reviews.notices import (
     claimed_brief,
     post_ref,
 )
-from bot.practice.reviews.queries import answer_live, claim_ids, counted_answers, posts_query
+from bot.practice.reviews.queries import (
+    answer_live,
+    claim_ids,
+    counted_answers,
+    posts_query,
+    release_ids,
+)
 from bot.practice.reviews.votes import rubric_for
 
 # Summaries still owed (a crash between the close and the DMs) are caught up for this long.
@@ -84,11 +90,7 @@ def claim_reminder(
 
 def release_reminder(session: Session, brief: ReviewerBrief) -> None:
     """The DM failed: the next run reminds the reviewer again."""
-    session.execute(
-        update(ReviewAssignment)
-        .where(ReviewAssignment.id.in_(brief.assignment_ids))
-        .values(reminded_at=None)
-    )
+    release_ids(session, brief.assignment_ids, reminded_at=None)
 
 
 def due_closes(session: Session, now: datetime, channel_id: str | None = None) -> list[int]:

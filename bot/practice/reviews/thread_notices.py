@@ -14,9 +14,10 @@ releases, each in its own unit of work (`claim_then_call`).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.models import PromptPost, ReviewAssignment, ThreadNotice
 from bot.practice.claims import claim, held
@@ -60,23 +61,31 @@ def _unnoticed(kind: str, now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _owing(
+    session: Session,
+    since: InstrumentedAttribute[Any],
+    kind: str,
+    now: datetime,
+    channel_id: str | None,
+    *also: ColumnElement[bool],
+) -> list[int]:
+    """Posts whose `since` time is within the retry window and that have no `kind` note."""
+    return list(
+        session.scalars(
+            posts_query(channel_id)
+            .with_only_columns(PromptPost.id)
+            .where(since > now - RETRY_WINDOW, since <= now, _unnoticed(kind, now), *also)
+        )
+    )
+
+
 def assigned_without_short_note(
     session: Session, now: datetime, channel_id: str | None
 ) -> list[int]:
     """Posts assigned within the retry window, still open, without a "short" note yet (those
     short of reviewers get one: `short_notice`)."""
-    return list(
-        session.scalars(
-            posts_query(channel_id)
-            .with_only_columns(PromptPost.id)
-            .where(
-                PromptPost.assigned_at > now - RETRY_WINDOW,
-                PromptPost.assigned_at <= now,
-                PromptPost.closed_at.is_(None),
-                _unnoticed(SHORT, now),
-            )
-        )
-    )
+    still_open = PromptPost.closed_at.is_(None)
+    return _owing(session, PromptPost.assigned_at, SHORT, now, channel_id, still_open)
 
 
 def short_notice(session: Session, post_id: int) -> ShortNotice | None:
@@ -102,14 +111,4 @@ def short_notice(session: Session, post_id: int) -> ShortNotice | None:
 
 def closed_without_notes(session: Session, now: datetime, channel_id: str | None) -> list[int]:
     """Posts closed within the retry window whose closing notes are not posted yet."""
-    return list(
-        session.scalars(
-            posts_query(channel_id)
-            .with_only_columns(PromptPost.id)
-            .where(
-                PromptPost.closed_at > now - RETRY_WINDOW,
-                PromptPost.closed_at <= now,
-                _unnoticed(NOTES, now),
-            )
-        )
-    )
+    return _owing(session, PromptPost.closed_at, NOTES, now, channel_id)
