@@ -135,6 +135,23 @@ def test_nothing_is_assigned_before_the_answer_window_closes(
     assert run.assigned == [] and assignments(session, post) == []
 
 
+def test_a_post_whose_thread_was_not_read_waits_for_the_next_run(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post = make_post(session, channel, library)
+    for i, user in enumerate(["U1", "U2", "U3"]):
+        answer(session, post, user, i)
+    notifier = FakeReviewNotifier()
+    held_back = run_assignments(
+        session, ANSWERS_CLOSE, notifier=notifier, exclude=frozenset({post.id})
+    )
+    assert held_back.assigned == [] and assignments(session, post) == []
+    assert notifier.briefs == [] and notifier.short == []
+    run = run_assignments(session, ANSWERS_CLOSE + timedelta(minutes=1), notifier=notifier)
+    assert [o.post_id for o in run.assigned] == [post.id] and len(assignments(session, post)) == 6
+    assert sorted(b.reviewer for b in notifier.briefs) == ["U1", "U2", "U3"]
+
+
 def test_each_answer_gets_two_peers_never_its_author_and_loads_are_even(
     session: Session, channel: Channel, library: Library
 ) -> None:
