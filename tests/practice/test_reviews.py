@@ -92,6 +92,16 @@ def answer(session: Session, post: PromptPost, user: str, minute: int = 0) -> An
     return found
 
 
+def answered_post(
+    session: Session, channel: Channel, library: Library, users: list[str]
+) -> PromptPost:
+    """Today's post with an on-time answer from each of `users`, in order."""
+    post = make_post(session, channel, library)
+    for i, user in enumerate(users):
+        answer(session, post, user, i)
+    return post
+
+
 def assignments(session: Session, post: PromptPost) -> list[ReviewAssignment]:
     return list(
         session.scalars(
@@ -127,9 +137,7 @@ def day_with(
 def test_nothing_is_assigned_before_the_answer_window_closes(
     session: Session, channel: Channel, library: Library
 ) -> None:
-    post = make_post(session, channel, library)
-    for i, user in enumerate(["U1", "U2", "U3"]):
-        answer(session, post, user, i)
+    post = answered_post(session, channel, library, ["U1", "U2", "U3"])
     notifier = FakeReviewNotifier()
     run = run_assignments(session, ANSWERS_CLOSE - timedelta(seconds=1), notifier=notifier)
     assert run.assigned == [] and assignments(session, post) == []
@@ -138,9 +146,7 @@ def test_nothing_is_assigned_before_the_answer_window_closes(
 def test_a_post_whose_thread_was_not_read_waits_for_the_next_run(
     session: Session, channel: Channel, library: Library
 ) -> None:
-    post = make_post(session, channel, library)
-    for i, user in enumerate(["U1", "U2", "U3"]):
-        answer(session, post, user, i)
+    post = answered_post(session, channel, library, ["U1", "U2", "U3"])
     notifier = FakeReviewNotifier()
     held_back = run_assignments(
         session, ANSWERS_CLOSE, notifier=notifier, exclude=frozenset({post.id})
@@ -192,9 +198,7 @@ def test_same_input_gives_the_same_plan(session: Session, library: Library) -> N
     for channel_id in ("CA", "CB"):
         channel = enrol_channel(session, team_id="T1", channel_id=channel_id, now=POSTED).channel
         session.commit()
-        post = make_post(session, channel, library)
-        for i, user in enumerate(["U1", "U2", "U3", "U4"]):
-            answer(session, post, user, i)
+        post = answered_post(session, channel, library, ["U1", "U2", "U3", "U4"])
         run_assignments(session, ANSWERS_CLOSE, notifier=FakeReviewNotifier())
         plans.append(sorted((r.answer.user_id, r.reviewer_id) for r in assignments(session, post)))
     # Different post ids seed differently, but both obey the same rules.
@@ -253,9 +257,7 @@ def test_pairs_from_recent_weeks_are_avoided(
 def test_late_and_withdrawn_answers_are_not_reviewed(
     session: Session, channel: Channel, library: Library
 ) -> None:
-    post = make_post(session, channel, library)
-    for i, user in enumerate(["U1", "U2", "U3"]):
-        answer(session, post, user, i)
+    post = answered_post(session, channel, library, ["U1", "U2", "U3"])
     late_ts = f"{(ANSWERS_CLOSE + timedelta(minutes=5)).timestamp():.6f}"
     reply(session, post, "U4", late_ts, "late")
     session.commit()
@@ -267,9 +269,7 @@ def test_late_and_withdrawn_answers_are_not_reviewed(
 def test_failed_dm_is_released_and_retried(
     session: Session, channel: Channel, library: Library
 ) -> None:
-    post = make_post(session, channel, library)
-    for i, user in enumerate(["U1", "U2", "U3"]):
-        answer(session, post, user, i)
+    post = answered_post(session, channel, library, ["U1", "U2", "U3"])
     notifier = FakeReviewNotifier(fail_next=1)
     run = run_assignments(session, ANSWERS_CLOSE, notifier=notifier)
     assert run.dms == 2
@@ -596,9 +596,7 @@ def test_two_processes_assigning_and_closing_at_once_act_once(
     with sessions() as session:
         channel = enrol_channel(session, team_id="T1", channel_id="C1", now=POSTED).channel
         session.commit()
-        post = make_post(session, channel, library)
-        for i, user in enumerate(["U1", "U2", "U3", "U4"]):
-            answer(session, post, user, i)
+        answered_post(session, channel, library, ["U1", "U2", "U3", "U4"])
     notifier = FakeReviewNotifier()
     errors: list[BaseException] = []
 
