@@ -51,16 +51,7 @@ def practice_command(
         return
     ack()
     runtime = context["runtime"]
-    ctx = CommandContext(
-        runtime=runtime,
-        client=client,
-        respond=respond,
-        team_id=str(command.get("team_id") or context.team_id or ""),
-        channel_id=str(command.get("channel_id") or ""),
-        user_id=str(command.get("user_id") or ""),
-        trigger_id=str(command.get("trigger_id") or ""),
-        args=args.strip(),
-    )
+    ctx = CommandContext.of(command, respond, client, context, args.strip())
 
     def work() -> None:
         if name in MANAGER_ONLY:
