@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -46,10 +46,6 @@ class Settings:
     def oauth(self) -> bool:
         """Multi-workspace mode: install through OAuth instead of one bot token."""
         return bool(self.client_id and self.client_secret)
-
-    def with_(self, **changes: object) -> Settings:
-        # replace() types each keyword; `changes` are plain objects, checked when used.
-        return replace(self, **changes)  # type: ignore[arg-type]
 
     def require_slack(self, *, socket: bool = False) -> None:
         """Stop start-up with one line when the Slack credentials for a mode are missing."""
@@ -98,53 +94,15 @@ def load_settings(
         env.update(_read_dotenv(dotenv))
     env.update(os.environ if environ is None else environ)
 
-    database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
-    if database_url.startswith("postgres://"):  # Heroku-style URLs name no driver
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
-    if not database_url.startswith(("sqlite:", "postgresql+psycopg:")):
-        raise SettingsError(
-            "DATABASE_URL is malformed: use sqlite:///FILE or postgresql://USER@HOST/DB"
-        )
-
-    api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
-    parsed = urlparse(api_url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise SettingsError("SLACK_API_URL is malformed: it should be an http(s):// URL")
-    if not api_url.endswith("/"):
-        api_url += "/"
-
-    port_text = env.get("PORT", "").strip() or "3000"
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise SettingsError(f"PORT is malformed: {port_text!r} is not a port number")
-
-    content_text = env.get("CONTENT_DIR", "").strip()
-    content_dir = Path(content_text) if content_text else DEFAULT_CONTENT_DIR
-    if not content_dir.is_dir():
-        raise SettingsError(f"CONTENT_DIR is malformed: {str(content_dir)!r} is not a folder")
-
-    log_format = env.get("LOG_FORMAT", "").strip().lower() or "text"
-    if log_format not in ("text", "json"):
-        raise SettingsError("LOG_FORMAT is malformed: use 'text' or 'json'")
-    log_level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
-    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise SettingsError("LOG_LEVEL is malformed: use DEBUG, INFO, WARNING or ERROR")
-    scheduler_text = env.get("SCHEDULER", "").strip().lower() or "on"
-    if scheduler_text not in ("on", "off"):
-        raise SettingsError("SCHEDULER is malformed: use 'on' or 'off'")
-
-    expiry_text = env.get("MOCK_EXPIRY_HOURS", "").strip()
-    if expiry_text and (not expiry_text.isdigit() or not 0 < int(expiry_text) <= 24 * 30):
-        raise SettingsError("MOCK_EXPIRY_HOURS is malformed: use whole hours from 1 to 720")
-    mock_expiry = timedelta(hours=int(expiry_text)) if expiry_text else None
-
-    client_id = env.get("SLACK_CLIENT_ID", "").strip() or None
-    client_secret = env.get("SLACK_CLIENT_SECRET", "").strip() or None
-    if bool(client_id) != bool(client_secret):
-        missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
-        raise SettingsError(f"{missing} is not set: OAuth installs need both client settings")
-
+    # Read in this order, so the first bad setting is the one named.
+    database_url = _database_url(env)
+    api_url = _slack_api_url(env)
+    port = _port(env)
+    content_dir = _content_dir(env)
+    log_format, log_level = _logging(env)
+    scheduler = _scheduler(env)
+    mock_expiry = _mock_expiry(env)
+    client_id, client_secret = _oauth_client(env)
     token_keys = _token_keys(env.get("TOKEN_ENCRYPTION_KEYS", ""), oauth=bool(client_id))
 
     return Settings(
@@ -155,14 +113,85 @@ def load_settings(
         client_secret=client_secret,
         database_url=database_url,
         slack_api_url=api_url,
-        port=int(port_text),
+        port=port,
         content_dir=content_dir,
         log_format=log_format,
         log_level=log_level,
-        scheduler=scheduler_text == "on",
+        scheduler=scheduler,
         mock_expiry=mock_expiry,
         token_keys=token_keys,
     )
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    if database_url.startswith("postgres://"):  # Heroku-style URLs name no driver
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    if not database_url.startswith(("sqlite:", "postgresql+psycopg:")):
+        raise SettingsError(
+            "DATABASE_URL is malformed: use sqlite:///FILE or postgresql://USER@HOST/DB"
+        )
+    return database_url
+
+
+def _slack_api_url(env: Mapping[str, str]) -> str:
+    api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
+    parsed = urlparse(api_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError("SLACK_API_URL is malformed: it should be an http(s):// URL")
+    return api_url if api_url.endswith("/") else api_url + "/"
+
+
+def _port(env: Mapping[str, str]) -> int:
+    port_text = env.get("PORT", "").strip() or "3000"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise SettingsError(f"PORT is malformed: {port_text!r} is not a port number")
+    return int(port_text)
+
+
+def _content_dir(env: Mapping[str, str]) -> Path:
+    content_text = env.get("CONTENT_DIR", "").strip()
+    content_dir = Path(content_text) if content_text else DEFAULT_CONTENT_DIR
+    if not content_dir.is_dir():
+        raise SettingsError(f"CONTENT_DIR is malformed: {str(content_dir)!r} is not a folder")
+    return content_dir
+
+
+def _logging(env: Mapping[str, str]) -> tuple[str, str]:
+    """(LOG_FORMAT, LOG_LEVEL)."""
+    log_format = env.get("LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in ("text", "json"):
+        raise SettingsError("LOG_FORMAT is malformed: use 'text' or 'json'")
+    log_level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError("LOG_LEVEL is malformed: use DEBUG, INFO, WARNING or ERROR")
+    return log_format, log_level
+
+
+def _scheduler(env: Mapping[str, str]) -> bool:
+    scheduler_text = env.get("SCHEDULER", "").strip().lower() or "on"
+    if scheduler_text not in ("on", "off"):
+        raise SettingsError("SCHEDULER is malformed: use 'on' or 'off'")
+    return scheduler_text == "on"
+
+
+def _mock_expiry(env: Mapping[str, str]) -> timedelta | None:
+    expiry_text = env.get("MOCK_EXPIRY_HOURS", "").strip()
+    if expiry_text and (not expiry_text.isdigit() or not 0 < int(expiry_text) <= 24 * 30):
+        raise SettingsError("MOCK_EXPIRY_HOURS is malformed: use whole hours from 1 to 720")
+    return timedelta(hours=int(expiry_text)) if expiry_text else None
+
+
+def _oauth_client(env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(SLACK_CLIENT_ID, SLACK_CLIENT_SECRET): both or neither."""
+    client_id = env.get("SLACK_CLIENT_ID", "").strip() or None
+    client_secret = env.get("SLACK_CLIENT_SECRET", "").strip() or None
+    if bool(client_id) != bool(client_secret):
+        missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
+        raise SettingsError(f"{missing} is not set: OAuth installs need both client settings")
+    return client_id, client_secret
 
 
 def _token_keys(text: str, *, oauth: bool) -> tuple[str, ...]:

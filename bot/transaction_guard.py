@@ -112,8 +112,9 @@ def install(report_to: str | None = None) -> None:
         _check("response_url")
         return send_dict(self, *args, **kwargs)
 
-    BaseClient.api_call = checked_api_call  # type: ignore[method-assign]
-    WebhookClient.send_dict = checked_send_dict  # type: ignore[method-assign]
+    # Patched on the classes, so every client the app builds is checked.
+    BaseClient.api_call = checked_api_call  # type: ignore[method-assign]  # a test-only patch
+    WebhookClient.send_dict = checked_send_dict  # type: ignore[method-assign]  # a test-only patch
 
 
 def install_from_environment() -> None:

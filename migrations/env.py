@@ -10,10 +10,10 @@ from bot.models import SLACK_METADATA, Base
 
 config = context.config
 # Two metadata objects are compared: our models, and slack-sdk's installation/state store
-# tables (built with slack-sdk's own table builders in bot/models.py). Comparing them, rather
-# than hiding them with `include_object`, makes `alembic check` catch a slack-sdk upgrade that
-# changes its columns. Every constraint in our revisions is named explicitly, so the naming
-# convention (which Alembic reads only from a single MetaData) is not needed here.
+# tables (built with slack-sdk's own table builders in bot/models/slack_store.py). Comparing
+# them, rather than hiding them with `include_object`, makes `alembic check` catch a slack-sdk
+# upgrade that changes its columns. Every constraint in our revisions is named explicitly, so
+# the naming convention (which Alembic reads only from a single MetaData) is not needed here.
 target_metadata = [Base.metadata, SLACK_METADATA]
 
 

@@ -102,8 +102,10 @@ class _Evaluator:
         self.tables = tables
 
     def visit(self, node: ast.AST) -> float | bool:
-        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return float(node.value)
+        value = node.value if isinstance(node, ast.Constant) else None
+        # bool is an int subclass: `True` is not a number here.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
         ref = _cell_ref(node)
         if ref is not None:
             return self.cell(*ref)

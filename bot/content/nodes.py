@@ -75,7 +75,7 @@ def mapping(
     out: dict[str, yaml.Node] = {}
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if key not in keys:
+        if not isinstance(key, str) or key not in keys:
             allowed = ", ".join(keys)
             errs.add(key_node, f"unknown key '{key}' in {what} (allowed: {allowed})")
             continue

@@ -23,9 +23,11 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.db import job_lock, unit_of_work
-from bot.practice.recovery import RecoveryTarget, posts_to_recover, reconcile_thread
+from bot.db import job_lock
+from bot.metrics import record_recovered
+from bot.practice.recovery import RecoveryTarget
 from bot.runtime import Runtime
+from bot.services.recovery import recovery_targets, store_thread
 from bot.slack.gateway import WorkspaceNotInstalled
 from bot.slack.listeners.events.messages import acknowledge
 from bot.slack.thread_reader import PACERS, Pacers, read_thread
@@ -43,18 +45,6 @@ class RecoveryRun:
     failed: list[int] = field(default_factory=list)  # post ids whose thread could not be read
 
 
-def _count_recovered(answers: int) -> None:
-    """The "answers recorded" counter, labelled recovered (`bot/metrics.py`, issue 12).
-
-    Until that module is on main there is nothing to count into.
-    """
-    try:
-        from bot.metrics import record_recovered  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
-    record_recovered(answers)
-
-
 def recover_threads(
     runtime: Runtime, targets: Iterable[RecoveryTarget], now: datetime, *, pacers: Pacers = PACERS
 ) -> RecoveryRun:
@@ -70,9 +60,7 @@ def recover_threads(
             log.warning("could not read the thread of post %s: %s", target.post_id, reason)
             run.failed.append(target.post_id)
             continue
-        with unit_of_work(runtime.sessions) as session:
-            done = reconcile_thread(session, target, replies, now)
-            session.commit()
+        done = store_thread(runtime.sessions, target, replies, now)
         run.threads += 1
         run.recovered += done.new_messages
         run.withdrawn += done.withdrawn
@@ -84,7 +72,7 @@ def recover_threads(
                 done.withdrawn,
             )
         # Answers newly counted by this read (the ✅ is claimed once, live or recovered).
-        _count_recovered(sum(1 for answer in done.answers if answer.react))
+        record_recovered(sum(1 for answer in done.answers if answer.react))
         for answer in done.answers:  # after the commit: the ✅ or the late notice, once each
             if answer.react or answer.tell_late:
                 try:
@@ -98,8 +86,7 @@ def recover_threads(
 
 def recover_due(runtime: Runtime, now: datetime, channel_id: str | None) -> frozenset[int]:
     """Recover the posts whose answers close by `now`; the post ids not to assign yet."""
-    with unit_of_work(runtime.sessions) as session:
-        targets = posts_to_recover(session, now, due=True, channel_id=channel_id)
+    targets = recovery_targets(runtime.sessions, now, due=True, channel_id=channel_id)
     run = recover_threads(runtime, targets, now)
     closes = {t.post_id: t.answers_close_at for t in targets}
     return frozenset(p for p in run.failed if now - closes[p] < ASSIGN_ANYWAY_AFTER)
@@ -111,8 +98,7 @@ def recover_open_threads(runtime: Runtime, *, pacers: Pacers = PACERS) -> Recove
         if not mine:  # another instance is reading them right now
             return RecoveryRun()
         now = runtime.clock()
-        with unit_of_work(runtime.sessions) as session:
-            targets = posts_to_recover(session, now, due=False)
+        targets = recovery_targets(runtime.sessions, now, due=False)
         run = recover_threads(runtime, targets, now, pacers=pacers)
     log.info(
         "start-up recovery: %d open threads read, %d replies recovered, %d withdrawn, %d failed",

@@ -126,16 +126,11 @@ def stop_dead_workspaces(runtime: Runtime, now: datetime) -> None:
     Done after the job, with its sessions closed: marking them from inside the Slack call could
     wait on the job's own open transaction (SQLite's write lock).
     """
-    from bot.db import unit_of_work
-    from bot.practice.channels import stop_workspace
+    from bot.services.workspaces import stop_workspaces
 
     dead = runtime.slack.take_dead_workspaces()
-    if not dead:
-        return
-    with unit_of_work(runtime.sessions) as session:
-        for team_id in dead:
-            stop_workspace(session, team_id, now)
-        session.commit()
+    if dead:
+        stop_workspaces(runtime.sessions, dead, now)
 
 
 def run_all_due(runtime: Runtime, now: datetime) -> list[JobResult]:

@@ -4,19 +4,18 @@
 thread when answers are short of reviewers, and DM every reviewer once.
 `close-reviews`: the review window's due work: the half-way reminders (one per reviewer who has
 not scored), then closing posts whose reviews are due to close (missed reviews recorded, the
-thread's "what strong answers did" notes, one summary DM per author). Both are idempotent.
+thread's "what strong answers did" notes, one summary DM per author). Both are idempotent;
+the work is `bot/services/review_window.py`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.db import unit_of_work
 from bot.jobs.recovery import recover_due
 from bot.jobs.registry import JobOutcome, job
-from bot.practice.reviews.assign import run_assignments
-from bot.practice.reviews.closing import run_closing
 from bot.runtime import Runtime
+from bot.services.review_window import assign_due_reviews, close_due_reviews
 from bot.slack.review_notifier import SlackReviewNotifier
 
 
@@ -24,15 +23,13 @@ from bot.slack.review_notifier import SlackReviewNotifier
 def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
     # Slack's thread is the record: what it has that the database lacks is stored first.
     unread = recover_due(runtime, now, channel_id)
-    with unit_of_work(runtime.sessions) as session:
-        run = run_assignments(
-            session,
-            now,
-            notifier=SlackReviewNotifier(runtime.slack),
-            channel_id=channel_id,
-            exclude=unread,
-        )
-        session.commit()
+    run = assign_due_reviews(
+        runtime.sessions,
+        now,
+        notifier=SlackReviewNotifier(runtime.slack),
+        channel_id=channel_id,
+        exclude=unread,
+    )
     details = tuple(
         f"{o.channel_id} post {o.post_id}: {o.assignments} reviews over {o.answers} answers"
         + (" (short of reviewers)" if o.short else "")
@@ -43,15 +40,13 @@ def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None
 
 @job("close-reviews")
 def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
-    with unit_of_work(runtime.sessions) as session:
-        run = run_closing(
-            session,
-            now,
-            notifier=SlackReviewNotifier(runtime.slack),
-            library=runtime.library,
-            channel_id=channel_id,
-        )
-        session.commit()
+    run = close_due_reviews(
+        runtime.sessions,
+        now,
+        notifier=SlackReviewNotifier(runtime.slack),
+        library=runtime.library,
+        channel_id=channel_id,
+    )
     return JobOutcome(
         len(run.closed),
         (

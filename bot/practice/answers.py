@@ -243,21 +243,8 @@ def _recompute(session: Session, posts: dict[tuple[int, str], PostRef]) -> list[
     most one guarded update per once-only flag (only where a flag may still be unclaimed).
     Rows are written in key order, so concurrent batches take row locks in the same order.
     """
-    insert = insert_for(session)
     pairs = sorted(posts)
-    by_pair: dict[tuple[int, str], list[Any]] = {}
-    rows = session.execute(
-        select(
-            ThreadMessage.post_id,
-            ThreadMessage.user_id,
-            ThreadMessage.ts,
-            ThreadMessage.text,
-            ThreadMessage.edited_at,
-            ThreadMessage.deleted,
-        ).where(tuple_(ThreadMessage.post_id, ThreadMessage.user_id).in_(pairs))
-    )
-    for row in rows:
-        by_pair.setdefault((row.post_id, row.user_id), []).append(row)
+    by_pair = _replies_of(session, pairs)
     answers = [
         {"post_id": pair[0], "user_id": pair[1], **_answer_values(posts[pair], by_pair[pair])}
         for pair in pairs
@@ -265,24 +252,7 @@ def _recompute(session: Session, posts: dict[tuple[int, str], PostRef]) -> list[
     ]
     if not answers:
         return []
-    # Run with the rows as executemany (compiled once, see `_message_upsert`); RETURNING
-    # comes back per row, whatever the number of rows.
-    statement = insert(Answer.__table__)
-    statement = statement.on_conflict_do_update(
-        index_elements=["post_id", "user_id"],
-        set_={column: statement.excluded[column] for column in ANSWER_COLUMNS},
-    ).returning(
-        Answer.id,
-        Answer.post_id,
-        Answer.user_id,
-        Answer.message_ts,
-        Answer.text,
-        Answer.withdrawn,
-        Answer.late,
-        Answer.reacted,
-        Answer.late_notified,
-    )
-    stored = session.execute(statement, answers).all()
+    stored = _upsert_answers(session, answers)
     counted = {a.id for a in stored if not a.withdrawn and not a.late and a.text.strip()}
     react = _claim_flags(
         session, Answer.reacted, [a.id for a in stored if a.id in counted and not a.reacted]
@@ -301,6 +271,48 @@ def _recompute(session: Session, posts: dict[tuple[int, str], PostRef]) -> list[
         )
         for a in sorted(stored, key=lambda a: (a.post_id, a.user_id))
     ]
+
+
+def _replies_of(
+    session: Session, pairs: Sequence[tuple[int, str]]
+) -> dict[tuple[int, str], list[Any]]:
+    """The stored replies of these (post, user) pairs, as Core rows, by pair."""
+    by_pair: dict[tuple[int, str], list[Any]] = {}
+    rows = session.execute(
+        select(
+            ThreadMessage.post_id,
+            ThreadMessage.user_id,
+            ThreadMessage.ts,
+            ThreadMessage.text,
+            ThreadMessage.edited_at,
+            ThreadMessage.deleted,
+        ).where(tuple_(ThreadMessage.post_id, ThreadMessage.user_id).in_(pairs))
+    )
+    for row in rows:
+        by_pair.setdefault((row.post_id, row.user_id), []).append(row)
+    return by_pair
+
+
+def _upsert_answers(session: Session, answers: list[dict[str, Any]]) -> Sequence[Row[Any]]:
+    """Upsert the answers; the stored rows with the columns the once-only flags need."""
+    # Run with the rows as executemany (compiled once, see `_message_upsert`); RETURNING
+    # comes back per row, whatever the number of rows.
+    statement = insert_for(session)(Answer.__table__)
+    statement = statement.on_conflict_do_update(
+        index_elements=["post_id", "user_id"],
+        set_={column: statement.excluded[column] for column in ANSWER_COLUMNS},
+    ).returning(
+        Answer.id,
+        Answer.post_id,
+        Answer.user_id,
+        Answer.message_ts,
+        Answer.text,
+        Answer.withdrawn,
+        Answer.late,
+        Answer.reacted,
+        Answer.late_notified,
+    )
+    return session.execute(statement, answers).all()
 
 
 def _claim_flags(session: Session, flag: Any, ids: list[int]) -> set[int]:

@@ -48,27 +48,42 @@ def choose_prompt(
     if not pack.prompts:
         raise ValueError(f"pack '{pack.id}' has no prompts")
     by_id = {p.id: p for p in pack.prompts}
-    counts = Counter(pid for pid in used if pid in by_id)
-    fewest = min(counts.get(p.id, 0) for p in pack.prompts)
-    eligible = [p for p in pack.prompts if counts.get(p.id, 0) == fewest]
-
+    cycle = _this_cycle(pack, used)
     kinds = list(recent_kinds) or [by_id[pid].kind for pid in used if pid in by_id]
     kinds = kinds[-RECENT_WINDOW:]
-    cycle = eligible
+    eligible = cycle
     if kinds:
         # Rotation: skip yesterday's kind unless nothing else is left in this cycle.
-        fresh = [p for p in eligible if p.kind != kinds[-1]]
-        eligible = fresh or eligible
+        eligible = [p for p in cycle if p.kind != kinds[-1]] or cycle
+    scored = _usable_scores(pack, weak_scores)
+    trained = _train_weakest(pack, scored, cycle, eligible, kinds)
+    if trained is not None:
+        return trained
+    # No scores yet (or none that this pack's eligible prompts exercise): vary the practice.
+    last_difficulty = next((by_id[pid].difficulty for pid in reversed(used) if pid in by_id), 0)
+    return _vary(eligible, kinds, last_difficulty % 3 + 1, scored=bool(scored))
 
-    def staleness(prompt: Prompt) -> int:
-        """0 for a kind never seen recently, higher for a kind seen more recently."""
-        for age, kind in enumerate(reversed(kinds)):
-            if kind == prompt.kind:
-                return RECENT_WINDOW - age
-        return 0
 
+def _this_cycle(pack: Pack, used: Sequence[str]) -> list[Prompt]:
+    """The prompts posted the fewest times: the ones left in the current cycle."""
+    ids = {p.id for p in pack.prompts}
+    counts = Counter(pid for pid in used if pid in ids)
+    fewest = min(counts.get(p.id, 0) for p in pack.prompts)
+    return [p for p in pack.prompts if counts.get(p.id, 0) == fewest]
+
+
+def _staleness(prompt: Prompt, kinds: Sequence[str]) -> int:
+    """0 for a kind never seen recently, higher for a kind seen more recently."""
+    for age, kind in enumerate(reversed(kinds)):
+        if kind == prompt.kind:
+            return RECENT_WINDOW - age
+    return 0
+
+
+def _usable_scores(pack: Pack, weak_scores: Mapping[str, float]) -> list[tuple[float, str]]:
+    """(score, criterion id) of the pack's live criteria, lowest first."""
     rubric_ids = [c.id for c in pack.all_criteria() if not c.retired]
-    scored = sorted(
+    return sorted(
         # NaN or infinite means "no usable score"; such criteria are left out.
         (
             (score, cid)
@@ -77,35 +92,49 @@ def choose_prompt(
         ),
         key=lambda item: (item[0], item[1]),
     )
+
+
+def _train_weakest(
+    pack: Pack,
+    scored: Sequence[tuple[float, str]],
+    cycle: Sequence[Prompt],
+    eligible: Sequence[Prompt],
+    kinds: Sequence[str],
+) -> Choice | None:
+    """A prompt that trains the lowest-scored criterion an eligible prompt is tagged with."""
     for rank, (score, cid) in enumerate(scored):
         candidates = [p for p in eligible if cid in p.tags]
         if not candidates:
             continue
-        prompt = min(candidates, key=lambda p: (staleness(p), p.id))
+        prompt = min(candidates, key=lambda p: (_staleness(p, kinds), p.id))
         criterion = pack.criterion(cid)
         name = (criterion.name if criterion else cid).lower()
         if rank == 0:
             why = f"the channel's lowest-scored criterion lately ({score:.1f}/5)"
         else:
-            lowest = scored[0][1]
-            blocked = any(lowest in p.tags for p in cycle)
-            gap = (
-                f"'{lowest}' prompts left this cycle share the last post's kind"
-                if blocked
-                else f"no prompt left this cycle trains '{lowest}'"
-            )
-            why = f"one of the channel's weaker criteria lately ({score:.1f}/5); {gap}"
+            why = _why_not_the_lowest(score, scored[0][1], cycle)
         return Choice(prompt=prompt, trains=cid, reason=f"today trains: {name} — {why}")
+    return None
 
-    # No scores yet (or none that this pack's eligible prompts exercise): vary the practice.
-    last_difficulty = next((by_id[pid].difficulty for pid in reversed(used) if pid in by_id), 0)
-    target = last_difficulty % 3 + 1
+
+def _why_not_the_lowest(score: float, lowest: str, cycle: Sequence[Prompt]) -> str:
+    blocked = any(lowest in p.tags for p in cycle)
+    gap = (
+        f"'{lowest}' prompts left this cycle share the last post's kind"
+        if blocked
+        else f"no prompt left this cycle trains '{lowest}'"
+    )
+    return f"one of the channel's weaker criteria lately ({score:.1f}/5); {gap}"
+
+
+def _vary(eligible: Sequence[Prompt], kinds: Sequence[str], target: int, *, scored: bool) -> Choice:
+    """Rotate kinds and difficulty: the eligible prompt nearest `target` along 1, 2, 3."""
 
     def distance(prompt: Prompt) -> int:
         """How far the prompt's difficulty is from the target along the 1, 2, 3 cycle."""
         return (prompt.difficulty - target) % 3
 
-    prompt = min(eligible, key=lambda p: (distance(p), staleness(p), p.id))
+    prompt = min(eligible, key=lambda p: (distance(p), _staleness(p, kinds), p.id))
     why = "no scores yet" if not scored else "no prompt left this cycle trains a scored criterion"
     reason = (
         f"today: a {prompt.kind} prompt at difficulty {prompt.difficulty}/3 — "

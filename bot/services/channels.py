@@ -29,7 +29,6 @@ from bot.practice.scoring import (
     rules_for,
     set_channel_setting,
 )
-from bot.practice.workspaces import mark_uninstalled
 
 log = logging.getLogger(__name__)
 
@@ -169,11 +168,3 @@ def enrol(
         )
         session.commit()
     return enrolment
-
-
-def uninstall(sessions: SessionFactory, team_id: str, now: datetime) -> bool:
-    """The workspace removed the app: every job skips it from now on. False if it already had."""
-    with unit_of_work(sessions) as session:
-        first = mark_uninstalled(session, team_id, now)
-        session.commit()
-    return first

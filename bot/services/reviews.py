@@ -1,6 +1,5 @@
 """Skeptic reviews, one function per use case: opening a review from a button, submitting
-scores, submitting a challenge. (The two due-work runs are still `run_assignments` and
-`run_closing` in `bot/practice/reviews/`.)"""
+scores, submitting a challenge. (The review jobs' due work is `bot/services/review_window.py`.)"""
 
 from __future__ import annotations
 

@@ -4,19 +4,13 @@ writer): one transaction each, the delivery's claim included."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, unit_of_work
 from bot.practice.answers import PostRef
 from bot.practice.posting import ThreadPosts
-
-
-class Delivery(Protocol):
-    def take(self, session: Session) -> bool:
-        """Claim the Slack delivery in this transaction; False when it was processed before."""
-        ...
+from bot.services.deliveries import Delivery
 
 
 def record_in_thread(

@@ -11,8 +11,8 @@ from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db import unit_of_work
 from bot.runtime import Runtime
+from bot.services.deliveries import take_delivery
 from bot.slack.deliveries import DeliveryClaim, delivery_key
 from bot.slack.gateway import MeteredWebClient, make_client
 from bot.slack.listeners import register
@@ -169,12 +169,8 @@ def _once_per_delivery(runtime: Runtime, listener: Callable[..., Any]) -> Callab
         claim = DeliveryClaim(runtime, key, kind)
         if own:
             context["delivery"] = claim
-        elif key is not None:
-            with unit_of_work(runtime.sessions) as session:
-                first = claim.take(session)
-                session.commit()
-            if not first:
-                return None
+        elif key is not None and not take_delivery(runtime.sessions, claim):
+            return None
         given = {"body": body, "context": context, "client": client, "event": event,
                  "say": say, "logger": logger, "payload": payload}  # fmt: skip
         return listener(**{arg: given[arg] for arg in wanted})

@@ -21,9 +21,9 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
-from bot.db import make_session_factory, unit_of_work
+from bot.db import make_session_factory
 from bot.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
-from bot.practice.workspaces import record_install
+from bot.services.workspaces import install
 from bot.settings import Settings
 from bot.slack.gateway import ROTATE_BEFORE_MINUTES
 from bot.slack.token_crypto import EncryptedInstallationStore, TokenCipher, seal_stored_tokens
@@ -118,15 +118,13 @@ def install_callbacks(
         team_id = installation.team_id
         if team_id:
             now = clock() if clock is not None else datetime.now(UTC)
-            with unit_of_work(sessions) as session:
-                record_install(
-                    session,
-                    team_id,
-                    now,
-                    name=installation.team_name or "",
-                    bot_user_id=installation.bot_user_id,
-                )
-                session.commit()
+            install(
+                sessions,
+                team_id,
+                now,
+                name=installation.team_name or "",
+                bot_user_id=installation.bot_user_id,
+            )
             log.info("installed in workspace %s (%s)", team_id, installation.team_name)
         return args.default.success(args)
 

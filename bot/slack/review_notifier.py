@@ -73,25 +73,12 @@ class SlackReviewNotifier:
         """The brief, or for a reminder two lines linking to it (the whole brief again only when
         the first one cannot be found in the DM)."""
         if reminder and (link := self._brief_link(brief)):
-            text, blocks = reminder_blocks(brief, link)
-            self._call(
-                brief.post.team_id,
-                "chat_postMessage",
-                channel=brief.reviewer,
-                text=text,
-                blocks=blocks,
-            )
+            self._dm(brief.post.team_id, brief.reviewer, *reminder_blocks(brief, link))
             return
         links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
         text, blocks = brief_blocks(brief, links, reminder=reminder)
-        self._call(
-            brief.post.team_id,
-            "chat_postMessage",
-            channel=brief.reviewer,
-            text=text,
-            blocks=blocks,
-            metadata=brief_metadata(brief),
-        )
+        # The metadata is how update_brief finds the brief again when scored from App Home.
+        self._dm(brief.post.team_id, brief.reviewer, text, blocks, brief_metadata(brief))
 
     def update_brief(
         self, brief: ReviewerBrief, dm_channel: str | None = None, ts: str | None = None
@@ -150,14 +137,7 @@ class SlackReviewNotifier:
 
     def send_summary(self, summary: AuthorSummary) -> None:
         link = self._permalinks(summary.post, {0: summary.post.thread_ts}).get(0)
-        text, blocks = summary_blocks(summary, link)
-        self._call(
-            summary.post.team_id,
-            "chat_postMessage",
-            channel=summary.author,
-            text=text,
-            blocks=blocks,
-        )
+        self._dm(summary.post.team_id, summary.author, *summary_blocks(summary, link))
 
     def post_notes(self, notes: ThreadNotes) -> str:
         text, blocks = notes_blocks(notes)
@@ -170,6 +150,18 @@ class SlackReviewNotifier:
         """Post a reviewer's challenge in the prompt's thread; returns its ts."""
         fallback, blocks = challenge_message(target.author, target.reviewer, text)
         return self._post_in_thread(target.post, fallback, blocks)
+
+    def _dm(
+        self,
+        team_id: str,
+        user_id: str,
+        text: str,
+        blocks: list[Any],
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        # chat.postMessage to a user id opens (or reuses) the app's DM with them.
+        extra = {"metadata": metadata} if metadata is not None else {}
+        self._call(team_id, "chat_postMessage", channel=user_id, text=text, blocks=blocks, **extra)
 
     def _post_in_thread(self, post: PostRef, text: str, blocks: list[Any] | None = None) -> str:
         """One message in the prompt's thread; returns its ts ("" if Slack gave none)."""

@@ -5,8 +5,8 @@ Revises: 0002
 Create Date: 2026-11-25 17:55:00
 
 The columns are copied from slack-sdk 3.48's SQLAlchemyInstallationStore and
-SQLAlchemyOAuthStateStore table builders (bot/models.py builds the same tables with those
-builders, so `alembic check` notices any drift after a slack-sdk upgrade). The tables are
+SQLAlchemyOAuthStateStore table builders (bot/models/slack_store.py builds the same tables with
+those builders, so `alembic check` notices any drift after a slack-sdk upgrade). The tables are
 created in every mode, so switching from a single bot token to OAuth installs needs no step.
 """
 from typing import Sequence, Union

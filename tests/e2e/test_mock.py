@@ -14,6 +14,7 @@ from bot.db import unit_of_work
 from bot.emulator.stage import DEFAULT_START, Stage
 from bot.models import MockMatch, MockRating, MockRequest, MockScore
 from bot.practice.mocks.queue import MOCK_EXPIRY
+from bot.slack.listeners.commands.mock import MOCK
 from tests.e2e.conftest import CHANNEL, MEMBERS
 
 ANA, BEN, CHI, DEV = MEMBERS
@@ -66,6 +67,17 @@ def test_queue_status_and_cancel(stage: Stage) -> None:
     assert "not in the mock queue" in mock(stage, ANA, "status")
     assert "nothing to cancel" in mock(stage, ANA, "cancel")
     assert [r.status for r in rows(stage, select(MockRequest))] == ["cancelled"]
+
+
+def test_mock_help_lists_every_subcommand_and_help_is_not_a_note(stage: Stage) -> None:
+    shown = mock(stage, ANA, "help")
+    assert shown.startswith("*Peer mock interviews*")
+    assert "`/mock [note]`: find a partner" in shown
+    for name in MOCK.handlers:
+        if name not in ("", "help"):
+            assert f"`/mock {name}`: " in shown, name
+    assert "not in the mock queue" in mock(stage, ANA, "STATUS")  # subcommands ignore case
+    assert rows(stage, select(MockRequest)) == []  # neither was taken as a note
 
 
 def test_matching_opens_a_group_dm_with_roles_case_plan_and_a_private_guide(

@@ -7,6 +7,8 @@ with the token, and a second key lets the first be rotated out.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
@@ -58,7 +60,8 @@ def test_no_token_is_readable_in_the_database_after_installs(stage: Stage) -> No
 def test_a_second_key_reads_tokens_sealed_with_the_first(stage: Stage) -> None:
     assert stage.install(ONE).status == 200
     old = stage.runtime.slack.installation_store.find_bot(enterprise_id=None, team_id=ONE)
-    rotated = stage.runtime.settings.with_(token_keys=(Fernet.generate_key().decode(), TOKEN_KEY))
+    keys = (Fernet.generate_key().decode(), TOKEN_KEY)
+    rotated = replace(stage.runtime.settings, token_keys=keys)
     store = make_installation_store(stage.runtime.engine, rotated)
     bot = store.find_bot(enterprise_id=None, team_id=ONE)
     assert bot is not None and old is not None and bot.bot_token == old.bot_token

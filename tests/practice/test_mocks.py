@@ -31,7 +31,6 @@ from bot.practice.mocks.queue import (
 from bot.practice.mocks.request import request_mock
 from bot.practice.mocks.rounds import (
     ANNOUNCE_GRACE,
-    announce_round,
     mock_progress,
     rate_interviewer,
     record_mock_scores,
@@ -40,6 +39,8 @@ from bot.practice.mocks.rounds import (
 )
 from bot.practice.ports import PublishError
 from bot.practice.scoring import DEFAULT_RULES, exact_points
+from bot.services import mocks
+from tests.builders import sessions_like
 from tests.conftest import utc
 from tests.fakes import FakeMockNotifier
 
@@ -56,6 +57,15 @@ def library() -> Library:
 
 def ask(session: Session, library: Library, user: str, note: str = "", tz: int = 0, at=NOW):
     return request_mock(session, T, user, note, tz, at, library=library)
+
+
+def announce(session: Session, library: Library, match_id: int, notifier: FakeMockNotifier) -> bool:
+    """Round 1's announcement through its service, on the test's database."""
+    sent = mocks.announce_round(
+        sessions_like(session), NOW, match_id, 1, library=library, notifier=notifier
+    )
+    session.expire_all()
+    return sent
 
 
 def full_scores(library: Library, value: int = 4) -> dict[str, int]:
@@ -349,15 +359,15 @@ def test_a_round_is_announced_once_and_a_failure_can_be_retried(
         fail_guide_with=[PublishError("ratelimited", permanent=False)],
     )
     with pytest.raises(PublishError):  # the intro fails: nothing was sent
-        announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
+        announce(session, library, match_id, notifier)
     assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == [(match_id, 1)]
     with pytest.raises(PublishError):  # the intro goes out, the guide fails
-        announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
+        announce(session, library, match_id, notifier)
     assert notifier.announced == [(match_id, 1, "U1", "U2")] and notifier.guides == []
     assert unannounced_rounds(session, NOW) == []  # too fresh: the listener's to finish
     assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == [(match_id, 1)]
-    assert announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
-    assert not announce_round(session, match_id, 1, NOW, library=library, notifier=notifier)
+    assert announce(session, library, match_id, notifier)
+    assert not announce(session, library, match_id, notifier)
     assert notifier.announced == [(match_id, 1, "U1", "U2")]  # the intro only once
     assert notifier.guides == [(match_id, 1, "U2")]
     assert unannounced_rounds(session, NOW + ANNOUNCE_GRACE) == []
@@ -374,12 +384,12 @@ def test_many_simultaneous_requests_never_double_match(
     users = [f"U{i:02d}" for i in range(21)]
     barrier = threading.Barrier(len(users))
     errors: list[BaseException] = []
+    notifier = FakeMockNotifier()
 
     def run(user: str) -> None:
         try:
-            with unit_of_work(sessions) as session:
-                barrier.wait()
-                request_mock(session, T, user, "", 0, NOW, library=library)
+            barrier.wait()
+            mocks.request_partner(sessions, NOW, T, user, "", 0, library=library, notifier=notifier)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -442,6 +452,7 @@ class MockQueueMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.now = NOW
+        self.notifier = FakeMockNotifier()
         with unit_of_work(self.sessions) as session:
             for model in (MockScore, MockRating, MockRound, MockRequest, MockMatch):
                 session.execute(delete(model))
@@ -450,20 +461,19 @@ class MockQueueMachine(RuleBasedStateMachine):
 
     @rule(user=USERS, tz=st.sampled_from([-480, 0, 60, 330, 540]))
     def request(self, user: str, tz: int) -> None:
-        with unit_of_work(self.sessions) as session:
-            outcome = request_mock(session, T, user, "", tz, self.now, library=self.library)
-        assert outcome.partner_id != user
+        requested = mocks.request_partner(
+            self.sessions, self.now, T, user, "", tz, library=self.library, notifier=self.notifier
+        )
+        assert requested.outcome.partner_id != user
 
     @rule(user=USERS)
     def cancel(self, user: str) -> None:
-        with unit_of_work(self.sessions) as session:
-            cancel_mock(session, T, user, self.now)
+        mocks.cancel(self.sessions, self.now, T, user)
 
     @rule(hours=st.integers(1, 30))
     def wait(self, hours: int) -> None:
         self.now += timedelta(hours=hours)
-        with unit_of_work(self.sessions) as session:
-            expire_mocks(session, self.now)
+        mocks.expire_due(self.sessions, self.now, library=self.library, notifier=self.notifier)
 
     @rule(user=USERS, swap=st.booleans())
     def act_in_match(self, user: str, swap: bool) -> None:
@@ -471,16 +481,30 @@ class MockQueueMachine(RuleBasedStateMachine):
             match = live_match_for(session, T, user)
             if match is None:
                 return
-            try:
-                if swap:
-                    swap_roles(session, match.id, user, self.now, library=self.library)
-                else:
-                    scores = full_scores(self.library, 3)
-                    record_mock_scores(
-                        session, match.id, match.round, user, scores, self.now, library=self.library
-                    )
-            except MockError:
-                pass  # refused (not the interviewer, already swapped): nothing may change
+            match_id, number = match.id, match.round
+        try:
+            if swap:
+                mocks.swap(
+                    self.sessions,
+                    self.now,
+                    match_id,
+                    user,
+                    library=self.library,
+                    notifier=self.notifier,
+                )
+            else:
+                scores = full_scores(self.library, 3)
+                mocks.submit_scores(
+                    self.sessions,
+                    self.now,
+                    match_id,
+                    number,
+                    user,
+                    lambda _rubric: scores,
+                    library=self.library,
+                )
+        except MockError:
+            pass  # refused (not the interviewer, already swapped): nothing may change
 
     @invariant()
     def nobody_is_matched_twice_or_with_themselves(self) -> None:

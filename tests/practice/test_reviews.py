@@ -16,17 +16,32 @@ from bot.db import SessionFactory
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
 from bot.practice.answers import record_delete
 from bot.practice.channels import enrol_channel
-from bot.practice.reviews.assign import run_assignments, set_volunteer
-from bot.practice.reviews.closing import run_closing
+from bot.practice.reviews.assign import set_volunteer
 from bot.practice.reviews.votes import (
     challenge_posted,
     load_review,
     record_challenge,
     record_scores,
 )
-from tests.builders import replied_answer, reply
+from bot.services.review_window import AssignRun, CloseRun, assign_due_reviews, close_due_reviews
+from tests.builders import replied_answer, reply, sessions_like
 from tests.conftest import utc
 from tests.fakes import FakeReviewNotifier
+
+
+def run_assignments(session: Session, now: datetime, **kwargs: Any) -> AssignRun:
+    """The assign-reviewers service on the test's database (its own units of work)."""
+    run = assign_due_reviews(sessions_like(session), now, **kwargs)
+    session.expire_all()
+    return run
+
+
+def run_closing(session: Session, now: datetime, **kwargs: Any) -> CloseRun:
+    """The close-reviews service on the test's database (its own units of work)."""
+    run = close_due_reviews(sessions_like(session), now, **kwargs)
+    session.expire_all()
+    return run
+
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 POSTED = utc(2026, 3, 2, 9)
@@ -77,6 +92,16 @@ def answer(session: Session, post: PromptPost, user: str, minute: int = 0) -> An
     return found
 
 
+def answered_post(
+    session: Session, channel: Channel, library: Library, users: list[str]
+) -> PromptPost:
+    """Today's post with an on-time answer from each of `users`, in order."""
+    post = make_post(session, channel, library)
+    for i, user in enumerate(users):
+        answer(session, post, user, i)
+    return post
+
+
 def assignments(session: Session, post: PromptPost) -> list[ReviewAssignment]:
     return list(
         session.scalars(
@@ -112,12 +137,25 @@ def day_with(
 def test_nothing_is_assigned_before_the_answer_window_closes(
     session: Session, channel: Channel, library: Library
 ) -> None:
-    post = make_post(session, channel, library)
-    for i, user in enumerate(["U1", "U2", "U3"]):
-        answer(session, post, user, i)
+    post = answered_post(session, channel, library, ["U1", "U2", "U3"])
     notifier = FakeReviewNotifier()
     run = run_assignments(session, ANSWERS_CLOSE - timedelta(seconds=1), notifier=notifier)
     assert run.assigned == [] and assignments(session, post) == []
+
+
+def test_a_post_whose_thread_was_not_read_waits_for_the_next_run(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    post = answered_post(session, channel, library, ["U1", "U2", "U3"])
+    notifier = FakeReviewNotifier()
+    held_back = run_assignments(
+        session, ANSWERS_CLOSE, notifier=notifier, exclude=frozenset({post.id})
+    )
+    assert held_back.assigned == [] and assignments(session, post) == []
+    assert notifier.briefs == [] and notifier.short == []
+    run = run_assignments(session, ANSWERS_CLOSE + timedelta(minutes=1), notifier=notifier)
+    assert [o.post_id for o in run.assigned] == [post.id] and len(assignments(session, post)) == 6
+    assert sorted(b.reviewer for b in notifier.briefs) == ["U1", "U2", "U3"]
 
 
 def test_each_answer_gets_two_peers_never_its_author_and_loads_are_even(
@@ -160,9 +198,7 @@ def test_same_input_gives_the_same_plan(session: Session, library: Library) -> N
     for channel_id in ("CA", "CB"):
         channel = enrol_channel(session, team_id="T1", channel_id=channel_id, now=POSTED).channel
         session.commit()
-        post = make_post(session, channel, library)
-        for i, user in enumerate(["U1", "U2", "U3", "U4"]):
-            answer(session, post, user, i)
+        post = answered_post(session, channel, library, ["U1", "U2", "U3", "U4"])
         run_assignments(session, ANSWERS_CLOSE, notifier=FakeReviewNotifier())
         plans.append(sorted((r.answer.user_id, r.reviewer_id) for r in assignments(session, post)))
     # Different post ids seed differently, but both obey the same rules.
@@ -221,9 +257,7 @@ def test_pairs_from_recent_weeks_are_avoided(
 def test_late_and_withdrawn_answers_are_not_reviewed(
     session: Session, channel: Channel, library: Library
 ) -> None:
-    post = make_post(session, channel, library)
-    for i, user in enumerate(["U1", "U2", "U3"]):
-        answer(session, post, user, i)
+    post = answered_post(session, channel, library, ["U1", "U2", "U3"])
     late_ts = f"{(ANSWERS_CLOSE + timedelta(minutes=5)).timestamp():.6f}"
     reply(session, post, "U4", late_ts, "late")
     session.commit()
@@ -235,9 +269,7 @@ def test_late_and_withdrawn_answers_are_not_reviewed(
 def test_failed_dm_is_released_and_retried(
     session: Session, channel: Channel, library: Library
 ) -> None:
-    post = make_post(session, channel, library)
-    for i, user in enumerate(["U1", "U2", "U3"]):
-        answer(session, post, user, i)
+    post = answered_post(session, channel, library, ["U1", "U2", "U3"])
     notifier = FakeReviewNotifier(fail_next=1)
     run = run_assignments(session, ANSWERS_CLOSE, notifier=notifier)
     assert run.dms == 2
@@ -564,9 +596,7 @@ def test_two_processes_assigning_and_closing_at_once_act_once(
     with sessions() as session:
         channel = enrol_channel(session, team_id="T1", channel_id="C1", now=POSTED).channel
         session.commit()
-        post = make_post(session, channel, library)
-        for i, user in enumerate(["U1", "U2", "U3", "U4"]):
-            answer(session, post, user, i)
+        answered_post(session, channel, library, ["U1", "U2", "U3", "U4"])
     notifier = FakeReviewNotifier()
     errors: list[BaseException] = []
 

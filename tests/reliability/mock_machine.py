@@ -12,9 +12,9 @@ from sqlalchemy import delete, select
 from bot.content import Library
 from bot.db import SessionFactory, unit_of_work
 from bot.models import Base, MockMatch, MockRequest
-from bot.practice.mocks.queue import cancel_mock, expire_mocks
-from bot.practice.mocks.request import request_mock
+from bot.services import mocks
 from tests.conftest import utc
+from tests.fakes import FakeMockNotifier
 
 TEAM = "T1"
 USERS = ["M1", "M2", "M3", "M4", "M5"]
@@ -29,24 +29,23 @@ def mock_queue_machine(sessions: SessionFactory, library: Library) -> type[RuleB
                     session.execute(delete(table))
                 session.commit()
             self.now = utc(2026, 3, 2, 9)
+            self.notifier = FakeMockNotifier()
 
         @rule(user=st.sampled_from(USERS), tz=st.sampled_from([-300, 0, 60, 540]))
         def request(self, user: str, tz: int) -> None:
-            with unit_of_work(sessions) as session:
-                request_mock(session, TEAM, user, "", tz, self.now, library=library)
+            mocks.request_partner(
+                sessions, self.now, TEAM, user, "", tz, library=library, notifier=self.notifier
+            )
             self.now += timedelta(minutes=1)
 
         @rule(user=st.sampled_from(USERS))
         def cancel(self, user: str) -> None:
-            with unit_of_work(sessions) as session:
-                cancel_mock(session, TEAM, user, self.now)
+            mocks.cancel(sessions, self.now, TEAM, user)
 
         @rule(hours=st.integers(1, 30))
         def time_passes(self, hours: int) -> None:
             self.now += timedelta(hours=hours)
-            with unit_of_work(sessions) as session:
-                expire_mocks(session, self.now)
-                session.commit()
+            mocks.expire_due(sessions, self.now, library=library, notifier=self.notifier)
 
         @invariant()
         def nobody_is_matched_twice_or_with_themselves(self) -> None:

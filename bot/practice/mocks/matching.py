@@ -85,7 +85,7 @@ def choose_pairs(
 def match_waiting(
     session: Session, team_id: str, now: datetime, *, library: Library
 ) -> list[MockMatch]:
-    """Match every pair the workspace's queue allows; returns the new matches. No commit."""
+    """Match every pair the workspace's queue allows; returns the new matches."""
     lock_team(session, team_id)
     queue = waiting(session, team_id, now)
     if len(queue) < 2:
@@ -108,9 +108,19 @@ def _create_match(
     pack: Pack,
     now: datetime,
 ) -> MockMatch | None:
+    pair = sorted([first.id, second.id])
+    # Both requests locked, still waiting: a cancel or an expiry may have ended one since the
+    # queue was read (on SQLite, `BEGIN IMMEDIATE` already keeps other writers out).
+    still = session.scalars(
+        select(MockRequest.id)
+        .where(MockRequest.id.in_(pair), MockRequest.status == "waiting")
+        .order_by(MockRequest.id)
+        .with_for_update()
+    ).all()
+    if len(still) != 2:
+        return None
     candidate, interviewer = _roles(session, team_id, first.user_id, second.user_id)
     prompt = choose_mock_prompt(session, team_id, pack, candidate)
-    savepoint = session.begin_nested()
     match = MockMatch(
         team_id=team_id,
         user_a=first.user_id,
@@ -126,17 +136,12 @@ def _create_match(
     )
     session.add(match)
     session.flush()
-    taken = session.execute(
+    session.execute(
         update(MockRequest)
-        .where(MockRequest.id.in_([first.id, second.id]), MockRequest.status == "waiting")
+        .where(MockRequest.id.in_(pair), MockRequest.status == "waiting")
         .values(status="matched", match_id=match.id)
-        .returning(MockRequest.id)
-    ).all()
-    if len(taken) != 2:  # one of them left (cancel, expiry) since the queue was read
-        savepoint.rollback()
-        return None
+    )
     session.add(new_round(match, 1, candidate, interviewer, pack, prompt, now))
-    savepoint.commit()
     log.info("mock match %s: %s (candidate) and %s", match.id, candidate, interviewer)
     metrics.MOCK_MATCHES.inc()
     return match

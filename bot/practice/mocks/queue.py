@@ -128,9 +128,9 @@ def mock_status(session: Session, team_id: str, user_id: str, now: datetime) -> 
 
 
 def cancel_mock(session: Session, team_id: str, user_id: str, now: datetime) -> bool:
-    """`/mock cancel`: leave the queue. False when the user was not waiting. Commits."""
+    """`/mock cancel`: leave the queue. False when the user was not waiting."""
     lock_team(session, team_id)
-    left = affected(
+    return affected(
         session,
         update(MockRequest)
         .where(
@@ -141,12 +141,10 @@ def cancel_mock(session: Session, team_id: str, user_id: str, now: datetime) -> 
         )
         .values(status="cancelled"),
     )
-    session.commit()
-    return left
 
 
 def expire_mocks(session: Session, now: datetime) -> list[ExpiredRequest]:
-    """Expire every waiting request past its time, each claimed once. Commits.
+    """Expire every waiting request past its time, each claimed once.
 
     The caller tells each returned user by DM; a request claimed here is never returned again.
     """
@@ -173,5 +171,4 @@ def expire_mocks(session: Session, now: datetime) -> list[ExpiredRequest]:
         ).first()
         if row is not None:
             expired.append(ExpiredRequest(row[0], row[1], row[2], row[3]))
-    session.commit()
     return expired

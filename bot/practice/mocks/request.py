@@ -63,14 +63,13 @@ def request_mock(
 ) -> RequestOutcome:
     """`/mock [note]`: queue the user (or update their note), then match whoever can be.
 
-    Commits. A user whose live match still has a round in progress is told so instead.
+    A user whose live match still has a round in progress is told so instead.
     """
     note = note.strip()[:NOTE_LIMIT]
     ensure_workspace(session, team_id, now)
     lock_team(session, team_id)
     live = live_match_for(session, team_id, user_id)
     if live is not None and not _settle_if_idle(session, live, now):
-        session.commit()
         partner = live.user_b if live.user_a == user_id else live.user_a
         return RequestOutcome("in-match", match_id=live.id, partner_id=partner)
     existing = waiting_row(session, team_id, user_id)
@@ -78,7 +77,7 @@ def request_mock(
         existing.note = note
         existing.tz_offset_minutes = tz_offset_minutes
         existing.expires_at = now + expiry
-        session.commit()
+        session.flush()
         return RequestOutcome("updated", request_id=existing.id, expires_at=existing.expires_at)
     if existing is not None:  # expired but not yet swept: it ends now, a fresh one starts
         existing.status = "expired"
@@ -104,7 +103,6 @@ def request_mock(
     request = waiting_row(session, team_id, user_id)
     assert request is not None
     matches = match_waiting(session, team_id, now, library=library)
-    session.commit()
     for match in matches:
         if user_id in (match.user_a, match.user_b):
             partner = match.user_b if match.user_a == user_id else match.user_a

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,7 +24,6 @@ from bot.practice.mocks.queue import (
     current_round,
     lock_team,
 )
-from bot.practice.ports import MockNotifier, PublishError
 from bot.practice.workspaces import installed_team_ids
 
 ROUNDS = 2
@@ -55,7 +52,7 @@ def get_round(session: Session, match_id: int, number: int) -> MockRound:
 def swap_roles(
     session: Session, match_id: int, user_id: str, now: datetime, *, library: Library
 ) -> MockRound:
-    """Start round 2 with the roles reversed and a case new to the new candidate. Commits.
+    """Start round 2 with the roles reversed and a case new to the new candidate.
 
     Only the two partners may swap, once, while the match is live.
     """
@@ -79,76 +76,84 @@ def swap_roles(
         .values(round=previous.round + 1, candidate_id=candidate, interviewer_id=interviewer),
     )
     if not claimed:
-        session.rollback()
         raise MockError("Roles were already swapped: this mock is in its second round.")
     rnd = new_round(match, previous.round + 1, candidate, interviewer, pack, prompt, now)
     session.add(rnd)
-    session.commit()
+    session.flush()
     session.refresh(match)
     return rnd
 
 
-def announce_round(
-    session: Session,
-    match_id: int,
-    number: int,
-    now: datetime,
-    *,
-    library: Library,
-    notifier: MockNotifier,
-) -> bool:
-    """Post a round's intro in the group DM and DM the interviewer's guide, each once. Commits.
+@dataclass(frozen=True)
+class RoundRoles:
+    """Who is who in a round: what its buttons, forms and notes need."""
 
-    Each is claimed before Slack is called; a Slack failure releases that claim (so the
-    expire-mocks job can retry just that part) and raises PublishError. Returns whether this
-    call sent anything.
-    """
-    match = get_match(session, match_id)
-    rnd = get_round(session, match_id, number)
-    sent = False
-    if _claim(session, rnd, MockRound.announced_at, now):
-        notes = dict(
-            session.execute(
-                select(MockRequest.user_id, MockRequest.note).where(
-                    MockRequest.match_id == match.id
-                )
-            ).all()
-        )
-        session.commit()  # never hold a transaction (a SQLite write lock) across a Slack call
-        with _released_on_failure(session, rnd, "announced_at"):
-            conversation = notifier.post_intro(match, rnd, notes)
-        match.conversation_id = conversation
-        session.commit()
-        sent = True
-    if _claim(session, rnd, MockRound.guided_at, now):
-        pack = library.pack(rnd.pack_id)
-        rubric: tuple[Criterion, ...] = (
-            pack.rubric_for(str(rnd.prompt.get("kind", ""))) if pack is not None else ()
-        )
-        with _released_on_failure(session, rnd, "guided_at"):
-            notifier.send_guide(match, rnd, rubric)
-        sent = True
-    return sent
+    match_id: int
+    round: int
+    candidate_id: str
+    interviewer_id: str
+
+
+def roles_of(rnd: MockRound) -> RoundRoles:
+    return RoundRoles(rnd.match_id, rnd.round, rnd.candidate_id, rnd.interviewer_id)
+
+
+@dataclass(frozen=True)
+class RoundNotice:
+    """A round's intro (with the partners' notes) or its interviewer's guide, claimed: loaded
+    objects for the notifier, which runs after the claim's unit of work closed."""
+
+    match: MockMatch
+    round: MockRound
+    notes: dict[str, str] = field(default_factory=dict)
+    rubric: tuple[Criterion, ...] = ()
 
 
 def _claim(session: Session, rnd: MockRound, column: Any, now: datetime) -> bool:
-    claimed = affected(
+    return affected(
         session,
         update(MockRound).where(MockRound.id == rnd.id, column.is_(None)).values({column: now}),
     )
-    session.commit()
-    return claimed
 
 
-@contextmanager
-def _released_on_failure(session: Session, rnd: MockRound, column: str) -> Iterator[None]:
-    try:
-        yield
-    except PublishError:
-        session.rollback()
-        session.execute(update(MockRound).where(MockRound.id == rnd.id).values({column: None}))
-        session.commit()
-        raise
+def claim_intro(session: Session, match_id: int, number: int, now: datetime) -> RoundNotice | None:
+    """Claim posting the round's intro in the group DM (`announced_at`); None when done."""
+    match = get_match(session, match_id)
+    rnd = get_round(session, match_id, number)
+    if not _claim(session, rnd, MockRound.announced_at, now):
+        return None
+    notes = session.execute(
+        select(MockRequest.user_id, MockRequest.note).where(MockRequest.match_id == match.id)
+    ).all()
+    return RoundNotice(match, rnd, notes={user: note for user, note in notes})
+
+
+def store_intro(session: Session, notice: RoundNotice, conversation: str) -> None:
+    """The group DM the intro went to: the scores are posted there, round 2 reuses it."""
+    session.execute(
+        update(MockMatch)
+        .where(MockMatch.id == notice.match.id)
+        .values(conversation_id=conversation)
+    )
+
+
+def claim_guide(
+    session: Session, match_id: int, number: int, now: datetime, library: Library
+) -> RoundNotice | None:
+    """Claim DMing the interviewer their guide (`guided_at`), on the rubric of the round's
+    kind; None when done."""
+    match = get_match(session, match_id)
+    rnd = get_round(session, match_id, number)
+    if not _claim(session, rnd, MockRound.guided_at, now):
+        return None
+    pack = library.pack(rnd.pack_id)
+    rubric = pack.rubric_for(str(rnd.prompt.get("kind", ""))) if pack is not None else ()
+    return RoundNotice(match, rnd, rubric=rubric)
+
+
+def release_notice(session: Session, notice: RoundNotice, column: str) -> None:
+    """Slack refused that part: unclaimed, so the expire-mocks job sends it again."""
+    session.execute(update(MockRound).where(MockRound.id == notice.round.id).values({column: None}))
 
 
 def unannounced_rounds(session: Session, now: datetime) -> list[tuple[int, int]]:
@@ -192,7 +197,7 @@ def record_mock_scores(
     *,
     library: Library,
 ) -> MockRound:
-    """The round's interviewer scores the candidate (replacing earlier scores). Commits.
+    """The round's interviewer scores the candidate (replacing earlier scores).
 
     Scoring the last round ends the match.
     """
@@ -235,7 +240,7 @@ def record_mock_scores(
             .where(MockMatch.id == match_id, MockMatch.status == "live")
             .values(status="done")
         )
-    session.commit()
+    session.flush()
     return rnd
 
 
@@ -248,7 +253,7 @@ def rate_interviewer(
     comment: str | None,
     now: datetime,
 ) -> MockRound:
-    """The round's candidate rates the interviewer's helpfulness 1-5 (replaces). Commits."""
+    """The round's candidate rates the interviewer's helpfulness 1-5 (replaces)."""
     rnd = get_round(session, match_id, number)
     if rater != rnd.candidate_id:
         raise MockError(
@@ -275,7 +280,6 @@ def rate_interviewer(
             set_={"score": score, "comment": comment, "created_at": now},
         )
     )
-    session.commit()
     return rnd
 
 

@@ -1,9 +1,14 @@
-"""When the answer window closes: volunteers, assigning reviewers, telling them by DM."""
+"""When the answer window closes: volunteers, assigning reviewers, telling them by DM.
+
+Per-item steps that never commit: `bot/services/review_window.py` runs each in its own unit of
+work and calls the notifier between them, with no transaction open.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,16 +23,9 @@ from bot.models import (
     ReviewAssignment,
     ReviewerOptIn,
 )
-from bot.practice.assignment import AnswerRef, assign_reviewers
-from bot.practice.ports import ReviewNotifier
-from bot.practice.reviews.notices import (
-    ShortNotice,
-    log_failure,
-    post_ref,
-    reviewer_brief,
-)
-from bot.practice.reviews.queries import claim_ids, counted_answers, posts_query
-from bot.practice.reviews.thread_notices import post_short_notices
+from bot.practice.assignment import AnswerRef, Assignment, assign_reviewers
+from bot.practice.reviews.notices import ReviewerBrief, ShortNotice, claimed_brief, post_ref
+from bot.practice.reviews.queries import claim_ids, counted_answers, posts_query, release_ids
 from bot.practice.workspaces import installed_team_ids
 
 log = logging.getLogger(__name__)
@@ -93,18 +91,15 @@ def recent_pairs(
     return Counter((reviewer, author) for reviewer, author in session.execute(query))
 
 
-def assign_due(
+def due_assignments(
     session: Session,
     now: datetime,
     channel_id: str | None = None,
     exclude: frozenset[int] = frozenset(),
-) -> list[AssignOutcome]:
-    """Assign reviewers on every post whose answer window has closed; once per post.
+) -> list[int]:
+    """Posts whose answer window has closed and that nobody has assigned reviewers on yet.
 
     `exclude`: posts to leave for a later run (their thread could not be read yet).
-
-    Each post is claimed (`assigned_at`) in the same transaction that stores its assignments,
-    so a racing process either waits and finds it claimed, or never sees it due.
     """
     due = session.execute(
         posts_query(channel_id).where(
@@ -112,29 +107,24 @@ def assign_due(
             PromptPost.assigned_at.is_(None),
             PromptPost.closed_at.is_(None),
         )
-    ).all()
-    outcomes = []
-    for post, channel in due:
-        if post.id in exclude:
-            continue
-        outcome = assign_post(session, post, channel, now)
-        if outcome is not None:
-            outcomes.append(outcome)
-    return outcomes
+    )
+    return [post.id for post, _channel in due if post.id not in exclude]
 
 
-def assign_post(
-    session: Session, post: PromptPost, channel: Channel, now: datetime
-) -> AssignOutcome | None:
+def assign_post(session: Session, post_id: int, now: datetime) -> AssignOutcome | None:
+    """Claim the post (`assigned_at`) and store its assignments in the same transaction, so a
+    racing process either waits and finds it claimed, or never sees it due. None: taken."""
     claimed = affected(
         session,
         update(PromptPost)
-        .where(PromptPost.id == post.id, PromptPost.assigned_at.is_(None))
+        .where(PromptPost.id == post_id, PromptPost.assigned_at.is_(None))
         .values(assigned_at=now),
     )
     if not claimed:
-        session.rollback()
         return None
+    post = session.get(PromptPost, post_id)
+    assert post is not None
+    channel = post.channel
     answers = counted_answers(session, post.id)
     per_answer = max(0, channel.reviewers_per_answer)
     plan = assign_reviewers(
@@ -144,26 +134,7 @@ def assign_post(
         recent_pairs=recent_pairs(session, channel.id, now, exclude_post=post.id),
         seed=post.id,
     )
-    if plan.assignments:
-        insert = insert_for(session)
-        session.execute(
-            insert(ReviewAssignment)
-            .values(
-                [
-                    {
-                        "post_id": post.id,
-                        "answer_id": a.answer_id,
-                        "reviewer_id": a.reviewer,
-                        "source": a.source,
-                        "assigned_at": now,
-                        "missed": False,
-                    }
-                    for a in plan.assignments
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["answer_id", "reviewer_id"])
-        )
-    session.commit()
+    _store_plan(session, post.id, plan.assignments, now)
     short = None
     if plan.short:
         authors = {a.id: a.user_id for a in answers}
@@ -178,11 +149,36 @@ def assign_post(
     return AssignOutcome(post.id, channel.channel_id, len(answers), len(plan.assignments), short)
 
 
-def notify_reviewers(
-    session: Session, now: datetime, notifier: ReviewNotifier, channel_id: str | None = None
-) -> int:
-    """One DM per reviewer and post for assignments not yet told; returns DMs sent."""
-    pending = session.execute(
+def _store_plan(
+    session: Session, post_id: int, planned: Sequence[Assignment], now: datetime
+) -> None:
+    if not planned:
+        return
+    insert = insert_for(session)
+    session.execute(
+        insert(ReviewAssignment)
+        .values(
+            [
+                {
+                    "post_id": post_id,
+                    "answer_id": a.answer_id,
+                    "reviewer_id": a.reviewer,
+                    "source": a.source,
+                    "assigned_at": now,
+                    "missed": False,
+                }
+                for a in planned
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["answer_id", "reviewer_id"])
+    )
+
+
+def pending_notices(
+    session: Session, now: datetime, channel_id: str | None = None
+) -> list[tuple[int, str]]:
+    """(post id, reviewer) of assignments not yet told, on posts still open for review."""
+    rows = session.execute(
         select(ReviewAssignment.post_id, ReviewAssignment.reviewer_id)
         .join(PromptPost, PromptPost.id == ReviewAssignment.post_id)
         .join(Channel, Channel.id == PromptPost.channel_pk)
@@ -195,59 +191,28 @@ def notify_reviewers(
         )
         .distinct()
         .order_by(ReviewAssignment.post_id, ReviewAssignment.reviewer_id)
-    ).all()
-    sent = 0
-    for post_id, reviewer in pending:
-        ids = claim_ids(
-            session,
-            update(ReviewAssignment)
-            .where(
-                ReviewAssignment.post_id == post_id,
-                ReviewAssignment.reviewer_id == reviewer,
-                ReviewAssignment.notified_at.is_(None),
-            )
-            .values(notified_at=now),
+    )
+    return [(post_id, reviewer) for post_id, reviewer in rows]
+
+
+def claim_notice(
+    session: Session, post_id: int, reviewer: str, now: datetime
+) -> ReviewerBrief | None:
+    """Claim telling `reviewer` about their assignments on the post (`notified_at`) and say
+    what to tell them; None when another process took it."""
+    ids = claim_ids(
+        session,
+        update(ReviewAssignment)
+        .where(
+            ReviewAssignment.post_id == post_id,
+            ReviewAssignment.reviewer_id == reviewer,
+            ReviewAssignment.notified_at.is_(None),
         )
-        session.commit()
-        if not ids:
-            continue  # another process took it
-        post = session.get(PromptPost, post_id)
-        assert post is not None
-        brief = reviewer_brief(session, post, post.channel, reviewer, ids)
-        session.commit()  # never hold a transaction (a SQLite write lock) across a Slack call
-        try:
-            notifier.send_brief(brief, reminder=False)
-        except Exception as exc:
-            log_failure(exc, "telling reviewer %s about post %s", reviewer, post_id)
-            session.execute(
-                update(ReviewAssignment)
-                .where(ReviewAssignment.id.in_(ids))
-                .values(notified_at=None)
-            )
-            session.commit()
-            continue
-        sent += 1
-    return sent
+        .values(notified_at=now),
+    )
+    return claimed_brief(session, post_id, reviewer, ids)
 
 
-@dataclass(frozen=True)
-class AssignRun:
-    assigned: list[AssignOutcome]
-    dms: int
-
-
-def run_assignments(
-    session: Session,
-    now: datetime,
-    *,
-    notifier: ReviewNotifier,
-    channel_id: str | None = None,
-    exclude: frozenset[int] = frozenset(),
-) -> AssignRun:
-    """The `assign-reviewers` due work: assign, say in the thread when short, tell reviewers."""
-    outcomes = assign_due(session, now, channel_id, exclude)
-    session.commit()
-    # Claimed and retried until Slack takes it (this run's posts and earlier failures).
-    post_short_notices(session, now, notifier, channel_id)
-    dms = notify_reviewers(session, now, notifier, channel_id)
-    return AssignRun(outcomes, dms)
+def release_notice(session: Session, brief: ReviewerBrief) -> None:
+    """The DM failed: the next run tells the reviewer again."""
+    release_ids(session, brief.assignment_ids, notified_at=None)

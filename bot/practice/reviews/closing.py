@@ -1,41 +1,36 @@
-"""Half-way and at the close: reminders, closing, thread notes and author summaries."""
+"""Half-way and at the close: reminders, closing, thread notes and author summaries.
+
+Per-item steps that never commit: `bot/services/review_window.py` runs each in its own unit of
+work and calls the notifier between them, with no transaction open.
+"""
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.content import Library, prompt_from_snapshot
 from bot.db import affected
-from bot.models import (
-    Answer,
-    Challenge,
-    Channel,
-    PromptPost,
-    ReviewAssignment,
-    Vote,
-)
-from bot.practice.ports import ReviewNotifier
+from bot.models import Answer, Challenge, PromptPost, ReviewAssignment, Vote
 from bot.practice.reviews.notices import (
     AuthorSummary,
     CriterionMean,
+    ReviewerBrief,
     ThreadNotes,
-    log_failure,
+    claimed_brief,
     post_ref,
-    reviewer_brief,
 )
-from bot.practice.reviews.queries import answer_live, claim_ids, counted_answers, posts_query
-from bot.practice.reviews.thread_notices import NOTES, closed_without_notes, post_once
+from bot.practice.reviews.queries import (
+    answer_live,
+    claim_ids,
+    counted_answers,
+    posts_query,
+    release_ids,
+)
 from bot.practice.reviews.votes import rubric_for
-from bot.practice.workspaces import installed_team_ids
-
-log = logging.getLogger(__name__)
-
 
 # Summaries still owed (a crash between the close and the DMs) are caught up for this long.
 SUMMARY_CATCH_UP = timedelta(days=2)
@@ -45,10 +40,22 @@ def reminder_due_at(post: PromptPost) -> datetime:
     return post.answers_close_at + (post.reviews_close_at - post.answers_close_at) / 2
 
 
-def send_reminders(
-    session: Session, now: datetime, notifier: ReviewNotifier, channel_id: str | None = None
-) -> int:
-    """One reminder DM per reviewer and post, half-way through reviews, if they have not scored."""
+def _owed_reminder(post_id: int, reviewer: str | None = None) -> tuple[Any, ...]:
+    """Assignments told, not scored, not yet reminded, whose answer is still there."""
+    return (
+        ReviewAssignment.post_id == post_id,
+        *([ReviewAssignment.reviewer_id == reviewer] if reviewer is not None else []),
+        ReviewAssignment.scored_at.is_(None),
+        ReviewAssignment.reminded_at.is_(None),
+        ReviewAssignment.notified_at.is_not(None),
+        answer_live(),
+    )
+
+
+def due_reminders(
+    session: Session, now: datetime, channel_id: str | None = None
+) -> list[tuple[int, str]]:
+    """(post id, reviewer) owed a reminder: half-way through reviews, not scored yet."""
     posts = session.execute(
         posts_query(channel_id).where(
             PromptPost.assigned_at.is_not(None),
@@ -56,97 +63,68 @@ def send_reminders(
             PromptPost.reviews_close_at > now,
         )
     ).all()
-    sent = 0
-    for post, channel in posts:
+    due: list[tuple[int, str]] = []
+    for post, _channel in posts:
         if now < reminder_due_at(post):
             continue
         reviewers = session.scalars(
             select(ReviewAssignment.reviewer_id)
-            .where(
-                ReviewAssignment.post_id == post.id,
-                ReviewAssignment.scored_at.is_(None),
-                ReviewAssignment.reminded_at.is_(None),
-                ReviewAssignment.notified_at.is_not(None),
-                answer_live(),
-            )
+            .where(*_owed_reminder(post.id))
             .distinct()
             .order_by(ReviewAssignment.reviewer_id)
-        ).all()
-        for reviewer in reviewers:
-            ids = claim_ids(
-                session,
-                update(ReviewAssignment)
-                .where(
-                    ReviewAssignment.post_id == post.id,
-                    ReviewAssignment.reviewer_id == reviewer,
-                    ReviewAssignment.scored_at.is_(None),
-                    ReviewAssignment.reminded_at.is_(None),
-                    ReviewAssignment.notified_at.is_not(None),
-                    answer_live(),
-                )
-                .values(reminded_at=now),
-            )
-            session.commit()
-            if not ids:
-                continue
-            brief = reviewer_brief(session, post, channel, reviewer, ids)
-            session.commit()
-            try:
-                notifier.send_brief(brief, reminder=True)
-            except Exception as exc:
-                log_failure(exc, "reminding %s about post %s", reviewer, post.id)
-                session.execute(
-                    update(ReviewAssignment)
-                    .where(ReviewAssignment.id.in_(ids))
-                    .values(reminded_at=None)
-                )
-                session.commit()
-                continue
-            sent += 1
-    return sent
+        )
+        due.extend((post.id, reviewer) for reviewer in reviewers)
+    return due
 
 
-@dataclass(frozen=True)
-class CloseRun:
-    closed: list[int]
-    missed: int
-    summaries: int
-    reminders: int
+def claim_reminder(
+    session: Session, post_id: int, reviewer: str, now: datetime
+) -> ReviewerBrief | None:
+    """Claim the reminder (`reminded_at`) and say what it lists; None when taken."""
+    ids = claim_ids(
+        session,
+        update(ReviewAssignment).where(*_owed_reminder(post_id, reviewer)).values(reminded_at=now),
+    )
+    return claimed_brief(session, post_id, reviewer, ids)
 
 
-def close_due(
-    session: Session, now: datetime, channel_id: str | None = None
-) -> list[tuple[int, int]]:
-    """Close every post whose reviews are due to close; returns (post id, missed) per close."""
+def release_reminder(session: Session, brief: ReviewerBrief) -> None:
+    """The DM failed: the next run reminds the reviewer again."""
+    release_ids(session, brief.assignment_ids, reminded_at=None)
+
+
+def due_closes(session: Session, now: datetime, channel_id: str | None = None) -> list[int]:
+    """Posts whose reviews are due to close."""
     due = session.execute(
         posts_query(channel_id).where(
             PromptPost.reviews_close_at <= now, PromptPost.closed_at.is_(None)
         )
-    ).all()
-    closed = []
-    for post, _channel in due:
-        claimed = affected(
-            session,
-            update(PromptPost)
-            .where(PromptPost.id == post.id, PromptPost.closed_at.is_(None))
-            .values(closed_at=now, assigned_at=func.coalesce(PromptPost.assigned_at, now)),
+    )
+    return [post.id for post, _channel in due]
+
+
+def close_post(session: Session, post_id: int, now: datetime) -> int | None:
+    """Claim the close (`closed_at`) and mark unscored assignments missed; returns how many
+    were missed, or None when another process closed it."""
+    claimed = affected(
+        session,
+        update(PromptPost)
+        .where(PromptPost.id == post_id, PromptPost.closed_at.is_(None))
+        .values(closed_at=now, assigned_at=func.coalesce(PromptPost.assigned_at, now)),
+    )
+    if not claimed:
+        return None
+    missed = claim_ids(
+        session,
+        update(ReviewAssignment)
+        .where(
+            ReviewAssignment.post_id == post_id,
+            ReviewAssignment.scored_at.is_(None),
+            answer_live(),
         )
-        if not claimed:
-            session.rollback()
-            continue
-        missed = claim_ids(
-            session,
-            update(ReviewAssignment)
-            .where(
-                ReviewAssignment.post_id == post.id,
-                ReviewAssignment.scored_at.is_(None),
-                answer_live(),
-            )
-            .values(missed=True),
-        )
-        session.commit()
-        closed.append((post.id, len(missed)))
-    return closed
+        .values(missed=True),
+    )
+    return len(missed)
 
 
 def thread_notes(session: Session, post_id: int) -> ThreadNotes:
@@ -209,77 +187,45 @@ def author_summary(session: Session, answer: Answer, library: Library) -> Author
     )
 
 
-def send_summaries(
-    session: Session,
-    now: datetime,
-    *,
-    notifier: ReviewNotifier,
-    library: Library,
-    channel_id: str | None = None,
-) -> int:
-    """Each author of a closed post gets their summary once (claimed per answer)."""
+def owed_summaries(session: Session, now: datetime, channel_id: str | None = None) -> list[int]:
+    """Answers of recently closed posts whose author has not had their summary."""
     query = (
-        select(Answer.id)
-        .join(PromptPost, PromptPost.id == Answer.post_id)
-        .join(Channel, Channel.id == PromptPost.channel_pk)
+        posts_query(channel_id)
+        .with_only_columns(Answer.id, maintain_column_froms=True)
+        .join(Answer, Answer.post_id == PromptPost.id)
         .where(
             PromptPost.closed_at.is_not(None),
             PromptPost.closed_at >= now - SUMMARY_CATCH_UP,
-            Channel.team_id.in_(installed_team_ids()),
             Answer.summary_sent_at.is_(None),
             Answer.withdrawn.is_(False),
             Answer.late.is_(False),
             Answer.text != "",
         )
+        .order_by(None)
         .order_by(Answer.id)
     )
-    if channel_id is not None:
-        query = query.where(Channel.channel_id == channel_id)
-    sent = 0
-    for answer_id in session.scalars(query).all():
-        claimed = affected(
-            session,
-            update(Answer)
-            .where(Answer.id == answer_id, Answer.summary_sent_at.is_(None))
-            .values(summary_sent_at=now),
-        )
-        session.commit()
-        if not claimed:
-            continue
-        answer = session.get(Answer, answer_id)
-        assert answer is not None
-        summary = author_summary(session, answer, library)
-        session.commit()
-        try:
-            notifier.send_summary(summary)
-        except Exception as exc:
-            log_failure(exc, "the summary for answer %s", answer_id)
-            session.execute(
-                update(Answer).where(Answer.id == answer_id).values(summary_sent_at=None)
-            )
-            session.commit()
-            continue
-        sent += 1
-    return sent
+    return list(session.scalars(query))
 
 
-def run_closing(
-    session: Session,
-    now: datetime,
-    *,
-    notifier: ReviewNotifier,
-    library: Library,
-    channel_id: str | None = None,
-) -> CloseRun:
-    """The `close-reviews` due work: reminders, then closes, thread notes and summaries."""
-    reminders = send_reminders(session, now, notifier, channel_id)
-    closed = close_due(session, now, channel_id)
-    session.commit()
-    # Claimed and retried until Slack takes them (this run's closes and earlier failures).
-    for post_id in closed_without_notes(session, now, channel_id):
-        notes = thread_notes(session, post_id)
-        post_once(session, post_id, NOTES, now, partial(notifier.post_notes, notes))
-    summaries = send_summaries(
-        session, now, notifier=notifier, library=library, channel_id=channel_id
+def claim_summary(
+    session: Session, answer_id: int, now: datetime, library: Library
+) -> AuthorSummary | None:
+    """Claim the author's summary (`summary_sent_at`) and make it; None when taken."""
+    claimed = affected(
+        session,
+        update(Answer)
+        .where(Answer.id == answer_id, Answer.summary_sent_at.is_(None))
+        .values(summary_sent_at=now),
     )
-    return CloseRun([p for p, _ in closed], sum(m for _, m in closed), summaries, reminders)
+    if not claimed:
+        return None
+    answer = session.get(Answer, answer_id)
+    assert answer is not None
+    return author_summary(session, answer, library)
+
+
+def release_summary(session: Session, summary: AuthorSummary) -> None:
+    """The DM failed: the next run sends the summary again."""
+    session.execute(
+        update(Answer).where(Answer.id == summary.answer_id).values(summary_sent_at=None)
+    )

@@ -53,6 +53,10 @@ class ReviewerBrief:
     items: tuple[ReviewItem, ...]
     samples: int = 0  # the prompt's sample answers, for calibration
 
+    @property
+    def assignment_ids(self) -> list[int]:
+        return [i.assignment_id for i in self.items]
+
 
 @dataclass(frozen=True)
 class CriterionMean:
@@ -125,6 +129,18 @@ def reviewer_brief(
         items,
         samples=len(samples_of(post.prompt or {})),
     )
+
+
+def claimed_brief(
+    session: Session, post_id: int, reviewer: str, ids: Sequence[int]
+) -> ReviewerBrief | None:
+    """The DM for the assignments a claim took (`ids`); None when it took none (another
+    process did, or nothing is owed any more)."""
+    if not ids:
+        return None
+    post = session.get(PromptPost, post_id)
+    assert post is not None
+    return reviewer_brief(session, post, post.channel, reviewer, ids)
 
 
 def current_brief(session: Session, assignment_id: int, reviewer: str) -> ReviewerBrief | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, Update, select
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Select, Update, select, update
 from sqlalchemy.orm import Session
 
 from bot.models import (
@@ -44,3 +46,8 @@ def answer_live() -> ColumnElement[bool]:
 def claim_ids(session: Session, statement: Update) -> list[int]:
     """Run a claiming UPDATE and return the ids it took (RETURNING, never rowcount)."""
     return [int(i) for i in session.scalars(statement.returning(ReviewAssignment.id))]
+
+
+def release_ids(session: Session, ids: Sequence[int], **cleared: None) -> None:
+    """Undo a `claim_ids` claim whose Slack call failed: the next run claims them again."""
+    session.execute(update(ReviewAssignment).where(ReviewAssignment.id.in_(ids)).values(**cleared))

@@ -177,6 +177,29 @@ def record_scores(
     assigned to it, reviews are closed, the answer was withdrawn, a criterion is unknown; field
     errors for a missing criterion or a score outside 1..5. The caller commits.
     """
+    found = _scorable_assignment(session, answer_id, reviewer_id, now)
+    if isinstance(found, ScoreResult):
+        return found
+    assignment, post = found
+    checked = _check_scores(scores, criteria)
+    if isinstance(checked, ScoreResult):
+        return checked
+    text = (comment or "").strip()[:MAX_COMMENT_CHARS] or None
+    replaced = assignment.scored_at is not None
+    if not _mark_scored(session, assignment, post, text, now):
+        return ScoreResult(False, "closed")
+    _upsert_votes(session, answer_id, reviewer_id, checked, now)
+    # Counted here, the one place a review is recorded, whichever surface submitted it.
+    if not replaced:
+        metrics.REVIEWS_COMPLETED.inc()
+    metrics.VOTES.inc(len(checked))
+    return ScoreResult(True, replaced=replaced)
+
+
+def _scorable_assignment(
+    session: Session, answer_id: int, reviewer_id: str, now: datetime
+) -> tuple[ReviewAssignment, PromptPost] | ScoreResult:
+    """The reviewer's assignment to this answer and its post, or the refusal."""
     row = session.execute(
         select(Answer, PromptPost)
         .join(PromptPost, PromptPost.id == Answer.post_id)
@@ -198,13 +221,19 @@ def record_scores(
         return ScoreResult(False, "closed")
     if answer.withdrawn:
         return ScoreResult(False, "withdrawn")
-    checked = _check_scores(scores, criteria)
-    if isinstance(checked, ScoreResult):
-        return checked
-    text = (comment or "").strip()[:MAX_COMMENT_CHARS] or None
-    replaced = assignment.scored_at is not None
+    return assignment, post
+
+
+def _mark_scored(
+    session: Session,
+    assignment: ReviewAssignment,
+    post: PromptPost,
+    comment: str | None,
+    now: datetime,
+) -> bool:
+    """Mark the assignment scored unless its reviews closed; whether they were still open."""
     # The guard and the write are one statement: a close committed meanwhile wins.
-    still_open = affected(
+    return affected(
         session,
         update(ReviewAssignment)
         .where(
@@ -215,16 +244,8 @@ def record_scores(
                 PromptPost.reviews_close_at > now,
             ),
         )
-        .values(scored_at=now, comment=text),
+        .values(scored_at=now, comment=comment),
     )
-    if not still_open:
-        return ScoreResult(False, "closed")
-    _upsert_votes(session, answer_id, reviewer_id, checked, now)
-    # Counted here, the one place a review is recorded, whichever surface submitted it.
-    if not replaced:
-        metrics.REVIEWS_COMPLETED.inc()
-    metrics.VOTES.inc(len(checked))
-    return ScoreResult(True, replaced=replaced)
 
 
 def _check_scores(

@@ -3,21 +3,12 @@ channel their progress and the next prompt's date."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    ButtonElement,
-    ContextBlock,
-    DividerBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, DividerBlock, SectionBlock
 
-from bot.models import Channel
 from bot.practice.home import Home, PendingReview
 from bot.practice.mocks.queue import MockStatus
 from bot.slack.render.leaderboard import stats_text
@@ -28,15 +19,11 @@ from bot.slack.render.mock import (
     SCORE_LABEL,
     value_for,
 )
-from bot.slack.render.review import SCORE_ACTION
-from bot.slack.render.text import clip, escape, mention, section, slack_date
+from bot.slack.render.review import score_button
+from bot.slack.render.text import context_line, escape, header, mention, section, slack_date
 
 MAX_CHANNELS = 5
 LEAVE_QUEUE_ACTION = "mock_leave_queue"
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text))])
 
 
 def next_prompt_line(next_at: datetime | None) -> str:
@@ -48,12 +35,12 @@ def next_prompt_line(next_at: datetime | None) -> str:
 
 def _pending_blocks(home: Home) -> list[Any]:
     if not home.pending:
-        return [_context(":white_check_mark: No reviews waiting for you.")]
+        return [context_line(":white_check_mark: No reviews waiting for you.")]
     blocks: list[Any] = [section(f"*Reviews waiting for you* ({home.pending_total})")]
     blocks += [_pending_block(p) for p in home.pending]
     if home.pending_total > len(home.pending):
         more = home.pending_total - len(home.pending)
-        blocks.append(_context(f"And {more} more: the buttons are in your review DMs."))
+        blocks.append(context_line(f"And {more} more: the buttons are in your review DMs."))
     return blocks
 
 
@@ -62,12 +49,7 @@ def _pending_block(pending: PendingReview) -> SectionBlock:
         f"{mention(pending.author)}'s answer to *{escape(pending.prompt_title)}* in "
         f"<#{pending.channel_id}>\nReviews close {slack_date(pending.reviews_close_at)}"
     )
-    return SectionBlock(
-        text=MarkdownTextObject(text=clip(text)),
-        accessory=ButtonElement(
-            text="Score", action_id=SCORE_ACTION, value=str(pending.assignment_id), style="primary"
-        ),
-    )
+    return section(text, accessory=score_button(pending.assignment_id))
 
 
 def _mock_blocks(mock: MockStatus, round_number: int | None) -> list[Any]:
@@ -107,8 +89,9 @@ def _mock_blocks(mock: MockStatus, round_number: int | None) -> list[Any]:
     ]
 
 
-def home_view(home: Home, names_for: Callable[[Channel], Mapping[str, str]]) -> dict[str, Any]:
-    blocks: list[Any] = [HeaderBlock(text="Your interview practice")]
+def home_view(home: Home, names: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    """The Home tab; `names`: each channel's criterion names, by channel id."""
+    blocks: list[Any] = [header("Your interview practice")]
     blocks += _pending_blocks(home)
     blocks.append(DividerBlock())
     blocks += _mock_blocks(home.mock, home.mock_round)
@@ -123,16 +106,16 @@ def home_view(home: Home, names_for: Callable[[Channel], Mapping[str, str]]) -> 
     for item in home.channels[:MAX_CHANNELS]:
         blocks.append(DividerBlock())
         if item.stats is not None:
-            text = stats_text(item.stats, names_for(item.channel))
+            text = stats_text(item.stats, names[item.channel.channel_id])
         else:
             text = (
                 f"*<#{item.channel.channel_id}>*\nNo answers from you in the last weeks: "
                 "answer the next prompt in its thread to start your streak."
             )
         blocks.append(section(text))
-        blocks.append(_context(next_prompt_line(item.next_prompt_at)))
+        blocks.append(context_line(next_prompt_line(item.next_prompt_at)))
     blocks.append(
-        _context(
+        context_line(
             "`/practice leaderboard` for the standings, `/practice stats` in a channel for this "
             "view there, `/practice help` for how points are made."
         )

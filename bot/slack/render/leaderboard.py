@@ -6,14 +6,12 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject
-
 from bot.practice.leaderboard.stats import PersonalStats
 from bot.practice.leaderboard.week import Row, Week
 from bot.practice.scoring import ScoringRules
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.render.agreement import agreement_lines, channel_agreement_section
-from bot.slack.render.text import HEADER_LIMIT, clip, mention, section
+from bot.slack.render.text import clip, context_line, header, mention, section
 
 TOP = 10
 
@@ -62,11 +60,11 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def _context(text: str) -> dict[str, Any]:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text))]).to_dict()
+    return context_line(text).to_dict()
 
 
 def _header(text: str) -> dict[str, Any]:
-    return HeaderBlock(text=clip(text, HEADER_LIMIT)).to_dict()
+    return header(text).to_dict()
 
 
 def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:

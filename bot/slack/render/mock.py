@@ -4,7 +4,7 @@ interviewer's helpfulness)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +26,8 @@ from bot.content import Criterion, prompt_from_snapshot
 from bot.models import MockMatch, MockRound
 from bot.practice.mocks.queue import MockStatus
 from bot.practice.mocks.request import RequestOutcome
-from bot.practice.mocks.rounds import CriterionProgress
+from bot.practice.mocks.rounds import CriterionProgress, RoundRoles
+from bot.slack.render.channel import HelpLine
 from bot.slack.render.prompt import table_text
 from bot.slack.render.samples import sample_sections
 from bot.slack.render.text import (
@@ -56,16 +57,17 @@ PLAN = (
     ("25-30 min", "feedback: the interviewer scores the rubric, then both talk it through"),
 )
 
-HELP = (
-    "*Peer mock interviews*\n"
-    "• `/mock [note]`: find a partner for a live one-to-one mock. The note (e.g. "
-    "_measurement cases, Tue evening_) is shown to your partner.\n"
-    "• `/mock status`: your place in the queue and how long you have waited.\n"
-    "• `/mock cancel`: leave the queue.\n"
-    "• `/mock stats`: your mean rubric scores from mocks, per criterion.\n"
-    "When someone else is waiting you are matched at once, in a group DM with a case, roles "
-    "and a 30-minute plan."
-)
+
+def mock_help_text(lines: Sequence[HelpLine]) -> str:
+    """`/mock help`, from the `/mock` subcommands' own help lines."""
+    return "\n".join(
+        ["*Peer mock interviews*"]
+        + [f"• {line.usage}: {line.text}" for line in lines]
+        + [
+            "When someone else is waiting you are matched at once, in a group DM with a case, "
+            "roles and a 30-minute plan."
+        ]
+    )
 
 
 def value_for(match_id: int, number: int) -> str:
@@ -223,7 +225,7 @@ def round_buttons(match_id: int, rnd: MockRound) -> ActionsBlock:
     return ActionsBlock(block_id="mock_actions", elements=buttons)
 
 
-def not_your_button(action: str, rnd: MockRound) -> str:
+def not_your_button(action: str, rnd: RoundRoles) -> str:
     """Why this person cannot press this button, and which one is theirs."""
     if action == FEEDBACK_ACTION:
         return (
@@ -357,7 +359,7 @@ def read_rating(values: Mapping[str, Any]) -> tuple[int | None, str]:
 
 
 def scores_posted_text(
-    rnd: MockRound, scores: Mapping[str, int], rubric: tuple[Criterion, ...]
+    rnd: RoundRoles, scores: Mapping[str, int], rubric: tuple[Criterion, ...]
 ) -> str:
     """The group DM's note once the interviewer has scored a round."""
     names = {c.id: c.name for c in rubric}

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ContextBlock,
-    DividerBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-)
+from slack_sdk.models.blocks import DividerBlock
 
 from bot.content import ContextTable, Prompt, prompt_from_snapshot
 from bot.content.tables import table_lines
 from bot.models import Channel, PromptPost
 from bot.slack.render.text import (
-    HEADER_LIMIT,
     bullet_section,
-    clip,
+    context_line,
     escape,
+    header,
     section,
     sections,
     slack_date,
@@ -45,8 +40,8 @@ def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[st
     if post.choice_reason:
         meta += f" · {post.choice_reason}"
     blocks: list[Any] = [
-        HeaderBlock(text=clip(f"Practice prompt: {prompt.title}", HEADER_LIMIT)),
-        ContextBlock(elements=[MarkdownTextObject(text=clip(escape(meta)))]),
+        header(f"Practice prompt: {prompt.title}"),
+        context_line(escape(meta)),
         *sections(escape(prompt.case)),
     ]
     if prompt.context:
@@ -57,17 +52,11 @@ def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[st
     blocks.append(DividerBlock())
     reviewers = channel.reviewers_per_answer
     blocks.append(
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=(
-                        f":thread: Answer in this thread by {slack_date(post.answers_close_at)}. "
-                        "Your first reply is your answer; later replies are follow-ups; "
-                        f"an edit updates it. Each answer then gets {reviewers} skeptic "
-                        f"reviewer{'s' if reviewers != 1 else ''}."
-                    )
-                )
-            ]
+        context_line(
+            f":thread: Answer in this thread by {slack_date(post.answers_close_at)}. "
+            "Your first reply is your answer; later replies are follow-ups; "
+            f"an edit updates it. Each answer then gets {reviewers} skeptic "
+            f"reviewer{'s' if reviewers != 1 else ''}."
         )
     )
     text = f"Practice prompt: {prompt.title} (answer in the thread)"

@@ -5,14 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    ButtonElement,
-    ContextBlock,
-    DividerBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-)
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, DividerBlock
 
 from bot.practice.reviews.notices import (
     AuthorSummary,
@@ -23,10 +16,11 @@ from bot.practice.reviews.notices import (
 )
 from bot.slack.render.calibration import samples_button
 from bot.slack.render.text import (
-    HEADER_LIMIT,
     bullet_section,
     clip,
+    context_line,
     escape,
+    header,
     mention,
     quoted_sections,
     section,
@@ -48,6 +42,16 @@ def permalink(channel_id: str, ts: str, thread_ts: str) -> str:
     return link
 
 
+def score_button(assignment_id: int, *, scored: bool = False) -> ButtonElement:
+    """The button that opens the scoring modal (the review DM's and the App Home's)."""
+    return ButtonElement(
+        text="Change scores" if scored else "Score",
+        action_id=SCORE_ACTION,
+        value=str(assignment_id),
+        style=None if scored else "primary",
+    )
+
+
 def _buttons(assignment_id: int, scored: bool) -> ActionsBlock:
     return ActionsBlock(
         block_id=f"review_{assignment_id}",
@@ -55,18 +59,9 @@ def _buttons(assignment_id: int, scored: bool) -> ActionsBlock:
             ButtonElement(
                 text="Post a challenge", action_id=CHALLENGE_ACTION, value=str(assignment_id)
             ),
-            ButtonElement(
-                text="Change scores" if scored else "Score",
-                action_id=SCORE_ACTION,
-                value=str(assignment_id),
-                style=None if scored else "primary",
-            ),
+            score_button(assignment_id, scored=scored),
         ],
     )
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text))])
 
 
 def _brief_intro(brief: ReviewerBrief, *, reminder: bool) -> tuple[str, str]:
@@ -102,7 +97,7 @@ def _scored_state(brief: ReviewerBrief) -> ContextBlock | None:
         else f"*Scored {scored} of {count}.*"
     )
     closes = slack_date(brief.reviews_close_at)
-    return _context(f"{state} You can change scores until reviews close {closes}.")
+    return context_line(f"{state} You can change scores until reviews close {closes}.")
 
 
 def _item_blocks(brief: ReviewerBrief, item: ReviewItem, link: str | None) -> list[Any]:
@@ -116,7 +111,9 @@ def _item_blocks(brief: ReviewerBrief, item: ReviewItem, link: str | None) -> li
         section(f"*{mention(item.author)}'s answer* (<{link}|{where}>)\n> {escape(excerpt)}"),
     ]
     if item.scored:
-        blocks.append(_context(":white_check_mark: Scored. *Change scores* reopens your choices."))
+        blocks.append(
+            context_line(":white_check_mark: Scored. *Change scores* reopens your choices.")
+        )
     blocks.append(_buttons(item.assignment_id, item.scored))
     return blocks
 
@@ -166,9 +163,7 @@ def challenge_message(author: str, reviewer: str, text: str) -> tuple[str, list[
     fallback = f"A skeptic's challenge for the answer by {mention(author)}"
     blocks: list[Any] = [
         *quoted_sections(heading, text),
-        ContextBlock(
-            elements=[MarkdownTextObject(text=f"Signed: {mention(reviewer)}, skeptic reviewer")]
-        ),
+        context_line(f"Signed: {mention(reviewer)}, skeptic reviewer"),
     ]
     return fallback, [b.to_dict() for b in blocks]
 
@@ -185,7 +180,7 @@ def summary_blocks(
     title = escape(summary.post.prompt_title)
     link = link or permalink(summary.post.channel_id, summary.post.thread_ts, "")
     blocks: list[Any] = [
-        HeaderBlock(text=clip(f"Your reviews: {summary.post.prompt_title}", HEADER_LIMIT)),
+        header(f"Your reviews: {summary.post.prompt_title}"),
     ]
     if summary.reviewers == 0:
         blocks.append(

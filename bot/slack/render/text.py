@@ -1,4 +1,5 @@
-"""Text helpers shared by the Block Kit builders: Slack's limits, dates, escaping, quoting.
+"""Text helpers shared by the Block Kit builders: Slack's limits, dates, escaping, quoting, and
+the small blocks every surface uses (`section`, `context_line`, `header`).
 
 Nothing in the render layer cuts text except `clip` and `split_text` here: a cut ends at a
 word boundary with "...", and long text is split over several blocks instead of cut.
@@ -8,7 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    BlockElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000
@@ -79,10 +86,20 @@ def bullets(items: tuple[str, ...] | list[str]) -> str:
     return "\n".join(f"• {escape(item)}" for item in items)
 
 
-def section(text: str) -> SectionBlock:
-    """A mrkdwn section block; text over Slack's limit ends with "..." (use `sections` to keep
-    all of it)."""
-    return SectionBlock(text=MarkdownTextObject(text=clip(text)))
+def section(text: str, accessory: BlockElement | None = None) -> SectionBlock:
+    """A mrkdwn section block (with a button or other element beside it); text over Slack's
+    limit ends with "..." (use `sections` to keep all of it)."""
+    return SectionBlock(text=MarkdownTextObject(text=clip(text)), accessory=accessory)
+
+
+def context_line(text: str) -> ContextBlock:
+    """A context block of one mrkdwn line (small grey text); over Slack's limit ends "..."."""
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text))])
+
+
+def header(text: str) -> HeaderBlock:
+    """A header block (plain text); over Slack's limit ends with "..."."""
+    return HeaderBlock(text=clip(text, HEADER_LIMIT))
 
 
 def sections(text: str) -> list[SectionBlock]:

@@ -7,10 +7,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.db import unit_of_work
-from bot.practice.mocks.queue import MockError, cancel_mock
-from bot.practice.mocks.rounds import announce_round, get_round, mock_rubric, swap_roles
-from bot.practice.ports import PublishError
+from bot.practice.mocks.queue import MockError
+from bot.services import mocks
 from bot.slack.listeners.events.home import publish_home
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.mock import (
@@ -24,6 +22,10 @@ from bot.slack.render.mock import (
 log = logging.getLogger(__name__)
 
 NOT_YOURS = "Only the two people in this mock can give its feedback."
+SWAP_ANNOUNCE_FAILED = (
+    "Roles are swapped, but Slack refused part of round 2's introduction ({reason}). "
+    "I'll send it again within a few minutes."
+)
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str, int, int]:
@@ -53,32 +55,20 @@ def on_swap(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
     ack()
     runtime = context["runtime"]
     user_id, match_id, _ = _clicked(body)
-    now = runtime.clock()
     try:
-        with unit_of_work(runtime.sessions) as session:
-            number = swap_roles(session, match_id, user_id, now, library=runtime.library).round
-    except MockError as exc:
-        _tell(respond, str(exc))  # after the unit of work: no Slack call inside one
-        return
-    log.info("mock %s: roles swapped by %s", match_id, user_id)
-    try:
-        # Its own unit of work: announce_round commits each claim before calling Slack.
-        with unit_of_work(runtime.sessions) as session:
-            announce_round(
-                session,
-                match_id,
-                number,
-                now,
-                library=runtime.library,
-                notifier=SlackMockNotifier(runtime.slack),
-            )
-    except PublishError as exc:
-        log.error("could not announce round 2 of mock %s: %s", match_id, exc.reason)
-        _tell(
-            respond,
-            f"Roles are swapped, but Slack refused part of round 2's introduction "
-            f"({exc.reason}). I'll send it again within a few minutes.",
+        failure = mocks.swap(
+            runtime.sessions,
+            runtime.clock(),
+            match_id,
+            user_id,
+            library=runtime.library,
+            notifier=SlackMockNotifier(runtime.slack),
         )
+    except MockError as exc:
+        _tell(respond, str(exc))
+        return
+    if failure:
+        _tell(respond, SWAP_ANNOUNCE_FAILED.format(reason=failure))
 
 
 def _open_form(body: dict[str, Any], respond: Any, client: WebClient, context: Any) -> None:
@@ -88,13 +78,11 @@ def _open_form(body: dict[str, Any], respond: Any, client: WebClient, context: A
     action = str(((body.get("actions") or [{}])[0]).get("action_id") or "")
     home = _from_home(body, client)
     try:
-        with unit_of_work(runtime.sessions) as session:
-            rnd = get_round(session, match_id, number)
-            rubric = mock_rubric(session, match_id, number, runtime.library)
-            session.expunge(rnd)
+        form = mocks.round_form(runtime.sessions, match_id, number, runtime.library)
     except MockError as exc:
-        _tell(respond, str(exc), home)  # after the unit of work: no Slack call inside one
+        _tell(respond, str(exc), home)
         return
+    rnd = form.roles
     if user_id not in (rnd.candidate_id, rnd.interviewer_id):
         _tell(respond, NOT_YOURS, home)
         return
@@ -102,7 +90,7 @@ def _open_form(body: dict[str, Any], respond: Any, client: WebClient, context: A
         if user_id != rnd.interviewer_id:
             _tell(respond, not_your_button(action, rnd), home)
             return
-        view = feedback_modal(match_id, number, rnd.candidate_id, rubric)
+        view = feedback_modal(match_id, number, rnd.candidate_id, form.rubric)
     else:
         if user_id != rnd.candidate_id:
             _tell(respond, not_your_button(action, rnd), home)
@@ -133,7 +121,6 @@ def on_leave_queue(ack: Any, body: dict[str, Any], client: WebClient, context: A
     runtime = context["runtime"]
     user_id = str((body.get("user") or {}).get("id") or "")
     team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
-    with unit_of_work(runtime.sessions) as session:
-        left = cancel_mock(session, team_id, user_id, runtime.clock())
+    left = mocks.cancel(runtime.sessions, runtime.clock(), team_id, user_id)
     log.info("mock queue left from the App Home by %s: %s", user_id, left)
     publish_home(runtime, client, team_id, user_id)

@@ -1,4 +1,9 @@
-"""`/mock [note] | status | cancel | stats | help`: peer mock interviews."""
+"""`/mock [note] | status | cancel | stats | help`: peer mock interviews.
+
+Each subcommand registers itself in `MOCK` (`Subcommands`, as `/practice`'s do); `/mock help`
+and `/mock`'s line in `/practice help` are made from their help lines. Text that is no
+subcommand is the note of a request for a partner.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,15 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db import unit_of_work
-from bot.practice.mocks.matching import workspace_pack
-from bot.practice.mocks.queue import MOCK_EXPIRY, MockError, cancel_mock, mock_status
-from bot.practice.mocks.request import request_mock
-from bot.practice.mocks.rounds import announce_round, mock_progress
-from bot.practice.ports import PublishError
-from bot.slack.listeners.commands.registry import add_help_line
+from bot.practice.mocks.queue import MOCK_EXPIRY, MockError
+from bot.services import mocks
+from bot.slack.listeners.commands.registry import CommandContext, Subcommands, add_help_line
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.channel import HelpLine
 from bot.slack.render.fallback import SORRY
 from bot.slack.render.mock import (
-    HELP,
     cancel_reply,
+    mock_help_text,
     request_reply,
     stats_reply,
     status_reply,
@@ -28,12 +29,8 @@ from bot.slack.render.mock import (
 
 log = logging.getLogger(__name__)
 
-add_help_line(
-    HelpLine(
-        "`/mock [note]`, `/mock status`, `/mock cancel`, `/mock stats`",
-        "a one-to-one mock interview with a peer",
-    )
-)
+MOCK = Subcommands("/mock")
+REQUEST = ""  # the handler of `/mock [note]`: any text that names no subcommand
 
 ANNOUNCE_FAILED = (
     "You're matched with <@{partner}>, but Slack refused part of the introduction ({reason}). "
@@ -62,68 +59,74 @@ def mock_command(
 
 
 def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, context: Any) -> None:
-    """The work of a `/mock` command, after the ack (users.info, matching, the group DM)."""
-    runtime = context["runtime"]
+    """The work of a `/mock` command, after the ack: its subcommand's handler, each of which
+    makes one service call and replies once it returned (no transaction open)."""
     text = str(command.get("text") or "").strip()
-    team_id = str(command.get("team_id") or context.team_id or "")
-    user_id = str(command.get("user_id") or "")
-    word = text.lower()
+    handler = MOCK.handlers.get(text.lower())
+    ctx = CommandContext.of(command, respond, client, context, text if handler is None else "")
+    (handler or MOCK.handlers[REQUEST])(ctx)
 
-    def reply(message: str) -> None:
-        respond(text=message, response_type="ephemeral")
 
-    if word == "help":
-        reply(HELP)
-        return
+@MOCK.subcommand(
+    REQUEST,
+    usage="`/mock [note]`",
+    help="find a partner for a live one-to-one mock. The note (e.g. _measurement cases, "
+    "Tue evening_) is shown to your partner.",
+)
+def request_partner(ctx: CommandContext) -> None:
+    runtime = ctx.runtime
     now = runtime.clock()
-    # Every reply below is sent after its unit of work has closed: no Slack call (nor a
-    # response_url post) while a transaction is open.
-    if word == "status":
-        with unit_of_work(runtime.sessions) as session:
-            status = mock_status(session, team_id, user_id, now)
-        reply(status_reply(status))
-        return
-    if word == "cancel":
-        with unit_of_work(runtime.sessions) as session:
-            cancelled = cancel_mock(session, team_id, user_id, now)
-        reply(cancel_reply(cancelled))
-        return
-    if word == "stats":
-        with unit_of_work(runtime.sessions) as session:
-            progress = mock_progress(session, team_id, user_id)
-            try:
-                # Every criterion, retired ones too: stats span rubric changes.
-                rubric = workspace_pack(session, team_id, runtime.library).all_criteria()
-            except MockError:  # no content installed: criterion ids stand in for names
-                rubric = ()
-            names = {c.id: c.name for c in rubric}
-        reply(stats_reply(progress, names))
-        return
-    offset = tz_offset_minutes(client, user_id)
-    expiry = runtime.settings.mock_expiry or MOCK_EXPIRY
     try:
-        with unit_of_work(runtime.sessions) as session:
-            outcome = request_mock(
-                session, team_id, user_id, text, offset, now, library=runtime.library, expiry=expiry
-            )
+        requested = mocks.request_partner(
+            runtime.sessions,
+            now,
+            ctx.team_id,
+            ctx.user_id,
+            ctx.args,
+            tz_offset_minutes(ctx.client, ctx.user_id),
+            library=runtime.library,
+            notifier=SlackMockNotifier(runtime.slack),
+            expiry=runtime.settings.mock_expiry or MOCK_EXPIRY,
+        )
     except MockError as exc:
-        reply(str(exc))
+        ctx.reply(str(exc))
         return
-    log.info("/mock by %s in %s: %s", user_id, team_id, outcome.status)
-    if outcome.status == "matched" and outcome.match_id is not None:
-        try:
-            # Its own unit of work: announce_round commits each claim before calling Slack.
-            with unit_of_work(runtime.sessions) as session:
-                announce_round(
-                    session,
-                    outcome.match_id,
-                    1,
-                    now,
-                    library=runtime.library,
-                    notifier=SlackMockNotifier(runtime.slack),
-                )
-        except PublishError as exc:
-            log.error("could not announce mock %s: %s", outcome.match_id, exc.reason)
-            reply(ANNOUNCE_FAILED.format(partner=outcome.partner_id, reason=exc.reason))
-            return
-    reply(request_reply(outcome))
+    outcome = requested.outcome
+    if requested.announce_failure:
+        reason = requested.announce_failure
+        ctx.reply(ANNOUNCE_FAILED.format(partner=outcome.partner_id, reason=reason))
+        return
+    ctx.reply(request_reply(outcome))
+
+
+@MOCK.subcommand("status", help="your place in the queue and how long you have waited.")
+def status(ctx: CommandContext) -> None:
+    found = mocks.status(ctx.runtime.sessions, ctx.runtime.clock(), ctx.team_id, ctx.user_id)
+    ctx.reply(status_reply(found))
+
+
+@MOCK.subcommand("cancel", help="leave the queue.")
+def cancel(ctx: CommandContext) -> None:
+    left = mocks.cancel(ctx.runtime.sessions, ctx.runtime.clock(), ctx.team_id, ctx.user_id)
+    ctx.reply(cancel_reply(left))
+
+
+@MOCK.subcommand("stats", help="your mean rubric scores from mocks, per criterion.")
+def stats(ctx: CommandContext) -> None:
+    runtime = ctx.runtime
+    found = mocks.progress(runtime.sessions, ctx.team_id, ctx.user_id, runtime.library)
+    ctx.reply(stats_reply(found.criteria, found.names))
+
+
+@MOCK.subcommand("help")
+def show_help(ctx: CommandContext) -> None:
+    ctx.reply(mock_help_text(MOCK.help_lines))
+
+
+# `/mock`'s line in `/practice help`: every `/mock` subcommand's usage.
+add_help_line(
+    HelpLine(
+        ", ".join(line.usage for line in MOCK.help_lines),
+        "a one-to-one mock interview with a peer",
+    )
+)

@@ -7,9 +7,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.db import unit_of_work
-from bot.practice.channels import get_channel
 from bot.practice.scoring import DEFAULT_RULES, describe_rules
+from bot.services.channels import enrolled
 from bot.slack.listeners.commands.registry import (
     INLINE,
     MANAGER_ONLY,
@@ -52,22 +51,12 @@ def practice_command(
         return
     ack()
     runtime = context["runtime"]
-    ctx = CommandContext(
-        runtime=runtime,
-        client=client,
-        respond=respond,
-        team_id=str(command.get("team_id") or context.team_id or ""),
-        channel_id=str(command.get("channel_id") or ""),
-        user_id=str(command.get("user_id") or ""),
-        trigger_id=str(command.get("trigger_id") or ""),
-        args=args.strip(),
-    )
+    ctx = CommandContext.of(command, respond, client, context, args.strip())
 
     def work() -> None:
         if name in MANAGER_ONLY:
-            with unit_of_work(runtime.sessions) as session:
-                channel = get_channel(session, ctx.team_id, ctx.channel_id)
-                creator = channel.creator_id if channel else None
+            channel = enrolled(runtime.sessions, ctx.team_id, ctx.channel_id)
+            creator = channel.creator_id if channel else None
             if not can_manage(client, ctx.user_id, ctx.channel_id, creator):
                 log.info("refused /practice %s for %s in %s", name, ctx.user_id, ctx.channel_id)
                 ctx.reply(REFUSAL.format(name=name))

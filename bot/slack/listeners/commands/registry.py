@@ -1,4 +1,5 @@
-"""`/practice` subcommands: each feature module registers its own with `@subcommand`."""
+"""Slash commands' subcommands: each feature module registers its own with `@subcommand`
+(`/practice`) or its command's `Subcommands` (`/mock`)."""
 
 from __future__ import annotations
 
@@ -23,46 +24,79 @@ class CommandContext:
     trigger_id: str
     args: str  # the text after the subcommand
 
+    @classmethod
+    def of(
+        cls, command: dict[str, Any], respond: Any, client: WebClient, context: Any, args: str
+    ) -> CommandContext:
+        """The context of a slash command's payload; `args` is the text its handler reads."""
+        return cls(
+            runtime=context["runtime"],
+            client=client,
+            respond=respond,
+            team_id=str(command.get("team_id") or context.team_id or ""),
+            channel_id=str(command.get("channel_id") or ""),
+            user_id=str(command.get("user_id") or ""),
+            trigger_id=str(command.get("trigger_id") or ""),
+            args=args,
+        )
+
     def reply(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         """An ephemeral answer only the caller sees."""
         self.respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
 Handler = Callable[[CommandContext], None]
-SUBCOMMANDS: dict[str, Handler] = {}
-# Subcommands that change a channel's practice; checked once, in the dispatcher.
-MANAGER_ONLY: set[str] = set()
-# Subcommands that open a modal run in the listener thread: Slack's trigger_id lasts 3 s, too
-# short to wait behind other deferred work. Every other subcommand runs after the ack.
-INLINE: set[str] = set()
+
+
+class Subcommands:
+    """One slash command's subcommands: each handler registers itself with `@subcommand`,
+    and declares its line for the command's help."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command  # "/practice"
+        self.handlers: dict[str, Handler] = {}
+        # Subcommands that change a channel's practice; checked once, in the dispatcher.
+        self.manager_only: set[str] = set()
+        # Subcommands that open a modal run in the listener thread: Slack's trigger_id lasts
+        # 3 s, too short to wait behind other deferred work. Every other one runs after the ack.
+        self.inline: set[str] = set()
+        # The help's lines, in registration order.
+        self.help_lines: list[HelpLine] = []
+
+    def subcommand(
+        self,
+        *names: str,
+        manager_only: bool = False,
+        opens_modal: bool = False,
+        usage: str | None = None,
+        help: str | None = None,
+    ) -> Callable[[Handler], Handler]:
+        """Register a handler for `COMMAND NAME`; `help` (with `usage`, by default
+        "`COMMAND NAME`") is its line in the command's help. A subcommand without `help` is
+        covered by another's line (e.g. `resume` by `pause`'s)."""
+
+        def decorate(handler: Handler) -> Handler:
+            if help is not None:
+                shown = usage or f"`{self.command} {names[0]}`"
+                self.help_lines.append(HelpLine(shown, help, manager_only))
+            for name in names:
+                self.handlers[name] = handler
+                if manager_only:
+                    self.manager_only.add(name)
+                if opens_modal:
+                    self.inline.add(name)
+            return handler
+
+        return decorate
+
+
+PRACTICE = Subcommands("/practice")
+SUBCOMMANDS = PRACTICE.handlers
+MANAGER_ONLY = PRACTICE.manager_only
+INLINE = PRACTICE.inline
 # `/practice help`, in registration order; `help_lines()` puts the managers' lines first.
-HELP_LINES: list[HelpLine] = []
-
-
-def subcommand(
-    *names: str,
-    manager_only: bool = False,
-    opens_modal: bool = False,
-    usage: str | None = None,
-    help: str | None = None,
-) -> Callable[[Handler], Handler]:
-    """Register a handler for `/practice NAME`; `help` (with `usage`, by default
-    "`/practice NAME`") is its line in `/practice help`. A subcommand without `help` is
-    covered by another's line (e.g. `resume` by `pause`'s)."""
-
-    def decorate(handler: Handler) -> Handler:
-        if help is not None:
-            shown = usage or f"`/practice {names[0]}`"
-            HELP_LINES.append(HelpLine(shown, help, manager_only))
-        for name in names:
-            SUBCOMMANDS[name] = handler
-            if manager_only:
-                MANAGER_ONLY.add(name)
-            if opens_modal:
-                INLINE.add(name)
-        return handler
-
-    return decorate
+HELP_LINES = PRACTICE.help_lines
+subcommand = PRACTICE.subcommand
 
 
 def add_help_line(line: HelpLine) -> None:

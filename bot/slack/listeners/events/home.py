@@ -6,19 +6,14 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.db import unit_of_work
-from bot.practice.home import home_for
-from bot.practice.weekly_post import criterion_names
+from bot.services.home import home_page
 from bot.slack.render.home import home_view
 
 
 def publish_home(runtime: Any, client: WebClient, team_id: str, user_id: str) -> None:
-    """Build the Home in one read, then publish it once the session is closed."""
-    now = runtime.clock()
-    with unit_of_work(runtime.sessions) as session:
-        home = home_for(session, team_id, user_id, now)
-        view = home_view(home, lambda channel: criterion_names(runtime.library, channel))
-    client.views_publish(user_id=user_id, view=view)
+    """Read the Home in one service call, then publish it (no transaction open)."""
+    page = home_page(runtime.sessions, team_id, user_id, runtime.clock(), library=runtime.library)
+    client.views_publish(user_id=user_id, view=home_view(page.home, page.names))
 
 
 def on_app_home_opened(event: dict[str, Any], client: WebClient, context: Any) -> None:

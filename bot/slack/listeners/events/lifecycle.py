@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.services import channels
+from bot.services import workspaces
 
 log = logging.getLogger(__name__)
 
@@ -46,5 +46,5 @@ def _forget_workspace(context: Any, team_id: str, why: str) -> None:
     if store is not None:
         store.delete_all(enterprise_id=context.enterprise_id, team_id=team_id)
     runtime.slack.forget(team_id)
-    if channels.uninstall(runtime.sessions, team_id, runtime.clock()):
+    if workspaces.uninstall(runtime.sessions, team_id, runtime.clock()):
         log.info("workspace %s removed the app (%s): its jobs stop", team_id, why)

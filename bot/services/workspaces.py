@@ -1,0 +1,39 @@
+"""A workspace installs or removes the app (the OAuth hook, `app_uninstalled`/`tokens_revoked`),
+or its token is found dead."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.db import SessionFactory, unit_of_work
+from bot.practice.channels import stop_workspace
+from bot.practice.workspaces import mark_uninstalled, record_install
+
+
+def install(
+    sessions: SessionFactory, team_id: str, now: datetime, *, name: str, bot_user_id: str | None
+) -> None:
+    """A (re)install: the workspace is recorded as current and no longer uninstalled."""
+    with unit_of_work(sessions) as session:
+        record_install(session, team_id, now, name=name, bot_user_id=bot_user_id)
+        session.commit()
+
+
+def stop_workspaces(
+    sessions: SessionFactory, team_ids: Sequence[str | None], now: datetime
+) -> None:
+    """Slack called these workspaces' tokens dead: every job leaves them until a reinstall
+    (`None`: every workspace, the single-token mode)."""
+    with unit_of_work(sessions) as session:
+        for team_id in team_ids:
+            stop_workspace(session, team_id, now)
+        session.commit()
+
+
+def uninstall(sessions: SessionFactory, team_id: str, now: datetime) -> bool:
+    """The workspace removed the app: every job skips it from now on. False if it already had."""
+    with unit_of_work(sessions) as session:
+        first = mark_uninstalled(session, team_id, now)
+        session.commit()
+    return first
