@@ -12,6 +12,7 @@ import pytest
 import slack_bolt.app.app
 from slack_sdk import WebClient
 
+import bot.runtime
 from bot.emulator.stage import Stage
 from bot.slack.ingest import PendingReply, ReplyWriter
 
@@ -30,9 +31,10 @@ class Handled:
     did NOT happen (Bolt acks an event before its listener runs; thread replies are recorded
     later by the reply writer's thread).
 
-    `handled(stage)` returns once every listener Bolt has started so far has returned and the
-    reply writer has recorded everything queued before the call: a positive signal that the
-    work ran, where a fixed sleep only passes when the listener is merely slow.
+    `handled(stage)` returns once every listener Bolt has started so far has returned (with
+    the command work they deferred to `runtime.deferred`) and the reply writer has recorded
+    everything queued before the call: a positive signal that the work ran, where a fixed
+    sleep only passes when the listener is merely slow.
     """
 
     def __init__(self) -> None:
@@ -41,7 +43,8 @@ class Handled:
         self._changed = threading.Condition()
 
     def executor(self, *args: Any, **kwargs: Any) -> ThreadPoolExecutor:
-        """Bolt's listener executor (a `ThreadPoolExecutor`), keeping the work handed to it."""
+        """A `ThreadPoolExecutor` (Bolt's listeners', the runtime's deferred work) keeping the
+        work handed to it."""
         handled = self
 
         class Tracked(ThreadPoolExecutor):
@@ -69,13 +72,13 @@ class Handled:
 
     def __call__(self, stage: Stage, timeout: float = 10.0) -> None:
         waited = 0
-        while True:  # until no listener handed the executor more work while we waited
+        while True:  # until no work handed an executor more work while we waited
             with self._changed:
                 pending = self._submitted[waited:]
             if not pending:
                 break
             _, not_done = wait(pending, timeout)
-            assert not not_done, f"{len(not_done)} listener(s) still running after {timeout} s"
+            assert not not_done, f"{len(not_done)} listener task(s) still running after {timeout} s"
             waited += len(pending)
         # A marker after everything queued so far: recorded once the writer reached it. Its
         # thread is no prompt's, so it records nothing itself.
@@ -94,6 +97,7 @@ def handled(monkeypatch: pytest.MonkeyPatch) -> Handled:
     """Waits for the work after the ack of every stage this test starts (see `Handled`)."""
     tracker = Handled()
     monkeypatch.setattr(slack_bolt.app.app, "ThreadPoolExecutor", tracker.executor)
+    monkeypatch.setattr(bot.runtime, "ThreadPoolExecutor", tracker.executor)
     monkeypatch.setattr(ReplyWriter, "record", tracker.recording(ReplyWriter.record))
     return tracker
 
