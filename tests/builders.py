@@ -15,6 +15,7 @@ from bot.models import (
     Answer,
     Challenge,
     Channel,
+    LeaderboardPost,
     MockMatch,
     MockRating,
     MockRequest,
@@ -23,6 +24,7 @@ from bot.models import (
     PromptPost,
     ReviewAssignment,
     ReviewerOptIn,
+    ThreadNotice,
     Vote,
 )
 from bot.practice.answers import PostRef, RecordedAnswer, Reply, record_replies
@@ -102,6 +104,16 @@ def post(session: Session, ch: Channel, day: date, *, posted: bool = True) -> Pr
     session.add(p)
     session.flush()
     return p
+
+
+def thread_notice(session: Session, p: PromptPost, kind: str, message_ts: str) -> ThreadNotice:
+    """A note of `kind` ("short", "notes") claimed and posted in the post's thread."""
+    assert p.posted_at is not None
+    at = p.posted_at
+    row = ThreadNotice(post_id=p.id, kind=kind, claimed_at=at, posted_at=at, message_ts=message_ts)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def answer(
@@ -284,6 +296,15 @@ def mock_request(
 def opt_in(session: Session, ch: Channel, user_id: str, at: datetime) -> ReviewerOptIn:
     """`user_id` opted in to review in the channel."""
     row = ReviewerOptIn(channel_pk=ch.id, user_id=user_id, updated_at=at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def leaderboard_post(session: Session, ch: Channel, week_start: date) -> LeaderboardPost:
+    """The channel's weekly leaderboard for the week from `week_start`, claimed then."""
+    claimed = local_instant(week_start, time(9, 0), ch.timezone)
+    row = LeaderboardPost(channel_pk=ch.id, week_start=week_start, claimed_at=claimed)
     session.add(row)
     session.flush()
     return row

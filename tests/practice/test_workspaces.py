@@ -9,7 +9,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Base, Channel, LeaderboardPost, MockMatch, ThreadNotice, Workspace
+from bot.models import Base, Channel, MockMatch, Workspace
 from bot.practice.calibration import SampleRef, record_calibration
 from bot.practice.workspaces import (
     RETENTION,
@@ -34,8 +34,8 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     answer = b.replied_answer(session, post, "U1", "1772442060.000100", "a")
     b.review(session, answer, "U2", {"c": 4})
     b.opt_in(session, channel, "U3", T0)
-    session.add(ThreadNotice(post_id=post.id, kind="notes", claimed_at=T0, message_ts="1.3"))
-    session.add(LeaderboardPost(channel_pk=channel.id, week_start=T0.date(), claimed_at=T0))
+    b.thread_notice(session, post, "notes", "1772442120.000100")
+    b.leaderboard_post(session, channel, T0.date())
     sample = SampleRef("pmm", "p1", "weak")
     record_calibration(session, channel, "U2", sample, {"c": 2}, {"c": 1}, T0)
     match = b.mock(session, "U1", "U2", {"c": 3}, T0, team_id=team_id, status="live")
