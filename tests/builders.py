@@ -1,7 +1,7 @@
-"""The one way tests make data: small builders written straight through the models (channel,
-post, answer, review with its challenge and votes, reviewer opt-in, mock match with its scores,
-round, rating and request), or through the domain where it owns the write (`channel`, `reply`).
-Times are aware UTC."""
+"""The one way tests make data: small builders written straight through the models (post,
+thread notice, answer, review with its challenge and votes, reviewer opt-in, mock match with its
+scores, round, rating and request, leaderboard claim), or through the domain where it owns the
+write (`channel`, `reply`). Times are aware UTC."""
 
 from __future__ import annotations
 
