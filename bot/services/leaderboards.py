@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.content import Library
-from bot.db import SessionFactory, unit_of_work
+from bot.db import SessionFactory, read_only
 from bot.practice.channels import get_channel
 from bot.practice.leaderboard.stats import PersonalStats, personal_stats
 from bot.practice.leaderboard.tally import tally_week
@@ -40,7 +40,7 @@ def post_due_leaderboards(
     channel_id: str | None = None,
 ) -> list[LeaderboardOutcome]:
     """Post every weekly leaderboard due at `now`, each exactly once."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         due = due_leaderboards(session, now, channel_id)
     return [post_leaderboard(sessions, pk, monday, now, library, publisher) for pk, monday in due]
 
@@ -103,7 +103,7 @@ def standings(
     library: Library,
 ) -> Standings | None:
     """This week's (or with `last`, last week's) tally in the channel; None if not enrolled."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:
             return None
@@ -129,7 +129,7 @@ def my_stats(
     library: Library,
 ) -> MyStats | None:
     """`/practice stats`: one person's progress in the channel; None if not enrolled."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:
             return None
