@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, literal_column, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = sessionmaker[Session]
@@ -109,6 +110,27 @@ def affected(session: Session, statement: Any) -> bool:
     Uses RETURNING rather than `rowcount`, which psycopg reports as -1 for some statements.
     """
     return session.execute(statement.returning(literal_column("1"))).first() is not None
+
+
+# SQLITE_BUSY, SQLITE_LOCKED (primary codes); PostgreSQL's SQLSTATE classes of a connection
+# lost (08), a transaction rolled back by a conflict (40: serialization, deadlock), the server
+# going away (57P), a lock not available (55P03).
+_SQLITE_TRANSIENT = {5, 6}
+_POSTGRES_TRANSIENT = ("08", "40", "57P", "55P03")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether `exc` is the database being busy or away rather than the statement being wrong:
+    the transaction was rolled back, and the same work may succeed if run again."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _SQLITE_TRANSIENT
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    return state.startswith(_POSTGRES_TRANSIENT)
 
 
 # The advisory-lock key space of job ticks (two-int form; migrations use a one-bigint key).
