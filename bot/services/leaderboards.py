@@ -101,8 +101,10 @@ def standings(
     *,
     last: bool,
     library: Library,
+    caller: str | None = None,
 ) -> Standings | None:
-    """This week's (or with `last`, last week's) tally in the channel; None if not enrolled."""
+    """This week's (or with `last`, last week's) tally in the channel, with `caller`'s row shown
+    in full (its criteria) wherever it ranks; None if not enrolled."""
     with read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:
@@ -110,7 +112,8 @@ def standings(
         monday = week_start(local_date(now, channel.timezone))
         if last:
             monday -= timedelta(days=7)
-        return Standings(tally_week(session, channel, monday), criterion_names(library, channel))
+        week = tally_week(session, channel, monday, also_shown=[caller] if caller else [])
+        return Standings(week, criterion_names(library, channel))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.practice.leaderboard.history import criterion_trend, current_streaks, movers
 from bot.practice.leaderboard.stats import personal_stats
 from bot.practice.leaderboard.tally import tally_week
+from bot.practice.leaderboard.week import TOP
 from bot.practice.scoring import (
     DEFAULT_RULES,
     ScoringRules,
@@ -221,6 +222,33 @@ def test_strongest_and_weakest_need_enough_scores(session: Session) -> None:
     assert week.criteria["outcome"] == 4.0 and week.criterion_counts["outcome"] == 8
     assert week.row("alice").strongest == "focus"  # type: ignore[union-attr]
     assert week.row("carol").strongest == "outcome"  # type: ignore[union-attr]
+
+
+def test_criteria_are_read_for_the_rows_shown_and_the_channel_counts_every_vote(
+    session: Session,
+) -> None:
+    ch = b.channel(session)
+    p = b.post(session, ch, MON)
+    answerers = [f"u{i:02d}" for i in range(12)]
+    for i, user in enumerate(answerers):
+        a = b.answer(session, p, user, minutes=i)
+        for reviewer in ("bob", "dee", "eli", "fox"):
+            b.review(session, a, reviewer, {"focus": 5, "rollout": 1 + i % 4})
+    session.commit()
+    week = tally_week(session, ch, MON)
+    assert len(week.rows) == 16 and len(week.top()) == TOP
+    expected = {u: {"focus": 5.0, "rollout": 1.0 + i % 4} for i, u in enumerate(answerers)}
+    for r in week.top():
+        assert r.criteria == expected.get(r.user_id, {})
+    hidden = [r for r in week.rows[TOP:] if r.user_id in expected]
+    assert hidden and all(r.criteria == {} for r in hidden)
+    # The channel's means still count every vote, the hidden rows' included.
+    assert week.criterion_counts == {"focus": 48, "rollout": 48}
+    assert week.criteria == {"focus": 5.0, "rollout": 2.5}
+    caller = hidden[-1].user_id
+    shown = tally_week(session, ch, MON, also_shown=[caller]).row(caller)
+    assert shown is not None and shown.criteria == expected[caller]
+    assert shown.criterion_counts == {"focus": 4, "rollout": 4}
 
 
 def test_few_or_low_scores_name_no_strongest_criterion(session: Session) -> None:

@@ -9,13 +9,11 @@ from typing import Any
 from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject
 
 from bot.practice.leaderboard.stats import PersonalStats
-from bot.practice.leaderboard.week import Row, Week
+from bot.practice.leaderboard.week import TOP, Row, Week
 from bot.practice.scoring import ScoringRules
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.render.agreement import agreement_lines, channel_agreement_section
 from bot.slack.render.text import HEADER_LIMIT, clip, mention, section
-
-TOP = 10
 
 
 def week_label(monday: date) -> str:
