@@ -22,8 +22,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from slack_bolt import App
-
 from bot.assets import DEFAULT_CONTENT_DIR
 from bot.emulator.sender import SlackSender
 from bot.emulator.server import SlackEmulator
@@ -88,7 +86,6 @@ class Stage:
         self._lock = threading.Lock()
         self.slack = SlackEmulator()
         self.runtime: Runtime
-        self.app: App  # the Bolt app under test
         self.sender: SlackSender
         self._server: WSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -130,7 +127,7 @@ class Stage:
 
             upgrade(settings.database_url)
         self.runtime = bootstrap(settings, clock=self.now)
-        app = self.app = build_app(self.runtime)
+        app = build_app(self.runtime)
         self._server = make_server(
             "127.0.0.1",
             0,

@@ -16,7 +16,6 @@ from bot.runtime import Runtime
 from bot.slack.deliveries import DeliveryClaim, delivery_key
 from bot.slack.gateway import MeteredWebClient, make_client
 from bot.slack.listeners import register
-from bot.slack.listeners.commands.practice import answer_in_ack_path
 from bot.slack.listeners.events.messages import queue_thread_reply
 from bot.slack.render.fallback import SORRY
 
@@ -65,7 +64,6 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         runtime.reply_writer = ReplyWriter(runtime, acknowledge)
     app.use(_inject_runtime(runtime))
     app.use(_queue_thread_replies)
-    app.use(_answer_commands)
     app.error(_handle_error)
     register(app)
     return app
@@ -111,18 +109,6 @@ def _queue_thread_replies(body: Any, context: Any, next: Callable[[], Any]) -> A
     `queue_thread_reply`); every other request goes on to Bolt's listeners."""
     if isinstance(body, dict) and queue_thread_reply(body, context):
         return BoltResponse(status=200, body="")
-    return next()
-
-
-def _answer_commands(
-    body: Any, respond: Any, client: WebClient, context: Any, next: Callable[[], Any]
-) -> Any:
-    """`/practice` is acked here, its work deferred, without a listener thread (see
-    `answer_in_ack_path`); everything else goes on to Bolt's listeners."""
-    if isinstance(body, dict):
-        answered = answer_in_ack_path(body, respond, client, context)
-        if answered is not None:
-            return answered
     return next()
 
 

@@ -324,21 +324,3 @@ def test_the_weekly_post_shows_how_much_reviewers_agreed(stage: Stage) -> None:
     stats = reply_to(stage, ANA, "stats")
     assert "With the other reviewers of the same answers: 0.5 points apart on average" in stats
     assert "100% within one point" in stats
-
-
-def test_practice_commands_are_acked_and_answered_with_every_listener_thread_busy(
-    enrolled: Stage,
-) -> None:
-    stage = enrolled
-    # `/practice` is acked in the request thread and its work deferred: no Bolt listener
-    # thread, so commands are answered even when those are all taken (slow events).
-    runner = stage.app.listener_runner
-    busy = threading.Event()
-    executor = runner.listener_executor
-    for _ in range(getattr(executor, "_max_workers", 5)):
-        executor.submit(busy.wait, 30)
-    try:
-        assert "This week so far" in reply_to(stage, CHI, "leaderboard")
-        assert stage.sender.last.status == 200
-    finally:
-        busy.set()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import BoltResponse
-from slack_bolt.context.ack import Ack
 from slack_sdk import WebClient
 
 from bot.db import unit_of_work
@@ -80,24 +78,3 @@ def practice_command(
         work()
     else:
         runtime.defer(work, on_error=lambda: ctx.reply(SORRY))
-
-
-def answer_in_ack_path(
-    body: dict[str, Any], respond: Any, client: WebClient, context: Any
-) -> BoltResponse | None:
-    """The ack path of `/practice`: the command answered by the request thread, its work handed
-    to the runtime's pool (`Runtime.defer`); None for anything else, and for the subcommands
-    that run inline (a modal's trigger_id), which go on to the listener.
-
-    Runs as a global middleware, after Bolt's signature check, like `queue_thread_reply`: the
-    ack needs no listener thread, and the request thread does not poll (every 10 ms) for an ack
-    a listener thread would give.
-    """
-    if body.get("command") != "/practice":
-        return None
-    name = str(body.get("text") or "").strip().partition(" ")[0].lower()
-    if name in INLINE:
-        return None
-    ack = Ack()
-    practice_command(ack, body, respond, client, context)
-    return ack.response
