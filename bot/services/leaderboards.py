@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -29,6 +30,11 @@ from bot.services.prompts import as_publish_error, channel_slack_id
 from bot.services.publishing import claim_then_call
 
 log = logging.getLogger(__name__)
+
+# Tallies in one process at a time. They are CPU-bound Python: with the GIL, concurrent
+# tallies add no throughput, only contention with the request threads' acks. (SQLite's write
+# lock used to serialise them as a side effect, until reads became read-only transactions.)
+_TALLYING = threading.BoundedSemaphore(1)
 
 
 def post_due_leaderboards(
@@ -105,7 +111,7 @@ def standings(
 ) -> Standings | None:
     """This week's (or with `last`, last week's) tally in the channel, with `caller`'s row shown
     in full (its criteria) wherever it ranks; None if not enrolled."""
-    with read_only(sessions) as session:
+    with _TALLYING, read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:
             return None
@@ -132,7 +138,7 @@ def my_stats(
     library: Library,
 ) -> MyStats | None:
     """`/practice stats`: one person's progress in the channel; None if not enrolled."""
-    with read_only(sessions) as session:
+    with _TALLYING, read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from bot.practice.scoring import (
     rules_for,
     set_channel_setting,
 )
+from bot.services import leaderboards
 from tests import builders as b
 from tests.conftest import utc
 
@@ -388,3 +390,43 @@ def test_scoring_settings_are_changed_per_channel_within_limits(session: Session
         with pytest.raises(ScoringSettingError, match=says):
             set_channel_setting(ch, key, raw)
     assert reset_channel_settings(ch) == DEFAULT_RULES and ch.scoring is None
+
+
+def test_tallies_of_one_process_run_one_at_a_time(
+    session: Session, library: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CPU-bound under the GIL: concurrent tallies only slow the acks down (docs/benchmarks.md).
+    b.channel(session)
+    sessions = b.sessions_like(session)
+    running: list[int] = []
+    most = [0]
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def tally(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            running.append(1)
+            most[0] = max(most[0], len(running))
+        release.wait(0.2)  # long enough for every caller to arrive
+        with lock:
+            running.pop()
+        return real_tally(*args, **kwargs)
+
+    real_tally = leaderboards.tally_week
+    monkeypatch.setattr(leaderboards, "tally_week", tally)
+    now = utc(2026, 3, 4, 12)
+    found: list[object] = []
+    callers = [
+        threading.Thread(
+            target=lambda: found.append(
+                leaderboards.standings(sessions, "T1", "C1", now, last=False, library=library)
+            )
+        )
+        for _ in range(3)
+    ]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join(timeout=10)
+    assert len(found) == 3 and all(f is not None for f in found)
+    assert most[0] == 1
