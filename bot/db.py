@@ -1,7 +1,9 @@
 """Engines, sessions and the unit of work.
 
 SQLite is the embedded default: WAL, a busy timeout and `BEGIN IMMEDIATE` let several threads
-and processes write without "database is locked". PostgreSQL is the production database.
+and processes write without "database is locked"; `read_only` transactions take no write lock
+(WAL readers read a snapshot), so reads never queue behind writers. PostgreSQL is the
+production database.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, literal_column, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = sessionmaker[Session]
@@ -46,9 +49,16 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        read_only = bool(conn.get_execution_options().get(READ_ONLY))
+        # `query_only` makes a write in a read-only unit of work fail at once instead of
+        # taking the lock; set only when it changes (the flag lives on the pooled connection).
+        if conn.info.get(READ_ONLY, False) != read_only:
+            conn.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+            conn.info[READ_ONLY] = read_only
         # A deferred transaction that reads, then writes, fails at once with SQLITE_BUSY when
         # another writer got in between; taking the write lock up front makes it wait instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only one never writes: a deferred BEGIN reads a WAL snapshot, no lock waited on.
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:
@@ -64,6 +74,20 @@ def unit_of_work(factory: SessionFactory) -> Iterator[Session]:
     finally:
         session.rollback()
         session.close()
+
+
+# The execution option that marks a read-only unit of work's connection.
+READ_ONLY = "practice_read_only"
+
+
+@contextmanager
+def read_only(factory: SessionFactory) -> Iterator[Session]:
+    """A unit of work that only reads (tallies, stats, views): always rolled back, and on SQLite
+    a deferred transaction under `PRAGMA query_only`, so it neither takes nor waits for the
+    write lock. A write in it fails ("attempt to write a readonly database")."""
+    with unit_of_work(factory) as session:
+        session.connection(execution_options={READ_ONLY: True})
+        yield session
 
 
 def insert_for(session: Session) -> Any:
@@ -86,6 +110,27 @@ def affected(session: Session, statement: Any) -> bool:
     Uses RETURNING rather than `rowcount`, which psycopg reports as -1 for some statements.
     """
     return session.execute(statement.returning(literal_column("1"))).first() is not None
+
+
+# SQLITE_BUSY, SQLITE_LOCKED (primary codes); PostgreSQL's SQLSTATE classes of a connection
+# lost (08), a transaction rolled back by a conflict (40: serialization, deadlock), the server
+# going away (57P), a lock not available (55P03).
+_SQLITE_TRANSIENT = {5, 6}
+_POSTGRES_TRANSIENT = ("08", "40", "57P", "55P03")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether `exc` is the database being busy or away rather than the statement being wrong:
+    the transaction was rolled back, and the same work may succeed if run again."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _SQLITE_TRANSIENT
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    return state.startswith(_POSTGRES_TRANSIENT)
 
 
 # The advisory-lock key space of job ticks (two-int form; migrations use a one-bigint key).

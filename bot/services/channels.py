@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.db import SessionFactory, unit_of_work
+from bot.db import SessionFactory, read_only, unit_of_work
 from bot.models import Channel
 from bot.practice.channels import (
     Enrolment,
@@ -41,7 +41,7 @@ class ChannelChange:
 
 def enrolled(sessions: SessionFactory, team_id: str, channel_id: str) -> Channel | None:
     """The channel as enrolled (loaded, detached), or None."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is not None:
             session.expunge(channel)  # kept loaded: the unit of work's rollback would expire it
@@ -50,7 +50,7 @@ def enrolled(sessions: SessionFactory, team_id: str, channel_id: str) -> Channel
 
 def channel_rules(sessions: SessionFactory, team_id: str, channel_id: str) -> ScoringRules:
     """The channel's scoring rules (the defaults where it is not enrolled)."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         return rules_for(get_channel(session, team_id, channel_id))
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.content import Library
-from bot.db import SessionFactory, unit_of_work
+from bot.db import SessionFactory, read_only
 from bot.practice.home import Home, home_for
 from bot.practice.weekly_post import criterion_names
 
@@ -21,7 +21,7 @@ def home_page(
     sessions: SessionFactory, team_id: str, user_id: str, now: datetime, *, library: Library
 ) -> HomePage:
     """A member's App Home, read only."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         home = home_for(session, team_id, user_id, now)
         names = {
             item.channel.channel_id: criterion_names(library, item.channel)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.content import Library
-from bot.db import SessionFactory, unit_of_work
+from bot.db import SessionFactory, read_only
 from bot.practice.channels import get_channel
 from bot.practice.leaderboard.stats import PersonalStats, personal_stats
 from bot.practice.leaderboard.tally import tally_week
@@ -30,6 +31,11 @@ from bot.services.publishing import claim_then_call
 
 log = logging.getLogger(__name__)
 
+# Tallies in one process at a time. They are CPU-bound Python: with the GIL, concurrent
+# tallies add no throughput, only contention with the request threads' acks. (SQLite's write
+# lock used to serialise them as a side effect, until reads became read-only transactions.)
+_TALLYING = threading.BoundedSemaphore(1)
+
 
 def post_due_leaderboards(
     sessions: SessionFactory,
@@ -40,7 +46,7 @@ def post_due_leaderboards(
     channel_id: str | None = None,
 ) -> list[LeaderboardOutcome]:
     """Post every weekly leaderboard due at `now`, each exactly once."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         due = due_leaderboards(session, now, channel_id)
     return [post_leaderboard(sessions, pk, monday, now, library, publisher) for pk, monday in due]
 
@@ -101,16 +107,19 @@ def standings(
     *,
     last: bool,
     library: Library,
+    caller: str | None = None,
 ) -> Standings | None:
-    """This week's (or with `last`, last week's) tally in the channel; None if not enrolled."""
-    with unit_of_work(sessions) as session:
+    """This week's (or with `last`, last week's) tally in the channel, with `caller`'s row shown
+    in full (its criteria) wherever it ranks; None if not enrolled."""
+    with _TALLYING, read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:
             return None
         monday = week_start(local_date(now, channel.timezone))
         if last:
             monday -= timedelta(days=7)
-        return Standings(tally_week(session, channel, monday), criterion_names(library, channel))
+        week = tally_week(session, channel, monday, also_shown=[caller] if caller else [])
+        return Standings(week, criterion_names(library, channel))
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,7 @@ def my_stats(
     library: Library,
 ) -> MyStats | None:
     """`/practice stats`: one person's progress in the channel; None if not enrolled."""
-    with unit_of_work(sessions) as session:
+    with _TALLYING, read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:
             return None

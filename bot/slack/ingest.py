@@ -6,8 +6,14 @@ conflicts and it records nothing), the messages, and the recomputed answers with
 once-only flags (`record_replies`). Only after the commit does it call Slack (the counted
 reaction, the late notice), so no transaction is ever held across a Slack call.
 
-The queue is bounded: when it is full the listener records the reply itself (`record_inline`),
-so a burst slows the listener threads down instead of growing memory. `close()` drains what
+The queue is bounded: when it is full the listener records the reply itself (`submit`), so a
+burst slows the listener threads down instead of growing memory. A batch that fails because
+the database is busy or away (a lock timeout, a lost connection: `bot.db.is_transient`) was
+rolled back whole and is recorded again after a back-off, as often as it takes: an
+acknowledged reply is never dropped for that, and never written twice (the delivery claims
+and the once-only flags are in the same transaction). The Slack side stays at most once: when
+a commit went through but its answer was lost, the retry finds the claims taken and reacts to
+nothing. `close()` drains what
 is queued and stops the thread; it runs from the runtime's `close()` and at interpreter exit
 (a gunicorn worker leaves through `sys.exit`, so `atexit` runs on a graceful stop).
 """
@@ -18,6 +24,7 @@ import atexit
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,16 +32,19 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot import metrics
-from bot.db import unit_of_work
-from bot.practice.answers import RecordedAnswer, Reply, record_replies
-from bot.practice.deliveries import claim_deliveries
-from bot.practice.posting import ThreadPost
+from bot.db import is_transient
+from bot.practice.answers import RecordedAnswer
 from bot.runtime import Runtime
+from bot.services.threads import record_thread_replies
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 200
 QUEUE_SIZE = 2_000
+# Waits between attempts at a batch the database was too busy for (each attempt may itself
+# wait out SQLite's 30 s busy timeout).
+RETRY_FIRST = 0.5
+RETRY_MAX = 10.0
 
 
 @dataclass(frozen=True)
@@ -63,8 +73,10 @@ class ReplyWriter:
         *,
         max_batch: int = MAX_BATCH,
         queue_size: int = QUEUE_SIZE,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._runtime = runtime
+        self._sleep = sleep
         self._acknowledge = acknowledge
         self._max_batch = max_batch
         self._queue: queue.Queue[PendingReply | None] = queue.Queue(maxsize=queue_size)
@@ -89,7 +101,7 @@ class ReplyWriter:
     def submit(self, reply: PendingReply) -> None:
         """Queue `reply`; when the queue is full (or closed), record it in the caller's thread."""
         if not self.offer(reply):
-            self.record([reply])
+            self._record_safely([reply])
 
     def close(self, timeout: float = 10.0) -> None:
         """Record everything queued, then stop the writer thread. Idempotent."""
@@ -122,58 +134,42 @@ class ReplyWriter:
                 self._record_safely(batch)
 
     def _record_safely(self, batch: list[PendingReply]) -> None:
-        try:
-            self.record(batch)
-        except Exception:
-            if len(batch) == 1:
-                log.exception("recording a thread reply failed")
+        delay = RETRY_FIRST
+        while True:
+            try:
+                self.record(batch)
                 return
-            # One bad reply must not lose the others: record them one transaction each.
-            log.warning("a batch of %d replies failed; recording them one by one", len(batch))
-            for reply in batch:
-                self._record_safely([reply])
+            except Exception as exc:
+                if not is_transient(exc):
+                    failed = exc
+                    break
+                log.warning(
+                    "the database was busy for %d replies (%s); again in %.1f s",
+                    len(batch),
+                    getattr(exc, "orig", exc),
+                    delay,
+                )
+            self._sleep(delay)
+            delay = min(delay * 2, RETRY_MAX)
+        if len(batch) == 1:
+            log.error("recording a thread reply failed", exc_info=failed)
+            return
+        # One bad reply must not lose the others: record them one transaction each.
+        log.warning("a batch of %d replies failed; recording them one by one", len(batch))
+        for reply in batch:
+            self._record_safely([reply])
 
     def record(self, batch: list[PendingReply]) -> None:
         """Record `batch` in one transaction, then acknowledge the answers on Slack."""
         runtime = self._runtime
-        with unit_of_work(runtime.sessions) as session:
-            found: list[tuple[PendingReply, ThreadPost]] = []
-            for reply in batch:
-                post = runtime.thread_posts.lookup(
-                    session, reply.team_id, reply.channel_id, reply.thread_ts
-                )
-                if post is not None:
-                    found.append((reply, post))
-            if not found:
-                return
-            keys = [r.delivery_key for r, _ in found if r.delivery_key is not None]
-            claimed = claim_deliveries(session, keys, "message", runtime.clock())
-            kept: list[tuple[PendingReply, ThreadPost]] = []
-            for reply, post in found:
-                if reply.delivery_key is not None:
-                    if reply.delivery_key not in claimed:
-                        log.info("delivery %s already processed; ignored", reply.delivery_key)
-                        continue
-                    claimed.discard(reply.delivery_key)  # a repeat in this batch is ignored too
-                kept.append((reply, post))
-            recorded = record_replies(
-                session, [Reply(post, r.user_id, r.ts, r.text) for r, post in kept]
-            )
-            session.commit()
-        metrics.ANSWERS_RECORDED.labels(source="live").inc(sum(1 for a in recorded if a.react))
+        done = record_thread_replies(runtime.sessions, runtime.thread_posts, batch, runtime.clock())
+        metrics.ANSWERS_RECORDED.labels(source="live").inc(sum(1 for a, _, _ in done if a.react))
         # The Slack side, outside any transaction: each answer through the client (workspace)
         # of the last reply that touched it.
-        origin = {(post.id, r.user_id): (r, post) for r, post in kept}
-        for answer in recorded:
-            if answer.react or answer.tell_late:
-                reply, post = origin[(answer.post_id, answer.user_id)]
-                try:
-                    self._acknowledge(
-                        reply.client,
-                        reply.channel_id,
-                        reply.thread_ts,
-                        answer,
-                        post.answers_close_at,
-                    )
-                except Exception:  # recorded and committed: never retried, only logged
-                    log.exception("could not acknowledge an answer in %s", reply.channel_id)
+        for answer, reply, post in done:
+            try:
+                self._acknowledge(
+                    reply.client, reply.channel_id, reply.thread_ts, answer, post.answers_close_at
+                )
+            except Exception:  # recorded and committed: never retried, only logged
+                log.exception("could not acknowledge an answer in %s", reply.channel_id)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from bot.emulator.stage import Stage
 from bot.models import Answer, Delivery, ThreadMessage
+from bot.slack import ingest
 from bot.slack.ingest import PendingReply, ReplyWriter
 from bot.slack.listeners.events.messages import acknowledge
 from tests.e2e.conftest import CHANNEL, MEMBERS
@@ -81,3 +87,56 @@ def test_a_reply_the_ack_path_cannot_queue_is_recorded_by_the_listener(enrolled:
     )
     assert count(stage, ThreadMessage) == messages + 1
     assert count(stage, Delivery) == deliveries + 1  # claimed under the listener's own key
+
+
+def _busy(tmp_path: Path) -> OperationalError:
+    """A real "database is locked" (SQLITE_BUSY), as a lock timeout raises it."""
+    path = str(tmp_path / "locked.db")
+    holder, waiter = sqlite3.connect(path, timeout=0), sqlite3.connect(path, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        waiter.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        return OperationalError("BEGIN IMMEDIATE", None, exc)
+    finally:
+        holder.close()
+        waiter.close()
+    raise AssertionError("the second writer got the lock")
+
+
+def test_a_reply_the_database_was_too_busy_for_is_recorded_once_after_backing_off(
+    enrolled: Stage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stage = enrolled
+    thread = post_prompt(stage)
+    stage.set_time(NINE_NY + timedelta(minutes=30))
+    busy = _busy(tmp_path)
+    real = ingest.record_thread_replies
+    calls: list[int] = []
+
+    def flaky(*args: Any) -> Any:
+        # The first reply: the database busy twice, then written. The second: written, but
+        # the commit's answer lost (a dropped connection), so the writer tries it again.
+        calls.append(1)
+        if len(calls) <= 2:
+            raise busy
+        done = real(*args)
+        if len(calls) == 4:
+            raise busy
+        return done
+
+    monkeypatch.setattr(ingest, "record_thread_replies", flaky)
+    slept: list[float] = []
+    writer = ReplyWriter(stage.runtime, acknowledge, sleep=slept.append)
+    writer.close()  # closed: each submit records in this thread, one reply per attempt
+    messages = count(stage, ThreadMessage)
+    base = int(float(thread)) + 60
+    sent = [f"{base + i}.000100" for i in range(len(MEMBERS))]
+    for ts, user in zip(sent, MEMBERS, strict=True):
+        writer.submit(_pending(thread, user, ts, stage))
+    assert slept == [ingest.RETRY_FIRST, 2 * ingest.RETRY_FIRST, ingest.RETRY_FIRST]
+    assert count(stage, ThreadMessage) == messages + len(MEMBERS)  # each written once
+    assert count(stage, Answer) == len(MEMBERS)
+    # Each answer reacted to at most once: the second one's was claimed in the lost commit.
+    reacted = [call.args["timestamp"] for call in stage.slack.calls_to("reactions.add")]
+    assert reacted == [sent[0], *sent[2:]]

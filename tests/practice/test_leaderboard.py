@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.practice.leaderboard.history import criterion_trend, current_streaks, movers
 from bot.practice.leaderboard.stats import personal_stats
 from bot.practice.leaderboard.tally import tally_week
+from bot.practice.leaderboard.week import TOP
 from bot.practice.scoring import (
     DEFAULT_RULES,
     ScoringRules,
@@ -20,6 +22,7 @@ from bot.practice.scoring import (
     rules_for,
     set_channel_setting,
 )
+from bot.services import leaderboards
 from tests import builders as b
 from tests.conftest import utc
 
@@ -223,6 +226,33 @@ def test_strongest_and_weakest_need_enough_scores(session: Session) -> None:
     assert week.row("carol").strongest == "outcome"  # type: ignore[union-attr]
 
 
+def test_criteria_are_read_for_the_rows_shown_and_the_channel_counts_every_vote(
+    session: Session,
+) -> None:
+    ch = b.channel(session)
+    p = b.post(session, ch, MON)
+    answerers = [f"u{i:02d}" for i in range(12)]
+    for i, user in enumerate(answerers):
+        a = b.answer(session, p, user, minutes=i)
+        for reviewer in ("bob", "dee", "eli", "fox"):
+            b.review(session, a, reviewer, {"focus": 5, "rollout": 1 + i % 4})
+    session.commit()
+    week = tally_week(session, ch, MON)
+    assert len(week.rows) == 16 and len(week.top()) == TOP
+    expected = {u: {"focus": 5.0, "rollout": 1.0 + i % 4} for i, u in enumerate(answerers)}
+    for r in week.top():
+        assert r.criteria == expected.get(r.user_id, {})
+    hidden = [r for r in week.rows[TOP:] if r.user_id in expected]
+    assert hidden and all(r.criteria == {} for r in hidden)
+    # The channel's means still count every vote, the hidden rows' included.
+    assert week.criterion_counts == {"focus": 48, "rollout": 48}
+    assert week.criteria == {"focus": 5.0, "rollout": 2.5}
+    caller = hidden[-1].user_id
+    shown = tally_week(session, ch, MON, also_shown=[caller]).row(caller)
+    assert shown is not None and shown.criteria == expected[caller]
+    assert shown.criterion_counts == {"focus": 4, "rollout": 4}
+
+
 def test_few_or_low_scores_name_no_strongest_criterion(session: Session) -> None:
     ch = b.channel(session)
     p = b.post(session, ch, MON)
@@ -360,3 +390,43 @@ def test_scoring_settings_are_changed_per_channel_within_limits(session: Session
         with pytest.raises(ScoringSettingError, match=says):
             set_channel_setting(ch, key, raw)
     assert reset_channel_settings(ch) == DEFAULT_RULES and ch.scoring is None
+
+
+def test_tallies_of_one_process_run_one_at_a_time(
+    session: Session, library: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CPU-bound under the GIL: concurrent tallies only slow the acks down (docs/benchmarks.md).
+    b.channel(session)
+    sessions = b.sessions_like(session)
+    running: list[int] = []
+    most = [0]
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def tally(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            running.append(1)
+            most[0] = max(most[0], len(running))
+        release.wait(0.2)  # long enough for every caller to arrive
+        with lock:
+            running.pop()
+        return real_tally(*args, **kwargs)
+
+    real_tally = leaderboards.tally_week
+    monkeypatch.setattr(leaderboards, "tally_week", tally)
+    now = utc(2026, 3, 4, 12)
+    found: list[object] = []
+    callers = [
+        threading.Thread(
+            target=lambda: found.append(
+                leaderboards.standings(sessions, "T1", "C1", now, last=False, library=library)
+            )
+        )
+        for _ in range(3)
+    ]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join(timeout=10)
+    assert len(found) == 3 and all(f is not None for f in found)
+    assert most[0] == 1

@@ -9,10 +9,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from bot.content import load_library
-from bot.db import SessionFactory, make_engine, make_session_factory, unit_of_work
+from bot.db import SessionFactory, make_engine, make_session_factory, read_only, unit_of_work
 from bot.models import Answer, Delivery, PromptPost, ThreadMessage, Vote
 from bot.practice.deliveries import claim_delivery
 from bot.practice.reviews.votes import record_scores
@@ -162,3 +164,42 @@ def test_eight_concurrent_sqlite_writer_processes(
         p.join(timeout=120)
     assert [p.exitcode for p in processes] == [0] * 8
     _check_writers(sessions, 8, rounds)
+
+
+@pytest.mark.fault(
+    "a tally-like read while another thread holds SQLite's write lock (an open write "
+    "transaction), then a write in a read-only unit of work",
+    "the read returns at once with the committed state (no wait for the lock); the write is "
+    "refused; the same pooled connection writes again in a normal unit of work",
+)
+def test_sqlite_read_only_units_of_work_take_no_write_lock(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url, poolclass=StaticPool)  # one connection: the flag's reset
+    other = make_engine(sqlite_url)
+    sessions, writers = make_session_factory(engine), make_session_factory(other)
+    try:
+        with unit_of_work(sessions) as session:
+            make_post(session)
+        counted: list[int] = []
+        with unit_of_work(writers) as writer:
+            claim_delivery(writer, "event:held", "message", SCORING)  # holds the write lock
+            reader = threading.Thread(target=lambda: counted.append(_count_posts(sessions)))
+            reader.start()
+            reader.join(timeout=10)
+            assert not reader.is_alive(), "the read waited for the write lock"
+        assert counted == [1]
+        with read_only(sessions) as session, pytest.raises(OperationalError, match="readonly"):
+            claim_delivery(session, "event:refused", "message", SCORING)
+        with unit_of_work(sessions) as session:
+            claim_delivery(session, "event:written", "message", SCORING)
+            session.commit()
+        with read_only(sessions) as session:
+            keys = set(session.scalars(select(Delivery.key)))
+        assert "event:written" in keys and "event:refused" not in keys
+    finally:
+        engine.dispose()
+        other.dispose()
+
+
+def _count_posts(sessions: SessionFactory) -> int:
+    with read_only(sessions) as session:
+        return int(session.scalar(select(func.count()).select_from(PromptPost)) or 0)

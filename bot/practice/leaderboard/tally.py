@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,12 +24,12 @@ from bot.practice.leaderboard.mock_rounds import scored_mock_rounds
 from bot.practice.leaderboard.votes import (
     answer_means,
     answer_means_corrected,
+    channel_criteria,
     person_criteria,
-    person_criteria_corrected,
     reviewer_offsets,
     week_posts_query,
 )
-from bot.practice.leaderboard.week import AnswerLine, MockLine, Row, Week
+from bot.practice.leaderboard.week import TOP, AnswerLine, MockLine, Row, Week
 from bot.practice.schedule import (
     week_bounds_utc,
 )
@@ -43,9 +44,20 @@ from bot.practice.scoring import (
 
 
 def tally_week(
-    session: Session, channel: Channel, monday: date, *, rules: ScoringRules | None = None
+    session: Session,
+    channel: Channel,
+    monday: date,
+    *,
+    rules: ScoringRules | None = None,
+    also_shown: Collection[str] = (),
 ) -> Week:
-    """Every person's points for the channel's Monday-Sunday week starting on `monday`."""
+    """Every person's points for the channel's Monday-Sunday week starting on `monday`.
+
+    A row's means per criterion (`Row.criteria`, behind its strongest criterion) are read for
+    the rows a leaderboard shows only: the top `TOP` and the people in `also_shown` (the
+    caller of `/practice leaderboard`). For all 5,000 rows of a large channel they were the
+    tally's largest step; the other rows' `criteria` stay empty.
+    """
     rules = rules or rules_for(channel)
     posts = week_posts_query(channel.id, monday)
     post_dates = dict(
@@ -70,17 +82,6 @@ def tally_week(
     )
     rows: dict[str, Row] = {}
     _add_answers(rows, votes.answers, per_answer, post_dates, rules.participation)
-    if offsets:
-        people, channel_criteria = person_criteria_corrected(
-            session, votes.of_week, offsets, votes.answers
-        )
-    else:
-        people, channel_criteria = person_criteria(
-            session, votes.on_time, votes.of_week, votes.answers
-        )
-    for user_id, criterion, total, count in people:
-        rows[user_id].criteria[criterion] = total / count
-        rows[user_id].criterion_counts[criterion] = int(count)
     _add_reviews(session, sorted(post_dates), rules, rows)
     if rows:
         _add_mock_rounds(session, channel, monday, rules, rows)
@@ -90,15 +91,19 @@ def tally_week(
     prior = channel_mean(rules, sum(counted), len(counted))
     for r in rows.values():
         _finish_row(r, rules, prior)
-    criteria = {c: total / count for c, (total, count) in channel_criteria.items()}
-    counts = {c: int(count) for c, (_, count) in channel_criteria.items()}
-    return Week(channel.id, monday, rules, _ranked(rows), criteria, counts, prior)
+    ranked = _ranked(rows)
+    shown = {r.user_id: r for r in ranked[:TOP]}
+    shown.update((u, rows[u]) for u in also_shown if u in rows)
+    _add_criteria(session, shown, offsets)
+    sums = channel_criteria(session, votes.of_week, votes.answers, offsets)
+    criteria = {c: total / count for c, (total, count) in sums.items()}
+    counts = {c: int(count) for c, (_, count) in sums.items()}
+    return Week(channel.id, monday, rules, ranked, criteria, counts, prior)
 
 
 @dataclass(frozen=True)
 class _WeekVotes:
     answers: list[Any]  # (id, post_id, user_id, answered_at) of the on-time answers
-    on_time: tuple[Any, ...]  # the on-time condition on answers
     of_week: Any  # the condition on votes: of those answers
 
 
@@ -126,7 +131,7 @@ def _week_votes(session: Session, post_dates: dict[int, date]) -> _WeekVotes:
         of_week = Vote.answer_id == any_(ids)
     else:
         of_week = Vote.answer_id.in_(select(Answer.id).where(*on_time))
-    return _WeekVotes(answers, on_time, of_week)
+    return _WeekVotes(answers, of_week)
 
 
 def _add_answers(
@@ -148,6 +153,15 @@ def _add_answers(
         )
         r.answer_lines.append(line)
         r.answers += 1
+
+
+def _add_criteria(session: Session, rows: dict[str, Row], offsets: dict[str, float]) -> None:
+    """Each of `rows`' means per criterion, from the votes on its on-time answers."""
+    authors = {line.answer_id: r.user_id for r in rows.values() for line in r.answer_lines}
+    for (user_id, criterion), (total, count) in person_criteria(session, authors, offsets).items():
+        row = rows[user_id]
+        row.criteria[criterion] = total / count
+        row.criterion_counts[criterion] = int(count)
 
 
 def _add_reviews(

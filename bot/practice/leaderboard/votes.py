@@ -1,13 +1,13 @@
-"""The tally's vote queries: the week's posts, reviewer offsets, means per answer and person."""
+"""The tally's vote queries: the week's posts, reviewer offsets, means per answer, per criterion
+for the channel and for the people shown."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, column, func, literal, select
+from sqlalchemy import Integer, column, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -96,71 +96,55 @@ def answer_means_corrected(
 Sums = dict[str, list[float]]  # criterion -> [sum of scores, count]
 
 
-def person_criteria(
-    session: Session, on_time: tuple[Any, ...], of_week: Any, answers: Any
-) -> tuple[list[tuple[str, str, float, int]], Sums]:
-    """(user, criterion, sum of scores, count) for the week's on-time answers, and the
-    channel's sums per criterion (exact either way: sums of integers).
+def channel_criteria(
+    session: Session, of_week: Any, answers: Any, offsets: dict[str, float]
+) -> Sums:
+    """The channel's sums per criterion over the week's votes (with bias correction: grouped
+    per reviewer too, each reviewer's sums shifted). Exact without correction: sums of
+    integers.
 
-    SQLite groups per person in SQL (a join it plans as index searches). PostgreSQL ran that
-    join as a parallel scan of every vote whatever the filters; there the week's answers are
-    given as one (id, author) array pair (`unnest`), which it joins to the votes' covering
-    index in a nested loop, and the groups are sorted by byte order (`COLLATE "C"`: the same
-    groups, a cheaper sort than the database's collation).
+    On PostgreSQL the week's answers are joined as one array (`unnest`): with `of_week`'s
+    `= ANY(array)` it chose a parallel scan of every vote for this grouping (190 ms at a year
+    of history); the join is a nested loop over the votes' index (~45 ms).
     """
     channel: Sums = defaultdict(lambda: [0.0, 0.0])
-    grouped: Iterable[tuple[str, str, int, int]]
+    keys: list[Any] = [Vote.criterion, Vote.reviewer_id] if offsets else [Vote.criterion]
+    query = select(*keys, func.sum(Vote.score), func.count())
     if is_postgres(session):
         week = (
-            func.unnest(
-                literal([answer_id for answer_id, *_ in answers], ARRAY(Integer)),
-                literal([user_id for _, _, user_id, _ in answers], ARRAY(String)),
-            )
-            .table_valued(column("id", Integer), column("user_id", String))
+            func.unnest(literal([answer_id for answer_id, *_ in answers], ARRAY(Integer)))
+            .table_valued(column("id", Integer))
             .render_derived(name="week_answers")
         )
-        by_user, by_criterion = week.c.user_id.collate("C"), Vote.criterion.collate("C")
-        grouped = session.execute(
-            select(by_user, by_criterion, func.sum(Vote.score), func.count())
-            .select_from(Vote)
-            .join(week, Vote.answer_id == week.c.id)
-            .group_by(by_user, by_criterion)
-        )
+        query = query.select_from(Vote).join(week, Vote.answer_id == week.c.id)
     else:
-        grouped = session.execute(
-            select(Answer.user_id, Vote.criterion, func.sum(Vote.score), func.count())
-            .join(Vote, Vote.answer_id == Answer.id)
-            .where(*on_time)
-            .group_by(Answer.user_id, Vote.criterion)
-        )
-    people = []
-    for user_id, criterion, total, count in grouped:
-        people.append((user_id, criterion, as_float(total), count))
-        acc = channel[criterion]
-        acc[0] += total
+        query = query.where(of_week)
+    for row in session.execute(query.group_by(*keys)):
+        total, count = row[-2], row[-1]
+        acc = channel[row[0]]
+        acc[0] += as_float(total) - count * (offsets.get(row[1], 0.0) if offsets else 0.0)
         acc[1] += count
-    return people, channel
+    return channel
 
 
-def person_criteria_corrected(
-    session: Session, of_week: Any, offsets: dict[str, float], answers: Any
-) -> tuple[list[tuple[str, str, float, int]], Sums]:
-    """The same with bias correction: grouped per answer, criterion and reviewer (no join:
-    PostgreSQL scanned both tables for the join), each reviewer's sums shifted."""
-    author = {answer_id: user_id for answer_id, _, user_id, _ in answers}
+def person_criteria(
+    session: Session, authors: dict[int, str], offsets: dict[str, float]
+) -> dict[tuple[str, str], list[float]]:
+    """(user, criterion) -> [sum of scores, count] over the answers in `authors` (answer id ->
+    author): only the rows a leaderboard shows, a few dozen answers, so one grouped read of
+    their votes by id. Each reviewer's sums are shifted by their offset (none without bias
+    correction)."""
     person: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    channel: Sums = defaultdict(lambda: [0.0, 0.0])
-    keys = [Vote.answer_id, Vote.criterion, Vote.reviewer_id]
+    if not authors:
+        return person
+    keys = (Vote.answer_id, Vote.criterion, Vote.reviewer_id)
     for answer_id, criterion, reviewer, total, count in session.execute(
-        select(Vote.answer_id, Vote.criterion, Vote.reviewer_id, func.sum(Vote.score), func.count())
-        .where(of_week)
+        select(*keys, func.sum(Vote.score), func.count())
+        .where(Vote.answer_id.in_(sorted(authors)))
         .group_by(*keys)
+        .order_by(*keys)  # the same sums in the same order on every database
     ):
-        corrected = as_float(total) - count * offsets.get(reviewer, 0.0)
-        for acc in (person[(author[answer_id], criterion)], channel[criterion]):
-            acc[0] += corrected
-            acc[1] += count
-    people = [
-        (user, criterion, total, int(count)) for (user, criterion), (total, count) in person.items()
-    ]
-    return people, channel
+        acc = person[(authors[answer_id], criterion)]
+        acc[0] += as_float(total) - count * offsets.get(reviewer, 0.0)
+        acc[1] += count
+    return person

@@ -15,6 +15,10 @@ from bot.practice.scoring import (
     tie_break_key,
 )
 
+# The rows a leaderboard shows (the weekly post, `/practice leaderboard`): the ones whose
+# criteria the tally reads.
+TOP = 10
+
 
 class AnswerLine(NamedTuple):
     """One on-time answer and what it earned (a named tuple: a week of 5,000 people has
@@ -48,7 +52,8 @@ class Row:
     mean_quality: float | None = None  # mean of the scored answers' means (as scored)
     quality: float = RUBRIC_MIDDLE  # the estimate Q that points and ties use
     first_answer_at: datetime | None = None
-    criteria: dict[str, float] = field(default_factory=dict)  # the person's mean per criterion
+    # The person's mean per criterion: only in the rows a leaderboard shows (`tally_week`).
+    criteria: dict[str, float] = field(default_factory=dict)
     criterion_counts: dict[str, int] = field(default_factory=dict)
     mocks: list[MockLine] = field(default_factory=list)
     review_points: float = 0.0
@@ -105,5 +110,5 @@ class Week:
             index = self._index = (self.rows, {r.user_id: r for r in self.rows})
         return index[1].get(user_id)
 
-    def top(self, n: int = 10) -> list[Row]:
+    def top(self, n: int = TOP) -> list[Row]:
         return self.rows[:n]

@@ -7,13 +7,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.practice.leaderboard.stats import PersonalStats
-from bot.practice.leaderboard.week import Row, Week
+from bot.practice.leaderboard.week import TOP, Row, Week
 from bot.practice.scoring import ScoringRules
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.render.agreement import agreement_lines, channel_agreement_section
 from bot.slack.render.text import clip, context_line, header, mention, section
-
-TOP = 10
 
 
 def week_label(monday: date) -> str:

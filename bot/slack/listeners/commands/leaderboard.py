@@ -68,6 +68,7 @@ def leaderboard(ctx: CommandContext) -> None:
         runtime.clock(),
         last=last,
         library=runtime.library,
+        caller=ctx.user_id,
     )
     if found is None:
         ctx.reply(NOT_ENROLLED)
