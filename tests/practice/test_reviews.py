@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.db import SessionFactory
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
 from bot.practice.answers import record_delete
-from bot.practice.channels import enrol_channel
 from bot.practice.reviews.assign import set_volunteer
 from bot.practice.reviews.votes import (
     challenge_posted,
@@ -24,70 +21,51 @@ from bot.practice.reviews.votes import (
     record_scores,
 )
 from bot.services.review_window import AssignRun, CloseRun, assign_due_reviews, close_due_reviews
-from tests.builders import replied_answer, reply, sessions_like
+from tests import builders as b
+from tests.at_once import run_at_once
 from tests.conftest import utc
 from tests.fakes import FakeReviewNotifier
 
 
 def run_assignments(session: Session, now: datetime, **kwargs: Any) -> AssignRun:
     """The assign-reviewers service on the test's database (its own units of work)."""
-    run = assign_due_reviews(sessions_like(session), now, **kwargs)
+    run = assign_due_reviews(b.sessions_like(session), now, **kwargs)
     session.expire_all()
     return run
 
 
 def run_closing(session: Session, now: datetime, **kwargs: Any) -> CloseRun:
     """The close-reviews service on the test's database (its own units of work)."""
-    run = close_due_reviews(sessions_like(session), now, **kwargs)
+    run = close_due_reviews(b.sessions_like(session), now, **kwargs)
     session.expire_all()
     return run
 
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 POSTED = utc(2026, 3, 2, 9)
 ANSWERS_CLOSE = utc(2026, 3, 2, 15)
 REVIEWS_CLOSE = utc(2026, 3, 3, 9)
 MIDPOINT = utc(2026, 3, 3, 0)
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
-
-
 @pytest.fixture
 def channel(session: Session) -> Channel:
-    channel = enrol_channel(session, team_id="T1", channel_id="C1", now=utc(2026, 1, 1)).channel
-    session.commit()
-    return channel
+    return b.channel(session)
 
 
 def make_post(
     session: Session, channel: Channel, library: Library, day: date = date(2026, 3, 2)
 ) -> PromptPost:
-    shift = timedelta(days=(day - date(2026, 3, 2)).days)
+    """The channel's post of `day` (a UTC channel: posted at 09:00, as POSTED on the first day),
+    of one of the pack's prompts."""
     pack = library.packs["pmm"]
-    prompt = pack.prompts[(day.toordinal()) % len(pack.prompts)]
-    post = PromptPost(
-        channel_pk=channel.id,
-        local_date=day,
-        pack_id="pmm",
-        prompt_id=prompt.id,
-        prompt=prompt.snapshot(),
-        claimed_at=POSTED + shift,
-        posted_at=POSTED + shift,
-        message_ts=f"{(POSTED + shift).timestamp():.6f}",
-        answers_close_at=ANSWERS_CLOSE + shift,
-        reviews_close_at=REVIEWS_CLOSE + shift,
-    )
-    session.add(post)
+    post = b.post(session, channel, day, prompt=pack.prompts[day.toordinal() % len(pack.prompts)])
     session.commit()
     return post
 
 
 def answer(session: Session, post: PromptPost, user: str, minute: int = 0) -> Answer:
     ts = f"{(post.claimed_at + timedelta(minutes=10 + minute)).timestamp():.6f}"
-    found = replied_answer(session, post, user, ts, f"My answer, by {user}: a holdout test.")
+    found = b.replied_answer(session, post, user, ts, f"My answer, by {user}: a holdout test.")
     session.commit()
     return found
 
@@ -196,8 +174,7 @@ def test_rerunning_assigns_and_tells_nobody_twice(
 def test_same_input_gives_the_same_plan(session: Session, library: Library) -> None:
     plans = []
     for channel_id in ("CA", "CB"):
-        channel = enrol_channel(session, team_id="T1", channel_id=channel_id, now=POSTED).channel
-        session.commit()
+        channel = b.channel(session, channel_id)
         post = answered_post(session, channel, library, ["U1", "U2", "U3", "U4"])
         run_assignments(session, ANSWERS_CLOSE, notifier=FakeReviewNotifier())
         plans.append(sorted((r.answer.user_id, r.reviewer_id) for r in assignments(session, post)))
@@ -259,7 +236,7 @@ def test_late_and_withdrawn_answers_are_not_reviewed(
 ) -> None:
     post = answered_post(session, channel, library, ["U1", "U2", "U3"])
     late_ts = f"{(ANSWERS_CLOSE + timedelta(minutes=5)).timestamp():.6f}"
-    reply(session, post, "U4", late_ts, "late")
+    b.reply(session, post, "U4", late_ts, "late")
     session.commit()
     run_assignments(session, ANSWERS_CLOSE + timedelta(minutes=10), notifier=FakeReviewNotifier())
     rows = assignments(session, post)
@@ -408,39 +385,28 @@ def test_concurrent_identical_submissions_count_once(
     sessions: SessionFactory, library: Library
 ) -> None:
     with sessions() as session:
-        channel = enrol_channel(session, team_id="T1", channel_id="C1", now=POSTED).channel
-        session.commit()
+        channel = b.channel(session)
         post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
         mine = my_assignment(session, post, "U1")
         answer_id = mine.answer_id
-    barrier = threading.Barrier(20)
-    errors: list[BaseException] = []
     results = []
 
     def submit() -> None:
-        try:
-            with sessions() as session:
-                barrier.wait()
-                result = record_scores(
-                    session,
-                    answer_id,
-                    "U1",
-                    full_scores(library, 3),
-                    "same",
-                    ANSWERS_CLOSE,
-                    criteria=rubric(library),
-                )
-                session.commit()
-                results.append(result.ok)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
+        with sessions() as session:
+            result = record_scores(
+                session,
+                answer_id,
+                "U1",
+                full_scores(library, 3),
+                "same",
+                ANSWERS_CLOSE,
+                criteria=rubric(library),
+            )
+            session.commit()
+            results.append(result.ok)
 
-    threads = [threading.Thread(target=submit) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == [] and all(results) and len(results) == 20
+    assert run_at_once([submit] * 20) == []
+    assert all(results) and len(results) == 20
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Vote)) == len(rubric(library))
 
@@ -594,32 +560,21 @@ def test_two_processes_assigning_and_closing_at_once_act_once(
     sessions: SessionFactory, library: Library
 ) -> None:
     with sessions() as session:
-        channel = enrol_channel(session, team_id="T1", channel_id="C1", now=POSTED).channel
-        session.commit()
+        channel = b.channel(session)
         answered_post(session, channel, library, ["U1", "U2", "U3", "U4"])
     notifier = FakeReviewNotifier()
-    errors: list[BaseException] = []
 
-    def race(step: Any) -> None:
-        barrier = threading.Barrier(4)
+    def race(step: Any) -> list[BaseException]:
+        """`step` run by four processes at once, each on its own session."""
 
         def run() -> None:
-            try:
-                with sessions() as session:
-                    barrier.wait()
-                    step(session)
-            except BaseException as exc:  # surfaced below
-                errors.append(exc)
+            with sessions() as session:
+                step(session)
 
-        threads = [threading.Thread(target=run) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        return run_at_once([run] * 4)
 
-    race(lambda s: run_assignments(s, ANSWERS_CLOSE, notifier=notifier))
-    race(lambda s: run_closing(s, REVIEWS_CLOSE, notifier=notifier, library=library))
-    assert errors == []
+    assert race(lambda s: run_assignments(s, ANSWERS_CLOSE, notifier=notifier)) == []
+    assert race(lambda s: run_closing(s, REVIEWS_CLOSE, notifier=notifier, library=library)) == []
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(ReviewAssignment)) == 8
     assert sorted(b.reviewer for b in notifier.briefs) == ["U1", "U2", "U3", "U4"]
