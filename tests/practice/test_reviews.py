@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
 from bot.practice.answers import record_delete
 from bot.practice.reviews.assign import set_volunteer
 from bot.practice.reviews.votes import (
+    ScoreResult,
     challenge_posted,
     load_review,
     record_challenge,
@@ -95,8 +97,26 @@ def rubric(library: Library) -> list[str]:
     return [c.id for c in library.packs["pmm"].rubric]
 
 
-def full_scores(library: Library, score: int = 4) -> dict[str, int | None]:
-    return dict.fromkeys(rubric(library), score)
+def full_scores(library: Library, value: int = 4) -> dict[str, int | None]:
+    return dict.fromkeys(rubric(library), value)
+
+
+def score(
+    session: Session,
+    library: Library,
+    answer_id: int,
+    reviewer: str,
+    now: datetime,
+    scores: int | Mapping[str, int | None] = 4,
+    comment: str | None = None,
+) -> ScoreResult:
+    """`reviewer` scores the answer against the pack's rubric: `scores` per criterion, or one
+    score for every criterion."""
+    if isinstance(scores, int):
+        scores = full_scores(library, scores)
+    return record_scores(
+        session, answer_id, reviewer, scores, comment, now, criteria=rubric(library)
+    )
 
 
 def day_with(
@@ -278,20 +298,10 @@ def test_assigned_reviewer_scores_and_a_resubmission_replaces(
     post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
     mine = my_assignment(session, post, "U1")
     now = ANSWERS_CLOSE + timedelta(hours=1)
-    first = record_scores(
-        session,
-        mine.answer_id,
-        "U1",
-        full_scores(library, 2),
-        " too vague ",
-        now,
-        criteria=rubric(library),
-    )
+    first = score(session, library, mine.answer_id, "U1", now, 2, " too vague ")
     session.commit()
     assert first.ok and not first.replaced
-    second = record_scores(
-        session, mine.answer_id, "U1", full_scores(library, 5), "", now, criteria=rubric(library)
-    )
+    second = score(session, library, mine.answer_id, "U1", now, 5, "")
     session.commit()
     assert second.ok and second.replaced
     stored = votes(session)
@@ -320,9 +330,7 @@ def test_refused_votes_change_nothing(
     post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
     mine = my_assignment(session, post, "U1")
     user = {"author": mine.answer.user_id, "stranger": "U9", "reviewer": "U1"}[who]
-    result = record_scores(
-        session, mine.answer_id, user, full_scores(library), None, when, criteria=rubric(library)
-    )
+    result = score(session, library, mine.answer_id, user, when)
     session.commit()
     assert not result.ok and result.refusal == reason and result.message
     assert votes(session) == []
@@ -342,15 +350,7 @@ def test_scores_after_the_close_are_refused(
     post.closed_at = ANSWERS_CLOSE + timedelta(hours=2)
     session.commit()
     mine = my_assignment(session, post, "U1")
-    result = record_scores(
-        session,
-        mine.answer_id,
-        "U1",
-        full_scores(library),
-        None,
-        ANSWERS_CLOSE + timedelta(hours=3),
-        criteria=rubric(library),
-    )
+    result = score(session, library, mine.answer_id, "U1", ANSWERS_CLOSE + timedelta(hours=3))
     assert result.refusal == "closed"
 
 
@@ -363,18 +363,10 @@ def test_missing_unknown_and_out_of_range_scores_are_field_errors(
     scores = full_scores(library)
     scores[criteria[0]] = None
     scores[criteria[1]] = 7
-    result = record_scores(
-        session, mine.answer_id, "U1", scores, None, ANSWERS_CLOSE, criteria=criteria
-    )
+    result = score(session, library, mine.answer_id, "U1", ANSWERS_CLOSE, scores)
     assert not result.ok and set(result.field_errors) == {criteria[0], criteria[1]}
-    unknown = record_scores(
-        session,
-        mine.answer_id,
-        "U1",
-        {**full_scores(library), "charm": 3},
-        None,
-        ANSWERS_CLOSE,
-        criteria=criteria,
+    unknown = score(
+        session, library, mine.answer_id, "U1", ANSWERS_CLOSE, {**full_scores(library), "charm": 3}
     )
     assert unknown.refusal == "unknown-criterion"
     session.commit()
@@ -393,15 +385,7 @@ def test_concurrent_identical_submissions_count_once(
 
     def submit() -> None:
         with sessions() as session:
-            result = record_scores(
-                session,
-                answer_id,
-                "U1",
-                full_scores(library, 3),
-                "same",
-                ANSWERS_CLOSE,
-                criteria=rubric(library),
-            )
+            result = score(session, library, answer_id, "U1", ANSWERS_CLOSE, 3, "same")
             session.commit()
             results.append(result.ok)
 
@@ -438,15 +422,7 @@ def test_reminder_half_way_goes_once_to_those_who_have_not_scored(
     post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
     for mine in assignments(session, post):
         if mine.reviewer_id == "U1":
-            record_scores(
-                session,
-                mine.answer_id,
-                "U1",
-                full_scores(library),
-                None,
-                ANSWERS_CLOSE,
-                criteria=rubric(library),
-            )
+            score(session, library, mine.answer_id, "U1", ANSWERS_CLOSE)
     session.commit()
     notifier = FakeReviewNotifier()
     run_closing(session, MIDPOINT - timedelta(minutes=1), notifier=notifier, library=library)
@@ -464,15 +440,7 @@ def test_closing_summarises_once_marks_missed_and_posts_notes(
     reviewers = [r for r in assignments(session, post) if r.answer_id == target.id]
     first, second = reviewers
     criteria = rubric(library)
-    record_scores(
-        session,
-        target.id,
-        first.reviewer_id,
-        full_scores(library, 2),
-        "Name a metric.",
-        ANSWERS_CLOSE,
-        criteria=criteria,
-    )
+    score(session, library, target.id, first.reviewer_id, ANSWERS_CLOSE, 2, "Name a metric.")
     made = record_challenge(session, first.id, first.reviewer_id, "Control group?", ANSWERS_CLOSE)
     assert made.challenge_id is not None
     challenge_posted(session, made.challenge_id, "123.456")
@@ -535,18 +503,7 @@ def test_an_answer_withdrawn_after_assignment_owes_its_reviewers_nothing(
     record_delete(session, post, gone.message_ts, "U3")
     session.commit()
     mine = next(r for r in assignments(session, post) if r.answer_id == gone.id)
-    assert (
-        record_scores(
-            session,
-            gone.id,
-            mine.reviewer_id,
-            full_scores(library),
-            None,
-            ANSWERS_CLOSE,
-            criteria=rubric(library),
-        ).refusal
-        == "withdrawn"
-    )
+    assert score(session, library, gone.id, mine.reviewer_id, ANSWERS_CLOSE).refusal == "withdrawn"
     notifier = FakeReviewNotifier()
     run_closing(session, MIDPOINT, notifier=notifier, library=library)
     reminded = {i.answer_id for b in notifier.reminders for i in b.items}
