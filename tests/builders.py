@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bot.content import Prompt
 from bot.db import SessionFactory, make_session_factory
 from bot.models import (
     Answer,
@@ -87,14 +88,23 @@ def _next_ts() -> str:
     return f"{_ts[0]}.000100"
 
 
-def post(session: Session, ch: Channel, day: date, *, posted: bool = True) -> PromptPost:
+def post(
+    session: Session,
+    ch: Channel,
+    day: date,
+    *,
+    posted: bool = True,
+    prompt: Prompt | None = None,
+) -> PromptPost:
+    """The channel's post of `day` at 09:00 local time, of the pack's `prompt` when given (else
+    a made-up case); answers close 6 hours later, reviews 24."""
     at = local_instant(day, time(9, 0), ch.timezone)
     p = PromptPost(
         channel_pk=ch.id,
         local_date=day,
         pack_id="pmm",
-        prompt_id=f"prompt-{day.isoformat()}",
-        prompt={"title": f"Case of {day.isoformat()}"},
+        prompt_id=prompt.id if prompt else f"prompt-{day.isoformat()}",
+        prompt=prompt.snapshot() if prompt else {"title": f"Case of {day.isoformat()}"},
         claimed_at=at,
         posted_at=at if posted else None,
         message_ts=_next_ts() if posted else None,
@@ -278,11 +288,15 @@ def mock_request(
     team_id: str = "T1",
     match: MockMatch | None = None,
     status: str | None = None,
+    note: str = "",
+    tz_offset_minutes: int = 0,
 ) -> MockRequest:
     """A `/mock` request made at `at`, open for a day: waiting, or "matched" with `match`."""
     row = MockRequest(
         team_id=team_id,
         user_id=user_id,
+        note=note,
+        tz_offset_minutes=tz_offset_minutes,
         created_at=at,
         expires_at=at + timedelta(days=1),
         status=status or ("matched" if match is not None else "waiting"),

@@ -3,10 +3,12 @@ and the day's prompt most of them start from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.db import unit_of_work
 from bot.emulator.stage import Stage
@@ -16,11 +18,26 @@ from tests.e2e.conftest import CHANNEL
 NINE_NY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
 
-def scalar(stage: Stage, query: Any) -> Any:
+def read(stage: Stage, query: Callable[[Session], Any]) -> Any:
+    """`query` run on a session of the stage's database; loaded rows stay readable after."""
     with unit_of_work(stage.runtime.sessions) as session:
-        value = session.scalar(query)
-        session.expunge_all()  # keep loaded rows readable after the session closes
+        value = query(session)
+        session.expunge_all()
         return value
+
+
+def scalar(stage: Stage, query: Any) -> Any:
+    return read(stage, lambda session: session.scalar(query))
+
+
+def scalars(stage: Stage, query: Any) -> list[Any]:
+    """The query's first column, row by row."""
+    return read(stage, lambda session: list(session.scalars(query)))
+
+
+def rows(stage: Stage, query: Any) -> list[Any]:
+    """The query's rows, as tuples."""
+    return read(stage, lambda session: list(session.execute(query)))
 
 
 def count(stage: Stage, model: Any) -> int:

@@ -4,27 +4,20 @@ stats, cancel, expiry, and no double match under simultaneous requests."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from bot.db import unit_of_work
 from bot.emulator.stage import DEFAULT_START, Stage
 from bot.models import MockMatch, MockRating, MockRequest, MockScore
 from bot.practice.mocks.queue import MOCK_EXPIRY
 from bot.slack.listeners.commands.mock import MOCK
+from tests.at_once import run_at_once
 from tests.e2e.conftest import CHANNEL, MEMBERS
+from tests.e2e.reads import scalars
 
 ANA, BEN, CHI, DEV = MEMBERS
-
-
-def rows(stage: Stage, query: Any) -> list[Any]:
-    with unit_of_work(stage.runtime.sessions) as session:
-        found = list(session.scalars(query))
-        session.expunge_all()
-        return found
 
 
 def mock(stage: Stage, user: str, text: str = "") -> str:
@@ -66,7 +59,7 @@ def test_queue_status_and_cancel(stage: Stage) -> None:
     assert "left the mock queue" in mock(stage, ANA, "cancel")
     assert "not in the mock queue" in mock(stage, ANA, "status")
     assert "nothing to cancel" in mock(stage, ANA, "cancel")
-    assert [r.status for r in rows(stage, select(MockRequest))] == ["cancelled"]
+    assert [r.status for r in scalars(stage, select(MockRequest))] == ["cancelled"]
 
 
 def test_mock_help_lists_every_subcommand_and_help_is_not_a_note(stage: Stage) -> None:
@@ -77,7 +70,7 @@ def test_mock_help_lists_every_subcommand_and_help_is_not_a_note(stage: Stage) -
         if name not in ("", "help"):
             assert f"`/mock {name}`: " in shown, name
     assert "not in the mock queue" in mock(stage, ANA, "STATUS")  # subcommands ignore case
-    assert rows(stage, select(MockRequest)) == []  # neither was taken as a note
+    assert scalars(stage, select(MockRequest)) == []  # neither was taken as a note
 
 
 def test_matching_opens_a_group_dm_with_roles_case_plan_and_a_private_guide(
@@ -101,7 +94,7 @@ def test_matching_opens_a_group_dm_with_roles_case_plan_and_a_private_guide(
     assert "Challenges to put" in guide_text and "What strong answers do" in guide_text
     assert "Rubric (score 1 to 5)" in guide_text
     assert stage.slack.dms(ANA) == []  # the candidate does not get the guide
-    (m,) = rows(stage, select(MockMatch))
+    (m,) = scalars(stage, select(MockMatch))
     assert (m.candidate_id, m.interviewer_id) == (ANA, BEN)
     prompt_title = m.prompt["title"]
     assert prompt_title in text and prompt_title in guide_text
@@ -133,7 +126,7 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
     (modal,) = stage.slack.wait_for(lambda: stage.slack.open_views(BEN))
     assert modal["callback_id"] == "mock_feedback_modal"
     ids = modal_criteria(modal)
-    (m,) = rows(stage, select(MockMatch))
+    (m,) = scalars(stage, select(MockMatch))
     pack = stage.runtime.library.pack("pmm")
     assert pack is not None
     assert ids == [c.id for c in pack.rubric_for(m.prompt["kind"])]
@@ -145,7 +138,7 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
     stage.slack.wait_for(lambda: len(stage.slack.messages(group)) == 2)
     note = stage.slack.messages(group)[-1]["text"]
     assert "scored <@U01ANA>'s round 1" in note
-    assert len(rows(stage, select(MockScore))) == len(ids)
+    assert len(scalars(stage, select(MockScore))) == len(ids)
     stats = mock(stage, ANA, "stats")
     first = pack.criterion(ids[0])
     assert first is not None
@@ -165,7 +158,7 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
         ANA, rating["id"], {"helpfulness/score": "5", "comment/value": "sharp challenges"}
     )
     assert done.status == 200 and not (done.json or {}).get("response_action")
-    (saved,) = rows(stage, select(MockRating))
+    (saved,) = scalars(stage, select(MockRating))
     assert (saved.rater_id, saved.interviewer_id, saved.score) == (ANA, BEN, 5)
 
 
@@ -180,7 +173,7 @@ def test_swap_roles_starts_round_two_with_a_new_case_and_guide(stage: Stage) -> 
     assert "mock_swap" not in text  # one swap per mock
     (guide,) = stage.slack.wait_for(lambda: stage.slack.dms(ANA))
     assert "Interviewer guide" in blocks_text(guide)
-    (m,) = rows(stage, select(MockMatch))
+    (m,) = scalars(stage, select(MockMatch))
     assert m.round == 2 and m.prompt["title"] not in text  # a case new to BEN
     # A second click on the first intro's button is refused, privately.
     stage.sender.click(BEN, action_id="mock_swap", message=intro)
@@ -213,24 +206,10 @@ def test_many_simultaneous_requests_never_double_match(stage: Stage) -> None:
     for user in users:
         stage.add_member(user, f"p{user.lower()}", tz="UTC")
     stage.slack.state.channel(CHANNEL).members.update(users)
-    barrier = threading.Barrier(len(users))
-    errors: list[BaseException] = []
-
-    def run(user: str) -> None:
-        try:
-            barrier.wait()
-            stage.sender.send_command(user, CHANNEL, "/mock", "")
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(u,)) for u in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    requests = [lambda u=u: stage.sender.send_command(u, CHANNEL, "/mock", "") for u in users]
+    assert run_at_once(requests) == []
     stage.slack.wait_for(lambda: all(stage.slack.ephemerals(user=u) for u in users), timeout=15)
-    matches = rows(stage, select(MockMatch))
+    matches = scalars(stage, select(MockMatch))
     paired = [u for m in matches for u in (m.user_a, m.user_b)]
     assert len(matches) == 8 and sorted(paired) == sorted(users)  # everyone once, in pairs
     assert all(m.user_a != m.user_b for m in matches)

@@ -4,48 +4,32 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot.db import unit_of_work
 from bot.emulator.stage import Stage
 from bot.models import Answer, PromptPost, ReviewAssignment, Vote
 from tests.e2e.conftest import ADMIN, CHANNEL, MEMBERS
+from tests.e2e.reads import NINE_NY, count, post_prompt, prompts, rows, scalar
 
 ANA, BEN, CHI, DEV = MEMBERS
-NINE_NY = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 09:00 in New York, Monday
 ANSWERS_CLOSE = NINE_NY + timedelta(hours=6)
 MIDPOINT = NINE_NY + timedelta(hours=15)
 REVIEWS_CLOSE = NINE_NY + timedelta(hours=24)
 
 
-def rows(stage: Stage, query: Any) -> list[Any]:
-    with unit_of_work(stage.runtime.sessions) as session:
-        found = list(session.execute(query))
-        session.expunge_all()
-        return found
-
-
-def count(stage: Stage, model: Any) -> int:
-    with unit_of_work(stage.runtime.sessions) as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
 def rubric_ids(stage: Stage) -> list[str]:
     """The criteria of the latest post's kind: the score modal asks for exactly these."""
-    with unit_of_work(stage.runtime.sessions) as session:
-        snapshot = session.scalars(select(PromptPost.prompt).order_by(PromptPost.id.desc())).first()
+    snapshot = scalar(stage, select(PromptPost.prompt).order_by(PromptPost.id.desc()).limit(1))
     kind = str((snapshot or {}).get("kind", ""))
     return [c.id for c in stage.runtime.library.packs["pmm"].rubric_for(kind)]
 
 
 def start_day(stage: Stage, answerers: tuple[str, ...]) -> str:
     """Post the prompt; each answerer replies in its thread; returns the thread ts."""
-    stage.run_job("post-prompt", NINE_NY)
-    (prompt,) = [m for m in stage.slack.messages(CHANNEL) if "Practice prompt" in m["text"]]
-    thread = str(prompt["ts"])
+    thread = post_prompt(stage)
     stage.set_time(NINE_NY + timedelta(minutes=30))
     for user in answerers:
         stage.sender.post(user, CHANNEL, f"{user}: launch in one market with a holdout.", thread)
@@ -267,9 +251,8 @@ def test_lone_answerer_gets_a_volunteer_or_a_plain_note(enrolled: Stage) -> None
     assert "volunteer reviewer" in stage.slack.ephemerals(user=BEN)[-1].text
     day_two = NINE_NY + timedelta(days=1)
     stage.run_job("post-prompt", day_two)
-    prompts = [m for m in stage.slack.messages(CHANNEL) if "Practice prompt" in m["text"]]
     stage.set_time(day_two + timedelta(minutes=30))
-    stage.sender.post(ANA, CHANNEL, "Day two answer.", str(prompts[-1]["ts"]))
+    stage.sender.post(ANA, CHANNEL, "Day two answer.", str(prompts(stage)[-1]["ts"]))
     stage.slack.wait_for(lambda: count(stage, Answer) == 2)
     stage.run_job("assign-reviewers", day_two + timedelta(hours=6))
     dm = review_dm(stage, BEN)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from datetime import timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -13,10 +11,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.db import SessionFactory, unit_of_work
-from bot.models import Answer, MockMatch, MockRating, MockRequest, MockRound, MockScore, PromptPost
-from bot.practice.channels import enrol_channel, ensure_workspace
+from bot.models import MockMatch, MockRating, MockRequest, MockRound, MockScore
+from bot.practice.channels import ensure_workspace
 from bot.practice.leaderboard.mock_rounds import scored_mock_rounds
 from bot.practice.mocks.matching import match_waiting, tz_distance
 from bot.practice.mocks.queue import (
@@ -40,29 +38,34 @@ from bot.practice.mocks.rounds import (
 from bot.practice.ports import PublishError
 from bot.practice.scoring import DEFAULT_RULES, exact_points
 from bot.services import mocks
-from tests.builders import sessions_like
+from tests import builders as b
+from tests.at_once import run_at_once
 from tests.conftest import utc
 from tests.fakes import FakeMockNotifier
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 NOW = utc(2026, 3, 2, 12)
 T = "T1"
 USERS = st.sampled_from(["U1", "U2", "U3", "U4", "U5"])
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
 
 
 def ask(session: Session, library: Library, user: str, note: str = "", tz: int = 0, at=NOW):
     return request_mock(session, T, user, note, tz, at, library=library)
 
 
+def matched(
+    session: Session, library: Library, first: str = "U1", second: str = "U2", at: datetime = NOW
+) -> int:
+    """`first` waits and `second` asks: the id of the match that pairs them."""
+    ask(session, library, first, at=at)
+    match_id = ask(session, library, second, at=at).match_id
+    assert match_id is not None
+    return match_id
+
+
 def announce(session: Session, library: Library, match_id: int, notifier: FakeMockNotifier) -> bool:
     """Round 1's announcement through its service, on the test's database."""
     sent = mocks.announce_round(
-        sessions_like(session), NOW, match_id, 1, library=library, notifier=notifier
+        b.sessions_like(session), NOW, match_id, 1, library=library, notifier=notifier
     )
     session.expire_all()
     return sent
@@ -112,9 +115,7 @@ def test_a_second_request_while_queued_updates_the_note_and_never_queues_twice(
 def test_a_user_in_a_live_match_is_told_so_until_the_round_has_feedback(
     session: Session, library: Library
 ) -> None:
-    ask(session, library, "U1")
-    match_id = ask(session, library, "U2").match_id
-    assert match_id is not None
+    match_id = matched(session, library)
     refused = ask(session, library, "U1")
     assert (refused.status, refused.partner_id) == ("in-match", "U2")
     match = session.get(MockMatch, match_id)
@@ -128,8 +129,7 @@ def test_a_user_in_a_live_match_is_told_so_until_the_round_has_feedback(
 
 
 def test_an_idle_match_stops_blocking_after_a_while(session: Session, library: Library) -> None:
-    ask(session, library, "U1")
-    ask(session, library, "U2")
+    matched(session, library)
     later = NOW + MATCH_IDLE + timedelta(minutes=1)
     assert ask(session, library, "U1", at=later).status == "queued"
 
@@ -139,23 +139,11 @@ def test_matching_prefers_new_pairs_then_the_closest_time_zone(
 ) -> None:
     ensure_workspace(session, T, NOW)
     # U1 and U2 met last week.
-    ask(session, library, "U1", at=NOW - timedelta(days=7))
-    old = ask(session, library, "U2", at=NOW - timedelta(days=7))
-    match = session.get(MockMatch, old.match_id)
+    match = session.get(MockMatch, matched(session, library, at=NOW - timedelta(days=7)))
     assert match is not None
     match.status = "done"
     for i, (user, tz) in enumerate([("U1", 0), ("U2", 0), ("U3", 540), ("U4", 60)]):
-        session.add(
-            MockRequest(
-                team_id=T,
-                user_id=user,
-                note="",
-                tz_offset_minutes=tz,
-                created_at=NOW + timedelta(seconds=i),
-                expires_at=NOW + MOCK_EXPIRY,
-                status="waiting",
-            )
-        )
+        b.mock_request(session, user, NOW + timedelta(seconds=i), tz_offset_minutes=tz)
     session.commit()
     matches = match_waiting(session, T, NOW + timedelta(minutes=1), library=library)
     session.commit()
@@ -173,20 +161,14 @@ def test_time_zone_distance_wraps_around_the_clock() -> None:
 def test_who_was_candidate_less_often_goes_first_and_gets_an_unseen_case(
     session: Session, library: Library
 ) -> None:
-    ask(session, library, "U1")
-    first = ask(session, library, "U2")
-    m1 = session.get(MockMatch, first.match_id)
+    m1 = session.get(MockMatch, matched(session, library))
     assert m1 is not None and m1.candidate_id == "U1"  # tie: the older request
     record_mock_scores(session, m1.id, 1, "U2", full_scores(library), NOW, library=library)
     later = NOW + timedelta(hours=1)
-    ask(session, library, "U1", at=later)
-    second = ask(session, library, "U3", at=later)
-    m2 = session.get(MockMatch, second.match_id)
+    m2 = session.get(MockMatch, matched(session, library, "U1", "U3", at=later))
     assert m2 is not None
     assert m2.candidate_id == "U3"  # U1 was candidate once, U3 never
-    ask(session, library, "U2", at=later)
-    third = ask(session, library, "U4", at=later)
-    m3 = session.get(MockMatch, third.match_id)
+    m3 = session.get(MockMatch, matched(session, library, "U2", "U4", at=later))
     assert m3 is not None and m3.candidate_id == "U2"  # U2 was interviewer, never candidate
     assert m3.prompt_id != m1.prompt_id  # U2 saw m1's case as its interviewer
 
@@ -194,26 +176,12 @@ def test_who_was_candidate_less_often_goes_first_and_gets_an_unseen_case(
 def test_the_case_is_one_the_candidate_has_not_answered_in_a_channel(
     session: Session, library: Library
 ) -> None:
-    channel = enrol_channel(session, team_id=T, channel_id="C1", now=NOW).channel
     pack = library.pack("pmm")
     assert pack is not None
-    first_prompt = pack.prompts[0]
-    post = PromptPost(
-        channel_pk=channel.id,
-        local_date=NOW.date(),
-        pack_id="pmm",
-        prompt_id=first_prompt.id,
-        prompt=first_prompt.snapshot(),
-        claimed_at=NOW,
-        answers_close_at=NOW,
-        reviews_close_at=NOW,
-    )
-    session.add(post)
-    session.flush()
-    session.add(Answer(post_id=post.id, user_id="U1", message_ts="1.0", answered_at=NOW))
+    post = b.post(session, b.channel(session, team_id=T), NOW.date(), prompt=pack.prompts[0])
+    b.answer(session, post, "U1")
     session.commit()
-    ask(session, library, "U1")
-    match = session.get(MockMatch, ask(session, library, "U2").match_id)
+    match = session.get(MockMatch, matched(session, library))
     assert match is not None and match.candidate_id == "U1"
     assert match.prompt_id == pack.prompts[1].id
 
@@ -221,28 +189,8 @@ def test_the_case_is_one_the_candidate_has_not_answered_in_a_channel(
 def test_status_shows_place_and_age_and_cancel_leaves(session: Session, library: Library) -> None:
     ensure_workspace(session, T, NOW)
     # Two people waiting at once (a /mock would have matched them): rows written directly.
-    session.add(
-        MockRequest(
-            team_id=T,
-            user_id="U0",
-            note="",
-            tz_offset_minutes=0,
-            created_at=NOW - timedelta(hours=3),
-            expires_at=NOW + MOCK_EXPIRY,
-            status="waiting",
-        )
-    )
-    session.add(
-        MockRequest(
-            team_id=T,
-            user_id="U1",
-            note="product sense",
-            tz_offset_minutes=0,
-            created_at=NOW - timedelta(hours=2),
-            expires_at=NOW + MOCK_EXPIRY,
-            status="waiting",
-        )
-    )
+    b.mock_request(session, "U0", NOW - timedelta(hours=3))
+    b.mock_request(session, "U1", NOW - timedelta(hours=2), note="product sense")
     session.commit()
     status = mock_status(session, T, "U1", NOW)
     assert (status.status, status.place, status.waiting) == ("waiting", 2, 2)
@@ -278,9 +226,7 @@ def test_a_request_past_its_time_is_not_matched_before_the_sweep(
 def test_swap_roles_starts_round_two_once_with_a_new_case(
     session: Session, library: Library
 ) -> None:
-    ask(session, library, "U1")
-    match_id = ask(session, library, "U2").match_id
-    assert match_id is not None
+    match_id = matched(session, library)
     with pytest.raises(MockError, match="Only the two"):
         swap_roles(session, match_id, "U9", NOW, library=library)
     rnd = swap_roles(session, match_id, "U2", NOW, library=library)
@@ -297,9 +243,7 @@ def test_swap_roles_starts_round_two_once_with_a_new_case(
 def test_only_the_interviewer_scores_and_a_resubmission_replaces(
     session: Session, library: Library
 ) -> None:
-    ask(session, library, "U1")
-    match_id = ask(session, library, "U2").match_id
-    assert match_id is not None
+    match_id = matched(session, library)
     with pytest.raises(MockError, match="Only this round's interviewer"):
         record_mock_scores(session, match_id, 1, "U1", full_scores(library), NOW, library=library)
     with pytest.raises(MockError, match="every rubric criterion"):
@@ -323,9 +267,7 @@ def test_only_the_interviewer_scores_and_a_resubmission_replaces(
 
 
 def test_scoring_the_second_round_ends_the_match(session: Session, library: Library) -> None:
-    ask(session, library, "U1")
-    match_id = ask(session, library, "U2").match_id
-    assert match_id is not None
+    match_id = matched(session, library)
     swap_roles(session, match_id, "U1", NOW, library=library)
     record_mock_scores(session, match_id, 2, "U1", full_scores(library, 3), NOW, library=library)
     match = session.get(MockMatch, match_id)
@@ -335,9 +277,7 @@ def test_scoring_the_second_round_ends_the_match(session: Session, library: Libr
 
 
 def test_only_the_candidate_rates_the_interviewer(session: Session, library: Library) -> None:
-    ask(session, library, "U1")
-    match_id = ask(session, library, "U2").match_id
-    assert match_id is not None
+    match_id = matched(session, library)
     with pytest.raises(MockError, match="Only this round's candidate"):
         rate_interviewer(session, match_id, 1, "U2", 5, None, NOW)
     with pytest.raises(MockError, match="1 to 5"):
@@ -351,9 +291,7 @@ def test_only_the_candidate_rates_the_interviewer(session: Session, library: Lib
 def test_a_round_is_announced_once_and_a_failure_can_be_retried(
     session: Session, library: Library
 ) -> None:
-    ask(session, library, "U1")
-    match_id = ask(session, library, "U2").match_id
-    assert match_id is not None
+    match_id = matched(session, library)
     notifier = FakeMockNotifier(
         fail_with=[PublishError("ratelimited", permanent=False)],
         fail_guide_with=[PublishError("ratelimited", permanent=False)],
@@ -382,23 +320,12 @@ def test_many_simultaneous_requests_never_double_match(
         ensure_workspace(session, T, NOW)
         session.commit()
     users = [f"U{i:02d}" for i in range(21)]
-    barrier = threading.Barrier(len(users))
-    errors: list[BaseException] = []
     notifier = FakeMockNotifier()
 
-    def run(user: str) -> None:
-        try:
-            barrier.wait()
-            mocks.request_partner(sessions, NOW, T, user, "", 0, library=library, notifier=notifier)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+    def request(user: str) -> None:
+        mocks.request_partner(sessions, NOW, T, user, "", 0, library=library, notifier=notifier)
 
-    threads = [threading.Thread(target=run, args=(u,)) for u in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_at_once([lambda u=u: request(u) for u in users]) == []
     with unit_of_work(sessions) as session:
         matches = list(session.scalars(select(MockMatch)))
         in_matches = [u for m in matches for u in (m.user_a, m.user_b)]
@@ -415,14 +342,10 @@ def test_many_simultaneous_requests_never_double_match(
 def test_leaderboard_points_count_each_scored_round_in_the_period(
     session: Session, library: Library
 ) -> None:
-    ask(session, library, "U1")
-    first = ask(session, library, "U2").match_id
-    assert first is not None
+    first = matched(session, library)
     record_mock_scores(session, first, 1, "U2", full_scores(library, 2), NOW, library=library)
     later = NOW + timedelta(days=1)
-    ask(session, library, "U1", at=later)
-    second = ask(session, library, "U3", at=later).match_id
-    assert second is not None
+    second = matched(session, library, "U1", "U3", at=later)
     match = session.get(MockMatch, second)
     assert match is not None and match.candidate_id == "U3"
     swap_roles(session, second, "U1", later, library=library)

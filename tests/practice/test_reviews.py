@@ -2,92 +2,72 @@
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.db import SessionFactory
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
 from bot.practice.answers import record_delete
-from bot.practice.channels import enrol_channel
 from bot.practice.reviews.assign import set_volunteer
 from bot.practice.reviews.votes import (
+    ScoreResult,
     challenge_posted,
     load_review,
     record_challenge,
     record_scores,
 )
 from bot.services.review_window import AssignRun, CloseRun, assign_due_reviews, close_due_reviews
-from tests.builders import replied_answer, reply, sessions_like
+from tests import builders as b
+from tests.at_once import run_at_once
 from tests.conftest import utc
 from tests.fakes import FakeReviewNotifier
 
 
 def run_assignments(session: Session, now: datetime, **kwargs: Any) -> AssignRun:
     """The assign-reviewers service on the test's database (its own units of work)."""
-    run = assign_due_reviews(sessions_like(session), now, **kwargs)
+    run = assign_due_reviews(b.sessions_like(session), now, **kwargs)
     session.expire_all()
     return run
 
 
 def run_closing(session: Session, now: datetime, **kwargs: Any) -> CloseRun:
     """The close-reviews service on the test's database (its own units of work)."""
-    run = close_due_reviews(sessions_like(session), now, **kwargs)
+    run = close_due_reviews(b.sessions_like(session), now, **kwargs)
     session.expire_all()
     return run
 
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 POSTED = utc(2026, 3, 2, 9)
 ANSWERS_CLOSE = utc(2026, 3, 2, 15)
 REVIEWS_CLOSE = utc(2026, 3, 3, 9)
 MIDPOINT = utc(2026, 3, 3, 0)
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
-
-
 @pytest.fixture
 def channel(session: Session) -> Channel:
-    channel = enrol_channel(session, team_id="T1", channel_id="C1", now=utc(2026, 1, 1)).channel
-    session.commit()
-    return channel
+    return b.channel(session)
 
 
 def make_post(
     session: Session, channel: Channel, library: Library, day: date = date(2026, 3, 2)
 ) -> PromptPost:
-    shift = timedelta(days=(day - date(2026, 3, 2)).days)
+    """The channel's post of `day` (a UTC channel: posted at 09:00, as POSTED on the first day),
+    of one of the pack's prompts."""
     pack = library.packs["pmm"]
-    prompt = pack.prompts[(day.toordinal()) % len(pack.prompts)]
-    post = PromptPost(
-        channel_pk=channel.id,
-        local_date=day,
-        pack_id="pmm",
-        prompt_id=prompt.id,
-        prompt=prompt.snapshot(),
-        claimed_at=POSTED + shift,
-        posted_at=POSTED + shift,
-        message_ts=f"{(POSTED + shift).timestamp():.6f}",
-        answers_close_at=ANSWERS_CLOSE + shift,
-        reviews_close_at=REVIEWS_CLOSE + shift,
-    )
-    session.add(post)
+    post = b.post(session, channel, day, prompt=pack.prompts[day.toordinal() % len(pack.prompts)])
     session.commit()
     return post
 
 
 def answer(session: Session, post: PromptPost, user: str, minute: int = 0) -> Answer:
     ts = f"{(post.claimed_at + timedelta(minutes=10 + minute)).timestamp():.6f}"
-    found = replied_answer(session, post, user, ts, f"My answer, by {user}: a holdout test.")
+    found = b.replied_answer(session, post, user, ts, f"My answer, by {user}: a holdout test.")
     session.commit()
     return found
 
@@ -117,8 +97,26 @@ def rubric(library: Library) -> list[str]:
     return [c.id for c in library.packs["pmm"].rubric]
 
 
-def full_scores(library: Library, score: int = 4) -> dict[str, int | None]:
-    return dict.fromkeys(rubric(library), score)
+def full_scores(library: Library, value: int = 4) -> dict[str, int | None]:
+    return dict.fromkeys(rubric(library), value)
+
+
+def score(
+    session: Session,
+    library: Library,
+    answer_id: int,
+    reviewer: str,
+    now: datetime,
+    scores: int | Mapping[str, int | None] = 4,
+    comment: str | None = None,
+) -> ScoreResult:
+    """`reviewer` scores the answer against the pack's rubric: `scores` per criterion, or one
+    score for every criterion."""
+    if isinstance(scores, int):
+        scores = full_scores(library, scores)
+    return record_scores(
+        session, answer_id, reviewer, scores, comment, now, criteria=rubric(library)
+    )
 
 
 def day_with(
@@ -196,8 +194,7 @@ def test_rerunning_assigns_and_tells_nobody_twice(
 def test_same_input_gives_the_same_plan(session: Session, library: Library) -> None:
     plans = []
     for channel_id in ("CA", "CB"):
-        channel = enrol_channel(session, team_id="T1", channel_id=channel_id, now=POSTED).channel
-        session.commit()
+        channel = b.channel(session, channel_id)
         post = answered_post(session, channel, library, ["U1", "U2", "U3", "U4"])
         run_assignments(session, ANSWERS_CLOSE, notifier=FakeReviewNotifier())
         plans.append(sorted((r.answer.user_id, r.reviewer_id) for r in assignments(session, post)))
@@ -259,7 +256,7 @@ def test_late_and_withdrawn_answers_are_not_reviewed(
 ) -> None:
     post = answered_post(session, channel, library, ["U1", "U2", "U3"])
     late_ts = f"{(ANSWERS_CLOSE + timedelta(minutes=5)).timestamp():.6f}"
-    reply(session, post, "U4", late_ts, "late")
+    b.reply(session, post, "U4", late_ts, "late")
     session.commit()
     run_assignments(session, ANSWERS_CLOSE + timedelta(minutes=10), notifier=FakeReviewNotifier())
     rows = assignments(session, post)
@@ -301,20 +298,10 @@ def test_assigned_reviewer_scores_and_a_resubmission_replaces(
     post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
     mine = my_assignment(session, post, "U1")
     now = ANSWERS_CLOSE + timedelta(hours=1)
-    first = record_scores(
-        session,
-        mine.answer_id,
-        "U1",
-        full_scores(library, 2),
-        " too vague ",
-        now,
-        criteria=rubric(library),
-    )
+    first = score(session, library, mine.answer_id, "U1", now, 2, " too vague ")
     session.commit()
     assert first.ok and not first.replaced
-    second = record_scores(
-        session, mine.answer_id, "U1", full_scores(library, 5), "", now, criteria=rubric(library)
-    )
+    second = score(session, library, mine.answer_id, "U1", now, 5, "")
     session.commit()
     assert second.ok and second.replaced
     stored = votes(session)
@@ -343,9 +330,7 @@ def test_refused_votes_change_nothing(
     post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
     mine = my_assignment(session, post, "U1")
     user = {"author": mine.answer.user_id, "stranger": "U9", "reviewer": "U1"}[who]
-    result = record_scores(
-        session, mine.answer_id, user, full_scores(library), None, when, criteria=rubric(library)
-    )
+    result = score(session, library, mine.answer_id, user, when)
     session.commit()
     assert not result.ok and result.refusal == reason and result.message
     assert votes(session) == []
@@ -365,15 +350,7 @@ def test_scores_after_the_close_are_refused(
     post.closed_at = ANSWERS_CLOSE + timedelta(hours=2)
     session.commit()
     mine = my_assignment(session, post, "U1")
-    result = record_scores(
-        session,
-        mine.answer_id,
-        "U1",
-        full_scores(library),
-        None,
-        ANSWERS_CLOSE + timedelta(hours=3),
-        criteria=rubric(library),
-    )
+    result = score(session, library, mine.answer_id, "U1", ANSWERS_CLOSE + timedelta(hours=3))
     assert result.refusal == "closed"
 
 
@@ -386,18 +363,10 @@ def test_missing_unknown_and_out_of_range_scores_are_field_errors(
     scores = full_scores(library)
     scores[criteria[0]] = None
     scores[criteria[1]] = 7
-    result = record_scores(
-        session, mine.answer_id, "U1", scores, None, ANSWERS_CLOSE, criteria=criteria
-    )
+    result = score(session, library, mine.answer_id, "U1", ANSWERS_CLOSE, scores)
     assert not result.ok and set(result.field_errors) == {criteria[0], criteria[1]}
-    unknown = record_scores(
-        session,
-        mine.answer_id,
-        "U1",
-        {**full_scores(library), "charm": 3},
-        None,
-        ANSWERS_CLOSE,
-        criteria=criteria,
+    unknown = score(
+        session, library, mine.answer_id, "U1", ANSWERS_CLOSE, {**full_scores(library), "charm": 3}
     )
     assert unknown.refusal == "unknown-criterion"
     session.commit()
@@ -408,39 +377,20 @@ def test_concurrent_identical_submissions_count_once(
     sessions: SessionFactory, library: Library
 ) -> None:
     with sessions() as session:
-        channel = enrol_channel(session, team_id="T1", channel_id="C1", now=POSTED).channel
-        session.commit()
+        channel = b.channel(session)
         post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
         mine = my_assignment(session, post, "U1")
         answer_id = mine.answer_id
-    barrier = threading.Barrier(20)
-    errors: list[BaseException] = []
     results = []
 
     def submit() -> None:
-        try:
-            with sessions() as session:
-                barrier.wait()
-                result = record_scores(
-                    session,
-                    answer_id,
-                    "U1",
-                    full_scores(library, 3),
-                    "same",
-                    ANSWERS_CLOSE,
-                    criteria=rubric(library),
-                )
-                session.commit()
-                results.append(result.ok)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
+        with sessions() as session:
+            result = score(session, library, answer_id, "U1", ANSWERS_CLOSE, 3, "same")
+            session.commit()
+            results.append(result.ok)
 
-    threads = [threading.Thread(target=submit) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == [] and all(results) and len(results) == 20
+    assert run_at_once([submit] * 20) == []
+    assert all(results) and len(results) == 20
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Vote)) == len(rubric(library))
 
@@ -472,15 +422,7 @@ def test_reminder_half_way_goes_once_to_those_who_have_not_scored(
     post, _, _ = day_with(session, channel, library, ["U1", "U2", "U3"])
     for mine in assignments(session, post):
         if mine.reviewer_id == "U1":
-            record_scores(
-                session,
-                mine.answer_id,
-                "U1",
-                full_scores(library),
-                None,
-                ANSWERS_CLOSE,
-                criteria=rubric(library),
-            )
+            score(session, library, mine.answer_id, "U1", ANSWERS_CLOSE)
     session.commit()
     notifier = FakeReviewNotifier()
     run_closing(session, MIDPOINT - timedelta(minutes=1), notifier=notifier, library=library)
@@ -498,15 +440,7 @@ def test_closing_summarises_once_marks_missed_and_posts_notes(
     reviewers = [r for r in assignments(session, post) if r.answer_id == target.id]
     first, second = reviewers
     criteria = rubric(library)
-    record_scores(
-        session,
-        target.id,
-        first.reviewer_id,
-        full_scores(library, 2),
-        "Name a metric.",
-        ANSWERS_CLOSE,
-        criteria=criteria,
-    )
+    score(session, library, target.id, first.reviewer_id, ANSWERS_CLOSE, 2, "Name a metric.")
     made = record_challenge(session, first.id, first.reviewer_id, "Control group?", ANSWERS_CLOSE)
     assert made.challenge_id is not None
     challenge_posted(session, made.challenge_id, "123.456")
@@ -569,18 +503,7 @@ def test_an_answer_withdrawn_after_assignment_owes_its_reviewers_nothing(
     record_delete(session, post, gone.message_ts, "U3")
     session.commit()
     mine = next(r for r in assignments(session, post) if r.answer_id == gone.id)
-    assert (
-        record_scores(
-            session,
-            gone.id,
-            mine.reviewer_id,
-            full_scores(library),
-            None,
-            ANSWERS_CLOSE,
-            criteria=rubric(library),
-        ).refusal
-        == "withdrawn"
-    )
+    assert score(session, library, gone.id, mine.reviewer_id, ANSWERS_CLOSE).refusal == "withdrawn"
     notifier = FakeReviewNotifier()
     run_closing(session, MIDPOINT, notifier=notifier, library=library)
     reminded = {i.answer_id for b in notifier.reminders for i in b.items}
@@ -594,32 +517,21 @@ def test_two_processes_assigning_and_closing_at_once_act_once(
     sessions: SessionFactory, library: Library
 ) -> None:
     with sessions() as session:
-        channel = enrol_channel(session, team_id="T1", channel_id="C1", now=POSTED).channel
-        session.commit()
+        channel = b.channel(session)
         answered_post(session, channel, library, ["U1", "U2", "U3", "U4"])
     notifier = FakeReviewNotifier()
-    errors: list[BaseException] = []
 
-    def race(step: Any) -> None:
-        barrier = threading.Barrier(4)
+    def race(step: Any) -> list[BaseException]:
+        """`step` run by four processes at once, each on its own session."""
 
         def run() -> None:
-            try:
-                with sessions() as session:
-                    barrier.wait()
-                    step(session)
-            except BaseException as exc:  # surfaced below
-                errors.append(exc)
+            with sessions() as session:
+                step(session)
 
-        threads = [threading.Thread(target=run) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        return run_at_once([run] * 4)
 
-    race(lambda s: run_assignments(s, ANSWERS_CLOSE, notifier=notifier))
-    race(lambda s: run_closing(s, REVIEWS_CLOSE, notifier=notifier, library=library))
-    assert errors == []
+    assert race(lambda s: run_assignments(s, ANSWERS_CLOSE, notifier=notifier)) == []
+    assert race(lambda s: run_closing(s, REVIEWS_CLOSE, notifier=notifier, library=library)) == []
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(ReviewAssignment)) == 8
     assert sorted(b.reviewer for b in notifier.briefs) == ["U1", "U2", "U3", "U4"]
