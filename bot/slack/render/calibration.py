@@ -11,21 +11,12 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    ButtonElement,
-    ContextBlock,
-    DividerBlock,
-    InputBlock,
-    MarkdownTextObject,
-    Option,
-    RadioButtonsElement,
-)
-from slack_sdk.models.views import View
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, DividerBlock
 
 from bot.content import Criterion
 from bot.practice.calibration import CalibrationResult, CalibrationSet, SampleAnswer
-from bot.slack.render.text import SECTION_LIMIT, clip, escape, section
+from bot.slack.render.modal import modal_view, score_choice
+from bot.slack.render.text import context_line, escape, quoted_sections, section
 
 SAMPLES_ACTION = "calibration_samples"  # opens the samples modal (DM and score modal)
 REVEAL_ACTION = "calibration_reveal"  # shows the pack's scores in the samples modal
@@ -47,18 +38,9 @@ def samples_button(assignment_id: int) -> dict[str, Any]:
     ).to_dict()
 
 
-def _quoted(answer: str) -> list[Any]:
-    """Every line of the sample quoted, in as many sections as Slack's limit needs."""
-    lines = [f"> {escape(line)}" if line.strip() else ">" for line in answer.splitlines()]
-    blocks, chunk = [], ""
-    for line in lines:
-        if chunk and len(chunk) + len(line) + 1 > SECTION_LIMIT:
-            blocks.append(section(chunk))
-            chunk = ""
-        chunk = f"{chunk}\n{line}" if chunk else clip(line)
-    if chunk:
-        blocks.append(section(chunk))
-    return blocks
+def _answer(sample: SampleAnswer) -> list[Any]:
+    """The sample's level over every line of it quoted, in as many sections as it takes."""
+    return quoted_sections(f"*{LEVEL_NAMES.get(sample.level, sample.level)}*", sample.answer)
 
 
 def _scores_line(scores: Mapping[str, int], names: Mapping[str, str]) -> str:
@@ -69,15 +51,14 @@ def _sample_blocks(
     cs: CalibrationSet, sample: SampleAnswer, names: Mapping[str, str], revealed: bool
 ) -> list[Any]:
     mine = cs.mine.get(sample.level)
-    blocks: list[Any] = [section(f"*{LEVEL_NAMES.get(sample.level, sample.level)}*")]
-    blocks.extend(_quoted(sample.answer))
+    blocks: list[Any] = _answer(sample)
     notes = []
     if revealed:
         notes.append("The pack's scores: " + _scores_line(sample.scores, names))
     if mine:
         notes.append("Your scores: " + _scores_line(mine, names))
     if notes:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(n)) for n in notes]))
+        blocks.append(context_line(*notes))
     value = json.dumps({"a": cs.assignment_id, "level": sample.level})
     blocks.append(
         ActionsBlock(
@@ -122,14 +103,12 @@ def samples_modal(
                 ],
             )
         )
-    view = View(
-        type="modal",
-        title="Sample answers",
-        close="Back",
+    return modal_view(
+        "Sample answers",
+        blocks,
         private_metadata=json.dumps({"a": cs.assignment_id}),
-        blocks=blocks,
+        close="Back",
     )
-    return view.to_dict()
 
 
 def sample_score_modal(
@@ -139,36 +118,17 @@ def sample_score_modal(
     sample = cs.sample(level)
     assert sample is not None
     mine = cs.mine.get(level, {})
-    blocks: list[Any] = [section(f"*{LEVEL_NAMES.get(level, level)}*"), *_quoted(sample.answer)]
+    blocks = _answer(sample)
     for criterion in criteria:
-        options = [
-            Option(
-                value=str(s),
-                text=str(s),
-                description=clip(a, 75) if (a := criterion.anchors.get(s)) else None,
-            )
-            for s in (1, 2, 3, 4, 5)
-        ]
-        initial = next((o for o in options if o.value == str(mine.get(criterion.id))), None)
-        blocks.append(
-            InputBlock(
-                block_id=criterion.id,
-                label=clip(criterion.name, 2000),
-                element=RadioButtonsElement(
-                    action_id=SCORE_ACTION_ID, options=options, initial_option=initial
-                ),
-            )
-        )
-    view = View(
-        type="modal",
+        blocks.append(score_choice(criterion, SCORE_ACTION_ID, mine.get(criterion.id)))
+    return modal_view(
+        "Score a sample",
+        blocks,
         callback_id=SAMPLE_CALLBACK,
         private_metadata=json.dumps({"a": cs.assignment_id, "level": level}),
-        title="Score a sample",
         submit="Compare",
         close="Back",
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 def read_sample_metadata(private_metadata: str) -> tuple[int | None, str]:
@@ -210,5 +170,4 @@ def comparison_view(result: CalibrationResult, names: Mapping[str, str]) -> dict
             + "\n".join(lines)
             + "\nSaved: it counts toward your agreement with the pack in `/practice stats`."
         )
-    view = View(type="modal", title="Sample scored", close="Done", blocks=[section(clip(text))])
-    return view.to_dict()
+    return modal_view("Sample scored", [section(text)], close="Done")

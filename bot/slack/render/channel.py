@@ -6,11 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
-
 from bot.models import Channel
 from bot.practice.schedule import describe_weekdays, parse_weekdays
-from bot.slack.render.text import section
+from bot.slack.render.text import context_line, section
 
 
 def schedule_line(channel: Channel) -> str:
@@ -37,13 +35,9 @@ def welcome_blocks(channel: Channel) -> tuple[str, list[dict[str, Any]]]:
     )
     blocks = [
         section(text),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text="Change it with `/practice setup` (channel managers and admins), see "
-                    "everything with `/practice help`, or `/practice pause` to stop for a while."
-                )
-            ]
+        context_line(
+            "Change it with `/practice setup` (channel managers and admins), see "
+            "everything with `/practice help`, or `/practice pause` to stop for a while."
         ),
     ]
     return "Hi! I run interview practice in this channel.", [b.to_dict() for b in blocks]

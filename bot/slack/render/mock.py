@@ -11,16 +11,11 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
-    ContextBlock,
     DividerBlock,
-    HeaderBlock,
     InputBlock,
-    MarkdownTextObject,
     Option,
-    PlainTextInputElement,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.content import Criterion, prompt_from_snapshot
 from bot.models import MockMatch, MockRound
@@ -28,13 +23,16 @@ from bot.practice.mocks.queue import MockStatus
 from bot.practice.mocks.request import RequestOutcome
 from bot.practice.mocks.rounds import CriterionProgress, RoundRoles
 from bot.slack.render.channel import HelpLine
+from bot.slack.render.modal import long_text_input, modal_view
 from bot.slack.render.prompt import table_text
 from bot.slack.render.samples import sample_sections
 from bot.slack.render.text import (
-    HEADER_LIMIT,
+    FIELD_LIMIT,
     bullet_section,
     clip,
+    context_line,
     escape,
+    header,
     mention,
     section,
     sections,
@@ -177,14 +175,12 @@ def intro_blocks(
             "(your guide is in a private DM), on a new case."
         )
     blocks: list[Any] = [
-        HeaderBlock(text=clip(heading, HEADER_LIMIT)),
+        header(heading),
         section(roles),
     ]
     shown = [f"{mention(u)}: _{escape(n)}_" for u, n in sorted(notes.items()) if n]
     if rnd.round == 1 and shown:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=clip("Notes: " + "; ".join(shown)))])
-        )
+        blocks.append(context_line("Notes: " + "; ".join(shown)))
     blocks += [
         DividerBlock(),
         section(f"*Case: {escape(prompt.title)}*"),
@@ -197,16 +193,10 @@ def intro_blocks(
     blocks += [
         section("*Suggested 30-minute plan*\n" + plan),
         round_buttons(match.id, rnd),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=(
-                        f"{interviewer} presses *{SCORE_LABEL}* (the rubric); {candidate} "
-                        f"presses *{RATE_LABEL}* (how helpful the interviewer was)."
-                        + (" *Swap roles* starts a second round." if rnd.round == 1 else "")
-                    )
-                )
-            ]
+        context_line(
+            f"{interviewer} presses *{SCORE_LABEL}* (the rubric); {candidate} "
+            f"presses *{RATE_LABEL}* (how helpful the interviewer was)."
+            + (" *Swap roles* starts a second round." if rnd.round == 1 else "")
         ),
     ]
     text = f"Mock interview round {rnd.round}: {prompt.title}"
@@ -244,7 +234,7 @@ def guide_blocks(
     """The interviewer's private guide: challenges, what strong answers do, rubric anchors."""
     prompt = prompt_from_snapshot(rnd.prompt)
     blocks: list[Any] = [
-        HeaderBlock(text=clip(f"Interviewer guide: {prompt.title}", HEADER_LIMIT)),
+        header(f"Interviewer guide: {prompt.title}"),
         section(
             f"You play the skeptic for {mention(rnd.candidate_id)}. Push on assumptions, "
             "ask how the effect is isolated and what would stop the launch. This guide "
@@ -265,19 +255,23 @@ def guide_blocks(
         blocks.append(
             section(f"*{escape(criterion.name)}*: {escape(criterion.question)}\n{anchors}")
         )
-    blocks.append(
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(text=f"When you're done, press *{SCORE_LABEL}* in the group DM.")
-            ]
-        )
-    )
+    blocks.append(context_line(f"When you're done, press *{SCORE_LABEL}* in the group DM."))
     text = f"Interviewer guide for the mock: {prompt.title}"
     return text, [b.to_dict() for b in blocks]
 
 
-def _score_options() -> list[Option]:
-    return [Option(value=str(n), text=str(n)) for n in range(1, 6)]
+def _score_select(block_id: str, label: str, hint: str) -> InputBlock:
+    """A required 1-5 choice from a menu, the criterion's anchors (or a scale) as the hint."""
+    return InputBlock(
+        block_id=block_id,
+        label=clip(label, FIELD_LIMIT),
+        hint=clip(hint, FIELD_LIMIT),
+        element=StaticSelectElement(
+            action_id="score",
+            placeholder="1 to 5",
+            options=[Option(value=str(n), text=str(n)) for n in range(1, 6)],
+        ),
+    )
 
 
 def feedback_modal(
@@ -291,55 +285,39 @@ def feedback_modal(
         hint = " / ".join(
             f"{score}: {criterion.anchors[score]}" for score in sorted(criterion.anchors)
         )
-        blocks.append(
-            InputBlock(
-                block_id=criterion.id,
-                label=clip(criterion.name, 2000),
-                hint=clip(hint, 2000),
-                element=StaticSelectElement(
-                    action_id="score", placeholder="1 to 5", options=_score_options()
-                ),
-            )
-        )
-    view = View(
-        type="modal",
+        blocks.append(_score_select(criterion.id, criterion.name, hint))
+    return modal_view(
+        "Mock feedback",
+        blocks,
         callback_id=FEEDBACK_CALLBACK,
         private_metadata=value_for(match_id, number),
-        title="Mock feedback",
         submit="Save scores",
-        close="Cancel",
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 def rating_modal(match_id: int, number: int, interviewer_id: str) -> dict[str, Any]:
     """The candidate rates how helpful the interviewer was (1-5) with an optional comment."""
-    view = View(
-        type="modal",
+    blocks = [
+        _score_select(
+            "helpfulness",
+            "How helpful was the interviewer?",
+            "1: not helpful; 3: some useful challenges; 5: sharp, fair and useful",
+        ),
+        long_text_input(
+            "comment",
+            "Anything to add? (optional)",
+            action_id="value",
+            max_length=1000,
+            optional=True,
+        ),
+    ]
+    return modal_view(
+        "Rate your interviewer",
+        blocks,
         callback_id=RATE_CALLBACK,
         private_metadata=value_for(match_id, number),
-        title="Rate your interviewer",
         submit="Save",
-        close="Cancel",
-        blocks=[
-            InputBlock(
-                block_id="helpfulness",
-                label="How helpful was the interviewer?",
-                hint="1: not helpful; 3: some useful challenges; 5: sharp, fair and useful",
-                element=StaticSelectElement(
-                    action_id="score", placeholder="1 to 5", options=_score_options()
-                ),
-            ),
-            InputBlock(
-                block_id="comment",
-                label="Anything to add? (optional)",
-                optional=True,
-                element=PlainTextInputElement(action_id="value", multiline=True, max_length=1000),
-            ),
-        ],
     )
-    return view.to_dict()
 
 
 def read_scores(values: Mapping[str, Any], rubric: tuple[Criterion, ...]) -> dict[str, int]:

@@ -7,25 +7,16 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from slack_sdk.models.blocks import (
-    ContextBlock,
-    InputBlock,
-    MarkdownTextObject,
-    Option,
-    PlainTextInputElement,
-    RadioButtonsElement,
-)
-from slack_sdk.models.views import View
-
 from bot.content import Criterion
 from bot.practice.reviews.votes import MAX_CHALLENGE_CHARS, MAX_COMMENT_CHARS, ReviewTarget
 from bot.slack.render.calibration import samples_button
+from bot.slack.render.modal import long_text_input, modal_view, score_choice
 from bot.slack.render.text import (
     FIELD_LIMIT,
-    MODAL_TITLE_LIMIT,
     OPTION_LIMIT,
     bullets,
     clip,
+    context_line,
     mention,
     quoted_sections,
     section,
@@ -37,7 +28,6 @@ SCORE_ACTION_ID = "score"  # the radio buttons' action id in each criterion's in
 COMMENT_BLOCK = "comment"
 CHALLENGE_BLOCK = "challenge"
 TEXT_ACTION_ID = "text"
-SCORES = (1, 2, 3, 4, 5)
 
 
 def _answer_context(target: ReviewTarget) -> list[Any]:
@@ -80,42 +70,24 @@ def read_metadata(private_metadata: str) -> ModalSource:
 def challenge_modal(target: ReviewTarget, source: ModalSource) -> dict[str, Any]:
     blocks: list[Any] = _answer_context(target)
     if target.challenges:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=clip("Ideas from the prompt:\n" + bullets(target.challenges))
-                    )
-                ]
-            )
-        )
+        blocks.append(context_line("Ideas from the prompt:\n" + bullets(target.challenges)))
     blocks.append(
-        InputBlock(
-            block_id=CHALLENGE_BLOCK,
-            label="Your challenge",
+        long_text_input(
+            CHALLENGE_BLOCK,
+            "Your challenge",
+            action_id=TEXT_ACTION_ID,
+            max_length=MAX_CHALLENGE_CHARS,
             hint="Posted in the prompt's thread, addressed to the author, as your challenge.",
-            element=PlainTextInputElement(
-                action_id=TEXT_ACTION_ID,
-                multiline=True,
-                max_length=MAX_CHALLENGE_CHARS,
-                placeholder="What would make you doubt this answer?",
-            ),
+            placeholder="What would make you doubt this answer?",
         )
     )
-    view = View(
-        type="modal",
+    return modal_view(
+        "Post a challenge",
+        blocks,
         callback_id=CHALLENGE_CALLBACK,
         private_metadata=_metadata(target, source),
-        title="Post a challenge",
         submit="Post",
-        close="Cancel",
-        blocks=blocks,
     )
-    return view.to_dict()
-
-
-def _anchor(criterion: Criterion, score: int) -> str | None:
-    return criterion.anchors.get(score)
 
 
 def _score_hint(criterion: Criterion) -> str | None:
@@ -135,51 +107,25 @@ def score_modal(
     if target.samples:
         blocks.append(samples_button(target.assignment_id))
     for criterion in rubric:
-        options = [
-            Option(
-                value=str(score),
-                text=str(score),
-                description=(
-                    clip(anchor, OPTION_LIMIT) if (anchor := _anchor(criterion, score)) else None
-                ),
-            )
-            for score in SCORES
-        ]
         current = target.scores.get(criterion.id)
-        initial = next((o for o in options if o.value == str(current)), None)
-        blocks.append(
-            InputBlock(
-                block_id=criterion.id,
-                label=clip(criterion.name, FIELD_LIMIT),
-                hint=_score_hint(criterion),
-                element=RadioButtonsElement(
-                    action_id=SCORE_ACTION_ID, options=options, initial_option=initial
-                ),
-            )
-        )
+        blocks.append(score_choice(criterion, SCORE_ACTION_ID, current, _score_hint(criterion)))
     blocks.append(
-        InputBlock(
-            block_id=COMMENT_BLOCK,
-            label="A comment for the author (optional)",
+        long_text_input(
+            COMMENT_BLOCK,
+            "A comment for the author (optional)",
+            action_id=TEXT_ACTION_ID,
+            max_length=MAX_COMMENT_CHARS,
             optional=True,
-            element=PlainTextInputElement(
-                action_id=TEXT_ACTION_ID,
-                multiline=True,
-                max_length=MAX_COMMENT_CHARS,
-                initial_value=target.comment or None,
-            ),
+            initial=target.comment or None,
         )
     )
-    view = View(
-        type="modal",
+    return modal_view(
+        "Score this answer",
+        blocks,
         callback_id=SCORE_CALLBACK,
         private_metadata=_metadata(target, source),
-        title="Score this answer",
         submit="Save scores",
-        close="Cancel",
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 def read_scores(
@@ -211,10 +157,4 @@ def read_challenge(state_values: Mapping[str, Any]) -> str:
 
 def notice_view(title: str, message: str) -> dict[str, Any]:
     """A modal that only tells the user something (a refusal after submitting)."""
-    view = View(
-        type="modal",
-        title=clip(title, MODAL_TITLE_LIMIT),
-        close="OK",
-        blocks=[section(message)],
-    )
-    return view.to_dict()
+    return modal_view(title, [section(message)], close="OK")

@@ -12,10 +12,10 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
     TimePickerElement,
 )
-from slack_sdk.models.views import View
 
 from bot.practice.channels import ANSWER_WINDOW_CHOICES, MAX_REVIEWERS, ScheduleSettings
 from bot.practice.schedule import WEEKDAY_NAMES, parse_weekdays
+from bot.slack.render.modal import modal_view
 from bot.slack.render.text import OPTION_LIMIT, clip
 
 CALLBACK_ID = "practice_setup"
@@ -98,16 +98,13 @@ def setup_modal(
         ),
         _select("content_pack", "Content pack", pack_options, current.content_pack),
     ]
-    view = View(
-        type="modal",
+    return modal_view(
+        "Practice setup",
+        blocks,
         callback_id=CALLBACK_ID,
         private_metadata=channel_id,
-        title="Practice setup",
         submit="Save",
-        close="Cancel",
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 class SubmissionError(ValueError):

@@ -92,9 +92,10 @@ def section(text: str, accessory: BlockElement | None = None) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=clip(text)), accessory=accessory)
 
 
-def context_line(text: str) -> ContextBlock:
-    """A context block of one mrkdwn line (small grey text); over Slack's limit ends "..."."""
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text))])
+def context_line(text: str, *more: str) -> ContextBlock:
+    """A context block (small grey text): one mrkdwn element, or several side by side; each
+    over Slack's limit ends with "..."."""
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(t)) for t in (text, *more)])
 
 
 def header(text: str) -> HeaderBlock:
