@@ -94,6 +94,8 @@ def share_with_workers(settings: Settings) -> SharedContent:
 
     Only code and read-only data: nothing here opens a connection or a socket or starts a
     thread; `PracticeServer.load` builds those in each worker. `_pre_fork` freezes the lot.
+    `serve` has set PROMETHEUS_MULTIPROC_DIR already, which `bot.metrics` (imported here)
+    needs: the master's own series stay at zero and add nothing to the workers' sums.
     """
     from sqlalchemy.engine import make_url
     from sqlalchemy.orm import configure_mappers
