@@ -72,22 +72,24 @@ class Server:
     startup_seconds: float
 
     def rss_mb(self) -> float:
-        """Resident memory of the master and all its descendants (VmRSS), in MB."""
+        """Resident memory of the master and all its descendants (VmRSS summed), in MB: a page
+        shared by several processes counts once in each."""
+        return _sum_kb(self._pids(), "status", "VmRSS:") / 1024
+
+    def pss_mb(self) -> float:
+        """What the master and its descendants cost together (Pss summed, in MB): each page
+        counts divided by the number of processes sharing it, so pages a worker shares with
+        the master it was forked from count once in the total."""
+        return _sum_kb(self._pids(), "smaps_rollup", "Pss:") / 1024
+
+    def _pids(self) -> list[int]:
         pids = [self.process.pid]
         seen: list[int] = []
         while pids:
             pid = pids.pop()
             seen.append(pid)
             pids += _children(pid)
-        total_kb = 0
-        for pid in seen:
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total_kb += int(line.split()[1])
-            except OSError:
-                pass
-        return total_kb / 1024
+        return seen
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -163,3 +165,16 @@ def start_server(
         process.kill()
         process.wait(5)
         raise
+
+
+def _sum_kb(pids: list[int], proc_file: str, field: str) -> int:
+    """Sum one `field: <n> kB` line of /proc/<pid>/<proc_file> over the processes."""
+    total_kb = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/{proc_file}").read_text().splitlines():
+                if line.startswith(field):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            pass  # the process has exited meanwhile
+    return total_kb

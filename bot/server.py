@@ -1,20 +1,30 @@
 """`practice-bot serve`: the Bolt app under gunicorn with threaded (gthread) workers.
 
-Each worker builds its own runtime (database pool, clients) after the fork, and runs the
-scheduler too when enabled: due-work is idempotent, so several workers or instances agree.
+Each worker builds its own runtime (database pool, clients, the reply writer's and the
+deferred work's threads) after the fork, and runs the scheduler too when enabled: due-work is
+idempotent, so several workers or instances agree.
+
+The master imports the code and loads the content packs before it forks, and freezes them
+out of the garbage collector's reach: the workers then share those pages with it instead of
+holding a copy each (see `share_with_workers`).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.content import Library
 
 
 class PracticeServer(BaseApplication):
@@ -22,13 +32,19 @@ class PracticeServer(BaseApplication):
         self.settings = settings
         self.options = options
         self.runtime: Any = None  # the worker's, once `load` has run in it
+        self.content: SharedContent | None = None  # loaded by the master, before the forks
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        self.cfg.set("on_starting", self._on_starting)
+        self.cfg.set("pre_fork", _pre_fork)
         self.cfg.set("worker_exit", self._worker_exit)
         self.cfg.set("child_exit", _child_exit)
+
+    def _on_starting(self, _arbiter: Any) -> None:
+        self.content = share_with_workers(self.settings)
 
     def _worker_exit(self, _arbiter: Any, _worker: Any) -> None:
         # A stopping worker records the thread replies still queued (bot/slack/ingest.py)
@@ -43,12 +59,72 @@ class PracticeServer(BaseApplication):
         from bot.slack.app import build_app
         from bot.web import make_wsgi
 
-        runtime = self.runtime = bootstrap(self.settings)
+        library = self.content.current() if self.content is not None else None
+        runtime = self.runtime = bootstrap(self.settings, library=library)
+        if library is not None and self.content is not None:
+            runtime.content_version = self.content.version
         app = build_app(runtime)
         if self.settings.scheduler:
             start_scheduler(runtime)
         start_recovery(runtime)  # answers written while no process was up get their ✅
         return make_wsgi(app, runtime)
+
+
+@dataclass(frozen=True)
+class SharedContent:
+    """The content packs as the master loaded them, with the fingerprint of their files."""
+
+    content_dir: Path
+    version: tuple[int, int]
+    library: Library
+
+    def current(self) -> Library | None:
+        """The master's packs, or None when the files changed since (a worker restarted later
+        loads them afresh, as it did before the master loaded them)."""
+        from bot.content_cli import content_fingerprint
+
+        unchanged = content_fingerprint(self.content_dir) == self.version
+        return self.library if unchanged else None
+
+
+def share_with_workers(settings: Settings) -> SharedContent:
+    """In the master, before the first fork: import every module a worker runs on (SQLAlchemy
+    and the mapped models, Bolt, the database driver), configure the mappers and load the
+    content packs, so that forked workers share these pages instead of each building its own.
+
+    Only code and read-only data: nothing here opens a connection or a socket or starts a
+    thread; `PracticeServer.load` builds those in each worker. `_pre_fork` freezes the lot.
+    `serve` has set PROMETHEUS_MULTIPROC_DIR already, which `bot.metrics` (imported here)
+    needs: the master's own series stay at zero and add nothing to the workers' sums.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.orm import configure_mappers
+
+    import bot.jobs.recovery
+    import bot.models
+    import bot.runtime
+    import bot.scheduler
+    import bot.slack.app
+    import bot.web
+    from bot.content import load_library
+    from bot.content_cli import content_fingerprint
+    from bot.slack.listeners.commands import import_subcommands
+
+    if settings.oauth:
+        import bot.slack.oauth  # noqa: F401
+
+    configure_mappers()
+    import_subcommands()  # else imported by each worker's `build_app`
+    make_url(settings.database_url).get_dialect().import_dbapi()  # psycopg, sqlite3
+    version = content_fingerprint(settings.content_dir)
+    return SharedContent(settings.content_dir, version, load_library(settings.content_dir))
+
+
+def _pre_fork(_arbiter: Any, _worker: Any) -> None:
+    # Objects the garbage collector tracks get their GC header written on every collection,
+    # which would copy each shared page into the worker that collects: frozen, the collector
+    # leaves them alone (https://docs.python.org/3/library/gc.html#gc.freeze).
+    gc.freeze()
 
 
 def server_options(settings: Settings, environ: dict[str, str] | None = None) -> dict[str, Any]:

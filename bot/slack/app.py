@@ -26,6 +26,10 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
     """A Bolt `App` wired to `runtime` (database, content, Slack clients, clock)."""
     settings = runtime.settings
     common: dict[str, Any] = {
+        # Bolt names an app without one from its caller's file, through `inspect.stack()`,
+        # which reads the source of every frame and walks all loaded modules: under gunicorn
+        # that copies the pages each worker shares with the master (bot/server.py).
+        "name": "practice-bot",
         "signing_secret": settings.signing_secret or "",
         "logger": log,
         "ignoring_self_events_enabled": True,

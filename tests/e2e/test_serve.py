@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,8 +18,12 @@ from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.engine import make_url
 
+from bot.content import load_library
+from bot.content_cli import content_fingerprint
 from bot.emulator import DEFAULT_TOKEN, SlackEmulator, SlackSender
+from bot.server import SharedContent
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "serve-test-secret"
@@ -44,9 +50,9 @@ def wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 
 @pytest.fixture
-def served(
+def server(
     sqlite_url: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[tuple[str, SlackEmulator]]:
+) -> Iterator[tuple[str, SlackEmulator, subprocess.Popen[bytes]]]:
     with SlackEmulator() as slack:
         slack.state.add_user("U1", "ana", tz="Europe/Berlin", is_admin=True)
         slack.state.add_channel("C1", "practice", creator="U1", members=["U1"])
@@ -73,7 +79,7 @@ def served(
         try:
             base = f"http://127.0.0.1:{port}"
             wait_healthy(base, process)
-            yield base, slack
+            yield base, slack, process
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -84,6 +90,14 @@ def served(
                     process.wait()
                 assert process.stderr is not None
                 process.stderr.close()
+
+
+@pytest.fixture
+def served(
+    server: tuple[str, SlackEmulator, subprocess.Popen[bytes]],
+) -> tuple[str, SlackEmulator]:
+    base, slack, _process = server
+    return base, slack
 
 
 def test_serve_answers_health_commands_and_events(served: tuple[str, SlackEmulator]) -> None:
@@ -132,3 +146,53 @@ def test_metrics_add_up_every_gunicorn_worker(served: tuple[str, SlackEmulator])
     samples = slack.wait_for(scraped, timeout=10)
     assert samples[("practice_ack_latency_seconds_count", ())] == 7
     assert samples[welcome] == 1
+
+
+def _children(pid: int) -> list[int]:
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
+def _open_files(pid: int) -> set[str]:
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(FileNotFoundError):  # closed since the listing
+            found.add(os.readlink(fd))
+    return found
+
+
+@pytest.mark.parametrize("server", [2], indirect=True)
+def test_master_loads_the_shared_code_and_workers_open_the_database(
+    server: tuple[str, SlackEmulator, subprocess.Popen[bytes]], sqlite_url: str
+) -> None:
+    _base, slack, process = server
+    database = str(Path(str(make_url(sqlite_url).database)).resolve())
+    # The second worker may still be booting when the first answers /healthz.
+    workers = slack.wait_for(lambda: len(found := _children(process.pid)) == 2 and found, 10)
+
+    def database_open(pid: int) -> bool:
+        return any(path.startswith(database) for path in _open_files(pid))
+
+    # Each worker opens its own connections after the fork (its start-up recovery reads the
+    # database in the background) ...
+    slack.wait_for(lambda: all(database_open(worker) for worker in workers), timeout=10)
+    # ... the master, which forked them, never does; it holds the code they share: the
+    # database driver's and the YAML parser's C extensions, loaded by bot/server.py.
+    assert not database_open(process.pid)
+    loaded = Path(f"/proc/{process.pid}/maps").read_text()
+    assert "_sqlite3." in loaded
+    assert "yaml/_yaml." in loaded
+
+
+def test_workers_take_the_masters_packs_unless_the_files_changed_since(tmp_path: Path) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    library = load_library(folder)
+    shared = SharedContent(folder, content_fingerprint(folder), library)
+    assert shared.current() is library
+    pack = next(folder.rglob("*.yaml"))
+    os.utime(pack, ns=(pack.stat().st_atime_ns, pack.stat().st_mtime_ns + 10**9))
+    assert shared.current() is None
