@@ -8,7 +8,9 @@ a posted prompt), then, in this process and its main thread:
 - the ack path: the signed `message` events through the WSGI app (`bot.web.make_wsgi`), the
   writer's queue replaced by a list, so only the ack-path work is timed;
 - the writer: the captured replies recorded by `ReplyWriter.record` in batches of 200, the
-  first reply of each user being a new answer (a reaction on the emulator), as in the bench.
+  first reply of each user being a new answer (a reaction on the emulator), as in the bench:
+  the recording thread's CPU and wall time per batch (how long the writer is busy), and the
+  process's CPU and wall time for the whole phase, up to the last Slack call.
 
 CPU time (`time.thread_time`) per request and per batch is nearly independent of the load
 other processes put on the machine, unlike the bench's rates; `--profile DIR` also writes a
@@ -130,11 +132,14 @@ def run(db: str, count: int, profile_dir: Path | None) -> None:
             writer_profile = cProfile.Profile(time.thread_time) if profile_dir else None
             batches = [captured.replies[i : i + BATCH] for i in range(0, count, BATCH)]
             cpu, wall = [], []
+            phase_cpu, phase_wall = time.process_time(), time.perf_counter()
             for batch in batches:
                 started = time.perf_counter()
                 cpu.append(_timed(lambda b=batch: writer.record(b), writer_profile))
                 wall.append(time.perf_counter() - started)
-            writer.close()
+            writer.close()  # every Slack call made
+            phase_cpu = time.process_time() - phase_cpu
+            phase_wall = time.perf_counter() - phase_wall
             reactions = emulator.call("calls", "reactions.add")
         finally:
             runtime.close()
@@ -143,7 +148,12 @@ def run(db: str, count: int, profile_dir: Path | None) -> None:
     print(f"ack path: {ack_cpu / count * 1e6:,.0f} us CPU per request")
     print(
         f"writer, batches of {BATCH} new answers: median {statistics.median(first) * 1e3:,.1f} ms "
-        f"CPU ({_per_reply(first)}), wall {statistics.median(wall[: len(first)]) * 1e3:,.1f} ms"
+        f"thread CPU ({_per_reply(first)}), "
+        f"wall {statistics.median(wall[: len(first)]) * 1e3:,.1f} ms"
+    )
+    print(
+        f"writer phase, Slack calls included: {phase_cpu / count * 1e6:,.0f} us process CPU per "
+        f"reply, {count / phase_wall:,.0f} replies/s"
     )
     if rest:
         print(

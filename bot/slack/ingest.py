@@ -13,9 +13,16 @@ rolled back whole and is recorded again after a back-off, as often as it takes: 
 acknowledged reply is never dropped for that, and never written twice (the delivery claims
 and the once-only flags are in the same transaction). The Slack side stays at most once: when
 a commit went through but its answer was lost, the retry finds the claims taken and reacts to
-nothing. `close()` drains what
-is queued and stops the thread; it runs from the runtime's `close()` and at interpreter exit
-(a gunicorn worker leaves through `sys.exit`, so `atexit` runs on a graceful stop).
+nothing.
+
+The Slack calls of a committed batch (one `reactions.add` per new answer) are handed to a
+thread of their own (`ACK_THREADS`), so the writer goes on to the next batch instead of waiting
+for them: each is a new HTTPS connection, and a rate-limited one waits out its Retry-After.
+Once that pool is shut (at close), they are made in the recording thread.
+
+`close()` drains what is queued, stops the thread, then lets the pool finish the Slack calls
+handed to it; it runs from the runtime's `close()` and at interpreter exit (a gunicorn worker
+leaves through `sys.exit`, so `atexit` runs on a graceful stop).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +53,10 @@ QUEUE_SIZE = 2_000
 # wait out SQLite's 30 s busy timeout).
 RETRY_FIRST = 0.5
 RETRY_MAX = 10.0
+# Threads making the Slack calls of committed batches (see the module's docstring). One: more
+# only contended for the GIL in the profile (docs/benchmarks.md), and `reactions.add` is rate
+# limited per workspace (Tier 3), so parallel calls would meet Retry-After sooner.
+ACK_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,8 @@ class ReplyWriter:
         self._closed = False
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="reply-writer", daemon=True)
+        self._acks = ThreadPoolExecutor(ACK_THREADS, thread_name_prefix="reply-ack")
+        self._pending_acks: set[Future[None]] = set()
         self._thread.start()
         atexit.register(self.close)
 
@@ -110,10 +124,17 @@ class ReplyWriter:
                 return
             self._closed = True
         atexit.unregister(self.close)
+        deadline = time.monotonic() + timeout
         self._queue.put(None)  # after everything queued before it
         self._thread.join(timeout)
         if self._thread.is_alive():
             log.error("the reply writer did not drain within %.0f s", timeout)
+        self._acks.shutdown(wait=False)  # what was handed to it still runs; nothing new
+        with self._lock:
+            pending = set(self._pending_acks)
+        _, late = wait(pending, max(0.0, deadline - time.monotonic()))
+        if late:
+            log.error("%d answers were not acknowledged on Slack within %.0f s", len(late), timeout)
 
     def _run(self) -> None:
         stop = False
@@ -164,12 +185,32 @@ class ReplyWriter:
         runtime = self._runtime
         done = record_thread_replies(runtime.sessions, runtime.thread_posts, batch, runtime.clock())
         metrics.ANSWERS_RECORDED.labels(source="live").inc(sum(1 for a, _, _ in done if a.react))
-        # The Slack side, outside any transaction: each answer through the client (workspace)
-        # of the last reply that touched it.
+        # The Slack side, after the commit: each answer through the client (workspace) of the
+        # last reply that touched it, in the pool's threads (none holds a transaction).
         for answer, reply, post in done:
+            args = (reply.client, reply.channel_id, reply.thread_ts, answer, post.answers_close_at)
             try:
-                self._acknowledge(
-                    reply.client, reply.channel_id, reply.thread_ts, answer, post.answers_close_at
-                )
-            except Exception:  # recorded and committed: never retried, only logged
-                log.exception("could not acknowledge an answer in %s", reply.channel_id)
+                future = self._acks.submit(self._acknowledge_safely, *args)
+            except RuntimeError:  # the pool is shut (closing, or the interpreter exiting)
+                self._acknowledge_safely(*args)
+                continue
+            with self._lock:
+                self._pending_acks.add(future)
+            future.add_done_callback(self._acknowledged)
+
+    def _acknowledged(self, future: Future[None]) -> None:
+        with self._lock:
+            self._pending_acks.discard(future)
+
+    def _acknowledge_safely(
+        self,
+        client: WebClient,
+        channel_id: str,
+        thread_ts: str,
+        answer: RecordedAnswer,
+        closes_at: Any,
+    ) -> None:
+        try:
+            self._acknowledge(client, channel_id, thread_ts, answer, closes_at)
+        except Exception:  # recorded and committed: never retried, only logged
+            log.exception("could not acknowledge an answer in %s", channel_id)

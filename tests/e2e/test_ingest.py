@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,33 @@ def test_a_reply_the_database_was_too_busy_for_is_recorded_once_after_backing_of
     # Each answer reacted to at most once: the second one's was claimed in the lost commit.
     reacted = [call.args["timestamp"] for call in stage.slack.calls_to("reactions.add")]
     assert reacted == [sent[0], *sent[2:]]
+
+
+def test_the_writer_records_on_while_slack_is_slow_and_close_waits_for_slack(
+    enrolled: Stage,
+) -> None:
+    stage = enrolled
+    thread = post_prompt(stage)
+    stage.set_time(NINE_NY + timedelta(minutes=30))
+    release = threading.Event()
+    acknowledged: list[str] = []
+
+    def slow(*args: Any) -> None:
+        release.wait(10)  # Slack answering slowly (or a Retry-After) for every answer
+        acknowledge(*args)
+        acknowledged.append(args[3].message_ts)
+
+    writer = ReplyWriter(stage.runtime, slow, max_batch=1)
+    messages = count(stage, ThreadMessage)
+    base = int(float(thread)) + 60
+    sent = [f"{base + i}.000100" for i in range(len(MEMBERS))]
+    for ts, user in zip(sent, MEMBERS, strict=True):
+        assert writer.offer(_pending(thread, user, ts, stage))
+    # One batch per reply, each a new answer: all written while no Slack call has returned.
+    stage.slack.wait_for(lambda: count(stage, ThreadMessage) == messages + len(MEMBERS))
+    assert acknowledged == []
+    release.set()
+    writer.close()  # returns once the Slack calls handed off are made
+    assert sorted(acknowledged) == sent
+    reacted = [call.args["timestamp"] for call in stage.slack.calls_to("reactions.add")]
+    assert sorted(reacted) == sent  # once each
