@@ -186,21 +186,32 @@ class ReplyWriter:
         done = record_thread_replies(runtime.sessions, runtime.thread_posts, batch, runtime.clock())
         metrics.ANSWERS_RECORDED.labels(source="live").inc(sum(1 for a, _, _ in done if a.react))
         # The Slack side, after the commit: each answer through the client (workspace) of the
-        # last reply that touched it, in the pool's threads (none holds a transaction).
-        for answer, reply, post in done:
-            args = (reply.client, reply.channel_id, reply.thread_ts, answer, post.answers_close_at)
-            try:
-                future = self._acks.submit(self._acknowledge_safely, *args)
-            except RuntimeError:  # the pool is shut (closing, or the interpreter exiting)
-                self._acknowledge_safely(*args)
-                continue
-            with self._lock:
-                self._pending_acks.add(future)
-            future.add_done_callback(self._acknowledged)
+        # last reply that touched it, in the pool's thread (it holds no transaction). One task
+        # per batch: a future per answer was most of what handing off cost.
+        calls = [
+            (reply.client, reply.channel_id, reply.thread_ts, answer, post.answers_close_at)
+            for answer, reply, post in done
+        ]
+        if not calls:
+            return
+        try:
+            future = self._acks.submit(self._acknowledge_all, calls)
+        except RuntimeError:  # the pool is shut (closing, or the interpreter exiting)
+            self._acknowledge_all(calls)
+            return
+        with self._lock:
+            self._pending_acks.add(future)
+        future.add_done_callback(self._acknowledged)
 
     def _acknowledged(self, future: Future[None]) -> None:
         with self._lock:
             self._pending_acks.discard(future)
+
+    def _acknowledge_all(
+        self, calls: list[tuple[WebClient, str, str, RecordedAnswer, Any]]
+    ) -> None:
+        for call in calls:
+            self._acknowledge_safely(*call)
 
     def _acknowledge_safely(
         self,
