@@ -104,11 +104,9 @@ class ReplyWriter:
         """Queue `reply` without waiting; False when the queue is full (or closed)."""
         if self._closed:
             return False
-        metrics.REPLY_QUEUE_DEPTH.inc()  # before the put: the writer may take it at once
         try:
             self._queue.put_nowait(reply)
         except queue.Full:
-            metrics.REPLY_QUEUE_DEPTH.dec()
             return False
         return True
 
@@ -151,8 +149,14 @@ class ReplyWriter:
                     break
             stop = item is None
             if batch:
-                metrics.REPLY_QUEUE_DEPTH.dec(len(batch))
+                self._show_depth()
                 self._record_safely(batch)
+
+    def _show_depth(self) -> None:
+        # Set by the writer as it takes each batch (and while it retries one), not counted up
+        # and down on every offer: in multiprocess mode each change is a locked mmap write, 3 %
+        # of a worker's samples under the ingest load (py-spy, docs/benchmarks.md).
+        metrics.REPLY_QUEUE_DEPTH.set(self._queue.qsize())
 
     def _record_safely(self, batch: list[PendingReply]) -> None:
         delay = RETRY_FIRST
@@ -170,6 +174,7 @@ class ReplyWriter:
                     getattr(exc, "orig", exc),
                     delay,
                 )
+            self._show_depth()  # what piles up behind a stuck batch
             self._sleep(delay)
             delay = min(delay * 2, RETRY_MAX)
         if len(batch) == 1:
