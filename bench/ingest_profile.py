@@ -7,6 +7,9 @@ a posted prompt), then, in this process and its main thread:
 
 - the ack path: the signed `message` events through the WSGI app (`bot.web.make_wsgi`), the
   writer's queue replaced by a list, so only the ack-path work is timed;
+- with `--burst N`, a burst: N more replies (follow-ups) handed to a fresh writer's `submit`
+  by 6 threads at once (Bolt's listener threads when the ack path found the queue full),
+  timed to the end of `close()`, with the number of transactions it took;
 - the writer: the captured replies recorded by `ReplyWriter.record` in batches of 200, the
   first reply of each user being a new answer (a reaction on the emulator), as in the bench:
   the recording thread's CPU and wall time per batch (how long the writer is busy), and the
@@ -86,7 +89,7 @@ def _timed(work: Callable[[], object], profiler: cProfile.Profile | None) -> flo
     return time.thread_time() - started
 
 
-def run(db: str, count: int, profile_dir: Path | None) -> None:
+def run(db: str, count: int, profile_dir: Path | None, burst: int = 0) -> None:
     from bot.db import make_engine
     from bot.runtime import bootstrap
     from bot.settings import Settings
@@ -141,6 +144,8 @@ def run(db: str, count: int, profile_dir: Path | None) -> None:
             phase_cpu = time.process_time() - phase_cpu
             phase_wall = time.perf_counter() - phase_wall
             reactions = emulator.call("calls", "reactions.add")
+            if burst:
+                _burst(runtime, captured.replies, burst, base + 1)
         finally:
             runtime.close()
     first, rest = cpu[: len(users) // BATCH], cpu[len(users) // BATCH :]
@@ -168,6 +173,49 @@ def run(db: str, count: int, profile_dir: Path | None) -> None:
         print(f"profiles in {profile_dir}")
 
 
+def _burst(runtime: Any, template: list[Any], count: int, base: int) -> None:
+    import dataclasses
+    import threading
+
+    from bot.slack import ingest
+    from bot.slack.listeners.events.messages import acknowledge
+
+    replies = [
+        dataclasses.replace(
+            template[i % len(template)], ts=f"{base}.{i:06d}", delivery_key=f"burst:{i}"
+        )
+        for i in range(count)
+    ]
+    real = ingest.record_thread_replies
+    transactions = []
+
+    def counted(*args: Any) -> Any:
+        transactions.append(len(args[2]))
+        return real(*args)
+
+    ingest.record_thread_replies = counted  # type: ignore[assignment]
+    try:
+        writer = ingest.ReplyWriter(runtime, acknowledge)
+        cpu, wall = time.process_time(), time.perf_counter()
+        threads = [
+            threading.Thread(target=lambda k=k: [writer.submit(r) for r in replies[k::6]])
+            for k in range(6)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        writer.close(timeout=120)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    finally:
+        ingest.record_thread_replies = real
+    print(
+        f"burst of {count} through submit: {count / wall:,.0f} replies/s, "
+        f"{cpu / count * 1e6:,.0f} us process CPU per reply, {len(transactions)} transactions "
+        f"({sum(1 for n in transactions if n == 1)} of one reply)"
+    )
+
+
 def _per_reply(cpu: list[float]) -> str:
     return f"{statistics.median(cpu) / BATCH * 1e6:,.0f} us per reply"
 
@@ -185,8 +233,9 @@ def main() -> None:
     parser.add_argument("--replies", type=int, default=4000)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--profile", type=Path, default=None)
+    parser.add_argument("--burst", type=int, default=0)
     args = parser.parse_args()
-    run(args.db, args.replies, args.profile)
+    run(args.db, args.replies, args.profile, args.burst)
 
 
 if __name__ == "__main__":

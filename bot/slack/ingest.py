@@ -6,9 +6,10 @@ conflicts and it records nothing), the messages, and the recomputed answers with
 once-only flags (`record_replies`). Only after the commit does it call Slack (the counted
 reaction, the late notice), so no transaction is ever held across a Slack call.
 
-The queue is bounded: when it is full the listener records the reply itself (`submit`), so a
-burst slows the listener threads down instead of growing memory. A batch that fails because
-the database is busy or away (a lock timeout, a lost connection: `bot.db.is_transient`) was
+The queue is bounded: when it is full the listener waits for room (`submit`, up to
+`SUBMIT_WAIT`), then records the reply itself, so a burst slows the listener threads down
+instead of growing memory, and the writer still records it in a batch. A batch that fails
+because the database is busy or away (a lock timeout, a lost connection: `is_transient`) was
 rolled back whole and is recorded again after a back-off, as often as it takes: an
 acknowledged reply is never dropped for that, and never written twice (the delivery claims
 and the once-only flags are in the same transaction). The Slack side stays at most once: when
@@ -53,6 +54,9 @@ QUEUE_SIZE = 2_000
 # wait out SQLite's 30 s busy timeout).
 RETRY_FIRST = 0.5
 RETRY_MAX = 10.0
+# How long a listener waits for room in a full queue before recording its reply itself (one
+# transaction for one reply, competing with the writer for the database).
+SUBMIT_WAIT = 5.0
 # Threads making the Slack calls of committed batches (see the module's docstring). One: more
 # only contended for the GIL in the profile (docs/benchmarks.md), and `reactions.add` is rate
 # limited per workspace (Tier 3), so parallel calls would meet Retry-After sooner.
@@ -94,6 +98,7 @@ class ReplyWriter:
         self._queue: queue.Queue[PendingReply | None] = queue.Queue(maxsize=queue_size)
         self._closed = False
         self._lock = threading.Lock()
+        self._room = threading.Condition(self._lock)  # the writer took a batch, or closing
         self._thread = threading.Thread(target=self._run, name="reply-writer", daemon=True)
         self._acks = ThreadPoolExecutor(ACK_THREADS, thread_name_prefix="reply-ack")
         self._pending_acks: set[Future[None]] = set()
@@ -111,9 +116,22 @@ class ReplyWriter:
         return True
 
     def submit(self, reply: PendingReply) -> None:
-        """Queue `reply`; when the queue is full (or closed), record it in the caller's thread."""
-        if not self.offer(reply):
-            self._record_safely([reply])
+        """Queue `reply`, waiting up to `SUBMIT_WAIT` for room; when there is none (or the
+        writer is closed), record it in the caller's thread."""
+        if self.offer(reply):
+            return
+        deadline = time.monotonic() + SUBMIT_WAIT
+        with self._room:  # close() sets _closed under this lock, before it queues its end
+            while not self._closed:
+                try:
+                    self._queue.put_nowait(reply)
+                    return
+                except queue.Full:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._room.wait(remaining)
+        self._record_safely([reply])
 
     def close(self, timeout: float = 10.0) -> None:
         """Record everything queued, then stop the writer thread. Idempotent."""
@@ -121,6 +139,7 @@ class ReplyWriter:
             if self._closed:
                 return
             self._closed = True
+            self._room.notify_all()  # waiting listeners record their replies themselves
         atexit.unregister(self.close)
         deadline = time.monotonic() + timeout
         self._queue.put(None)  # after everything queued before it
@@ -148,6 +167,8 @@ class ReplyWriter:
                 except queue.Empty:
                     break
             stop = item is None
+            with self._room:
+                self._room.notify_all()
             if batch:
                 self._show_depth()
                 self._record_safely(batch)
