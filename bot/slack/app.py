@@ -6,7 +6,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -36,7 +37,7 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         "raise_error_for_unhandled_request": False,
         "url_verification_enabled": True,
         # After the signature check, before Bolt's own authorization reads the body.
-        "before_authorize": _reject_malformed,
+        "before_authorize": _RejectMalformed(),
     }
     if settings.oauth:
         from bot.slack.oauth import oauth_settings
@@ -66,8 +67,8 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         from bot.slack.listeners.events.messages import acknowledge
 
         runtime.reply_writer = ReplyWriter(runtime, acknowledge)
-    app.use(_inject_runtime(runtime))
-    app.use(_queue_thread_replies)
+    app.use(_InjectRuntime(runtime))
+    app.use(_QueueThreadReplies())
     app.error(_handle_error)
     register(app)
     return app
@@ -82,38 +83,58 @@ _SHAPES: dict[str, tuple[str, type]] = {
 }
 
 
-def _reject_malformed(body: Any, next: Callable[[], Any]) -> Any:
+# The global middlewares are `Middleware` classes, not functions: Bolt calls a function
+# middleware through its argument injection (inspecting the function and building its keyword
+# arguments on every request), which was a third of the ack path's CPU in the profile of a
+# thread reply (docs/benchmarks.md, "Changes (issue 17, third session)").
+
+
+class _RejectMalformed(Middleware):
     """A signed request whose payload has the wrong shape gets a 400, not a crash."""
-    problem = None
-    if not isinstance(body, dict):
-        problem = "the payload is not an object"
-    else:
-        shape = _SHAPES.get(str(body.get("type") or ""))
-        if shape is not None and not isinstance(body.get(shape[0]), shape[1]):
-            problem = f"{body.get('type')} without a valid {shape[0]!r}"
-        elif "user" in body and not isinstance(body["user"], dict | str):
-            problem = "a malformed 'user'"
-    if problem is not None:
-        log.warning("refused a malformed request: %s", problem)
-        return BoltResponse(status=400, body="malformed payload")
-    return next()
 
-
-def _inject_runtime(runtime: Runtime) -> Callable[..., Any]:
-    def inject_runtime(context: Any, next: Callable[[], Any]) -> Any:
-        # Listeners are plain functions; they find their dependencies here, not in globals.
-        context["runtime"] = runtime
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body: Any = req.body
+        problem = None
+        if not isinstance(body, dict):
+            problem = "the payload is not an object"
+        else:
+            shape = _SHAPES.get(str(body.get("type") or ""))
+            if shape is not None and not isinstance(body.get(shape[0]), shape[1]):
+                problem = f"{body.get('type')} without a valid {shape[0]!r}"
+            elif "user" in body and not isinstance(body["user"], dict | str):
+                problem = "a malformed 'user'"
+        if problem is not None:
+            log.warning("refused a malformed request: %s", problem)
+            return BoltResponse(status=400, body="malformed payload")
         return next()
 
-    return inject_runtime
+
+class _InjectRuntime(Middleware):
+    """Listeners are plain functions; they find their dependencies here, not in globals."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        req.context["runtime"] = self._runtime
+        return next()
 
 
-def _queue_thread_replies(body: Any, context: Any, next: Callable[[], Any]) -> Any:
+class _QueueThreadReplies(Middleware):
     """Thread replies are queued and acked here, without a listener thread (see
     `queue_thread_reply`); every other request goes on to Bolt's listeners."""
-    if isinstance(body, dict) and queue_thread_reply(body, context):
-        return BoltResponse(status=200, body="")
-    return next()
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body: Any = req.body
+        if isinstance(body, dict) and queue_thread_reply(body, req.context):
+            return BoltResponse(status=200, body="")
+        return next()
 
 
 class _App(App):

@@ -6,16 +6,24 @@ conflicts and it records nothing), the messages, and the recomputed answers with
 once-only flags (`record_replies`). Only after the commit does it call Slack (the counted
 reaction, the late notice), so no transaction is ever held across a Slack call.
 
-The queue is bounded: when it is full the listener records the reply itself (`submit`), so a
-burst slows the listener threads down instead of growing memory. A batch that fails because
-the database is busy or away (a lock timeout, a lost connection: `bot.db.is_transient`) was
+The queue is bounded: when it is full the listener waits for room (`submit`, up to
+`SUBMIT_WAIT`), then records the reply itself, so a burst slows the listener threads down
+instead of growing memory, and the writer still records it in a batch. A batch that fails
+because the database is busy or away (a lock timeout, a lost connection: `is_transient`) was
 rolled back whole and is recorded again after a back-off, as often as it takes: an
 acknowledged reply is never dropped for that, and never written twice (the delivery claims
 and the once-only flags are in the same transaction). The Slack side stays at most once: when
 a commit went through but its answer was lost, the retry finds the claims taken and reacts to
-nothing. `close()` drains what
-is queued and stops the thread; it runs from the runtime's `close()` and at interpreter exit
-(a gunicorn worker leaves through `sys.exit`, so `atexit` runs on a graceful stop).
+nothing.
+
+The Slack calls of a committed batch (one `reactions.add` per new answer) are handed to a
+thread of their own (`ACK_THREADS`), so the writer goes on to the next batch instead of waiting
+for them: each is a new HTTPS connection, and a rate-limited one waits out its Retry-After.
+Once that pool is shut (at close), they are made in the recording thread.
+
+`close()` drains what is queued, stops the thread, then lets the pool finish the Slack calls
+handed to it; it runs from the runtime's `close()` and at interpreter exit (a gunicorn worker
+leaves through `sys.exit`, so `atexit` runs on a graceful stop).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +54,13 @@ QUEUE_SIZE = 2_000
 # wait out SQLite's 30 s busy timeout).
 RETRY_FIRST = 0.5
 RETRY_MAX = 10.0
+# How long a listener waits for room in a full queue before recording its reply itself (one
+# transaction for one reply, competing with the writer for the database).
+SUBMIT_WAIT = 5.0
+# Threads making the Slack calls of committed batches (see the module's docstring). One: more
+# only contended for the GIL in the profile (docs/benchmarks.md), and `reactions.add` is rate
+# limited per workspace (Tier 3), so parallel calls would meet Retry-After sooner.
+ACK_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -82,7 +98,10 @@ class ReplyWriter:
         self._queue: queue.Queue[PendingReply | None] = queue.Queue(maxsize=queue_size)
         self._closed = False
         self._lock = threading.Lock()
+        self._room = threading.Condition(self._lock)  # the writer took a batch, or closing
         self._thread = threading.Thread(target=self._run, name="reply-writer", daemon=True)
+        self._acks = ThreadPoolExecutor(ACK_THREADS, thread_name_prefix="reply-ack")
+        self._pending_acks: set[Future[None]] = set()
         self._thread.start()
         atexit.register(self.close)
 
@@ -90,18 +109,29 @@ class ReplyWriter:
         """Queue `reply` without waiting; False when the queue is full (or closed)."""
         if self._closed:
             return False
-        metrics.REPLY_QUEUE_DEPTH.inc()  # before the put: the writer may take it at once
         try:
             self._queue.put_nowait(reply)
         except queue.Full:
-            metrics.REPLY_QUEUE_DEPTH.dec()
             return False
         return True
 
     def submit(self, reply: PendingReply) -> None:
-        """Queue `reply`; when the queue is full (or closed), record it in the caller's thread."""
-        if not self.offer(reply):
-            self._record_safely([reply])
+        """Queue `reply`, waiting up to `SUBMIT_WAIT` for room; when there is none (or the
+        writer is closed), record it in the caller's thread."""
+        if self.offer(reply):
+            return
+        deadline = time.monotonic() + SUBMIT_WAIT
+        with self._room:  # close() sets _closed under this lock, before it queues its end
+            while not self._closed:
+                try:
+                    self._queue.put_nowait(reply)
+                    return
+                except queue.Full:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._room.wait(remaining)
+        self._record_safely([reply])
 
     def close(self, timeout: float = 10.0) -> None:
         """Record everything queued, then stop the writer thread. Idempotent."""
@@ -109,11 +139,19 @@ class ReplyWriter:
             if self._closed:
                 return
             self._closed = True
+            self._room.notify_all()  # waiting listeners record their replies themselves
         atexit.unregister(self.close)
+        deadline = time.monotonic() + timeout
         self._queue.put(None)  # after everything queued before it
         self._thread.join(timeout)
         if self._thread.is_alive():
             log.error("the reply writer did not drain within %.0f s", timeout)
+        self._acks.shutdown(wait=False)  # what was handed to it still runs; nothing new
+        with self._lock:
+            pending = set(self._pending_acks)
+        _, late = wait(pending, max(0.0, deadline - time.monotonic()))
+        if late:
+            log.error("%d answers were not acknowledged on Slack within %.0f s", len(late), timeout)
 
     def _run(self) -> None:
         stop = False
@@ -129,9 +167,17 @@ class ReplyWriter:
                 except queue.Empty:
                     break
             stop = item is None
+            with self._room:
+                self._room.notify_all()
             if batch:
-                metrics.REPLY_QUEUE_DEPTH.dec(len(batch))
+                self._show_depth()
                 self._record_safely(batch)
+
+    def _show_depth(self) -> None:
+        # Set by the writer as it takes each batch (and while it retries one), not counted up
+        # and down on every offer: in multiprocess mode each change is a locked mmap write, 3 %
+        # of a worker's samples under the ingest load (py-spy, docs/benchmarks.md).
+        metrics.REPLY_QUEUE_DEPTH.set(self._queue.qsize())
 
     def _record_safely(self, batch: list[PendingReply]) -> None:
         delay = RETRY_FIRST
@@ -149,6 +195,7 @@ class ReplyWriter:
                     getattr(exc, "orig", exc),
                     delay,
                 )
+            self._show_depth()  # what piles up behind a stuck batch
             self._sleep(delay)
             delay = min(delay * 2, RETRY_MAX)
         if len(batch) == 1:
@@ -164,12 +211,43 @@ class ReplyWriter:
         runtime = self._runtime
         done = record_thread_replies(runtime.sessions, runtime.thread_posts, batch, runtime.clock())
         metrics.ANSWERS_RECORDED.labels(source="live").inc(sum(1 for a, _, _ in done if a.react))
-        # The Slack side, outside any transaction: each answer through the client (workspace)
-        # of the last reply that touched it.
-        for answer, reply, post in done:
-            try:
-                self._acknowledge(
-                    reply.client, reply.channel_id, reply.thread_ts, answer, post.answers_close_at
-                )
-            except Exception:  # recorded and committed: never retried, only logged
-                log.exception("could not acknowledge an answer in %s", reply.channel_id)
+        # The Slack side, after the commit: each answer through the client (workspace) of the
+        # last reply that touched it, in the pool's thread (it holds no transaction). One task
+        # per batch: a future per answer was most of what handing off cost.
+        calls = [
+            (reply.client, reply.channel_id, reply.thread_ts, answer, post.answers_close_at)
+            for answer, reply, post in done
+        ]
+        if not calls:
+            return
+        try:
+            future = self._acks.submit(self._acknowledge_all, calls)
+        except RuntimeError:  # the pool is shut (closing, or the interpreter exiting)
+            self._acknowledge_all(calls)
+            return
+        with self._lock:
+            self._pending_acks.add(future)
+        future.add_done_callback(self._acknowledged)
+
+    def _acknowledged(self, future: Future[None]) -> None:
+        with self._lock:
+            self._pending_acks.discard(future)
+
+    def _acknowledge_all(
+        self, calls: list[tuple[WebClient, str, str, RecordedAnswer, Any]]
+    ) -> None:
+        for call in calls:
+            self._acknowledge_safely(*call)
+
+    def _acknowledge_safely(
+        self,
+        client: WebClient,
+        channel_id: str,
+        thread_ts: str,
+        answer: RecordedAnswer,
+        closes_at: Any,
+    ) -> None:
+        try:
+            self._acknowledge(client, channel_id, thread_ts, answer, closes_at)
+        except Exception:  # recorded and committed: never retried, only logged
+            log.exception("could not acknowledge an answer in %s", channel_id)

@@ -13,6 +13,7 @@ import slack_bolt.app.app
 from slack_sdk import WebClient
 
 import bot.runtime
+import bot.slack.ingest
 from bot.emulator.stage import Stage
 from bot.slack.ingest import PendingReply, ReplyWriter
 
@@ -33,8 +34,9 @@ class Handled:
 
     `handled(stage)` returns once every listener Bolt has started so far has returned (with
     the command work they deferred to `runtime.deferred`) and the reply writer has recorded
-    everything queued before the call: a positive signal that the work ran, where a fixed
-    sleep only passes when the listener is merely slow.
+    everything queued before the call and made the Slack calls of what it recorded (its own
+    pool): a positive signal that the work ran, where a fixed sleep only passes when the
+    listener is merely slow.
     """
 
     def __init__(self) -> None:
@@ -72,14 +74,25 @@ class Handled:
 
     def __call__(self, stage: Stage, timeout: float = 10.0) -> None:
         waited = 0
+        while True:  # until reaching the writer's queue's end handed no executor more work
+            waited = self._wait_submitted(waited, timeout)
+            self._reach_writer(stage, timeout)
+            with self._changed:
+                if len(self._submitted) == waited:
+                    return
+
+    def _wait_submitted(self, waited: int, timeout: float) -> int:
+        """Wait for the work handed to executors from index `waited` on; the new index."""
         while True:  # until no work handed an executor more work while we waited
             with self._changed:
                 pending = self._submitted[waited:]
             if not pending:
-                break
+                return waited
             _, not_done = wait(pending, timeout)
             assert not not_done, f"{len(not_done)} listener task(s) still running after {timeout} s"
             waited += len(pending)
+
+    def _reach_writer(self, stage: Stage, timeout: float) -> None:
         # A marker after everything queued so far: recorded once the writer reached it. Its
         # thread is no prompt's, so it records nothing itself.
         marker = f"handled:{uuid.uuid4().hex}"
@@ -98,6 +111,7 @@ def handled(monkeypatch: pytest.MonkeyPatch) -> Handled:
     tracker = Handled()
     monkeypatch.setattr(slack_bolt.app.app, "ThreadPoolExecutor", tracker.executor)
     monkeypatch.setattr(bot.runtime, "ThreadPoolExecutor", tracker.executor)
+    monkeypatch.setattr(bot.slack.ingest, "ThreadPoolExecutor", tracker.executor)
     monkeypatch.setattr(ReplyWriter, "record", tracker.recording(ReplyWriter.record))
     return tracker
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -57,10 +58,13 @@ def _pending(thread: str, user: str, ts: str, stage: Stage) -> PendingReply:
     )
 
 
-def test_close_drains_the_queue_and_a_full_queue_records_inline(enrolled: Stage) -> None:
+def test_close_drains_the_queue_and_a_full_queue_records_inline(
+    enrolled: Stage, monkeypatch: pytest.MonkeyPatch
+) -> None:
     stage = enrolled
     thread = post_prompt(stage)
     base = int(float(thread)) + 60
+    monkeypatch.setattr(ingest, "SUBMIT_WAIT", 0.0)  # no waiting for room: record at once
     for queue_size in (1_000, 1):  # everything queued, then mostly recorded by the caller
         writer = ReplyWriter(stage.runtime, acknowledge, max_batch=7, queue_size=queue_size)
         before = count(stage, ThreadMessage)
@@ -140,3 +144,86 @@ def test_a_reply_the_database_was_too_busy_for_is_recorded_once_after_backing_of
     # Each answer reacted to at most once: the second one's was claimed in the lost commit.
     reacted = [call.args["timestamp"] for call in stage.slack.calls_to("reactions.add")]
     assert reacted == [sent[0], *sent[2:]]
+
+
+def test_the_writer_records_on_while_slack_is_slow_and_close_waits_for_slack(
+    enrolled: Stage,
+) -> None:
+    stage = enrolled
+    thread = post_prompt(stage)
+    stage.set_time(NINE_NY + timedelta(minutes=30))
+    release = threading.Event()
+    acknowledged: list[str] = []
+
+    def slow(*args: Any) -> None:
+        release.wait(10)  # Slack answering slowly (or a Retry-After) for every answer
+        acknowledge(*args)
+        acknowledged.append(args[3].message_ts)
+
+    writer = ReplyWriter(stage.runtime, slow, max_batch=1)
+    messages = count(stage, ThreadMessage)
+    base = int(float(thread)) + 60
+    sent = [f"{base + i}.000100" for i in range(len(MEMBERS))]
+    for ts, user in zip(sent, MEMBERS, strict=True):
+        assert writer.offer(_pending(thread, user, ts, stage))
+    # One batch per reply, each a new answer: all written while no Slack call has returned.
+    stage.slack.wait_for(lambda: count(stage, ThreadMessage) == messages + len(MEMBERS))
+    assert acknowledged == []
+    release.set()
+    writer.close()  # returns once the Slack calls handed off are made
+    assert sorted(acknowledged) == sent
+    reacted = [call.args["timestamp"] for call in stage.slack.calls_to("reactions.add")]
+    assert sorted(reacted) == sent  # once each
+
+
+def test_a_listener_waits_for_room_in_a_full_queue_and_the_writer_records_its_reply(
+    enrolled: Stage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stage = enrolled
+    thread = post_prompt(stage)
+    stage.set_time(NINE_NY + timedelta(minutes=30))
+    real = ingest.record_thread_replies
+    started, release = threading.Event(), threading.Event()
+    recorded_by: dict[str, str] = {}
+
+    def held(sessions: Any, posts: Any, replies: Any, now: Any) -> Any:
+        if threading.current_thread().name == "reply-writer":
+            started.set()
+            release.wait(10)  # the writer is slow with its batch
+        for reply in replies:
+            recorded_by[reply.ts] = threading.current_thread().name
+        return real(sessions, posts, replies, now)
+
+    monkeypatch.setattr(ingest, "record_thread_replies", held)
+    base = int(float(thread)) + 60
+    replies = [_pending(thread, MEMBERS[i % 4], f"{base + i}.000100", stage) for i in range(6)]
+
+    def full_queue() -> ReplyWriter:
+        """A writer busy with one reply, and a full queue behind it."""
+        started.clear()
+        release.clear()
+        writer = ReplyWriter(stage.runtime, acknowledge, queue_size=1)
+        assert writer.offer(replies.pop(0))
+        assert started.wait(5)  # the writer took it and is held
+        assert writer.offer(replies.pop(0))
+        assert not writer.offer(replies[0])
+        return writer
+
+    writer = full_queue()
+    waiting = replies.pop(0)
+    listener = threading.Thread(target=writer.submit, args=(waiting,))
+    listener.start()
+    release.set()
+    listener.join(10)
+    assert not listener.is_alive()
+    writer.close()
+    assert recorded_by[waiting.ts] == "reply-writer"  # in a batch, not alone by the listener
+
+    monkeypatch.setattr(ingest, "SUBMIT_WAIT", 0.0)  # room for no one, for no time
+    writer = full_queue()
+    alone = replies.pop(0)
+    writer.submit(alone)
+    assert recorded_by[alone.ts] == threading.current_thread().name  # recorded by the caller
+    release.set()
+    writer.close()
+    assert sorted(recorded_by) == sorted(f"{base + i}.000100" for i in range(6))
