@@ -34,7 +34,8 @@ def schema_hash() -> str:
     digest = hashlib.sha256(GENERATOR_VERSION.encode())
     for path in sorted((root / "migrations" / "versions").glob("*.py")):
         digest.update(path.read_bytes())
-    digest.update((root / "bot" / "models.py").read_bytes())
+    for path in sorted((root / "bot" / "models").glob("*.py")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
