@@ -153,8 +153,12 @@ def generate(engine: Engine, days: int, per_day: int) -> dict[str, int]:
             table: int(conn.scalar(text(f"SELECT count(*) FROM {table}")))
             for table in ("prompt_posts", "answers", "review_assignments", "votes")
         }
+    # PostgreSQL: VACUUM too. A live database's autovacuum (insert-triggered since PostgreSQL
+    # 13) sets the visibility map the tally's index-only scans rely on; right after a bulk
+    # load they still visit the heap (the year's tally measured ~216 -> ~180 ms).
+    statement = "VACUUM (ANALYZE)" if engine.dialect.name == "postgresql" else "ANALYZE"
     with engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text(statement))
     return counts
 
 
