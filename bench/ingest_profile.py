@@ -33,9 +33,8 @@ from typing import Any
 
 from bench.dbs import temp_database
 from bench.emu import EmulatorProcess
-from bench.latency import ADMIN, BOT_TOKEN, CHANNEL, SIGNING_SECRET, _prepare_database
+from bench.latency import ADMIN, CHANNEL, _prepare_database, bench_runtime
 from bench.latency import reply_requests as signed_requests
-from bench.servers import ROOT
 from bot.emulator.state import DEFAULT_BOT_USER_ID
 
 BATCH = 200
@@ -90,9 +89,6 @@ def _timed(work: Callable[[], object], profiler: cProfile.Profile | None) -> flo
 
 
 def run(db: str, count: int, profile_dir: Path | None, burst: int = 0) -> None:
-    from bot.db import make_engine
-    from bot.runtime import bootstrap
-    from bot.settings import Settings
     from bot.slack.app import build_app
     from bot.slack.ingest import ReplyWriter
     from bot.slack.listeners.events.messages import acknowledge
@@ -107,15 +103,7 @@ def run(db: str, count: int, profile_dir: Path | None, burst: int = 0) -> None:
         replies = [(users[i % len(users)], f"{base}.{i:06d}") for i in range(count)]
         for start in range(0, count, 2000):
             emulator.call("add_replies", CHANNEL, thread_ts, replies[start : start + 2000])
-        settings = Settings(
-            bot_token=BOT_TOKEN,
-            signing_secret=SIGNING_SECRET,
-            database_url=url,
-            slack_api_url=emulator.api_url,
-            content_dir=ROOT / "content",
-            scheduler=False,
-        )
-        runtime = bootstrap(settings, engine=make_engine(url))
+        runtime = bench_runtime(url, emulator)
         captured = _Captured()
         runtime.reply_writer = captured  # type: ignore[assignment]
         try:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, func, select
@@ -29,6 +30,9 @@ from bench.servers import BOT_TOKEN, ROOT, SIGNING_SECRET, Server, start_server
 from bench.table import Row
 from bot.emulator import sign
 from bot.emulator.state import APP_ID, DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 CHANNEL = "CBENCH0001"
 ADMIN = "UADMIN"
@@ -174,17 +178,12 @@ def take_replies(stack: Stack, count: int) -> list[tuple[str, str]]:
     return replies
 
 
-def _prepare_database(url: str, emulator: EmulatorProcess) -> str:
-    """Migrate, enrol the channel and post today's prompt through the post-prompt job."""
-    from bot.db import make_engine, unit_of_work
-    from bot.jobs import run_job
-    from bot.migrate import upgrade
-    from bot.models import PromptPost
-    from bot.practice.channels import enrol_channel
+def bench_runtime(url: str, emulator: EmulatorProcess) -> Runtime:
+    """The bot's runtime on `url`, talking to the emulator, with no scheduler."""
+    from bot.db import make_engine
     from bot.runtime import bootstrap
     from bot.settings import Settings
 
-    upgrade(url)
     settings = Settings(
         bot_token=BOT_TOKEN,
         signing_secret=SIGNING_SECRET,
@@ -193,7 +192,19 @@ def _prepare_database(url: str, emulator: EmulatorProcess) -> str:
         content_dir=ROOT / "content",
         scheduler=False,
     )
-    runtime = bootstrap(settings, engine=make_engine(url))
+    return bootstrap(settings, engine=make_engine(url))
+
+
+def _prepare_database(url: str, emulator: EmulatorProcess) -> str:
+    """Migrate, enrol the channel and post today's prompt through the post-prompt job."""
+    from bot.db import unit_of_work
+    from bot.jobs import run_job
+    from bot.migrate import upgrade
+    from bot.models import PromptPost
+    from bot.practice.channels import enrol_channel
+
+    upgrade(url)
+    runtime = bench_runtime(url, emulator)
     now = datetime.now(UTC)
     try:
         with unit_of_work(runtime.sessions) as session:

@@ -14,19 +14,8 @@ from bot.practice.reviews.notices import (
     ShortNotice,
     ThreadNotes,
 )
+from bot.slack.render import text as mrkdwn
 from bot.slack.render.calibration import samples_button
-from bot.slack.render.text import (
-    bullet_section,
-    clip,
-    context_line,
-    escape,
-    header,
-    mention,
-    quoted_sections,
-    section,
-    sections,
-    slack_date,
-)
 
 CHALLENGE_ACTION = "review_challenge"
 SCORE_ACTION = "review_score"
@@ -68,8 +57,8 @@ def _brief_intro(brief: ReviewerBrief, *, reminder: bool) -> tuple[str, str]:
     """(notification text, first section) of a brief, or of its fallback reminder."""
     count = len(brief.items)
     noun = "answer" if count == 1 else "answers"
-    title = escape(brief.post.prompt_title)
-    closes = slack_date(brief.reviews_close_at)
+    title = mrkdwn.escape(brief.post.prompt_title)
+    closes = mrkdwn.slack_date(brief.reviews_close_at)
     if reminder:
         return (
             f"Reminder: you have {count} {noun} on “{brief.post.prompt_title}” left to score "
@@ -96,23 +85,26 @@ def _scored_state(brief: ReviewerBrief) -> ContextBlock | None:
         if scored == count
         else f"*Scored {scored} of {count}.*"
     )
-    closes = slack_date(brief.reviews_close_at)
-    return context_line(f"{state} You can change scores until reviews close {closes}.")
+    closes = mrkdwn.slack_date(brief.reviews_close_at)
+    return mrkdwn.context_line(f"{state} You can change scores until reviews close {closes}.")
 
 
 def _item_blocks(brief: ReviewerBrief, item: ReviewItem, link: str | None) -> list[Any]:
     """One answer: who, an excerpt with a link to all of it, its state and its buttons."""
     link = link or permalink(brief.post.channel_id, item.answer_ts, brief.post.thread_ts)
     flat = " ".join(item.excerpt.split())
-    excerpt = clip(flat, EXCERPT_CHARS)
+    excerpt = mrkdwn.clip(flat, EXCERPT_CHARS)
     where = "read it all in the thread" if excerpt != flat else "open in the thread"
     blocks: list[Any] = [
         DividerBlock(),
-        section(f"*{mention(item.author)}'s answer* (<{link}|{where}>)\n> {escape(excerpt)}"),
+        mrkdwn.section(
+            f"*{mrkdwn.mention(item.author)}'s answer* (<{link}|{where}>)\n"
+            f"> {mrkdwn.escape(excerpt)}"
+        ),
     ]
     if item.scored:
         blocks.append(
-            context_line(":white_check_mark: Scored. *Change scores* reopens your choices.")
+            mrkdwn.context_line(":white_check_mark: Scored. *Change scores* reopens your choices.")
         )
     blocks.append(_buttons(item.assignment_id, item.scored))
     return blocks
@@ -123,11 +115,11 @@ def brief_blocks(
 ) -> tuple[str, list[dict[str, Any]]]:
     """The reviewer's DM: every answer they review on one prompt, with buttons per answer."""
     text, intro = _brief_intro(brief, reminder=reminder)
-    blocks: list[Any] = [section(intro)]
+    blocks: list[Any] = [mrkdwn.section(intro)]
     if not reminder and (state := _scored_state(brief)) is not None:
         blocks.append(state)
     if brief.challenges:
-        blocks.append(bullet_section("Skeptic challenges to try", brief.challenges))
+        blocks.append(mrkdwn.bullet_section("Skeptic challenges to try", brief.challenges))
     for item in brief.items:
         blocks += _item_blocks(brief, item, links.get(item.assignment_id))
     rendered = [b.to_dict() for b in blocks]
@@ -145,8 +137,9 @@ def reminder_blocks(brief: ReviewerBrief, brief_link: str) -> tuple[str, list[di
     count = len(brief.items)
     noun = "answer" if count == 1 else "answers"
     text = (
-        f":hourglass_flowing_sand: Reminder: {count} {noun} on *{escape(brief.post.prompt_title)}* "
-        f"still to score; reviews close {slack_date(brief.reviews_close_at)}.\n"
+        f":hourglass_flowing_sand: Reminder: {count} {noun} on "
+        f"*{mrkdwn.escape(brief.post.prompt_title)}* "
+        f"still to score; reviews close {mrkdwn.slack_date(brief.reviews_close_at)}.\n"
         f"<{brief_link}|Open your review brief> for the answers and the buttons; an unscored "
         "review counts as missed."
     )
@@ -154,57 +147,60 @@ def reminder_blocks(brief: ReviewerBrief, brief_link: str) -> tuple[str, list[di
         f"Reminder: you have {count} {noun} on “{brief.post.prompt_title}” left to score "
         "before reviews close."
     )
-    return fallback, [section(text).to_dict()]
+    return fallback, [mrkdwn.section(text).to_dict()]
 
 
 def challenge_message(author: str, reviewer: str, text: str) -> tuple[str, list[dict[str, Any]]]:
     """The challenge as posted in the prompt's thread, addressed to the author."""
-    heading = f":mag: {mention(author)}, a skeptic's challenge from {mention(reviewer)}:"
-    fallback = f"A skeptic's challenge for the answer by {mention(author)}"
+    heading = (
+        f":mag: {mrkdwn.mention(author)}, a skeptic's challenge from {mrkdwn.mention(reviewer)}:"
+    )
+    fallback = f"A skeptic's challenge for the answer by {mrkdwn.mention(author)}"
     blocks: list[Any] = [
-        *quoted_sections(heading, text),
-        context_line(f"Signed: {mention(reviewer)}, skeptic reviewer"),
+        *mrkdwn.quoted_sections(heading, text),
+        mrkdwn.context_line(f"Signed: {mrkdwn.mention(reviewer)}, skeptic reviewer"),
     ]
     return fallback, [b.to_dict() for b in blocks]
 
 
 def score_confirmation(replaced: bool, closes_at: Any) -> str:
     verb = "Updated" if replaced else "Saved"
-    return f"{verb} your scores. You can change them until reviews close {slack_date(closes_at)}."
+    closes = mrkdwn.slack_date(closes_at)
+    return f"{verb} your scores. You can change them until reviews close {closes}."
 
 
 def summary_blocks(
     summary: AuthorSummary, link: str | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
     """The author's DM when reviews close: per-criterion means, challenges, comments."""
-    title = escape(summary.post.prompt_title)
+    title = mrkdwn.escape(summary.post.prompt_title)
     link = link or permalink(summary.post.channel_id, summary.post.thread_ts, "")
     blocks: list[Any] = [
-        header(f"Your reviews: {summary.post.prompt_title}"),
+        mrkdwn.header(f"Your reviews: {summary.post.prompt_title}"),
     ]
     if summary.reviewers == 0:
         blocks.append(
-            section(
+            mrkdwn.section(
                 f"Nobody could be assigned to review your answer to <{link}|{title}>, "
                 "so there are no scores this time."
             )
         )
     else:
         blocks.append(
-            section(
+            mrkdwn.section(
                 f"Reviews of your answer to <{link}|{title}> have closed. "
                 f"{summary.scored_by} of {summary.reviewers} reviewers scored it."
             )
         )
     if summary.means:
         lines = [
-            f"• *{escape(m.name)}*: {m.mean:.1f} / 5"
+            f"• *{mrkdwn.escape(m.name)}*: {m.mean:.1f} / 5"
             + (f" ({m.votes} scores)" if m.votes != 1 else " (1 score)")
             for m in summary.means
         ]
-        blocks.append(section("*Mean score per criterion*\n" + "\n".join(lines)))
+        blocks.append(mrkdwn.section("*Mean score per criterion*\n" + "\n".join(lines)))
     for reviewer, said in _by_reviewer(summary).items():
-        blocks += sections(f"*From {mention(reviewer)}*\n" + "\n".join(said))
+        blocks += mrkdwn.sections(f"*From {mrkdwn.mention(reviewer)}*\n" + "\n".join(said))
     text = f"Your reviews for “{summary.post.prompt_title}” are in."
     return text, [b.to_dict() for b in blocks]
 
@@ -213,23 +209,23 @@ def _by_reviewer(summary: AuthorSummary) -> dict[str, list[str]]:
     """Each reviewer's challenges and comment, so one long text never hides another's."""
     said: dict[str, list[str]] = {}
     for reviewer, text in summary.challenges:
-        said.setdefault(reviewer, []).append(f"*Challenge:* {escape(text)}")
+        said.setdefault(reviewer, []).append(f"*Challenge:* {mrkdwn.escape(text)}")
     for reviewer, text in summary.comments:
-        said.setdefault(reviewer, []).append(f"*Comment:* {escape(text)}")
+        said.setdefault(reviewer, []).append(f"*Comment:* {mrkdwn.escape(text)}")
     return said
 
 
 def notes_blocks(notes: ThreadNotes) -> tuple[str, list[dict[str, Any]]]:
     """The thread's closing note: what strong answers did."""
     blocks: list[Any] = [
-        section(
+        mrkdwn.section(
             f":checkered_flag: Reviews are closed: {notes.answers} "
             f"answer{'s' if notes.answers != 1 else ''}, {notes.scored} scored. "
             "Authors get their summary by DM."
         )
     ]
     if notes.strong_answers:
-        blocks.append(bullet_section("What strong answers did", notes.strong_answers))
+        blocks.append(mrkdwn.bullet_section("What strong answers did", notes.strong_answers))
     return "Reviews are closed: what strong answers did", [b.to_dict() for b in blocks]
 
 
@@ -240,13 +236,13 @@ def short_notice_text(notice: ShortNotice) -> str:
         got = notice.wanted - missing
         if got == 0:
             lines.append(
-                f"Nobody could be assigned to review {mention(author)}'s answer: there was "
+                f"Nobody could be assigned to review {mrkdwn.mention(author)}'s answer: there was "
                 "no other answerer and no volunteer reviewer."
             )
         else:
             lines.append(
-                f"{mention(author)}'s answer got {got} of {notice.wanted} reviewers: there were "
-                "not enough other answerers or volunteers."
+                f"{mrkdwn.mention(author)}'s answer got {got} of {notice.wanted} reviewers: "
+                "there were not enough other answerers or volunteers."
             )
     lines.append("Anyone can volunteer to review with `/practice review on`.")
     return "\n".join(lines)
