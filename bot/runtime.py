@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 # Threads for command work done after the ack (see `Runtime.defer`).
 DEFERRED_WORKERS = 8
+# Bolt's listener threads (its own default when it makes the pool itself).
+LISTENER_WORKERS = 5
 
 
 def utc_now() -> datetime:
@@ -45,8 +47,15 @@ class Runtime:
     # Slow command work runs here after the ack, so Bolt's small listener pool stays free to
     # ack the next requests (a queued ack is what a slow listener otherwise costs).
     deferred: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(DEFERRED_WORKERS, thread_name_prefix="after-ack")
+        default_factory=lambda: Runtime.pool(DEFERRED_WORKERS, "after-ack")
     )
+
+    @staticmethod
+    def pool(workers: int, name: str) -> ThreadPoolExecutor:
+        """A pool for work done after the ack: Bolt's listeners, deferred command work, the
+        reply writer's Slack calls. Every such pool is made here, so the tests can wait for
+        that work to finish before they assert that something did not happen."""
+        return ThreadPoolExecutor(workers, thread_name_prefix=name)
 
     def defer(self, work: Callable[[], None], on_error: Callable[[], None]) -> None:
         """Run `work` after the ack; a failure is logged with its traceback, then `on_error`."""

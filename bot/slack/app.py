@@ -12,7 +12,7 @@ from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.runtime import Runtime
+from bot.runtime import LISTENER_WORKERS, Runtime
 from bot.services.deliveries import take_delivery
 from bot.slack.deliveries import DeliveryClaim, delivery_key
 from bot.slack.gateway import MeteredWebClient, make_client
@@ -38,6 +38,7 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         "url_verification_enabled": True,
         # After the signature check, before Bolt's own authorization reads the body.
         "before_authorize": _RejectMalformed(),
+        "listener_executor": runtime.pool(LISTENER_WORKERS, "bolt-listener"),
     }
     if settings.oauth:
         from bot.slack.oauth import oauth_settings

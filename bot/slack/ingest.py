@@ -34,7 +34,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,7 +100,7 @@ class ReplyWriter:
         self._lock = threading.Lock()
         self._room = threading.Condition(self._lock)  # the writer took a batch, or closing
         self._thread = threading.Thread(target=self._run, name="reply-writer", daemon=True)
-        self._acks = ThreadPoolExecutor(ACK_THREADS, thread_name_prefix="reply-ack")
+        self._acks = runtime.pool(ACK_THREADS, "reply-ack")
         self._pending_acks: set[Future[None]] = set()
         self._thread.start()
         atexit.register(self.close)

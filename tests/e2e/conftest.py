@@ -9,12 +9,10 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import pytest
-import slack_bolt.app.app
 from slack_sdk import WebClient
 
-import bot.runtime
-import bot.slack.ingest
 from bot.emulator.stage import Stage
+from bot.runtime import Runtime
 from bot.slack.ingest import PendingReply, ReplyWriter
 
 CHANNEL = "C0PRACTICE"
@@ -45,8 +43,8 @@ class Handled:
         self._changed = threading.Condition()
 
     def executor(self, *args: Any, **kwargs: Any) -> ThreadPoolExecutor:
-        """A `ThreadPoolExecutor` (Bolt's listeners', the runtime's deferred work) keeping the
-        work handed to it."""
+        """`Runtime.pool`: a `ThreadPoolExecutor` (Bolt's listeners', the deferred command
+        work's, the reply writer's Slack calls') keeping the work handed to it."""
         handled = self
 
         class Tracked(ThreadPoolExecutor):
@@ -109,9 +107,7 @@ class Handled:
 def handled(monkeypatch: pytest.MonkeyPatch) -> Handled:
     """Waits for the work after the ack of every stage this test starts (see `Handled`)."""
     tracker = Handled()
-    monkeypatch.setattr(slack_bolt.app.app, "ThreadPoolExecutor", tracker.executor)
-    monkeypatch.setattr(bot.runtime, "ThreadPoolExecutor", tracker.executor)
-    monkeypatch.setattr(bot.slack.ingest, "ThreadPoolExecutor", tracker.executor)
+    monkeypatch.setattr(Runtime, "pool", staticmethod(tracker.executor))
     monkeypatch.setattr(ReplyWriter, "record", tracker.recording(ReplyWriter.record))
     return tracker
 
