@@ -12,7 +12,15 @@ from bot.models.base import DEFAULT_PACK, NAMING_CONVENTION, Base, UTCDateTime
 from bot.models.leaderboard import LeaderboardPost
 from bot.models.mocks import MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
-from bot.models.reviews import CalibrationScore, Challenge, ReviewAssignment, ReviewerOptIn, Vote
+from bot.models.reviews import (
+    CalibrationScore,
+    Challenge,
+    ReviewAssignment,
+    ReviewerOptIn,
+    ReviewRating,
+    StandinOffer,
+    Vote,
+)
 from bot.models.slack_store import (
     SEALED_TOKEN_COLUMNS,
     SEALED_TOKEN_LENGTH,
@@ -46,7 +54,9 @@ __all__ = [
     "MockScore",
     "PromptPost",
     "ReviewAssignment",
+    "ReviewRating",
     "ReviewerOptIn",
+    "StandinOffer",
     "ThreadMessage",
     "ThreadNotice",
     "UTCDateTime",

@@ -27,6 +27,7 @@ from bot.practice.leaderboard.votes import (
     channel_criteria,
     person_criteria,
     reviewer_offsets,
+    reviewer_weights,
     week_posts_query,
 )
 from bot.practice.leaderboard.week import TOP, AnswerLine, MockLine, Row, Week
@@ -75,9 +76,14 @@ def tally_week(
     votes = _week_votes(session, post_dates)
     # (raw mean, counted mean, reviewers) per answer; both means over every reviewer and
     # criterion. All of it comes from the covering index ix_votes_answer_criterion.
+    weights = (
+        reviewer_weights(session, channel.id, monday, rules.bias_window_weeks)
+        if rules.weighted_consensus
+        else None
+    )
     per_answer = (
-        answer_means_corrected(session, votes.of_week, offsets)
-        if offsets
+        answer_means_corrected(session, votes.of_week, offsets, weights)
+        if offsets or weights is not None
         else answer_means(session, votes.of_week)
     )
     rows: dict[str, Row] = {}

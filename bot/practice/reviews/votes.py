@@ -25,6 +25,7 @@ from bot.practice.reviews.notices import (
     PostRef,
     post_ref,
 )
+from bot.practice.reviews.queries import standin_scored
 
 MIN_SCORE, MAX_SCORE = 1, 5
 
@@ -45,6 +46,10 @@ REFUSALS = {
     ),
     "closed": "Reviews for this prompt have closed, so nothing can be changed any more.",
     "withdrawn": "The author withdrew this answer, so there is nothing to review any more.",
+    "passed": (
+        "This review was passed to a stand-in, who has scored it, so it is done. Thank you all "
+        "the same: nothing was changed."
+    ),
     "unknown-criterion": (
         "Those scores name a criterion this prompt's rubric does not have (the rubric may have "
         "changed). Nothing was changed; please open the scoring form again."
@@ -102,6 +107,8 @@ def load_review(session: Session, assignment_id: int, user_id: str, now: datetim
         return Lookup(None, "closed")
     if answer.withdrawn:
         return Lookup(None, "withdrawn")
+    if assignment.passed_to is not None and session.scalar(select(standin_scored(assignment.id))):
+        return Lookup(None, "passed")
     scores = {
         criterion: score
         for criterion, score in session.execute(
@@ -221,6 +228,8 @@ def _scorable_assignment(
         return ScoreResult(False, "closed")
     if answer.withdrawn:
         return ScoreResult(False, "withdrawn")
+    if assignment.passed_to is not None and session.scalar(select(standin_scored(assignment.id))):
+        return ScoreResult(False, "passed")
     return assignment, post
 
 

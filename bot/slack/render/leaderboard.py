@@ -11,6 +11,7 @@ from bot.practice.leaderboard.week import TOP, Row, Week
 from bot.practice.scoring import ScoringRules
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.render.agreement import agreement_lines, channel_agreement_section
+from bot.slack.render.review_feedback import helpfulness_line, prediction_trend_line
 from bot.slack.render.text import clip, context_line, header, mention, section
 
 
@@ -285,6 +286,14 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
         lines.append("_No scores on your answers in the last weeks yet._")
     if stats.agreement is not None:
         lines.extend(agreement_lines(stats.agreement))
+    lines += [
+        line
+        for line in (
+            helpfulness_line(stats.helpfulness),
+            prediction_trend_line(list(stats.predictions)),
+        )
+        if line
+    ]
     return "\n".join(lines)
 
 
