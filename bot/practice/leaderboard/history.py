@@ -132,7 +132,9 @@ def criterion_trend(
         .group_by(PromptPost.local_date, Vote.criterion)
     )
     if user_id is not None:
-        query = query.where(Answer.user_id == user_id)
+        # One's own scores show here once reviews closed: before that, give to get decides
+        # (the App Home's answers under review).
+        query = query.where(Answer.user_id == user_id, PromptPost.closed_at.is_not(None))
     sums: dict[date, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
     for day, criterion, total, count in session.execute(query):
         acc = sums[week_start(day)][criterion]

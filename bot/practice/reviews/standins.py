@@ -32,6 +32,7 @@ from bot.practice.scoring import ScoringRules, rules_for
 
 STANDIN = "standin"
 OFFERS_PER_REVIEW = 3  # people offered each review; the first to accept takes it
+OFFERS_PER_PERSON = 2  # offers one person gets per prompt, so nobody is flooded
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,12 @@ def plan_offers(
     *,
     seed: int,
     per_review: int = OFFERS_PER_REVIEW,
+    per_person: int = OFFERS_PER_PERSON,
 ) -> dict[int, tuple[str, ...]]:
-    """Who is offered each review: never its author or a reviewer of the answer; the least
-    loaded first (their reviews on the post plus the offers already planned), ties broken by
-    a seeded order, so the same input gives the same plan."""
+    """Who is offered each review: never its author or a reviewer of the answer, nobody more
+    than `per_person` times; the least loaded first (their reviews on the post plus the
+    offers already planned), ties broken by a seeded order, so the same input gives the same
+    plan."""
 
     def tie(user: str) -> str:
         return hashlib.sha256(f"{seed}:{user}".encode()).hexdigest()
@@ -60,7 +63,9 @@ def plan_offers(
     plan: dict[int, tuple[str, ...]] = {}
     for review in reviews:
         eligible = [
-            c for c in dict.fromkeys(candidates) if c != review.author and c not in review.reviewers
+            c
+            for c in dict.fromkeys(candidates)
+            if c != review.author and c not in review.reviewers and offered[c] < per_person
         ]
         eligible.sort(key=lambda c: (loads.get(c, 0) + offered[c], tie(c)))
         chosen = tuple(eligible[:per_review])
