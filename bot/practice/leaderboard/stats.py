@@ -80,7 +80,7 @@ def personal_stats(
     last = tally_week(session, channel, monday - timedelta(days=7))
     row = this.row(user_id)
     last_row = last.row(user_id)
-    trend = criterion_trend(session, channel, monday, user_id=user_id)
+    trend = criterion_trend(session, channel, monday, user_id=user_id, closed_by=now)
     streak = current_streaks(session, channel, [user_id], today, now=now)[user_id]
     return PersonalStats(
         user_id=user_id,

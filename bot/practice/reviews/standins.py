@@ -32,7 +32,7 @@ from bot.practice.scoring import ScoringRules, rules_for
 
 STANDIN = "standin"
 OFFERS_PER_REVIEW = 3  # people offered each review; the first to accept takes it
-OFFERS_PER_PERSON = 2  # offers one person gets per prompt, so nobody is flooded
+OFFERS_PER_PERSON = 3  # offers one person gets per prompt, so nobody is flooded
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class OpenReview:
     assignment_id: int
     author: str
     reviewers: frozenset[str]  # everyone assigned to the answer (the original included)
+    covered: bool = False  # another reviewer has already scored the answer
 
 
 def plan_offers(
@@ -51,8 +52,8 @@ def plan_offers(
     per_review: int = OFFERS_PER_REVIEW,
     per_person: int = OFFERS_PER_PERSON,
 ) -> dict[int, tuple[str, ...]]:
-    """Who is offered each review: never its author or a reviewer of the answer, nobody more
-    than `per_person` times; the least loaded first (their reviews on the post plus the
+    """Who is offered each review (answers nobody has scored first): never its author or a
+    reviewer of the answer, nobody more than `per_person` times; the least loaded first (their reviews on the post plus the
     offers already planned), ties broken by a seeded order, so the same input gives the same
     plan."""
 
@@ -61,7 +62,8 @@ def plan_offers(
 
     offered: Counter[str] = Counter()
     plan: dict[int, tuple[str, ...]] = {}
-    for review in reviews:
+    # Answers nobody has scored yet come first: they are the ones that would go without.
+    for review in sorted(reviews, key=lambda r: r.covered):
         eligible = [
             c
             for c in dict.fromkeys(candidates)
@@ -136,8 +138,11 @@ def offer_standins(session: Session, post_id: int, now: datetime) -> int | None:
     # Answerers who did their own reviews, then volunteers (a volunteer who answered counts once).
     candidates = [u for u in sorted(set(answers.values())) if u not in undone]
     candidates += [v for v in volunteers(session, post.channel_pk) if v not in undone]
+    covered = {a.answer_id for a in assignments if a.scored_at is not None}
     open_reviews = [
-        OpenReview(a.id, answers[a.answer_id], frozenset(reviewers[a.answer_id]))
+        OpenReview(
+            a.id, answers[a.answer_id], frozenset(reviewers[a.answer_id]), a.answer_id in covered
+        )
         for a in sorted(assignments, key=lambda a: a.id)
         if a.id in ids and a.answer_id in answers
     ]
