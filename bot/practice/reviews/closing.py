@@ -30,6 +30,7 @@ from bot.practice.reviews.queries import (
     counted_answers,
     posts_query,
     release_ids,
+    standin_scored,
 )
 from bot.practice.reviews.votes import rubric_for
 
@@ -123,6 +124,8 @@ def close_post(session: Session, post_id: int, now: datetime) -> int | None:
             ReviewAssignment.post_id == post_id,
             ReviewAssignment.scored_at.is_(None),
             answer_live(),
+            # Passed to a stand-in who scored it: the review was done, nobody missed it.
+            ~standin_scored(ReviewAssignment.id),
         )
         .values(missed=True),
     )

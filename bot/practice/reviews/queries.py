@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, Update, exists, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.models import (
     Answer,
@@ -53,7 +53,7 @@ def release_ids(session: Session, ids: Sequence[int], **cleared: None) -> None:
     session.execute(update(ReviewAssignment).where(ReviewAssignment.id.in_(ids)).values(**cleared))
 
 
-def standin_scored(assignment_id: int) -> ColumnElement[bool]:
+def standin_scored(assignment_id: int | InstrumentedAttribute[int]) -> ColumnElement[bool]:
     """The assignment was passed on and its stand-in has scored: the original is done with."""
     standin = ReviewAssignment.__table__.alias("standin")
     return exists().where(standin.c.standin_for == assignment_id, standin.c.scored_at.is_not(None))

@@ -53,9 +53,9 @@ def plan_offers(
     per_person: int = OFFERS_PER_PERSON,
 ) -> dict[int, tuple[str, ...]]:
     """Who is offered each review (answers nobody has scored first): never its author or a
-    reviewer of the answer, nobody more than `per_person` times; the least loaded first (their reviews on the post plus the
-    offers already planned), ties broken by a seeded order, so the same input gives the same
-    plan."""
+    reviewer of the answer, nobody more than `per_person` times; the least loaded first
+    (their reviews on the post plus the offers already planned), ties broken by a seeded
+    order, so the same input gives the same plan."""
 
     def tie(user: str) -> str:
         return hashlib.sha256(f"{seed}:{user}".encode()).hexdigest()
