@@ -92,4 +92,6 @@ def weights(
 def weighted_mean(scores: Mapping[str, float], weight_of: Mapping[str, float]) -> float:
     """One unit's consensus: its scores weighted by reviewer (NEW_REVIEWER for one unknown)."""
     total = sum(weight_of.get(r, NEW_REVIEWER) for r in scores)
-    return sum(weight_of.get(r, NEW_REVIEWER) * s for r, s in scores.items()) / total
+    mean = sum(weight_of.get(r, NEW_REVIEWER) * s for r, s in scores.items()) / total
+    # A convex combination; the clamp only removes floating-point dust (5.000000000000001).
+    return min(max(mean, min(scores.values())), max(scores.values()))

@@ -99,7 +99,16 @@ def answer_means_corrected(
         acc[2] += weight * (as_float(total) - count * offsets.get(reviewer, 0.0))
         acc[3] += weight * count
         acc[4] += 1
-    return {a: (acc[0] / acc[1], acc[2] / acc[3], int(acc[4])) for a, acc in per_answer.items()}
+    return {
+        a: (acc[0] / acc[1], _within(acc[2] / acc[3], offsets, weights), int(acc[4]))
+        for a, acc in per_answer.items()
+    }
+
+
+def _within(mean: float, offsets: dict[str, float], weights: dict[str, float] | None) -> float:
+    """Weights alone keep a mean within 1-5 (a convex combination): floating-point dust aside.
+    Bias correction may move it out, as it always could."""
+    return mean if offsets or weights is None else min(5.0, max(1.0, mean))
 
 
 def reviewer_weights(
