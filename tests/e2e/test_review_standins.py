@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from bot.db import unit_of_work
 from bot.emulator.stage import Stage
-from bot.models import Channel, ReviewAssignment, ReviewRating
+from bot.models import Answer, Channel, ReviewAssignment, ReviewRating
 from bot.practice.leaderboard.tally import tally_week
 from bot.slack.render.review_feedback import (
     HELPFUL_ACTION,
@@ -33,6 +33,7 @@ from tests.e2e.test_reviews import (
     scores,
     start_day,
 )
+from tests.reliability.test_bad_input import post_button
 
 ANA, BEN, CHI, DEV = MEMBERS
 HALF_TIME = MIDPOINT  # the default stand-in time: half-way from answers closing to reviews
@@ -288,3 +289,42 @@ def test_prediction_shows_beside_the_scores_and_helpfulness_is_recorded_once(
 def _points(session: Any) -> dict[str, float]:
     channel = session.scalars(select(Channel)).one()
     return {r.user_id: r.points for r in tally_week(session, channel, date(2026, 3, 2)).rows}
+
+
+def test_a_prediction_from_the_app_home_and_bad_buttons_change_nothing(
+    enrolled: Stage, handled: Handled
+) -> None:
+    stage = enrolled
+    start_day(stage, MEMBERS)
+    stage.run_job("assign-reviewers", ANSWERS_CLOSE)
+    stage.set_time(ANSWERS_CLOSE + timedelta(minutes=30))
+
+    home = open_home(stage, BEN)
+    (predict,) = [b for b in home["blocks"] if b.get("block_id", "").startswith("predict_")]
+    four = next(e for e in predict["elements"] if e["text"]["text"] == "4")
+    stage.sender.click(BEN, action_id=four["action_id"], view_id=home["id"])
+    stage.slack.wait_for(lambda: "You predicted 4." in json.dumps(stage.slack.home(BEN)))
+    assert "predict_" not in json.dumps(stage.slack.home(BEN))  # one prediction, then gone
+
+    # Forged or stale values: refused privately, nothing stored.
+    dm = review_dm(stage, ANA)
+    own = next(b for b in dm["blocks"] if b.get("block_id", "").startswith("predict_"))
+    action, value = own["elements"][0]["action_id"], own["elements"][0]["value"]
+    ben_answer = predict["elements"][0]["value"].split(":")[0]
+    for bad in ("abc", value.split(":")[0] + ":9", f"{ben_answer}:3"):
+        stage.sender.click(ANA, action_id=action, message=dm, value=bad)
+    stage.sender.click(
+        ANA, action_id=TAKE_ACTION, message=post_button(stage, ANA, TAKE_ACTION, "DROP")
+    )
+    forged = post_button(stage, ANA, HELPFUL_ACTION, "424242")
+    stage.sender.click(ANA, action_id=HELPFUL_ACTION, message=forged)
+    handled(stage)
+    texts = [e.text for e in stage.slack.ephemerals(user=ANA)]
+    assert sum("no longer works" in t for t in texts) == 2
+    assert any("Predictions go from 1 to 5" in t for t in texts)
+    assert any("Only the answer's author" in t for t in texts)
+    assert any("no longer exists" in t for t in texts)
+    assert count(stage, ReviewRating) == 0
+    assert rows(stage, select(Answer.user_id).where(Answer.predicted_score.is_not(None))) == [
+        (BEN,)
+    ]
