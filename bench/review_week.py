@@ -94,9 +94,7 @@ def _day(
                         x.answer_id in early,
                     )
                 )
-        candidates = [
-            m for m in [*authors, *volunteers] if done_by.get(m, "early") == "early"
-        ]
+        candidates = [m for m in [*authors, *volunteers] if done_by.get(m, "early") == "early"]
         offers = plan_offers(open_reviews, candidates, loads, seed=seed)
         for review in open_reviews:
             for _user in offers.get(review.assignment_id, ()):
@@ -158,8 +156,7 @@ def table(weeks: int, seed: int, assumptions: Assumptions | None = None) -> list
             weeks, seed=seed, standins=standins, give_to_get=give, assumptions=assumptions
         )
         lines.append(
-            f"| {name} | {out.answers} | {out.reviewed} | {out.share:.1%} | "
-            f"{out.standin_reviews} |"
+            f"| {name} | {out.answers} | {out.reviewed} | {out.share:.1%} | {out.standin_reviews} |"
         )
     return lines
 
