@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.db import affected, insert_for
 from bot.models import Answer, Challenge, Channel, PromptPost, ReviewAssignment, ReviewRating, Vote
 from bot.practice.reviews.notices import PostRef, post_ref
+from bot.practice.reviews.queries import answer_live
 from bot.practice.schedule import week_start
 from bot.practice.scoring import rules_for
 
@@ -208,6 +209,7 @@ def answer_progress(
                 ReviewAssignment.reviewer_id == answer.user_id,
                 ReviewAssignment.scored_at.is_(None),
                 ReviewAssignment.passed_to.is_(None),
+                answer_live(),  # a withdrawn answer owes its reviewers nothing
             )
         )
         or 0
