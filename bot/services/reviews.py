@@ -126,6 +126,10 @@ def submit_scores(
             log.info("refused scores from %s on %s: %s", user_id, assignment_id, result.refusal)
             return ScoreSubmission(refusal=result.message)
         session.commit()
+        # Counted here, the one service that records a review, after it is committed.
+        if not result.replaced:
+            metrics.REVIEWS_COMPLETED.inc()
+        metrics.VOTES.inc(result.votes)
         own = None if result.replaced else unlocked_answer(session, target.post.post_id, user_id)
     log.info("scores saved by %s for answer %s", user_id, target.answer_id)
     return ScoreSubmission(target=target, replaced=result.replaced, own=own)

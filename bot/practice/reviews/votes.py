@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from bot import metrics
 from bot.content import Criterion, Library, prompt_from_snapshot
 from bot.db import affected, insert_for
 from bot.models import (
@@ -162,6 +161,7 @@ class ScoreResult:
     refusal: str | None = None  # a key of REFUSALS: the whole submission is refused
     field_errors: dict[str, str] = field(default_factory=dict)  # criterion id -> problem
     replaced: bool = False  # an earlier submission was replaced
+    votes: int = 0  # scores stored (for the service's metrics: the domain imports none)
 
     @property
     def message(self) -> str:
@@ -196,11 +196,7 @@ def record_scores(
     if not _mark_scored(session, assignment, post, text, now):
         return ScoreResult(False, "closed")
     _upsert_votes(session, answer_id, reviewer_id, checked, now)
-    # Counted here, the one place a review is recorded, whichever surface submitted it.
-    if not replaced:
-        metrics.REVIEWS_COMPLETED.inc()
-    metrics.VOTES.inc(len(checked))
-    return ScoreResult(True, replaced=replaced)
+    return ScoreResult(True, replaced=replaced, votes=len(checked))
 
 
 def _scorable_assignment(
