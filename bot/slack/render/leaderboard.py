@@ -158,6 +158,8 @@ def why_text(week: Week, user_id: str, *, names: Mapping[str, str], last: bool) 
     )
     if rules.bias_correction:
         lines.append("_Reviewer-bias correction is on in this channel._")
+    if rules.weighted_consensus:
+        lines.append("_Reviewers are weighted by reliability in this channel._")
     return "\n".join(lines)
 
 
@@ -191,9 +193,17 @@ def _answer_lines(row: Row, rules: ScoringRules) -> list[str]:
         if line.quality is None:
             how = "not scored: counts at your estimate"
         else:
+            adjusted = [
+                name
+                for name, on in (
+                    ("bias correction", rules.bias_correction),
+                    ("reliability weights", rules.weighted_consensus),
+                )
+                if on
+            ]
             corrected = (
-                f", {line.raw_quality:.2f} before bias correction"
-                if rules.bias_correction and line.raw_quality is not None
+                f", {line.raw_quality:.2f} before {' and '.join(adjusted)}"
+                if adjusted and line.raw_quality is not None
                 else ""
             )
             how = (
