@@ -117,3 +117,13 @@ def test_mock_expiry_hours_is_read_and_checked() -> None:
     for bad in ("0", "two", "1000"):
         with pytest.raises(SettingsError, match=r"^MOCK_EXPIRY_HOURS"):
             settings_from(MOCK_EXPIRY_HOURS=bad)
+
+
+def test_mock_slot_minutes_is_read_and_checked() -> None:
+    from datetime import timedelta
+
+    assert settings_from().mock_slot is None  # bot.practice.mocks.availability.MIN_SLOT applies
+    assert settings_from(MOCK_SLOT_MINUTES="60").mock_slot == timedelta(minutes=60)
+    for bad in ("0", "an hour", "600"):
+        with pytest.raises(SettingsError, match=r"^MOCK_SLOT_MINUTES"):
+            settings_from(MOCK_SLOT_MINUTES=bad)

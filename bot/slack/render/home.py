@@ -19,6 +19,7 @@ from bot.slack.render.mock import (
     SCORE_LABEL,
     value_for,
 )
+from bot.slack.render.mock_times import FIND_ACTION
 from bot.slack.render.review import score_button
 from bot.slack.render.text import context_line, escape, header, mention, section, slack_date
 
@@ -83,8 +84,9 @@ def _mock_blocks(mock: MockStatus, round_number: int | None) -> list[Any]:
         ]
     return [
         section(
-            "*Mock interviews*\nNot in the queue. `/mock` in any channel finds you a partner "
-            "for a live one-to-one mock."
+            "*Mock interviews*\nNot in the queue. Pick when you can meet and I'll find you a "
+            "partner for a live one-to-one mock (or `/mock` in any channel).",
+            ButtonElement(text="Find a mock partner", action_id=FIND_ACTION, style="primary"),
         )
     ]
 

@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.slack.listeners.views import calibration, mock, reviews, setup
 from bot.slack.render.calibration import SAMPLE_CALLBACK
 from bot.slack.render.mock import FEEDBACK_CALLBACK, RATE_CALLBACK
+from bot.slack.render.mock_times import AVAILABILITY_CALLBACK, PROPOSE_CALLBACK
 from bot.slack.render.review_modals import CHALLENGE_CALLBACK, SCORE_CALLBACK
 from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
 
@@ -17,4 +18,6 @@ def register(app: App) -> None:
     app.view(CHALLENGE_CALLBACK)(reviews.on_challenge_submitted)
     app.view(FEEDBACK_CALLBACK)(mock.on_feedback_submitted)
     app.view(RATE_CALLBACK)(mock.on_rating_submitted)
+    app.view(AVAILABILITY_CALLBACK)(mock.on_availability_submitted)
+    app.view(PROPOSE_CALLBACK)(mock.on_propose_submitted)
     app.view(SAMPLE_CALLBACK)(calibration.on_sample_scored)
