@@ -83,18 +83,20 @@ def due_notices(session: Session, now: datetime) -> list[tuple[int, str, str]]:
         )
     ).all()
     ids = [m.id for m in matches]
-    claimed = set(
-        session.execute(
+    claimed = {
+        (m, u, k)
+        for m, u, k in session.execute(
             select(MockNotice.match_id, MockNotice.user_id, MockNotice.kind).where(
                 MockNotice.match_id.in_(ids)
             )
-        ).tuples()
-    )
-    answered = set(
-        session.execute(
+        )
+    }
+    answered = {
+        (m, u)
+        for m, u in session.execute(
             select(MockCheckIn.match_id, MockCheckIn.user_id).where(MockCheckIn.match_id.in_(ids))
-        ).tuples()
-    )
+        )
+    }
     due_now = []
     for match in sorted(matches, key=lambda m: m.id):
         for kind in (REMIND_DAY, REMIND_SOON, CHECK_IN):
@@ -157,13 +159,14 @@ class Reveal:
 
 
 def _feedback(session: Session, match_id: int, number: int) -> tuple[dict[str, int], Any]:
-    scores = dict(
-        session.execute(
+    scores = {
+        criterion: score
+        for criterion, score in session.execute(
             select(MockScore.criterion, MockScore.score)
             .where(MockScore.match_id == match_id, MockScore.round == number)
             .order_by(MockScore.id)
-        ).tuples()
-    )
+        )
+    }
     rating = session.execute(
         select(MockRating.score, MockRating.comment).where(
             MockRating.match_id == match_id, MockRating.round == number

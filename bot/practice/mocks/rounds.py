@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.content import Criterion, Library
@@ -298,11 +298,20 @@ class CriterionProgress:
 
 
 def mock_progress(session: Session, team_id: str, user_id: str) -> list[CriterionProgress]:
-    """Per-criterion mean of the scores the user got as a mock candidate (for /practice stats)."""
+    """Per-criterion mean of the scores the user got as a mock candidate (for /practice stats),
+    from rounds whose feedback was revealed (docs/mock.md, "Feedback")."""
     rows = session.execute(
         select(MockScore.criterion, func.avg(MockScore.score), func.count())
         .join(MockMatch, MockMatch.id == MockScore.match_id)
-        .where(MockMatch.team_id == team_id, MockScore.candidate_id == user_id)
+        .join(
+            MockRound,
+            and_(MockRound.match_id == MockScore.match_id, MockRound.round == MockScore.round),
+        )
+        .where(
+            MockMatch.team_id == team_id,
+            MockScore.candidate_id == user_id,
+            MockRound.revealed_at.is_not(None),
+        )
         .group_by(MockScore.criterion)
         .order_by(MockScore.criterion)
     )
