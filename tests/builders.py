@@ -290,13 +290,23 @@ def mock_request(
     status: str | None = None,
     note: str = "",
     tz_offset_minutes: int = 0,
+    tz: str = "UTC",
+    picks: list[str] | None = None,
 ) -> MockRequest:
-    """A `/mock` request made at `at`, open for a day: waiting, or "matched" with `match`."""
+    """A `/mock` request made at `at`, open for a day: waiting, or "matched" with `match`;
+    free at `picks` in `tz` (default: working hours)."""
+    from bot.practice.mocks.availability import windows_for, working_hours_picks
+
+    chosen = picks if picks is not None else working_hours_picks(tz, at)
     row = MockRequest(
         team_id=team_id,
         user_id=user_id,
         note=note,
         tz_offset_minutes=tz_offset_minutes,
+        tz=tz,
+        picks=chosen,
+        windows=[list(w) for w in windows_for(chosen, tz)],
+        source="working-hours" if picks is None else "modal",
         created_at=at,
         expires_at=at + timedelta(days=1),
         status=status or ("matched" if match is not None else "waiting"),

@@ -226,7 +226,9 @@ def test_many_simultaneous_requests_never_double_match(stage: Stage) -> None:
     for user in users:
         stage.add_member(user, f"p{user.lower()}", tz="UTC")
     stage.slack.state.channel(CHANNEL).members.update(users)
-    requests = [lambda u=u: stage.sender.send_command(u, CHANNEL, "/mock", "any time") for u in users]
+    requests = [
+        lambda u=u: stage.sender.send_command(u, CHANNEL, "/mock", "any time") for u in users
+    ]
     assert run_at_once(requests) == []
     stage.slack.wait_for(lambda: all(stage.slack.ephemerals(user=u) for u in users), timeout=15)
     matches = scalars(stage, select(MockMatch))

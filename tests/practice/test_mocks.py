@@ -16,7 +16,8 @@ from bot.db import SessionFactory, unit_of_work
 from bot.models import MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.practice.channels import ensure_workspace
 from bot.practice.leaderboard.mock_rounds import scored_mock_rounds
-from bot.practice.mocks.matching import match_waiting, tz_distance
+from bot.practice.mocks.matching import match_waiting
+from bot.practice.mocks.notices import claim_reveal
 from bot.practice.mocks.queue import (
     MATCH_IDLE,
     MOCK_EXPIRY,
@@ -37,7 +38,7 @@ from bot.practice.mocks.rounds import (
 )
 from bot.practice.ports import PublishError
 from bot.practice.scoring import DEFAULT_RULES, exact_points
-from bot.services import mocks
+from bot.services import mock_due, mocks
 from tests import builders as b
 from tests.at_once import run_at_once
 from tests.conftest import utc
@@ -134,7 +135,7 @@ def test_an_idle_match_stops_blocking_after_a_while(session: Session, library: L
     assert ask(session, library, "U1", at=later).status == "queued"
 
 
-def test_matching_prefers_new_pairs_then_the_closest_time_zone(
+def test_matching_prefers_new_pairs_and_needs_a_shared_slot(
     session: Session, library: Library
 ) -> None:
     ensure_workspace(session, T, NOW)
@@ -142,20 +143,20 @@ def test_matching_prefers_new_pairs_then_the_closest_time_zone(
     match = session.get(MockMatch, matched(session, library, at=NOW - timedelta(days=7)))
     assert match is not None
     match.status = "done"
-    for i, (user, tz) in enumerate([("U1", 0), ("U2", 0), ("U3", 540), ("U4", 60)]):
-        b.mock_request(session, user, NOW + timedelta(seconds=i), tz_offset_minutes=tz)
+    for i, user in enumerate(["U1", "U2", "U3", "U4"]):
+        b.mock_request(session, user, NOW + timedelta(seconds=i))
+    # U5 is free only at night in UTC: no shared slot with anyone.
+    b.mock_request(session, "U5", NOW, picks=["2026-03-03 00"])
     session.commit()
     matches = match_waiting(session, T, NOW + timedelta(minutes=1), library=library)
     session.commit()
     pairs = {frozenset((m.user_a, m.user_b)) for m in matches}
-    # U1 (oldest) skips U2 (met recently) and takes U4 (1 h away) over U3 (9 h away).
-    assert pairs == {frozenset(("U1", "U4")), frozenset(("U2", "U3"))}
-
-
-def test_time_zone_distance_wraps_around_the_clock() -> None:
-    assert tz_distance(780, -660) == 0
-    assert tz_distance(-300, 60) == 360
-    assert tz_distance(720, -720) == 0
+    assert frozenset(("U1", "U2")) not in pairs and len(pairs) == 2
+    assert "U5" not in {u for p in pairs for u in p}
+    for m in matches:  # the earliest shared slot, an hour on at the least
+        assert m.slot_start is not None and m.slot_end is not None
+        assert m.slot_start >= NOW + timedelta(hours=1)
+        assert m.slot_end - m.slot_start == timedelta(minutes=45)
 
 
 def test_who_was_candidate_less_often_goes_first_and_gets_an_unseen_case(
@@ -256,6 +257,12 @@ def test_only_the_interviewer_scores_and_a_resubmission_replaces(
     scores = list(session.scalars(select(MockScore)))
     assert len(scores) == len(full_scores(library))
     assert {s.score for s in scores} == {4} and {s.candidate_id for s in scores} == {"U1"}
+    assert mock_progress(session, T, "U1") == []  # hidden until the feedback is revealed
+    assert claim_reveal(session, match_id, 1, NOW, library) is None  # no rating yet
+    rate_interviewer(session, match_id, 1, "U1", 4, None, NOW)
+    shown = claim_reveal(session, match_id, 1, NOW, library)
+    assert shown is not None and shown.scores == full_scores(library, 4) and shown.rating == 4
+    assert claim_reveal(session, match_id, 1, NOW, library) is None  # once
     progress = mock_progress(session, T, "U1")
     assert {p.criterion for p in progress} == set(full_scores(library))
     assert all(p.mean == 4.0 and p.count == 1 for p in progress)
@@ -273,6 +280,12 @@ def test_scoring_the_second_round_ends_the_match(session: Session, library: Libr
     match = session.get(MockMatch, match_id)
     assert match is not None and match.status == "done"
     assert mock_status(session, T, "U1", NOW).status == "none"
+    # Nobody rated: the scores are shown 48 hours after the slot, not before.
+    assert match.slot_end is not None
+    assert claim_reveal(session, match_id, 2, match.slot_end + timedelta(hours=47), library) is None
+    late = match.slot_end + timedelta(hours=48)
+    shown = claim_reveal(session, match_id, 2, late, library)
+    assert shown is not None and shown.rating is None
     assert [p.mean for p in mock_progress(session, T, "U2")][:1] == [3.0]
 
 
@@ -396,7 +409,7 @@ class MockQueueMachine(RuleBasedStateMachine):
     @rule(hours=st.integers(1, 30))
     def wait(self, hours: int) -> None:
         self.now += timedelta(hours=hours)
-        mocks.expire_due(self.sessions, self.now, library=self.library, notifier=self.notifier)
+        mock_due.expire_due(self.sessions, self.now, library=self.library, notifier=self.notifier)
 
     @rule(user=USERS, swap=st.booleans())
     def act_in_match(self, user: str, swap: bool) -> None:
