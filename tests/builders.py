@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.content import Prompt
@@ -212,7 +212,8 @@ def mock(
     round_: int = 1,
     status: str = "done",
 ) -> MockMatch:
-    """A mock match of `candidate` with `interviewer`, with the interviewer's scores."""
+    """A mock match of `candidate` with `interviewer`, with the interviewer's scores, its
+    feedback revealed (docs/mock.md, "Feedback")."""
     match = MockMatch(
         team_id=team_id,
         user_a=candidate,
@@ -241,12 +242,19 @@ def mock(
                 created_at=at,
             )
         )
+    rnd = mock_round(session, match, round_=round_)
+    rnd.scored_at = rnd.revealed_at = at
     session.flush()
     return match
 
 
 def mock_round(session: Session, match: MockMatch, *, round_: int = 1) -> MockRound:
     """The match's round, with its candidate and interviewer, started when it was made."""
+    found = session.scalars(
+        select(MockRound).where(MockRound.match_id == match.id, MockRound.round == round_)
+    ).one_or_none()
+    if found is not None:
+        return found
     row = MockRound(
         match_id=match.id,
         round=round_,

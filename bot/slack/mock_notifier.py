@@ -16,7 +16,8 @@ from bot.practice.ports import PublishError
 from bot.slack.errors import publish_errors
 from bot.slack.gateway import SlackGateway
 from bot.slack.render.calendar import ICS_NAME, invite_ics
-from bot.slack.render.mock import guide_blocks, intro_blocks, reveal_text
+from bot.slack.render.mock import guide_blocks, intro_blocks
+from bot.slack.render.mock_feedback import reveal_text
 from bot.slack.render.mock_times import expired_text, local_times, notice_message
 
 log = logging.getLogger(__name__)

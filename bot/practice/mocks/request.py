@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import text, update
 from sqlalchemy.orm import Session
@@ -64,6 +64,49 @@ def _settle_if_idle(session: Session, match: MockMatch, now: datetime) -> bool:
     )
 
 
+def _times(availability: Availability, now: datetime) -> dict[str, Any]:
+    """The request's time columns: the zone, the picks (working hours when none were made),
+    their windows and where they came from."""
+    tz = availability.tz
+    if availability.picks is None:
+        picks, source = working_hours_picks(tz, now), "working-hours"
+    else:
+        picks, source = list(availability.picks), "modal"
+    windows = [list(w) for w in windows_for(picks, tz)]
+    return {"tz": tz, "picks": picks, "windows": windows, "source": source}
+
+
+def _insert_request(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    note: str,
+    tz_offset_minutes: int,
+    now: datetime,
+    expiry: timedelta,
+    times: dict[str, Any],
+) -> None:
+    insert = insert_for(session)
+    session.execute(
+        insert(MockRequest)
+        .values(
+            team_id=team_id,
+            user_id=user_id,
+            note=note,
+            tz_offset_minutes=tz_offset_minutes,
+            created_at=now,
+            expires_at=now + expiry,
+            status="waiting",
+            **times,
+        )
+        .on_conflict_do_update(
+            index_elements=["team_id", "user_id"],
+            index_where=text("status = 'waiting'"),
+            set_={"note": note, "tz_offset_minutes": tz_offset_minutes, **times},
+        )
+    )
+
+
 def request_mock(
     session: Session,
     team_id: str,
@@ -85,16 +128,10 @@ def request_mock(
     until = paused_until(session, team_id, user_id, now)
     if until is not None:
         return RequestOutcome("paused", paused_until=until)
-    availability = availability or Availability()
-    tz = availability.tz
-    source = "working-hours" if availability.picks is None else "modal"
-    picks = list(availability.picks) if availability.picks is not None else []
-    if availability.picks is None:
-        picks = working_hours_picks(tz, now)
-    windows = [list(w) for w in windows_for(picks, tz)]
-    if not windows:
+    times = _times(availability or Availability(), now)
+    if not times["windows"]:
         return RequestOutcome("no-windows")
-    times = {"tz": tz, "picks": picks, "windows": windows, "source": source}
+    source = str(times["source"])
     live = live_match_for(session, team_id, user_id)
     if live is not None and not _settle_if_idle(session, live, now):
         partner = live.user_b if live.user_a == user_id else live.user_a
@@ -114,25 +151,7 @@ def request_mock(
     if existing is not None:  # expired but not yet swept: it ends now, a fresh one starts
         existing.status = "expired"
         session.flush()
-    insert = insert_for(session)
-    session.execute(
-        insert(MockRequest)
-        .values(
-            team_id=team_id,
-            user_id=user_id,
-            note=note,
-            tz_offset_minutes=tz_offset_minutes,
-            created_at=now,
-            expires_at=now + expiry,
-            status="waiting",
-            **times,
-        )
-        .on_conflict_do_update(
-            index_elements=["team_id", "user_id"],
-            index_where=text("status = 'waiting'"),
-            set_={"note": note, "tz_offset_minutes": tz_offset_minutes, **times},
-        )
-    )
+    _insert_request(session, team_id, user_id, note, tz_offset_minutes, now, expiry, times)
     request = waiting_row(session, team_id, user_id)
     assert request is not None
     found = _match_now(session, team_id, user_id, request.id, now, library, slot_length)

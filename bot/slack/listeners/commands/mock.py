@@ -17,7 +17,8 @@ from bot.slack.listeners.commands.registry import CommandContext, Subcommands, a
 from bot.slack.mock_requests import open_availability, request_and_reply, user_zone
 from bot.slack.render.channel import HelpLine
 from bot.slack.render.fallback import SORRY
-from bot.slack.render.mock import cancel_reply, mock_help_text, stats_reply, status_reply
+from bot.slack.render.mock import cancel_reply, mock_help_text, status_reply
+from bot.slack.render.mock_feedback import stats_reply
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,8 @@ from bot.services import mocks
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.mock_requests import request_and_reply, user_zone
 from bot.slack.render.fallback import SORRY
-from bot.slack.render.mock import parse_value, read_rating, read_scores, saved_until_reveal
+from bot.slack.render.mock import parse_value, read_rating, read_scores
+from bot.slack.render.mock_feedback import saved_until_reveal
 from bot.slack.render.mock_times import modal_tz, moved_text, read_availability, read_proposal
 
 log = logging.getLogger(__name__)
