@@ -160,13 +160,9 @@ def availability_form(
     """The modal behind `/mock` and the App Home's button, prefilled from the last request."""
     with read_only(sessions) as session:
         last = last_request(session, team_id, user_id)
-    picks = prefill(last.picks, tz, now) if last is not None else []
-    return AvailabilityForm(
-        tz,
-        local_days(tz, now),
-        picks or working_hours_picks(tz, now),
-        last.note if last is not None else "",
-    )
+        previous, note = (list(last.picks or []), last.note) if last is not None else ([], "")
+    picks = prefill(previous, tz, now)
+    return AvailabilityForm(tz, local_days(tz, now), picks or working_hours_picks(tz, now), note)
 
 
 def status(sessions: SessionFactory, now: datetime, team_id: str, user_id: str) -> MockStatus:
