@@ -17,6 +17,8 @@ from bot.practice.mocks.queue import MOCK_EXPIRY
 from tests.conftest import utc
 from tests.e2e.conftest import ADMIN, CHANNEL, CREATOR, MEMBERS
 from tests.e2e.reads import scalars
+from tests.e2e.test_leaderboard import NEXT_MONDAY_NINE, leaderboard_messages
+from tests.e2e.test_reviews import start_day
 
 ANA, BEN, CHI, DEV = MEMBERS  # New York, Berlin, Tokyo, UTC
 SAM = "U05SAM"  # Singapore
@@ -270,3 +272,20 @@ def test_the_app_home_button_opens_the_same_form(stage: Stage) -> None:
     stage.sender.click(ADMIN, action_id="mock_find", view_id=home["id"])
     (form,) = stage.slack.wait_for(lambda: stage.slack.open_views(ADMIN))
     assert form["callback_id"] == "mock_availability" and "Europe/London" in json.dumps(form)
+
+
+def test_the_weekly_post_says_how_many_mocks_were_held_and_how_many_wait(
+    enrolled: Stage,
+) -> None:
+    stage = enrolled
+    start_day(stage, MEMBERS)  # Monday; the channel keeps New York time
+    reply(stage, ANA, "any time")
+    assert "matched" in reply(stage, DEV, "any time")
+    stage.run_job("expire-mocks", stage.now() + timedelta(hours=3))
+    _check_in(stage, ANA, "happened")
+    _check_in(stage, DEV, "happened")
+    stage.set_time(NEXT_MONDAY_NINE - timedelta(hours=1))
+    assert "in the queue" in reply(stage, BEN, "any time")
+    stage.run_job("post-leaderboard", NEXT_MONDAY_NINE)
+    (post,) = leaderboard_messages(stage)
+    assert "1 mock held this week; 1 waiting for a partner now" in json.dumps(post["blocks"])
