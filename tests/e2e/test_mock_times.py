@@ -54,13 +54,14 @@ def ask(stage: Stage, user: str, picks: list[str], note: str = "") -> str:
             values[f"{block['block_id']}/times"] = [p for p in picks if p in options]
     before = len(stage.slack.dms(user))
     assert stage.sender.submit_view(user, view["id"], values).status == 200
-    replies = (
-        lambda: [  # noqa: E731 (the guide may come first, to an interviewer)
+
+    def replies() -> list[dict[str, Any]]:  # the guide may come first, to an interviewer
+        return [
             d
             for d in stage.slack.dms(user)[before:]
             if not d["text"].startswith("Interviewer guide")
         ]
-    )
+
     return str(stage.slack.wait_for(replies)[-1]["text"])
 
 
