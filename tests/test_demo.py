@@ -12,5 +12,9 @@ def test_demo_tells_a_practice_day(demo: DemoRun) -> None:
     assert transcript.count("reacts :white_check_mark:") == 3
     assert "late answer" in transcript
     assert "Mock interview: you're matched" in transcript
-    assert "scored @jonas's round 1" in transcript and "Your mock scores" in transcript
+    assert "Find a mock partner" in transcript and "Europe/Berlin" in transcript  # the form
+    assert "When:" in transcript and "mock-interview.ics" in transcript  # the slot, the invite
+    assert "In 15 minutes: your mock" in transcript and "Did your mock" in transcript
+    assert "Feedback for round 1, both ways" in transcript and "scored @jonas" in transcript
+    assert "Your mock scores" in transcript
     assert "<!date^" not in transcript  # Slack markup is turned into plain text
