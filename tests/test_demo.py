@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from tests.conftest import DemoRun
 
 
@@ -18,3 +21,12 @@ def test_demo_tells_a_practice_day(demo: DemoRun) -> None:
     assert "Feedback for round 1, both ways" in transcript and "scored @jonas" in transcript
     assert "Your mock scores" in transcript
     assert "<!date^" not in transcript  # Slack markup is turned into plain text
+
+
+def test_demo_page_shows_the_mock_availability_form(tmp_path: Path) -> None:
+    from bot.demo import run_demo
+
+    page = tmp_path / "demo.html"
+    assert run_demo(tmp_path / "out", stream=io.StringIO(), html=page) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "Find a mock partner" in html and "Tuesday 3 March" in html and "18-21" in html
