@@ -145,7 +145,8 @@ def test_a_shared_slot_matches_with_each_local_time_an_invite_reminders_and_a_ch
     assert "Propose another time" in shown and "Swap roles" in shown
     # The calendar invite parses back to the slot.
     (invite,) = [msg for msg in messages if msg.get("files")]
-    stored = stage.slack.state.files[invite["files"][0]["id"]]
+    assert invite["files"][0]["mimetype"] == "text/calendar"
+    (stored,) = stage.slack.files_in(str(stage.slack.state.dm_id((ANA, SAM))))
     assert stored.filename.endswith(".ics")
     (event,) = Calendar.from_ical(stored.content).walk("VEVENT")
     assert (event.decoded("dtstart"), event.decoded("dtend")) == (slot, m.slot_end)
