@@ -291,3 +291,41 @@ def test_the_weekly_post_says_how_many_mocks_were_held_and_how_many_wait(
     stage.run_job("post-leaderboard", NEXT_MONDAY_NINE)
     (post,) = leaderboard_messages(stage)
     assert "1 mock held this week; 1 waiting for a partner now" in json.dumps(post["blocks"])
+
+
+def test_propose_another_time_lists_the_slots_both_gave_and_moves_the_reminders(
+    stage: Stage,
+) -> None:
+    add_sam(stage)
+    # Both free Tuesday and Thursday evening New York / morning Singapore.
+    ask(stage, ANA, ["2026-03-03 18", "2026-03-05 18"])
+    ask(stage, SAM, ["2026-03-04 06", "2026-03-06 06"])
+    intro = stage.slack.wait_for(lambda: [m for m in group(stage, ANA, SAM) if m.get("blocks")])[0]
+    stage.sender.click(SAM, action_id="mock_propose", message=intro)
+    (form,) = stage.slack.wait_for(lambda: stage.slack.open_views(SAM))
+    options = form["blocks"][1]["element"]["options"]
+    labels = [o["text"]["text"] for o in options]
+    assert labels[0] == "Wed 4 Mar, 07:00 +08" and "Fri 6 Mar, 08:00 +08" in labels
+    thursday = utc(2026, 3, 5, 23)
+    value = str(int(thursday.timestamp()))
+    assert stage.sender.submit_view(SAM, form["id"], {"slot/start": value}).status == 200
+    moved = stage.slack.wait_for(
+        lambda: [m for m in group(stage, ANA, SAM) if "moved the mock" in m.get("text", "")]
+    )
+    assert "<@U01ANA>: Thu 5 Mar, 18:00 EST" in moved[0]["text"]
+    (m,) = scalars(stage, select(MockMatch))
+    assert m.slot_start == thursday
+    # No reminder for the old Tuesday slot; the day-before one comes on Wednesday evening.
+    assert stage.run_job("expire-mocks", utc(2026, 3, 3, 22, 50)).done == 0
+    stage.run_job("expire-mocks", thursday - timedelta(hours=24))
+    assert any("Tomorrow" in d["text"] for d in stage.slack.dms(ANA))
+    # Someone else cannot move it.
+    stage.sender.click(BEN, action_id="mock_propose", message=intro)
+    told = stage.slack.wait_for(lambda: stage.slack.ephemerals(user=BEN))
+    assert "Only the two people in this mock" in told[-1].text
+
+
+def test_when_the_form_cannot_open_mock_queues_for_working_hours(stage: Stage) -> None:
+    stage.slack.fail_next("views.open", error="expired_trigger_id")
+    text = reply(stage, ANA, "")
+    assert "in the queue, any time in your working hours" in text

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from bot.content import Library
 from bot.db import SessionFactory, unit_of_work
-from bot.models import MockMatch, MockRating, MockRequest, MockRound, MockScore
+from bot.models import MockCheckIn, MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.practice.channels import ensure_workspace
 from bot.practice.leaderboard.mock_rounds import scored_mock_rounds
+from bot.practice.mocks import notices
 from bot.practice.mocks.matching import match_waiting
 from bot.practice.mocks.notices import claim_reveal
 from bot.practice.mocks.queue import (
@@ -471,3 +472,46 @@ def test_queue_state_machine(sessions: SessionFactory, library: Library) -> None
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
     )
+
+
+def test_the_leaderboard_counts_only_mocks_that_happened(session: Session) -> None:
+    ensure_workspace(session, T, NOW)
+    held = b.mock(session, "U1", "U2", 4, NOW, team_id=T)
+    missed = b.mock(session, "U3", "U4", 2, NOW, team_id=T)
+    session.add(
+        MockCheckIn(match_id=missed.id, user_id="U4", outcome="partner-no-show", created_at=NOW)
+    )
+    session.add(MockCheckIn(match_id=held.id, user_id="U1", outcome="happened", created_at=NOW))
+    session.flush()
+    window = (NOW - timedelta(days=1), NOW + timedelta(days=1))
+    assert [r.match_id for r in scored_mock_rounds(session, T, *window)] == [held.id]
+    # The other side says it happened: a dispute, so the round counts again.
+    session.add(MockCheckIn(match_id=missed.id, user_id="U3", outcome="happened", created_at=NOW))
+    session.flush()
+    assert len(scored_mock_rounds(session, T, *window)) == 2
+
+
+def test_every_reminder_passes_through_delivery_time(
+    session: Session, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hook issue 25 fills in: None skips a DM, a later time holds it back."""
+    match_id = matched(session, library)
+    match = session.get(MockMatch, match_id)
+    assert match is not None and match.slot_start is not None
+    soon = match.slot_start - timedelta(minutes=15)
+    assert {(u, k) for _, u, k in notices.due_notices(session, soon)} == {
+        ("U1", "remind-15m"),
+        ("U2", "remind-15m"),
+    }
+    asked: list[tuple[str, str]] = []
+
+    def quiet_u1(session: Session, team: str, user: str, kind: str, due: datetime, now: datetime):
+        asked.append((user, kind))
+        return None if user == "U1" else due + timedelta(minutes=5)
+
+    monkeypatch.setattr(notices, "delivery_time", quiet_u1)
+    assert notices.due_notices(session, soon) == []
+    assert {u for u, _ in asked} == {"U1", "U2"}
+    assert [(u, k) for _, u, k in notices.due_notices(session, soon + timedelta(minutes=5))] == [
+        ("U2", "remind-15m")
+    ]
