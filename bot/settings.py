@@ -44,6 +44,11 @@ class Settings:
     mock_slot: timedelta | None = None
     # TOKEN_ENCRYPTION_KEYS: Fernet keys for the tokens stored in OAuth mode (first encrypts).
     token_keys: tuple[str, ...] = ()
+    # METRICS_TOKEN: when set, `GET /metrics` needs `Authorization: Bearer <token>`.
+    metrics_token: str | None = None
+    # USER_RATE_LIMIT: slash commands plus modal submissions one member may send a minute, per
+    # process (bot/slack/flood.py); 0 turns the limit off.
+    user_rate_limit: int = 30
 
     @property
     def oauth(self) -> bool:
@@ -108,6 +113,7 @@ def load_settings(
     mock_slot = _mock_slot(env)
     client_id, client_secret = _oauth_client(env)
     token_keys = _token_keys(env.get("TOKEN_ENCRYPTION_KEYS", ""), oauth=bool(client_id))
+    user_rate_limit = _user_rate_limit(env)
 
     return Settings(
         bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-"),
@@ -125,6 +131,8 @@ def load_settings(
         mock_expiry=mock_expiry,
         mock_slot=mock_slot,
         token_keys=token_keys,
+        metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
+        user_rate_limit=user_rate_limit,
     )
 
 
@@ -194,6 +202,15 @@ def _mock_slot(env: Mapping[str, str]) -> timedelta | None:
     if slot_text and (not slot_text.isdigit() or not 15 <= int(slot_text) <= 180):
         raise SettingsError("MOCK_SLOT_MINUTES is malformed: use whole minutes from 15 to 180")
     return timedelta(minutes=int(slot_text)) if slot_text else None
+
+
+def _user_rate_limit(env: Mapping[str, str]) -> int:
+    limit_text = env.get("USER_RATE_LIMIT", "").strip() or "30"
+    if not limit_text.isdigit() or int(limit_text) > 10_000:
+        raise SettingsError(
+            "USER_RATE_LIMIT is malformed: use a whole number of requests a minute (0: no limit)"
+        )
+    return int(limit_text)
 
 
 def _oauth_client(env: Mapping[str, str]) -> tuple[str | None, str | None]:

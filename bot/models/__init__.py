@@ -21,6 +21,7 @@ from bot.models.mocks import (
     MockStanding,
 )
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
+from bot.models.privacy import ForgetMark
 from bot.models.reviews import CalibrationScore, Challenge, ReviewAssignment, ReviewerOptIn, Vote
 from bot.models.slack_store import (
     SEALED_TOKEN_COLUMNS,
@@ -47,6 +48,7 @@ __all__ = [
     "Challenge",
     "Channel",
     "Delivery",
+    "ForgetMark",
     "LeaderboardPost",
     "MockCheckIn",
     "MockMatch",

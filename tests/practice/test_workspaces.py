@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Base, Channel, MockCheckIn, MockMatch, MockNotice, MockStanding, Workspace
 from bot.practice.calibration import SampleRef, record_calibration
+from bot.practice.privacy.marks import mark_forgotten
 from bot.practice.workspaces import (
     RETENTION,
     active_channels,
@@ -45,6 +46,7 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     session.add(MockCheckIn(match_id=match.id, user_id="U1", outcome="happened", created_at=T0))
     session.add(MockNotice(match_id=match.id, user_id="U1", kind="check-in", claimed_at=T0))
     session.add(MockStanding(team_id=team_id, user_id="U2", front_of_queue=True))
+    mark_forgotten(session, team_id, "U9", T0)  # someone who used forget-me there
     session.commit()
 
 
