@@ -24,7 +24,7 @@ from bot.practice.mocks.notices import (
     release_notice_claim,
     unrevealed_rounds,
 )
-from bot.practice.mocks.queue import ExpiredRequest, expire_mocks, teams_waiting
+from bot.practice.mocks.queue import ExpiredRequest, MockError, expire_mocks, teams_waiting
 from bot.practice.mocks.rounds import unannounced_rounds
 from bot.practice.ports import MockNotifier, PublishError
 from bot.services.mocks import announce_round, reveal_round
@@ -70,14 +70,18 @@ def _match_queues(
         teams = teams_waiting(session, now)
     details = []
     for team_id in teams:
-        with unit_of_work(sessions) as session:
-            made = [
-                (m.id, m.user_a, m.user_b)
-                for m in match_waiting(
-                    session, team_id, now, library=library, slot_length=slot_length
-                )
-            ]
-            session.commit()
+        try:
+            with unit_of_work(sessions) as session:
+                made = [
+                    (m.id, m.user_a, m.user_b)
+                    for m in match_waiting(
+                        session, team_id, now, library=library, slot_length=slot_length
+                    )
+                ]
+                session.commit()
+        except MockError as exc:  # no content pack installed: nothing to match on
+            log.warning("could not match the mock queue of %s: %s", team_id, exc)
+            continue
         for match_id, a, b in made:
             try:
                 announce_round(sessions, now, match_id, 1, library=library, notifier=notifier)

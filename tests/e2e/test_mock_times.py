@@ -143,6 +143,7 @@ def test_a_shared_slot_matches_with_each_local_time_an_invite_reminders_and_a_ch
     assert "<@U01ANA>: Tue 3 Mar, 18:00 EST" in shown
     assert "<@U05SAM>: Wed 4 Mar, 07:00 +08" in shown
     assert "Propose another time" in shown and "Swap roles" in shown
+    assert f"<!date^{int(slot.timestamp())}^" in reply(stage, ANA, "status")
     # The calendar invite parses back to the slot.
     (invite,) = [msg for msg in messages if msg.get("files")]
     assert invite["files"][0]["mimetype"] == "text/calendar"

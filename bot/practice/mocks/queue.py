@@ -44,6 +44,7 @@ class MockStatus:
     match_id: int | None = None
     partner_id: str | None = None
     role: str = ""  # "candidate" or "interviewer" in the current round
+    slot_start: datetime | None = None  # when the live mock is
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def mock_status(session: Session, team_id: str, user_id: str, now: datetime) -> 
             match_id=live.id,
             partner_id=live.user_b if live.user_a == user_id else live.user_a,
             role="candidate" if rnd.candidate_id == user_id else "interviewer",
+            slot_start=live.slot_start,
         )
     queue = waiting(session, team_id, now)
     for place, request in enumerate(queue, start=1):

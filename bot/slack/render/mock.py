@@ -130,8 +130,9 @@ def request_reply(outcome: RequestOutcome) -> str:
 
 def status_reply(status: MockStatus) -> str:
     if status.status == "in-match":
+        when = f", {slack_date(status.slot_start)}" if status.slot_start else ""
         return (
-            f"You're in a mock with {mention(status.partner_id or '')}; you are the "
+            f"You're in a mock with {mention(status.partner_id or '')}{when}; you are the "
             f"{status.role} in the current round. It's in your group DM."
         )
     if status.status == "waiting":
