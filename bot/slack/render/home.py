@@ -65,8 +65,9 @@ def _mock_blocks(mock: MockStatus, round_number: int | None) -> list[Any]:
         )
         return [
             section(
-                f"*Your mock interview*\nWith {mention(mock.partner_id or '')}, round "
-                f"{round_number}: you are the {mock.role}."
+                f"*Your mock interview*\nWith {mention(mock.partner_id or '')}"
+                + (f", {slack_date(mock.slot_start)}" if mock.slot_start else "")
+                + f"; round {round_number}: you are the {mock.role}."
             ),
             ActionsBlock(block_id="home_mock", elements=[button]),
         ]
