@@ -129,7 +129,10 @@ def is_prompt(message: dict[str, Any]) -> bool:
 
 
 def _one_prompt_a_day(
-    stage: Stage, posts: list[PromptPost], channels: dict[int, Channel], ledger: Ledger,
+    stage: Stage,
+    posts: list[PromptPost],
+    channels: dict[int, Channel],
+    ledger: Ledger,
     final: bool,
 ) -> list[str]:
     problems = []
@@ -138,9 +141,7 @@ def _one_prompt_a_day(
                  for (k, d), n in per_day.items() if n > 1]  # fmt: skip
     for channel in ledger.world.channels:
         shown = Counter(
-            _local(m["ts"], channel.tz)
-            for m in stage.slack.messages(channel.id)
-            if is_prompt(m)
+            _local(m["ts"], channel.tz) for m in stage.slack.messages(channel.id) if is_prompt(m)
         )
         problems += [f"{n} prompts in Slack in {channel.id} on {d}" for d, n in shown.items()
                      if n > 1]  # fmt: skip
@@ -153,8 +154,11 @@ def _one_prompt_a_day(
 
 
 def _answers_counted_once(
-    stage: Stage, posts: list[PromptPost], answers: list[Answer],
-    channels: dict[int, Channel], ledger: Ledger,
+    stage: Stage,
+    posts: list[PromptPost],
+    answers: list[Answer],
+    channels: dict[int, Channel],
+    ledger: Ledger,
 ) -> list[str]:
     """For each post whose answers closed: the on-time answers Slack's thread shows (earliest
     reply per member before the close, not deleted) are exactly the bot's, with the last text."""
@@ -192,9 +196,14 @@ def _answers_counted_once(
 
 
 def _reviewed_or_noted(
-    stage: Stage, posts: list[PromptPost], answers: list[Answer],
-    assignments: list[ReviewAssignment], notices: list[ThreadNotice],
-    channels: dict[int, Channel], ledger: Ledger, final: bool,
+    stage: Stage,
+    posts: list[PromptPost],
+    answers: list[Answer],
+    assignments: list[ReviewAssignment],
+    notices: list[ThreadNotice],
+    channels: dict[int, Channel],
+    ledger: Ledger,
+    final: bool,
 ) -> list[str]:
     problems = []
     for post in posts:
@@ -258,9 +267,14 @@ def _rows_naming(session: Any, ledger: Ledger) -> list[tuple[str, str]]:
 
 
 def _leaderboards(
-    stage: Stage, posts: list[PromptPost], answers: list[Answer],
-    assignments: list[ReviewAssignment], boards: list[LeaderboardPost],
-    channels: dict[int, Channel], ledger: Ledger, final: bool,
+    stage: Stage,
+    posts: list[PromptPost],
+    answers: list[Answer],
+    assignments: list[ReviewAssignment],
+    boards: list[LeaderboardPost],
+    channels: dict[int, Channel],
+    ledger: Ledger,
+    final: bool,
 ) -> list[str]:
     problems = []
     weeks = Counter((b.channel_pk, b.week_start) for b in boards)
@@ -295,8 +309,12 @@ def _leaderboards(
 
 
 def recount(
-    week_start: date, channel: Channel, posts: list[PromptPost], answers: list[Answer],
-    assignments: list[ReviewAssignment], ledger: Ledger,
+    week_start: date,
+    channel: Channel,
+    posts: list[PromptPost],
+    answers: list[Answer],
+    assignments: list[ReviewAssignment],
+    ledger: Ledger,
 ) -> dict[str, tuple[float, int, int]]:
     """Each member's (points, on-time answers, completed reviews) for the week, from the
     ledger's reviews and the answers the thread check above has matched to Slack's record."""
@@ -334,4 +352,6 @@ def recount(
 
 def kind_of(violation: str) -> str:
     """A violation without its ids, dates, numbers and quoted text: what shrinking keeps."""
-    return re.sub(r"'[^']*'|\"[^\"]*\"|\b[A-Z0-9][A-Za-z0-9:.\-]*\d[A-Za-z0-9:.\-]*\b|\d+", "", violation)
+    return re.sub(
+        r"'[^']*'|\"[^\"]*\"|\b[A-Z0-9][A-Za-z0-9:.\-]*\d[A-Za-z0-9:.\-]*\b|\d+", "", violation
+    )

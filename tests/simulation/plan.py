@@ -111,8 +111,10 @@ class _Planner:
         rng = self.rng
         if rng.random() < member.answers:
             late = rng.random() < member.late
-            after = ANSWER_HOURS + rng.uniform(0.1, 2) if late else min(
-                rng.expovariate(1 / member.answer_after), ANSWER_HOURS - 0.05
+            after = (
+                ANSWER_HOURS + rng.uniform(0.1, 2)
+                if late
+                else min(rng.expovariate(1 / member.answer_after), ANSWER_HOURS - 0.05)
             )
             answered = post + timedelta(hours=max(after, 0.02))
             delivery = rng.choice(DELIVERIES) if self.faults else "ok"

@@ -24,7 +24,12 @@ def replay_command(seed: int, weeks: int, postgres: bool) -> str:
 
 
 def run_one(
-    seed: int, weeks: int, *, postgres: bool, faults: bool, library: Library,
+    seed: int,
+    weeks: int,
+    *,
+    postgres: bool,
+    faults: bool,
+    library: Library,
     steps: list[Step] | None = None,
 ) -> Outcome:
     with fresh_database(postgres) as url:
@@ -59,7 +64,12 @@ def shrunk(seed: int, weeks: int, *, postgres: bool, faults: bool, library: Libr
 
 
 def run_seeds(
-    seeds: list[int], weeks: int, *, postgres: bool, faults: bool, show_trace: bool,
+    seeds: list[int],
+    weeks: int,
+    *,
+    postgres: bool,
+    faults: bool,
+    show_trace: bool,
     out: TextIO,
 ) -> list[int]:
     library = load_library(DEFAULT_CONTENT_DIR)
@@ -71,8 +81,10 @@ def run_seeds(
         if show_trace:
             out.write("\n".join(outcome.trace) + "\n")
         if outcome.ok:
+            weeks_run = CHANNELS_PER_SEED * weeks
             out.write(f"seed {seed}: {len(outcome.trace)} steps, "
-                      f"{CHANNELS_PER_SEED * weeks} channel-weeks clean ({took:.0f} s)\n")  # fmt: skip
+                      f"{weeks_run} channel-weeks clean ({took:.0f} s)\n")  # fmt: skip
+            out.flush()
             continue
         failed.append(seed)
         out.write(f"seed {seed}: FAILED at step {outcome.failed_step} ({took:.0f} s)\n")

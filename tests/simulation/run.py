@@ -62,7 +62,11 @@ def tracked() -> Iterator[Handled]:
 
 class Simulation:
     def __init__(
-        self, database_url: str, world: Community, weeks: int, steps: list[Step],
+        self,
+        database_url: str,
+        world: Community,
+        weeks: int,
+        steps: list[Step],
         library: Library | None = None,
     ) -> None:
         self.library = library
@@ -75,10 +79,15 @@ class Simulation:
         self.gone: set[str] = set()  # members forgotten: they act no more
 
     def run(self, outcome: Outcome) -> Outcome:
-        with tracked() as handled, Stage(
-            self.database_url, start=enrolment_time(self.world), migrate=False,
-            library=self.library,
-        ) as stage:
+        with (
+            tracked() as handled,
+            Stage(
+                self.database_url,
+                start=enrolment_time(self.world),
+                migrate=False,
+                library=self.library,
+            ) as stage,
+        ):
             self.stage, self.handled = stage, handled
             self.enrol()
             for number, step in enumerate(self.steps):
@@ -244,7 +253,9 @@ class Simulation:
                 session.scalars(
                     select(ReviewAssignment.id)
                     .join(PromptPost, PromptPost.id == ReviewAssignment.post_id)
-                    .where(ReviewAssignment.reviewer_id == member, PromptPost.reviews_close_at > now)
+                    .where(
+                        ReviewAssignment.reviewer_id == member, PromptPost.reviews_close_at > now
+                    )
                 )
             )
 
@@ -298,7 +309,9 @@ class Simulation:
             ]
         dms = sum(len(self.stage.slack.dms(m.id)) for m in self.world.members)
         prompts, answers, assignments, votes = figures
-        return f"prompts={prompts} answers={answers} assignments={assignments} votes={votes} dms={dms}"
+        return (
+            f"prompts={prompts} answers={answers} assignments={assignments} votes={votes} dms={dms}"
+        )
 
 
 def _buttons(message: dict[str, Any], action_id: str) -> list[str]:
@@ -325,8 +338,14 @@ def _open(stage: Stage, user: str, action_id: str, dm: dict[str, Any], value: st
 
 
 def simulate(
-    database_url: str, seed: int, weeks: int, *, faults: bool = True, postgres: bool = False,
-    steps: list[Step] | None = None, library: Library | None = None,
+    database_url: str,
+    seed: int,
+    weeks: int,
+    *,
+    faults: bool = True,
+    postgres: bool = False,
+    steps: list[Step] | None = None,
+    library: Library | None = None,
 ) -> Outcome:
     """Run one seed; `steps` replaces the seed's plan (shrinking runs subsets of it)."""
     world = community(seed)

@@ -18,9 +18,11 @@ from tests.simulation.run import simulate
 from tests.simulation.shrink import shrink
 from tests.simulation.world import community
 
-# Seeds CI runs (two simulated weeks each, faults on): chosen to cover all four starting
-# windows, so every daylight-saving change of the four zones happens in CI.
-CI_SEEDS = (1, 2)
+# The seed CI runs on each database (two simulated weeks, faults on). Seed 1 starts on
+# 23 March (Europe springs forward, Sydney falls back), seed 4 on 19 October (Europe and New York
+# fall back): clocks move both ways within CI. `make simulate` runs many more (about a minute
+# and a half a seed on a quiet 2-core machine).
+CI_SEED = {"sqlite": 1, "postgresql": 4}
 WEEKS = 2
 
 
@@ -30,9 +32,9 @@ def library() -> Library:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", CI_SEEDS)
-def test_seeded_weeks_hold_every_invariant(database_url: str, library: Library, seed: int) -> None:
+def test_seeded_weeks_hold_every_invariant(database_url: str, library: Library) -> None:
     postgres = database_url.startswith("postgresql")
+    seed = CI_SEED["postgresql" if postgres else "sqlite"]
     outcome = simulate(database_url, seed, WEEKS, postgres=postgres, library=library)
     assert outcome.ok, (
         f"seed {seed} broke an invariant at step {outcome.failed_step}: {outcome.violations}\n"
@@ -41,10 +43,9 @@ def test_seeded_weeks_hold_every_invariant(database_url: str, library: Library, 
     assert len(outcome.trace) > 300  # it really ran the weeks
 
 
-def test_ci_seeds_cover_every_daylight_saving_window() -> None:
-    from tests.simulation.world import STARTS
-
-    assert {community(seed).start for seed in CI_SEEDS} | set() <= set(STARTS)
+def test_ci_seeds_see_clocks_move_both_ways() -> None:
+    starts = {community(seed).start for seed in CI_SEED.values()}
+    assert {start.month for start in starts} == {3, 10}
 
 
 def _first_days(seed: int, days: int) -> list[Step]:
