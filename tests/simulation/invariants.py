@@ -20,6 +20,7 @@ from bot.models import (
     Base,
     Channel,
     LeaderboardPost,
+    MockMatch,
     PromptPost,
     ReviewAssignment,
     ThreadNotice,
@@ -94,6 +95,7 @@ def check_all(stage: Stage, ledger: Ledger, *, full: bool, final: bool = False) 
         channels = {c.channel_id: c for c in session.scalars(select(Channel))}
         posts = list(session.scalars(select(PromptPost).order_by(PromptPost.id)))
         votes = list(session.scalars(select(Vote)))
+        matches = list(session.scalars(select(MockMatch).where(MockMatch.status == "live")))
         if full:
             answers = list(session.scalars(select(Answer)))
             assignments = list(session.scalars(select(ReviewAssignment)))
@@ -105,6 +107,7 @@ def check_all(stage: Stage, ledger: Ledger, *, full: bool, final: bool = False) 
     problems = _one_prompt_a_day(stage, posts, by_pk, ledger, final)
     problems += _votes_once(votes)
     problems += _dms_once(stage, ledger)
+    problems += _mocks_paired_once(matches)
     if not full:
         return problems
     problems += _answers_counted_once(stage, posts, answers, by_pk, ledger)
@@ -235,22 +238,32 @@ def _reviewed_or_noted(
     return problems
 
 
+def _mocks_paired_once(live: list[MockMatch]) -> list[str]:
+    people = Counter(u for m in live for u in (m.user_a, m.user_b))
+    problems = [f"{u} is in {n} live mocks" for u, n in people.items() if n > 1]
+    return problems + [f"{m.user_a} matched with themselves" for m in live if m.user_a == m.user_b]
+
+
 def _votes_once(votes: list[Vote]) -> list[str]:
     seen = Counter((v.answer_id, v.reviewer_id, v.criterion) for v in votes)
     return [f"vote {key} stored {n} times" for key, n in seen.items() if n > 1]
 
 
 def _dms_once(stage: Stage, ledger: Ledger) -> list[str]:
-    problems = []
-    for member in ledger.world.members:
-        sent = Counter(
-            json.dumps([m.get("text"), m.get("blocks")], sort_keys=True)
-            for m in stage.slack.dms(member.id)
-            if m.get("bot_id")
-        )
-        problems += [f"{member.id} got the same DM {n} times: {json.loads(k)[0][:80]!r}"
-                     for k, n in sent.items() if n > 1]  # fmt: skip
-    return problems
+    """No DM sent twice: every chat.postMessage Slack accepted into a member's DM, compared by
+    its text and blocks (a reply that replaces a clicked message is not a new DM)."""
+    dm_of = {stage.slack.dm_channel(m.id): m.id for m in ledger.world.members}
+    members = {m.id for m in ledger.world.members}
+    sent: Counter[tuple[str, str]] = Counter()
+    for call in stage.slack.calls_to("chat.postMessage"):
+        channel = str(call.args.get("channel") or "")
+        member = channel if channel in members else dm_of.get(channel)
+        if member is None or call.status != 200 or not call.response.get("ok"):
+            continue
+        body = json.dumps([call.args.get("text"), call.args.get("blocks")], sort_keys=True)
+        sent[(member, body)] += 1
+    return [f"{member} got the same DM {n} times: {json.loads(body)[0]!r:.80}"
+            for (member, body), n in sent.items() if n > 1]  # fmt: skip
 
 
 def _rows_naming(session: Any, ledger: Ledger) -> list[tuple[str, str]]:

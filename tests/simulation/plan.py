@@ -87,6 +87,11 @@ class _Planner:
 
     def channel_day(self, channel: SimChannel, day: date, *, last: bool) -> None:
         post = local(day, POST_AT, channel.tz)
+        if day == self.world.start:
+            for member in channel.members:
+                if member.volunteers:
+                    self.add(post - timedelta(hours=1), "volunteer", member=member.id,
+                             channel=channel.id)  # fmt: skip
         # The scheduler ticks every minute; the simulation ticks at the due times (the post and
         # Monday's leaderboard, answers closing; reviews close at the next day's post time) and
         # once more later, where anything that failed is retried.
@@ -133,6 +138,20 @@ class _Planner:
         if rng.random() < member.reviews:
             done = post + timedelta(hours=ANSWER_HOURS + rng.uniform(0.3, REVIEW_HOURS - 6.5))
             self.add(done, "review", member=member.id, channel=channel.id, day=day)
+        if rng.random() < member.stands_in:  # after half-time, before the reviews close
+            later = post + timedelta(hours=rng.uniform(16, REVIEW_HOURS - 1))
+            self.add(later, "stand-in", member=member.id, channel=channel.id, day=day)
+        if rng.random() < member.rates:  # the summary comes when the reviews close
+            rated = post + timedelta(hours=REVIEW_HOURS + rng.uniform(0.5, 8))
+            self.add(rated, "rate", member=member.id, channel=channel.id, day=day)
+        if day.weekday() == 0 and rng.random() < member.mocks:
+            asked = post + timedelta(hours=rng.uniform(0, 8))
+            self.add(asked, "mock", member=member.id, channel=channel.id, day=day)
+        if rng.random() < 0.5:  # looks at their DMs: a mock's check-in, if one is waiting
+            looked = post + timedelta(hours=rng.uniform(0, 12))
+            happened = "happened" if rng.random() < member.shows_up else "could-not-make-it"
+            self.add(looked, "check-in", member=member.id, channel=channel.id, day=day,
+                     detail=happened)  # fmt: skip
 
     def process_faults(self, day: date) -> None:
         """The process killed (and, on PostgreSQL, the connections dropped) at random moments."""

@@ -77,6 +77,7 @@ class Simulation:
         self.messages: dict[tuple[str, str, date], str] = {}  # (member, channel, day) -> ts
         self.pending: dict[tuple[str, str, date], dict[str, Any]] = {}  # events held back
         self.gone: set[str] = set()  # members forgotten: they act no more
+        self.clicked: set[object] = set()  # buttons already clicked (offers, ratings, check-ins)
 
     def run(self, outcome: Outcome) -> Outcome:
         with (
@@ -281,6 +282,53 @@ class Simulation:
             return False
         self.ledger.add_review(Review(int(value), member, scores, step.at))
         return True
+
+    def do_volunteer(self, step: Step) -> str:
+        self.stage.sender.send_command(step.member, step.channel, "/practice", "review on")
+        return "volunteered"
+
+    def do_stand_in(self, step: Step) -> str:
+        """Take the stand-in reviews offered (first come, first served), then do them."""
+        taken = 0
+        for dm in self.stage.slack.dms(step.member):
+            for value in _buttons(dm, "review_standin_take"):
+                if (step.member, value) in self.clicked:
+                    continue
+                self.clicked.add((step.member, value))
+                self.stage.sender.click(step.member, action_id="review_standin_take",
+                                        message=dm, value=value)  # fmt: skip
+                taken += 1
+        if not taken:
+            return "no offer"
+        self.settle()
+        return f"took {taken}; " + self.do_review(step)
+
+    def do_rate(self, step: Step) -> str:
+        """Rate every review in the member's summaries as helpful (it never moves points)."""
+        rated = 0
+        for dm in self.stage.slack.dms(step.member):
+            for value in _buttons(dm, "review_helpful"):
+                if ("rate", value) not in self.clicked:
+                    self.clicked.add(("rate", value))
+                    self.stage.sender.click(step.member, action_id="review_helpful",
+                                            message=dm, value=value)  # fmt: skip
+                    rated += 1
+        return f"rated {rated}"
+
+    def do_mock(self, step: Step) -> str:
+        self.stage.sender.send_command(step.member, step.channel, "/mock", "any weekday evening")
+        return "asked"
+
+    def do_check_in(self, step: Step) -> str:
+        action = f"mock_checkin_{step.detail}"
+        for dm in self.stage.slack.dms(step.member):
+            for value in _buttons(dm, action):
+                if ("check-in", value) not in self.clicked:
+                    self.clicked.add(("check-in", value))
+                    self.stage.sender.click(step.member, action_id=action, message=dm,
+                                            value=value)  # fmt: skip
+                    return f"answered {step.detail}"
+        return "nothing to answer"
 
     def do_forget(self, step: Step) -> str:
         stage = self.stage

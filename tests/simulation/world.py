@@ -28,6 +28,11 @@ class Member:
     edits: float  # chance of editing an answer
     deletes: float  # chance of deleting an answer
     late: float  # chance of answering after the window closed
+    volunteers: bool  # `/practice review on`: offered stand-in reviews
+    stands_in: float  # chance of taking a stand-in review offered that day
+    rates: float  # chance of rating the reviews in their summary
+    mocks: float  # chance of asking for a mock on a given week
+    shows_up: float  # chance of turning up to a mock
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,11 @@ def community(seed: int) -> Community:
                     edits=rng.choice((0.0, 0.1, 0.3)),
                     deletes=rng.choice((0.0, 0.0, 0.05, 0.1)),
                     late=rng.choice((0.0, 0.05, 0.1)),
+                    volunteers=rng.random() < 0.3,
+                    stands_in=rng.choice((0.0, 0.3, 0.7)),
+                    rates=rng.choice((0.0, 0.5, 0.9)),
+                    mocks=rng.choice((0.0, 0.0, 0.3, 0.6)),
+                    shows_up=rng.choice((0.6, 0.9, 1.0)),
                 )
             )
         creator = people[0]
