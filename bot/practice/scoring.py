@@ -1,6 +1,6 @@
 """The scoring rules of the weekly leaderboard: defaults in one place, per-channel overrides.
 
-Per person and week (the README's "Scoring" section is the same text for users):
+Per person and week (docs/scoring.md, "Points, in words", is the same text for users):
 
 - answering: every on-time answer earns `participation + quality_weight * Q`, scored or not,
   where `Q` is the person's quality estimate: the mean of their scored answers' means (and of
