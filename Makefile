@@ -20,6 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench migrations/env.py
 	$(BIN)/ruff format --check bot tests bench migrations/env.py
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -31,6 +32,7 @@ reliability: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench migrations/env.py
 	$(BIN)/ruff format --check bot tests bench migrations/env.py
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 demo: $(STAMP)

@@ -150,11 +150,11 @@ def _job(settings: Settings, name: str, at: datetime, channel: str | None) -> in
 def _socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.jobs.recovery import start_recovery
     from bot.metrics import ACK_LATENCY
     from bot.runtime import bootstrap
     from bot.scheduler import start_scheduler
     from bot.slack.app import build_app
+    from bot.startup import start_recovery
     from bot.web import serve_ops
 
     runtime = bootstrap(settings)

@@ -53,10 +53,10 @@ class PracticeServer(BaseApplication):
             self.runtime.close()
 
     def load(self) -> Any:
-        from bot.jobs.recovery import start_recovery
         from bot.runtime import bootstrap
         from bot.scheduler import start_scheduler
         from bot.slack.app import build_app
+        from bot.startup import start_recovery
         from bot.web import make_wsgi
 
         library = self.content.current() if self.content is not None else None
@@ -100,21 +100,20 @@ def share_with_workers(settings: Settings) -> SharedContent:
     from sqlalchemy.engine import make_url
     from sqlalchemy.orm import configure_mappers
 
-    import bot.jobs.recovery
     import bot.models
     import bot.runtime
     import bot.scheduler
     import bot.slack.app
+    import bot.startup
     import bot.web
     from bot.content import load_library
     from bot.content_cli import content_fingerprint
-    from bot.slack.listeners.commands import import_subcommands
 
     if settings.oauth:
-        import bot.slack.oauth  # noqa: F401
+        import bot.slack.oauth
 
     configure_mappers()
-    import_subcommands()  # else imported by each worker's `build_app`
+    bot.slack.app.load_listeners()  # else imported by each worker's `build_app`
     make_url(settings.database_url).get_dialect().import_dbapi()  # psycopg, sqlite3
     version = content_fingerprint(settings.content_dir)
     return SharedContent(settings.content_dir, version, load_library(settings.content_dir))

@@ -12,17 +12,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.jobs.recovery import recover_due
 from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
 from bot.services.review_window import assign_due_reviews, close_due_reviews
+from bot.services.thread_recovery import recover_due
+from bot.slack.answer_receipts import SlackAnswerReceipts
 from bot.slack.review_notifier import SlackReviewNotifier
+from bot.slack.thread_reader import SlackThreadReader
 
 
 @job("assign-reviewers")
 def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
     # Slack's thread is the record: what it has that the database lacks is stored first.
-    unread = recover_due(runtime, now, channel_id)
+    unread = recover_due(
+        runtime.sessions,
+        SlackThreadReader(runtime.slack),
+        SlackAnswerReceipts(runtime.slack),
+        now,
+        channel_id,
+    )
     run = assign_due_reviews(
         runtime.sessions,
         now,

@@ -17,8 +17,9 @@ from bot.services.deliveries import take_delivery
 from bot.slack.deliveries import DeliveryClaim, delivery_key
 from bot.slack.gateway import MeteredWebClient, make_client
 from bot.slack.listeners import register
-from bot.slack.listeners.events.messages import queue_thread_reply
+from bot.slack.listeners.commands import import_subcommands
 from bot.slack.render.fallback import SORRY
+from bot.slack.thread_replies import QueueThreadReplies
 
 log = logging.getLogger("bot.slack")
 
@@ -64,15 +65,21 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         )
 
     if runtime.reply_writer is None:
+        from bot.slack.answer_receipts import acknowledge
         from bot.slack.ingest import ReplyWriter
-        from bot.slack.listeners.events.messages import acknowledge
 
         runtime.reply_writer = ReplyWriter(runtime, acknowledge)
     app.use(_InjectRuntime(runtime))
-    app.use(_QueueThreadReplies())
+    app.use(QueueThreadReplies())
     app.error(_handle_error)
     register(app)
     return app
+
+
+def load_listeners() -> None:
+    """Import every listener module (the subcommands register themselves on import): the
+    gunicorn master does it once, before it forks, so the workers share those pages."""
+    import_subcommands()
 
 
 # The part of each payload type that Bolt and the listeners read as an object (or a list).
@@ -122,19 +129,6 @@ class _InjectRuntime(Middleware):
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         req.context["runtime"] = self._runtime
-        return next()
-
-
-class _QueueThreadReplies(Middleware):
-    """Thread replies are queued and acked here, without a listener thread (see
-    `queue_thread_reply`); every other request goes on to Bolt's listeners."""
-
-    def process(
-        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
-    ) -> BoltResponse | None:
-        body: Any = req.body
-        if isinstance(body, dict) and queue_thread_reply(body, req.context):
-            return BoltResponse(status=200, body="")
         return next()
 
 

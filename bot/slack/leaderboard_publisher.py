@@ -10,11 +10,11 @@ import logging
 from slack_sdk import WebClient
 
 from bot.models import Channel
-from bot.practice.charts import weekly_chart
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.errors import SLACK_FAILURES
 from bot.slack.gateway import SlackGateway
 from bot.slack.publisher import post_channel_message
+from bot.slack.render.chart import weekly_chart
 from bot.slack.render.leaderboard import TOP, chart_alt_text, week_label, weekly_blocks
 
 log = logging.getLogger(__name__)

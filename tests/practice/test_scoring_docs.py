@@ -10,11 +10,11 @@ from pathlib import Path
 
 from bot.practice.scoring import (
     DEFAULT_RULES,
-    describe_rules,
     points,
     quality_estimate,
     tie_break_key,
 )
+from bot.slack.render.scoring import describe_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.practice.mocks.queue import MockError
 from bot.services import mocks
-from bot.slack.listeners.events.home import publish_home
+from bot.slack.home_publisher import publish_home
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,

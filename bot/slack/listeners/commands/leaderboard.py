@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import re
 
-from bot.practice.scoring import (
-    ScoringSettingError,
-    describe_settings,
-    rules_for,
-)
+from bot.practice.scoring import ScoringSettingError, rules_for
 from bot.services.channels import change_scoring, enrolled
 from bot.services.leaderboards import my_stats, standings
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 from bot.slack.render.leaderboard import standings_blocks, stats_text, why_text
+from bot.slack.render.scoring import describe_settings
 
 NOT_ENROLLED = (
     "There is no practice in this channel yet, so no leaderboard. Run this in a channel I "

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.practice.scoring import DEFAULT_RULES, describe_rules
+from bot.practice.scoring import DEFAULT_RULES
 from bot.services.channels import enrolled
 from bot.slack.listeners.commands.registry import (
     INLINE,
@@ -19,6 +19,7 @@ from bot.slack.listeners.commands.registry import (
 from bot.slack.permissions import can_manage
 from bot.slack.render.channel import help_text
 from bot.slack.render.fallback import NO_USER, SORRY, TOO_LONG
+from bot.slack.render.scoring import describe_rules
 
 log = logging.getLogger(__name__)
 

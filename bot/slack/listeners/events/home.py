@@ -6,14 +6,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.services.home import home_page
-from bot.slack.render.home import home_view
-
-
-def publish_home(runtime: Any, client: WebClient, team_id: str, user_id: str) -> None:
-    """Read the Home in one service call, then publish it (no transaction open)."""
-    page = home_page(runtime.sessions, team_id, user_id, runtime.clock(), library=runtime.library)
-    client.views_publish(user_id=user_id, view=home_view(page.home, page.names))
+from bot.slack.home_publisher import publish_home
 
 
 def on_app_home_opened(event: dict[str, Any], client: WebClient, context: Any) -> None:

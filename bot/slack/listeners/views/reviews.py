@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.practice.ports import PublishError
 from bot.practice.reviews.votes import ChallengeResult
 from bot.services.reviews import brief_as_it_stands, submit_challenge, submit_scores
-from bot.slack.listeners.events.home import publish_home
+from bot.slack.home_publisher import publish_home
 from bot.slack.render.review import score_confirmation
 from bot.slack.render.review_modals import (
     CHALLENGE_BLOCK,
