@@ -6,12 +6,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from bot.content import Criterion
-from bot.models import Channel, MockMatch, MockRound, PromptPost
+from bot.models import MockMatch, MockRound
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from bot.practice.answers import RecordedAnswer
+    from bot.practice.channels import ChannelView
+    from bot.practice.posting import PromptToPost
     from bot.practice.recovery import ThreadReply
     from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
     from bot.practice.reviews.votes import ReviewTarget
@@ -29,12 +31,12 @@ class PublishError(Exception):
 
 
 class PromptPublisher(Protocol):
-    def find_prompt(self, channel: Channel, post: PromptPost) -> str | None:
+    def find_prompt(self, post: PromptToPost) -> str | None:
         """The ts of this post's message if an earlier attempt did get it posted (a process
         killed after Slack accepted the call, before the ts was stored), else None."""
         ...
 
-    def post_prompt(self, channel: Channel, post: PromptPost) -> str:
+    def post_prompt(self, post: PromptToPost) -> str:
         """Post the day's prompt; returns the message ts. Raises PublishError."""
         ...
 
@@ -87,7 +89,7 @@ class MockNotifier(Protocol):
 class LeaderboardPublisher(Protocol):
     """Posts a channel's weekly leaderboard (message and chart); returns the message ts."""
 
-    def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str: ...
+    def post_leaderboard(self, channel: ChannelView, report: WeeklyReport) -> str: ...
 
 
 class ThreadUnreadable(Exception):
