@@ -102,15 +102,38 @@ def resume(
     return _change(sessions, team_id, channel_id, lambda s, c: resume_channel(s, c, now))
 
 
+@dataclass(frozen=True)
+class SetupSaved:
+    """What became of a submitted setup: "saved" (with the channel as it stands now),
+    "not-enrolled" or "refused" (the submitter is no manager)."""
+
+    status: str
+    channel: ChannelView | None = None
+
+
 def save_setup(
     sessions: SessionFactory,
     team_id: str,
     channel_id: str,
     values: ScheduleSettings,
     now: datetime,
-) -> ChannelChange | None:
-    """Validated settings stored (the caller ran `validate_settings`)."""
-    return _change(sessions, team_id, channel_id, lambda _s, c: _applied(c, values, now))
+    *,
+    may_manage: Callable[[str | None], bool],
+) -> SetupSaved:
+    """Validated settings (the modal ran `validate_settings`) stored for a manager.
+
+    `may_manage(creator_id)` asks Slack whether the submitter manages the channel (the modal
+    could be forged or replayed); it is called between the read and the write, with no
+    transaction open, since it can wait on a rate limit.
+    """
+    channel = enrolled(sessions, team_id, channel_id)
+    if channel is None:
+        return SetupSaved("not-enrolled")
+    if not may_manage(channel.creator_id):
+        return SetupSaved("refused")
+    done = _change(sessions, team_id, channel_id, lambda _s, c: _applied(c, values, now))
+    # Channels are paused, never deleted: one enrolled a moment ago still is.
+    return SetupSaved("saved", done.channel) if done is not None else SetupSaved("not-enrolled")
 
 
 def _applied(channel: Channel, values: ScheduleSettings, now: datetime) -> bool:

@@ -22,6 +22,21 @@ def schedule_line(channel: ChannelView) -> str:
     )
 
 
+def setup_outcome(status: str, channel: ChannelView | None) -> str:
+    """The ephemeral answer to a submitted setup modal (`services.channels.SetupSaved`)."""
+    if status == "saved" and channel is not None:
+        return f"Saved. Schedule: {schedule_line(channel)}."
+    if status == "refused":
+        return (
+            "I did not save that setup: only this channel's creator and workspace admins can "
+            "change its practice. Ask one of them, or see the schedule with `/practice help`."
+        )
+    return (
+        "I did not save that setup: there is no practice in this channel any more. Invite me "
+        "back (`/invite @Practice Bot`) and try `/practice setup` again."
+    )
+
+
 def welcome_blocks(channel: ChannelView) -> tuple[str, list[dict[str, Any]]]:
     text = (
         ":wave: *Hi! I run interview practice here.*\n"
