@@ -151,20 +151,16 @@ def _socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.metrics import ACK_LATENCY
-    from bot.runtime import bootstrap
-    from bot.scheduler import start_scheduler
-    from bot.slack.app import build_app
-    from bot.startup import start_recovery
+    from bot.startup import serving_runtime, start_process
     from bot.web import serve_ops
 
-    runtime = bootstrap(settings)
-    app = build_app(runtime)
-    if settings.scheduler:
-        start_scheduler(runtime)
-    start_recovery(runtime)  # answers written while no process was up get their ✅
+    runtime = serving_runtime(settings)
+    app = start_process(runtime)
     serve_ops(runtime, settings.port)  # GET /healthz and /metrics on PORT
 
     class MeteredHandler(SocketModeHandler):
+        # `SocketModeHandler.handle(client, req)` is the adapter's per-request entry point.
+        # Checked against slack-bolt 1.30.0; tests/slack/test_library_seams.py pins it.
         def handle(self, client: Any, req: Any) -> None:
             started = time.perf_counter()  # the ack goes back over the socket in here
             try:

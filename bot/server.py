@@ -53,21 +53,14 @@ class PracticeServer(BaseApplication):
             self.runtime.close()
 
     def load(self) -> Any:
-        from bot.runtime import bootstrap
-        from bot.scheduler import start_scheduler
-        from bot.slack.app import build_app
-        from bot.startup import start_recovery
+        from bot.startup import serving_runtime, start_process
         from bot.web import make_wsgi
 
         library = self.content.current() if self.content is not None else None
-        runtime = self.runtime = bootstrap(self.settings, library=library)
+        runtime = self.runtime = serving_runtime(self.settings, library=library)
         if library is not None and self.content is not None:
             runtime.content_version = self.content.version
-        app = build_app(runtime)
-        if self.settings.scheduler:
-            start_scheduler(runtime)
-        start_recovery(runtime)  # answers written while no process was up get their ✅
-        return make_wsgi(app, runtime)
+        return make_wsgi(start_process(runtime), runtime)
 
 
 @dataclass(frozen=True)

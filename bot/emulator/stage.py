@@ -23,13 +23,15 @@ from urllib.parse import parse_qs, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.assets import DEFAULT_CONTENT_DIR
+from bot.content import Library
 from bot.emulator.sender import SlackSender
 from bot.emulator.server import SlackEmulator
 from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID, DEFAULT_TOKEN
 from bot.jobs import JobResult, run_job
-from bot.runtime import Runtime, bootstrap
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.app import build_app
+from bot.startup import serving_runtime
 from bot.web import make_wsgi
 
 SIGNING_SECRET = "stage-signing-secret"
@@ -76,8 +78,11 @@ class Stage:
         content_dir: Path = CONTENT_DIR,
         migrate: bool = True,
         oauth: bool = False,
+        library: Library | None = None,
     ) -> None:
         self.database_url = database_url
+        # The packs of `content_dir` when already loaded (the test session loads them once).
+        self.library = library
         # OAuth mode: no bot token; workspaces install through /slack/install (`install`).
         self.oauth = oauth
         self.content_dir = content_dir
@@ -126,7 +131,7 @@ class Stage:
             from bot.migrate import upgrade
 
             upgrade(settings.database_url)
-        self.runtime = bootstrap(settings, clock=self.now)
+        self.runtime = serving_runtime(settings, library=self.library, clock=self.now)
         app = build_app(self.runtime)
         self._server = make_server(
             "127.0.0.1",
@@ -135,7 +140,10 @@ class Stage:
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,
         )
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: `stop` waits one poll for the loop to see the shutdown (default 0.5 s).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         self.sender = SlackSender(self.url, SIGNING_SECRET, self.slack)
         return self

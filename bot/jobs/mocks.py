@@ -8,13 +8,12 @@ from datetime import datetime
 from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
 from bot.services.mocks import expire_due
-from bot.slack.mock_notifier import SlackMockNotifier
 
 
 @job("expire-mocks")
 def expire_mocks_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
     """Mock requests are per workspace, not per channel: `--channel` does not narrow this."""
     done = expire_due(
-        runtime.sessions, now, library=runtime.library, notifier=SlackMockNotifier(runtime.slack)
+        runtime.sessions, now, library=runtime.library, notifier=runtime.adapters.mocks
     )
     return JobOutcome(done.expired, done.details)

@@ -12,7 +12,6 @@ from bot import metrics
 from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
 from bot.services.prompts import daily_housekeeping, post_due_prompts
-from bot.slack.publisher import SlackPublisher
 
 # Outcomes of a channel whose prompt is due and did not go out (not "posted", "skipped"...).
 UNPOSTED = frozenset({"failed", "no-content"})
@@ -24,7 +23,7 @@ def post_prompt_job(runtime: Runtime, now: datetime, channel_id: str | None) -> 
         runtime.sessions,
         now,
         library=runtime.library,
-        publisher=SlackPublisher(runtime.slack),
+        publisher=runtime.adapters.prompts,
         channel_id=channel_id,
     )
     purged = daily_housekeeping(runtime.sessions, now)

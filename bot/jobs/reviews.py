@@ -16,9 +16,6 @@ from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
 from bot.services.review_window import assign_due_reviews, close_due_reviews
 from bot.services.thread_recovery import recover_due
-from bot.slack.answer_receipts import SlackAnswerReceipts
-from bot.slack.review_notifier import SlackReviewNotifier
-from bot.slack.thread_reader import SlackThreadReader
 
 
 @job("assign-reviewers")
@@ -26,15 +23,15 @@ def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None
     # Slack's thread is the record: what it has that the database lacks is stored first.
     unread = recover_due(
         runtime.sessions,
-        SlackThreadReader(runtime.slack),
-        SlackAnswerReceipts(runtime.slack),
+        runtime.adapters.threads,
+        runtime.adapters.receipts,
         now,
         channel_id,
     )
     run = assign_due_reviews(
         runtime.sessions,
         now,
-        notifier=SlackReviewNotifier(runtime.slack),
+        notifier=runtime.adapters.reviews,
         channel_id=channel_id,
         exclude=unread,
     )
@@ -51,7 +48,7 @@ def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -
     run = close_due_reviews(
         runtime.sessions,
         now,
-        notifier=SlackReviewNotifier(runtime.slack),
+        notifier=runtime.adapters.reviews,
         library=runtime.library,
         channel_id=channel_id,
     )

@@ -57,7 +57,10 @@ def queue_thread_reply(body: dict[str, Any], context: BoltContext) -> bool:
     if event.get("type") != "message" or event.get("subtype") not in REPLY_SUBTYPES:
         return False
     reply = pending_reply(event, context, context.client, delivery_key(body, MESSAGE_LISTENER))
-    return reply is None or context["runtime"].reply_writer.offer(reply)
+    if reply is None:
+        return True
+    writer = context["runtime"].reply_writer
+    return writer is not None and bool(writer.offer(reply))
 
 
 class QueueThreadReplies(Middleware):

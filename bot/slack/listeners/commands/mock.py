@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.practice.mocks.queue import MOCK_EXPIRY, MockError
+from bot.runtime import runtime_of
 from bot.services import mocks
 from bot.slack.listeners.commands.registry import CommandContext, Subcommands, add_help_line
-from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.channel import HelpLine
 from bot.slack.render.fallback import SORRY
 from bot.slack.render.mock import (
@@ -49,16 +50,18 @@ def tz_offset_minutes(client: WebClient, user_id: str) -> int:
 
 
 def mock_command(
-    ack: Any, command: dict[str, Any], respond: Any, client: WebClient, context: Any
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
     ack()
-    context["runtime"].defer(
+    runtime_of(context).defer(
         lambda: handle_mock(command, respond, client, context),
         on_error=lambda: respond(text=SORRY, response_type="ephemeral"),
     )
 
 
-def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, context: Any) -> None:
+def handle_mock(
+    command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+) -> None:
     """The work of a `/mock` command, after the ack: its subcommand's handler, each of which
     makes one service call and replies once it returned (no transaction open)."""
     text = str(command.get("text") or "").strip()
@@ -85,7 +88,7 @@ def request_partner(ctx: CommandContext) -> None:
             ctx.args,
             tz_offset_minutes(ctx.client, ctx.user_id),
             library=runtime.library,
-            notifier=SlackMockNotifier(runtime.slack),
+            notifier=runtime.adapters.mocks,
             expiry=runtime.settings.mock_expiry or MOCK_EXPIRY,
         )
     except MockError as exc:

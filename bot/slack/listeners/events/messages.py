@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.runtime import runtime_of
 from bot.services.threads import ThreadChange, record_thread_change
 from bot.slack.deliveries import claims_own_delivery
 from bot.slack.payloads import REPLY_SUBTYPES, is_human, is_ts, text_of, thread_of
@@ -28,7 +29,7 @@ def on_message(event: dict[str, Any], context: BoltContext, client: WebClient) -
     elif subtype == "message_deleted":
         change = _deletion(event, str(context.team_id or ""))
     if change is not None:
-        runtime = context["runtime"]
+        runtime = runtime_of(context)
         record_thread_change(runtime.sessions, runtime.thread_posts, change, context["delivery"])
 
 
@@ -36,8 +37,9 @@ def _on_reply(event: dict[str, Any], context: BoltContext, client: WebClient) ->
     # Reached when the ack path could not queue the reply: the queue was full, so this
     # listener thread waits for room or records the reply itself.
     reply = pending_reply(event, context, client, context["delivery"].key)
-    if reply is not None:
-        context["runtime"].reply_writer.submit(reply)
+    writer = runtime_of(context).reply_writer
+    if reply is not None and writer is not None:
+        writer.submit(reply)
 
 
 def _edit(event: dict[str, Any], team_id: str) -> ThreadChange | None:

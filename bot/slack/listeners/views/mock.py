@@ -5,28 +5,30 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.practice.mocks.queue import MockError
+from bot.runtime import runtime_of
 from bot.services import mocks
+from bot.slack.payloads import Interaction
 from bot.slack.render.mock import parse_value, read_rating, read_scores, scores_posted_text
 
 log = logging.getLogger(__name__)
 
 
-def _submitted(body: dict[str, Any], view: dict[str, Any]) -> tuple[str, int, int, dict]:
-    user_id = str((body.get("user") or {}).get("id") or "")
-    match_id, number = parse_value(str(view.get("private_metadata") or "0:1"))
-    values = (view.get("state") or {}).get("values") or {}
-    return user_id, match_id, number, values
+def _submitted(body: dict[str, Any]) -> tuple[str, int, int, dict[str, Any]]:
+    seen = Interaction.of(body)
+    match_id, number = parse_value(seen.private_metadata or "0:1")
+    return seen.user_id, match_id, number, seen.values()
 
 
 def on_feedback_submitted(
-    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    runtime = context["runtime"]
-    user_id, match_id, number, values = _submitted(body, view)
+    runtime = runtime_of(context)
+    user_id, match_id, number, values = _submitted(body)
     try:
         saved = mocks.submit_scores(
             runtime.sessions,
@@ -54,10 +56,10 @@ def on_feedback_submitted(
 
 
 def on_rating_submitted(
-    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    runtime = context["runtime"]
-    user_id, match_id, number, values = _submitted(body, view)
+    runtime = runtime_of(context)
+    user_id, match_id, number, values = _submitted(body)
     score, comment = read_rating(values)
     if score is None:
         ack(response_action="errors", errors={"helpfulness": "Pick a rating from 1 to 5."})

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.practice.channels import validate_settings
+from bot.runtime import runtime_of
 from bot.services.channels import SetupSaved, save_setup
 from bot.slack.errors import slack_error
 from bot.slack.payloads import Interaction
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 def on_setup_submitted(
     ack: Ack, body: dict[str, object], context: BoltContext, client: WebClient
 ) -> None:
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     seen = Interaction.of(body, context.team_id)
     channel_id = seen.private_metadata
     try:
