@@ -24,6 +24,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.assets import DEFAULT_CONTENT_DIR
 from bot.content import Library
+from bot.content_cli import content_fingerprint
 from bot.emulator.sender import SlackSender
 from bot.emulator.server import SlackEmulator
 from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID, DEFAULT_TOKEN
@@ -132,6 +133,8 @@ class Stage:
 
             upgrade(settings.database_url)
         self.runtime = serving_runtime(settings, library=self.library, clock=self.now)
+        if self.library is not None:  # as loaded from these files: no reload on the first tick
+            self.runtime.content_version = content_fingerprint(settings.content_dir)
         app = build_app(self.runtime)
         self._server = make_server(
             "127.0.0.1",
