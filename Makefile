@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench migrate reliability clean
+.PHONY: run test conflicts lint demo bench migrate reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,8 @@ run: $(STAMP)
 	@if [ -n "$$SLACK_APP_TOKEN" ]; then exec $(BIN)/practice-bot socket; \
 	else exec $(BIN)/practice-bot serve; fi
 
-test: $(STAMP)
+# The fast checks first (the same as .pre-commit-config.yaml), then mypy and the suite.
+test: $(STAMP) conflicts
 	$(BIN)/ruff check bot tests bench migrations/env.py
 	$(BIN)/ruff format --check bot tests bench migrations/env.py
 	$(BIN)/lint-imports
@@ -29,7 +30,12 @@ reliability: $(STAMP)
 	PRACTICE_TEST_POSTGRES=1 $(BIN)/python -m pytest tests/reliability $(PYTEST_ARGS)
 	$(BIN)/python -m tests.reliability.report
 
-lint: $(STAMP)
+# No committed merge-conflict marker in a tracked file (tests/test_documents.py checks it too).
+conflicts:
+	@! git grep -InE '^(<<<<<<<|>>>>>>>)( |$$)|^=======$$' -- . || \
+		{ echo "merge-conflict markers above"; exit 1; }
+
+lint: $(STAMP) conflicts
 	$(BIN)/ruff check bot tests bench migrations/env.py
 	$(BIN)/ruff format --check bot tests bench migrations/env.py
 	$(BIN)/lint-imports

@@ -26,9 +26,22 @@ def _parse_at(text: str) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def installed_version() -> str:
+    """The version of the installed package (pyproject.toml's `version`; CHANGELOG.md)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("practice-bot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="practice-bot", description="Group interview practice for Slack."
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"practice-bot {installed_version()}"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="HTTP mode: POST /slack/events and GET /healthz on $PORT")

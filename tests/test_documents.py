@@ -201,3 +201,12 @@ def test_the_readme_setting_defaults_are_the_codes() -> None:
     from bot.practice.mocks.queue import MOCK_EXPIRY
 
     assert float(documented["MOCK_EXPIRY_HOURS"]) == MOCK_EXPIRY.total_seconds() / 3600
+
+
+def test_the_changelogs_latest_release_is_the_packages_version() -> None:
+    from importlib.metadata import version
+
+    changelog = (REPO / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in changelog
+    released = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", changelog, re.MULTILINE)
+    assert released and released[0] == version("practice-bot")

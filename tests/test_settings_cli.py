@@ -117,3 +117,11 @@ def test_mock_expiry_hours_is_read_and_checked() -> None:
     for bad in ("0", "two", "1000"):
         with pytest.raises(SettingsError, match=r"^MOCK_EXPIRY_HOURS"):
             settings_from(MOCK_EXPIRY_HOURS=bad)
+
+
+def test_version_is_the_installed_packages(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    done = run_cli("--version", env={}, cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"practice-bot {version('practice-bot')}"
