@@ -6,6 +6,7 @@ What counts as a path: a backticked span, or a markdown link's target, whose fir
 top-level entry of the repository (`bot/...`, `docs/...`, `manifest.yml`); spans with a
 placeholder (`<x>`, `*`, `{a,b}`, `...`) or a call (`f(x)`) are not paths and are skipped, as
 are `../shared/...` paths (outside the repository). A `:line` suffix or `#anchor` is dropped.
+`bot/db.read_only` names `read_only` in `bot/db.py`, which must hold it.
 A path git ignores (`build/`, `bench/out/`) is made by a command, so it need not exist yet, and
 neither need `bot/_data/`, the package data `setup.py` builds.
 """
@@ -94,24 +95,45 @@ def _made_by_a_command(path: Path, written: str) -> bool:
     return ignored.returncode == 0
 
 
+def _exists(path: Path) -> bool:
+    """The path, or `dir/module.name` written for a name in `dir/module.py` (which must hold it)."""
+    if path.exists():
+        return True
+    module, _, name = path.name.partition(".")
+    source = path.with_name(f"{module}.py")
+    if not name or name == "py" or not source.is_file():
+        return False
+    return re.search(rf"\b{re.escape(name.split('.')[0])}\b", source.read_text()) is not None
+
+
 def test_every_path_the_documents_name_exists() -> None:
     top = _top_level()
     missing = [
         f"{doc.relative_to(REPO)}:{n}: {written}"
         for doc in documents()
         for n, written, path in _paths_named(doc, top)
-        if not path.exists() and not _made_by_a_command(path, written)
+        if not _exists(path) and not _made_by_a_command(path, written)
     ]
     assert missing == []
 
 
 def test_the_path_check_finds_a_missing_path(tmp_path: Path) -> None:
     (tmp_path / "bot" / "content").mkdir(parents=True)
+    (tmp_path / "bot" / "db.py").write_text("def read_only(): ...\n")
     doc = tmp_path / "page.md"
-    doc.write_text("See `bot/content.py` and `bot/content/` and `bot/<x>.py` ([a](docs/nope.md)).")
+    doc.write_text(
+        "See `bot/content.py`, `bot/content/`, `bot/<x>.py` ([a](docs/nope.md)), "
+        "`bot/db.read_only` and `bot/db.write_only`."
+    )
     found = _paths_named(doc, {"bot", "docs"}, root=tmp_path.resolve())
-    named = {written: path.exists() for _, written, path in found}
-    assert named == {"bot/content.py": False, "bot/content/": True, "docs/nope.md": False}
+    named = {written: _exists(path) for _, written, path in found}
+    assert named == {
+        "bot/content.py": False,
+        "bot/content/": True,
+        "docs/nope.md": False,
+        "bot/db.read_only": True,
+        "bot/db.write_only": False,
+    }
 
 
 def _registered() -> dict[str, set[str]]:
