@@ -220,6 +220,7 @@ def test_the_readme_setting_defaults_are_the_codes() -> None:
     assert documented["LOG_FORMAT"] == defaults.log_format
     assert documented["LOG_LEVEL"] == defaults.log_level
     assert documented["SCHEDULER"] == ("on" if defaults.scheduler else "off")
+    assert int(documented["USER_RATE_LIMIT"]) == defaults.user_rate_limit
     from bot.practice.mocks.queue import MOCK_EXPIRY
 
     assert float(documented["MOCK_EXPIRY_HOURS"]) == MOCK_EXPIRY.total_seconds() / 3600

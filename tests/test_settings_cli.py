@@ -125,3 +125,13 @@ def test_version_is_the_installed_packages(tmp_path: Path) -> None:
     done = run_cli("--version", env={}, cwd=tmp_path)
     assert done.returncode == 0
     assert done.stdout.strip() == f"practice-bot {version('practice-bot')}"
+
+
+def test_metrics_token_and_the_per_member_limit_are_read_and_checked() -> None:
+    assert settings_from().metrics_token is None
+    assert settings_from(METRICS_TOKEN=" abc ").metrics_token == "abc"
+    assert settings_from().user_rate_limit == 30
+    assert settings_from(USER_RATE_LIMIT="0").user_rate_limit == 0  # off
+    for bad in ("-1", "many", "100000"):
+        with pytest.raises(SettingsError, match=r"^USER_RATE_LIMIT"):
+            settings_from(USER_RATE_LIMIT=bad)

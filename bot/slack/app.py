@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.runtime import LISTENER_WORKERS, Runtime
 from bot.services.deliveries import take_delivery
 from bot.slack.deliveries import DeliveryClaim, delivery_key
+from bot.slack.flood import PerMemberLimit, SlowDown
 from bot.slack.gateway import MeteredWebClient, make_client
 from bot.slack.listeners import register
 from bot.slack.listeners.commands import import_subcommands
@@ -67,6 +68,8 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
     if runtime.reply_writer is None:
         raise ValueError("a serving runtime has a reply writer (bot.startup.serving_runtime)")
     app.use(_MeterSlackCalls())
+    if settings.user_rate_limit:
+        app.use(SlowDown(PerMemberLimit(settings.user_rate_limit)))
     app.use(_InjectRuntime(runtime))
     app.use(QueueThreadReplies())
     app.error(_handle_error)
