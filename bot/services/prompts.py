@@ -8,10 +8,9 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from bot.content import Library
-from bot.db import SessionFactory, read_only, unit_of_work
+from bot.db import SessionFactory, read_only
 from bot.models import Channel
 from bot.practice.channels import get_channel
-from bot.practice.deliveries import prune_deliveries
 from bot.practice.ports import PromptPublisher, PublishError
 from bot.practice.posting import (
     ClaimedPost,
@@ -25,7 +24,6 @@ from bot.practice.posting import (
     todays_post,
 )
 from bot.practice.schedule import local_date
-from bot.practice.workspaces import purge_removed
 from bot.services.publishing import claim_then_call
 
 log = logging.getLogger(__name__)
@@ -127,13 +125,3 @@ def post_prompt_now(
             return existing
         channel_pk, day = channel.id, local_date(now, channel.timezone)
     return post_prompt(sessions, channel_pk, day, now, library, publisher)
-
-
-def daily_housekeeping(sessions: SessionFactory, now: datetime) -> list[str]:
-    """Old delivery ids pruned; workspaces removed past the retention period deleted (their
-    team ids returned)."""
-    with unit_of_work(sessions) as session:
-        prune_deliveries(session, now)
-        purged = purge_removed(session, now)
-        session.commit()
-    return purged
