@@ -32,6 +32,8 @@ def describe_rules(rules: ScoringRules = DEFAULT_RULES) -> str:
     ]
     if rules.bias_correction:
         lines.append("• reviewer-bias correction is on: each reviewer's scores are centred")
+    if rules.weighted_consensus:
+        lines.append("• reliability-weighted consensus is on: reliable reviewers count for more")
     lines.append("Channel managers can change these with `/practice scoring`.")
     return "\n".join(lines)
 
