@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test conflicts lint demo bench migrate reliability clean lock audit
+.PHONY: run test conflicts lint demo bench migrate reliability clean lock audit simulate
 
 # requirements.lock pins every package CI, the container and this venv install (`make lock`).
 $(STAMP): pyproject.toml requirements.lock
@@ -35,6 +35,16 @@ reliability: $(STAMP)
 conflicts:
 	@! git grep -InE '^(<<<<<<<|>>>>>>>)( |$$)|^=======$$' -- . || \
 		{ echo "merge-conflict markers above"; exit 1; }
+
+
+# Seeded simulations of the whole bot with faults (tests/simulation, docs/reliability.md):
+# `make simulate SEEDS=50 WEEKS=4`, one seed again with `make simulate SEED=7`, POSTGRES=1 for
+# PostgreSQL.
+SEEDS ?= 20
+WEEKS ?= 2
+simulate: $(STAMP)
+	$(BIN)/python -m tests.simulation --weeks $(WEEKS) \
+	  $(if $(SEED),--seed $(SEED),--seeds $(SEEDS)) $(if $(POSTGRES),--postgres,)
 
 lint: $(STAMP) conflicts
 	$(BIN)/ruff check bot tests bench migrations/env.py

@@ -85,8 +85,10 @@ class Stage:
         self.database_url = database_url
         # Settings a test changes (`Stage(url, settings={"user_rate_limit": 3})`).
         self.overrides = dict(settings or {})
-        # The packs of `content_dir` when already loaded (the test session loads them once).
-        self.library = library
+        # The content packs, loaded once and kept across `restart` (and shared by the caller's
+        # stages, when it passes them in): they never change while a stage runs.
+        self._library = library
+        self._content_version: tuple[int, int] | None = None
         # OAuth mode: no bot token; workspaces install through /slack/install (`install`).
         self.oauth = oauth
         self.content_dir = content_dir
@@ -150,9 +152,14 @@ class Stage:
 
     def _start_app(self) -> None:
         settings = self.settings()
-        self.runtime = serving_runtime(settings, library=self.library, clock=self.now)
-        if self.library is not None:  # as loaded from these files: no reload on the first tick
-            self.runtime.content_version = content_fingerprint(settings.content_dir)
+        self.runtime = serving_runtime(settings, library=self._library, clock=self.now)
+        if self._content_version is None:
+            if self._library is not None:  # handed in: bootstrap left its version unset
+                self.runtime.content_version = content_fingerprint(settings.content_dir)
+            self._library = self.runtime.library
+            self._content_version = self.runtime.content_version
+        else:
+            self.runtime.content_version = self._content_version
         app = build_app(self.runtime)
         self._server = make_server(
             "127.0.0.1",

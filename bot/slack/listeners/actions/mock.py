@@ -8,17 +8,24 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.practice.mocks.availability import MIN_SLOT
 from bot.practice.mocks.queue import MockError
 from bot.runtime import runtime_of
 from bot.services import mocks
 from bot.slack.home_publisher import publish_home
-from bot.slack.payloads import Interaction
+from bot.slack.mock_requests import open_availability, user_zone
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,
     feedback_modal,
     not_your_button,
     parse_value,
     rating_modal,
+)
+from bot.slack.render.mock_times import (
+    CHECK_IN_ACTION,
+    checkin_reply,
+    no_other_times,
+    propose_modal,
 )
 
 log = logging.getLogger(__name__)
@@ -31,9 +38,10 @@ SWAP_ANNOUNCE_FAILED = (
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str, int, int]:
-    seen = Interaction.of(body)
-    match_id, number = parse_value(seen.value or "0:1")
-    return seen.user_id, match_id, number
+    user_id = str((body.get("user") or {}).get("id") or "")
+    action = (body.get("actions") or [{}])[0]
+    match_id, number = parse_value(str(action.get("value") or "0:1"))
+    return user_id, match_id, number
 
 
 def _tell(respond: Respond, text: str, home: tuple[WebClient, str] | None = None) -> None:
@@ -47,10 +55,9 @@ def _tell(respond: Respond, text: str, home: tuple[WebClient, str] | None = None
 
 
 def _from_home(body: dict[str, Any], client: WebClient) -> tuple[WebClient, str] | None:
-    seen = Interaction.of(body)
-    if seen.response_url or (body.get("container") or {}).get("type") != "view":
+    if body.get("response_url") or (body.get("container") or {}).get("type") != "view":
         return None
-    return client, seen.user_id
+    return client, str((body.get("user") or {}).get("id") or "")
 
 
 def on_swap(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
@@ -79,7 +86,7 @@ def _open_form(
     """The button's form for the one person it is for; anyone else is told whose it is."""
     runtime = runtime_of(context)
     user_id, match_id, number = _clicked(body)
-    action = Interaction.of(body).action_id
+    action = str(((body.get("actions") or [{}])[0]).get("action_id") or "")
     home = _from_home(body, client)
     try:
         form = mocks.round_form(runtime.sessions, match_id, number, runtime.library)
@@ -123,8 +130,72 @@ def on_leave_queue(ack: Ack, body: dict[str, Any], client: WebClient, context: B
     """The App Home's "Leave the queue": `/mock cancel`, then the Home shows the new state."""
     ack()
     runtime = runtime_of(context)
-    user_id = Interaction.of(body).user_id
-    team_id = Interaction.of(body, context.team_id).team_id
+    user_id = str((body.get("user") or {}).get("id") or "")
+    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
     left = mocks.cancel(runtime.sessions, runtime.clock(), team_id, user_id)
     log.info("mock queue left from the App Home by %s: %s", user_id, left)
     publish_home(runtime, client, team_id, user_id)
+
+
+def on_find_partner(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The App Home's "Find a mock partner": the availability modal, as `/mock` opens it."""
+    ack()
+    runtime = runtime_of(context)
+    user_id = str((body.get("user") or {}).get("id") or "")
+    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+    zone = user_zone(client, user_id)
+    trigger = str(body.get("trigger_id") or "")
+    if not open_availability(runtime, client, trigger, team_id, user_id, zone[0]):
+        client.chat_postMessage(
+            channel=user_id,
+            text="I couldn't open the form just now. `/mock` in any channel does the same.",
+        )
+
+
+def on_propose(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+) -> None:
+    """ "Propose another time": the slots both partners gave, in the presser's time zone."""
+    ack()
+    runtime = runtime_of(context)
+    user_id, match_id, _ = _clicked(body)
+    slot = runtime.settings.mock_slot or MIN_SLOT
+    try:
+        choices = mocks.other_times(runtime.sessions, runtime.clock(), match_id, user_id, slot)
+    except MockError as exc:
+        _tell(respond, str(exc))
+        return
+    if not choices:
+        _tell(respond, no_other_times())
+        return
+    tz, _ = user_zone(client, user_id)
+    view = propose_modal(match_id, choices, tz)
+    client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+
+
+def on_check_in(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    """ "Did it happen?": one of four answers, stored; the reply replaces the question."""
+    ack()
+    runtime = runtime_of(context)
+    user_id = str((body.get("user") or {}).get("id") or "")
+    action = (body.get("actions") or [{}])[0]
+    outcome = str(action.get("action_id") or "").removeprefix(f"{CHECK_IN_ACTION}_")
+    try:
+        match_id = int(str(action.get("value") or ""))
+        result = mocks.check_in(
+            runtime.sessions,
+            runtime.clock(),
+            match_id,
+            user_id,
+            outcome,
+            notifier=runtime.adapters.mocks,
+        )
+    except ValueError:
+        _tell(respond, "That button is no longer valid.")
+        return
+    except MockError as exc:
+        _tell(respond, str(exc))
+        return
+    respond(text=checkin_reply(result), replace_original=True)
