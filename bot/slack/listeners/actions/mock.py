@@ -14,6 +14,7 @@ from bot.runtime import runtime_of
 from bot.services import mocks
 from bot.slack.home_publisher import publish_home
 from bot.slack.mock_requests import open_availability, user_zone
+from bot.slack.payloads import Interaction
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,
     feedback_modal,
@@ -38,10 +39,9 @@ SWAP_ANNOUNCE_FAILED = (
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str, int, int]:
-    user_id = str((body.get("user") or {}).get("id") or "")
-    action = (body.get("actions") or [{}])[0]
-    match_id, number = parse_value(str(action.get("value") or "0:1"))
-    return user_id, match_id, number
+    seen = Interaction.of(body)
+    match_id, number = parse_value(seen.value or "0:1")
+    return seen.user_id, match_id, number
 
 
 def _tell(respond: Respond, text: str, home: tuple[WebClient, str] | None = None) -> None:
@@ -55,9 +55,9 @@ def _tell(respond: Respond, text: str, home: tuple[WebClient, str] | None = None
 
 
 def _from_home(body: dict[str, Any], client: WebClient) -> tuple[WebClient, str] | None:
-    if body.get("response_url") or (body.get("container") or {}).get("type") != "view":
+    if Interaction.of(body).response_url or (body.get("container") or {}).get("type") != "view":
         return None
-    return client, str((body.get("user") or {}).get("id") or "")
+    return client, Interaction.of(body).user_id
 
 
 def on_swap(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
@@ -86,7 +86,7 @@ def _open_form(
     """The button's form for the one person it is for; anyone else is told whose it is."""
     runtime = runtime_of(context)
     user_id, match_id, number = _clicked(body)
-    action = str(((body.get("actions") or [{}])[0]).get("action_id") or "")
+    action = Interaction.of(body).action_id
     home = _from_home(body, client)
     try:
         form = mocks.round_form(runtime.sessions, match_id, number, runtime.library)
@@ -107,7 +107,7 @@ def _open_form(
             _tell(respond, not_your_button(action, rnd), home)
             return
         view = rating_modal(match_id, number, rnd.interviewer_id)
-    client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+    client.views_open(trigger_id=Interaction.of(body).trigger_id, view=view)
 
 
 def on_score_candidate(
@@ -130,8 +130,8 @@ def on_leave_queue(ack: Ack, body: dict[str, Any], client: WebClient, context: B
     """The App Home's "Leave the queue": `/mock cancel`, then the Home shows the new state."""
     ack()
     runtime = runtime_of(context)
-    user_id = str((body.get("user") or {}).get("id") or "")
-    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+    seen = Interaction.of(body, context.team_id)
+    user_id, team_id = seen.user_id, seen.team_id
     left = mocks.cancel(runtime.sessions, runtime.clock(), team_id, user_id)
     log.info("mock queue left from the App Home by %s: %s", user_id, left)
     publish_home(runtime, client, team_id, user_id)
@@ -143,10 +143,10 @@ def on_find_partner(
     """The App Home's "Find a mock partner": the availability modal, as `/mock` opens it."""
     ack()
     runtime = runtime_of(context)
-    user_id = str((body.get("user") or {}).get("id") or "")
-    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+    seen = Interaction.of(body, context.team_id)
+    user_id, team_id = seen.user_id, seen.team_id
     zone = user_zone(client, user_id)
-    trigger = str(body.get("trigger_id") or "")
+    trigger = Interaction.of(body).trigger_id
     if not open_availability(runtime, client, trigger, team_id, user_id, zone[0]):
         client.chat_postMessage(
             channel=user_id,
@@ -172,18 +172,18 @@ def on_propose(
         return
     tz, _ = user_zone(client, user_id)
     view = propose_modal(match_id, choices, tz)
-    client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+    client.views_open(trigger_id=Interaction.of(body).trigger_id, view=view)
 
 
 def on_check_in(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     """ "Did it happen?": one of four answers, stored; the reply replaces the question."""
     ack()
     runtime = runtime_of(context)
-    user_id = str((body.get("user") or {}).get("id") or "")
-    action = (body.get("actions") or [{}])[0]
-    outcome = str(action.get("action_id") or "").removeprefix(f"{CHECK_IN_ACTION}_")
+    seen = Interaction.of(body)
+    user_id = seen.user_id
+    outcome = seen.action_id.removeprefix(f"{CHECK_IN_ACTION}_")
     try:
-        match_id = int(str(action.get("value") or ""))
+        match_id = int(seen.value)
         result = mocks.check_in(
             runtime.sessions,
             runtime.clock(),
