@@ -7,7 +7,6 @@ from datetime import datetime
 from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
 from bot.services.leaderboards import post_due_leaderboards
-from bot.slack.leaderboard_publisher import SlackLeaderboardPublisher
 
 
 @job("post-leaderboard")
@@ -16,7 +15,7 @@ def post_leaderboard_job(runtime: Runtime, now: datetime, channel_id: str | None
         runtime.sessions,
         now,
         library=runtime.library,
-        publisher=SlackLeaderboardPublisher(runtime.slack),
+        publisher=runtime.adapters.leaderboards,
         channel_id=channel_id,
     )
     return JobOutcome(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.content import Library
 from bot.models import DEFAULT_PACK, Channel, LeaderboardPost
 from bot.practice.agreement import Alpha
-from bot.practice.channels import pause_channel
+from bot.practice.channels import ChannelView, pause_channel
 from bot.practice.claims import claim, held
 from bot.practice.leaderboard.history import Mover, criterion_trend, current_streaks, movers
 from bot.practice.leaderboard.tally import tally_week
@@ -60,7 +60,7 @@ class LeaderboardOutcome:
     detail: str = ""
 
 
-def criterion_names(library: Library, channel: Channel) -> dict[str, str]:
+def criterion_names(library: Library, channel: Channel | ChannelView) -> dict[str, str]:
     pack = library.pack(channel.content_pack) or library.pack(DEFAULT_PACK)
     # Retired criteria too: leaderboards and charts of earlier weeks still name them.
     return {c.id: c.name for c in pack.all_criteria()} if pack else {}
@@ -131,7 +131,7 @@ def due_leaderboards(
 
 @dataclass(frozen=True)
 class ClaimedWeek:
-    channel: Channel
+    channel: ChannelView
     report: WeeklyReport
 
 
@@ -148,9 +148,8 @@ def claim_week(
     key = {"channel_pk": channel.id, "week_start": monday}
     if claim(session, LeaderboardPost, key, {"claimed_at": now}, now) is None:
         return LeaderboardOutcome(channel.channel_id, monday, "skipped", "claimed elsewhere")
-    return ClaimedWeek(
-        channel, build_report(session, channel, monday, library=library, week=week, now=now)
-    )
+    report = build_report(session, channel, monday, library=library, week=week, now=now)
+    return ClaimedWeek(ChannelView.of(channel), report)
 
 
 def store_week(session: Session, claimed: ClaimedWeek, ts: str, now: datetime) -> None:

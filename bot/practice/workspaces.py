@@ -19,7 +19,7 @@ from bot.practice.channels import ensure_workspace
 log = logging.getLogger(__name__)
 
 # How long a removed workspace's data is kept (a reinstall within it finds everything as it
-# was), then deleted with everything that hangs off it. README "Decisions", docs/deploy.md.
+# was), then deleted with everything that hangs off it. docs/decisions.md, docs/deploy.md.
 RETENTION = timedelta(days=30)
 
 

@@ -18,6 +18,7 @@ from bot.practice.reviews.notices import (
 )
 from bot.practice.reviews.standins import OfferNotice, PassedNotice
 from bot.practice.reviews.votes import ReviewTarget
+from bot.slack.errors import publish_error, slack_error
 from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
 from bot.slack.render import text as mrkdwn
 from bot.slack.render.review import (
@@ -51,7 +52,7 @@ class SlackReviewNotifier:
         try:
             response = getattr(client, method)(**kwargs)
         except SlackApiError as exc:
-            raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
+            raise publish_error(slack_error(exc)) from exc
         except (SlackClientError, OSError) as exc:
             raise PublishError(type(exc).__name__, permanent=False) from exc
         return dict(response.data) if isinstance(response.data, dict) else {}

@@ -18,10 +18,10 @@ from bot.db import unit_of_work
 from bot.emulator.stage import Stage
 from bot.jobs import run_job
 from bot.models import Answer, LeaderboardPost, PromptPost
-from bot.practice.charts import PNG_SIGNATURE
 from bot.practice.schedule import local_instant
 from bot.practice.scoring import DEFAULT_RULES, channel_mean, points
 from bot.runtime import bootstrap
+from bot.slack.render.chart import PNG_SIGNATURE
 from tests import builders as b
 from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
 from tests.e2e.test_reviews import (

@@ -1,4 +1,4 @@
-"""The fairness rules of the README's "Scoring" section, as properties of the formula."""
+"""The fairness rules of docs/scoring.md's "Points, in words", as properties of the formula."""
 
 from __future__ import annotations
 

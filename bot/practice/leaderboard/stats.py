@@ -15,6 +15,7 @@ from bot.models import (
     PromptPost,
     ReviewAssignment,
 )
+from bot.practice.channels import ChannelView
 from bot.practice.leaderboard.history import TREND_WEEKS, criterion_trend, current_streaks
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Row
@@ -126,7 +127,7 @@ def has_activity(session: Session, channel: Channel, user_id: str, since: date) 
 
 @dataclass(frozen=True)
 class HomeItem:
-    channel: Channel
+    channel: ChannelView
     stats: PersonalStats | None  # None: no activity of the user's there in the recent weeks
     next_prompt_at: datetime | None
 
@@ -152,6 +153,6 @@ def home_items(session: Session, team_id: str, user_id: str, now: datetime) -> l
             parse_weekdays(channel.weekdays),
             channel.timezone,
         )
-        items.append(HomeItem(channel, stats, upcoming))
+        items.append(HomeItem(ChannelView.of(channel), stats, upcoming))
     items.sort(key=lambda item: item.stats is None)
     return items

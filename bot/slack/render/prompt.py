@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import DividerBlock
 
 from bot.content import ContextTable, Prompt, prompt_from_snapshot
 from bot.content.tables import table_lines
-from bot.models import Channel, PromptPost
+from bot.practice.posting import PromptToPost
 from bot.slack.render.text import (
     bullet_section,
     context_line,
@@ -32,7 +32,7 @@ def table_text(table: ContextTable) -> str:
     return caption + "```" + "\n".join(table_lines(table)) + "```"
 
 
-def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[str, Any]]]:
+def prompt_blocks(post: PromptToPost) -> tuple[str, list[dict[str, Any]]]:
     """(fallback text, blocks) for a post's prompt message."""
     prompt: Prompt = prompt_from_snapshot(post.prompt)
     kind = prompt.kind.replace("-", " ")
@@ -50,7 +50,7 @@ def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[st
     if prompt.covers:
         blocks.append(bullet_section("What to cover", prompt.covers))
     blocks.append(DividerBlock())
-    reviewers = channel.reviewers_per_answer
+    reviewers = post.reviewers_per_answer
     blocks.append(
         context_line(
             f":thread: Answer in this thread by {slack_date(post.answers_close_at)}. "
