@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
 from bot.services.mocks import expire_due
+from bot.slack.dm import direct_messages
 from bot.slack.mock_notifier import SlackMockNotifier
 
 
@@ -15,6 +16,9 @@ from bot.slack.mock_notifier import SlackMockNotifier
 def expire_mocks_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
     """Mock requests are per workspace, not per channel: `--channel` does not narrow this."""
     done = expire_due(
-        runtime.sessions, now, library=runtime.library, notifier=SlackMockNotifier(runtime.slack)
+        runtime.sessions,
+        now,
+        library=runtime.library,
+        notifier=SlackMockNotifier(direct_messages(runtime, now)),
     )
     return JobOutcome(done.expired, done.details)

@@ -16,6 +16,7 @@ from bot.jobs.recovery import recover_due
 from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
 from bot.services.review_window import assign_due_reviews, close_due_reviews
+from bot.slack.dm import direct_messages
 from bot.slack.review_notifier import SlackReviewNotifier
 
 
@@ -26,7 +27,7 @@ def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None
     run = assign_due_reviews(
         runtime.sessions,
         now,
-        notifier=SlackReviewNotifier(runtime.slack),
+        notifier=SlackReviewNotifier(runtime.slack, direct_messages(runtime, now)),
         channel_id=channel_id,
         exclude=unread,
     )
@@ -43,7 +44,7 @@ def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -
     run = close_due_reviews(
         runtime.sessions,
         now,
-        notifier=SlackReviewNotifier(runtime.slack),
+        notifier=SlackReviewNotifier(runtime.slack, direct_messages(runtime, now)),
         library=runtime.library,
         channel_id=channel_id,
     )

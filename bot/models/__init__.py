@@ -10,6 +10,7 @@ with `SLACK_METADATA`), and every name is imported from here: `from bot.models i
 
 from bot.models.base import DEFAULT_PACK, NAMING_CONVENTION, Base, UTCDateTime
 from bot.models.leaderboard import LeaderboardPost
+from bot.models.members import AwayPeriod, MemberSettings
 from bot.models.mocks import MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
 from bot.models.reviews import CalibrationScore, Challenge, ReviewAssignment, ReviewerOptIn, Vote
@@ -33,12 +34,14 @@ __all__ = [
     "SLACK_METADATA",
     "SLACK_OAUTH_STATES",
     "Answer",
+    "AwayPeriod",
     "Base",
     "CalibrationScore",
     "Challenge",
     "Channel",
     "Delivery",
     "LeaderboardPost",
+    "MemberSettings",
     "MockMatch",
     "MockRating",
     "MockRequest",

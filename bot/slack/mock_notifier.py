@@ -3,49 +3,40 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
-
-from slack_sdk import WebClient
+from collections.abc import Mapping
 
 from bot.content import Criterion
 from bot.models import MockMatch, MockRound
-from bot.slack.errors import publish_errors
-from bot.slack.gateway import SlackGateway
+from bot.practice.members.dm_policy import DmKind
+from bot.slack.dm import DirectMessages
 from bot.slack.render.mock import expired_text, guide_blocks, intro_blocks
 
 log = logging.getLogger(__name__)
 
 
 class SlackMockNotifier:
-    def __init__(self, gateway: SlackGateway) -> None:
-        self.gateway = gateway
+    """Every message here is a DM, so all go through `dms` (the members' settings)."""
 
-    def _call(self, team_id: str, call: Callable[[WebClient], Any]) -> Any:
-        with publish_errors():
-            return call(self.gateway.client_for(team_id))
-
-    def _open(self, team_id: str, users: list[str]) -> str:
-        response = self._call(team_id, lambda c: c.conversations_open(users=",".join(users)))
-        return str(response["channel"]["id"])
+    def __init__(self, dms: DirectMessages) -> None:
+        self.dms = dms
 
     def post_intro(self, match: MockMatch, rnd: MockRound, notes: Mapping[str, str]) -> str:
-        group = match.conversation_id or self._open(match.team_id, [match.user_a, match.user_b])
         text, blocks = intro_blocks(match, rnd, notes)
-        self._call(
+        _decided, group = self.dms.post_to_group(
             match.team_id,
-            lambda c: c.chat_postMessage(channel=group, text=text, blocks=blocks),
+            [match.user_a, match.user_b],
+            DmKind.RESULT,
+            text,
+            blocks,
+            conversation=match.conversation_id,
         )
         return group
 
     def send_guide(self, match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]) -> None:
         guide_text, guide = guide_blocks(match, rnd, rubric)
-        private = self._open(match.team_id, [rnd.interviewer_id])
-        self._call(
-            match.team_id,
-            lambda c: c.chat_postMessage(channel=private, text=guide_text, blocks=guide),
+        self.dms.post_to_group(
+            match.team_id, [rnd.interviewer_id], DmKind.RESULT, guide_text, guide
         )
 
     def request_expired(self, team_id: str, user_id: str, note: str) -> None:
-        channel = self._open(team_id, [user_id])
-        self._call(team_id, lambda c: c.chat_postMessage(channel=channel, text=expired_text(note)))
+        self.dms.post_to_group(team_id, [user_id], DmKind.REMINDER, expired_text(note))

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.practice.mocks.queue import MockError
 from bot.services import mocks
+from bot.slack.dm import direct_messages, reply_dm
 from bot.slack.listeners.events.home import publish_home
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.mock import (
@@ -40,7 +41,7 @@ def _tell(respond: Any, text: str, home: tuple[WebClient, str] | None = None) ->
     user) has no response URL, so there the bot's DM says it."""
     if home is not None:
         client, user_id = home
-        client.chat_postMessage(channel=user_id, text=text)
+        reply_dm(client, user_id, text)
         return
     respond(text=text, response_type="ephemeral", replace_original=False)
 
@@ -62,7 +63,7 @@ def on_swap(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
             match_id,
             user_id,
             library=runtime.library,
-            notifier=SlackMockNotifier(runtime.slack),
+            notifier=SlackMockNotifier(direct_messages(runtime)),
         )
     except MockError as exc:
         _tell(respond, str(exc))

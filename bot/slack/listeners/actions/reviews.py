@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.services.reviews import open_review
+from bot.slack.dm import reply_dm
 from bot.slack.render.review_modals import ModalSource, challenge_modal, score_modal
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def _click(body: dict[str, Any]) -> tuple[str, int | None, ModalSource]:
 def _refuse(respond: Any, message: str, body: dict[str, Any], client: WebClient) -> None:
     """Privately; a button on the App Home has no response URL, so there by DM."""
     if not body.get("response_url") and (body.get("container") or {}).get("type") == "view":
-        client.chat_postMessage(channel=str((body.get("user") or {}).get("id") or ""), text=message)
+        reply_dm(client, str((body.get("user") or {}).get("id") or ""), message)
         return
     respond(text=message, response_type="ephemeral", replace_original=False)
 

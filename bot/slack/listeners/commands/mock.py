@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.practice.mocks.queue import MOCK_EXPIRY, MockError
 from bot.services import mocks
+from bot.slack.dm import direct_messages
 from bot.slack.listeners.commands.registry import CommandContext, Subcommands, add_help_line
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.channel import HelpLine
@@ -85,7 +86,7 @@ def request_partner(ctx: CommandContext) -> None:
             ctx.args,
             tz_offset_minutes(ctx.client, ctx.user_id),
             library=runtime.library,
-            notifier=SlackMockNotifier(runtime.slack),
+            notifier=SlackMockNotifier(direct_messages(runtime)),
             expiry=runtime.settings.mock_expiry or MOCK_EXPIRY,
         )
     except MockError as exc:

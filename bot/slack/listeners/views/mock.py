@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.practice.mocks.queue import MockError
 from bot.services import mocks
+from bot.slack.dm import reply_in_conversation
 from bot.slack.render.mock import parse_value, read_rating, read_scores, scores_posted_text
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def on_feedback_submitted(
     if scored.conversation:
         summary = scores_posted_text(scored.roles, scored.scores, scored.rubric)
         try:
-            client.chat_postMessage(channel=scored.conversation, text=summary)
+            reply_in_conversation(client, scored.conversation, summary)
         except SlackApiError as exc:
             log.warning("could not post mock %s scores: %s", match_id, exc.response.get("error"))
 

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.practice.ports import PublishError
 from bot.practice.reviews.votes import ChallengeResult
 from bot.services.reviews import brief_as_it_stands, submit_challenge, submit_scores
+from bot.slack.dm import direct_messages
 from bot.slack.listeners.events.home import publish_home
 from bot.slack.render.review import score_confirmation
 from bot.slack.render.review_modals import (
@@ -109,7 +110,9 @@ def _update_brief(runtime: Any, user_id: str, source: ModalSource) -> None:
     if brief is None:
         return
     try:
-        SlackReviewNotifier(runtime.slack).update_brief(brief, source.dm_channel, source.dm_ts)
+        SlackReviewNotifier(runtime.slack, direct_messages(runtime)).update_brief(
+            brief, source.dm_channel, source.dm_ts
+        )
     except PublishError as exc:
         log.warning("could not update %s's review DM: %s", user_id, exc.reason)
 
@@ -137,7 +140,7 @@ def on_challenge_submitted(
         user_id,
         read_challenge(_values(view)),
         runtime.clock(),
-        notifier=SlackReviewNotifier(runtime.slack),
+        notifier=SlackReviewNotifier(runtime.slack, direct_messages(runtime)),
         submission_key=str(view.get("id") or "") or None,
         on_recorded=answer_modal,
     )

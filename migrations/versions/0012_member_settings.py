@@ -1,0 +1,50 @@
+"""member settings: quiet hours, reminders, being listed; away periods (issue 25)
+
+Revision ID: 0012
+Revises: 0010
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0012"
+down_revision: str | Sequence[str] | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "member_settings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("quiet_start", sa.Integer(), nullable=True),
+        sa.Column("quiet_end", sa.Integer(), nullable=True),
+        sa.Column("tz", sa.String(length=64), nullable=False),
+        sa.Column("reminders", sa.String(length=8), nullable=False),
+        sa.Column("listed", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_member_settings")),
+        sa.UniqueConstraint("team_id", "user_id", name=op.f("uq_member_settings_team_id_user_id")),
+    )
+    op.create_table(
+        "away_periods",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("first", sa.Date(), nullable=False),
+        sa.Column("last", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_away_periods")),
+    )
+    op.create_index(
+        "ix_away_periods_member", "away_periods", ["team_id", "user_id", "last"], unique=False
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_away_periods_member", table_name="away_periods")
+    op.drop_table("away_periods")
+    op.drop_table("member_settings")
