@@ -13,6 +13,13 @@ from sqlalchemy.orm import Session
 
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment
 from bot.practice.leaderboard.stats import HomeItem, home_items
+from bot.practice.members.settings import (
+    DEFAULT,
+    Away,
+    MemberPrefs,
+    away_now_and_next,
+    prefs_of,
+)
 from bot.practice.mocks.queue import MockStatus, current_round, live_match_for, mock_status
 
 MAX_PENDING = 10  # the Home tab lists this many reviews; the rest are in the DMs
@@ -36,6 +43,9 @@ class Home:
     pending_total: int
     mock: MockStatus
     mock_round: int | None  # the live mock's current round, for its buttons
+    prefs: MemberPrefs = DEFAULT
+    away_now: Away | None = None
+    away_next: Away | None = None
 
 
 def pending_reviews(
@@ -71,6 +81,8 @@ def pending_reviews(
 def home_for(session: Session, team_id: str, user_id: str, now: datetime) -> Home:
     pending = pending_reviews(session, team_id, user_id, now)
     mock = mock_status(session, team_id, user_id, now)
+    prefs = prefs_of(session, team_id, user_id)
+    away_now, away_next = away_now_and_next(prefs, now)
     live = live_match_for(session, team_id, user_id) if mock.status == "in-match" else None
     return Home(
         channels=home_items(session, team_id, user_id, now),
@@ -78,4 +90,7 @@ def home_for(session: Session, team_id: str, user_id: str, now: datetime) -> Hom
         pending_total=len(pending),
         mock=mock,
         mock_round=current_round(session, live).round if live is not None else None,
+        prefs=prefs,
+        away_now=away_now,
+        away_next=away_next,
     )

@@ -25,6 +25,7 @@ from bot.practice.claims import claim, held
 from bot.practice.leaderboard.history import Mover, criterion_trend, current_streaks, movers
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Week
+from bot.practice.members.settings import unlisted_members
 from bot.practice.ports import PublishError
 from bot.practice.posting import active_channels
 from bot.practice.reviewer_agreement import channel_agreement, shown_agreement
@@ -84,14 +85,14 @@ def build_report(
     week: Week | None = None,
 ) -> WeeklyReport:
     week = week or tally_week(session, channel, monday)
+    week.unlisted = frozenset(unlisted_members(session, channel.team_id))
     previous = tally_week(session, channel, monday - timedelta(days=7))
-    streaks = current_streaks(
-        session, channel, [r.user_id for r in week.rows], monday + timedelta(days=6)
-    )
+    named = [r.user_id for r in week.rows if week.named(r.user_id)]
+    streaks = current_streaks(session, channel, named, monday + timedelta(days=6))
     return WeeklyReport(
         channel_id=channel.channel_id,
         week=week,
-        movers=movers(week, previous),
+        movers=[m for m in movers(week, previous) if week.named(m.user_id)],
         streaks={u: n for u, n in streaks.items() if n > 0},
         trend=criterion_trend(session, channel, monday),
         criterion_names=criterion_names(library, channel) if library else {},

@@ -14,13 +14,13 @@ from bot.practice.members.settings import (
     Away,
     MemberPrefs,
     SettingsError,
+    away_now_and_next,
     end_away,
     parse_quiet_hours,
     prefs_of,
     save_prefs,
     set_away,
 )
-from bot.practice.schedule import local_date
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,8 @@ def my_settings(sessions: SessionFactory, team_id: str, user_id: str, now: datet
 
 
 def _view(prefs: MemberPrefs, now: datetime, message: str = "") -> MySettings:
-    day = local_date(now, prefs.tz)
-    upcoming = [a for a in prefs.away if a.last >= day]
-    return MySettings(prefs, prefs.away_on(day), upcoming[0] if upcoming else None, message)
+    away_now, away_next = away_now_and_next(prefs, now)
+    return MySettings(prefs, away_now, away_next, message)
 
 
 def change_settings(

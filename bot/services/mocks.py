@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.content import Criterion, Library
 from bot.db import SessionFactory, unit_of_work
+from bot.practice.members.settings import prefs_of
 from bot.practice.mocks.matching import workspace_pack
 from bot.practice.mocks.queue import (
     MOCK_EXPIRY,
@@ -91,6 +92,12 @@ class MockRequested:
     announce_failure: str = ""  # matched, but Slack refused part of the introduction
 
 
+AWAY_PAUSED = (
+    "You are away until {last}, so `/mock` is paused for you. Back sooner? "
+    "`/practice me away off`, then `/mock` again."
+)
+
+
 def request_partner(
     sessions: SessionFactory,
     now: datetime,
@@ -106,6 +113,8 @@ def request_partner(
     """`/mock [note]`: queued, note updated, already in a mock, or matched and introduced.
     Raises MockError when refused."""
     with unit_of_work(sessions) as session:
+        if away := prefs_of(session, team_id, user_id).away_at(now):
+            raise MockError(AWAY_PAUSED.format(last=away.last.isoformat()))
         outcome = request_mock(
             session, team_id, user_id, note, tz_offset_minutes, now, library=library, expiry=expiry
         )

@@ -55,7 +55,7 @@ class SlackLeaderboardPublisher:
     def upload_chart(
         self, client: WebClient, channel: Channel, report: WeeklyReport, thread_ts: str
     ) -> None:
-        top = report.week.top(TOP)
+        top = report.week.top_named(TOP)
         names = display_names(client, [r.user_id for r in top])
         png = weekly_chart(
             top,

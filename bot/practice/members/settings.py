@@ -61,6 +61,13 @@ class MemberPrefs:
 DEFAULT = MemberPrefs()
 
 
+def away_now_and_next(prefs: MemberPrefs, now: datetime) -> tuple[Away | None, Away | None]:
+    """The period they are away in now, and the running or next planned one."""
+    day = local_date(now, prefs.tz)
+    upcoming = [a for a in prefs.away if a.last >= day]
+    return prefs.away_on(day), (upcoming[0] if upcoming else None)
+
+
 def _zone_or_utc(tz: str | None) -> str:
     return tz if tz and is_known_zone(tz) else "UTC"
 

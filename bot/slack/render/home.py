@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, DividerBlock, S
 from bot.practice.home import Home, PendingReview
 from bot.practice.mocks.queue import MockStatus
 from bot.slack.render.leaderboard import stats_text
+from bot.slack.render.members import SETTINGS_HINT, settings_text
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,
     RATE_ACTION,
@@ -95,6 +96,9 @@ def home_view(home: Home, names: Mapping[str, Mapping[str, str]]) -> dict[str, A
     blocks += _pending_blocks(home)
     blocks.append(DividerBlock())
     blocks += _mock_blocks(home.mock, home.mock_round)
+    blocks.append(DividerBlock())
+    blocks.append(section(settings_text(home.prefs, home.away_now, home.away_next)))
+    blocks.append(context_line(SETTINGS_HINT))
     if not home.channels:
         blocks.append(DividerBlock())
         blocks.append(

@@ -53,6 +53,12 @@ def row_line(row: Row, names: Mapping[str, str]) -> str:
     )
 
 
+def unlisted_line(count: int) -> str:
+    """Counted, not named: the ranking's places above stay as they were."""
+    who = "1 member" if count == 1 else f"{count} members"
+    return f"{who} in the top {TOP} chose not to be listed."
+
+
 def _section(text: str) -> dict[str, Any]:
     return section(text).to_dict()
 
@@ -69,7 +75,9 @@ def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:
     week, names = report.week, report.criterion_names
     title = f"Leaderboard: {week_label(week.week_start)}"
     blocks = [_header(f":trophy: {title}")]
-    blocks.append(_section("\n".join(row_line(r, names) for r in week.top(TOP))))
+    blocks.append(_section("\n".join(row_line(r, names) for r in week.top_named(TOP))))
+    if unnamed := week.unnamed_in_top(TOP):
+        blocks.append(_context(unlisted_line(unnamed)))
     if report.movers:
         lines = [
             f"{mention(m.user_id)} {m.before:.1f} → {m.after:.1f} (+{m.delta:.1f})"
@@ -116,7 +124,9 @@ def standings_blocks(
             "." if last else ": answer today's prompt in its thread to get on the board."
         )
         return text, [_section(text)]
-    lines = [row_line(r, names) for r in week.top(TOP)]
+    lines = [row_line(r, names) for r in week.top_named(TOP, caller)]
+    if unnamed := week.unnamed_in_top(TOP, caller):
+        lines.append(f"_{unlisted_line(unnamed)}_")
     mine = week.row(caller)
     if mine is not None and mine.rank > TOP:
         lines.append("…")
@@ -130,10 +140,15 @@ def standings_blocks(
     return title, blocks
 
 
-def why_text(week: Week, user_id: str, *, names: Mapping[str, str], last: bool) -> str:
-    """How one row's points were made, line by line (the formula of the README)."""
+def why_text(
+    week: Week, user_id: str, *, names: Mapping[str, str], last: bool, caller: str | None = None
+) -> str:
+    """How one row's points were made, line by line (the formula of the README). A member
+    who chose not to be listed is explained only to themselves."""
     rules: ScoringRules = week.rules
     which = "last week" if last else "this week"
+    if not week.named(user_id, caller):
+        return f"{mention(user_id)} chose not to be listed on the leaderboard."
     row = week.row(user_id)
     if row is None:
         return (
@@ -293,7 +308,7 @@ ALT_TEXT_LIMIT = 1000
 
 def chart_alt_text(report: WeeklyReport, people: Mapping[str, str]) -> str:
     """What the weekly chart shows, for screen readers and for anyone whose image fails."""
-    top = report.week.top(TOP)
+    top = report.week.top_named(TOP)
     bars = ", ".join(f"{people.get(r.user_id, r.user_id)} {_n(r.points)}" for r in top)
     text = f"Bar chart of points, {week_label(report.week.week_start)}: {bars or 'nobody'}."
     if report.trend:
