@@ -32,7 +32,7 @@ CHANNEL_POSTS = {
     (
         "slack/listeners/events/membership.py",
         "on_member_joined",
-    ): "the welcome, in the joined channel",
+    ): "the welcome, in the channel",
     ("slack/leaderboard_publisher.py", "upload_chart"): "the chart, in the channel's thread",
 }
 
