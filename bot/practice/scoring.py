@@ -44,6 +44,8 @@ class ScoringRules:
     shrinkage: float = 2.0  # answers' worth of the channel's mean mixed into each estimate
     bias_correction: bool = False  # centre each reviewer's scores on their own average
     bias_window_weeks: int = 8  # how many weeks of a reviewer's scores give their average
+    streak_reviews: bool = True  # a completed review makes a practice week (streaks)
+    streak_mocks: bool = True  # a scored mock round makes a practice week (streaks)
 
 
 DEFAULT_RULES = ScoringRules()

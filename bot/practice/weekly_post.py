@@ -22,7 +22,8 @@ from bot.models import DEFAULT_PACK, Channel, LeaderboardPost
 from bot.practice.agreement import Alpha
 from bot.practice.channels import pause_channel
 from bot.practice.claims import claim, held
-from bot.practice.leaderboard.history import Mover, criterion_trend, current_streaks, movers
+from bot.practice.leaderboard.history import Mover, criterion_trend, movers
+from bot.practice.leaderboard.streaks import weekly_streaks
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Week
 from bot.practice.members.settings import unlisted_members
@@ -41,7 +42,7 @@ class WeeklyReport:
     channel_id: str
     week: Week
     movers: list[Mover]
-    streaks: dict[str, int]  # user -> consecutive practice days at the week's end (> 0 only)
+    streaks: dict[str, int]  # user -> practice weeks in a row at the week's end (> 0 only)
     trend: list[tuple[date, dict[str, float]]]
     criterion_names: dict[str, str] = field(default_factory=dict)
     agreement: dict[str, Alpha] = field(default_factory=dict)  # shown criteria only
@@ -88,7 +89,10 @@ def build_report(
     week.unlisted = frozenset(unlisted_members(session, channel.team_id))
     previous = tally_week(session, channel, monday - timedelta(days=7))
     named = [r.user_id for r in week.rows if week.named(r.user_id)]
-    streaks = current_streaks(session, channel, named, monday + timedelta(days=6))
+    streaks = {
+        u: s.weeks
+        for u, s in weekly_streaks(session, channel, named, monday + timedelta(days=6)).items()
+    }
     return WeeklyReport(
         channel_id=channel.channel_id,
         week=week,

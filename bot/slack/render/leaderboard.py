@@ -59,6 +59,16 @@ def unlisted_line(count: int) -> str:
     return f"{who} in the top {TOP} chose not to be listed."
 
 
+def streak_line(weeks: int, freezes: int, this_week: bool) -> str:
+    """The forgiving weekly streak, with the freezes that keep it through a missed week."""
+    text = f"{_plural(weeks, 'practice week')} in a row"
+    if freezes:
+        text += f" ({_plural(freezes, 'freeze')} in hand: a missed week uses one)"
+    if weeks and not this_week:
+        text += "; practise this week to add to it"
+    return text
+
+
 def _section(text: str) -> dict[str, Any]:
     return section(text).to_dict()
 
@@ -84,12 +94,12 @@ def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:
             for m in report.movers
         ]
         blocks.append(_section("*Most improved* (mean answer quality)\n" + "\n".join(lines)))
-    # A streak is news from two days on.
+    # A streak is news from two weeks on.
     streaks = sorted(
         ((u, n) for u, n in report.streaks.items() if n >= 2), key=lambda kv: (-kv[1], kv[0])
     )[:5]
     if streaks:
-        lines = [f"{mention(u)} {_plural(n, 'practice day')} in a row" for u, n in streaks]
+        lines = [f"{mention(u)} {_plural(n, 'practice week')} in a row" for u, n in streaks]
         blocks.append(_section("*Streaks*\n" + "\n".join(lines)))
     notable = [
         f"*Channel's {label} criterion:* {criterion_label(names, c)} "
@@ -283,7 +293,7 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
         lines.append("• This week: not on the board yet")
     if stats.last_week_rank is not None:
         lines.append(f"• Last week: rank {stats.last_week_rank}")
-    lines.append(f"• Streak: {_plural(stats.streak, 'practice day')} in a row")
+    lines.append(f"• Streak: {streak_line(stats.streak, stats.freezes, stats.practised_this_week)}")
     lines.append(
         f"• Reviews done: {stats.reviews_this_week} this week, {stats.reviews_recent} in the "
         f"last {len(stats.trend)} weeks"
