@@ -88,6 +88,8 @@ SETTING_HELP = {
     "shrinkage": "answers' worth of the channel's mean mixed into each quality estimate",
     "bias_correction": "centre each reviewer's scores on their own average (on/off)",
     "bias_window_weeks": "weeks of a reviewer's scores that make their average",
+    "streak_reviews": "a completed review makes a practice week for streaks (on/off)",
+    "streak_mocks": "a scored mock round makes a practice week for streaks (on/off)",
 }
 LIMITS = {
     "quality_weight": (0.0, 10.0),
