@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.emulator.stage import Stage
 from bot.models import Answer, ReviewAssignment
 from tests.e2e.conftest import CHANNEL, MEMBERS, Handled
-from tests.e2e.reads import NINE_NY, count, post_prompt, rows
+from tests.e2e.reads import NINE_NY, count, post_prompt, prompts, rows
 
 ANA, BEN, CHI, DEV = MEMBERS  # New York, Berlin, Tokyo, UTC
 ANSWERS_CLOSE = NINE_NY + timedelta(hours=6)  # Mon 20:00 UTC
@@ -180,3 +180,38 @@ def test_bad_settings_are_refused_plainly(enrolled: Stage) -> None:
     assert "range like 22:00-08:00" in practice(stage, ANA, "me quiet 22")
     assert "`all`, `brief`" in practice(stage, ANA, "me reminders sometimes")
     assert "/practice me away YYYY-MM-DD" in practice(stage, ANA, "me sideways")
+
+
+def home_text(stage: Stage, user: str) -> str:
+    before = stage.slack.home(user)
+    stage.sender.open_home(user)
+    return json.dumps(stage.slack.wait_for(lambda: (h := stage.slack.home(user)) != before and h))
+
+
+def test_a_missed_week_uses_a_freeze_once_and_an_away_week_keeps_the_streak(
+    enrolled: Stage, handled: Handled
+) -> None:
+    stage = enrolled
+    for week in range(4):  # four practice weeks: a freeze earned
+        monday = NINE_NY + timedelta(weeks=week)
+        stage.run_job("post-prompt", monday)
+        thread = str(prompts(stage)[-1]["ts"])
+        stage.set_time(monday + timedelta(minutes=30))
+        for user in (ANA, DEV):
+            stage.sender.post(user, CHANNEL, f"{user}: week {week} answer.", thread)
+        stage.slack.wait_for(lambda w=week: count(stage, Answer) == 2 * (w + 1))
+    fifth = NINE_NY + timedelta(weeks=4)  # Monday 30 March: nobody practises this week
+    stage.set_time(fifth)
+    practice(stage, DEV, "me away 2026-04-03")  # DEV is away that week; ANA just misses it
+
+    stage.set_time(fifth + timedelta(weeks=1) - timedelta(hours=2))  # Mon 6 April, 08:00 NY
+    ana = home_text(stage, ANA)
+    assert "Streak: 4 practice weeks in a row; practise this week to add to it" in ana
+    assert "freeze" not in ana  # hers went on the missed week
+    dev = home_text(stage, DEV)
+    assert "Streak: 4 practice weeks in a row (1 freeze in hand" in dev  # away kept it
+
+    stage.set_time(fifth + timedelta(weeks=2) - timedelta(hours=2))  # both miss the sixth
+    assert "Streak: 0 practice weeks" in home_text(stage, ANA)  # a freeze is used once
+    dev = home_text(stage, DEV)
+    assert "Streak: 4 practice weeks in a row;" in dev and "freeze" not in dev
