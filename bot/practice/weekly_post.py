@@ -22,7 +22,8 @@ from bot.models import DEFAULT_PACK, Channel, LeaderboardPost
 from bot.practice.agreement import Alpha
 from bot.practice.channels import pause_channel
 from bot.practice.claims import claim, held
-from bot.practice.leaderboard.history import Mover, criterion_trend, movers
+from bot.practice.leaderboard.history import Mover, criterion_trend
+from bot.practice.leaderboard.recognition import HelpfulReviewer, mocks_held, most_improved
 from bot.practice.leaderboard.streaks import weekly_streaks
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Week
@@ -46,6 +47,9 @@ class WeeklyReport:
     trend: list[tuple[date, dict[str, float]]]
     criterion_names: dict[str, str] = field(default_factory=dict)
     agreement: dict[str, Alpha] = field(default_factory=dict)  # shown criteria only
+    mocks_held: list[tuple[str, int]] = field(default_factory=list)  # (user, rounds)
+    # Authors' helpfulness ratings (issue 23), when a source fills it.
+    helpful: list[HelpfulReviewer] = field(default_factory=list)
 
     @property
     def week_end(self) -> date:
@@ -87,7 +91,6 @@ def build_report(
 ) -> WeeklyReport:
     week = week or tally_week(session, channel, monday)
     week.unlisted = frozenset(unlisted_members(session, channel.team_id))
-    previous = tally_week(session, channel, monday - timedelta(days=7))
     named = [r.user_id for r in week.rows if week.named(r.user_id)]
     streaks = {
         u: s.weeks
@@ -96,7 +99,8 @@ def build_report(
     return WeeklyReport(
         channel_id=channel.channel_id,
         week=week,
-        movers=[m for m in movers(week, previous) if week.named(m.user_id)],
+        movers=most_improved(session, channel, week),
+        mocks_held=mocks_held(week),
         streaks={u: n for u, n in streaks.items() if n > 0},
         trend=criterion_trend(session, channel, monday),
         criterion_names=criterion_names(library, channel) if library else {},

@@ -17,7 +17,7 @@ from bot.practice.leaderboard.streaks import (
 from tests import builders as b
 
 MON = date(2026, 3, 2)
-P, A, M, O = WeekStatus.PRACTISED, WeekStatus.AWAY, WeekStatus.MISSED, WeekStatus.OPEN
+P, A, M, OPEN = WeekStatus.PRACTISED, WeekStatus.AWAY, WeekStatus.MISSED, WeekStatus.OPEN
 
 
 def weeks(*statuses: WeekStatus) -> list[tuple[date, WeekStatus]]:
@@ -41,9 +41,9 @@ def test_a_missed_week_uses_a_freeze_once_and_the_next_miss_breaks() -> None:
 
 
 def test_away_weeks_and_the_week_in_progress_never_break_it() -> None:
-    assert walk(weeks(P, P, A, A, A, P, O)).weeks == 3
-    assert walk(weeks(P, O)).weeks == 1
-    assert not walk(weeks(P, O)).this_week and walk(weeks(P, P)).this_week
+    assert walk(weeks(P, P, A, A, A, P, OPEN)).weeks == 3
+    assert walk(weeks(P, OPEN)).weeks == 1
+    assert not walk(weeks(P, OPEN)).this_week and walk(weeks(P, P)).this_week
 
 
 def test_weekly_streaks_read_answers_reviews_mocks_and_away(session: Session) -> None:

@@ -1,7 +1,9 @@
 """The weekly tally: points per person and week, ranking with ties, streaks, movers, stats.
 
 Modules: `tally` (`tally_week`), `votes` (its queries), `week` (the result as plain data),
-`history` (movers, trends), `streaks` (practice weeks in a row), `stats` (one person: `/practice stats`, the App Home).
+`history` (movers, trends), `streaks` (practice weeks in a row), `recognition` (most
+improved, mocks held), `season` (the monthly post), `stats` (one person: `/practice stats`,
+the App Home).
 
 Query shape: everything starts from the channel's posts of one local week, found through the
 (channel_pk, local_date) unique index; answers are reached by `answers.post_id` (indexed),

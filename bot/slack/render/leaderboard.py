@@ -93,7 +93,21 @@ def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:
             f"{mention(m.user_id)} {m.before:.1f} → {m.after:.1f} (+{m.delta:.1f})"
             for m in report.movers
         ]
-        blocks.append(_section("*Most improved* (mean answer quality)\n" + "\n".join(lines)))
+        blocks.append(
+            _section(
+                "*Most improved* (mean answer score against their own last 4 weeks)\n"
+                + "\n".join(lines)
+            )
+        )
+    if report.helpful:
+        lines = [
+            f"{mention(h.user_id)} {h.helpful} of {_plural(h.rated, 'rated review')} helpful"
+            for h in report.helpful
+        ]
+        blocks.append(_section("*Most helpful reviewers* (authors' ratings)\n" + "\n".join(lines)))
+    if report.mocks_held:
+        lines = [f"{mention(u)} {_plural(n, 'mock round')}" for u, n in report.mocks_held]
+        blocks.append(_section("*Mocks held*\n" + "\n".join(lines)))
     # A streak is news from two weeks on.
     streaks = sorted(
         ((u, n) for u, n in report.streaks.items() if n >= 2), key=lambda kv: (-kv[1], kv[0])
