@@ -33,6 +33,7 @@ DAILY_ORDER = (
     "assign-reviewers",
     "close-reviews",
     "post-leaderboard",
+    "post-season",
     "expire-mocks",
 )
 

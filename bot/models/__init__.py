@@ -9,7 +9,7 @@ with `SLACK_METADATA`), and every name is imported from here: `from bot.models i
 """
 
 from bot.models.base import DEFAULT_PACK, NAMING_CONVENTION, Base, UTCDateTime
-from bot.models.leaderboard import LeaderboardPost
+from bot.models.leaderboard import LeaderboardPost, SeasonPost
 from bot.models.members import AwayPeriod, MemberSettings
 from bot.models.mocks import MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
@@ -50,6 +50,7 @@ __all__ = [
     "PromptPost",
     "ReviewAssignment",
     "ReviewerOptIn",
+    "SeasonPost",
     "ThreadMessage",
     "ThreadNotice",
     "UTCDateTime",

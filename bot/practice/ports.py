@@ -11,6 +11,7 @@ from bot.models import Channel, MockMatch, MockRound, PromptPost
 if TYPE_CHECKING:
     from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
     from bot.practice.reviews.votes import ReviewTarget
+    from bot.practice.season_post import SeasonReport
     from bot.practice.weekly_post import WeeklyReport
 
 # Slack errors after which retrying the same call cannot succeed: the channel is paused.
@@ -103,3 +104,7 @@ class LeaderboardPublisher(Protocol):
     """Posts a channel's weekly leaderboard (message and chart); returns the message ts."""
 
     def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str: ...
+
+    def post_season(self, channel: Channel, report: SeasonReport) -> str:
+        """The monthly season post (bot/practice/season_post.py); returns its ts."""
+        ...

@@ -11,11 +11,13 @@ from slack_sdk import WebClient
 
 from bot.models import Channel
 from bot.practice.charts import weekly_chart
+from bot.practice.season_post import SeasonReport
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.errors import SLACK_FAILURES
 from bot.slack.gateway import SlackGateway
 from bot.slack.publisher import post_channel_message
 from bot.slack.render.leaderboard import TOP, chart_alt_text, week_label, weekly_blocks
+from bot.slack.render.season import season_blocks
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,14 @@ class SlackLeaderboardPublisher:
             self.upload_chart(client, channel, report, ts)
         except SLACK_FAILURES:
             log.exception("leaderboard chart upload failed in %s", channel.channel_id)
+        return ts
+
+    def post_season(self, channel: Channel, report: SeasonReport) -> str:
+        text, blocks = season_blocks(report)
+        payload = {"month": report.month.isoformat()}
+        ts, _client = post_channel_message(
+            self.gateway, channel, text, blocks, ("practice_season", payload)
+        )
         return ts
 
     def upload_chart(

@@ -1,4 +1,4 @@
-"""member settings: quiet hours, reminders, being listed; away periods (issue 25)
+"""member settings: quiet hours, reminders, being listed; away periods; season posts (issue 25)
 
 Revision ID: 0012
 Revises: 0010
@@ -42,9 +42,27 @@ def upgrade() -> None:
     op.create_index(
         "ix_away_periods_member", "away_periods", ["team_id", "user_id", "last"], unique=False
     )
+    op.create_table(
+        "season_posts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel_pk", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(), nullable=False),
+        sa.Column("posted_at", sa.DateTime(), nullable=True),
+        sa.Column("message_ts", sa.String(length=32), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["channel_pk"],
+            ["channels.id"],
+            name=op.f("fk_season_posts_channel_pk_channels"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_season_posts")),
+        sa.UniqueConstraint("channel_pk", "month", name=op.f("uq_season_posts_channel_pk_month")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("season_posts")
     op.drop_index("ix_away_periods_member", table_name="away_periods")
     op.drop_table("away_periods")
     op.drop_table("member_settings")

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -81,7 +82,7 @@ def weekly_streaks(
         return {}
     current = week_start(today)
     first = current - timedelta(weeks=STREAK_WEEKS - 1)
-    practised = _practice_weeks(session, channel, wanted, first, current + timedelta(days=7))
+    practised = practice_weeks(session, channel, wanted, first, current + timedelta(days=7))
     away = _away_weeks(session, channel.team_id, wanted, first, current)
     mondays = [first + timedelta(weeks=i) for i in range(STREAK_WEEKS)]
     result = {}
@@ -107,10 +108,11 @@ def _status(monday: date, current: bool, practised: set[date], away: set[date]) 
     return WeekStatus.AWAY if monday in away else WeekStatus.MISSED
 
 
-def _practice_weeks(
-    session: Session, channel: Channel, users: list[str], first: date, end: date
+def practice_weeks(
+    session: Session, channel: Channel, users: list[str] | None, first: date, end: date
 ) -> dict[str, set[date]]:
-    """Mondays of the weeks each user practised in the channel, in [first, end)."""
+    """Mondays of the weeks each user (None: everyone) practised in the channel, in [first,
+    end); `first` and `end` are Mondays."""
     rules = rules_for(channel)
     weeks: dict[str, set[date]] = defaultdict(set)
     posts = (
@@ -121,7 +123,7 @@ def _practice_weeks(
     for user, day in session.execute(
         select(Answer.user_id, PromptPost.local_date)
         .join(PromptPost, PromptPost.id == Answer.post_id)
-        .where(*posts, Answer.user_id.in_(users), Answer.withdrawn.is_(False))
+        .where(*posts, *_among(Answer.user_id, users), Answer.withdrawn.is_(False))
         .distinct()
     ):
         weeks[user].add(week_start(day))
@@ -131,7 +133,7 @@ def _practice_weeks(
             .join(PromptPost, PromptPost.id == ReviewAssignment.post_id)
             .where(
                 *posts,
-                ReviewAssignment.reviewer_id.in_(users),
+                *_among(ReviewAssignment.reviewer_id, users),
                 ReviewAssignment.scored_at.is_not(None),
             )
             .distinct()
@@ -152,9 +154,13 @@ def _practice_weeks(
         ):
             monday = week_start(at.astimezone(tz).date())
             for user in (candidate, interviewer):
-                if user in users:
+                if users is None or user in users:
                     weeks[user].add(monday)
     return weeks
+
+
+def _among(column: Any, users: list[str] | None) -> list[Any]:
+    return [] if users is None else [column.in_(users)]
 
 
 def _away_weeks(
