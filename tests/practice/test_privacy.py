@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from bot.models import (
     Answer,
+    AwayPeriod,
     Base,
     Challenge,
+    MemberSettings,
     MockMatch,
     MockRating,
     MockRound,
@@ -59,6 +61,8 @@ def seed(session: Session) -> dict[str, int]:
         b.mock_rating(session, match, 4, comment="U2 asked great questions")
         b.mock_request(session, "U1", NOW, team_id=team, match=match, status="done")
         b.mock_request(session, "U1", NOW, team_id=team)
+        session.add(MemberSettings(team_id=team, user_id="U1", listed=False, updated_at=NOW))
+        session.add(AwayPeriod(team_id=team, user_id="U1", first=NOW.date(), last=NOW.date()))
         ids[team] = channel.id
     session.commit()
     return ids
@@ -87,6 +91,8 @@ def nothing_about(data: dict[str, object]) -> bool:
         "mock_matches",
         "reviewer_opt_ins",
         "channels_created_or_enrolled",
+        "settings",
+        "away",
     )
     return all(data[k] == [] for k in keys)
 
@@ -105,6 +111,7 @@ def test_export_holds_everything_about_the_user_in_that_workspace(session: Sessi
     assert data["channels_created_or_enrolled"][0]["channel_id"] == "C1"
     (calibration,) = data["calibration_scores"]
     assert (calibration["score"], calibration["reference"]) == (2, 1)
+    assert data["settings"][0]["listed"] is False and len(data["away"]) == 1
 
 
 def test_forget_erases_the_users_data_and_keeps_what_others_depend_on(session: Session) -> None:

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from bot.models import (
     Answer,
+    AwayPeriod,
     CalibrationScore,
     Challenge,
     Channel,
+    MemberSettings,
     MockMatch,
     MockRating,
     MockRequest,
@@ -80,6 +82,22 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
                 select(MockRequest)
                 .where(MockRequest.team_id == team_id, MockRequest.user_id == user_id)
                 .order_by(MockRequest.created_at)
+            )
+        ],
+        "settings": [
+            _row(s, "tz", "quiet_start", "quiet_end", "reminders", "listed", "updated_at")
+            for s in session.scalars(
+                select(MemberSettings).where(
+                    MemberSettings.team_id == team_id, MemberSettings.user_id == user_id
+                )
+            )
+        ],
+        "away": [
+            _row(a, "first", "last")
+            for a in session.scalars(
+                select(AwayPeriod)
+                .where(AwayPeriod.team_id == team_id, AwayPeriod.user_id == user_id)
+                .order_by(AwayPeriod.first)
             )
         ],
         "mock_matches": [
