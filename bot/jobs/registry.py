@@ -35,6 +35,7 @@ DAILY_ORDER = (
     "post-leaderboard",
     "post-season",
     "expire-mocks",
+    "goal-dms",
 )
 
 

@@ -10,7 +10,13 @@ with `SLACK_METADATA`), and every name is imported from here: `from bot.models i
 
 from bot.models.base import DEFAULT_PACK, NAMING_CONVENTION, Base, UTCDateTime
 from bot.models.leaderboard import LeaderboardPost, SeasonPost
-from bot.models.members import AwayPeriod, MemberSettings
+from bot.models.members import (
+    AwayPeriod,
+    GoalMessage,
+    InterviewGoal,
+    MemberSettings,
+    PromptIdea,
+)
 from bot.models.mocks import MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
 from bot.models.reviews import CalibrationScore, Challenge, ReviewAssignment, ReviewerOptIn, Vote
@@ -40,6 +46,8 @@ __all__ = [
     "Challenge",
     "Channel",
     "Delivery",
+    "GoalMessage",
+    "InterviewGoal",
     "LeaderboardPost",
     "MemberSettings",
     "MockMatch",
@@ -47,6 +55,7 @@ __all__ = [
     "MockRequest",
     "MockRound",
     "MockScore",
+    "PromptIdea",
     "PromptPost",
     "ReviewAssignment",
     "ReviewerOptIn",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment
 from bot.practice.leaderboard.stats import HomeItem, home_items
+from bot.practice.members.goals import Goal, days_left, goal_of
 from bot.practice.members.settings import (
     DEFAULT,
     Away,
@@ -46,6 +47,8 @@ class Home:
     prefs: MemberPrefs = DEFAULT
     away_now: Away | None = None
     away_next: Away | None = None
+    goal: Goal | None = None  # the target interview
+    goal_days_left: int = 0
 
 
 def pending_reviews(
@@ -83,6 +86,7 @@ def home_for(session: Session, team_id: str, user_id: str, now: datetime) -> Hom
     mock = mock_status(session, team_id, user_id, now)
     prefs = prefs_of(session, team_id, user_id)
     away_now, away_next = away_now_and_next(prefs, now)
+    goal = goal_of(session, team_id, user_id)
     live = live_match_for(session, team_id, user_id) if mock.status == "in-match" else None
     return Home(
         channels=home_items(session, team_id, user_id, now),
@@ -93,4 +97,6 @@ def home_for(session: Session, team_id: str, user_id: str, now: datetime) -> Hom
         prefs=prefs,
         away_now=away_now,
         away_next=away_next,
+        goal=goal,
+        goal_days_left=days_left(goal, prefs, now) if goal else 0,
     )

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, DividerBlock, S
 from bot.practice.home import Home, PendingReview
 from bot.practice.mocks.queue import MockStatus
 from bot.slack.render.leaderboard import stats_text
+from bot.slack.render.goals import GOAL_HINT, countdown_line
 from bot.slack.render.members import SETTINGS_HINT, settings_text
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,
@@ -99,6 +100,12 @@ def home_view(home: Home, names: Mapping[str, Mapping[str, str]]) -> dict[str, A
     blocks.append(DividerBlock())
     blocks.append(section(settings_text(home.prefs, home.away_now, home.away_next)))
     blocks.append(context_line(SETTINGS_HINT))
+    blocks.append(DividerBlock())
+    if home.goal is not None:
+        blocks.append(section(countdown_line(home.goal, home.goal_days_left)))
+    else:
+        blocks.append(section("*Target interview*: none set."))
+    blocks.append(context_line(GOAL_HINT))
     if not home.channels:
         blocks.append(DividerBlock())
         blocks.append(
