@@ -11,8 +11,8 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, DividerBlock, S
 
 from bot.practice.home import Home, PendingReview
 from bot.practice.mocks.queue import MockStatus
-from bot.slack.render.leaderboard import stats_text
 from bot.slack.render.goals import GOAL_HINT, countdown_line
+from bot.slack.render.leaderboard import stats_text
 from bot.slack.render.members import SETTINGS_HINT, settings_text
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,
