@@ -14,6 +14,7 @@ from bot.models import (
     CalibrationScore,
     Challenge,
     Channel,
+    InterviewGoal,
     MemberSettings,
     MockMatch,
     MockRating,
@@ -98,6 +99,14 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
                 select(AwayPeriod)
                 .where(AwayPeriod.team_id == team_id, AwayPeriod.user_id == user_id)
                 .order_by(AwayPeriod.first)
+            )
+        ],
+        "target_interview": [
+            _row(g, "interview_on", "pack_id", "company", "note", "weekly_plan", "updated_at")
+            for g in session.scalars(
+                select(InterviewGoal).where(
+                    InterviewGoal.team_id == team_id, InterviewGoal.user_id == user_id
+                )
             )
         ],
         "mock_matches": [

@@ -23,7 +23,7 @@ class ForgetReport:
     reviews: int = 0
     challenges: int = 0
     opt_ins: int = 0
-    settings: int = 0  # their member settings and away periods
+    settings: int = 0  # their settings, away periods, target interview and its DMs
     mock_requests: int = 0
     mock_matches: int = 0
     mock_scores: int = 0
@@ -66,7 +66,12 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
     _anonymise_mocks(session, team_id, user_id, report)
     report.settings = sum(
         _count(session, delete(model).where(model.team_id == team_id, model.user_id == user_id))
-        for model in (tables.MemberSettings, tables.AwayPeriod)
+        for model in (
+            tables.MemberSettings,
+            tables.AwayPeriod,
+            tables.InterviewGoal,
+            tables.GoalMessage,
+        )
     )
     session.flush()
     return report
