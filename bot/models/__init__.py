@@ -19,6 +19,7 @@ from bot.models.members import (
 )
 from bot.models.mocks import MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
+from bot.models.privacy import ForgetMark
 from bot.models.reviews import CalibrationScore, Challenge, ReviewAssignment, ReviewerOptIn, Vote
 from bot.models.slack_store import (
     SEALED_TOKEN_COLUMNS,
@@ -48,6 +49,7 @@ __all__ = [
     "Delivery",
     "GoalMessage",
     "InterviewGoal",
+    "ForgetMark",
     "LeaderboardPost",
     "MemberSettings",
     "MockMatch",

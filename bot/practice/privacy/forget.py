@@ -11,6 +11,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import models as tables
+from bot.practice.privacy.marks import mark_forgotten
 from bot.practice.privacy.scope import in_match, team_posts
 
 
@@ -56,9 +57,8 @@ def new_token() -> str:
 def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> ForgetReport:
     """Erase or anonymise everything about `user_id` in `team_id`. The caller commits.
 
-    `now` is unused today; it is there, as on every domain function, for what acts on time
-    (e.g. a future audit row).
-    """
+    What stays is a mark (a hash and `now`) so their older replies are never stored again
+    (`marks.py`)."""
     report = ForgetReport(token=new_token())
     report.affected_weeks = _affected_weeks(session, team_id, user_id)
     report.bot_messages = _bot_messages(session, team_id, user_id)
@@ -73,6 +73,7 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
             tables.GoalMessage,
         )
     )
+    mark_forgotten(session, team_id, user_id, now)
     session.flush()
     return report
 
