@@ -85,6 +85,21 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
                 .order_by(MockRequest.created_at)
             )
         ],
+        **_own_settings(session, team_id, user_id),
+        "mock_matches": [
+            _mock_match(session, m, user_id)
+            for m in session.scalars(
+                select(MockMatch)
+                .where(MockMatch.team_id == team_id, in_match(user_id))
+                .order_by(MockMatch.created_at)
+            )
+        ],
+    }
+
+
+def _own_settings(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
+    """Their settings, away periods and target interview (issue 25)."""
+    return {
         "settings": [
             _row(s, "tz", "quiet_start", "quiet_end", "reminders", "listed", "updated_at")
             for s in session.scalars(
@@ -107,14 +122,6 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
                 select(InterviewGoal).where(
                     InterviewGoal.team_id == team_id, InterviewGoal.user_id == user_id
                 )
-            )
-        ],
-        "mock_matches": [
-            _mock_match(session, m, user_id)
-            for m in session.scalars(
-                select(MockMatch)
-                .where(MockMatch.team_id == team_id, in_match(user_id))
-                .order_by(MockMatch.created_at)
             )
         ],
     }
