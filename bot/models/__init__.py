@@ -20,7 +20,15 @@ from bot.models.members import (
 from bot.models.mocks import MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
 from bot.models.privacy import ForgetMark
-from bot.models.reviews import CalibrationScore, Challenge, ReviewAssignment, ReviewerOptIn, Vote
+from bot.models.reviews import (
+    CalibrationScore,
+    Challenge,
+    ReviewAssignment,
+    ReviewerOptIn,
+    ReviewRating,
+    StandinOffer,
+    Vote,
+)
 from bot.models.slack_store import (
     SEALED_TOKEN_COLUMNS,
     SEALED_TOKEN_LENGTH,
@@ -60,8 +68,10 @@ __all__ = [
     "PromptIdea",
     "PromptPost",
     "ReviewAssignment",
+    "ReviewRating",
     "ReviewerOptIn",
     "SeasonPost",
+    "StandinOffer",
     "ThreadMessage",
     "ThreadNotice",
     "UTCDateTime",

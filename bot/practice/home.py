@@ -5,7 +5,7 @@ Slack-free like the rest of the domain: a session and an explicit `now` in, plai
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from bot.practice.members.settings import (
     prefs_of,
 )
 from bot.practice.mocks.queue import MockStatus, current_round, live_match_for, mock_status
+from bot.practice.reviews.feedback import OwnAnswer, own_answers
 
 MAX_PENDING = 10  # the Home tab lists this many reviews; the rest are in the DMs
 
@@ -49,6 +50,7 @@ class Home:
     away_next: Away | None = None
     goal: Goal | None = None  # the target interview
     goal_days_left: int = 0
+    own: list[OwnAnswer] = field(default_factory=list)  # their answers under review
 
 
 def pending_reviews(
@@ -99,4 +101,5 @@ def home_for(session: Session, team_id: str, user_id: str, now: datetime) -> Hom
         away_next=away_next,
         goal=goal,
         goal_days_left=days_left(goal, prefs, now) if goal else 0,
+        own=own_answers(session, team_id, user_id, now)[:MAX_PENDING],
     )

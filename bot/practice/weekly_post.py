@@ -23,7 +23,12 @@ from bot.practice.agreement import Alpha
 from bot.practice.channels import pause_channel
 from bot.practice.claims import claim, held
 from bot.practice.leaderboard.history import Mover, criterion_trend
-from bot.practice.leaderboard.recognition import HelpfulReviewer, mocks_held, most_improved
+from bot.practice.leaderboard.recognition import (
+    HelpfulReviewer,
+    mocks_held,
+    most_helpful,
+    most_improved,
+)
 from bot.practice.leaderboard.streaks import weekly_streaks
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Week
@@ -48,7 +53,7 @@ class WeeklyReport:
     criterion_names: dict[str, str] = field(default_factory=dict)
     agreement: dict[str, Alpha] = field(default_factory=dict)  # shown criteria only
     mocks_held: list[tuple[str, int]] = field(default_factory=list)  # (user, rounds)
-    # Authors' helpfulness ratings (issue 23), when a source fills it.
+    # Authors' helpfulness ratings of the week's reviews (never points).
     helpful: list[HelpfulReviewer] = field(default_factory=list)
 
     @property
@@ -101,6 +106,7 @@ def build_report(
         week=week,
         movers=most_improved(session, channel, week),
         mocks_held=mocks_held(week),
+        helpful=most_helpful(session, channel, week),
         streaks={u: n for u, n in streaks.items() if n > 0},
         trend=criterion_trend(session, channel, monday),
         criterion_names=criterion_names(library, channel) if library else {},

@@ -17,9 +17,11 @@ from bot.practice.reviews.notices import (
     ShortNotice,
     ThreadNotes,
 )
+from bot.practice.reviews.standins import OfferNotice, PassedNotice
 from bot.practice.reviews.votes import ReviewTarget
 from bot.slack.dm import DirectMessages
 from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
+from bot.slack.render import text as mrkdwn
 from bot.slack.render.review import (
     BRIEF_EVENT,
     brief_blocks,
@@ -31,6 +33,7 @@ from bot.slack.render.review import (
     short_notice_text,
     summary_blocks,
 )
+from bot.slack.render.review_feedback import offer_blocks, passed_text
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +166,38 @@ class SlackReviewNotifier:
         """Post a reviewer's challenge in the prompt's thread; returns its ts."""
         fallback, blocks = challenge_message(target.author, target.reviewer, text)
         return self._post_in_thread(target.post, fallback, blocks)
+
+    def send_standin_offer(self, offer: OfferNotice) -> None:
+        # An invitation, not their own assignment: a nudge, due before reviews close.
+        if (
+            self.dms.check(
+                offer.post.team_id, [offer.user], DmKind.REMINDER, offer.reviews_close_at
+            ).action
+            is not Action.SEND
+        ):
+            return
+        link = self._permalinks(offer.post, {0: offer.answer_ts}).get(0) or permalink(
+            offer.post.channel_id, offer.answer_ts, offer.post.thread_ts
+        )
+        text, blocks = offer_blocks(offer, link)
+        self.dms.send(
+            offer.post.team_id,
+            offer.user,
+            DmKind.REMINDER,
+            text,
+            blocks,
+            deadline=offer.reviews_close_at,
+        )
+
+    def tell_passed_on(self, notice: PassedNotice) -> None:
+        text = passed_text(notice)
+        self.dms.send(
+            notice.post.team_id,
+            notice.reviewer,
+            DmKind.REMINDER,
+            text,
+            [mrkdwn.section(text).to_dict()],
+        )
 
     def _post_in_thread(self, post: PostRef, text: str, blocks: list[Any] | None = None) -> str:
         """One message in the prompt's thread; returns its ts ("" if Slack gave none)."""

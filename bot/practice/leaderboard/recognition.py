@@ -1,8 +1,8 @@
 """Recognition in the weekly post that does not depend on being the best (issue 25).
 
 One small query per source: most improved (this week against the member's own four weeks
-before), mocks held (the week's rows). Helpfulness ratings (issue 23) plug in as one more
-source: `HelpfulReviewer`, which the report shows when a source fills it.
+before), most helpful reviewers (authors' ratings of the week's reviews, `review_ratings`),
+mocks held (the week's rows).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Answer, Channel, PromptPost, Vote
+from bot.models import Answer, Channel, PromptPost, ReviewAssignment, ReviewRating, Vote
 from bot.practice.leaderboard.history import Mover
-from bot.practice.leaderboard.votes import as_float, on_time_answers
+from bot.practice.leaderboard.votes import as_float, on_time_answers, week_posts_query
 from bot.practice.leaderboard.week import Week
 
 BASE_WEEKS = 4  # the member's own average is over this many weeks before
@@ -79,6 +79,31 @@ def _answer_means(
     ):
         means[user].append(as_float(mean))
     return means
+
+
+def most_helpful(
+    session: Session, channel: Channel, week: Week, limit: int = SHOWN
+) -> list[HelpfulReviewer]:
+    """Reviewers of the week's posts whose reviews authors rated helpful, most first (named
+    members only; a rating never changes points)."""
+    posts = week_posts_query(channel.id, week.week_start)
+    rows = session.execute(
+        select(
+            ReviewAssignment.reviewer_id,
+            func.count(),
+            func.sum(case((ReviewRating.helpful.is_(True), 1), else_=0)),
+        )
+        .join(ReviewAssignment, ReviewAssignment.id == ReviewRating.assignment_id)
+        .where(ReviewAssignment.post_id.in_(posts))
+        .group_by(ReviewAssignment.reviewer_id)
+    ).all()
+    found = [
+        HelpfulReviewer(user, int(helpful or 0), int(rated))
+        for user, rated, helpful in rows
+        if helpful and week.named(user)
+    ]
+    found.sort(key=lambda h: (-h.helpful, h.rated, h.user_id))
+    return found[:limit]
 
 
 def mocks_held(week: Week, limit: int = SHOWN) -> list[tuple[str, int]]:
