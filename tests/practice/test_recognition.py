@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.models import MemberSettings, PromptPost
-from bot.practice.leaderboard.recognition import mocks_held, most_improved
+from bot.models import MemberSettings, PromptPost, ReviewRating
+from bot.practice.leaderboard.recognition import mocks_held, most_helpful, most_improved
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.weekly_post import build_report
 from tests import builders as b
@@ -61,3 +61,31 @@ def test_mocks_held_names_both_sides_of_a_scored_round(session: Session) -> None
     session.commit()
     week = tally_week(session, ch, MON)
     assert mocks_held(week) == [("ana", 1), ("ben", 1)]  # cy held none
+
+
+def test_most_helpful_reviewers_come_from_authors_ratings_of_the_weeks_reviews(
+    session: Session,
+) -> None:
+    ch = b.channel(session)
+    post = b.post(session, ch, MON)
+    old = b.post(session, ch, MON - timedelta(weeks=1))
+    ratings = [("ana", "rev1", True), ("ben", "rev1", True), ("cy", "rev2", False)]
+    for author, reviewer, helpful in ratings:
+        review = b.review(session, b.answer(session, post, author), reviewer, 4)
+        session.add(
+            ReviewRating(
+                assignment_id=review.id,
+                author_id=author,
+                helpful=helpful,
+                created_at=utc(2026, 3, 3),
+            )
+        )
+    last_week = b.review(session, b.answer(session, old, "ana"), "rev3", 4)
+    session.add(
+        ReviewRating(
+            assignment_id=last_week.id, author_id="ana", helpful=True, created_at=utc(2026, 3, 3)
+        )
+    )
+    session.commit()
+    found = most_helpful(session, ch, tally_week(session, ch, MON))
+    assert [(h.user_id, h.helpful, h.rated) for h in found] == [("rev1", 2, 2)]
