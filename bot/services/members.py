@@ -72,16 +72,33 @@ def change_settings(
     zone when it could be read. Raises SettingsError with a message fit for the member."""
     if len(words) != 2:
         raise SettingsError(USAGE)
-    key, value = words[0].lower(), words[1].lower()
+    return apply_settings(sessions, team_id, user_id, [(words[0], words[1])], now, tz=tz)
+
+
+def apply_settings(
+    sessions: SessionFactory,
+    team_id: str,
+    user_id: str,
+    changes: list[tuple[str, str]],
+    now: datetime,
+    *,
+    tz: str | None = None,
+) -> MySettings:
+    """Several changes (the App Home's settings form), all or none, in one unit of work."""
     with unit_of_work(sessions) as session:
         prefs = prefs_of(session, team_id, user_id)
         if tz:
             prefs = replace(prefs, tz=tz)
-        prefs, message = _apply(session, team_id, user_id, prefs, key, value, now)
+        messages = []
+        for key, value in changes:
+            prefs, message = _apply(
+                session, team_id, user_id, prefs, key.lower(), value.lower(), now
+            )
+            messages.append(message)
         save_prefs(session, team_id, user_id, prefs, now)
         session.commit()
         prefs = prefs_of(session, team_id, user_id)
-    return _view(prefs, now, message)
+    return _view(prefs, now, " ".join(messages))
 
 
 USAGE = (

@@ -215,3 +215,36 @@ def test_a_missed_week_uses_a_freeze_once_and_an_away_week_keeps_the_streak(
     assert "Streak: 0 practice weeks" in home_text(stage, ANA)  # a freeze is used once
     dev = home_text(stage, DEV)
     assert "Streak: 4 practice weeks in a row;" in dev and "freeze" not in dev
+
+
+def test_settings_change_from_the_app_home_form(enrolled: Stage, handled: Handled) -> None:
+    stage = enrolled
+    stage.set_time(NINE_NY)
+    stage.sender.open_home(BEN)
+    home = stage.slack.wait_for(lambda: stage.slack.home(BEN))
+    before = {v["id"] for v in stage.slack.open_views(BEN)}
+    stage.sender.click(BEN, action_id="member_settings_open", view_id=home["id"])
+    form = stage.slack.wait_for(
+        lambda: next((v for v in stage.slack.open_views(BEN) if v["id"] not in before), None)
+    )
+    assert form["private_metadata"] == "Europe/Berlin"  # their Slack time zone
+
+    half = stage.sender.submit_view(BEN, form["id"], {"quiet_start/time": "22:00"})
+    assert half.json["response_action"] == "errors"
+    assert "Give both ends" in half.json["errors"]["quiet_end"]
+    stage.sender.submit_view(
+        BEN,
+        form["id"],
+        {
+            "away/date": "2026-03-04",
+            "quiet_start/time": "22:00",
+            "quiet_end/time": "07:00",
+            "reminders/choice": "brief",
+            "listed/choice": "no",
+        },
+    )
+    text = stage.slack.wait_for(
+        lambda: "22:00-07:00" in (t := json.dumps(stage.slack.home(BEN))) and t
+    )
+    assert "*Away* until 2026-03-04" in text and "the brief only" in text
+    assert "Named on the leaderboard*: no" in text

@@ -128,9 +128,11 @@ def set_away(
         raise SettingsError(f"{until.isoformat()} has passed; give a date from today on.")
     if until > today + MAX_AWAY:
         raise SettingsError("Away can reach at most a year ahead.")
+    running = prefs.away_on(today)
+    first = running.first if running is not None else today  # a running period keeps its start
     _drop_current(session, team_id, user_id, today)
-    session.add(AwayPeriod(team_id=team_id, user_id=user_id, first=today, last=until))
-    return Away(today, until)
+    session.add(AwayPeriod(team_id=team_id, user_id=user_id, first=first, last=until))
+    return Away(first, until)
 
 
 def end_away(

@@ -13,7 +13,7 @@ from bot.practice.home import Home, PendingReview
 from bot.practice.mocks.queue import MockStatus
 from bot.slack.render.goals import GOAL_HINT, countdown_line
 from bot.slack.render.leaderboard import stats_text
-from bot.slack.render.members import SETTINGS_HINT, settings_text
+from bot.slack.render.members import SETTINGS_HINT, settings_button, settings_text
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,
     RATE_ACTION,
@@ -101,7 +101,11 @@ def home_view(home: Home, names: Mapping[str, Mapping[str, str]]) -> dict[str, A
     blocks.append(DividerBlock())
     blocks += _mock_blocks(home.mock, home.mock_round)
     blocks.append(DividerBlock())
-    blocks.append(section(settings_text(home.prefs, home.away_now, home.away_next)))
+    blocks.append(
+        section(
+            settings_text(home.prefs, home.away_now, home.away_next), accessory=settings_button()
+        )
+    )
     blocks.append(context_line(SETTINGS_HINT))
     blocks.append(DividerBlock())
     if home.goal is not None:
