@@ -17,7 +17,16 @@ from bot.models.members import (
     MemberSettings,
     PromptIdea,
 )
-from bot.models.mocks import MockMatch, MockRating, MockRequest, MockRound, MockScore
+from bot.models.mocks import (
+    MockCheckIn,
+    MockMatch,
+    MockNotice,
+    MockRating,
+    MockRequest,
+    MockRound,
+    MockScore,
+    MockStanding,
+)
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
 from bot.models.privacy import ForgetMark
 from bot.models.reviews import (
@@ -60,11 +69,14 @@ __all__ = [
     "InterviewGoal",
     "LeaderboardPost",
     "MemberSettings",
+    "MockCheckIn",
     "MockMatch",
+    "MockNotice",
     "MockRating",
     "MockRequest",
     "MockRound",
     "MockScore",
+    "MockStanding",
     "PromptIdea",
     "PromptPost",
     "ReviewAssignment",

@@ -33,10 +33,11 @@ from bot.practice.leaderboard.streaks import weekly_streaks
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Week
 from bot.practice.members.settings import unlisted_members
+from bot.practice.mocks.stats import WeekOfMocks, week_of_mocks
 from bot.practice.ports import PublishError
 from bot.practice.posting import active_channels
 from bot.practice.reviewer_agreement import channel_agreement, shown_agreement
-from bot.practice.schedule import local_date, local_instant, parse_hhmm, week_start
+from bot.practice.schedule import local_date, local_instant, parse_hhmm, week_bounds_utc, week_start
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class WeeklyReport:
     mocks_held: list[tuple[str, int]] = field(default_factory=list)  # (user, rounds)
     # Authors' helpfulness ratings of the week's reviews (never points).
     helpful: list[HelpfulReviewer] = field(default_factory=list)
+    mocks: WeekOfMocks | None = None  # mocks held that week, and how many wait now
 
     @property
     def week_end(self) -> date:
@@ -93,6 +95,7 @@ def build_report(
     *,
     library: Library | None = None,
     week: Week | None = None,
+    now: datetime | None = None,
 ) -> WeeklyReport:
     week = week or tally_week(session, channel, monday)
     week.unlisted = frozenset(unlisted_members(session, channel.team_id))
@@ -101,6 +104,7 @@ def build_report(
         u: s.weeks
         for u, s in weekly_streaks(session, channel, named, monday + timedelta(days=6)).items()
     }
+    start, end = week_bounds_utc(monday, channel.timezone)
     return WeeklyReport(
         channel_id=channel.channel_id,
         week=week,
@@ -111,6 +115,7 @@ def build_report(
         trend=criterion_trend(session, channel, monday),
         criterion_names=criterion_names(library, channel) if library else {},
         agreement=shown_agreement(channel_agreement(session, channel, monday)),
+        mocks=week_of_mocks(session, channel.team_id, start, end, now or end),
     )
 
 
@@ -158,7 +163,9 @@ def claim_week(
     key = {"channel_pk": channel.id, "week_start": monday}
     if claim(session, LeaderboardPost, key, {"claimed_at": now}, now) is None:
         return LeaderboardOutcome(channel.channel_id, monday, "skipped", "claimed elsewhere")
-    return ClaimedWeek(channel, build_report(session, channel, monday, library=library, week=week))
+    return ClaimedWeek(
+        channel, build_report(session, channel, monday, library=library, week=week, now=now)
+    )
 
 
 def store_week(session: Session, claimed: ClaimedWeek, ts: str, now: datetime) -> None:

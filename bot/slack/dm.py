@@ -137,6 +137,17 @@ class DirectMessages:
             web.chat_postMessage(channel=channel, text=text, **extra)
         return SEND, channel
 
+    def upload_to_group(
+        self, team_id: str, members: list[str], kind: DmKind, conversation: str, **file: Any
+    ) -> DmDecision:
+        """A file (a calendar invite) in the bot's DM with `members`, judged as a post."""
+        decided = self.check(team_id, members, kind, None)
+        if decided.action is not Action.SEND:
+            return decided
+        with publish_errors():
+            self.client(team_id).files_upload_v2(channel=conversation, **file)
+        return SEND
+
     def open(self, team_id: str, members: list[str], *, client: WebClient | None = None) -> str:
         """The id of the bot's DM (or group DM) with `members`; sends nothing."""
         with publish_errors():

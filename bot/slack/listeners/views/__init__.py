@@ -8,6 +8,7 @@ from bot.slack.listeners.views import calibration, members, mock, review_feedbac
 from bot.slack.render.calibration import SAMPLE_CALLBACK
 from bot.slack.render.members import SETTINGS_CALLBACK
 from bot.slack.render.mock import FEEDBACK_CALLBACK, RATE_CALLBACK
+from bot.slack.render.mock_times import AVAILABILITY_CALLBACK, PROPOSE_CALLBACK
 from bot.slack.render.review_feedback import WORD_CALLBACK
 from bot.slack.render.review_modals import CHALLENGE_CALLBACK, SCORE_CALLBACK
 from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
@@ -21,4 +22,6 @@ def register(app: App) -> None:
     app.view(WORD_CALLBACK)(review_feedback.on_word_submitted)
     app.view(FEEDBACK_CALLBACK)(mock.on_feedback_submitted)
     app.view(RATE_CALLBACK)(mock.on_rating_submitted)
+    app.view(AVAILABILITY_CALLBACK)(mock.on_availability_submitted)
+    app.view(PROPOSE_CALLBACK)(mock.on_propose_submitted)
     app.view(SAMPLE_CALLBACK)(calibration.on_sample_scored)
