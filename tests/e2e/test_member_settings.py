@@ -67,7 +67,7 @@ def test_an_away_member_gets_no_review_no_reminder_no_dm_and_no_mock(
     handled(stage)
     assert stage.slack.dms(DEV) == []  # no brief, no reminder, not even the summary
 
-    stage.sender.send_command(DEV, CHANNEL, "/mock", "")
+    stage.sender.send_command(DEV, CHANNEL, "/mock", "evenings")
     refusal = stage.slack.wait_for(
         lambda: next((e for e in stage.slack.ephemerals(user=DEV) if "is paused" in e.text), None)
     )
