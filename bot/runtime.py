@@ -114,13 +114,14 @@ def bootstrap(
 
         installation_store = make_installation_store(engine, settings)
     slack = SlackGateway(settings, installation_store=installation_store)
+    sessions = make_session_factory(engine)
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         library=library or load_library(settings.content_dir),
         slack=slack,
-        adapters=SlackAdapters.of(slack),
+        adapters=SlackAdapters.of(slack, sessions, clock),
         clock=clock,
     )
     if library is None:

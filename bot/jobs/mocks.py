@@ -18,7 +18,7 @@ def expire_mocks_job(runtime: Runtime, now: datetime, channel_id: str | None) ->
         runtime.sessions,
         now,
         library=runtime.library,
-        notifier=runtime.adapters.mocks,
+        notifier=runtime.adapters.mocks(now),
         slot_length=runtime.settings.mock_slot,
     )
     return JobOutcome(done.done, done.details)

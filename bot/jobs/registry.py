@@ -34,7 +34,9 @@ DAILY_ORDER = (
     "assign-reviewers",
     "close-reviews",
     "post-leaderboard",
+    "post-season",
     "expire-mocks",
+    "goal-dms",
 )
 
 

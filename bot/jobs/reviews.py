@@ -31,7 +31,7 @@ def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None
     run = assign_due_reviews(
         runtime.sessions,
         now,
-        notifier=runtime.adapters.reviews,
+        notifier=runtime.adapters.reviews(now),
         channel_id=channel_id,
         exclude=unread,
     )
@@ -48,7 +48,7 @@ def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -
     run = close_due_reviews(
         runtime.sessions,
         now,
-        notifier=runtime.adapters.reviews,
+        notifier=runtime.adapters.reviews(now),
         library=runtime.library,
         channel_id=channel_id,
     )

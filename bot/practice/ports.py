@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
     from bot.practice.reviews.standins import OfferNotice, PassedNotice
     from bot.practice.reviews.votes import ReviewTarget
+    from bot.practice.season_post import SeasonReport
     from bot.practice.weekly_post import WeeklyReport
 
 
@@ -110,6 +111,10 @@ class LeaderboardPublisher(Protocol):
     """Posts a channel's weekly leaderboard (message and chart); returns the message ts."""
 
     def post_leaderboard(self, channel: ChannelView, report: WeeklyReport) -> str: ...
+
+    def post_season(self, channel: ChannelView, report: SeasonReport) -> str:
+        """The monthly season post (bot/practice/season_post.py); returns its ts."""
+        ...
 
 
 class ThreadUnreadable(Exception):

@@ -44,6 +44,8 @@ class ScoringRules:
     shrinkage: float = 2.0  # answers' worth of the channel's mean mixed into each estimate
     bias_correction: bool = False  # centre each reviewer's scores on their own average
     bias_window_weeks: int = 8  # how many weeks of a reviewer's scores give their average
+    streak_reviews: bool = True  # a completed review makes a practice week (streaks)
+    streak_mocks: bool = True  # a scored mock round makes a practice week (streaks)
     weighted_consensus: bool = False  # weigh each reviewer by reliability (docs/scoring.md)
     # How reviews run (docs/scoring.md, "Reviews that get done"): not points, but per channel.
     standins: bool = True  # offer a review not done by `standin_after` to stand-ins
@@ -91,6 +93,8 @@ SETTING_HELP = {
     "shrinkage": "answers' worth of the channel's mean mixed into each quality estimate",
     "bias_correction": "centre each reviewer's scores on their own average (on/off)",
     "bias_window_weeks": "weeks of a reviewer's scores that make their average",
+    "streak_reviews": "a completed review makes a practice week for streaks (on/off)",
+    "streak_mocks": "a scored mock round makes a practice week for streaks (on/off)",
     "weighted_consensus": "weigh each reviewer's scores by how reliable they have been (on/off)",
     "standins": "offer reviews not done in time to stand-ins (on/off)",
     "standin_after": "when stand-ins are offered, as a share of the review time (0.5: half-time)",

@@ -10,12 +10,14 @@ import logging
 from slack_sdk import WebClient
 
 from bot.practice.channels import ChannelView
+from bot.practice.season_post import SeasonReport
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.errors import SLACK_FAILURES
 from bot.slack.gateway import SlackGateway
 from bot.slack.publisher import post_channel_message
 from bot.slack.render.chart import weekly_chart
 from bot.slack.render.leaderboard import TOP, chart_alt_text, week_label, weekly_blocks
+from bot.slack.render.season import season_blocks
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +59,23 @@ class SlackLeaderboardPublisher:
             log.exception("leaderboard chart upload failed in %s", channel.channel_id)
         return ts
 
+    def post_season(self, channel: ChannelView, report: SeasonReport) -> str:
+        text, blocks = season_blocks(report)
+        payload = {"month": report.month.isoformat()}
+        ts, _client = post_channel_message(
+            self.gateway,
+            channel.team_id,
+            channel.channel_id,
+            text,
+            blocks,
+            ("practice_season", payload),
+        )
+        return ts
+
     def upload_chart(
         self, client: WebClient, channel: ChannelView, report: WeeklyReport, thread_ts: str
     ) -> None:
-        top = report.week.top(TOP)
+        top = report.week.top_named(TOP)
         names = display_names(client, [r.user_id for r in top])
         png = weekly_chart(
             top,

@@ -71,7 +71,7 @@ def request_and_reply(
             note,
             offset,
             library=runtime.library,
-            notifier=runtime.adapters.mocks,
+            notifier=runtime.adapters.mocks(),
             availability=Availability(tz, tuple(picks) if picks is not None else None),
             expiry=runtime.settings.mock_expiry or MOCK_EXPIRY,
             slot_length=runtime.settings.mock_slot or MIN_SLOT,

@@ -12,6 +12,7 @@ from bot.practice.mocks.availability import MIN_SLOT
 from bot.practice.mocks.queue import MockError
 from bot.runtime import runtime_of
 from bot.services import mocks
+from bot.slack.dm import reply_dm
 from bot.slack.home_publisher import publish_home
 from bot.slack.mock_requests import open_availability, user_zone
 from bot.slack.payloads import Interaction
@@ -49,7 +50,7 @@ def _tell(respond: Respond, text: str, home: tuple[WebClient, str] | None = None
     user) has no response URL, so there the bot's DM says it."""
     if home is not None:
         client, user_id = home
-        client.chat_postMessage(channel=user_id, text=text)
+        reply_dm(client, user_id, text)
         return
     respond(text=text, response_type="ephemeral", replace_original=False)
 
@@ -71,7 +72,7 @@ def on_swap(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltConte
             match_id,
             user_id,
             library=runtime.library,
-            notifier=runtime.adapters.mocks,
+            notifier=runtime.adapters.mocks(),
         )
     except MockError as exc:
         _tell(respond, str(exc))
@@ -148,9 +149,10 @@ def on_find_partner(
     zone = user_zone(client, user_id)
     trigger = Interaction.of(body).trigger_id
     if not open_availability(runtime, client, trigger, team_id, user_id, zone[0]):
-        client.chat_postMessage(
-            channel=user_id,
-            text="I couldn't open the form just now. `/mock` in any channel does the same.",
+        reply_dm(
+            client,
+            user_id,
+            "I couldn't open the form just now. `/mock` in any channel does the same.",
         )
 
 
@@ -190,7 +192,7 @@ def on_check_in(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltC
             match_id,
             user_id,
             outcome,
-            notifier=runtime.adapters.mocks,
+            notifier=runtime.adapters.mocks(),
         )
     except ValueError:
         _tell(respond, "That button is no longer valid.")

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import runtime_of
 from bot.services.reviews import accept_standin, predict, rate
+from bot.slack.dm import reply_dm
 from bot.slack.home_publisher import publish_home
 from bot.slack.payloads import Interaction
 from bot.slack.render.review_feedback import predicted_text, rated_text, word_modal
@@ -38,7 +39,7 @@ def _refuse(respond: Respond, text: str, body: dict[str, Any], client: WebClient
     """Privately; a button on the App Home has no response URL, so there by DM."""
     seen = Interaction.of(body)
     if not seen.response_url and (body.get("container") or {}).get("type") == "view":
-        client.chat_postMessage(channel=seen.user_id, text=text)
+        reply_dm(client, seen.user_id, text)
         return
     respond(text=text, response_type="ephemeral", replace_original=False)
 
@@ -66,7 +67,7 @@ def on_standin_take(
         int(value),
         user_id,
         runtime.clock(),
-        notifier=runtime.adapters.reviews,
+        notifier=runtime.adapters.reviews(),
     )
     if taken.brief is None:
         log.info("stand-in %s refused for %s: %s", value, user_id, taken.refusal)

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import runtime_of
 from bot.services.reviews import open_review
+from bot.slack.dm import reply_dm
 from bot.slack.payloads import Interaction
 from bot.slack.render.review_modals import ModalSource, challenge_modal, score_modal
 
@@ -42,7 +43,7 @@ def _refuse(respond: Respond, message: str, body: dict[str, Any], client: WebCli
     """Privately; a button on the App Home has no response URL, so there by DM."""
     seen = Interaction.of(body)
     if not seen.response_url and (body.get("container") or {}).get("type") == "view":
-        client.chat_postMessage(channel=seen.user_id, text=message)
+        reply_dm(client, seen.user_id, message)
         return
     respond(text=message, response_type="ephemeral", replace_original=False)
 

@@ -72,7 +72,7 @@ def leaderboard(ctx: CommandContext) -> None:
         return
     week, names = found.week, found.names
     if explain is not None:
-        ctx.reply(why_text(week, explain, names=names, last=last))
+        ctx.reply(why_text(week, explain, names=names, last=last, caller=ctx.user_id))
         return
     text, blocks = standings_blocks(week, caller=ctx.user_id, names=names, last=last)
     ctx.reply(text, blocks)

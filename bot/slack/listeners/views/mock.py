@@ -15,6 +15,7 @@ from bot.practice.mocks.queue import MockError
 from bot.practice.ports import PublishError
 from bot.runtime import Runtime, runtime_of
 from bot.services import mocks
+from bot.slack.dm import reply_dm, reply_in_conversation
 from bot.slack.mock_requests import request_and_reply, user_zone
 from bot.slack.payloads import Interaction
 from bot.slack.render.fallback import SORRY
@@ -89,14 +90,14 @@ def _reveal_or_wait(
             match_id,
             number,
             library=runtime.library,
-            notifier=runtime.adapters.mocks,
+            notifier=runtime.adapters.mocks(),
         )
     except PublishError as exc:  # released: the job shows it on its next tick
         log.warning("could not reveal mock %s round %s: %s", match_id, number, exc.reason)
         return
     if not shown:
         try:
-            client.chat_postMessage(channel=user_id, text=saved_until_reveal(partner))
+            reply_dm(client, user_id, saved_until_reveal(partner))
         except SlackApiError as exc:
             log.warning("could not confirm mock feedback: %s", exc.response.get("error"))
 
@@ -116,7 +117,7 @@ def on_availability_submitted(
     tz = modal_tz(seen.private_metadata)
 
     def reply(text: str) -> None:
-        client.chat_postMessage(channel=user_id, text=text)
+        reply_dm(client, user_id, text)
 
     runtime.defer(
         lambda: request_and_reply(
@@ -153,8 +154,8 @@ def on_propose_submitted(
     ack()
     if moved.conversation:
         try:
-            client.chat_postMessage(
-                channel=moved.conversation, text=moved_text(user_id, moved.choice, moved.match)
+            reply_in_conversation(
+                client, moved.conversation, moved_text(user_id, moved.choice, moved.match)
             )
         except SlackApiError as exc:
             log.warning("could not tell mock %s it moved: %s", match_id, exc.response.get("error"))

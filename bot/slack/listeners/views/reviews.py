@@ -106,7 +106,7 @@ def _update_brief(runtime: Runtime, user_id: str, source: ModalSource) -> None:
     if brief is None:
         return
     try:
-        runtime.adapters.reviews.update_brief(brief, source.dm_channel, source.dm_ts)
+        runtime.adapters.reviews().update_brief(brief, source.dm_channel, source.dm_ts)
     except PublishError as exc:
         log.warning("could not update %s's review DM: %s", user_id, exc.reason)
 
@@ -135,7 +135,7 @@ def on_challenge_submitted(
         user_id,
         read_challenge(seen.values()),
         runtime.clock(),
-        notifier=runtime.adapters.reviews,
+        notifier=runtime.adapters.reviews(),
         submission_key=seen.view_id or None,
         on_recorded=answer_modal,
     )
