@@ -29,6 +29,17 @@ KINDS: tuple[str, ...] = (
     "pitch",
     # Product-sense: improve a feature that exists (design starts from a blank page).
     "product-improvement",
+    # Pricing and packaging: price points, tiers, bundles; a PMM loop asks it on its own.
+    "pricing",
+    # Sales enablement and the advertiser or agency side of go-to-market: the buyer is a
+    # business, and the artefact is what a sales team carries.
+    "enablement",
+    # Customer research and survey design: what to ask, whom, and how far to trust answers.
+    "research",
+    # Product-sense estimation (PMM's `sizing` is a launch's size; this is any quantity).
+    "estimation",
+    # Product strategy or vision: where a product should go and why, over quarters not a test.
+    "strategy",
 )
 
 LEVELS: tuple[str, ...] = ("weak", "strong")
