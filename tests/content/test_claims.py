@@ -451,4 +451,6 @@ def test_samples_and_reasons_survive_the_snapshot(tmp_path: Path) -> None:
 def test_a_reason_longer_than_a_line_fails(tmp_path: Path) -> None:
     long = "4, not 5: " + "the holdout is fair but not sized " * 5
     text = claim_prompt().replace('"4, not 5: no size"', f'"{long.strip()}"')
-    assert_reported(tmp_path, text, "the holdout is fair", "measurement is 174 characters")
+    assert_reported(
+        tmp_path, text, "the holdout is fair", "why: measurement is 179 characters; at most 160"
+    )
