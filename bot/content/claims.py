@@ -26,8 +26,8 @@ _NUMBER = re.compile(
     r"(?P<cur>[$£€])?(?P<num>\d+(?:,\d{3})*(?:\.\d+)*)"
     r"(?P<unit>\s?%|\s(?:million|billion|thousand)\b|(?:bn|[kKMB]|x|pp)(?![A-Za-z]))?"
 )
-_SCALE = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "million": 1e6, "billion": 1e9}
-_SCALE["thousand"] = 1e3
+_SCALE = {"k": 1e3, "K": 1e3, "thousand": 1e3, "M": 1e6, "million": 1e6}
+_SCALE.update({"B": 1e9, "bn": 1e9, "billion": 1e9})
 # Letters glued after a number that still make it a measurement, not an identifier ("3s").
 _MEASURE_SUFFIXES = {"s", "ms", "sec", "secs", "min", "mins", "h", "hr", "hrs"}
 # A number right after one of these words is a label or an identifier: "week 2", "Tier 1".
