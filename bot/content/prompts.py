@@ -118,7 +118,7 @@ def _read_fields(f: dict[str, yaml.Node], meta: PackMeta, errs: nodes.Errors) ->
     if "shape" in f:
         values["shape"] = _shape(f["shape"], errs)
     if "hint" in f:
-        values["hint"] = nodes.text(f["hint"], "hint", errs, one_line=True)
+        values["hint"] = _hint(f["hint"], errs)
     if "assumptions" in f:
         values["assumptions"] = _assumptions(f["assumptions"], errs)
     if "guide_example" in f:
@@ -139,6 +139,17 @@ def _read_fields(f: dict[str, yaml.Node], meta: PackMeta, errs: nodes.Errors) ->
     if "calibration" in f and criteria is not None:
         values["calibration"] = read_calibration(f["calibration"], criteria, errs)
     return values
+
+
+HINT_CHARS = 160  # a nudge, not a second case
+
+
+def _hint(node: yaml.Node, errs: nodes.Errors) -> str | None:
+    hint = nodes.text(node, "hint", errs, one_line=True)
+    if hint is not None and len(hint) > HINT_CHARS:
+        errs.add(node, f"hint is {len(hint)} characters; at most {HINT_CHARS}")
+        return None
+    return hint
 
 
 def _shape(node: yaml.Node, errs: nodes.Errors) -> str | None:

@@ -454,3 +454,8 @@ def test_a_reason_longer_than_a_line_fails(tmp_path: Path) -> None:
     assert_reported(
         tmp_path, text, "the holdout is fair", "why: measurement is 179 characters; at most 160"
     )
+
+
+def test_a_hint_longer_than_a_nudge_fails(tmp_path: Path) -> None:
+    text = claim_prompt(hint="Start from the costs. " * 8)
+    assert_reported(tmp_path, text, "hint:", "hint is 175 characters; at most 160")
