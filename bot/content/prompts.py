@@ -135,7 +135,9 @@ def _read_fields(f: dict[str, yaml.Node], meta: PackMeta, errs: nodes.Errors) ->
             f["challenges"], "challenges", errs, min_items=3, max_items=5
         )
     if "strong_answers" in f:
-        values["strong_answers"] = nodes.text_list(f["strong_answers"], "strong_answers", errs)
+        values["strong_answers"] = nodes.text_list(
+            f["strong_answers"], "strong_answers", errs, max_items=3
+        )
     if "calibration" in f and criteria is not None:
         values["calibration"] = read_calibration(f["calibration"], criteria, errs)
     return values

@@ -459,3 +459,9 @@ def test_a_reason_longer_than_a_line_fails(tmp_path: Path) -> None:
 def test_a_hint_longer_than_a_nudge_fails(tmp_path: Path) -> None:
     text = claim_prompt(hint="Start from the costs. " * 8)
     assert_reported(tmp_path, text, "hint:", "hint is 175 characters; at most 160")
+
+
+def test_more_than_three_strong_answers_fail(tmp_path: Path) -> None:
+    text = claim_prompt(strong_answers=["One.", "Two.", "Three.", "Four."])
+    # Reported at the list, which starts on its first item.
+    assert_reported(tmp_path, text, '- "One."', "strong_answers must have 1 to 3 items")
