@@ -47,7 +47,7 @@ def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[st
         blocks += sections(escape(prompt.context))
     blocks.extend(section(table_text(table)) for table in prompt.tables)
     # The key (covers, strong answers, samples) stays back: finding the trap is the practice.
-    # Reviewers get it in their brief, and everyone when answers close.
+    # Reviewers get it in their brief, and everyone when reviews close.
     if prompt.hint:
         blocks.append(context_line(f":bulb: Hint: {escape(prompt.hint)}"))
     blocks.append(DividerBlock())
