@@ -47,6 +47,10 @@ REVIEWS_COMPLETED = Counter(
     "practice_reviews_completed",
     "Reviews completed: a reviewer's first scoring of an answer (a re-submission is not counted).",
 )
+STANDINS_TAKEN = Counter(
+    "practice_standins_taken",
+    "Reviews left undone at the stand-in time that a stand-in took (the first to accept).",
+)
 VOTES = Counter(
     "practice_votes", "Criterion scores submitted by reviewers (one per criterion, re-submits too)."
 )

@@ -9,6 +9,7 @@ from bot.content import Criterion
 from bot.models import Channel, MockMatch, MockRound, PromptPost
 from bot.practice.ports import PublishError
 from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
+from bot.practice.reviews.standins import OfferNotice, PassedNotice
 
 
 @dataclass
@@ -39,6 +40,8 @@ class FakeReviewNotifier:
     summaries: list[AuthorSummary] = field(default_factory=list)
     notes: list[ThreadNotes] = field(default_factory=list)
     short: list[ShortNotice] = field(default_factory=list)
+    offers: list[OfferNotice] = field(default_factory=list)
+    passed: list[PassedNotice] = field(default_factory=list)
     fail_next: int = 0  # this many calls fail (transiently) before calls succeed
 
     def _maybe_fail(self) -> None:
@@ -63,6 +66,14 @@ class FakeReviewNotifier:
         self._maybe_fail()
         self.short.append(notice)
         return f"short.{len(self.short)}"
+
+    def send_standin_offer(self, offer: OfferNotice) -> None:
+        self._maybe_fail()
+        self.offers.append(offer)
+
+    def tell_passed_on(self, notice: PassedNotice) -> None:
+        self._maybe_fail()
+        self.passed.append(notice)
 
 
 @dataclass

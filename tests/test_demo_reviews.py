@@ -13,3 +13,15 @@ def test_demo_shows_a_day_of_reviews(demo: DemoRun) -> None:
     assert "Saved your scores" in transcript
     assert "What strong answers did" in transcript
     assert "Mean score per criterion" in transcript
+
+
+def test_demo_week_shows_a_stand_in_review_and_a_helpfulness_rating(demo: DemoRun) -> None:
+    transcript = demo.transcript
+    assert "/practice review on" in transcript
+    assert "Would you stand in?" in transcript and "[Take this review]" in transcript
+    assert "It is yours, thank you!" in transcript
+    assert "a stand-in has offered to take it" in transcript
+    assert "lena: (posts a challenge in the thread and scores the answer" in transcript
+    assert "[Helpful] [Not really]" in transcript
+    assert "Authors found 1 of your 1 rated reviews helpful" in transcript
+    assert "*4.* @lena: *1 pt* · 0 answers · 1 review" in transcript  # it counts

@@ -20,16 +20,20 @@ from bot.demo.leaderboard import weekly_leaderboard
 from bot.demo.mock import matched_mock
 from bot.demo.page import page_html
 from bot.demo.reviews import assign_reviewers, close_reviews, review_answers
+from bot.demo.standins import half_time, rate_a_review, volunteer
 
 Scene = Callable[[DemoContext], None]
 SCENES: list[Scene] = [
     enrol_channel,
     post_the_prompt,
     answer_in_thread,
+    volunteer,
     assign_reviewers,
     review_answers,
     calibrate_on_samples,
+    half_time,
     close_reviews,
+    rate_a_review,
     matched_mock,
     weekly_leaderboard,
     app_home,

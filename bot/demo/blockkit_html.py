@@ -26,6 +26,9 @@ EMOJI = {
     "memo": "📝",
     "bell": "🔔",
     "busts_in_silhouette": "👥",
+    "raised_hand": "✋",
+    "handshake": "🤝",
+    "crystal_ball": "🔮",
 }
 TOKEN = re.compile(r"<([^<>]+)>")
 FENCE = re.compile(r"```(.*?)```", re.S)

@@ -103,11 +103,7 @@ def review_answers(ctx: DemoContext) -> None:
 def close_reviews(ctx: DemoContext) -> None:
     ctx.heading("Next morning: reviews close, authors get their summaries")
     stage = ctx.stage
-    reminders = stage.run_job("close-reviews", stage.now() + timedelta(hours=6))
-    ctx.say("", f"(half-way through reviews: {reminders.details[-1]})")
-    reviewer = ctx.people[1]
-    reminder = next(m for m in stage.slack.dms(reviewer) if m["text"].startswith("Reminder"))
-    ctx.show_message(f"Practice Bot (DM to {ctx.name(reviewer)})", reminder)
+    # The half-way reminders and the stand-in came before (bot/demo/standins.py).
     result = stage.run_job("close-reviews", stage.now() + timedelta(hours=9))
     ctx.say("", f"(practice-bot job close-reviews: {'; '.join(result.details)})")
     notes = stage.slack.thread(CHANNEL, ctx.thread_ts)[-1]

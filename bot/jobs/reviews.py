@@ -51,6 +51,7 @@ def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -
         len(run.closed),
         (
             f"closed posts {run.closed}; {run.missed} missed reviews",
-            f"{run.summaries} summaries, {run.reminders} reminders sent",
+            f"{run.summaries} summaries, {run.reminders} reminders, "
+            f"{run.offers} stand-in offers sent",
         ),
     )

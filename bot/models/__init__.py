@@ -13,7 +13,15 @@ from bot.models.leaderboard import LeaderboardPost
 from bot.models.mocks import MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
 from bot.models.privacy import ForgetMark
-from bot.models.reviews import CalibrationScore, Challenge, ReviewAssignment, ReviewerOptIn, Vote
+from bot.models.reviews import (
+    CalibrationScore,
+    Challenge,
+    ReviewAssignment,
+    ReviewerOptIn,
+    ReviewRating,
+    StandinOffer,
+    Vote,
+)
 from bot.models.slack_store import (
     SEALED_TOKEN_COLUMNS,
     SEALED_TOKEN_LENGTH,
@@ -48,7 +56,9 @@ __all__ = [
     "MockScore",
     "PromptPost",
     "ReviewAssignment",
+    "ReviewRating",
     "ReviewerOptIn",
+    "StandinOffer",
     "ThreadMessage",
     "ThreadNotice",
     "UTCDateTime",

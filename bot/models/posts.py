@@ -120,5 +120,8 @@ class Answer(Base):
     reacted: Mapped[bool] = mapped_column(Boolean, default=False)
     # Claimed before the author's review summary DM is sent, so it is sent once (issue 4).
     summary_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The author's own prediction of their mean score (1-5), made before any reviewer scored.
+    predicted_score: Mapped[int | None] = mapped_column(Integer)
+    predicted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     post: Mapped[PromptPost] = relationship()

@@ -1,4 +1,5 @@
-"""Skeptic reviews: volunteers, assignments, challenges, rubric votes, and calibration scores."""
+"""Skeptic reviews: volunteers, assignments, stand-in offers, challenges, rubric votes, authors'
+ratings of reviews, and calibration scores."""
 
 from __future__ import annotations
 
@@ -42,8 +43,48 @@ class ReviewAssignment(Base):
     scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     comment: Mapped[str | None] = mapped_column(Text)
     missed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Stand-ins (docs/scoring.md): an assignment not scored by the channel's stand-in time is
+    # offered once (`offered_at`); the first to accept takes it (`passed_to`, `passed_at`, a
+    # guarded update) and gets an assignment of their own (`standin_for` names this one).
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    passed_to: Mapped[str | None] = mapped_column(String(32))
+    passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    passed_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    standin_for: Mapped[int | None] = mapped_column(Integer)
 
     answer: Mapped[Answer] = relationship()
+
+
+class StandinOffer(Base):
+    """A stand-in offer to one member for one assignment; its DM is claimed (`sent_at`) before
+    the Slack call and released when the call fails, so it is sent once."""
+
+    __tablename__ = "standin_offers"
+    __table_args__ = (UniqueConstraint("assignment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("review_assignments.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReviewRating(Base):
+    """An author's word on how helpful one review was: once per review (and so per author).
+    It never changes anyone's points."""
+
+    __tablename__ = "review_ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("review_assignments.id", ondelete="CASCADE"), unique=True
+    )
+    author_id: Mapped[str] = mapped_column(String(32))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    word: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Challenge(Base):
@@ -100,7 +141,7 @@ class CalibrationScore(Base):
     channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
     pack_id: Mapped[str] = mapped_column(String(64))
     prompt_id: Mapped[str] = mapped_column(String(128))
-    level: Mapped[str] = mapped_column(String(16))  # "weak" or "strong"
+    level: Mapped[str] = mapped_column(String(16))  # "weak", "middling" or "strong"
     reviewer_id: Mapped[str] = mapped_column(String(32))
     criterion: Mapped[str] = mapped_column(String(64))
     score: Mapped[int] = mapped_column(Integer)

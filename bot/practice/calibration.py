@@ -21,7 +21,7 @@ from bot.models import CalibrationScore, Channel, PromptPost, ReviewAssignment
 
 @dataclass(frozen=True)
 class SampleRef:
-    """Which sample answer: the pack, the prompt and the level ("weak" or "strong")."""
+    """Which sample answer: the pack, the prompt and the level ("weak", "middling" or "strong")."""
 
     pack_id: str
     prompt_id: str

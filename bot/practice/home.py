@@ -5,7 +5,7 @@ Slack-free like the rest of the domain: a session and an explicit `now` in, plai
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment
 from bot.practice.leaderboard.stats import HomeItem, home_items
 from bot.practice.mocks.queue import MockStatus, current_round, live_match_for, mock_status
+from bot.practice.reviews.feedback import OwnAnswer, own_answers
 
 MAX_PENDING = 10  # the Home tab lists this many reviews; the rest are in the DMs
 
@@ -36,6 +37,7 @@ class Home:
     pending_total: int
     mock: MockStatus
     mock_round: int | None  # the live mock's current round, for its buttons
+    own: list[OwnAnswer] = field(default_factory=list)  # their answers under review
 
 
 def pending_reviews(
@@ -78,4 +80,5 @@ def home_for(session: Session, team_id: str, user_id: str, now: datetime) -> Hom
         pending_total=len(pending),
         mock=mock,
         mock_round=current_round(session, live).round if live is not None else None,
+        own=own_answers(session, team_id, user_id, now)[:MAX_PENDING],
     )

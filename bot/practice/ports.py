@@ -10,6 +10,7 @@ from bot.models import Channel, MockMatch, MockRound, PromptPost
 
 if TYPE_CHECKING:
     from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
+    from bot.practice.reviews.standins import OfferNotice, PassedNotice
     from bot.practice.reviews.votes import ReviewTarget
     from bot.practice.weekly_post import WeeklyReport
 
@@ -79,6 +80,14 @@ class ReviewNotifier(Protocol):
 
     def post_challenge(self, target: ReviewTarget, text: str) -> str:
         """Post a reviewer's challenge in the prompt's thread; returns its ts."""
+        ...
+
+    def send_standin_offer(self, offer: OfferNotice) -> None:
+        """DM a member an offer to stand in for a review left undone, with a button to take it."""
+        ...
+
+    def tell_passed_on(self, notice: PassedNotice) -> None:
+        """DM the original reviewer, politely, that their review was passed to a stand-in."""
         ...
 
 

@@ -44,6 +44,11 @@ class ScoringRules:
     shrinkage: float = 2.0  # answers' worth of the channel's mean mixed into each estimate
     bias_correction: bool = False  # centre each reviewer's scores on their own average
     bias_window_weeks: int = 8  # how many weeks of a reviewer's scores give their average
+    weighted_consensus: bool = False  # weigh each reviewer by reliability (docs/scoring.md)
+    # How reviews run (docs/scoring.md, "Reviews that get done"): not points, but per channel.
+    standins: bool = True  # offer a review not done by `standin_after` to stand-ins
+    standin_after: float = 0.5  # share of the review time (answers close -> reviews close)
+    give_to_get: bool = True  # an author sees scores early only once their own reviews are done
 
 
 DEFAULT_RULES = ScoringRules()
@@ -86,6 +91,10 @@ SETTING_HELP = {
     "shrinkage": "answers' worth of the channel's mean mixed into each quality estimate",
     "bias_correction": "centre each reviewer's scores on their own average (on/off)",
     "bias_window_weeks": "weeks of a reviewer's scores that make their average",
+    "weighted_consensus": "weigh each reviewer's scores by how reliable they have been (on/off)",
+    "standins": "offer reviews not done in time to stand-ins (on/off)",
+    "standin_after": "when stand-ins are offered, as a share of the review time (0.5: half-time)",
+    "give_to_get": "authors see scores early only once they have done their own reviews (on/off)",
 }
 LIMITS = {
     "quality_weight": (0.0, 10.0),
@@ -95,6 +104,7 @@ LIMITS = {
     "mock_weight": (0.0, 2.0),
     "shrinkage": (0.0, 20.0),
     "bias_window_weeks": (1, 52),
+    "standin_after": (0.1, 0.9),
 }
 
 
@@ -266,5 +276,7 @@ def describe_rules(rules: ScoringRules = DEFAULT_RULES) -> str:
     ]
     if rules.bias_correction:
         lines.append("• reviewer-bias correction is on: each reviewer's scores are centred")
+    if rules.weighted_consensus:
+        lines.append("• reliability-weighted consensus is on: reliable reviewers count for more")
     lines.append("Channel managers can change these with `/practice scoring`.")
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""The skeptic review window's due work: the `assign-reviewers` and `close-reviews` runs.
+"""The skeptic review window's due work: the `assign-reviewers` and `close-reviews` runs
+(the latter also offers reviews left undone to stand-ins).
 
 Each step is its own unit of work and commits once: a post's assignment, its close. Every
 once-only Slack effect (a reviewer's brief or reminder, an author's summary, the thread's
@@ -18,7 +19,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from bot.content import Library
-from bot.db import SessionFactory, unit_of_work
+from bot.db import SessionFactory, read_only, unit_of_work
 from bot.practice.ports import ReviewNotifier
 from bot.practice.reviews.assign import (
     AssignOutcome,
@@ -40,6 +41,16 @@ from bot.practice.reviews.closing import (
     thread_notes,
 )
 from bot.practice.reviews.notices import ShortNotice, ThreadNotes, log_failure
+from bot.practice.reviews.standins import (
+    claim_offer,
+    claim_passed,
+    due_standins,
+    offer_standins,
+    owed_passed,
+    pending_offers,
+    release_offer,
+    release_passed,
+)
 from bot.practice.reviews.thread_notices import (
     NOTES,
     SHORT,
@@ -70,6 +81,7 @@ class CloseRun:
     missed: int
     summaries: int
     reminders: int
+    offers: int = 0  # stand-in offers sent
 
 
 def assign_due_reviews(
@@ -84,7 +96,7 @@ def assign_due_reviews(
 
     `exclude`: posts to leave for a later run (their thread could not be read yet).
     """
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         due = due_assignments(session, now, channel_id, exclude)
     assigned = _each_in_its_own_unit(sessions, due, partial(assign_post, now=now))
     post_thread_notes(
@@ -110,7 +122,8 @@ def close_due_reviews(
 ) -> CloseRun:
     """The `close-reviews` due work: reminders, then closes, thread notes and summaries."""
     reminders = send_briefs(sessions, now, notifier=notifier, reminder=True, channel_id=channel_id)
-    with unit_of_work(sessions) as session:
+    offers = run_standins(sessions, now, notifier=notifier, channel_id=channel_id)
+    with read_only(sessions) as session:
         due = due_closes(session, now, channel_id)
     closed = _each_in_its_own_unit(sessions, due, partial(close_post, now=now))
     post_thread_notes(
@@ -124,6 +137,7 @@ def close_due_reviews(
         sum(missed for _post_id, missed in closed),
         summaries,
         reminders,
+        offers,
     )
 
 
@@ -183,7 +197,7 @@ def post_thread_notes(
     """The `kind` note on each post `owing` one (made by `note_for(session, post_id=)`, none
     when it says None), once: this run's posts and earlier failures, retried until Slack
     takes it. Returns how many were posted."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         posts = owing(session, now, channel_id)
     return sum(
         _post_note(sessions, post_id, partial(note_for, post_id=post_id), kind, now, post)
@@ -240,7 +254,7 @@ def send_briefs(
     """One DM per reviewer and post, claimed per (post, reviewer): the brief for assignments
     not yet told, or (`reminder`) the half-way reminder to those who have not scored."""
     due_of, claim, release, failed = _BRIEFS[reminder]
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         due = due_of(session, now, channel_id)
     send = partial(notifier.send_brief, reminder=reminder)
     return sum(
@@ -267,7 +281,7 @@ def send_summaries(
     channel_id: str | None = None,
 ) -> int:
     """Each author of a closed post gets their summary once (claimed per answer)."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         owed = owed_summaries(session, now, channel_id)
     return sum(
         _once(
@@ -280,4 +294,65 @@ def send_summaries(
             answer_id,
         )
         for answer_id in owed
+    )
+
+
+# --- stand-ins ------------------------------------------------------------------------------
+
+
+def run_standins(
+    sessions: SessionFactory,
+    now: datetime,
+    *,
+    notifier: ReviewNotifier,
+    channel_id: str | None = None,
+) -> int:
+    """Reviews left undone at the stand-in time are offered (claimed per post), each offer DMed
+    once; originals whose review was taken are told once. Returns the offers sent."""
+    with read_only(sessions) as session:
+        due = due_standins(session, now, channel_id)
+    _each_in_its_own_unit(sessions, due, partial(offer_standins, now=now))
+    with read_only(sessions) as session:
+        pending = pending_offers(session, now, channel_id)
+    sent = sum(
+        _once(
+            sessions,
+            partial(claim_offer, offer_id=offer_id, now=now),
+            notifier.send_standin_offer,
+            release_offer,
+            None,
+            "offering stand-in %s",
+            offer_id,
+        )
+        for offer_id in pending
+    )
+    send_passed_notices(sessions, now, notifier=notifier, channel_id=channel_id)
+    return sent
+
+
+def send_passed_notices(
+    sessions: SessionFactory,
+    now: datetime,
+    *,
+    notifier: ReviewNotifier,
+    channel_id: str | None = None,
+) -> int:
+    """Each reviewer whose review a stand-in took is told once (claimed per assignment)."""
+    with read_only(sessions) as session:
+        owed = owed_passed(session, now, channel_id)
+    return sum(tell_passed(sessions, aid, now, notifier=notifier) for aid in owed)
+
+
+def tell_passed(
+    sessions: SessionFactory, assignment_id: int, now: datetime, *, notifier: ReviewNotifier
+) -> bool:
+    """The original reviewer of `assignment_id` told once that a stand-in took it."""
+    return _once(
+        sessions,
+        partial(claim_passed, assignment_id=assignment_id, now=now),
+        notifier.tell_passed_on,
+        release_passed,
+        None,
+        "telling the reviewer of assignment %s it was passed on",
+        assignment_id,
     )

@@ -1,5 +1,8 @@
 """Skeptic reviews, one function per use case: opening a review from a button, submitting
-scores, submitting a challenge. (The review jobs' due work is `bot/services/review_window.py`.)"""
+scores, submitting a challenge, taking a review as a stand-in, an author's prediction and
+rating of a review. (The review jobs' due work is `bot/services/review_window.py`.)
+
+Every result is a plain dataclass built inside the unit of work; no ORM row leaves it."""
 
 from __future__ import annotations
 
@@ -7,13 +10,26 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.content import Criterion, Library
-from bot.db import SessionFactory, unit_of_work
+from bot.db import SessionFactory, read_only, unit_of_work
 from bot.practice.ports import PublishError, ReviewNotifier
-from bot.practice.reviews.notices import ReviewerBrief, current_brief
+from bot.practice.reviews.assign import release_notice
+from bot.practice.reviews.feedback import (
+    OwnAnswer,
+    Prediction,
+    Rating,
+    add_rating_word,
+    predict_score,
+    rate_review,
+    unlocked_answer,
+)
+from bot.practice.reviews.notices import ReviewerBrief, current_brief, log_failure
+from bot.practice.reviews.standins import Taken, take_standin
 from bot.practice.reviews.votes import (
     ChallengeResult,
     Lookup,
@@ -26,6 +42,7 @@ from bot.practice.reviews.votes import (
     rubric_for,
 )
 from bot.services.publishing import claim_then_call
+from bot.services.review_window import tell_passed
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +68,7 @@ def open_review(
 ) -> ReviewToOpen:
     """A button's review: refused unless assigned to `user_id` and open; with `library`,
     the rubric to score it on."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         lookup = load_review(session, assignment_id, user_id, now)
         target = lookup.target
         if target is None or library is None:
@@ -66,7 +83,7 @@ def brief_as_it_stands(
 ) -> ReviewerBrief | None:
     """The reviewer's brief for this assignment's prompt now (what is scored), to update
     their DM in place; None when the assignment is not theirs."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         return current_brief(session, assignment_id, user_id)
 
 
@@ -76,6 +93,7 @@ class ScoreSubmission:
     field_errors: dict[str, str] = field(default_factory=dict)
     target: ReviewTarget | None = None  # set when saved
     replaced: bool = False
+    own: OwnAnswer | None = None  # the reviewer's own answer, when this unlocked its scores
 
 
 ReadScores = Callable[[list[str]], tuple[dict[str, int | None], str]]
@@ -108,8 +126,13 @@ def submit_scores(
             log.info("refused scores from %s on %s: %s", user_id, assignment_id, result.refusal)
             return ScoreSubmission(refusal=result.message)
         session.commit()
+        # Counted here, the one service that records a review, after it is committed.
+        if not result.replaced:
+            metrics.REVIEWS_COMPLETED.inc()
+        metrics.VOTES.inc(result.votes)
+        own = None if result.replaced else unlocked_answer(session, target.post.post_id, user_id)
     log.info("scores saved by %s for answer %s", user_id, target.answer_id)
-    return ScoreSubmission(target=target, replaced=result.replaced)
+    return ScoreSubmission(target=target, replaced=result.replaced, own=own)
 
 
 @dataclass(frozen=True)
@@ -176,3 +199,68 @@ def submit_challenge(
 def _id(result: ChallengeResult) -> int:
     assert result.challenge_id is not None
     return result.challenge_id
+
+
+# --- stand-ins and authors' feedback ---------------------------------------------------------
+
+
+def accept_standin(
+    sessions: SessionFactory,
+    assignment_id: int,
+    user_id: str,
+    now: datetime,
+    *,
+    notifier: ReviewNotifier,
+) -> Taken:
+    """The "Take this review" button: the first offered member to click takes it (decided in
+    the database), gets its brief by DM, and the original reviewer is told. A failed brief
+    DM is released to the assign job's next run, which sends it."""
+    taken: list[Taken] = []
+
+    def take(session: Session) -> ReviewerBrief | None:
+        result = take_standin(session, assignment_id, user_id, now)
+        taken.append(result)
+        return result.brief
+
+    try:
+        claim_then_call(
+            sessions,
+            take,
+            partial(notifier.send_brief, reminder=False),
+            release=lambda session, brief, _exc: release_notice(session, brief),
+        )
+    except Exception as exc:
+        log_failure(exc, "sending stand-in %s their brief", user_id)
+    if taken and taken[0].brief is not None:
+        metrics.STANDINS_TAKEN.inc()  # here, not in the domain: it imports no metrics
+        log.info("%s stands in for review %s", user_id, assignment_id)
+        tell_passed(sessions, assignment_id, now, notifier=notifier)
+    return taken[0]
+
+
+def predict(
+    sessions: SessionFactory, answer_id: int, user_id: str, score: int, now: datetime
+) -> Prediction:
+    """The author's one-click prediction of their score (once; before any reviewer scored)."""
+    with unit_of_work(sessions) as session:
+        result = predict_score(session, answer_id, user_id, score, now)
+        session.commit()
+    return result
+
+
+def rate(
+    sessions: SessionFactory, assignment_id: int, user_id: str, helpful: bool, now: datetime
+) -> Rating:
+    """Helpful / Not really on a review, once per review and author."""
+    with unit_of_work(sessions) as session:
+        result = rate_review(session, assignment_id, user_id, helpful, now)
+        session.commit()
+    return result
+
+
+def add_word(sessions: SessionFactory, assignment_id: int, user_id: str, word: str) -> bool:
+    """The optional word after a rating (once)."""
+    with unit_of_work(sessions) as session:
+        added = add_rating_word(session, assignment_id, user_id, word)
+        session.commit()
+    return added

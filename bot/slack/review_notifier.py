@@ -16,8 +16,10 @@ from bot.practice.reviews.notices import (
     ShortNotice,
     ThreadNotes,
 )
+from bot.practice.reviews.standins import OfferNotice, PassedNotice
 from bot.practice.reviews.votes import ReviewTarget
 from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
+from bot.slack.render import text as mrkdwn
 from bot.slack.render.review import (
     BRIEF_EVENT,
     brief_blocks,
@@ -29,6 +31,7 @@ from bot.slack.render.review import (
     short_notice_text,
     summary_blocks,
 )
+from bot.slack.render.review_feedback import offer_blocks, passed_text
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +153,16 @@ class SlackReviewNotifier:
         """Post a reviewer's challenge in the prompt's thread; returns its ts."""
         fallback, blocks = challenge_message(target.author, target.reviewer, text)
         return self._post_in_thread(target.post, fallback, blocks)
+
+    def send_standin_offer(self, offer: OfferNotice) -> None:
+        link = self._permalinks(offer.post, {0: offer.answer_ts}).get(0) or permalink(
+            offer.post.channel_id, offer.answer_ts, offer.post.thread_ts
+        )
+        self._dm(offer.post.team_id, offer.user, *offer_blocks(offer, link))
+
+    def tell_passed_on(self, notice: PassedNotice) -> None:
+        text = passed_text(notice)
+        self._dm(notice.post.team_id, notice.reviewer, text, [mrkdwn.section(text).to_dict()])
 
     def _dm(
         self,

@@ -18,6 +18,8 @@ from bot.models import (
     MockScore,
     PromptPost,
     ReviewAssignment,
+    ReviewRating,
+    StandinOffer,
     Vote,
 )
 from bot.practice.calibration import SampleRef, record_calibration
@@ -44,8 +46,9 @@ def seed(session: Session) -> dict[str, int]:
         b.opt_in(session, channel, "U1", NOW)
         sample = SampleRef("pmm", "p1", "weak")
         record_calibration(session, channel, "U1", sample, {"focus": 2}, {"focus": 1}, NOW)
+        given = {}
         for reviewer, author in (("U1", "U2"), ("U2", "U1")):
-            b.review(
+            given[reviewer] = b.review(
                 session,
                 answers[author],
                 reviewer,
@@ -54,6 +57,13 @@ def seed(session: Session) -> dict[str, int]:
                 challenge_ts="1772600000.000001",
                 comment="fine",
             )
+        # U1 predicted their score, rated U2's review of it, was offered and took a review.
+        answers["U1"].predicted_score, answers["U1"].predicted_at = 3, NOW
+        session.add(
+            ReviewRating(assignment_id=given["U2"].id, author_id="U1", helpful=True, created_at=NOW)
+        )
+        session.add(StandinOffer(assignment_id=given["U2"].id, user_id="U1", created_at=NOW))
+        given["U2"].passed_to = "U1"
         match = b.mock(session, "U1", "U2", {"clarity": 3}, NOW, team_id=team, status="live")
         b.mock_round(session, match)
         b.mock_rating(session, match, 4, comment="U2 asked great questions")
@@ -87,6 +97,8 @@ def nothing_about(data: dict[str, object]) -> bool:
         "mock_matches",
         "reviewer_opt_ins",
         "channels_created_or_enrolled",
+        "review_ratings_given",
+        "standin_offers",
     )
     return all(data[k] == [] for k in keys)
 
@@ -105,6 +117,10 @@ def test_export_holds_everything_about_the_user_in_that_workspace(session: Sessi
     assert data["channels_created_or_enrolled"][0]["channel_id"] == "C1"
     (calibration,) = data["calibration_scores"]
     assert (calibration["score"], calibration["reference"]) == (2, 1)
+    assert answer["predicted_score"] == 3
+    (rated,) = data["review_ratings_given"]
+    assert rated["helpful"] is True
+    assert len(data["standin_offers"]) == 1
 
 
 def test_forget_erases_the_users_data_and_keeps_what_others_depend_on(session: Session) -> None:

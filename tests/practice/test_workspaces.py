@@ -9,7 +9,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Base, Channel, MockMatch, Workspace
+from bot.models import Base, Channel, MockMatch, ReviewRating, StandinOffer, Workspace
 from bot.practice.calibration import SampleRef, record_calibration
 from bot.practice.privacy.marks import mark_forgotten
 from bot.practice.workspaces import (
@@ -33,7 +33,11 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     channel = b.channel(session, channel_id, team_id=team_id)
     post = b.post(session, channel, T0.date())
     answer = b.replied_answer(session, post, "U1", "1772442060.000100", "a")
-    b.review(session, answer, "U2", {"c": 4})
+    assignment = b.review(session, answer, "U2", {"c": 4})
+    session.add(StandinOffer(assignment_id=assignment.id, user_id="U3", created_at=T0))
+    session.add(
+        ReviewRating(assignment_id=assignment.id, author_id="U1", helpful=True, created_at=T0)
+    )
     b.opt_in(session, channel, "U3", T0)
     b.thread_notice(session, post, "notes", "1772442120.000100")
     b.leaderboard_post(session, channel, T0.date())

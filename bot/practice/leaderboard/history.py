@@ -115,9 +115,12 @@ def criterion_trend(
     *,
     weeks: int = TREND_WEEKS,
     user_id: str | None = None,
+    closed_by: datetime | None = None,
 ) -> list[tuple[date, dict[str, float]]]:
     """Mean score per criterion for each of the `weeks` weeks ending with `last_monday`'s
-    (as given, without bias correction); for one user's answers when `user_id` is set."""
+    (as given, without bias correction); for one user's answers when `user_id` is set, and
+    with `closed_by` only of posts whose reviews closed by then (one's own scores before the
+    close are give to get's to show, in the App Home)."""
     first = last_monday - timedelta(weeks=weeks - 1)
     posts = select(PromptPost.id).where(
         PromptPost.channel_pk == channel.id,
@@ -133,6 +136,8 @@ def criterion_trend(
     )
     if user_id is not None:
         query = query.where(Answer.user_id == user_id)
+    if closed_by is not None:
+        query = query.where(PromptPost.reviews_close_at <= closed_by)
     sums: dict[date, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
     for day, criterion, total, count in session.execute(query):
         acc = sums[week_start(day)][criterion]

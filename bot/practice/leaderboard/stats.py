@@ -19,6 +19,12 @@ from bot.practice.leaderboard.history import TREND_WEEKS, criterion_trend, curre
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Row
 from bot.practice.reviewer_agreement import ReviewerAgreement, reviewer_agreement
+from bot.practice.reviews.feedback import (
+    Helpfulness,
+    PredictionWeek,
+    helpfulness,
+    prediction_weeks,
+)
 from bot.practice.schedule import (
     local_date,
     next_occurrence,
@@ -42,6 +48,8 @@ class PersonalStats:
     reviews_recent: int  # completed reviews over the trend window
     trend: list[tuple[date, dict[str, float]]]
     agreement: ReviewerAgreement | None = None  # how their scores compare with others'
+    helpfulness: Helpfulness | None = None  # how authors rated their reviews
+    predictions: tuple[PredictionWeek, ...] = ()  # their predictions against reviewers, by week
 
 
 def completed_reviews(session: Session, channel: Channel, user_id: str, since: date) -> int:
@@ -72,7 +80,7 @@ def personal_stats(
     last = tally_week(session, channel, monday - timedelta(days=7))
     row = this.row(user_id)
     last_row = last.row(user_id)
-    trend = criterion_trend(session, channel, monday, user_id=user_id)
+    trend = criterion_trend(session, channel, monday, user_id=user_id, closed_by=now)
     streak = current_streaks(session, channel, [user_id], today, now=now)[user_id]
     return PersonalStats(
         user_id=user_id,
@@ -89,6 +97,10 @@ def personal_stats(
         ),
         trend=trend,
         agreement=reviewer_agreement(session, channel, user_id, now),
+        helpfulness=helpfulness(session, channel, user_id, now - timedelta(weeks=TREND_WEEKS)),
+        predictions=tuple(
+            prediction_weeks(session, channel, user_id, monday - timedelta(weeks=TREND_WEEKS - 1))
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from bot.practice.leaderboard.votes import (
     channel_criteria,
     person_criteria,
     reviewer_offsets,
+    reviewer_weights,
     week_posts_query,
 )
 from bot.practice.leaderboard.week import TOP, AnswerLine, MockLine, Row, Week
@@ -73,13 +74,7 @@ def tally_week(
         else {}
     )
     votes = _week_votes(session, post_dates)
-    # (raw mean, counted mean, reviewers) per answer; both means over every reviewer and
-    # criterion. All of it comes from the covering index ix_votes_answer_criterion.
-    per_answer = (
-        answer_means_corrected(session, votes.of_week, offsets)
-        if offsets
-        else answer_means(session, votes.of_week)
-    )
+    per_answer = _per_answer(session, channel, monday, rules, votes, offsets)
     rows: dict[str, Row] = {}
     _add_answers(rows, votes.answers, per_answer, post_dates, rules.participation)
     _add_reviews(session, sorted(post_dates), rules, rows)
@@ -99,6 +94,27 @@ def tally_week(
     criteria = {c: total / count for c, (total, count) in sums.items()}
     counts = {c: int(count) for c, (_, count) in sums.items()}
     return Week(channel.id, monday, rules, ranked, criteria, counts, prior)
+
+
+def _per_answer(
+    session: Session,
+    channel: Channel,
+    monday: date,
+    rules: ScoringRules,
+    votes: _WeekVotes,
+    offsets: dict[str, float],
+) -> dict[int, tuple[float, float, int]]:
+    """(raw mean, counted mean, reviewers) per answer; both means over every reviewer and
+    criterion, the counted one bias-corrected and/or reliability-weighted when those are on.
+    All of it comes from the covering index ix_votes_answer_criterion."""
+    weights = (
+        reviewer_weights(session, channel.id, monday, rules.bias_window_weeks)
+        if rules.weighted_consensus
+        else None
+    )
+    if offsets or weights is not None:
+        return answer_means_corrected(session, votes.of_week, offsets, weights)
+    return answer_means(session, votes.of_week)
 
 
 @dataclass(frozen=True)

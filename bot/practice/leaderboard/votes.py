@@ -4,7 +4,7 @@ for the channel and for the people shown."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, column, func, literal, select
@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 from bot.db import is_postgres
 from bot.models import (
     Answer,
+    CalibrationScore,
     PromptPost,
     Vote,
 )
+from bot.practice.consensus import NEW_REVIEWER, Unit, weights
 
 
 def as_float(value: Any) -> float:
@@ -75,22 +77,70 @@ def answer_means(session: Session, of_week: Any) -> dict[int, tuple[float, float
 
 
 def answer_means_corrected(
-    session: Session, of_week: Any, offsets: dict[str, float]
+    session: Session,
+    of_week: Any,
+    offsets: dict[str, float],
+    weights: dict[str, float] | None = None,
 ) -> dict[int, tuple[float, float, int]]:
-    """The same with bias correction: votes summed per answer and reviewer, each reviewer's
-    sum shifted by their offset."""
-    per_answer: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    """The same with bias correction and/or reliability weights: votes summed per answer and
+    reviewer, each reviewer's sum shifted by their offset and weighted by their weight (a new
+    reviewer's weight is `NEW_REVIEWER`; with every weight equal it is the plain mean)."""
+    # raw sum, raw count, weighted counted sum, weighted count, reviewers
+    per_answer: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0.0])
     for answer_id, reviewer, total, count in session.execute(
         select(Vote.answer_id, Vote.reviewer_id, func.sum(Vote.score), func.count())
         .where(of_week)
         .group_by(Vote.answer_id, Vote.reviewer_id)
     ):
+        weight = weights.get(reviewer, NEW_REVIEWER) if weights is not None else 1.0
         acc = per_answer[answer_id]
         acc[0] += as_float(total)
-        acc[1] += as_float(total) - count * offsets.get(reviewer, 0.0)
-        acc[2] += count
-        acc[3] += 1  # reviewers
-    return {a: (acc[0] / acc[2], acc[1] / acc[2], int(acc[3])) for a, acc in per_answer.items()}
+        acc[1] += count
+        acc[2] += weight * (as_float(total) - count * offsets.get(reviewer, 0.0))
+        acc[3] += weight * count
+        acc[4] += 1
+    return {
+        a: (acc[0] / acc[1], _within(acc[2] / acc[3], offsets, weights), int(acc[4]))
+        for a, acc in per_answer.items()
+    }
+
+
+def _within(mean: float, offsets: dict[str, float], weights: dict[str, float] | None) -> float:
+    """Weights alone keep a mean within 1-5 (a convex combination): floating-point dust aside.
+    Bias correction may move it out, as it always could."""
+    return mean if offsets or weights is None else min(5.0, max(1.0, mean))
+
+
+def reviewer_weights(
+    session: Session, channel_pk: int, monday: date, weeks: int
+) -> dict[str, float]:
+    """Each reviewer's consensus weight (`bot/practice/consensus.py`) from the channel's votes
+    on on-time answers and their calibration scores, over `weeks` weeks ending with
+    `monday`'s: a bounded window, read once per tally."""
+    start = monday - timedelta(weeks=weeks - 1)
+    posts = select(PromptPost.id).where(
+        PromptPost.channel_pk == channel_pk,
+        PromptPost.local_date >= start,
+        PromptPost.local_date < monday + timedelta(days=7),
+    )
+    scores: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
+    for answer_id, criterion, reviewer, score in session.execute(
+        select(Vote.answer_id, Vote.criterion, Vote.reviewer_id, Vote.score).where(
+            Vote.answer_id.in_(on_time_answers(posts))
+        )
+    ):
+        scores[(answer_id, criterion)][reviewer] = float(score)
+    samples: dict[str, list[Unit]] = defaultdict(list)
+    for reviewer, score, reference in session.execute(
+        select(
+            CalibrationScore.reviewer_id, CalibrationScore.score, CalibrationScore.reference
+        ).where(
+            CalibrationScore.channel_pk == channel_pk,
+            CalibrationScore.updated_at >= datetime.combine(start, time(), UTC) - timedelta(days=1),
+        )
+    ):
+        samples[reviewer].append(Unit(float(score), float(reference)))
+    return weights(scores, samples)
 
 
 Sums = dict[str, list[float]]  # criterion -> [sum of scores, count]

@@ -21,6 +21,8 @@ from bot.models import (
     PromptPost,
     ReviewAssignment,
     ReviewerOptIn,
+    ReviewRating,
+    StandinOffer,
     ThreadMessage,
     Vote,
 )
@@ -74,6 +76,7 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
         "reviews_given": [_review_given(session, a, user_id) for a in assignments],
         "votes_without_assignment": _loose_votes(session, posts, assignments, user_id),
         "calibration_scores": _calibration_scores(session, team_id, user_id),
+        **_review_feedback(session, posts, user_id),
         "mock_requests": [
             _row(r, "note", "created_at", "expires_at", "status", "match_id")
             for r in session.scalars(
@@ -88,6 +91,29 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
                 select(MockMatch)
                 .where(MockMatch.team_id == team_id, in_match(user_id))
                 .order_by(MockMatch.created_at)
+            )
+        ],
+    }
+
+
+def _review_feedback(session: Session, posts: Any, user_id: str) -> dict[str, Any]:
+    """Their ratings of the reviews they received, and the stand-in offers made to them."""
+    of_posts = select(ReviewAssignment.id).where(ReviewAssignment.post_id.in_(posts))
+    return {
+        "review_ratings_given": [
+            _row(r, "assignment_id", "helpful", "word", "created_at")
+            for r in session.scalars(
+                select(ReviewRating)
+                .where(ReviewRating.assignment_id.in_(of_posts), ReviewRating.author_id == user_id)
+                .order_by(ReviewRating.created_at)
+            )
+        ],
+        "standin_offers": [
+            _row(o, "assignment_id", "created_at", "sent_at")
+            for o in session.scalars(
+                select(StandinOffer)
+                .where(StandinOffer.assignment_id.in_(of_posts), StandinOffer.user_id == user_id)
+                .order_by(StandinOffer.id)
             )
         ],
     }
@@ -124,7 +150,7 @@ def _answers(
             "channel_id": channels[post.channel_pk].channel_id,
             "date": post.local_date.isoformat(),
             "prompt": post.prompt.get("title") or post.prompt_id,
-            **_row(answer, "id", *ANSWER_COLUMNS),
+            **_row(answer, "id", *ANSWER_COLUMNS, "predicted_score", "predicted_at"),
             "scores_received": [
                 {"criterion": criterion, "score": score}
                 for criterion, score in session.execute(
@@ -148,7 +174,12 @@ def _answers(
 
 def _review_given(session: Session, a: ReviewAssignment, user_id: str) -> dict[str, Any]:
     return {
-        **_row(a, "answer_id", "source", "assigned_at", "scored_at", "comment", "missed"),
+        **_row(
+            a, "answer_id", "source", "assigned_at", "scored_at", "comment", "missed", "passed_to"
+        ),
+        "rated_helpful": session.scalar(
+            select(ReviewRating.helpful).where(ReviewRating.assignment_id == a.id)
+        ),
         "scores": [
             {"criterion": criterion, "score": score}
             for criterion, score in session.execute(

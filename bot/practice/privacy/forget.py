@@ -141,6 +141,7 @@ def _erase_practice(session: Session, team_id: str, user_id: str, report: Forget
             ),
         ),
     )
+    _erase_review_feedback(session, posts, user_id, report.token)
     report.reviews = _count(
         session,
         delete(tables.ReviewAssignment).where(tables.ReviewAssignment.id.in_(their_assignments)),
@@ -171,6 +172,34 @@ def _erase_practice(session: Session, team_id: str, user_id: str, report: Forget
             .where(tables.Channel.team_id == team_id, column == user_id)
             .values({column: None})
         )
+
+
+def _erase_review_feedback(session: Session, posts: Any, user_id: str, token: str) -> None:
+    """Their ratings of reviews, stand-in offers and predictions are deleted; a review they
+    took over keeps its result under the token."""
+    post_assignments = select(tables.ReviewAssignment.id).where(
+        tables.ReviewAssignment.post_id.in_(posts)
+    )
+    for table, column in (
+        (tables.ReviewRating, tables.ReviewRating.author_id),
+        (tables.StandinOffer, tables.StandinOffer.user_id),
+    ):
+        session.execute(
+            delete(table).where(column == user_id, table.assignment_id.in_(post_assignments))
+        )
+    session.execute(
+        update(tables.ReviewAssignment)
+        .where(
+            tables.ReviewAssignment.post_id.in_(posts),
+            tables.ReviewAssignment.passed_to == user_id,
+        )
+        .values(passed_to=token)
+    )
+    session.execute(  # their guesses at their own scores go with their answers' text
+        update(tables.Answer)
+        .where(tables.Answer.post_id.in_(posts), tables.Answer.user_id == user_id)
+        .values(predicted_score=None, predicted_at=None)
+    )
 
 
 def _anonymise_mocks(session: Session, team_id: str, user_id: str, report: ForgetReport) -> None:

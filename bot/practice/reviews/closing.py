@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.content import Library, prompt_from_snapshot
 from bot.db import affected
 from bot.models import Answer, Challenge, PromptPost, ReviewAssignment, Vote
+from bot.practice.reviews.feedback import reviewed
 from bot.practice.reviews.notices import (
     AuthorSummary,
     CriterionMean,
@@ -29,6 +30,7 @@ from bot.practice.reviews.queries import (
     counted_answers,
     posts_query,
     release_ids,
+    standin_scored,
 )
 from bot.practice.reviews.votes import rubric_for
 
@@ -48,6 +50,7 @@ def _owed_reminder(post_id: int, reviewer: str | None = None) -> tuple[Any, ...]
         ReviewAssignment.scored_at.is_(None),
         ReviewAssignment.reminded_at.is_(None),
         ReviewAssignment.notified_at.is_not(None),
+        ReviewAssignment.passed_to.is_(None),  # passed on: the stand-in has it now
         answer_live(),
     )
 
@@ -121,6 +124,8 @@ def close_post(session: Session, post_id: int, now: datetime) -> int | None:
             ReviewAssignment.post_id == post_id,
             ReviewAssignment.scored_at.is_(None),
             answer_live(),
+            # Passed to a stand-in who scored it: the review was done, nobody missed it.
+            ~standin_scored(ReviewAssignment.id),
         )
         .values(missed=True),
     )
@@ -180,6 +185,7 @@ def author_summary(session: Session, answer: Answer, library: Library) -> Author
     )
     comments = tuple((a.reviewer_id, a.comment) for a in assignments if a.comment)
     prompt = prompt_from_snapshot(post.prompt)
+    overall = session.scalar(select(func.avg(Vote.score)).where(Vote.answer_id == answer.id))
     return AuthorSummary(
         post=post_ref(post, post.channel),
         author=answer.user_id,
@@ -187,10 +193,14 @@ def author_summary(session: Session, answer: Answer, library: Library) -> Author
         means=means,
         challenges=challenges,
         comments=comments,
-        reviewers=len(assignments),
+        # A review passed to a stand-in counts once: the stand-in's (unless the original scored).
+        reviewers=sum(1 for a in assignments if a.passed_to is None or a.scored_at is not None),
         scored_by=sum(1 for a in assignments if a.scored_at is not None),
         covers=prompt.covers,
         strong_answers=prompt.strong_answers,
+        predicted=answer.predicted_score,
+        overall=round(float(overall), 2) if overall is not None else None,
+        rateable=tuple(reviewed(session, answer.id)),
     )
 
 

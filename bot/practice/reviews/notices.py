@@ -16,9 +16,11 @@ from bot.models import (
     Channel,
     PromptPost,
     ReviewAssignment,
+    Vote,
 )
 from bot.practice.calibration import samples_of
 from bot.practice.ports import PublishError
+from bot.practice.scoring import rules_for
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,8 @@ class ReviewerBrief:
     items: tuple[ReviewItem, ...]
     samples: int = 0  # the prompt's sample answers, for calibration
     covers: tuple[str, ...] = ()  # the key: what a complete answer covers (never posted)
+    give_to_get: bool = False  # the reviewer answered and sees their scores once these are done
+    predict_answer: int | None = None  # their own answer, while they can predict its score
 
     @property
     def assignment_ids(self) -> list[int]:
@@ -79,6 +83,9 @@ class AuthorSummary:
     scored_by: int
     covers: tuple[str, ...] = ()  # the key, shown once reviews close
     strong_answers: tuple[str, ...] = ()
+    predicted: int | None = None  # the author's own prediction
+    overall: float | None = None  # the reviewers' mean over every score
+    rateable: tuple[tuple[int, str], ...] = ()  # (assignment id, reviewer): Helpful buttons
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,19 @@ def reviewer_brief(
         .order_by(Answer.answered_at, Answer.id)
     ).all()
     prompt = prompt_from_snapshot(post.prompt)
+    answered = session.execute(
+        select(Answer.id, Answer.predicted_score).where(
+            Answer.post_id == post.id,
+            Answer.user_id == reviewer,
+            Answer.withdrawn.is_(False),
+            Answer.late.is_(False),
+        )
+    ).one_or_none()
+    can_predict = (
+        answered is not None
+        and answered[1] is None
+        and session.scalar(select(Vote.id).where(Vote.answer_id == answered[0]).limit(1)) is None
+    )
     items = tuple(
         ReviewItem(
             assignment_id=ra.id,
@@ -133,6 +153,8 @@ def reviewer_brief(
         items,
         samples=len(samples_of(post.prompt or {})),
         covers=prompt.covers,
+        give_to_get=answered is not None and rules_for(channel).give_to_get,
+        predict_answer=answered[0] if answered is not None and can_predict else None,
     )
 
 

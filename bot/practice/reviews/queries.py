@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, Update, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, Update, exists, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.models import (
     Answer,
@@ -51,3 +51,9 @@ def claim_ids(session: Session, statement: Update) -> list[int]:
 def release_ids(session: Session, ids: Sequence[int], **cleared: None) -> None:
     """Undo a `claim_ids` claim whose Slack call failed: the next run claims them again."""
     session.execute(update(ReviewAssignment).where(ReviewAssignment.id.in_(ids)).values(**cleared))
+
+
+def standin_scored(assignment_id: int | InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """The assignment was passed on and its stand-in has scored: the original is done with."""
+    standin = ReviewAssignment.__table__.alias("standin")
+    return exists().where(standin.c.standin_for == assignment_id, standin.c.scored_at.is_not(None))

@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from bot import metrics
 from bot.content import Criterion, Library, prompt_from_snapshot
 from bot.db import affected, insert_for
 from bot.models import (
@@ -25,6 +24,7 @@ from bot.practice.reviews.notices import (
     PostRef,
     post_ref,
 )
+from bot.practice.reviews.queries import standin_scored
 
 MIN_SCORE, MAX_SCORE = 1, 5
 
@@ -45,6 +45,10 @@ REFUSALS = {
     ),
     "closed": "Reviews for this prompt have closed, so nothing can be changed any more.",
     "withdrawn": "The author withdrew this answer, so there is nothing to review any more.",
+    "passed": (
+        "This review was passed to a stand-in, who has scored it, so it is done. Thank you all "
+        "the same: nothing was changed."
+    ),
     "unknown-criterion": (
         "Those scores name a criterion this prompt's rubric does not have (the rubric may have "
         "changed). Nothing was changed; please open the scoring form again."
@@ -102,6 +106,8 @@ def load_review(session: Session, assignment_id: int, user_id: str, now: datetim
         return Lookup(None, "closed")
     if answer.withdrawn:
         return Lookup(None, "withdrawn")
+    if assignment.passed_to is not None and session.scalar(select(standin_scored(assignment.id))):
+        return Lookup(None, "passed")
     scores = {
         criterion: score
         for criterion, score in session.execute(
@@ -157,6 +163,7 @@ class ScoreResult:
     refusal: str | None = None  # a key of REFUSALS: the whole submission is refused
     field_errors: dict[str, str] = field(default_factory=dict)  # criterion id -> problem
     replaced: bool = False  # an earlier submission was replaced
+    votes: int = 0  # scores stored (for the service's metrics: the domain imports none)
 
     @property
     def message(self) -> str:
@@ -191,11 +198,7 @@ def record_scores(
     if not _mark_scored(session, assignment, post, text, now):
         return ScoreResult(False, "closed")
     _upsert_votes(session, answer_id, reviewer_id, checked, now)
-    # Counted here, the one place a review is recorded, whichever surface submitted it.
-    if not replaced:
-        metrics.REVIEWS_COMPLETED.inc()
-    metrics.VOTES.inc(len(checked))
-    return ScoreResult(True, replaced=replaced)
+    return ScoreResult(True, replaced=replaced, votes=len(checked))
 
 
 def _scorable_assignment(
@@ -223,6 +226,8 @@ def _scorable_assignment(
         return ScoreResult(False, "closed")
     if answer.withdrawn:
         return ScoreResult(False, "withdrawn")
+    if assignment.passed_to is not None and session.scalar(select(standin_scored(assignment.id))):
+        return ScoreResult(False, "passed")
     return assignment, post
 
 

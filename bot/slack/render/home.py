@@ -20,6 +20,7 @@ from bot.slack.render.mock import (
     value_for,
 )
 from bot.slack.render.review import score_button
+from bot.slack.render.review_feedback import own_answer_blocks
 from bot.slack.render.text import context_line, escape, header, mention, section, slack_date
 
 MAX_CHANNELS = 5
@@ -93,6 +94,8 @@ def home_view(home: Home, names: Mapping[str, Mapping[str, str]]) -> dict[str, A
     """The Home tab; `names`: each channel's criterion names, by channel id."""
     blocks: list[Any] = [header("Your interview practice")]
     blocks += _pending_blocks(home)
+    for own in home.own:
+        blocks += own_answer_blocks(own)
     blocks.append(DividerBlock())
     blocks += _mock_blocks(home.mock, home.mock_round)
     if not home.channels:

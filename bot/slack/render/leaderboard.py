@@ -11,6 +11,7 @@ from bot.practice.leaderboard.week import TOP, Row, Week
 from bot.practice.scoring import ScoringRules
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.render.agreement import agreement_lines, channel_agreement_section
+from bot.slack.render.review_feedback import helpfulness_line, prediction_trend_line
 from bot.slack.render.text import clip, context_line, header, mention, section
 
 
@@ -157,6 +158,8 @@ def why_text(week: Week, user_id: str, *, names: Mapping[str, str], last: bool) 
     )
     if rules.bias_correction:
         lines.append("_Reviewer-bias correction is on in this channel._")
+    if rules.weighted_consensus:
+        lines.append("_Reviewers are weighted by reliability in this channel._")
     return "\n".join(lines)
 
 
@@ -190,9 +193,17 @@ def _answer_lines(row: Row, rules: ScoringRules) -> list[str]:
         if line.quality is None:
             how = "not scored: counts at your estimate"
         else:
+            adjusted = [
+                name
+                for name, on in (
+                    ("bias correction", rules.bias_correction),
+                    ("reliability weights", rules.weighted_consensus),
+                )
+                if on
+            ]
             corrected = (
-                f", {line.raw_quality:.2f} before bias correction"
-                if rules.bias_correction and line.raw_quality is not None
+                f", {line.raw_quality:.2f} before {' and '.join(adjusted)}"
+                if adjusted and line.raw_quality is not None
                 else ""
             )
             how = (
@@ -285,6 +296,14 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
         lines.append("_No scores on your answers in the last weeks yet._")
     if stats.agreement is not None:
         lines.extend(agreement_lines(stats.agreement))
+    lines += [
+        line
+        for line in (
+            helpfulness_line(stats.helpfulness),
+            prediction_trend_line(list(stats.predictions)),
+        )
+        if line
+    ]
     return "\n".join(lines)
 
 

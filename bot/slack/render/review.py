@@ -16,6 +16,7 @@ from bot.practice.reviews.notices import (
 )
 from bot.slack.render import text as mrkdwn
 from bot.slack.render.calibration import samples_button
+from bot.slack.render.review_feedback import prediction_buttons, prediction_line, rating_blocks
 
 CHALLENGE_ACTION = "review_challenge"
 SCORE_ACTION = "review_score"
@@ -118,10 +119,25 @@ def brief_blocks(
     blocks: list[Any] = [mrkdwn.section(intro)]
     if not reminder and (state := _scored_state(brief)) is not None:
         blocks.append(state)
+    if brief.give_to_get and not reminder:
+        blocks.append(
+            mrkdwn.context_line(
+                ":handshake: Give to get: once you have scored these, you can see the scores on "
+                "your own answer as they come in (App Home); otherwise when reviews close."
+            )
+        )
     if brief.covers:
         blocks.append(mrkdwn.bullet_section("What a complete answer covers", brief.covers))
     if brief.challenges:
         blocks.append(mrkdwn.bullet_section("Skeptic challenges to try", brief.challenges))
+    if brief.predict_answer is not None and not reminder:
+        blocks.append(
+            mrkdwn.section(
+                ":crystal_ball: *Optional, before you score others:* what mean score (1-5) do "
+                "you think your own answer will get? Your summary shows your guess beside theirs."
+            )
+        )
+        blocks.append(prediction_buttons(brief.predict_answer))
     for item in brief.items:
         blocks += _item_blocks(brief, item, links.get(item.assignment_id))
     rendered = [b.to_dict() for b in blocks]
@@ -201,8 +217,11 @@ def summary_blocks(
             for m in summary.means
         ]
         blocks.append(mrkdwn.section("*Mean score per criterion*\n" + "\n".join(lines)))
+    if (predicted := prediction_line(summary)) is not None:
+        blocks.append(mrkdwn.section(predicted))
     for reviewer, said in _by_reviewer(summary).items():
         blocks += mrkdwn.sections(f"*From {mrkdwn.mention(reviewer)}*\n" + "\n".join(said))
+    blocks += rating_blocks(summary)
     blocks += _key_blocks(summary.covers, summary.strong_answers)
     text = f"Your reviews for “{summary.post.prompt_title}” are in."
     return text, [b.to_dict() for b in blocks]

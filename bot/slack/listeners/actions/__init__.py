@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt import App
 
-from bot.slack.listeners.actions import calibration, mock, privacy, reviews
+from bot.slack.listeners.actions import calibration, mock, privacy, review_feedback, reviews
 from bot.slack.render.calibration import REVEAL_ACTION, SAMPLE_SCORE_ACTION, SAMPLES_ACTION
 from bot.slack.render.home import LEAVE_QUEUE_ACTION
 from bot.slack.render.mock import FEEDBACK_ACTION, RATE_ACTION, SWAP_ACTION
 from bot.slack.render.privacy import FORGET_CANCEL_ACTION, FORGET_CONFIRM_ACTION
 from bot.slack.render.review import CHALLENGE_ACTION, SCORE_ACTION
+from bot.slack.render.review_feedback import (
+    HELPFUL_ACTION,
+    NOT_HELPFUL_ACTION,
+    PREDICT_ACTION,
+    TAKE_ACTION,
+)
 
 
 def register(app: App) -> None:
     app.action(CHALLENGE_ACTION)(reviews.on_challenge_clicked)
     app.action(SCORE_ACTION)(reviews.on_score_clicked)
+    app.action(TAKE_ACTION)(review_feedback.on_standin_take)
+    app.action(re.compile(f"^{PREDICT_ACTION}_[1-5]$"))(review_feedback.on_predict)
+    app.action(HELPFUL_ACTION)(review_feedback.on_rate_helpful)
+    app.action(NOT_HELPFUL_ACTION)(review_feedback.on_rate_not_helpful)
     app.action(SAMPLES_ACTION)(calibration.on_samples_clicked)
     app.action(REVEAL_ACTION)(calibration.on_reveal_clicked)
     app.action(SAMPLE_SCORE_ACTION)(calibration.on_sample_score_clicked)

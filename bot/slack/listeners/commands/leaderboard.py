@@ -109,7 +109,7 @@ SCORING_USAGE = (
     "scoring",
     manager_only=True,
     usage="`/practice scoring [KEY VALUE | reset]`",
-    help="this channel's scoring numbers and bias correction",
+    help="this channel's scoring, bias correction, stand-ins and give to get",
 )
 def scoring(ctx: CommandContext) -> None:
     words = ctx.args.split()

@@ -42,7 +42,8 @@ def review_optin(ctx: CommandContext) -> None:
     if choice == "on":
         ctx.reply(
             "You are now a volunteer reviewer here: when answers need more reviewers than the "
-            "answerers can give, some come to you by DM. `/practice review off` stops it."
+            "answerers can give, some come to you by DM, and reviews left undone at half-time "
+            "may be offered to you as a stand-in. `/practice review off` stops it."
             if changed
             else "You are already a volunteer reviewer here. `/practice review off` stops it."
         )

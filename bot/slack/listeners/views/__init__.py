@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.views import calibration, mock, reviews, setup
+from bot.slack.listeners.views import calibration, mock, review_feedback, reviews, setup
 from bot.slack.render.calibration import SAMPLE_CALLBACK
 from bot.slack.render.mock import FEEDBACK_CALLBACK, RATE_CALLBACK
+from bot.slack.render.review_feedback import WORD_CALLBACK
 from bot.slack.render.review_modals import CHALLENGE_CALLBACK, SCORE_CALLBACK
 from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
 
@@ -15,6 +16,7 @@ def register(app: App) -> None:
     app.view(SETUP_CALLBACK)(setup.on_setup_submitted)
     app.view(SCORE_CALLBACK)(reviews.on_score_submitted)
     app.view(CHALLENGE_CALLBACK)(reviews.on_challenge_submitted)
+    app.view(WORD_CALLBACK)(review_feedback.on_word_submitted)
     app.view(FEEDBACK_CALLBACK)(mock.on_feedback_submitted)
     app.view(RATE_CALLBACK)(mock.on_rating_submitted)
     app.view(SAMPLE_CALLBACK)(calibration.on_sample_scored)

@@ -19,6 +19,7 @@ from bot.practice.reviews.votes import ChallengeResult
 from bot.services.reviews import brief_as_it_stands, submit_challenge, submit_scores
 from bot.slack.listeners.events.home import publish_home
 from bot.slack.render.review import score_confirmation
+from bot.slack.render.review_feedback import unlocked_text
 from bot.slack.render.review_modals import (
     CHALLENGE_BLOCK,
     ModalSource,
@@ -93,7 +94,8 @@ def on_score_submitted(
         return
     ack()
     closes = saved.target.reviews_close_at
-    _tell(client, dm_channel, user_id, score_confirmation(saved.replaced, closes))
+    unlocked = unlocked_text(saved.own) if saved.own is not None else ""
+    _tell(client, dm_channel, user_id, score_confirmation(saved.replaced, closes) + unlocked)
     _update_brief(runtime, user_id, source)
     if not source.dm_channel:  # scored from the App Home: show it one review lighter
         team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")

@@ -1,0 +1,132 @@
+"""Buttons around reviews that are not the reviewer's own: "Take this review" in a stand-in
+offer, the author's prediction of their own score (in their review DM, or on the App Home)
+and Helpful / Not really under each review in the author's summary.
+
+Each acks first, makes one service call and answers privately; everything is re-checked on
+the server (a button may be stale, forwarded or forged) and a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.services.reviews import accept_standin, predict, rate
+from bot.slack.listeners.events.home import publish_home
+from bot.slack.render.review_feedback import predicted_text, rated_text, word_modal
+from bot.slack.review_notifier import SlackReviewNotifier
+
+log = logging.getLogger(__name__)
+
+BAD_BUTTON = "That button no longer works. Nothing was changed."
+TAKEN = (
+    "It is yours, thank you! Your review brief is in a new DM: challenge the answer and score "
+    "it there. It counts like any review."
+)
+
+
+def _clicked(body: dict[str, Any]) -> tuple[str, str]:
+    user_id = str((body.get("user") or {}).get("id") or "")
+    action = (body.get("actions") or [{}])[0]
+    return user_id, str(action.get("value") or "")
+
+
+def _refuse(respond: Any, text: str, body: dict[str, Any], client: WebClient) -> None:
+    """Privately; a button on the App Home has no response URL, so there by DM."""
+    if not body.get("response_url") and (body.get("container") or {}).get("type") == "view":
+        client.chat_postMessage(channel=str((body.get("user") or {}).get("id") or ""), text=text)
+        return
+    respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def _reply(respond: Any, body: dict[str, Any], client: WebClient, text: str) -> None:
+    """Replace the clicked message's buttons with the answer (a DM or an ephemeral);
+    on the App Home, which has no response URL, by DM."""
+    if body.get("response_url"):
+        respond(text=text, replace_original=True)
+    else:
+        _refuse(respond, text, body, client)
+
+
+def on_standin_take(
+    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+) -> None:
+    ack()
+    runtime = context["runtime"]
+    user_id, value = _clicked(body)
+    if not value.isdigit():
+        _refuse(respond, BAD_BUTTON, body, client)
+        return
+    taken = accept_standin(
+        runtime.sessions,
+        int(value),
+        user_id,
+        runtime.clock(),
+        notifier=SlackReviewNotifier(runtime.slack),
+    )
+    if taken.brief is None:
+        log.info("stand-in %s refused for %s: %s", value, user_id, taken.refusal)
+        _reply(respond, body, client, taken.message)
+        return
+    _reply(respond, body, client, TAKEN)
+
+
+def on_predict(
+    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+) -> None:
+    ack()
+    runtime = context["runtime"]
+    user_id, value = _clicked(body)
+    answer, _, score = value.partition(":")
+    if not (answer.isdigit() and score.isdigit()):
+        _refuse(respond, BAD_BUTTON, body, client)
+        return
+    result = predict(runtime.sessions, int(answer), user_id, int(score), runtime.clock())
+    if result.score is None:
+        _refuse(respond, result.message, body, client)
+        return
+    if body.get("response_url"):  # in the review DM: a private note, the brief stays
+        _refuse(respond, predicted_text(result.score, result.already), body, client)
+        return
+    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+    publish_home(runtime, client, team_id, user_id)  # on the App Home: shown there
+
+
+def on_rate_helpful(
+    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+) -> None:
+    _on_rate(ack, body, client, context, respond, helpful=True)
+
+
+def on_rate_not_helpful(
+    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+) -> None:
+    _on_rate(ack, body, client, context, respond, helpful=False)
+
+
+def _on_rate(
+    ack: Any,
+    body: dict[str, Any],
+    client: WebClient,
+    context: Any,
+    respond: Any,
+    *,
+    helpful: bool,
+) -> None:
+    """Recorded on the click (once per review); then an optional word in a small modal."""
+    ack()
+    runtime = context["runtime"]
+    user_id, value = _clicked(body)
+    if not value.isdigit():
+        _refuse(respond, BAD_BUTTON, body, client)
+        return
+    rating = rate(runtime.sessions, int(value), user_id, helpful, runtime.clock())
+    if rating.helpful is None:
+        _refuse(respond, rating.message, body, client)
+        return
+    if rating.already:
+        _refuse(respond, rated_text(rating.helpful, already=True), body, client)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=word_modal(int(value), helpful))
