@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench migrate reliability clean lock audit
+.PHONY: run test lint demo bench migrate reliability clean lock audit simulate
 
 # requirements.lock pins every package CI, the container and this venv install (`make lock`).
 $(STAMP): pyproject.toml requirements.lock
@@ -28,6 +28,15 @@ test: $(STAMP)
 reliability: $(STAMP)
 	PRACTICE_TEST_POSTGRES=1 $(BIN)/python -m pytest tests/reliability $(PYTEST_ARGS)
 	$(BIN)/python -m tests.reliability.report
+
+# Seeded simulations of the whole bot with faults (tests/simulation, docs/reliability.md):
+# `make simulate SEEDS=50 WEEKS=4`, one seed again with `make simulate SEED=7`, POSTGRES=1 for
+# PostgreSQL.
+SEEDS ?= 20
+WEEKS ?= 2
+simulate: $(STAMP)
+	$(BIN)/python -m tests.simulation --weeks $(WEEKS) \
+	  $(if $(SEED),--seed $(SEED),--seeds $(SEEDS)) $(if $(POSTGRES),--postgres,)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench migrations/env.py

@@ -39,6 +39,9 @@ class Settings:
     scheduler: bool = True  # run the in-process scheduler in `serve` and `socket`
     # MOCK_EXPIRY_HOURS: how long a /mock request waits; None: bot.practice.mocks.queue.MOCK_EXPIRY.
     mock_expiry: timedelta | None = None
+    # MOCK_SLOT_MINUTES: the shortest shared time two /mock requests match on (and the slot's
+    # length); None: bot.practice.mocks.availability.MIN_SLOT.
+    mock_slot: timedelta | None = None
     # TOKEN_ENCRYPTION_KEYS: Fernet keys for the tokens stored in OAuth mode (first encrypts).
     token_keys: tuple[str, ...] = ()
     # METRICS_TOKEN: when set, `GET /metrics` needs `Authorization: Bearer <token>`.
@@ -107,6 +110,7 @@ def load_settings(
     log_format, log_level = _logging(env)
     scheduler = _scheduler(env)
     mock_expiry = _mock_expiry(env)
+    mock_slot = _mock_slot(env)
     client_id, client_secret = _oauth_client(env)
     token_keys = _token_keys(env.get("TOKEN_ENCRYPTION_KEYS", ""), oauth=bool(client_id))
     user_rate_limit = _user_rate_limit(env)
@@ -125,6 +129,7 @@ def load_settings(
         log_level=log_level,
         scheduler=scheduler,
         mock_expiry=mock_expiry,
+        mock_slot=mock_slot,
         token_keys=token_keys,
         metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
         user_rate_limit=user_rate_limit,
@@ -190,6 +195,13 @@ def _mock_expiry(env: Mapping[str, str]) -> timedelta | None:
     if expiry_text and (not expiry_text.isdigit() or not 0 < int(expiry_text) <= 24 * 30):
         raise SettingsError("MOCK_EXPIRY_HOURS is malformed: use whole hours from 1 to 720")
     return timedelta(hours=int(expiry_text)) if expiry_text else None
+
+
+def _mock_slot(env: Mapping[str, str]) -> timedelta | None:
+    slot_text = env.get("MOCK_SLOT_MINUTES", "").strip()
+    if slot_text and (not slot_text.isdigit() or not 15 <= int(slot_text) <= 180):
+        raise SettingsError("MOCK_SLOT_MINUTES is malformed: use whole minutes from 15 to 180")
+    return timedelta(minutes=int(slot_text)) if slot_text else None
 
 
 def _user_rate_limit(env: Mapping[str, str]) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.content import Prompt
@@ -212,7 +212,8 @@ def mock(
     round_: int = 1,
     status: str = "done",
 ) -> MockMatch:
-    """A mock match of `candidate` with `interviewer`, with the interviewer's scores."""
+    """A mock match of `candidate` with `interviewer`, with the interviewer's scores, its
+    feedback revealed (docs/mock.md, "Feedback")."""
     match = MockMatch(
         team_id=team_id,
         user_a=candidate,
@@ -241,12 +242,19 @@ def mock(
                 created_at=at,
             )
         )
+    rnd = mock_round(session, match, round_=round_)
+    rnd.scored_at = rnd.revealed_at = at
     session.flush()
     return match
 
 
 def mock_round(session: Session, match: MockMatch, *, round_: int = 1) -> MockRound:
     """The match's round, with its candidate and interviewer, started when it was made."""
+    found = session.scalars(
+        select(MockRound).where(MockRound.match_id == match.id, MockRound.round == round_)
+    ).one_or_none()
+    if found is not None:
+        return found
     row = MockRound(
         match_id=match.id,
         round=round_,
@@ -290,13 +298,23 @@ def mock_request(
     status: str | None = None,
     note: str = "",
     tz_offset_minutes: int = 0,
+    tz: str = "UTC",
+    picks: list[str] | None = None,
 ) -> MockRequest:
-    """A `/mock` request made at `at`, open for a day: waiting, or "matched" with `match`."""
+    """A `/mock` request made at `at`, open for a day: waiting, or "matched" with `match`;
+    free at `picks` in `tz` (default: working hours)."""
+    from bot.practice.mocks.availability import windows_for, working_hours_picks
+
+    chosen = picks if picks is not None else working_hours_picks(tz, at)
     row = MockRequest(
         team_id=team_id,
         user_id=user_id,
         note=note,
         tz_offset_minutes=tz_offset_minutes,
+        tz=tz,
+        picks=chosen,
+        windows=[list(w) for w in windows_for(chosen, tz)],
+        source="working-hours" if picks is None else "modal",
         created_at=at,
         expires_at=at + timedelta(days=1),
         status=status or ("matched" if match is not None else "waiting"),

@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.content import Criterion
-from bot.models import Channel, MockMatch, MockRound, PromptPost
+from bot.models import Channel, PromptPost
+from bot.practice.mocks.notices import MatchNotice, Reveal
+from bot.practice.mocks.queue import ExpiredRequest
+from bot.practice.mocks.views import MatchView, RoundView
 from bot.practice.ports import PublishError
 from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
 from bot.practice.reviews.standins import OfferNotice, PassedNotice
@@ -87,16 +90,25 @@ class FakeMockNotifier:
     guides: list[tuple[int, int, str]] = field(default_factory=list)  # (match, round, to)
     fail_guide_with: list[PublishError] = field(default_factory=list)
 
-    def post_intro(self, match: MockMatch, rnd: MockRound, notes: Mapping[str, str]) -> str:
+    notices: list[tuple[int, str, str]] = field(default_factory=list)  # (match, user, kind)
+    reveals: list[tuple[int, int]] = field(default_factory=list)  # (match, round)
+
+    def post_intro(self, match: MatchView, rnd: RoundView, notes: Mapping[str, str]) -> str:
         if self.fail_with:
             raise self.fail_with.pop(0)
         self.announced.append((match.id, rnd.round, rnd.candidate_id, rnd.interviewer_id))
         return f"G{match.id}"
 
-    def send_guide(self, match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]) -> None:
+    def send_guide(self, match: MatchView, rnd: RoundView, rubric: tuple[Criterion, ...]) -> None:
         if self.fail_guide_with:
             raise self.fail_guide_with.pop(0)
         self.guides.append((match.id, rnd.round, rnd.interviewer_id))
 
-    def request_expired(self, team_id: str, user_id: str, note: str) -> None:
-        self.expired.append((team_id, user_id))
+    def request_expired(self, expired: ExpiredRequest) -> None:
+        self.expired.append((expired.team_id, expired.user_id))
+
+    def send_notice(self, notice: MatchNotice) -> None:
+        self.notices.append((notice.match.id, notice.user_id, notice.kind))
+
+    def post_reveal(self, reveal: Reveal) -> None:
+        self.reveals.append((reveal.match.id, reveal.round.round))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from tests.conftest import DemoRun
 
 
@@ -12,5 +15,18 @@ def test_demo_tells_a_practice_day(demo: DemoRun) -> None:
     assert transcript.count("reacts :white_check_mark:") == 3
     assert "late answer" in transcript
     assert "Mock interview: you're matched" in transcript
-    assert "scored @jonas's round 1" in transcript and "Your mock scores" in transcript
+    assert "Find a mock partner" in transcript and "Europe/Berlin" in transcript  # the form
+    assert "When:" in transcript and "mock-interview.ics" in transcript  # the slot, the invite
+    assert "In 15 minutes: your mock" in transcript and "Did your mock" in transcript
+    assert "Feedback for round 1, both ways" in transcript and "scored @jonas" in transcript
+    assert "Your mock scores" in transcript
     assert "<!date^" not in transcript  # Slack markup is turned into plain text
+
+
+def test_demo_page_shows_the_mock_availability_form(tmp_path: Path) -> None:
+    from bot.demo import run_demo
+
+    page = tmp_path / "demo.html"
+    assert run_demo(tmp_path / "out", stream=io.StringIO(), html=page) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "Find a mock partner" in html and "Tuesday 3 March" in html and "18-21" in html

@@ -119,6 +119,16 @@ def test_mock_expiry_hours_is_read_and_checked() -> None:
             settings_from(MOCK_EXPIRY_HOURS=bad)
 
 
+def test_mock_slot_minutes_is_read_and_checked() -> None:
+    from datetime import timedelta
+
+    assert settings_from().mock_slot is None  # bot.practice.mocks.availability.MIN_SLOT applies
+    assert settings_from(MOCK_SLOT_MINUTES="60").mock_slot == timedelta(minutes=60)
+    for bad in ("0", "an hour", "600"):
+        with pytest.raises(SettingsError, match=r"^MOCK_SLOT_MINUTES"):
+            settings_from(MOCK_SLOT_MINUTES=bad)
+
+
 def test_metrics_token_and_the_per_member_limit_are_read_and_checked() -> None:
     assert settings_from().metrics_token is None
     assert settings_from(METRICS_TOKEN=" abc ").metrics_token == "abc"

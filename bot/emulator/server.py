@@ -395,6 +395,10 @@ class SlackEmulator:
         with self.state.lock:
             return [f for f in self.state.files.values() if f.completed]
 
+    def files_in(self, channel_id: str) -> list[StoredFile]:
+        """The files shared in one channel or DM, oldest first, with their bytes."""
+        return [f for f in self.files() if f.channel_id == channel_id]
+
     def add_users(self, users: Iterable[tuple[str, str]]) -> None:
         """Shorthand for several `state.add_user(id, name)` calls."""
         for user_id, name in users:

@@ -23,6 +23,8 @@ from urllib.parse import parse_qs, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.assets import DEFAULT_CONTENT_DIR
+from bot.content import Library
+from bot.content_cli import content_fingerprint
 from bot.emulator.sender import SlackSender
 from bot.emulator.server import SlackEmulator
 from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID, DEFAULT_TOKEN
@@ -77,10 +79,15 @@ class Stage:
         migrate: bool = True,
         oauth: bool = False,
         settings: dict[str, Any] | None = None,
+        library: Library | None = None,
     ) -> None:
         self.database_url = database_url
         # Settings a test changes (`Stage(url, settings={"user_rate_limit": 3})`).
         self.overrides = dict(settings or {})
+        # The content packs, loaded once and kept across `restart` (and shared by the caller's
+        # stages, when it passes them in): they never change while a stage runs.
+        self._library = library
+        self._content_version: tuple[int, int] | None = None
         # OAuth mode: no bot token; workspaces install through /slack/install (`install`).
         self.oauth = oauth
         self.content_dir = content_dir
@@ -144,7 +151,14 @@ class Stage:
 
     def _start_app(self) -> None:
         settings = self.settings()
-        self.runtime = bootstrap(settings, clock=self.now)
+        self.runtime = bootstrap(settings, clock=self.now, library=self._library)
+        if self._content_version is None:
+            if self._library is not None:  # handed in: bootstrap left its version unset
+                self.runtime.content_version = content_fingerprint(settings.content_dir)
+            self._library = self.runtime.library
+            self._content_version = self.runtime.content_version
+        else:
+            self.runtime.content_version = self._content_version
         app = build_app(self.runtime)
         self._server = make_server(
             "127.0.0.1",

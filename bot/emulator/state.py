@@ -8,6 +8,7 @@ Messages are kept as `Message` records and rendered as Slack-shaped dicts on the
 from __future__ import annotations
 
 import itertools
+import mimetypes
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -237,6 +238,10 @@ class StoredFile:
             "id": self.id,
             "name": self.filename,
             "title": self.title or self.filename,
+            # Slack reports the type from the name: "ics" -> text/calendar, as a calendar
+            # app opening the attachment sees it.
+            "filetype": self.filename.rpartition(".")[2].lower() if "." in self.filename else "",
+            "mimetype": mimetypes.guess_type(self.filename)[0] or "application/octet-stream",
             **({"alt_txt": self.alt_txt} if self.alt_txt else {}),
             "size": len(self.content),
             "user": self.user,

@@ -1,13 +1,15 @@
-"""expire-mocks: end the mock requests that waited too long, telling each user by DM; and
-re-send any mock intro Slack failed to take when the match was made."""
+"""expire-mocks: the mock due work (bot/services/mock_due.py): match the queues again, end the
+requests that waited too long (telling each owner why), send the reminders and check-ins due,
+reveal feedback whose time came, and re-send any intro Slack failed to take."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.jobs.registry import JobOutcome, job
+from bot.practice.mocks.availability import MIN_SLOT
 from bot.runtime import Runtime
-from bot.services.mocks import expire_due
+from bot.services.mock_due import expire_due
 from bot.slack.mock_notifier import SlackMockNotifier
 
 
@@ -15,6 +17,10 @@ from bot.slack.mock_notifier import SlackMockNotifier
 def expire_mocks_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
     """Mock requests are per workspace, not per channel: `--channel` does not narrow this."""
     done = expire_due(
-        runtime.sessions, now, library=runtime.library, notifier=SlackMockNotifier(runtime.slack)
+        runtime.sessions,
+        now,
+        library=runtime.library,
+        notifier=SlackMockNotifier(runtime.slack),
+        slot_length=runtime.settings.mock_slot or MIN_SLOT,
     )
-    return JobOutcome(done.expired, done.details)
+    return JobOutcome(done.done, done.details)

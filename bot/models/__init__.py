@@ -10,7 +10,16 @@ with `SLACK_METADATA`), and every name is imported from here: `from bot.models i
 
 from bot.models.base import DEFAULT_PACK, NAMING_CONVENTION, Base, UTCDateTime
 from bot.models.leaderboard import LeaderboardPost
-from bot.models.mocks import MockMatch, MockRating, MockRequest, MockRound, MockScore
+from bot.models.mocks import (
+    MockCheckIn,
+    MockMatch,
+    MockNotice,
+    MockRating,
+    MockRequest,
+    MockRound,
+    MockScore,
+    MockStanding,
+)
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
 from bot.models.privacy import ForgetMark
 from bot.models.reviews import (
@@ -49,11 +58,14 @@ __all__ = [
     "Delivery",
     "ForgetMark",
     "LeaderboardPost",
+    "MockCheckIn",
     "MockMatch",
+    "MockNotice",
     "MockRating",
     "MockRequest",
     "MockRound",
     "MockScore",
+    "MockStanding",
     "PromptPost",
     "ReviewAssignment",
     "ReviewRating",

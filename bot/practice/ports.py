@@ -6,9 +6,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from bot.content import Criterion
-from bot.models import Channel, MockMatch, MockRound, PromptPost
+from bot.models import Channel, PromptPost
 
 if TYPE_CHECKING:
+    from bot.practice.mocks.notices import MatchNotice, Reveal
+    from bot.practice.mocks.queue import ExpiredRequest
+    from bot.practice.mocks.views import MatchView, RoundView
     from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
     from bot.practice.reviews.standins import OfferNotice, PassedNotice
     from bot.practice.reviews.votes import ReviewTarget
@@ -94,17 +97,26 @@ class ReviewNotifier(Protocol):
 class MockNotifier(Protocol):
     """Telling mock partners what happens (bot/slack/mock_notifier.py)."""
 
-    def post_intro(self, match: MockMatch, rnd: MockRound, notes: Mapping[str, str]) -> str:
+    def post_intro(self, match: MatchView, rnd: RoundView, notes: Mapping[str, str]) -> str:
         """Open (or reuse) the partners' group DM and post the round's intro with its buttons;
         returns the group DM's id. Raises PublishError."""
         ...
 
-    def send_guide(self, match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]) -> None:
+    def send_guide(self, match: MatchView, rnd: RoundView, rubric: tuple[Criterion, ...]) -> None:
         """DM the round's interviewer their private guide. Raises PublishError."""
         ...
 
-    def request_expired(self, team_id: str, user_id: str, note: str) -> None:
-        """Tell the user by DM that their request expired. Raises PublishError."""
+    def request_expired(self, expired: ExpiredRequest) -> None:
+        """Tell the user by DM that their request expired, and why. Raises PublishError."""
+        ...
+
+    def send_notice(self, notice: MatchNotice) -> None:
+        """DM one partner a reminder, the check-in question or the pause notice.
+        Raises PublishError."""
+        ...
+
+    def post_reveal(self, reveal: Reveal) -> None:
+        """Post a round's feedback both ways in the group DM. Raises PublishError."""
         ...
 
 

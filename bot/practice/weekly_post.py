@@ -25,10 +25,11 @@ from bot.practice.claims import claim, held
 from bot.practice.leaderboard.history import Mover, criterion_trend, current_streaks, movers
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Week
+from bot.practice.mocks.stats import WeekOfMocks, week_of_mocks
 from bot.practice.ports import PublishError
 from bot.practice.posting import active_channels
 from bot.practice.reviewer_agreement import channel_agreement, shown_agreement
-from bot.practice.schedule import local_date, local_instant, parse_hhmm, week_start
+from bot.practice.schedule import local_date, local_instant, parse_hhmm, week_bounds_utc, week_start
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class WeeklyReport:
     trend: list[tuple[date, dict[str, float]]]
     criterion_names: dict[str, str] = field(default_factory=dict)
     agreement: dict[str, Alpha] = field(default_factory=dict)  # shown criteria only
+    mocks: WeekOfMocks | None = None  # mocks held that week, and how many wait now
 
     @property
     def week_end(self) -> date:
@@ -82,8 +84,10 @@ def build_report(
     *,
     library: Library | None = None,
     week: Week | None = None,
+    now: datetime | None = None,
 ) -> WeeklyReport:
     week = week or tally_week(session, channel, monday)
+    start, end = week_bounds_utc(monday, channel.timezone)
     previous = tally_week(session, channel, monday - timedelta(days=7))
     streaks = current_streaks(
         session, channel, [r.user_id for r in week.rows], monday + timedelta(days=6)
@@ -96,6 +100,7 @@ def build_report(
         trend=criterion_trend(session, channel, monday),
         criterion_names=criterion_names(library, channel) if library else {},
         agreement=shown_agreement(channel_agreement(session, channel, monday)),
+        mocks=week_of_mocks(session, channel.team_id, start, end, now or end),
     )
 
 
@@ -143,7 +148,9 @@ def claim_week(
     key = {"channel_pk": channel.id, "week_start": monday}
     if claim(session, LeaderboardPost, key, {"claimed_at": now}, now) is None:
         return LeaderboardOutcome(channel.channel_id, monday, "skipped", "claimed elsewhere")
-    return ClaimedWeek(channel, build_report(session, channel, monday, library=library, week=week))
+    return ClaimedWeek(
+        channel, build_report(session, channel, monday, library=library, week=week, now=now)
+    )
 
 
 def store_week(session: Session, claimed: ClaimedWeek, ts: str, now: datetime) -> None:

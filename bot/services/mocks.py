@@ -1,5 +1,6 @@
-"""`/mock`, one function per use case: asking for a partner, status, cancel, stats, swapping
-roles, the two feedback forms, and the expire-mocks due work.
+"""`/mock`, one function per use case: the availability form, asking for a partner, status,
+cancel, stats, swapping roles, proposing another time, the two feedback forms and the
+check-in. The due work (expiry, reminders, check-ins, reveals) is `bot/services/mock_due.py`.
 
 Each takes the session factory (and `now`, when it needs one) first, opens its unit of work
 and commits once: the mock domain never commits. Announcing a round claims each part, the
@@ -12,21 +13,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.content import Criterion, Library
-from bot.db import SessionFactory, unit_of_work
+from bot.db import SessionFactory, read_only, unit_of_work
+from bot.practice.mocks.availability import MIN_SLOT, local_days, prefill, working_hours_picks
+from bot.practice.mocks.checkins import CheckInResult, record_checkin
 from bot.practice.mocks.matching import workspace_pack
+from bot.practice.mocks.notices import (
+    PAUSED,
+    claim_notice,
+    claim_reveal,
+    release_notice_claim,
+    release_reveal,
+)
 from bot.practice.mocks.queue import (
     MOCK_EXPIRY,
-    ExpiredRequest,
     MockError,
     MockStatus,
     cancel_mock,
-    expire_mocks,
+    last_request,
     mock_status,
 )
-from bot.practice.mocks.request import RequestOutcome, request_mock
+from bot.practice.mocks.request import Availability, RequestOutcome, request_mock
+from bot.practice.mocks.reschedule import TimeChoice, move_slot, time_choices
 from bot.practice.mocks.rounds import (
     CriterionProgress,
     RoundRoles,
@@ -42,14 +52,16 @@ from bot.practice.mocks.rounds import (
     roles_of,
     store_intro,
     swap_roles,
-    unannounced_rounds,
 )
+from bot.practice.mocks.stats import MockRecord, mock_record
+from bot.practice.mocks.views import MatchView, match_view
 from bot.practice.ports import MockNotifier, PublishError
 from bot.services.publishing import claim_then_call
 
 log = logging.getLogger(__name__)
 
 PICK_A_SCORE = "Pick a score from 1 to 5."
+WORKING_HOURS = Availability()  # `/mock [note]`: UTC working hours unless a zone is given
 
 
 def announce_round(
@@ -101,13 +113,24 @@ def request_partner(
     *,
     library: Library,
     notifier: MockNotifier,
+    availability: Availability = WORKING_HOURS,
     expiry: timedelta = MOCK_EXPIRY,
+    slot_length: timedelta = MIN_SLOT,
 ) -> MockRequested:
-    """`/mock [note]`: queued, note updated, already in a mock, or matched and introduced.
-    Raises MockError when refused."""
+    """`/mock [note]` or the availability modal: queued, updated, already in a mock, paused,
+    or matched and introduced. Raises MockError when refused."""
     with unit_of_work(sessions) as session:
         outcome = request_mock(
-            session, team_id, user_id, note, tz_offset_minutes, now, library=library, expiry=expiry
+            session,
+            team_id,
+            user_id,
+            note,
+            tz_offset_minutes,
+            now,
+            library=library,
+            availability=availability,
+            expiry=expiry,
+            slot_length=slot_length,
         )
         session.commit()
     log.info("/mock by %s in %s: %s", user_id, team_id, outcome.status)
@@ -121,9 +144,30 @@ def request_partner(
     return MockRequested(outcome)
 
 
+@dataclass(frozen=True)
+class AvailabilityForm:
+    """What the availability modal shows: the member's next days and what to tick."""
+
+    tz: str
+    days: list[date]
+    picks: list[str]  # ticked: the last request's, carried onto these days (else working hours)
+    note: str
+
+
+def availability_form(
+    sessions: SessionFactory, now: datetime, team_id: str, user_id: str, tz: str
+) -> AvailabilityForm:
+    """The modal behind `/mock` and the App Home's button, prefilled from the last request."""
+    with read_only(sessions) as session:
+        last = last_request(session, team_id, user_id)
+        previous, note = (list(last.picks or []), last.note) if last is not None else ([], "")
+    picks = prefill(previous, tz, now)
+    return AvailabilityForm(tz, local_days(tz, now), picks or working_hours_picks(tz, now), note)
+
+
 def status(sessions: SessionFactory, now: datetime, team_id: str, user_id: str) -> MockStatus:
     """`/mock status`: the user's place in the queue, or their live mock and role."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         return mock_status(session, team_id, user_id, now)
 
 
@@ -139,20 +183,23 @@ def cancel(sessions: SessionFactory, now: datetime, team_id: str, user_id: str) 
 class MockProgress:
     criteria: list[CriterionProgress]
     names: dict[str, str]  # criterion id -> name, in the rubric's order
+    record: MockRecord
 
 
 def progress(
     sessions: SessionFactory, team_id: str, user_id: str, library: Library
 ) -> MockProgress:
-    """`/mock stats`: the user's mean score per criterion as a candidate, and the names."""
-    with unit_of_work(sessions) as session:
+    """`/mock stats`: mocks held, show rate, partners, scores over time, and the mean score
+    per criterion as a candidate (revealed rounds only) with the criteria's names."""
+    with read_only(sessions) as session:
         found = mock_progress(session, team_id, user_id)
+        record = mock_record(session, team_id, user_id)
         try:
             # Every criterion, retired ones too: stats span rubric changes.
             rubric = workspace_pack(session, team_id, library).all_criteria()
         except MockError:  # no content installed: criterion ids stand in for names
             rubric = ()
-    return MockProgress(found, {c.id: c.name for c in rubric})
+    return MockProgress(found, {c.id: c.name for c in rubric}, record)
 
 
 def swap(
@@ -186,7 +233,7 @@ class RoundForm:
 
 def round_form(sessions: SessionFactory, match_id: int, number: int, library: Library) -> RoundForm:
     """Who is who in the round, and its rubric, for its two buttons. Raises MockError."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         rnd = get_round(session, match_id, number)
         return RoundForm(roles_of(rnd), mock_rubric(session, match_id, number, library))
 
@@ -253,51 +300,87 @@ def submit_rating(
     log.info("mock %s round %s: interviewer rated by %s", match_id, number, rater)
 
 
-@dataclass(frozen=True)
-class MockDueWork:
-    expired: int
-    details: tuple[str, ...]
+def reveal_round(
+    sessions: SessionFactory,
+    now: datetime,
+    match_id: int,
+    number: int,
+    *,
+    library: Library,
+    notifier: MockNotifier,
+) -> bool:
+    """Show the round's feedback both ways in the group DM, once, if both have given theirs
+    (or its time came). True when shown now. Raises PublishError (the claim is released)."""
+    shown = claim_then_call(
+        sessions,
+        lambda session: claim_reveal(session, match_id, number, now, library),
+        notifier.post_reveal,
+        release=lambda session, reveal, _exc: release_reveal(session, reveal),
+        release_on=PublishError,
+    )
+    return shown is not None
 
 
-def expire_due(
-    sessions: SessionFactory, now: datetime, *, library: Library, notifier: MockNotifier
-) -> MockDueWork:
-    """expire-mocks: every waiting request past its time ends, each claimed once and its user
-    told by DM after the commit (a DM Slack refuses is not retried); then every round intro or
-    guide Slack refused earlier is sent again."""
+def check_in(
+    sessions: SessionFactory,
+    now: datetime,
+    match_id: int,
+    user_id: str,
+    outcome: str,
+    *,
+    notifier: MockNotifier,
+) -> CheckInResult:
+    """An answer to "Did it happen?"; a second no-show pauses the person, who is told once by
+    DM, after the commit. Raises MockError when refused."""
     with unit_of_work(sessions) as session:
-        expired = expire_mocks(session, now)
+        result = record_checkin(session, match_id, user_id, outcome, now)
         session.commit()
-    details = [_tell_expired(notifier, request) for request in expired]
-    details += _announce_missing(sessions, now, library, notifier)
-    return MockDueWork(len(expired), tuple(details))
-
-
-def _tell_expired(notifier: MockNotifier, request: ExpiredRequest) -> str:
-    who = f"{request.team_id} {request.user_id}"
-    try:
-        notifier.request_expired(request.team_id, request.user_id, request.note)
-    except PublishError as exc:
-        log.warning("could not tell %s their mock request expired: %s", request.user_id, exc)
-        return f"{who}: expired, DM failed {exc.reason}"
-    return f"{who}: expired, told"
-
-
-def _announce_missing(
-    sessions: SessionFactory, now: datetime, library: Library, notifier: MockNotifier
-) -> list[str]:
-    """Rounds whose intro or guide never reached Slack, sent again; one line per round."""
-    with unit_of_work(sessions) as session:
-        rounds = unannounced_rounds(session, now)
-    details = []
-    for match_id, number in rounds:
+    log.info("mock %s check-in by %s: %s", match_id, user_id, outcome)
+    pause = result.pause
+    if pause is not None:
+        log.info("mock: %s paused until %s (no-shows)", pause.user_id, pause.until)
         try:
-            sent = announce_round(
-                sessions, now, match_id, number, library=library, notifier=notifier
+            claim_then_call(
+                sessions,
+                lambda session: claim_notice(
+                    session, pause.match_id, pause.user_id, PAUSED, now, until=pause.until
+                ),
+                notifier.send_notice,
+                release=lambda session, notice, _exc: release_notice_claim(session, notice),
+                release_on=PublishError,
             )
-        except PublishError as exc:
-            details.append(f"mock {match_id} round {number}: intro failed again {exc.reason}")
-            continue
-        if sent:
-            details.append(f"mock {match_id} round {number}: intro re-sent")
-    return details
+        except PublishError as exc:  # /mock says it too, whenever they try
+            log.warning("could not tell %s about their pause: %s", pause.user_id, exc.reason)
+    return result
+
+
+def other_times(
+    sessions: SessionFactory, now: datetime, match_id: int, user_id: str, slot: timedelta = MIN_SLOT
+) -> list[TimeChoice]:
+    """ "Propose another time": the slots both partners gave, from now on. Raises MockError."""
+    with read_only(sessions) as session:
+        return time_choices(session, match_id, user_id, now, slot)
+
+
+@dataclass(frozen=True)
+class Moved:
+    choice: TimeChoice
+    conversation: str | None  # the group DM to tell
+    match: MatchView
+
+
+def propose_time(
+    sessions: SessionFactory,
+    now: datetime,
+    match_id: int,
+    user_id: str,
+    start: datetime,
+    slot: timedelta = MIN_SLOT,
+) -> Moved:
+    """Move the match to another slot both gave; its reminders start over. Raises MockError."""
+    with unit_of_work(sessions) as session:
+        choice = move_slot(session, match_id, user_id, start, now, slot)
+        view = match_view(session, get_match(session, match_id))
+        session.commit()
+    log.info("mock %s moved by %s to %s", match_id, user_id, choice.start)
+    return Moved(choice, view.conversation_id, view)

@@ -73,8 +73,8 @@ def test_home_shows_the_mock_with_the_buttons_for_the_members_role(enrolled: Sta
     stage.sender.click(ANA, action_id="mock_leave_queue", view_id=home["id"])
     stage.slack.wait_for(lambda: "Not in the queue" in json.dumps(stage.slack.home(ANA)))
 
-    command(stage, BEN, "")
-    command(stage, CHI, "")  # matched: BEN asked first, so BEN is the candidate
+    command(stage, BEN, "any time")
+    command(stage, CHI, "any time")  # matched: BEN asked first, so BEN is the candidate
     candidate, interviewer = open_home(stage, BEN), open_home(stage, CHI)
     assert [label for label, _, _ in buttons(candidate)] == ["Rate the interviewer"]
     assert [label for label, _, _ in buttons(interviewer)] == ["Score the candidate"]

@@ -136,8 +136,9 @@ def test_metrics_after_a_day_of_reviews_votes_mocks_and_a_rate_limit(enrolled: S
         assert stage.sender.submit_view(user, modal["id"], scores(stage, 4)).status == 200
     modal = open_modal(stage, ANA, "review_score", review_dm(stage, ANA), first_of(stage, ANA))
     assert stage.sender.submit_view(ANA, modal["id"], scores(stage, 3)).status == 200
-    stage.sender.send_command(CHI, CHANNEL, "/mock", "")
-    stage.sender.send_command(DEV, CHANNEL, "/mock", "")
+    # Tokyo and Berlin working hours share 08:00-09:00 UTC (a slot); Tokyo and UTC share none.
+    stage.sender.send_command(CHI, CHANNEL, "/mock", "any time")
+    stage.sender.send_command(BEN, CHANNEL, "/mock", "any time")
     stage.slack.wait_for(lambda: stage.slack.calls_to("conversations.open"), timeout=10)
     stage.run_job("close-reviews", NINE_NY + timedelta(hours=24))
     after = settled(stage, before, {})

@@ -28,9 +28,14 @@ def mock(stage: Stage, user: str, text: str = "") -> str:
     return stage.slack.ephemerals(user=user)[-1].text
 
 
+def chat(stage: Stage, channel: str) -> list[dict[str, Any]]:
+    """The channel's messages, without the calendar invite's file message."""
+    return [m for m in stage.slack.messages(channel) if not m.get("files")]
+
+
 def group_dm(stage: Stage, *users: str) -> list[dict[str, Any]]:
     channel = stage.slack.state.dm_id(users)
-    return stage.slack.messages(channel) if channel else []
+    return chat(stage, channel) if channel else []
 
 
 def blocks_text(message: dict[str, Any]) -> str:
@@ -45,14 +50,14 @@ def modal_criteria(modal: dict[str, Any]) -> list[str]:
 def match(stage: Stage) -> tuple[dict[str, Any], str]:
     """ANA waits with a note, BEN arrives: the intro in their group DM and its channel id."""
     assert "in the queue" in mock(stage, ANA, "measurement cases, Tue evening")
-    assert "matched with <@U01ANA>" in mock(stage, BEN)
+    assert "matched with <@U01ANA>" in mock(stage, BEN, "any case")
     intro = stage.slack.wait_for(lambda: group_dm(stage, ANA, BEN))[0]
     return intro, str(stage.slack.state.dm_id((ANA, BEN)))
 
 
 def test_queue_status_and_cancel(stage: Stage) -> None:
     assert "You're in the queue" in mock(stage, ANA, "measurement cases, Tue evening")
-    assert "updated your note" in mock(stage, ANA, "growth cases")
+    assert "updated your request" in mock(stage, ANA, "growth cases")
     stage.advance(timedelta(minutes=90))
     status = mock(stage, ANA, "status")
     assert "number 1 of 1" in status and "1 h 30 min" in status and "growth cases" in status
@@ -87,7 +92,12 @@ def test_matching_opens_a_group_dm_with_roles_case_plan_and_a_private_guide(
     labels = [
         e["text"]["text"] for b in intro["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
-    assert labels == ["Score the candidate", "Rate the interviewer", "Swap roles"]
+    assert labels == [
+        "Score the candidate",
+        "Rate the interviewer",
+        "Swap roles",
+        "Propose another time",
+    ]
     (guide,) = stage.slack.wait_for(lambda: stage.slack.dms(BEN))
     guide_text = blocks_text(guide)
     assert "Interviewer guide" in guide_text
@@ -111,7 +121,7 @@ def test_matching_opens_a_group_dm_with_roles_case_plan_and_a_private_guide(
     # The key is the interviewer's: what a complete answer covers is in the guide.
     assert all(json.dumps(line)[1:-1] in guide_text for line in m.prompt["covers"])
     # Already in a live mock: a new /mock says so instead of queueing.
-    assert "already in a mock with <@U02BEN>" in mock(stage, ANA)
+    assert "already in a mock with <@U02BEN>" in mock(stage, ANA, "again")
     assert "in a mock with <@U01ANA>" in mock(stage, BEN, "status")
 
 
@@ -138,14 +148,12 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
     scores = {f"{c}/score": str(2 + i % 3) for i, c in enumerate(ids)}
     ok = stage.sender.submit_view(BEN, modal["id"], scores)
     assert ok.status == 200 and not (ok.json or {}).get("response_action")
-    stage.slack.wait_for(lambda: len(stage.slack.messages(group)) == 2)
-    note = stage.slack.messages(group)[-1]["text"]
-    assert "scored <@U01ANA>'s round 1" in note
+    # Hidden until both gave theirs: the interviewer is told it waits, the group DM is quiet.
+    (waits,) = stage.slack.wait_for(lambda: stage.slack.dms(BEN)[1:])
+    assert "sees it when they have given their feedback too" in waits["text"]
+    assert len(chat(stage, group)) == 1
     assert len(scalars(stage, select(MockScore))) == len(ids)
-    stats = mock(stage, ANA, "stats")
-    first = pack.criterion(ids[0])
-    assert first is not None
-    assert "Your mock scores" in stats and f"{first.name}: 2.0" in stats
+    assert "No mock scores yet" in mock(stage, ANA, "stats")  # not shown to the candidate yet
     # Each button is for one person: the candidate cannot score, the interviewer cannot rate.
     for user, action, told in ((ANA, "mock_feedback", "Rate the"), (BEN, "mock_rate", "Score the")):
         before = len(stage.slack.ephemerals(user=user))
@@ -153,7 +161,7 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
         reply = stage.slack.wait_for(lambda u=user, b=before: stage.slack.ephemerals(user=u)[b:])
         assert f"press *{told}" in reply[-1].text
     assert stage.slack.open_views(ANA) == []
-    # The candidate rates the interviewer.
+    # The candidate rates the interviewer: now both see both, together, in the group DM.
     stage.sender.click(ANA, action_id="mock_rate", message=intro)
     (rating,) = stage.slack.wait_for(lambda: stage.slack.open_views(ANA))
     assert rating["callback_id"] == "mock_rate_modal"
@@ -161,6 +169,15 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
         ANA, rating["id"], {"helpfulness/score": "5", "comment/value": "sharp challenges"}
     )
     assert done.status == 200 and not (done.json or {}).get("response_action")
+    stage.slack.wait_for(lambda: len(chat(stage, group)) == 2)
+    both = chat(stage, group)[-1]["text"]
+    assert "scored <@U01ANA>" in both and "rated <@U02BEN>'s help 5/5" in both
+    assert "sharp challenges" in both
+    assert stage.slack.dms(ANA) == []  # the second to submit needs no "it waits" note
+    stats = mock(stage, ANA, "stats")
+    first = pack.criterion(ids[0])
+    assert first is not None
+    assert "Your mock scores" in stats and f"{first.name}: 2.0" in stats
     (saved,) = scalars(stage, select(MockRating))
     assert (saved.rater_id, saved.interviewer_id, saved.score) == (ANA, BEN, 5)
 
@@ -168,8 +185,8 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
 def test_swap_roles_starts_round_two_with_a_new_case_and_guide(stage: Stage) -> None:
     intro, group = match(stage)
     stage.sender.click(ANA, action_id="mock_swap", message=intro)
-    stage.slack.wait_for(lambda: len(stage.slack.messages(group)) == 2)
-    second = stage.slack.messages(group)[-1]
+    stage.slack.wait_for(lambda: len(chat(stage, group)) == 2)
+    second = chat(stage, group)[-1]
     text = blocks_text(second)
     assert "round 2, roles swapped" in text
     assert "Now <@U02BEN> is the *candidate* and <@U01ANA> the *skeptic interviewer*" in text
@@ -186,9 +203,12 @@ def test_swap_roles_starts_round_two_with_a_new_case_and_guide(stage: Stage) -> 
     stage.sender.click(ANA, action_id="mock_feedback", message=second)
     (modal,) = stage.slack.wait_for(lambda: stage.slack.open_views(ANA))
     stage.sender.submit_view(ANA, modal["id"], {f"{c}/score": "3" for c in modal_criteria(modal)})
-    stage.slack.wait_for(lambda: len(stage.slack.messages(group)) == 3)
-    assert "last round" in stage.slack.messages(group)[-1]["text"]
-    assert "in the queue" in mock(stage, BEN)
+    stage.sender.click(BEN, action_id="mock_rate", message=second)
+    (rating,) = stage.slack.wait_for(lambda: stage.slack.open_views(BEN))
+    stage.sender.submit_view(BEN, rating["id"], {"helpfulness/score": "4"})
+    stage.slack.wait_for(lambda: len(chat(stage, group)) == 3)
+    assert "last round" in chat(stage, group)[-1]["text"]
+    assert "in the queue" in mock(stage, BEN, "another")
 
 
 def test_a_request_expires_with_a_dm_once(stage: Stage) -> None:
@@ -209,7 +229,9 @@ def test_many_simultaneous_requests_never_double_match(stage: Stage) -> None:
     for user in users:
         stage.add_member(user, f"p{user.lower()}", tz="UTC")
     stage.slack.state.channel(CHANNEL).members.update(users)
-    requests = [lambda u=u: stage.sender.send_command(u, CHANNEL, "/mock", "") for u in users]
+    requests = [
+        lambda u=u: stage.sender.send_command(u, CHANNEL, "/mock", "any time") for u in users
+    ]
     assert run_at_once(requests) == []
     stage.slack.wait_for(lambda: all(stage.slack.ephemerals(user=u) for u in users), timeout=15)
     matches = scalars(stage, select(MockMatch))
@@ -225,9 +247,9 @@ def test_many_simultaneous_requests_never_double_match(stage: Stage) -> None:
 
 
 def test_an_intro_slack_refused_is_resent_by_the_job(stage: Stage) -> None:
-    mock(stage, ANA)
+    mock(stage, ANA, "any time")
     stage.slack.fail_next("conversations.open", error="fatal_error")
-    assert "Slack refused part of the introduction" in mock(stage, BEN)
+    assert "Slack refused part of the introduction" in mock(stage, BEN, "any time")
     assert group_dm(stage, ANA, BEN) == []
     result = stage.run_job("expire-mocks", DEFAULT_START + timedelta(minutes=5))
     assert any("intro re-sent" in d for d in result.details)

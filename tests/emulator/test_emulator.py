@@ -193,6 +193,24 @@ def test_files_upload_v2_end_to_end(slack: SlackEmulator, client: WebClient) -> 
     assert share["text"] == "This week's board" and share["files"][0]["id"] == stored.id
 
 
+def test_a_calendar_invite_uploads_into_a_group_dm_as_text_calendar(
+    slack: SlackEmulator, client: WebClient
+) -> None:
+    slack.add_users([("UA", "a"), ("UB", "b")])
+    group = client.conversations_open(users="UA,UB")["channel"]["id"]
+    invite = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    client.files_upload_v2(channel=group, content=invite, filename="mock.ics", title="Invite")
+    (stored,) = slack.files_in(group)
+    assert stored.content == invite and slack.files_in("C1") == []
+    (share,) = slack.messages(group)
+    shared = share["files"][0]
+    assert (shared["filetype"], shared["mimetype"], shared["size"]) == (
+        "ics",
+        "text/calendar",
+        len(invite),
+    )
+
+
 def test_oauth_code_exchange(slack: SlackEmulator) -> None:
     slack.state.add_team("T0002", "Second", "second", "xoxb-second", bot_user_id="UBOT2")
     slack.state.add_oauth_code("code-1", "T0002", installer="U9")

@@ -18,7 +18,10 @@ START = ["sh", "-c", f"practice-bot {MIGRATE} && exec practice-bot {SERVE}"]
 def test_dockerfile_installs_the_tested_wheel_and_starts_as_tested() -> None:
     text = (ROOT / "Dockerfile").read_text()
     assert " ".join(("python", *BUILD_WHEEL)) in text
-    assert " ".join(("python", *INSTALL_WHEEL)) + " --no-cache-dir /wheels/*.whl" in text
+    assert (
+        " ".join(("python", *INSTALL_WHEEL)) + " --no-cache-dir -c /requirements.lock /wheels/*.whl"
+        in text
+    )
     assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
     assert re.search(r"^USER bot$", text, re.M)  # not root
     assert re.search(r"^HEALTHCHECK .*", text, re.M) and "/healthz" in text

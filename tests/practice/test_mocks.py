@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 
 from bot.content import Library
 from bot.db import SessionFactory, unit_of_work
-from bot.models import MockMatch, MockRating, MockRequest, MockRound, MockScore
+from bot.models import MockCheckIn, MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.practice.channels import ensure_workspace
 from bot.practice.leaderboard.mock_rounds import scored_mock_rounds
-from bot.practice.mocks.matching import match_waiting, tz_distance
+from bot.practice.mocks import notices
+from bot.practice.mocks.matching import match_waiting
+from bot.practice.mocks.notices import claim_reveal
 from bot.practice.mocks.queue import (
     MATCH_IDLE,
     MOCK_EXPIRY,
@@ -38,7 +40,7 @@ from bot.practice.mocks.rounds import (
 )
 from bot.practice.ports import PublishError
 from bot.practice.scoring import DEFAULT_RULES, exact_points
-from bot.services import mocks
+from bot.services import mock_due, mocks
 from tests import builders as b
 from tests.at_once import run_at_once
 from tests.conftest import utc
@@ -151,7 +153,7 @@ def test_an_idle_match_stops_blocking_after_a_while(session: Session, library: L
     assert ask(session, library, "U1", at=later).status == "queued"
 
 
-def test_matching_prefers_new_pairs_then_the_closest_time_zone(
+def test_matching_prefers_new_pairs_and_needs_a_shared_slot(
     session: Session, library: Library
 ) -> None:
     ensure_workspace(session, T, NOW)
@@ -159,20 +161,20 @@ def test_matching_prefers_new_pairs_then_the_closest_time_zone(
     match = session.get(MockMatch, matched(session, library, at=NOW - timedelta(days=7)))
     assert match is not None
     match.status = "done"
-    for i, (user, tz) in enumerate([("U1", 0), ("U2", 0), ("U3", 540), ("U4", 60)]):
-        b.mock_request(session, user, NOW + timedelta(seconds=i), tz_offset_minutes=tz)
+    for i, user in enumerate(["U1", "U2", "U3", "U4"]):
+        b.mock_request(session, user, NOW + timedelta(seconds=i))
+    # U5 is free only at night in UTC: no shared slot with anyone.
+    b.mock_request(session, "U5", NOW, picks=["2026-03-03 00"])
     session.commit()
     matches = match_waiting(session, T, NOW + timedelta(minutes=1), library=library)
     session.commit()
     pairs = {frozenset((m.user_a, m.user_b)) for m in matches}
-    # U1 (oldest) skips U2 (met recently) and takes U4 (1 h away) over U3 (9 h away).
-    assert pairs == {frozenset(("U1", "U4")), frozenset(("U2", "U3"))}
-
-
-def test_time_zone_distance_wraps_around_the_clock() -> None:
-    assert tz_distance(780, -660) == 0
-    assert tz_distance(-300, 60) == 360
-    assert tz_distance(720, -720) == 0
+    assert frozenset(("U1", "U2")) not in pairs and len(pairs) == 2
+    assert "U5" not in {u for p in pairs for u in p}
+    for m in matches:  # the earliest shared slot, an hour on at the least
+        assert m.slot_start is not None and m.slot_end is not None
+        assert m.slot_start >= NOW + timedelta(hours=1)
+        assert m.slot_end - m.slot_start == timedelta(minutes=45)
 
 
 def test_who_was_candidate_less_often_goes_first_and_gets_an_unseen_case(
@@ -291,6 +293,12 @@ def test_only_the_interviewer_scores_and_a_resubmission_replaces(
     scores = list(session.scalars(select(MockScore)))
     assert len(scores) == len(full_scores(library, 4, session, match_id, 1))
     assert {s.score for s in scores} == {4} and {s.candidate_id for s in scores} == {"U1"}
+    assert mock_progress(session, T, "U1") == []  # hidden until the feedback is revealed
+    assert claim_reveal(session, match_id, 1, NOW, library) is None  # no rating yet
+    rate_interviewer(session, match_id, 1, "U1", 4, None, NOW)
+    shown = claim_reveal(session, match_id, 1, NOW, library)
+    assert shown is not None and shown.scores == full_scores(library, 4) and shown.rating == 4
+    assert claim_reveal(session, match_id, 1, NOW, library) is None  # once
     progress = mock_progress(session, T, "U1")
     assert {p.criterion for p in progress} == set(full_scores(library, 4, session, match_id, 1))
     assert all(p.mean == 4.0 and p.count == 1 for p in progress)
@@ -316,6 +324,12 @@ def test_scoring_the_second_round_ends_the_match(session: Session, library: Libr
     match = session.get(MockMatch, match_id)
     assert match is not None and match.status == "done"
     assert mock_status(session, T, "U1", NOW).status == "none"
+    # Nobody rated: the scores are shown 48 hours after the slot, not before.
+    assert match.slot_end is not None
+    assert claim_reveal(session, match_id, 2, match.slot_end + timedelta(hours=47), library) is None
+    late = match.slot_end + timedelta(hours=48)
+    shown = claim_reveal(session, match_id, 2, late, library)
+    assert shown is not None and shown.rating is None
     assert [p.mean for p in mock_progress(session, T, "U2")][:1] == [3.0]
 
 
@@ -449,7 +463,7 @@ class MockQueueMachine(RuleBasedStateMachine):
     @rule(hours=st.integers(1, 30))
     def wait(self, hours: int) -> None:
         self.now += timedelta(hours=hours)
-        mocks.expire_due(self.sessions, self.now, library=self.library, notifier=self.notifier)
+        mock_due.expire_due(self.sessions, self.now, library=self.library, notifier=self.notifier)
 
     @rule(user=USERS, swap=st.booleans())
     def act_in_match(self, user: str, swap: bool) -> None:
@@ -490,7 +504,12 @@ class MockQueueMachine(RuleBasedStateMachine):
             assert all(m.user_a != m.user_b for m in live)
             assert len(in_live) == len(set(in_live))
             waiting = [r for r in waiting_rows(session) if r.expires_at > self.now]
-            assert len(waiting) <= 1  # two waiting users are always matched at once
+            # Two waiting users are matched at once (every offset here shares working hours),
+            # unless they met before: a repeat pair waits until both have waited a while.
+            met = {frozenset((m.user_a, m.user_b)) for m in session.scalars(select(MockMatch))}
+            for i, one in enumerate(waiting):
+                for other in waiting[i + 1 :]:
+                    assert frozenset((one.user_id, other.user_id)) in met, (one, other)
             assert not {r.user_id for r in waiting} & set(in_live)
             for request in session.scalars(
                 select(MockRequest).where(MockRequest.status == "matched")
@@ -511,3 +530,46 @@ def test_queue_state_machine(sessions: SessionFactory, library: Library) -> None
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
     )
+
+
+def test_the_leaderboard_counts_only_mocks_that_happened(session: Session) -> None:
+    ensure_workspace(session, T, NOW)
+    held = b.mock(session, "U1", "U2", 4, NOW, team_id=T)
+    missed = b.mock(session, "U3", "U4", 2, NOW, team_id=T)
+    session.add(
+        MockCheckIn(match_id=missed.id, user_id="U4", outcome="partner-no-show", created_at=NOW)
+    )
+    session.add(MockCheckIn(match_id=held.id, user_id="U1", outcome="happened", created_at=NOW))
+    session.flush()
+    window = (NOW - timedelta(days=1), NOW + timedelta(days=1))
+    assert [r.match_id for r in scored_mock_rounds(session, T, *window)] == [held.id]
+    # The other side says it happened: a dispute, so the round counts again.
+    session.add(MockCheckIn(match_id=missed.id, user_id="U3", outcome="happened", created_at=NOW))
+    session.flush()
+    assert len(scored_mock_rounds(session, T, *window)) == 2
+
+
+def test_every_reminder_passes_through_delivery_time(
+    session: Session, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hook issue 25 fills in: None skips a DM, a later time holds it back."""
+    match_id = matched(session, library)
+    match = session.get(MockMatch, match_id)
+    assert match is not None and match.slot_start is not None
+    soon = match.slot_start - timedelta(minutes=15)
+    assert {(u, k) for _, u, k in notices.due_notices(session, soon)} == {
+        ("U1", "remind-15m"),
+        ("U2", "remind-15m"),
+    }
+    asked: list[tuple[str, str]] = []
+
+    def quiet_u1(session: Session, team: str, user: str, kind: str, due: datetime, now: datetime):
+        asked.append((user, kind))
+        return None if user == "U1" else due + timedelta(minutes=5)
+
+    monkeypatch.setattr(notices, "delivery_time", quiet_u1)
+    assert notices.due_notices(session, soon) == []
+    assert {u for u, _ in asked} == {"U1", "U2"}
+    assert [(u, k) for _, u, k in notices.due_notices(session, soon + timedelta(minutes=5))] == [
+        ("U2", "remind-15m")
+    ]

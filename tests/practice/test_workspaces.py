@@ -9,7 +9,17 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Base, Channel, MockMatch, ReviewRating, StandinOffer, Workspace
+from bot.models import (
+    Base,
+    Channel,
+    MockCheckIn,
+    MockMatch,
+    MockNotice,
+    MockStanding,
+    ReviewRating,
+    StandinOffer,
+    Workspace,
+)
 from bot.practice.calibration import SampleRef, record_calibration
 from bot.practice.privacy.marks import mark_forgotten
 from bot.practice.workspaces import (
@@ -47,6 +57,9 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     b.mock_round(session, match)
     b.mock_rating(session, match, 4)
     b.mock_request(session, "U1", T0, team_id=team_id, match=match)
+    session.add(MockCheckIn(match_id=match.id, user_id="U1", outcome="happened", created_at=T0))
+    session.add(MockNotice(match_id=match.id, user_id="U1", kind="check-in", claimed_at=T0))
+    session.add(MockStanding(team_id=team_id, user_id="U2", front_of_queue=True))
     mark_forgotten(session, team_id, "U9", T0)  # someone who used forget-me there
     session.commit()
 

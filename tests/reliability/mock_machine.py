@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from bot.content import Library
 from bot.db import SessionFactory, unit_of_work
 from bot.models import Base, MockMatch, MockRequest
-from bot.services import mocks
+from bot.services import mock_due, mocks
 from tests.conftest import utc
 from tests.fakes import FakeMockNotifier
 
@@ -45,7 +45,7 @@ def mock_queue_machine(sessions: SessionFactory, library: Library) -> type[RuleB
         @rule(hours=st.integers(1, 30))
         def time_passes(self, hours: int) -> None:
             self.now += timedelta(hours=hours)
-            mocks.expire_due(sessions, self.now, library=library, notifier=self.notifier)
+            mock_due.expire_due(sessions, self.now, library=library, notifier=self.notifier)
 
         @invariant()
         def nobody_is_matched_twice_or_with_themselves(self) -> None:

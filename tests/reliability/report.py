@@ -32,6 +32,10 @@ See also `docs/privacy.md` (export and forget-me) and `docs/architecture.md`.
 """
 
 
+# The simulation's section (tests/simulation): its prose and its figures, kept beside this file.
+SIMULATION = (Path(__file__).parent / "simulation.md").read_text()
+
+
 def _summary(results: list[str]) -> str:
     """One cell for a test's runs on one database (several when it is parametrized)."""
     failed = sum(1 for r in results if r == "failed")
@@ -65,7 +69,7 @@ def render(rows: list[dict[str, object]]) -> str:
         path = test.split("::")[0]
         sqlite, postgres = _cell(results, "sqlite"), _cell(results, "postgres")
         lines.append(f"| {fault} | {did} | {sqlite} | {postgres} | `{Path(path).name}::{name}` |")
-    return "\n".join(lines) + "\n" + FOOTER
+    return "\n".join(lines) + "\n" + FOOTER + "\n" + SIMULATION
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """Scored mock rounds of a period: what the weekly tally counts for mock interviews.
 
 A round counts in the week in which its interviewer last submitted its scores (`MockScore.
-created_at`, which a re-submission moves): see docs/mock.md, "Progress and the leaderboard".
+created_at`, which a re-submission moves), unless the mock was reported missed (a no-show):
+see docs/mock.md, "Progress and the leaderboard".
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.models import MockMatch, MockScore
+from bot.practice.mocks.stats import not_missed
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ def scored_mock_rounds(
             MockMatch.team_id == team_id,
             MockScore.created_at >= start,
             MockScore.created_at < end,
+            not_missed(MockScore.match_id),  # only mocks that happened count
         )
         .group_by(
             MockScore.candidate_id, MockScore.interviewer_id, MockScore.match_id, MockScore.round

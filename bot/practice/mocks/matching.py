@@ -18,8 +18,12 @@ from bot.models import (
     MockMatch,
     MockRequest,
     MockRound,
+    MockStanding,
     PromptPost,
 )
+from bot.practice.mocks.availability import LEAD, MIN_SLOT, Slot
+from bot.practice.mocks.level import member_levels
+from bot.practice.mocks.pairing import Seeker, choose_pairs
 from bot.practice.mocks.queue import (
     MockError,
     lock_team,
@@ -29,72 +33,69 @@ from bot.practice.mocks.queue import (
 log = logging.getLogger(__name__)
 
 
-# Pairs who met within this window are matched only when nobody else is waiting.
-REMATCH_WINDOW = timedelta(weeks=4)
-
-
-def tz_distance(a: int, b: int) -> int:
-    """Minutes between two UTC offsets on the 24-hour clock (so +13:00 is near -11:00)."""
-    diff = abs(a - b) % 1440
-    return min(diff, 1440 - diff)
-
-
-def _recent_pairs(
-    session: Session, team_id: str, users: list[str], now: datetime
-) -> set[frozenset[str]]:
+def last_met(session: Session, team_id: str, users: list[str]) -> dict[frozenset[str], datetime]:
+    """When each pair of `users` was last matched (pairs never matched are absent)."""
     rows = session.execute(
-        select(MockMatch.user_a, MockMatch.user_b).where(
+        select(MockMatch.user_a, MockMatch.user_b, func.max(MockMatch.created_at))
+        .where(
             MockMatch.team_id == team_id,
-            MockMatch.created_at >= now - REMATCH_WINDOW,
             MockMatch.user_a.in_(users),
             MockMatch.user_b.in_(users),
         )
+        .group_by(MockMatch.user_a, MockMatch.user_b)
     )
-    return {frozenset(r) for r in rows}
+    met: dict[frozenset[str], datetime] = {}
+    for a, b, when in rows:
+        pair = frozenset((a, b))
+        met[pair] = max(when, met.get(pair, when))
+    return met
 
 
-def choose_pairs(
-    queue: list[MockRequest], recent: set[frozenset[str]]
-) -> list[tuple[MockRequest, MockRequest]]:
-    """Pair the queue, oldest request first; each takes the best partner still free.
-
-    Best: not met within REMATCH_WINDOW, then the closest time zone, then the oldest request.
-    `queue` is ordered oldest first; the result is deterministic.
-    """
-    free = list(queue)
-    pairs = []
-    while len(free) >= 2:
-        first = free.pop(0)
-        options = [r for r in free if r.user_id != first.user_id]
-        if not options:
-            break
-        partner = min(
-            options,
-            key=lambda r: (
-                frozenset((first.user_id, r.user_id)) in recent,
-                tz_distance(first.tz_offset_minutes, r.tz_offset_minutes),
-                r.created_at,
-                r.id,
-            ),
+def seekers(
+    session: Session, team_id: str, queue: list[MockRequest], now: datetime
+) -> list[Seeker]:
+    """The queue as the matcher sees it: windows, waiting time, level, front of the queue."""
+    users = [r.user_id for r in queue]
+    levels = member_levels(session, team_id, users, now)
+    front = set(
+        session.scalars(
+            select(MockStanding.user_id).where(
+                MockStanding.team_id == team_id,
+                MockStanding.user_id.in_(users),
+                MockStanding.front_of_queue.is_(True),
+            )
         )
-        free.remove(partner)
-        pairs.append((first, partner))
-    return pairs
+    )
+    return [
+        Seeker(r.id, r.user_id, r.windows, r.created_at, levels[r.user_id], r.user_id in front)
+        for r in queue
+    ]
 
 
 def match_waiting(
-    session: Session, team_id: str, now: datetime, *, library: Library
+    session: Session,
+    team_id: str,
+    now: datetime,
+    *,
+    library: Library,
+    slot_length: timedelta = MIN_SLOT,
 ) -> list[MockMatch]:
-    """Match every pair the workspace's queue allows; returns the new matches."""
+    """Match the pairs of the workspace's queue with the largest total weight (pairing.py);
+    returns the new matches."""
     lock_team(session, team_id)
     queue = waiting(session, team_id, now)
     if len(queue) < 2:
         return []
-    recent = _recent_pairs(session, team_id, [r.user_id for r in queue], now)
+    met = last_met(session, team_id, [r.user_id for r in queue])
+    pairs = choose_pairs(seekers(session, team_id, queue, now), met, now, slot_length, now + LEAD)
+    if not pairs:
+        return []
     pack = workspace_pack(session, team_id, library)
+    by_id = {r.id: r for r in queue}
     matches = []
-    for first, second in choose_pairs(queue, recent):
-        match = _create_match(session, team_id, first, second, pack, now)
+    for pair in pairs:
+        first, second = by_id[pair.first.request_id], by_id[pair.second.request_id]
+        match = _create_match(session, team_id, first, second, pack, now, pair.slot)
         if match is not None:
             matches.append(match)
     return matches
@@ -107,6 +108,7 @@ def _create_match(
     second: MockRequest,
     pack: Pack,
     now: datetime,
+    slot: Slot,
 ) -> MockMatch | None:
     pair = sorted([first.id, second.id])
     # Both requests locked, still waiting: a cancel or an expiry may have ended one since the
@@ -133,6 +135,8 @@ def _create_match(
         candidate_id=candidate,
         interviewer_id=interviewer,
         status="live",
+        slot_start=slot.start,
+        slot_end=slot.end,
     )
     session.add(match)
     session.flush()
@@ -142,6 +146,15 @@ def _create_match(
         .values(status="matched", match_id=match.id)
     )
     session.add(new_round(match, 1, candidate, interviewer, pack, prompt, now))
+    # Whoever went first because a partner did not show is an ordinary member again.
+    session.execute(
+        update(MockStanding)
+        .where(
+            MockStanding.team_id == team_id,
+            MockStanding.user_id.in_([first.user_id, second.user_id]),
+        )
+        .values(front_of_queue=False)
+    )
     log.info("mock match %s: %s (candidate) and %s", match.id, candidate, interviewer)
     metrics.MOCK_MATCHES.inc()
     return match

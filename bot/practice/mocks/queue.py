@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.db import affected, is_postgres
@@ -15,6 +15,7 @@ from bot.models import (
     MockRequest,
     MockRound,
 )
+from bot.practice.mocks.availability import nearest_window
 from bot.practice.workspaces import installed_team_ids
 
 # How long a request waits for a partner before it expires (with a DM saying so).
@@ -43,6 +44,7 @@ class MockStatus:
     match_id: int | None = None
     partner_id: str | None = None
     role: str = ""  # "candidate" or "interviewer" in the current round
+    slot_start: datetime | None = None  # when the live mock is
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class ExpiredRequest:
     user_id: str
     created_at: datetime
     note: str
+    tz: str = "UTC"
+    # why nobody was matched: "nobody-else" asked while it waited, or "no-shared-time"
+    reason: Literal["nobody-else", "no-shared-time"] = "nobody-else"
+    # "no-shared-time": of the times the others gave, the nearest to this request's own
+    nearest: tuple[datetime, datetime] | None = None
 
 
 def lock_team(session: Session, team_id: str) -> None:
@@ -75,6 +82,23 @@ def waiting(session: Session, team_id: str, now: datetime) -> list[MockRequest]:
     )
 
 
+def teams_waiting(session: Session, now: datetime) -> list[str]:
+    """Workspaces where two or more requests wait: the due work matches them again."""
+    return list(
+        session.scalars(
+            select(MockRequest.team_id)
+            .where(
+                MockRequest.status == "waiting",
+                MockRequest.expires_at > now,
+                MockRequest.team_id.in_(installed_team_ids()),
+            )
+            .group_by(MockRequest.team_id)
+            .having(func.count() >= 2)
+            .order_by(MockRequest.team_id)
+        )
+    )
+
+
 def waiting_row(session: Session, team_id: str, user_id: str) -> MockRequest | None:
     return session.scalars(
         select(MockRequest).where(
@@ -83,6 +107,15 @@ def waiting_row(session: Session, team_id: str, user_id: str) -> MockRequest | N
             MockRequest.status == "waiting",
         )
     ).one_or_none()
+
+
+def last_request(session: Session, team_id: str, user_id: str) -> MockRequest | None:
+    """The user's latest request, whatever became of it (it prefills the next one)."""
+    return session.scalars(
+        select(MockRequest)
+        .where(MockRequest.team_id == team_id, MockRequest.user_id == user_id)
+        .order_by(MockRequest.created_at.desc(), MockRequest.id.desc())
+    ).first()
 
 
 def live_match_for(session: Session, team_id: str, user_id: str) -> MockMatch | None:
@@ -112,6 +145,7 @@ def mock_status(session: Session, team_id: str, user_id: str, now: datetime) -> 
             match_id=live.id,
             partner_id=live.user_b if live.user_a == user_id else live.user_a,
             role="candidate" if rnd.candidate_id == user_id else "interviewer",
+            slot_start=live.slot_start,
         )
     queue = waiting(session, team_id, now)
     for place, request in enumerate(queue, start=1):
@@ -165,10 +199,30 @@ def expire_mocks(session: Session, now: datetime) -> list[ExpiredRequest]:
                 MockRequest.expires_at <= now,
             )
             .values(status="expired")
-            .returning(
-                MockRequest.team_id, MockRequest.user_id, MockRequest.created_at, MockRequest.note
-            )
+            .returning(MockRequest.id)
         ).first()
         if row is not None:
-            expired.append(ExpiredRequest(row[0], row[1], row[2], row[3]))
+            expired.append(_why_expired(session, request_id))
     return expired
+
+
+def _why_expired(session: Session, request_id: int) -> ExpiredRequest:
+    """The expired request, with why: nobody else asked while it waited, or the others who
+    did gave no time it shares (and which of their windows came nearest)."""
+    request = session.get_one(MockRequest, request_id)
+    others = session.scalars(
+        select(MockRequest.windows).where(
+            MockRequest.team_id == request.team_id,
+            MockRequest.user_id != request.user_id,
+            MockRequest.created_at < request.expires_at,
+            MockRequest.expires_at > request.created_at,
+        )
+    ).all()
+    base = (request.team_id, request.user_id, request.created_at, request.note, request.tz)
+    if not others:
+        return ExpiredRequest(*base)
+    near = nearest_window(request.windows, others, request.created_at)
+    nearest = None
+    if near is not None:
+        nearest = (datetime.fromtimestamp(near[0], UTC), datetime.fromtimestamp(near[1], UTC))
+    return ExpiredRequest(*base, reason="no-shared-time", nearest=nearest)

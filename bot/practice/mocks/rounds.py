@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.content import Criterion, Library
@@ -24,6 +24,7 @@ from bot.practice.mocks.queue import (
     current_round,
     lock_team,
 )
+from bot.practice.mocks.views import MatchView, RoundView, match_view, round_view
 from bot.practice.workspaces import installed_team_ids
 
 ROUNDS = 2
@@ -100,11 +101,11 @@ def roles_of(rnd: MockRound) -> RoundRoles:
 
 @dataclass(frozen=True)
 class RoundNotice:
-    """A round's intro (with the partners' notes) or its interviewer's guide, claimed: loaded
-    objects for the notifier, which runs after the claim's unit of work closed."""
+    """A round's intro (with the partners' notes) or its interviewer's guide, claimed: plain
+    data for the notifier, which runs after the claim's unit of work closed."""
 
-    match: MockMatch
-    round: MockRound
+    match: MatchView
+    round: RoundView
     notes: dict[str, str] = field(default_factory=dict)
     rubric: tuple[Criterion, ...] = ()
 
@@ -125,7 +126,9 @@ def claim_intro(session: Session, match_id: int, number: int, now: datetime) -> 
     notes = session.execute(
         select(MockRequest.user_id, MockRequest.note).where(MockRequest.match_id == match.id)
     ).all()
-    return RoundNotice(match, rnd, notes={user: note for user, note in notes})
+    return RoundNotice(
+        match_view(session, match), round_view(rnd), notes={user: note for user, note in notes}
+    )
 
 
 def store_intro(session: Session, notice: RoundNotice, conversation: str) -> None:
@@ -148,12 +151,16 @@ def claim_guide(
         return None
     pack = library.pack(rnd.pack_id)
     rubric = pack.criteria_of_snapshot(rnd.prompt or {}) if pack is not None else ()
-    return RoundNotice(match, rnd, rubric=rubric)
+    return RoundNotice(match_view(session, match), round_view(rnd), rubric=rubric)
 
 
 def release_notice(session: Session, notice: RoundNotice, column: str) -> None:
     """Slack refused that part: unclaimed, so the expire-mocks job sends it again."""
-    session.execute(update(MockRound).where(MockRound.id == notice.round.id).values({column: None}))
+    session.execute(
+        update(MockRound)
+        .where(MockRound.match_id == notice.round.match_id, MockRound.round == notice.round.round)
+        .values({column: None})
+    )
 
 
 def unannounced_rounds(session: Session, now: datetime) -> list[tuple[int, int]]:
@@ -291,11 +298,20 @@ class CriterionProgress:
 
 
 def mock_progress(session: Session, team_id: str, user_id: str) -> list[CriterionProgress]:
-    """Per-criterion mean of the scores the user got as a mock candidate (for /practice stats)."""
+    """Per-criterion mean of the scores the user got as a mock candidate (for /practice stats),
+    from rounds whose feedback was revealed (docs/mock.md, "Feedback")."""
     rows = session.execute(
         select(MockScore.criterion, func.avg(MockScore.score), func.count())
         .join(MockMatch, MockMatch.id == MockScore.match_id)
-        .where(MockMatch.team_id == team_id, MockScore.candidate_id == user_id)
+        .join(
+            MockRound,
+            and_(MockRound.match_id == MockScore.match_id, MockRound.round == MockScore.round),
+        )
+        .where(
+            MockMatch.team_id == team_id,
+            MockScore.candidate_id == user_id,
+            MockRound.revealed_at.is_not(None),
+        )
         .group_by(MockScore.criterion)
         .order_by(MockScore.criterion)
     )

@@ -13,6 +13,7 @@ from bot.models import (
     CalibrationScore,
     Challenge,
     Channel,
+    MockCheckIn,
     MockMatch,
     MockRating,
     MockRequest,
@@ -78,7 +79,7 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
         "calibration_scores": _calibration_scores(session, team_id, user_id),
         **_review_feedback(session, posts, user_id),
         "mock_requests": [
-            _row(r, "note", "created_at", "expires_at", "status", "match_id")
+            _row(r, "note", "tz", "picks", "created_at", "expires_at", "status", "match_id")
             for r in session.scalars(
                 select(MockRequest)
                 .where(MockRequest.team_id == team_id, MockRequest.user_id == user_id)
@@ -223,6 +224,8 @@ def _loose_votes(
 
 
 MATCH_COLUMNS = (
+    "slot_start",
+    "slot_end",
     "id",
     "user_a",
     "user_b",
@@ -250,6 +253,14 @@ def _mock_match(session: Session, m: MockMatch, user_id: str) -> dict[str, Any]:
             _row(r, "round", "candidate_id", "interviewer_id", "prompt_id", "started_at")
             for r in session.scalars(
                 select(MockRound).where(MockRound.match_id == m.id).order_by(MockRound.round)
+            )
+        ],
+        "check_ins": [
+            _row(c, "user_id", "outcome", "created_at")
+            for c in session.scalars(
+                select(MockCheckIn)
+                .where(MockCheckIn.match_id == m.id, MockCheckIn.user_id == user_id)
+                .order_by(MockCheckIn.id)
             )
         ],
         "ratings": [

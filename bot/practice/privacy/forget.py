@@ -218,6 +218,7 @@ def _anonymise_mocks(session: Session, team_id: str, user_id: str, report: Forge
             )
         )
     )
+    _forget_mock_standing(session, team_id, user_id, match_ids, token)
     report.mock_matches = len(match_ids)
     if not match_ids:
         return
@@ -256,6 +257,24 @@ def _anonymise_mocks(session: Session, team_id: str, user_id: str, report: Forge
             update(tables.MockRating)
             .where(tables.MockRating.match_id.in_(match_ids), column == user_id)
             .values({column: token, tables.MockRating.comment: None})
+        )
+
+
+def _forget_mock_standing(
+    session: Session, team_id: str, user_id: str, match_ids: list[int], token: str
+) -> None:
+    """Their pause or place deleted; their check-ins and DM claims kept under the token (the
+    partner's record still counts them)."""
+    session.execute(
+        delete(tables.MockStanding).where(
+            tables.MockStanding.team_id == team_id, tables.MockStanding.user_id == user_id
+        )
+    )
+    for table in (tables.MockCheckIn, tables.MockNotice):
+        session.execute(
+            update(table)
+            .where(table.match_id.in_(match_ids), table.user_id == user_id)
+            .values(user_id=token)
         )
 
 

@@ -19,6 +19,7 @@ from bot.slack.render.mock import (
     SCORE_LABEL,
     value_for,
 )
+from bot.slack.render.mock_times import FIND_ACTION
 from bot.slack.render.review import score_button
 from bot.slack.render.review_feedback import own_answer_blocks
 from bot.slack.render.text import context_line, escape, header, mention, section, slack_date
@@ -65,8 +66,9 @@ def _mock_blocks(mock: MockStatus, round_number: int | None) -> list[Any]:
         )
         return [
             section(
-                f"*Your mock interview*\nWith {mention(mock.partner_id or '')}, round "
-                f"{round_number}: you are the {mock.role}."
+                f"*Your mock interview*\nWith {mention(mock.partner_id or '')}"
+                + (f", {slack_date(mock.slot_start)}" if mock.slot_start else "")
+                + f"; round {round_number}: you are the {mock.role}."
             ),
             ActionsBlock(block_id="home_mock", elements=[button]),
         ]
@@ -84,8 +86,9 @@ def _mock_blocks(mock: MockStatus, round_number: int | None) -> list[Any]:
         ]
     return [
         section(
-            "*Mock interviews*\nNot in the queue. `/mock` in any channel finds you a partner "
-            "for a live one-to-one mock."
+            "*Mock interviews*\nNot in the queue. Pick when you can meet and I'll find you a "
+            "partner for a live one-to-one mock (or `/mock` in any channel).",
+            ButtonElement(text="Find a mock partner", action_id=FIND_ACTION, style="primary"),
         )
     ]
 

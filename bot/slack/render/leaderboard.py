@@ -66,6 +66,14 @@ def _header(text: str) -> dict[str, Any]:
     return header(text).to_dict()
 
 
+def mocks_line(held: int, waiting: int) -> str:
+    """The weekly post's one line about mocks."""
+    return (
+        f"Mock interviews: {_plural(held, 'mock')} held this week; {waiting} waiting for a "
+        "partner now (`/mock` to join)."
+    )
+
+
 def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:
     week, names = report.week, report.criterion_names
     title = f"Leaderboard: {week_label(week.week_start)}"
@@ -95,6 +103,8 @@ def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:
     agreement = channel_agreement_section(report.agreement, names)
     if agreement is not None:
         blocks.append(agreement)
+    if report.mocks is not None:
+        blocks.append(_context(mocks_line(report.mocks.held, report.mocks.waiting)))
     ranked = len(week.rows)
     blocks.append(
         _context(

@@ -18,11 +18,12 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.content import Criterion, prompt_from_snapshot
-from bot.models import MockMatch, MockRound
 from bot.practice.mocks.queue import MockStatus
 from bot.practice.mocks.request import RequestOutcome
-from bot.practice.mocks.rounds import CriterionProgress, RoundRoles
+from bot.practice.mocks.rounds import RoundRoles
+from bot.practice.mocks.views import MatchView, RoundView
 from bot.slack.render.channel import HelpLine
+from bot.slack.render.mock_times import PROPOSE_ACTION, paused_text, slot_text
 from bot.slack.render.modal import long_text_input, modal_view
 from bot.slack.render.prompt import table_text
 from bot.slack.render.samples import sample_sections
@@ -62,8 +63,10 @@ def mock_help_text(lines: Sequence[HelpLine]) -> str:
         ["*Peer mock interviews*"]
         + [f"• {line.usage}: {line.text}" for line in lines]
         + [
-            "When someone else is waiting you are matched at once, in a group DM with a case, "
-            "roles and a 30-minute plan."
+            "`/mock` opens a form to pick when you can meet over the next 7 days, in your own "
+            "time zone. You're matched with someone who can meet at the same time (for at least "
+            "45 minutes), in a group DM with the time, a calendar invite, a case, roles and a "
+            "30-minute plan."
         ]
     )
 
@@ -87,10 +90,18 @@ def _age(delta: timedelta) -> str:
 
 
 def request_reply(outcome: RequestOutcome) -> str:
+    if outcome.status == "paused":
+        return paused_text(outcome.paused_until)
+    if outcome.status == "no-windows":
+        return (
+            "None of the times you picked are in the next 7 days, so I couldn't queue you. "
+            "Run `/mock` and tick at least one time."
+        )
     if outcome.status == "matched":
         return (
             f"You're matched with {mention(outcome.partner_id or '')}. I've opened a group DM "
-            "with both of you: the case, your roles and a 30-minute plan are there."
+            "with both of you: the time, a calendar invite, the case, your roles and a "
+            "30-minute plan are there."
         )
     if outcome.status == "in-match":
         return (
@@ -99,21 +110,29 @@ def request_reply(outcome: RequestOutcome) -> str:
             "`/mock` again."
         )
     expires = slack_date(outcome.expires_at) if outcome.expires_at else "later"
+    when = (
+        "any time in your working hours (Monday to Friday, 9:00 to 18:00 your time; `/mock` "
+        "alone lets you pick times)"
+        if outcome.source == "working-hours"
+        else "at the times you picked"
+    )
     if outcome.status == "updated":
         return (
-            "You're already in the queue, so I updated your note (your place is kept). "
-            f"Your request now waits until {expires}."
+            "You're already in the queue, so I updated your request (your place is kept): "
+            f"{when}. It now waits until {expires}."
         )
     return (
-        "You're in the queue. I'll match you as soon as someone else asks for a mock, and "
-        f"tell you in a group DM. Your request waits until {expires}; `/mock cancel` leaves."
+        f"You're in the queue, {when}. I'll match you as soon as someone else can meet at the "
+        f"same time, and tell you in a group DM. Your request waits until {expires}; "
+        "`/mock cancel` leaves."
     )
 
 
 def status_reply(status: MockStatus) -> str:
     if status.status == "in-match":
+        when = f", {slack_date(status.slot_start)}" if status.slot_start else ""
         return (
-            f"You're in a mock with {mention(status.partner_id or '')}; you are the "
+            f"You're in a mock with {mention(status.partner_id or '')}{when}; you are the "
             f"{status.role} in the current round. It's in your group DM."
         )
     if status.status == "waiting":
@@ -132,32 +151,8 @@ def cancel_reply(left: bool) -> str:
     return "You weren't in the mock queue, so there was nothing to cancel."
 
 
-def stats_reply(progress: list[CriterionProgress], rubric: Mapping[str, str]) -> str:
-    """`rubric` maps criterion id to name, in the rubric's order (which the lines follow)."""
-    if not progress:
-        return (
-            "No mock scores yet. After a mock where you were the candidate, your interviewer's "
-            "rubric scores show up here."
-        )
-    order = {criterion: i for i, criterion in enumerate(rubric)}
-    lines = [
-        f"• {escape(rubric.get(p.criterion, p.criterion))}: {p.mean:.1f} "
-        f"({p.count} score{'s' if p.count != 1 else ''})"
-        for p in sorted(progress, key=lambda p: (order.get(p.criterion, len(order)), p.criterion))
-    ]
-    return "*Your mock scores, mean per criterion*\n" + "\n".join(lines)
-
-
-def expired_text(note: str) -> str:
-    about = f" (_{escape(note)}_)" if note else ""
-    return (
-        f"Your mock request{about} expired: nobody else asked for a mock in time. "
-        "`/mock` puts you back in the queue whenever you like."
-    )
-
-
 def intro_blocks(
-    match: MockMatch, rnd: MockRound, notes: Mapping[str, str]
+    match: MatchView, rnd: RoundView, notes: Mapping[str, str]
 ) -> tuple[str, list[dict[str, Any]]]:
     """The round's intro in the group DM: roles, the case, the plan and the buttons."""
     prompt = prompt_from_snapshot(rnd.prompt)
@@ -178,6 +173,8 @@ def intro_blocks(
         header(heading),
         section(roles),
     ]
+    if rnd.round == 1 and match.slot_start is not None:
+        blocks.append(section(slot_text(match)))
     shown = [f"{mention(u)}: _{escape(n)}_" for u, n in sorted(notes.items()) if n]
     if rnd.round == 1 and shown:
         blocks.append(context_line("Notes: " + "; ".join(shown)))
@@ -192,7 +189,7 @@ def intro_blocks(
     plan = "\n".join(f"• *{when}*: {what}" for when, what in PLAN)
     blocks += [
         section("*Suggested 30-minute plan*\n" + plan),
-        round_buttons(match.id, rnd),
+        round_buttons(match.id, rnd, propose=match.slot_start is not None),
         context_line(
             f"{interviewer} presses *{SCORE_LABEL}* (the rubric); {candidate} "
             f"presses *{RATE_LABEL}* (how helpful the interviewer was)."
@@ -203,7 +200,7 @@ def intro_blocks(
     return text, [b.to_dict() for b in blocks]
 
 
-def round_buttons(match_id: int, rnd: MockRound) -> ActionsBlock:
+def round_buttons(match_id: int, rnd: RoundView, *, propose: bool = False) -> ActionsBlock:
     """One button per person and job: each says what it does, for whom."""
     value = value_for(match_id, rnd.round)
     buttons = [
@@ -212,6 +209,10 @@ def round_buttons(match_id: int, rnd: MockRound) -> ActionsBlock:
     ]
     if rnd.round == 1:
         buttons.append(ButtonElement(text="Swap roles", action_id=SWAP_ACTION, value=value))
+        if propose:
+            buttons.append(
+                ButtonElement(text="Propose another time", action_id=PROPOSE_ACTION, value=value)
+            )
     return ActionsBlock(block_id="mock_actions", elements=buttons)
 
 
@@ -229,7 +230,7 @@ def not_your_button(action: str, rnd: RoundRoles) -> str:
 
 
 def guide_blocks(
-    match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]
+    match: MatchView, rnd: RoundView, rubric: tuple[Criterion, ...]
 ) -> tuple[str, list[dict[str, Any]]]:
     """The interviewer's private guide: the key (what an answer covers, what strong answers do,
     the samples), challenges, and the anchors of the criteria that apply."""
@@ -337,24 +338,3 @@ def read_rating(values: Mapping[str, Any]) -> tuple[int | None, str]:
     selected = ((values.get("helpfulness") or {}).get("score") or {}).get("selected_option")
     comment = ((values.get("comment") or {}).get("value") or {}).get("value") or ""
     return (int(selected["value"]) if selected else None), str(comment)
-
-
-def scores_posted_text(
-    rnd: RoundRoles, scores: Mapping[str, int], rubric: tuple[Criterion, ...]
-) -> str:
-    """The group DM's note once the interviewer has scored a round."""
-    names = {c.id: c.name for c in rubric}
-    lines = [f"• {escape(names.get(c, c))}: {s}" for c, s in scores.items()]
-    mean = sum(scores.values()) / len(scores) if scores else 0.0
-    more = (
-        "Press *Swap roles* for round 2, or `/mock` later for a new partner."
-        if rnd.round == 1
-        else "That was the last round: `/mock` any time for a new partner."
-    )
-    return (
-        f"{mention(rnd.interviewer_id)} scored {mention(rnd.candidate_id)}'s round {rnd.round} "
-        f"(mean {mean:.1f}; it counts in `/mock stats` and the leaderboard):\n"
-        + "\n".join(lines)
-        + "\n"
-        + more
-    )

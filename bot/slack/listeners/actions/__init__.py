@@ -10,6 +10,7 @@ from bot.slack.listeners.actions import calibration, mock, privacy, review_feedb
 from bot.slack.render.calibration import REVEAL_ACTION, SAMPLE_SCORE_ACTION, SAMPLES_ACTION
 from bot.slack.render.home import LEAVE_QUEUE_ACTION
 from bot.slack.render.mock import FEEDBACK_ACTION, RATE_ACTION, SWAP_ACTION
+from bot.slack.render.mock_times import CHECK_IN_ACTION, FIND_ACTION, PROPOSE_ACTION
 from bot.slack.render.privacy import FORGET_CANCEL_ACTION, FORGET_CONFIRM_ACTION
 from bot.slack.render.review import CHALLENGE_ACTION, SCORE_ACTION
 from bot.slack.render.review_feedback import (
@@ -34,5 +35,8 @@ def register(app: App) -> None:
     app.action(FEEDBACK_ACTION)(mock.on_score_candidate)
     app.action(RATE_ACTION)(mock.on_rate_interviewer)
     app.action(LEAVE_QUEUE_ACTION)(mock.on_leave_queue)
+    app.action(FIND_ACTION)(mock.on_find_partner)
+    app.action(PROPOSE_ACTION)(mock.on_propose)
+    app.action(re.compile(f"^{CHECK_IN_ACTION}_"))(mock.on_check_in)
     app.action(FORGET_CONFIRM_ACTION)(privacy.on_forget_confirmed)
     app.action(FORGET_CANCEL_ACTION)(privacy.on_forget_cancelled)

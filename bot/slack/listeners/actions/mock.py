@@ -7,16 +7,24 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.practice.mocks.availability import MIN_SLOT
 from bot.practice.mocks.queue import MockError
 from bot.services import mocks
 from bot.slack.listeners.events.home import publish_home
 from bot.slack.mock_notifier import SlackMockNotifier
+from bot.slack.mock_requests import open_availability, user_zone
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,
     feedback_modal,
     not_your_button,
     parse_value,
     rating_modal,
+)
+from bot.slack.render.mock_times import (
+    CHECK_IN_ACTION,
+    checkin_reply,
+    no_other_times,
+    propose_modal,
 )
 
 log = logging.getLogger(__name__)
@@ -124,3 +132,65 @@ def on_leave_queue(ack: Any, body: dict[str, Any], client: WebClient, context: A
     left = mocks.cancel(runtime.sessions, runtime.clock(), team_id, user_id)
     log.info("mock queue left from the App Home by %s: %s", user_id, left)
     publish_home(runtime, client, team_id, user_id)
+
+
+def on_find_partner(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
+    """The App Home's "Find a mock partner": the availability modal, as `/mock` opens it."""
+    ack()
+    runtime = context["runtime"]
+    user_id = str((body.get("user") or {}).get("id") or "")
+    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+    zone = user_zone(client, user_id)
+    trigger = str(body.get("trigger_id") or "")
+    if not open_availability(runtime, client, trigger, team_id, user_id, zone[0]):
+        client.chat_postMessage(
+            channel=user_id,
+            text="I couldn't open the form just now. `/mock` in any channel does the same.",
+        )
+
+
+def on_propose(
+    ack: Any, body: dict[str, Any], respond: Any, client: WebClient, context: Any
+) -> None:
+    """ "Propose another time": the slots both partners gave, in the presser's time zone."""
+    ack()
+    runtime = context["runtime"]
+    user_id, match_id, _ = _clicked(body)
+    slot = runtime.settings.mock_slot or MIN_SLOT
+    try:
+        choices = mocks.other_times(runtime.sessions, runtime.clock(), match_id, user_id, slot)
+    except MockError as exc:
+        _tell(respond, str(exc))
+        return
+    if not choices:
+        _tell(respond, no_other_times())
+        return
+    tz, _ = user_zone(client, user_id)
+    view = propose_modal(match_id, choices, tz)
+    client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+
+
+def on_check_in(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
+    """ "Did it happen?": one of four answers, stored; the reply replaces the question."""
+    ack()
+    runtime = context["runtime"]
+    user_id = str((body.get("user") or {}).get("id") or "")
+    action = (body.get("actions") or [{}])[0]
+    outcome = str(action.get("action_id") or "").removeprefix(f"{CHECK_IN_ACTION}_")
+    try:
+        match_id = int(str(action.get("value") or ""))
+        result = mocks.check_in(
+            runtime.sessions,
+            runtime.clock(),
+            match_id,
+            user_id,
+            outcome,
+            notifier=SlackMockNotifier(runtime.slack),
+        )
+    except ValueError:
+        _tell(respond, "That button is no longer valid.")
+        return
+    except MockError as exc:
+        _tell(respond, str(exc))
+        return
+    respond(text=checkin_reply(result), replace_original=True)

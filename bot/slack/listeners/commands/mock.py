@@ -11,41 +11,19 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.practice.mocks.queue import MOCK_EXPIRY, MockError
 from bot.services import mocks
 from bot.slack.listeners.commands.registry import CommandContext, Subcommands, add_help_line
-from bot.slack.mock_notifier import SlackMockNotifier
+from bot.slack.mock_requests import open_availability, request_and_reply, user_zone
 from bot.slack.render.channel import HelpLine
 from bot.slack.render.fallback import SORRY
-from bot.slack.render.mock import (
-    cancel_reply,
-    mock_help_text,
-    request_reply,
-    stats_reply,
-    status_reply,
-)
+from bot.slack.render.mock import cancel_reply, mock_help_text, status_reply
+from bot.slack.render.mock_feedback import stats_reply
 
 log = logging.getLogger(__name__)
 
 MOCK = Subcommands("/mock")
 REQUEST = ""  # the handler of `/mock [note]`: any text that names no subcommand
-
-ANNOUNCE_FAILED = (
-    "You're matched with <@{partner}>, but Slack refused part of the introduction ({reason}). "
-    "I'll send it again within a few minutes; meanwhile you can message them directly."
-)
-
-
-def tz_offset_minutes(client: WebClient, user_id: str) -> int:
-    """The user's UTC offset from their Slack profile (0 when Slack does not say)."""
-    try:
-        user = client.users_info(user=user_id).get("user") or {}
-    except SlackApiError as exc:
-        log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
-        return 0
-    return int(user.get("tz_offset") or 0) // 60
 
 
 def mock_command(
@@ -70,33 +48,18 @@ def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, contex
 @MOCK.subcommand(
     REQUEST,
     usage="`/mock [note]`",
-    help="find a partner for a live one-to-one mock. The note (e.g. _measurement cases, "
-    "Tue evening_) is shown to your partner.",
+    help="find a partner for a live one-to-one mock. `/mock` alone opens a form to pick when "
+    "you can meet (your time zone); with a note (e.g. _measurement cases_) it means any time "
+    "in your working hours (Monday to Friday, 9:00-18:00). The note is shown to your partner.",
 )
 def request_partner(ctx: CommandContext) -> None:
     runtime = ctx.runtime
-    now = runtime.clock()
-    try:
-        requested = mocks.request_partner(
-            runtime.sessions,
-            now,
-            ctx.team_id,
-            ctx.user_id,
-            ctx.args,
-            tz_offset_minutes(ctx.client, ctx.user_id),
-            library=runtime.library,
-            notifier=SlackMockNotifier(runtime.slack),
-            expiry=runtime.settings.mock_expiry or MOCK_EXPIRY,
-        )
-    except MockError as exc:
-        ctx.reply(str(exc))
+    zone = user_zone(ctx.client, ctx.user_id)
+    if not ctx.args and open_availability(
+        runtime, ctx.client, ctx.trigger_id, ctx.team_id, ctx.user_id, zone[0]
+    ):
         return
-    outcome = requested.outcome
-    if requested.announce_failure:
-        reason = requested.announce_failure
-        ctx.reply(ANNOUNCE_FAILED.format(partner=outcome.partner_id, reason=reason))
-        return
-    ctx.reply(request_reply(outcome))
+    request_and_reply(runtime, ctx.team_id, ctx.user_id, ctx.args, zone, None, ctx.reply)
 
 
 @MOCK.subcommand("status", help="your place in the queue and how long you have waited.")
@@ -111,11 +74,14 @@ def cancel(ctx: CommandContext) -> None:
     ctx.reply(cancel_reply(left))
 
 
-@MOCK.subcommand("stats", help="your mean rubric scores from mocks, per criterion.")
+@MOCK.subcommand(
+    "stats",
+    help="mocks held, your show rate, partners met, your scores over time and per criterion.",
+)
 def stats(ctx: CommandContext) -> None:
     runtime = ctx.runtime
     found = mocks.progress(runtime.sessions, ctx.team_id, ctx.user_id, runtime.library)
-    ctx.reply(stats_reply(found.criteria, found.names))
+    ctx.reply(stats_reply(found.criteria, found.names, found.record))
 
 
 @MOCK.subcommand("help")

@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.slack.listeners.views import calibration, mock, review_feedback, reviews, setup
 from bot.slack.render.calibration import SAMPLE_CALLBACK
 from bot.slack.render.mock import FEEDBACK_CALLBACK, RATE_CALLBACK
+from bot.slack.render.mock_times import AVAILABILITY_CALLBACK, PROPOSE_CALLBACK
 from bot.slack.render.review_feedback import WORD_CALLBACK
 from bot.slack.render.review_modals import CHALLENGE_CALLBACK, SCORE_CALLBACK
 from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
@@ -19,4 +20,6 @@ def register(app: App) -> None:
     app.view(WORD_CALLBACK)(review_feedback.on_word_submitted)
     app.view(FEEDBACK_CALLBACK)(mock.on_feedback_submitted)
     app.view(RATE_CALLBACK)(mock.on_rating_submitted)
+    app.view(AVAILABILITY_CALLBACK)(mock.on_availability_submitted)
+    app.view(PROPOSE_CALLBACK)(mock.on_propose_submitted)
     app.view(SAMPLE_CALLBACK)(calibration.on_sample_scored)

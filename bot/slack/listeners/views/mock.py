@@ -1,4 +1,5 @@
-"""Saving the mock modals: the interviewer's rubric scores and the candidate's rating."""
+"""Saving the mock modals: the availability form, another time, the interviewer's rubric
+scores and the candidate's rating (each side's feedback is shown when both gave theirs)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,17 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.practice.mocks.availability import MIN_SLOT
 from bot.practice.mocks.queue import MockError
+from bot.practice.ports import PublishError
+from bot.runtime import Runtime
 from bot.services import mocks
-from bot.slack.render.mock import parse_value, read_rating, read_scores, scores_posted_text
+from bot.slack.mock_notifier import SlackMockNotifier
+from bot.slack.mock_requests import request_and_reply, user_zone
+from bot.slack.render.fallback import SORRY
+from bot.slack.render.mock import parse_value, read_rating, read_scores
+from bot.slack.render.mock_feedback import saved_until_reveal
+from bot.slack.render.mock_times import modal_tz, moved_text, read_availability, read_proposal
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +53,7 @@ def on_feedback_submitted(
         ack(response_action="errors", errors=saved.field_errors)
         return
     ack()
-    scored = saved.scored
-    if scored.conversation:
-        summary = scores_posted_text(scored.roles, scored.scores, scored.rubric)
-        try:
-            client.chat_postMessage(channel=scored.conversation, text=summary)
-        except SlackApiError as exc:
-            log.warning("could not post mock %s scores: %s", match_id, exc.response.get("error"))
+    _reveal_or_wait(runtime, client, user_id, match_id, number, saved.scored.roles.candidate_id)
 
 
 def on_rating_submitted(
@@ -70,3 +73,88 @@ def on_rating_submitted(
         ack(response_action="errors", errors={"helpfulness": str(exc)})
         return
     ack()
+    rnd = mocks.round_form(runtime.sessions, match_id, number, runtime.library).roles
+    _reveal_or_wait(runtime, client, user_id, match_id, number, rnd.interviewer_id)
+
+
+def _reveal_or_wait(
+    runtime: Runtime, client: WebClient, user_id: str, match_id: int, number: int, partner: str
+) -> None:
+    """After the ack: both ways in the group DM if the partner gave theirs, else tell the
+    submitter it waits (the expire-mocks job reveals it 48 h after the slot)."""
+    try:
+        shown = mocks.reveal_round(
+            runtime.sessions,
+            runtime.clock(),
+            match_id,
+            number,
+            library=runtime.library,
+            notifier=SlackMockNotifier(runtime.slack),
+        )
+    except PublishError as exc:  # released: the job shows it on its next tick
+        log.warning("could not reveal mock %s round %s: %s", match_id, number, exc.reason)
+        return
+    if not shown:
+        try:
+            client.chat_postMessage(channel=user_id, text=saved_until_reveal(partner))
+        except SlackApiError as exc:
+            log.warning("could not confirm mock feedback: %s", exc.response.get("error"))
+
+
+def on_availability_submitted(
+    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
+) -> None:
+    """The times ticked (at least one), then the request; the reply comes by DM."""
+    runtime = context["runtime"]
+    user_id = str((body.get("user") or {}).get("id") or "")
+    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+    values = (view.get("state") or {}).get("values") or {}
+    picks, note = read_availability(values)
+    if not picks:
+        ack(response_action="errors", errors={"day0": "Tick at least one time you can meet."})
+        return
+    ack()
+    tz = modal_tz(str(view.get("private_metadata") or ""))
+
+    def reply(text: str) -> None:
+        client.chat_postMessage(channel=user_id, text=text)
+
+    runtime.defer(
+        lambda: request_and_reply(
+            runtime, team_id, user_id, note, (tz, user_zone(client, user_id)[1]), picks, reply
+        ),
+        on_error=lambda: reply(SORRY),
+    )
+
+
+def on_propose_submitted(
+    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
+) -> None:
+    """Another time both gave: the match moves, the group DM is told."""
+    runtime = context["runtime"]
+    user_id = str((body.get("user") or {}).get("id") or "")
+    start = read_proposal((view.get("state") or {}).get("values") or {})
+    if start is None:
+        ack(response_action="errors", errors={"slot": "Pick a time."})
+        return
+    try:
+        match_id = int(str(view.get("private_metadata") or ""))
+        moved = mocks.propose_time(
+            runtime.sessions,
+            runtime.clock(),
+            match_id,
+            user_id,
+            start,
+            runtime.settings.mock_slot or MIN_SLOT,
+        )
+    except (MockError, ValueError) as exc:
+        ack(response_action="errors", errors={"slot": str(exc) or "That mock is gone."})
+        return
+    ack()
+    if moved.conversation:
+        try:
+            client.chat_postMessage(
+                channel=moved.conversation, text=moved_text(user_id, moved.choice, moved.match)
+            )
+        except SlackApiError as exc:
+            log.warning("could not tell mock %s it moved: %s", match_id, exc.response.get("error"))

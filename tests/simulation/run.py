@@ -1,0 +1,405 @@
+"""Runs a plan through the real app: signed requests into Bolt over HTTP, the real jobs, the
+emulator as Slack, on a virtual clock; checks the invariants after every step.
+
+The trace (one line per step: what was done and what the database then held) is the run's
+fingerprint: the same seed gives the same trace, byte for byte.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, text
+
+from bot.content import Library
+from bot.db import make_engine, unit_of_work
+from bot.emulator.stage import Stage
+from bot.jobs.registry import DAILY_ORDER
+from bot.models import Answer, PromptPost, ReviewAssignment, Vote
+from bot.runtime import Runtime
+from bot.slack.ingest import ReplyWriter
+from tests.e2e.conftest import Handled
+from tests.simulation.invariants import Ledger, Review, check_all, is_prompt
+from tests.simulation.plan import Step, enrolment_time, make_plan
+from tests.simulation.world import Community, community
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    seed: int
+    weeks: int
+    trace: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    failed_step: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+@contextmanager
+def tracked() -> Iterator[Handled]:
+    """The e2e tests' `handled`, outside pytest: every pool and the reply writer tracked."""
+    tracker = Handled()
+    pool, record = Runtime.__dict__["pool"], ReplyWriter.record
+    Runtime.pool = staticmethod(tracker.executor)  # type: ignore[method-assign,assignment]
+    ReplyWriter.record = tracker.recording(record)  # type: ignore[method-assign]
+    try:
+        yield tracker
+    finally:
+        Runtime.pool = pool  # type: ignore[method-assign]
+        ReplyWriter.record = record  # type: ignore[method-assign]
+
+
+class Simulation:
+    def __init__(
+        self,
+        database_url: str,
+        world: Community,
+        weeks: int,
+        steps: list[Step],
+        library: Library | None = None,
+    ) -> None:
+        self.library = library
+        self.database_url = database_url
+        self.world = world
+        self.steps = steps
+        self.ledger = Ledger(world, weeks, ticks={s.at for s in steps if s.kind == "tick"})
+        self.messages: dict[tuple[str, str, date], str] = {}  # (member, channel, day) -> ts
+        self.pending: dict[tuple[str, str, date], dict[str, Any]] = {}  # events held back
+        self.gone: set[str] = set()  # members forgotten: they act no more
+        self.clicked: set[object] = set()  # buttons already clicked (offers, ratings, check-ins)
+
+    def run(self, outcome: Outcome) -> Outcome:
+        with (
+            tracked() as handled,
+            Stage(
+                self.database_url,
+                start=enrolment_time(self.world),
+                migrate=False,
+                library=self.library,
+            ) as stage,
+        ):
+            self.stage, self.handled = stage, handled
+            self.enrol()
+            for number, step in enumerate(self.steps):
+                if step.at > stage.now():
+                    stage.set_time(step.at)
+                said = self.perform(step)
+                if step.kind not in ("tick", "fault", "restart", "drop-connections"):
+                    self.settle()  # what the app does after its acks
+                full = step.kind in ("tick", "forget", "restart", "drop-connections")
+                problems = check_all(self.stage, self.ledger, full=full)
+                outcome.trace.append(f"{step.describe()} -> {said}")
+                if problems:
+                    outcome.violations = problems
+                    outcome.failed_step = number
+                    return outcome
+            outcome.violations = check_all(self.stage, self.ledger, full=True, final=True)
+            outcome.trace.append(f"end -> {self.ledger.summary(self.stage)}")
+        return outcome
+
+    def settle(self) -> None:
+        self.handled(self.stage, timeout=30)
+
+    def enrol(self) -> None:
+        stage = self.stage
+        for channel in self.world.channels:
+            for member in channel.members:
+                stage.add_member(member.id, member.name, tz=member.tz)
+            stage.add_channel(
+                channel.id, channel.name, creator=channel.creator,
+                members=[m.id for m in channel.members],
+            )  # fmt: skip
+            stage.enrol(channel.id, inviter=channel.creator)
+        self.settle()
+
+    # --- steps ---------------------------------------------------------------------------
+    def perform(self, step: Step) -> str:
+        if step.member and step.member in self.gone:
+            return "skipped: forgotten"
+        act: Callable[[Step], str] = getattr(self, "do_" + step.kind.replace("-", "_"))
+        return act(step)
+
+    def do_tick(self, step: Step) -> str:
+        failed = []
+        for name in DAILY_ORDER:
+            try:
+                self.stage.run_job(name, step.at)
+            except Exception as exc:  # a tick that fails is retried by the next one
+                failed.append(f"{name}:{type(exc).__name__}")
+        return ("failed " + ",".join(failed) + "; " if failed else "") + self.counts()
+
+    def do_fault(self, step: Step) -> str:
+        method, how = step.detail.split(":")
+        if how == "slow":
+            self.stage.slack.fail_next(method, delay=0.2)
+        elif how == "429":
+            self.stage.slack.fail_next(method, status=429, retry_after=1)
+        else:
+            self.stage.slack.fail_next(method, status=int(how))
+        return "queued"
+
+    def do_restart(self, step: Step) -> str:
+        self.stage.restart()
+        return "restarted"
+
+    def do_drop_connections(self, step: Step) -> str:
+        admin = make_engine(self.database_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                dropped = connection.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).scalar_one()
+        finally:
+            admin.dispose()
+        return f"dropped {dropped}"
+
+    def prompt_ts(self, channel_id: str, day: date) -> str | None:
+        tz = ZoneInfo(next(c.tz for c in self.world.channels if c.id == channel_id))
+        for message in self.stage.slack.messages(channel_id):
+            posted = datetime.fromtimestamp(float(message["ts"]), tz).date()
+            if is_prompt(message) and posted == day:
+                return str(message["ts"])
+        return None
+
+    def do_answer(self, step: Step) -> str:
+        assert step.day is not None
+        thread = self.prompt_ts(step.channel, step.day)
+        if thread is None:
+            return "no prompt to answer"
+        sender = self.stage.sender
+        words = f"{step.member} on {step.day}: one market first, a holdout, stop below 2%."
+        deliver = step.detail in ("ok", "twice")
+        ts = sender.post(step.member, step.channel, words, thread, deliver=deliver)
+        self.messages[(step.member, step.channel, step.day)] = ts
+        self.ledger.wrote(ts, step.at, words)
+        if step.detail == "twice" and sender.last is not None:
+            sender.resend(sender.last)
+        if step.detail in ("late", "reordered"):
+            self.pending[(step.member, step.channel, step.day)] = self.event_of(step.channel, ts)
+        if step.detail == "reordered":  # an edit arrives before the message it edits
+            sender.edit(step.member, step.channel, ts, words + " (edited first)")
+            self.ledger.wrote(ts, step.at, words + " (edited first)")
+            sender.send_event(self.pending.pop((step.member, step.channel, step.day)))
+        return f"posted ({step.detail})"
+
+    def event_of(self, channel_id: str, ts: str) -> dict[str, Any]:
+        state = self.stage.slack.state
+        found = state.channel(channel_id)
+        with state.lock:
+            event = state.find_message(found.id, ts).to_json()
+        event.update(channel=found.id, channel_type=found.channel_type, event_ts=ts)
+        return event
+
+    def do_deliver(self, step: Step) -> str:
+        assert step.day is not None
+        event = self.pending.pop((step.member, step.channel, step.day), None)
+        if event is None:
+            return "nothing held back"
+        self.stage.sender.send_event(event)
+        return "delivered late"
+
+    def do_edit(self, step: Step) -> str:
+        assert step.day is not None
+        ts = self.messages.get((step.member, step.channel, step.day))
+        if ts is None:
+            return "nothing to edit"
+        sender = self.stage.sender
+        words = f"{step.member} on {step.day}: edited at {step.at:%H:%M}."
+        try:
+            sender.edit(step.member, step.channel, ts, words,
+                        deliver=step.detail in ("ok", "twice", "reordered"))  # fmt: skip
+        except LookupError:
+            return "already deleted"
+        self.ledger.wrote(ts, step.at, words)
+        if step.detail == "twice" and sender.last is not None:
+            sender.resend(sender.last)
+        return f"edited ({step.detail})"
+
+    def do_delete(self, step: Step) -> str:
+        assert step.day is not None
+        ts = self.messages.pop((step.member, step.channel, step.day), None)
+        if ts is None:
+            return "nothing to delete"
+        self.stage.sender.delete(step.channel, ts)
+        return "deleted"
+
+    def do_review(self, step: Step) -> str:
+        """The member does the reviews still open in their latest brief (they know its deadline:
+        the brief says it)."""
+        open_ones = self.open_assignments(step.member, step.at)
+        done = 0
+        for dm in self.stage.slack.dms(step.member):
+            for value in _buttons(dm, "review_score"):
+                if int(value) in open_ones and not self.ledger.reviewed(value):
+                    done += self.review(step, dm, value)
+        return f"reviewed {done}"
+
+    def open_assignments(self, member: str, now: datetime) -> set[int]:
+        with unit_of_work(self.stage.runtime.sessions) as session:
+            return set(
+                session.scalars(
+                    select(ReviewAssignment.id)
+                    .join(PromptPost, PromptPost.id == ReviewAssignment.post_id)
+                    .where(
+                        ReviewAssignment.reviewer_id == member, PromptPost.reviews_close_at > now
+                    )
+                )
+            )
+
+    def review(self, step: Step, dm: dict[str, Any], value: str) -> bool:
+        stage, member = self.stage, step.member
+        modal = _open(stage, member, "review_challenge", dm, value)
+        if modal is None:
+            return False
+        said = stage.sender.submit_view(member, modal["id"], {"challenge/text": "Why that bar?"})
+        if (said.json or {}).get("response_action") == "errors" or said.status != 200:
+            return False
+        modal = _open(stage, member, "review_score", dm, value)
+        if modal is None:
+            return False
+        rng = random.Random(f"{self.world.seed}:{step.order}:{value}")
+        criteria = [b["block_id"] for b in modal["blocks"] if b.get("type") == "input"
+                    and b["element"]["type"] == "radio_buttons"]  # fmt: skip
+        scores = {c: rng.randint(1, 5) for c in criteria}
+        said = stage.sender.submit_view(
+            member, modal["id"], {f"{c}/score": str(s) for c, s in scores.items()}
+        )
+        if said.status != 200 or (said.json or {}).get("response_action") == "errors":
+            return False
+        self.ledger.add_review(Review(int(value), member, scores, step.at))
+        return True
+
+    def do_volunteer(self, step: Step) -> str:
+        self.stage.sender.send_command(step.member, step.channel, "/practice", "review on")
+        return "volunteered"
+
+    def do_stand_in(self, step: Step) -> str:
+        """Take the stand-in reviews offered (first come, first served), then do them."""
+        taken = 0
+        for dm in self.stage.slack.dms(step.member):
+            for value in _buttons(dm, "review_standin_take"):
+                if (step.member, value) in self.clicked:
+                    continue
+                self.clicked.add((step.member, value))
+                self.stage.sender.click(step.member, action_id="review_standin_take",
+                                        message=dm, value=value)  # fmt: skip
+                taken += 1
+        if not taken:
+            return "no offer"
+        self.settle()
+        return f"took {taken}; " + self.do_review(step)
+
+    def do_rate(self, step: Step) -> str:
+        """Rate every review in the member's summaries as helpful (it never moves points)."""
+        rated = 0
+        for dm in self.stage.slack.dms(step.member):
+            for value in _buttons(dm, "review_helpful"):
+                if ("rate", value) not in self.clicked:
+                    self.clicked.add(("rate", value))
+                    self.stage.sender.click(step.member, action_id="review_helpful",
+                                            message=dm, value=value)  # fmt: skip
+                    rated += 1
+        return f"rated {rated}"
+
+    def do_mock(self, step: Step) -> str:
+        self.stage.sender.send_command(step.member, step.channel, "/mock", "any weekday evening")
+        return "asked"
+
+    def do_check_in(self, step: Step) -> str:
+        action = f"mock_checkin_{step.detail}"
+        for dm in self.stage.slack.dms(step.member):
+            for value in _buttons(dm, action):
+                if ("check-in", value) not in self.clicked:
+                    self.clicked.add(("check-in", value))
+                    self.stage.sender.click(step.member, action_id=action, message=dm,
+                                            value=value)  # fmt: skip
+                    return f"answered {step.detail}"
+        return "nothing to answer"
+
+    def do_forget(self, step: Step) -> str:
+        stage = self.stage
+        before = len(stage.slack.ephemerals(user=step.member))
+        stage.sender.send_command(step.member, self.channel_of(step.member), "/practice",
+                                  "forget-me")  # fmt: skip
+        self.settle()
+        asked = stage.slack.ephemerals(user=step.member)[before:]
+        question = next((e for e in asked if "privacy_forget_confirm" in str(e.blocks)), None)
+        if question is None:
+            return "not asked"
+        stage.sender.click(step.member, action_id="privacy_forget_confirm", message=question)
+        self.settle()
+        self.gone.add(step.member)
+        self.ledger.forget(step.member)
+        return "forgotten"
+
+    def channel_of(self, member: str) -> str:
+        return next(c.id for c in self.world.channels if member in {m.id for m in c.members})
+
+    def counts(self) -> str:
+        with unit_of_work(self.stage.runtime.sessions) as session:
+            figures = [
+                session.scalar(select(func.count()).select_from(model))
+                for model in (PromptPost, Answer, ReviewAssignment, Vote)
+            ]
+        dms = sum(len(self.stage.slack.dms(m.id)) for m in self.world.members)
+        prompts, answers, assignments, votes = figures
+        return (
+            f"prompts={prompts} answers={answers} assignments={assignments} votes={votes} dms={dms}"
+        )
+
+
+def _buttons(message: dict[str, Any], action_id: str) -> list[str]:
+    return [
+        e["value"]
+        for b in message.get("blocks") or []
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if e.get("action_id") == action_id
+    ]
+
+
+def _open(stage: Stage, user: str, action_id: str, dm: dict[str, Any], value: str) -> Any:
+    """Click a review button; the modal it opened, or None when it answered otherwise."""
+    before = {v["id"] for v in stage.slack.open_views(user)}
+    stage.sender.click(user, action_id=action_id, message=dm, value=value)
+    try:
+        return stage.slack.wait_for(
+            lambda: next((v for v in stage.slack.open_views(user) if v["id"] not in before), None),
+            timeout=2,
+        )
+    except TimeoutError:
+        return None
+
+
+def simulate(
+    database_url: str,
+    seed: int,
+    weeks: int,
+    *,
+    faults: bool = True,
+    postgres: bool = False,
+    steps: list[Step] | None = None,
+    library: Library | None = None,
+) -> Outcome:
+    """Run one seed; `steps` replaces the seed's plan (shrinking runs subsets of it)."""
+    world = community(seed)
+    plan = steps if steps is not None else make_plan(world, weeks, faults=faults,
+                                                      postgres=postgres)  # fmt: skip
+    return Simulation(database_url, world, weeks, plan, library).run(Outcome(seed, weeks))
+
+
+__all__ = ["Outcome", "simulate", "timedelta"]
