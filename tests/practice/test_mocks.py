@@ -297,7 +297,11 @@ def test_only_the_interviewer_scores_and_a_resubmission_replaces(
     assert claim_reveal(session, match_id, 1, NOW, library) is None  # no rating yet
     rate_interviewer(session, match_id, 1, "U1", 4, None, NOW)
     shown = claim_reveal(session, match_id, 1, NOW, library)
-    assert shown is not None and shown.scores == full_scores(library, 4) and shown.rating == 4
+    assert (
+        shown is not None
+        and shown.scores == full_scores(library, 4, session, match_id, 1)
+        and shown.rating == 4
+    )
     assert claim_reveal(session, match_id, 1, NOW, library) is None  # once
     progress = mock_progress(session, T, "U1")
     assert {p.criterion for p in progress} == set(full_scores(library, 4, session, match_id, 1))
