@@ -141,7 +141,7 @@ class CalibrationScore(Base):
     channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
     pack_id: Mapped[str] = mapped_column(String(64))
     prompt_id: Mapped[str] = mapped_column(String(128))
-    level: Mapped[str] = mapped_column(String(16))  # "weak" or "strong"
+    level: Mapped[str] = mapped_column(String(16))  # "weak", "middling" or "strong"
     reviewer_id: Mapped[str] = mapped_column(String(32))
     criterion: Mapped[str] = mapped_column(String(64))
     score: Mapped[int] = mapped_column(Integer)

@@ -143,7 +143,11 @@ def thread_notes(session: Session, post_id: int) -> ThreadNotes:
     )
     prompt = prompt_from_snapshot(post.prompt)
     return ThreadNotes(
-        post_ref(post, post.channel), prompt.strong_answers, len(answers), scored or 0
+        post_ref(post, post.channel),
+        prompt.strong_answers,
+        len(answers),
+        scored or 0,
+        covers=prompt.covers,
     )
 
 
@@ -180,6 +184,7 @@ def author_summary(session: Session, answer: Answer, library: Library) -> Author
         )
     )
     comments = tuple((a.reviewer_id, a.comment) for a in assignments if a.comment)
+    prompt = prompt_from_snapshot(post.prompt)
     overall = session.scalar(select(func.avg(Vote.score)).where(Vote.answer_id == answer.id))
     return AuthorSummary(
         post=post_ref(post, post.channel),
@@ -191,6 +196,8 @@ def author_summary(session: Session, answer: Answer, library: Library) -> Author
         # A review passed to a stand-in counts once: the stand-in's (unless the original scored).
         reviewers=sum(1 for a in assignments if a.passed_to is None or a.scored_at is not None),
         scored_by=sum(1 for a in assignments if a.scored_at is not None),
+        covers=prompt.covers,
+        strong_answers=prompt.strong_answers,
         predicted=answer.predicted_score,
         overall=round(float(overall), 2) if overall is not None else None,
         rateable=tuple(reviewed(session, answer.id)),

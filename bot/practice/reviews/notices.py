@@ -54,6 +54,7 @@ class ReviewerBrief:
     reviews_close_at: datetime
     items: tuple[ReviewItem, ...]
     samples: int = 0  # the prompt's sample answers, for calibration
+    covers: tuple[str, ...] = ()  # the key: what a complete answer covers (never posted)
     give_to_get: bool = False  # the reviewer answered and sees their scores once these are done
     predict_answer: int | None = None  # their own answer, while they can predict its score
 
@@ -80,6 +81,8 @@ class AuthorSummary:
     comments: tuple[tuple[str, str], ...]  # (reviewer, text)
     reviewers: int
     scored_by: int
+    covers: tuple[str, ...] = ()  # the key, shown once reviews close
+    strong_answers: tuple[str, ...] = ()
     predicted: int | None = None  # the author's own prediction
     overall: float | None = None  # the reviewers' mean over every score
     rateable: tuple[tuple[int, str], ...] = ()  # (assignment id, reviewer): Helpful buttons
@@ -91,6 +94,7 @@ class ThreadNotes:
     strong_answers: tuple[str, ...]
     answers: int
     scored: int
+    covers: tuple[str, ...] = ()  # the key, revealed in the thread when reviews close
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ def reviewer_brief(
         post.reviews_close_at,
         items,
         samples=len(samples_of(post.prompt or {})),
+        covers=prompt.covers,
         give_to_get=answered is not None and rules_for(channel).give_to_get,
         predict_answer=answered[0] if answered is not None and can_predict else None,
     )
