@@ -150,8 +150,7 @@ class Prompt:
         """The criteria of `rubric` this prompt is scored on: a criterion that does not apply
         never moves a score. A named criterion the rubric no longer has is left out; if none
         is left (a snapshot from before a rubric change), the whole rubric applies."""
-        narrowed = tuple(c for c in rubric if c.id in self.criteria)
-        return narrowed or rubric
+        return tuple(c for c in rubric if c.id in self.criteria) or rubric
 
     @property
     def table(self) -> ContextTable | None:
@@ -189,6 +188,13 @@ class Pack:
         """The criteria a post of `prompt` is scored on: its kind's rubric, only those that
         apply (`criteria:` in the prompt file; all of them when it names none)."""
         return prompt.applicable(self.rubric_for(prompt.kind))
+
+    def criteria_of_snapshot(self, snapshot: Mapping[str, Any]) -> tuple[Criterion, ...]:
+        """`criteria_for` of a post's prompt snapshot, which may be older than any field but
+        `title` (no kind: the default rubric; no criteria: the whole rubric)."""
+        rubric = self.rubric_for(str(snapshot.get("kind") or ""))
+        named = [str(c) for c in snapshot.get("criteria") or ()]
+        return tuple(c for c in rubric if c.id in named) or rubric
 
     def all_criteria(self) -> tuple[Criterion, ...]:
         """Every criterion of every rubric, then the retired ones; each id once."""

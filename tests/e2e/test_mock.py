@@ -98,15 +98,18 @@ def test_matching_opens_a_group_dm_with_roles_case_plan_and_a_private_guide(
     assert (m.candidate_id, m.interviewer_id) == (ANA, BEN)
     prompt_title = m.prompt["title"]
     assert prompt_title in text and prompt_title in guide_text
-    # The interviewer calibrates against the pack's own weak and strong sample answers.
-    weak, strong = m.prompt["calibration"]
+    # The interviewer calibrates against the pack's own weak, middling and strong samples.
+    weak, middling, strong = m.prompt["calibration"]
     assert "Sample answers" in guide_text and "Weak sample" in guide_text
-    for sample in (weak, strong):
+    assert "Middling sample" in guide_text
+    for sample in (weak, middling, strong):
         assert json.dumps(sample["answer"].split()[0])[1:-1] in guide_text
     pack = stage.runtime.library.pack("pmm")
     assert pack is not None
-    name = pack.rubric_for(m.prompt["kind"])[0].name
-    assert f"{name} {strong['scores'][pack.rubric_for(m.prompt['kind'])[0].id]}" in guide_text
+    first = pack.criteria_of_snapshot(m.prompt)[0]
+    assert f"{first.name} {strong['scores'][first.id]}" in guide_text
+    # The key is the interviewer's: what a complete answer covers is in the guide.
+    assert all(json.dumps(line)[1:-1] in guide_text for line in m.prompt["covers"])
     # Already in a live mock: a new /mock says so instead of queueing.
     assert "already in a mock with <@U02BEN>" in mock(stage, ANA)
     assert "in a mock with <@U01ANA>" in mock(stage, BEN, "status")
@@ -129,7 +132,7 @@ def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer
     (m,) = scalars(stage, select(MockMatch))
     pack = stage.runtime.library.pack("pmm")
     assert pack is not None
-    assert ids == [c.id for c in pack.rubric_for(m.prompt["kind"])]
+    assert ids == [c.id for c in pack.criteria_of_snapshot(m.prompt)]  # the ones that apply
     missing = stage.sender.submit_view(BEN, modal["id"], {f"{ids[0]}/score": "4"})
     assert missing.json["response_action"] == "errors" and ids[1] in missing.json["errors"]
     scores = {f"{c}/score": str(2 + i % 3) for i, c in enumerate(ids)}

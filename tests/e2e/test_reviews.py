@@ -21,10 +21,11 @@ REVIEWS_CLOSE = NINE_NY + timedelta(hours=24)
 
 
 def rubric_ids(stage: Stage) -> list[str]:
-    """The criteria of the latest post's kind: the score modal asks for exactly these."""
+    """The criteria the latest post is scored on (its kind's rubric, those its prompt applies):
+    the score modal asks for exactly these."""
     snapshot = scalar(stage, select(PromptPost.prompt).order_by(PromptPost.id.desc()).limit(1))
-    kind = str((snapshot or {}).get("kind", ""))
-    return [c.id for c in stage.runtime.library.packs["pmm"].rubric_for(kind)]
+    pack = stage.runtime.library.packs["pmm"]
+    return [c.id for c in pack.criteria_of_snapshot(snapshot or {})]
 
 
 def start_day(stage: Stage, answerers: tuple[str, ...]) -> str:

@@ -1,5 +1,6 @@
 """Reviews and mocks score a prompt on its kind's rubric: a behavioural story or a pitch gets
-its own criteria, every other kind the pack's default."""
+its own criteria, every other kind the pack's default; narrowed to the criteria the prompt
+applies (tests/practice/test_applicable_criteria.py)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,10 @@ def test_a_post_is_scored_on_its_kinds_rubric(
     post = b.post(session, b.channel(session), date(2026, 3, 2))
     post.prompt = prompt.snapshot()
     session.commit()
-    assert [c.id for c in rubric_for(session, post.id, "pmm", library)] == ids
+    # The kind's rubric, narrowed to the criteria the prompt applies (all, when it names none).
+    applies = [c for c in ids if c in prompt.criteria]
+    assert [c.id for c in rubric_for(session, post.id, "pmm", library)] == applies
+    assert len(applies) >= 2
 
 
 def test_a_post_from_before_kinds_had_rubrics_gets_the_default(
@@ -49,10 +53,12 @@ def test_a_mock_round_is_scored_on_its_kinds_rubric(session: Session, library: L
     assert match_id is not None
     rnd = get_round(session, match_id, 1)
     pack = library.packs["pmm"]
-    rnd.prompt = next(p for p in pack.prompts if p.kind == "behavioural").snapshot()
+    story = next(p for p in pack.prompts if p.kind == "behavioural")
+    rnd.prompt = story.snapshot()
     session.commit()
     rubric = mock_rubric(session, match_id, 1, library)
-    assert [c.id for c in rubric] == ["situation", "action", "result", "learning"]
+    assert [c.id for c in rubric] == [c.id for c in pack.criteria_for(story)]
+    assert {c.id for c in rubric} <= {"situation", "action", "result", "learning"}
     with pytest.raises(MockError):  # the default rubric's criteria do not apply to a story
         record_mock_scores(
             session,

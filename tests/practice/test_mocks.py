@@ -30,6 +30,7 @@ from bot.practice.mocks.request import request_mock
 from bot.practice.mocks.rounds import (
     ANNOUNCE_GRACE,
     mock_progress,
+    mock_rubric,
     rate_interviewer,
     record_mock_scores,
     swap_roles,
@@ -71,7 +72,17 @@ def announce(session: Session, library: Library, match_id: int, notifier: FakeMo
     return sent
 
 
-def full_scores(library: Library, value: int = 4) -> dict[str, int]:
+def full_scores(
+    library: Library,
+    value: int = 4,
+    session: Session | None = None,
+    match_id: int | None = None,
+    number: int = 1,
+) -> dict[str, int]:
+    """`value` on every criterion the round is scored on (its prompt's applicable criteria);
+    without a round, on the pack's default rubric."""
+    if session is not None and match_id is not None:
+        return {c.id: value for c in mock_rubric(session, match_id, number, library)}
     pack = library.pack("pmm")
     assert pack is not None
     return {c.id: value for c in pack.rubric}
@@ -121,7 +132,13 @@ def test_a_user_in_a_live_match_is_told_so_until_the_round_has_feedback(
     match = session.get(MockMatch, match_id)
     assert match is not None
     record_mock_scores(
-        session, match_id, 1, match.interviewer_id, full_scores(library), NOW, library=library
+        session,
+        match_id,
+        1,
+        match.interviewer_id,
+        full_scores(library, 4, session, match_id, 1),
+        NOW,
+        library=library,
     )
     assert ask(session, library, "U1").status == "queued"
     session.refresh(match)
@@ -163,7 +180,9 @@ def test_who_was_candidate_less_often_goes_first_and_gets_an_unseen_case(
 ) -> None:
     m1 = session.get(MockMatch, matched(session, library))
     assert m1 is not None and m1.candidate_id == "U1"  # tie: the older request
-    record_mock_scores(session, m1.id, 1, "U2", full_scores(library), NOW, library=library)
+    record_mock_scores(
+        session, m1.id, 1, "U2", full_scores(library, 4, session, m1.id, 1), NOW, library=library
+    )
     later = NOW + timedelta(hours=1)
     m2 = session.get(MockMatch, matched(session, library, "U1", "U3", at=later))
     assert m2 is not None
@@ -249,15 +268,31 @@ def test_only_the_interviewer_scores_and_a_resubmission_replaces(
     with pytest.raises(MockError, match="every rubric criterion"):
         record_mock_scores(session, match_id, 1, "U2", {"focus": 3}, NOW, library=library)
     with pytest.raises(MockError, match="1 to 5"):
-        bad = full_scores(library, 7)
+        bad = full_scores(library, 7, session, match_id, 1)
         record_mock_scores(session, match_id, 1, "U2", bad, NOW, library=library)
-    record_mock_scores(session, match_id, 1, "U2", full_scores(library, 2), NOW, library=library)
-    record_mock_scores(session, match_id, 1, "U2", full_scores(library, 4), NOW, library=library)
+    record_mock_scores(
+        session,
+        match_id,
+        1,
+        "U2",
+        full_scores(library, 2, session, match_id, 1),
+        NOW,
+        library=library,
+    )
+    record_mock_scores(
+        session,
+        match_id,
+        1,
+        "U2",
+        full_scores(library, 4, session, match_id, 1),
+        NOW,
+        library=library,
+    )
     scores = list(session.scalars(select(MockScore)))
-    assert len(scores) == len(full_scores(library))
+    assert len(scores) == len(full_scores(library, 4, session, match_id, 1))
     assert {s.score for s in scores} == {4} and {s.candidate_id for s in scores} == {"U1"}
     progress = mock_progress(session, T, "U1")
-    assert {p.criterion for p in progress} == set(full_scores(library))
+    assert {p.criterion for p in progress} == set(full_scores(library, 4, session, match_id, 1))
     assert all(p.mean == 4.0 and p.count == 1 for p in progress)
     assert mock_progress(session, T, "U2") == []
     rounds = scored_mock_rounds(session, T, NOW - timedelta(days=1), NOW + timedelta(days=1))
@@ -269,7 +304,15 @@ def test_only_the_interviewer_scores_and_a_resubmission_replaces(
 def test_scoring_the_second_round_ends_the_match(session: Session, library: Library) -> None:
     match_id = matched(session, library)
     swap_roles(session, match_id, "U1", NOW, library=library)
-    record_mock_scores(session, match_id, 2, "U1", full_scores(library, 3), NOW, library=library)
+    record_mock_scores(
+        session,
+        match_id,
+        2,
+        "U1",
+        full_scores(library, 3, session, match_id, 2),
+        NOW,
+        library=library,
+    )
     match = session.get(MockMatch, match_id)
     assert match is not None and match.status == "done"
     assert mock_status(session, T, "U1", NOW).status == "none"
@@ -343,13 +386,23 @@ def test_leaderboard_points_count_each_scored_round_in_the_period(
     session: Session, library: Library
 ) -> None:
     first = matched(session, library)
-    record_mock_scores(session, first, 1, "U2", full_scores(library, 2), NOW, library=library)
+    record_mock_scores(
+        session, first, 1, "U2", full_scores(library, 2, session, first, 1), NOW, library=library
+    )
     later = NOW + timedelta(days=1)
     second = matched(session, library, "U1", "U3", at=later)
     match = session.get(MockMatch, second)
     assert match is not None and match.candidate_id == "U3"
     swap_roles(session, second, "U1", later, library=library)
-    record_mock_scores(session, second, 2, "U3", full_scores(library, 4), later, library=library)
+    record_mock_scores(
+        session,
+        second,
+        2,
+        "U3",
+        full_scores(library, 4, session, second, 2),
+        later,
+        library=library,
+    )
     both = scored_mock_rounds(session, T, NOW, later + timedelta(hours=1))
     assert [(r.candidate_id, r.mean) for r in both] == [("U1", 2.0), ("U1", 4.0)]
     # U3 was candidate in round 1 but was never scored

@@ -60,7 +60,11 @@ def make_post(
     """The channel's post of `day` (a UTC channel: posted at 09:00, as POSTED on the first day),
     of one of the pack's prompts."""
     pack = library.packs["pmm"]
-    post = b.post(session, channel, day, prompt=pack.prompts[day.toordinal() % len(pack.prompts)])
+    # A prompt scored on the default rubric, all of it (as a post from before `criteria:`):
+    # these tests are about reviews, tests/practice/test_applicable_criteria.py about criteria.
+    cases = [p for p in pack.prompts if pack.rubric_for(p.kind) == pack.rubric]
+    post = b.post(session, channel, day, prompt=cases[day.toordinal() % len(cases)])
+    post.prompt = {**post.prompt, "criteria": []}
     session.commit()
     return post
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.content import Criterion, Library, prompt_from_snapshot
+from bot.content import Criterion, Library
 from bot.db import affected, insert_for
 from bot.models import (
     MockMatch,
@@ -147,7 +147,7 @@ def claim_guide(
     if not _claim(session, rnd, MockRound.guided_at, now):
         return None
     pack = library.pack(rnd.pack_id)
-    rubric = pack.criteria_for(prompt_from_snapshot(rnd.prompt)) if pack is not None else ()
+    rubric = pack.criteria_of_snapshot(rnd.prompt or {}) if pack is not None else ()
     return RoundNotice(match, rnd, rubric=rubric)
 
 
@@ -184,7 +184,7 @@ def mock_rubric(
     pack = library.pack(rnd.pack_id)
     if pack is None:
         raise MockError(f"The content pack `{rnd.pack_id}` of this mock is gone.")
-    return pack.criteria_for(prompt_from_snapshot(rnd.prompt))
+    return pack.criteria_of_snapshot(rnd.prompt or {})
 
 
 def record_mock_scores(

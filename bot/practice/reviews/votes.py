@@ -140,7 +140,7 @@ def rubric_for(
     pack = library.pack(pack_id)
     if pack is not None and pack.rubric:
         snapshot = session.scalar(select(PromptPost.prompt).where(PromptPost.id == post_id))
-        return pack.criteria_for(prompt_from_snapshot(snapshot)) if snapshot else pack.rubric
+        return pack.criteria_of_snapshot(snapshot or {})
     used = session.scalars(
         select(Vote.criterion)
         .join(Answer, Answer.id == Vote.answer_id)
