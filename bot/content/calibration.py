@@ -21,6 +21,8 @@ WEAK_BELOW = 2.5
 MIDDLING_BAND = (2.5, 3.5)
 STRONG_ABOVE = 3.5
 _LEADING_SCORE = re.compile(r"^\s*([0-9]+)\b")
+# A reason is one short line: it is shown under each score in the guide and the samples view.
+WHY_CHARS = 160
 
 
 def read_calibration(
@@ -134,7 +136,9 @@ def _why(
             continue
         lead = _LEADING_SCORE.match(reason)
         score = (scores or {}).get(cid)
-        if lead is None:
+        if len(reason) > WHY_CHARS:
+            errs.add(value_node, f"{what}: {cid} is {len(reason)} characters; at most {WHY_CHARS}")
+        elif lead is None:
             errs.add(value_node, f"{what}: {cid} must start with its score ('{score}: ...')")
         elif score is not None and int(lead.group(1)) != score:
             errs.add(

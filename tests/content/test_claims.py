@@ -446,3 +446,9 @@ def test_samples_and_reasons_survive_the_snapshot(tmp_path: Path) -> None:
     assert again.sample("weak") is not None and again.sample("weak").fails == "no-focus"  # type: ignore[union-attr]
     assert again.sample("middling").why["hypothesis"] == "3: no bar"  # type: ignore[union-attr]
     assert WEAK in again.sample("weak").answer  # type: ignore[union-attr]
+
+
+def test_a_reason_longer_than_a_line_fails(tmp_path: Path) -> None:
+    long = "4, not 5: " + "the holdout is fair but not sized " * 5
+    text = claim_prompt().replace('"4, not 5: no size"', f'"{long.strip()}"')
+    assert_reported(tmp_path, text, "the holdout is fair", "measurement is 174 characters")
