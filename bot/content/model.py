@@ -148,10 +148,10 @@ class Prompt:
 
     def applicable(self, rubric: tuple[Criterion, ...]) -> tuple[Criterion, ...]:
         """The criteria of `rubric` this prompt is scored on: a criterion that does not apply
-        never moves a score."""
-        if not self.criteria:
-            return rubric
-        return tuple(c for c in rubric if c.id in self.criteria)
+        never moves a score. A named criterion the rubric no longer has is left out; if none
+        is left (a snapshot from before a rubric change), the whole rubric applies."""
+        narrowed = tuple(c for c in rubric if c.id in self.criteria)
+        return narrowed or rubric
 
     @property
     def table(self) -> ContextTable | None:
