@@ -29,13 +29,19 @@ def check(content_dir: Path | str, out: TextIO | None = None) -> int:
 
 def summary(pack: Pack) -> str:
     """One line per pack: size, variety and rubrics, the figures issue 15 asks to hold."""
+    n = len(pack.prompts)
     kinds = Counter(p.kind for p in pack.prompts)
     twists = Counter(p.twist for p in pack.prompts)
+    shapes = Counter(p.shape for p in pack.prompts)
     top, top_n = twists.most_common(1)[0] if twists else ("-", 0)
+    shape, shape_n = shapes.most_common(1)[0] if shapes else ("-", 0)
+    warm = sum(p.difficulty == 1 for p in pack.prompts)
     own = f" (+ own rubric for {', '.join(sorted(pack.rubrics))})" if pack.rubrics else ""
     return (
-        f"{pack.id}: {len(pack.prompts)} prompts, {len(pack.rubric)} criteria{own}, "
-        f"{len(kinds)} kinds, {len(twists)} twists (most used: {top} {top_n}), "
+        f"{pack.id}: {n} prompts, {len(pack.rubric)} criteria{own}, "
+        f"{len(kinds)} kinds, {len(shapes)} shapes (most used: {shape} {shape_n}), "
+        f"warm-ups {warm} ({warm / n if n else 0:.0%}), "
+        f"{len(twists)} twists (most used: {top} {top_n}), "
         f"{sum(p.guide_example for p in pack.prompts)} guide examples, "
         f"{sum(bool(p.calibration) for p in pack.prompts)} calibrated"
     )

@@ -6,7 +6,9 @@ The format is documented in docs/content.md. A broken pack is reported (one
 
 from bot.content.loader import load_library, load_pack
 from bot.content.model import (
+    FAILS,
     KINDS,
+    SHAPES,
     ContentError,
     ContextTable,
     Criterion,
@@ -18,7 +20,9 @@ from bot.content.model import (
 )
 
 __all__ = [
+    "FAILS",
     "KINDS",
+    "SHAPES",
     "ContentError",
     "ContextTable",
     "Criterion",

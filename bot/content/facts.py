@@ -23,6 +23,7 @@ FIELDS = (
     "title",
     "case",
     "context",
+    "hint",
     "covers",
     "challenges",
     "strong_answers",
@@ -231,11 +232,27 @@ def field_texts(prompt: Prompt) -> dict[str, str]:
         "title": prompt.title,
         "case": prompt.case,
         "context": prompt.context,
+        "hint": prompt.hint,
         "covers": "\n".join(prompt.covers),
         "challenges": "\n".join(prompt.challenges),
         "strong_answers": "\n".join(prompt.strong_answers),
         "calibration": "\n".join(s.answer for s in prompt.calibration),
     }
+
+
+def fact_phrases(node: yaml.Node) -> list[tuple[str, str | None]]:
+    """(says, in) of each fact in a `facts` node, read leniently (check_facts reports errors)."""
+    out: list[tuple[str, str | None]] = []
+    for item in node.value if isinstance(node, yaml.SequenceNode) else ():
+        if not isinstance(item, yaml.MappingNode):
+            continue
+        keys = {k.value: v for k, v in item.value if isinstance(k, yaml.ScalarNode)}
+        says, where = keys.get("says"), keys.get("in")
+        if isinstance(says, yaml.ScalarNode) and says.value.strip():
+            field = where.value.strip() if isinstance(where, yaml.ScalarNode) else None
+            # An unknown `in` is reported by check_facts; here it reads as the whole prompt.
+            out.append((says.value.strip(), field if field in FIELDS else None))
+    return out
 
 
 def _normal(text: str) -> str:

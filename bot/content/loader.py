@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.content import nodes
@@ -14,6 +16,9 @@ log = logging.getLogger(__name__)
 
 MAX_GUIDE_EXAMPLES = 5  # prompts built on the interview guide's own examples, per pack
 TWIST_SHARE = 4  # no twist in more than a quarter (1/4) of a pack's prompts
+SHAPE_SHARE = 5  # no shape in more than a fifth (1/5) of a pack's prompts
+FAILS_SHARE = 4  # no `fails` label on more than a quarter of a pack's weak samples
+WARM_UP_SHARE = 0.15  # at least 15% of a pack's prompts are warm-ups (difficulty 1)
 # Below this size a pack cannot vary its twists (a 3-prompt pack breaks any quarter rule).
 VARIETY_FROM = 8
 
@@ -97,23 +102,20 @@ def load_pack(folder: Path) -> tuple[Pack | None, list[ContentError]]:
 
 
 def variety_errors(pack: Pack) -> list[ContentError]:
-    """Pack-wide limits: no twist in more than a quarter of the prompts, few guide examples.
+    """Pack-wide limits: twists, shapes and weak samples' `fails` spread, few guide examples,
+    enough warm-ups.
 
-    Reported at each prompt over a limit (in file order), so the fix is where the line says.
+    Reported at each prompt over a limit (in file order), so the fix is where the line says;
+    too few warm-ups is reported at pack.yaml.
     """
     n = len(pack.prompts)
     over: list[tuple[Prompt, str]] = []
     if n >= VARIETY_FROM:
-        limit = n // TWIST_SHARE
-        by_twist: dict[str, list[Prompt]] = {}
-        for p in pack.prompts:
-            by_twist.setdefault(p.twist, []).append(p)
-        for twist, prompts in sorted(by_twist.items()):
-            message = (
-                f"twist '{twist}' is used by {len(prompts)} of {n} prompts; "
-                f"at most {limit} (a quarter): pick another twist for some"
-            )
-            over.extend((p, message) for p in prompts[limit:])
+        prompts = pack.prompts
+        over += _over_share(prompts, lambda p: p.twist, "twist", "prompts", TWIST_SHARE)
+        over += _over_share(prompts, lambda p: p.shape, "shape", "prompts", SHAPE_SHARE)
+        weak = [p for p in prompts if p.sample("weak") is not None]
+        over += _over_share(weak, _fails, "fails", "weak samples", FAILS_SHARE)
     guided = [p for p in pack.prompts if p.guide_example]
     message = f"{len(guided)} prompts are guide examples; at most {MAX_GUIDE_EXAMPLES} a pack"
     over.extend((p, message) for p in guided[MAX_GUIDE_EXAMPLES:])
@@ -121,4 +123,42 @@ def variety_errors(pack: Pack) -> list[ContentError]:
     for prompt, message in over:
         file, line = nodes.split_source(prompt.source, str(pack.path))
         errors.append(ContentError(file, line, message))
+    warm = sum(p.difficulty == 1 for p in pack.prompts)
+    if n >= VARIETY_FROM and warm < WARM_UP_SHARE * n:
+        file, line = nodes.split_source(pack.source, str(pack.path / "pack.yaml"))
+        errors.append(
+            ContentError(
+                file,
+                line,
+                f"{warm} of {n} prompts are warm-ups (difficulty 1); at least "
+                f"{WARM_UP_SHARE:.0%} ({math.ceil(WARM_UP_SHARE * n)})",
+            )
+        )
     return errors
+
+
+def _fails(prompt: Prompt) -> str:
+    weak = prompt.sample("weak")
+    return weak.fails if weak is not None else ""
+
+
+_SHARE_WORDS = {4: "a quarter", 5: "a fifth"}
+
+
+def _over_share(
+    prompts: Sequence[Prompt], label: Callable[[Prompt], str], what: str, of: str, share: int
+) -> list[tuple[Prompt, str]]:
+    """The prompts beyond the limit for each label used by more than 1/share of `prompts`."""
+    limit = len(prompts) // share
+    groups: dict[str, list[Prompt]] = {}
+    for p in prompts:
+        if label(p):
+            groups.setdefault(label(p), []).append(p)
+    over: list[tuple[Prompt, str]] = []
+    for value, group in sorted(groups.items()):
+        message = (
+            f"{what} '{value}' is used by {len(group)} of {len(prompts)} {of}; "
+            f"at most {limit} ({_SHARE_WORDS[share]}): pick another {what} for some"
+        )
+        over.extend((p, message) for p in group[limit:])
+    return over

@@ -29,9 +29,64 @@ KINDS: tuple[str, ...] = (
     "pitch",
     # Product-sense: improve a feature that exists (design starts from a blank page).
     "product-improvement",
+    # Pricing and packaging: price points, tiers, bundles; a PMM loop asks it on its own.
+    "pricing",
+    # Sales enablement and the advertiser or agency side of go-to-market: the buyer is a
+    # business, and the artefact is what a sales team carries.
+    "enablement",
+    # Customer research and survey design: what to ask, whom, and how far to trust answers.
+    "research",
+    # Product-sense estimation (PMM's `sizing` is a launch's size; this is any quantity).
+    "estimation",
+    # Product strategy or vision: where a product should go and why, over quarters not a test.
+    "strategy",
 )
 
-LEVELS: tuple[str, ...] = ("weak", "strong")
+# Case shapes (issue 21): how a prompt asks, not what it is about. No shape on more than a
+# fifth of a pack, so the library is not one frame ("a headline claim the table overturns").
+SHAPES: tuple[str, ...] = (
+    "claim-overturned",  # a stakeholder's headline figure that the data overturns
+    "diagnose-causes",  # several candidate causes; find which
+    "size-it",  # estimate from little or nothing
+    "choose-under-constraint",  # pick one of several under a budget, capacity or rule
+    "design-the-test",  # an experiment, its split, size and duration
+    "define-the-metric",  # define a metric, specify an event or a data pull
+    "write-the-message",  # write the artefact: positioning statement, launch email, one-pager
+    "messy-source",  # contradictory or messy sources, doubtful survey answers
+    "no-data-questions",  # no data; the clarifying questions and structure are judged
+    "plan-the-launch",  # go-to-market, launch tiering, rollout
+    "read-a-launch",  # a teardown: infer the hypothesis behind a launch
+    "design-for-a-user",  # product design: user, problem, options
+    "improve-a-product",  # improve an existing feature
+    "story-success",  # behavioural: a story that went well
+    "story-failure",  # behavioural: a story that went wrong, and what it taught
+    "pitch-yourself",  # the recruiter-screen pitch
+)
+
+# How a weak calibration sample fails. No label on more than a quarter of a pack's weak
+# samples: reviewers calibrate on different failures, not one straw man.
+FAILS: tuple[str, ...] = (
+    "accepts-the-headline",
+    "vanity-metric",
+    "no-focus",
+    "wrong-arithmetic",
+    "no-stop-rule",
+    "no-control",
+    "launch-everywhere",
+    "paid-playbook",
+    "hedged-call",
+    "wrong-user",
+    "one-idea",
+    "no-own-part",
+    "no-result",
+    "cv-walkthrough",
+    "wrong-cause",
+    "no-questions",
+    "generic-message",
+    "unsized-guess",
+)
+
+LEVELS: tuple[str, ...] = ("weak", "middling", "strong")
 
 
 @dataclass(frozen=True)
@@ -55,9 +110,15 @@ class ContextTable:
 class Sample:
     """A calibration answer: how the pack itself scores a weak or a strong answer."""
 
-    level: str  # "weak" | "strong"
+    level: str  # "weak" | "middling" | "strong"
     answer: str
     scores: dict[str, int]  # criterion id -> 1..5 (the pack's reference scores)
+    why: dict[str, str] = field(default_factory=dict)  # criterion id -> the score's reason
+    fails: str = ""  # weak samples: how the answer fails (docs/content.md lists the labels)
+
+    @property
+    def mean(self) -> float:
+        return sum(self.scores.values()) / len(self.scores) if self.scores else 0.0
 
 
 @dataclass(frozen=True)
@@ -77,6 +138,20 @@ class Prompt:
     guide_example: bool = False  # built on one of the interview guide's own examples
     calibration: tuple[Sample, ...] = ()  # () for prompts from old snapshots
     source: str = ""  # "file:line" of the prompt's definition
+    shape: str = ""  # the case's shape (docs/content.md lists them)
+    hint: str = ""  # an optional neutral nudge, posted with the prompt
+    # The ids of the kind's rubric criteria that apply, in rubric order. The loader fills it
+    # (all of the rubric when the file names none); () only in snapshots older than issue 21,
+    # which `applicable` reads as the whole rubric.
+    criteria: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()  # numbers not read from a table, declared
+
+    def applicable(self, rubric: tuple[Criterion, ...]) -> tuple[Criterion, ...]:
+        """The criteria of `rubric` this prompt is scored on: a criterion that does not apply
+        never moves a score. A named criterion the rubric no longer has is left out; if none
+        is left (a snapshot from before a rubric change), the whole rubric applies."""
+        narrowed = tuple(c for c in rubric if c.id in self.criteria)
+        return narrowed or rubric
 
     @property
     def table(self) -> ContextTable | None:
@@ -110,6 +185,11 @@ class Pack:
         """The kind's own rubric, else the default one."""
         return self.rubrics.get(kind, self.rubric)
 
+    def criteria_for(self, prompt: Prompt) -> tuple[Criterion, ...]:
+        """The criteria a post of `prompt` is scored on: its kind's rubric, only those that
+        apply (`criteria:` in the prompt file; all of them when it names none)."""
+        return prompt.applicable(self.rubric_for(prompt.kind))
+
     def all_criteria(self) -> tuple[Criterion, ...]:
         """Every criterion of every rubric, then the retired ones; each id once."""
         seen: dict[str, Criterion] = {}
@@ -138,6 +218,8 @@ def prompt_from_snapshot(data: Mapping[str, Any]) -> Prompt:
             **{k: v for k, v in data.items() if k in known},
             "difficulty": int(data.get("difficulty", 1)),
             "tags": tuple(data.get("tags", ())),
+            "criteria": tuple(data.get("criteria") or ()),
+            "assumptions": tuple(data.get("assumptions") or ()),
             "covers": tuple(data.get("covers", ())),
             "challenges": tuple(data.get("challenges", ())),
             "strong_answers": tuple(data.get("strong_answers", ())),
@@ -154,6 +236,8 @@ def prompt_from_snapshot(data: Mapping[str, Any]) -> Prompt:
                     level=s["level"],
                     answer=s["answer"],
                     scores={k: int(v) for k, v in s["scores"].items()},
+                    why={k: str(v) for k, v in (s.get("why") or {}).items()},
+                    fails=str(s.get("fails") or ""),
                 )
                 for s in data.get("calibration") or ()
             ),

@@ -53,32 +53,56 @@ def read_pack_meta(pack_file: Path, sink: list[ContentError]) -> PackMeta | None
     pack_id = nodes.identifier(f["id"], "pack id", errs) if "id" in f else None
     title = nodes.text(f["title"], "title", errs, one_line=True) if "title" in f else None
     description = nodes.text(f["description"], "description", errs) if "description" in f else None
-    rubric = _rubric(f["rubric"], "rubric", errs) if "rubric" in f else None
-    rubrics = _kind_rubrics(f["rubrics"], errs) if "rubrics" in f else {}
+    defined: dict[str, tuple[Criterion, int]] = {}
+    raw = _rubric(f["rubric"], "rubric", defined, errs) if "rubric" in f else None
+    raw_kinds = _kind_rubrics(f["rubrics"], defined, errs) if "rubrics" in f else {}
     retired = _retired(f["retired"], errs) if "retired" in f else ()
-    if errs.count or None in (pack_id, title, description, rubric, rubrics, retired):
+    if errs.count or None in (pack_id, title, description, raw, raw_kinds, retired):
         return None
-    assert pack_id and title and description and rubric is not None and rubrics is not None
+    assert pack_id and title and description and raw is not None and raw_kinds is not None
     assert retired is not None
-    _unique_ids((rubric, *rubrics.values()), retired, f, errs)
+    rubric = _resolve(raw, defined, errs)
+    rubrics = {kind: _resolve(r, defined, errs) for kind, r in raw_kinds.items()}
+    _check_retired({cid: c for cid, (c, _) in defined.items()}, retired, f, errs)
     if errs.count:
         return None
     return PackMeta(pack_id, title, description, rubric, rubrics, retired, nodes.line_of(f["id"]))
 
 
-def _unique_ids(
-    rubrics: tuple[tuple[Criterion, ...], ...],
+@dataclass(frozen=True)
+class _Use:
+    """`- use: <id>` in a rubric: the criterion defined elsewhere in the pack, by reference."""
+
+    id: str
+    line: int
+
+
+def _resolve(
+    items: tuple[Criterion | _Use, ...],
+    defined: dict[str, tuple[Criterion, int]],
+    errs: nodes.Errors,
+) -> tuple[Criterion, ...]:
+    out: list[Criterion] = []
+    for item in items:
+        if isinstance(item, Criterion):
+            out.append(item)
+        elif item.id in defined:
+            out.append(defined[item.id][0])
+        else:
+            errs.add(item.line, f"'use: {item.id}' names no criterion defined in this pack")
+    ids = [c.id for c in out]
+    for cid in {i for i in ids if ids.count(i) > 1}:
+        errs.add(next(i.line for i in items if isinstance(i, _Use) and i.id == cid),
+                 f"criterion '{cid}' is in this rubric twice")  # fmt: skip
+    return tuple(out)
+
+
+def _check_retired(
+    by_id: dict[str, Criterion],
     retired: tuple[Criterion, ...],
     f: dict[str, yaml.Node],
     errs: nodes.Errors,
 ) -> None:
-    """One id, one meaning across the pack: votes store only the id."""
-    by_id: dict[str, Criterion] = {}
-    for rubric in rubrics:
-        for c in rubric:
-            if c.id in by_id and by_id[c.id] != c:
-                errs.add(f["rubrics"], f"criterion '{c.id}' is defined twice with different texts")
-            by_id[c.id] = c
     for c in retired:
         if c.id in by_id:
             errs.add(f["retired"], f"retired criterion '{c.id}' is still in a rubric")
@@ -86,11 +110,13 @@ def _unique_ids(
             errs.add(f["retired"], f"'{c.id}' is replaced by '{c.replaced_by}', not in a rubric")
 
 
-def _kind_rubrics(node: yaml.Node, errs: nodes.Errors) -> dict[str, tuple[Criterion, ...]] | None:
+def _kind_rubrics(
+    node: yaml.Node, defined: dict[str, tuple[Criterion, int]], errs: nodes.Errors
+) -> dict[str, tuple[Criterion | _Use, ...]] | None:
     if not isinstance(node, yaml.MappingNode):
         errs.add(node, "rubrics must map kinds to lists of criteria")
         return None
-    out: dict[str, tuple[Criterion, ...]] = {}
+    out: dict[str, tuple[Criterion | _Use, ...]] = {}
     for key_node, value_node in node.value:
         kind = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
         if kind not in KINDS:
@@ -99,39 +125,62 @@ def _kind_rubrics(node: yaml.Node, errs: nodes.Errors) -> dict[str, tuple[Criter
         if kind in out:
             errs.add(key_node, f"rubrics: kind '{kind}' given twice")
             continue
-        rubric = _rubric(value_node, f"rubric of kind '{kind}'", errs)
+        rubric = _rubric(value_node, f"rubric of kind '{kind}'", defined, errs)
         if rubric is not None:
             out[kind] = rubric
     return out if not errs.count else None
 
 
-def _rubric(node: yaml.Node, what: str, errs: nodes.Errors) -> tuple[Criterion, ...] | None:
+def _rubric(
+    node: yaml.Node, what: str, defined: dict[str, tuple[Criterion, int]], errs: nodes.Errors
+) -> tuple[Criterion | _Use, ...] | None:
+    """A list of criteria, each defined in place or `- use: <id>` of one defined elsewhere.
+
+    One definition per id in the whole pack (votes store only the id): a second definition is
+    an error that points at the first; reuse it with `use:`.
+    """
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         errs.add(node, f"{what} must be a non-empty list of criteria")
         return None
     if len(node.value) > MAX_CRITERIA:
         errs.add(node, f"{what} has {len(node.value)} criteria; at most {MAX_CRITERIA}")
     before = errs.count
-    criteria: list[Criterion] = []
+    criteria: list[Criterion | _Use] = []
     for item in node.value:
-        c = nodes.mapping(item, _CRITERION_KEYS, "rubric criterion", errs)
+        if isinstance(item, yaml.MappingNode) and any(k.value == "use" for k, _ in item.value):
+            used = nodes.mapping(item, {"use": True}, "criterion reference", errs)
+            cid = nodes.identifier(used["use"], "use", errs) if used and "use" in used else None
+            if cid is not None:
+                criteria.append(_Use(cid, nodes.line_of(item)))
+            continue
+        c = _criterion(item, errs)
         if c is None:
             continue
-        cid = nodes.identifier(c["id"], "criterion id", errs) if "id" in c else None
-        name = nodes.text(c["name"], "criterion name", errs, one_line=True) if "name" in c else None
-        question = (
-            nodes.text(c["question"], "criterion question", errs, one_line=True)
-            if "question" in c
-            else None
-        )
-        anchors = _anchors(c["anchors"], cid or "?", errs) if "anchors" in c else None
-        if cid is None or name is None or question is None or anchors is None:
+        if c.id in defined:
+            first = defined[c.id][1]
+            errs.add(item, f"criterion '{c.id}' is already defined at line {first}; "
+                     f"reuse it with '- use: {c.id}'")  # fmt: skip
             continue
-        if any(existing.id == cid for existing in criteria):
-            errs.add(c["id"], f"duplicate criterion id '{cid}'")
-            continue
-        criteria.append(Criterion(id=cid, name=name, question=question, anchors=anchors))
+        defined[c.id] = (c, nodes.line_of(item))
+        criteria.append(c)
     return tuple(criteria) if errs.count == before else None
+
+
+def _criterion(item: yaml.Node, errs: nodes.Errors) -> Criterion | None:
+    c = nodes.mapping(item, _CRITERION_KEYS, "rubric criterion", errs)
+    if c is None:
+        return None
+    cid = nodes.identifier(c["id"], "criterion id", errs) if "id" in c else None
+    name = nodes.text(c["name"], "criterion name", errs, one_line=True) if "name" in c else None
+    question = (
+        nodes.text(c["question"], "criterion question", errs, one_line=True)
+        if "question" in c
+        else None
+    )
+    anchors = _anchors(c["anchors"], cid or "?", errs) if "anchors" in c else None
+    if cid is None or name is None or question is None or anchors is None:
+        return None
+    return Criterion(id=cid, name=name, question=question, anchors=anchors)
 
 
 def _anchors(node: yaml.Node, cid: str, errs: nodes.Errors) -> dict[int, str] | None:

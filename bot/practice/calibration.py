@@ -9,7 +9,7 @@ or the score modal; the scores are kept per channel with the pack's score next t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -84,9 +84,10 @@ def record_calibration(
 
 @dataclass(frozen=True)
 class SampleAnswer:
-    level: str  # "weak" or "strong"
+    level: str  # "weak", "middling" or "strong"
     answer: str
     scores: dict[str, int]  # the pack's scores, criterion id -> 1..5
+    why: dict[str, str] = field(default_factory=dict)  # the pack's reason for each score
 
 
 @dataclass(frozen=True)
@@ -105,16 +106,31 @@ class CalibrationSet:
         return next((s for s in self.samples if s.level == level), None)
 
 
+# The middling sample first: reviewers agree on the weak and the strong one; the middle of
+# the scale is where they disagree, so that is the sample worth calibrating on.
+LEVEL_ORDER = {"middling": 0, "weak": 1, "strong": 2}
+
+
 def samples_of(snapshot: Mapping[str, Any]) -> tuple[SampleAnswer, ...]:
     """The sample answers in a post's prompt snapshot (`Prompt.calibration`, as JSON); none
-    for prompts written before calibration existed."""
+    for prompts written before calibration existed.
+
+    Reference scores are kept only for the criteria the snapshot applies (`criteria`; all
+    when it names none), so agreement is never measured on a criterion that does not apply.
+    """
+    applies = {str(c) for c in snapshot.get("criteria") or ()}
     found = []
     for raw in snapshot.get("calibration") or ():
         if not isinstance(raw, Mapping) or not raw.get("answer"):
             continue
-        scores = {str(c): int(s) for c, s in (raw.get("scores") or {}).items()}
-        found.append(SampleAnswer(str(raw.get("level") or ""), str(raw["answer"]), scores))
-    return tuple(sorted(found, key=lambda s: (s.level != "weak", s.level)))
+        scores = {
+            str(c): int(s)
+            for c, s in (raw.get("scores") or {}).items()
+            if not applies or str(c) in applies
+        }
+        why = {str(c): str(w) for c, w in (raw.get("why") or {}).items() if str(c) in scores}
+        found.append(SampleAnswer(str(raw.get("level") or ""), str(raw["answer"]), scores, why))
+    return tuple(sorted(found, key=lambda s: (LEVEL_ORDER.get(s.level, 3), s.level)))
 
 
 def calibration_set(
@@ -155,3 +171,4 @@ class CalibrationResult:
     mine: dict[str, int] | None = None
     reference: dict[str, int] | None = None
     pack_id: str = ""
+    why: dict[str, str] | None = None  # the pack's reason for each reference score

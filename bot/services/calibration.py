@@ -49,4 +49,6 @@ def submit_calibration(
             return CalibrationResult(False, str(exc))
         session.commit()
     kept = {c: s for c, s in given.items() if c in sample.scores}
-    return CalibrationResult(True, "", level, kept, dict(sample.scores), found.pack_id)
+    return CalibrationResult(
+        True, "", level, kept, dict(sample.scores), found.pack_id, dict(sample.why)
+    )

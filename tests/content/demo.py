@@ -38,6 +38,17 @@ rubrics:
         3: A story.
         4: A clear story.
         5: A clear story with numbers.
+  sizing:
+    - id: estimate
+      name: Estimate
+      question: Is the estimate clean?
+      anchors:
+        1: A guess.
+        2: Unstated inputs.
+        3: Stated inputs.
+        4: Stated and checked.
+        5: Checked two ways, with a range.
+    - use: hypothesis
 retired:
   - id: outcome
     name: Business outcome
@@ -45,15 +56,17 @@ retired:
 """
 
 WEAK = " ".join(["I would launch everywhere and watch the views go up."] * 5)
+MIDDLING = " ".join(["Launch in one market with a holdout and judge it on retention."] * 6)
 STRONG = " ".join(["Hold out a tenth of users, bar a two point lift, stop below it."] * 7)
 
 PROMPT_YAML = f"""\
 id: {{id}}
 title: A small case
 kind: case
-difficulty: 2
+difficulty: {{difficulty}}
 tags: [hypothesis, measurement]
 twist: {{twist}}
+shape: {{shape}}
 case: Decide whether to launch; week 2 has about 20% more users than week 1.
 table:
   caption: Figures
@@ -76,18 +89,38 @@ strong_answers:
   - Chose one market.
 calibration:
   weak:
+    fails: {{fails}}
     answer: >-
       {WEAK}
     scores: {{{{hypothesis: 1, measurement: 2}}}}
+    why:
+      hypothesis: "1: no bet, only views"
+      measurement: "2: before and after with a launch everywhere"
+  middling:
+    answer: >-
+      {MIDDLING}
+    scores: {{{{hypothesis: 3, measurement: 3}}}}
+    why:
+      hypothesis: "3: a bet and a metric, no bar"
+      measurement: "3, not 4: a holdout, but not how it is drawn or how long it runs"
   strong:
     answer: >-
       {STRONG}
     scores: {{{{hypothesis: 5, measurement: 4}}}}
+    why:
+      hypothesis: "5: a bet that could fail and a reasoned bar"
+      measurement: "4, not 5: a fair holdout, no sample size"
 """
 
 
-def prompt_yaml(pid: str, twist: str = "pick-one") -> str:
-    return PROMPT_YAML.format(id=pid, twist=twist)
+def prompt_yaml(
+    pid: str,
+    twist: str = "pick-one",
+    shape: str = "choose-under-constraint",
+    fails: str = "no-focus",
+    difficulty: int = 2,
+) -> str:
+    return PROMPT_YAML.format(id=pid, twist=twist, shape=shape, fails=fails, difficulty=difficulty)
 
 
 def write_pack(root: Path, name: str = "demo", pack: str = PACK_YAML, **prompts: str) -> Path:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.content import load_library, prompt_from_snapshot
 from bot.content.facts import FactError, evaluate, read_number
-from bot.content.model import ContextTable
+from bot.content.model import FAILS, SHAPES, ContextTable
 from bot.content.tables import MAX_LINE, table_lines
 from tests.content.demo import PACK_YAML, STRONG, WEAK, prompt_yaml, write_pack
 
@@ -27,34 +27,34 @@ WIDE_ROW = "    - [1, " + "x" * 60 + "]"
 
 BROKEN_PROMPTS = [
     # facts
-    pytest.param(broken("is: 20", "is: 30"), 17, "(B2 - B1) / B1 * 100 is 20, not 30", id="value"),
+    pytest.param(broken("is: 20", "is: 30"), 18, "(B2 - B1) / B1 * 100 is 20, not 30", id="value"),
     pytest.param(
         broken("launch; week 2 has about 20% more users", "launch; week 2 has twice the users"),
-        15,
+        16,
         "'about 20% more users' does not appear in case",
         id="says",
     ),
     pytest.param(
         broken("    value: (B2 - B1) / B1 * 100\n    is: 20", "    holds: B2 < B1"),
-        17,
+        18,
         "B2 < B1 is false in the table",
         id="holds",
     ),
     pytest.param(
-        broken("(B2 - B1) / B1 * 100", "B1.__class__"), 17, "is not allowed", id="no-attributes"
+        broken("(B2 - B1) / B1 * 100", "B1.__class__"), 18, "is not allowed", id="no-attributes"
     ),
     pytest.param(
         broken("(B2 - B1) / B1 * 100", "__import__('os')"),
-        17,
+        18,
         "only abs, min, max and sum",
         id="no-calls",
     ),
-    pytest.param(broken("- [1, 10]", "- [1, ten]"), 17, "cell B1 ('ten') is not", id="text-cell"),
-    pytest.param(broken("(B2 - B1) / B1", "(C2 - B1) / B1"), 17, "outside the table", id="cell"),
-    pytest.param(broken("(B2 - B1) / B1", "(T2.B2 - B1) / B1"), 17, "has 1 table", id="t2"),
-    pytest.param(broken("(B2 - B1) / B1", "(B2 - B1) / (B1 - B1)"), 17, "by zero", id="zero"),
-    pytest.param(broken("    in: case", "    in: cases"), 16, "unknown field 'cases'", id="in"),
-    pytest.param(broken("    is: 20\n", ""), 15, "`value` needs `is`", id="no-is"),
+    pytest.param(broken("- [1, 10]", "- [1, ten]"), 18, "cell B1 ('ten') is not", id="text-cell"),
+    pytest.param(broken("(B2 - B1) / B1", "(C2 - B1) / B1"), 18, "outside the table", id="cell"),
+    pytest.param(broken("(B2 - B1) / B1", "(T2.B2 - B1) / B1"), 18, "has 1 table", id="t2"),
+    pytest.param(broken("(B2 - B1) / B1", "(B2 - B1) / (B1 - B1)"), 18, "by zero", id="zero"),
+    pytest.param(broken("    in: case", "    in: cases"), 17, "unknown field 'cases'", id="in"),
+    pytest.param(broken("    is: 20\n", ""), 16, "`value` needs `is`", id="no-is"),
     # calibration
     pytest.param(
         broken(prompt_yaml("bad")[prompt_yaml("bad").index("calibration:") :], ""),
@@ -64,33 +64,35 @@ BROKEN_PROMPTS = [
     ),
     pytest.param(
         broken("{hypothesis: 1, measurement: 2}", "{hypothesis: 1}"),
-        31,
+        33,
         "missing required field 'measurement' in calibration weak scores",
         id="score-missing",
     ),
     pytest.param(
         broken("measurement: 2}", "measurement: 7}"),
-        31,
+        33,
         "calibration weak scores: measurement must be 1 to 5, not 7",
         id="score-range",
     ),
     pytest.param(
         broken("measurement: 2}", "measurement: 2, focus: 3}"),
-        31,
+        33,
         "unknown key 'focus' in calibration weak scores",
         id="score-unknown",
     ),
     pytest.param(
-        broken("{hypothesis: 1, measurement: 2}", "{hypothesis: 5, measurement: 5}"),
-        33,
-        "the strong answer must score above the weak one",
-        id="weak-above-strong",
+        broken('"1: no bet, only views"', '"3: a bet"').replace(
+            "{hypothesis: 1, measurement: 2}", "{hypothesis: 3, measurement: 2}"
+        ),
+        30,
+        "calibration weak: mean score 2.50; a weak sample is below 2.5",
+        id="weak-band",
     ),
     pytest.param(
-        broken(WEAK, "Launch it."), 29, "calibration weak answer has 2 words", id="weak-words"
+        broken(WEAK, "Launch it."), 31, "calibration weak answer has 2 words", id="weak-words"
     ),
     pytest.param(
-        broken(STRONG, WEAK), 33, "calibration strong answer has 50 words", id="strong-words"
+        broken(STRONG, WEAK), 45, "calibration strong answer has 50 words", id="strong-words"
     ),
     # twist, guide example, tags
     pytest.param(broken("twist: pick-one\n", ""), 1, "missing required field 'twist'", id="twist"),
@@ -110,20 +112,20 @@ BROKEN_PROMPTS = [
     pytest.param(
         broken("tags: [hypothesis, measurement]", "tags: [hypothesis, story]"),
         5,
-        "tag 'story' is not a criterion of the rubric for kind 'case'",
+        "tag 'story' is not one of the prompt's criteria (known: hypothesis, measurement)",
         id="other-kind-tag",
     ),
     pytest.param(
         broken("kind: case", "kind: behavioural"),
         5,
-        "tag 'hypothesis' is not a criterion of the rubric for kind 'behavioural'",
+        "tag 'hypothesis' is not one of the prompt's criteria (known: story)",
         id="kind-rubric",
     ),
     # tables
-    pytest.param(broken("    - [1, 10]", WIDE_ROW), 12, "renders 66 characters wide", id="wide"),
+    pytest.param(broken("    - [1, 10]", WIDE_ROW), 13, "renders 66 characters wide", id="wide"),
     pytest.param(
         broken("caption: Figures", "caption: " + "F" * 61),
-        9,
+        10,
         "table caption is 61 characters; at most 60",
         id="caption",
     ),
@@ -168,13 +170,13 @@ BROKEN_PACKS = [
     ),
     pytest.param(
         PACK_YAML.replace("  - id: outcome", "  - id: measurement"),
-        35,
+        46,
         "retired criterion 'measurement' is still in a rubric",
         id="retired-in-use",
     ),
     pytest.param(
         PACK_YAML.replace("replaced_by: hypothesis", "replaced_by: nothing"),
-        35,
+        46,
         "'outcome' is replaced by 'nothing', not in a rubric",
         id="replaced-by",
     ),
@@ -204,7 +206,7 @@ def test_pack_api_for_rubrics_and_retired_criteria(tmp_path: Path) -> None:
     assert retired.replaced_by == "hypothesis"
     assert pack.criterion("story") is not None and pack.criterion("nope") is None
     prompt = pack.prompts[0]
-    assert [s.level for s in prompt.calibration] == ["weak", "strong"]
+    assert [s.level for s in prompt.calibration] == ["weak", "middling", "strong"]
     assert prompt.calibration[0].scores == {"hypothesis": 1, "measurement": 2}
     assert prompt.twist == "pick-one" and prompt.guide_example is False
 
@@ -227,7 +229,11 @@ def test_several_tables_and_later_table_cells(tmp_path: Path) -> None:
 
 def test_twist_and_guide_example_limits(tmp_path: Path) -> None:
     twists = ["pick-one"] * 3 + ["mix-shift", "definition", "story", "teardown", "constraint"]
-    prompts = {f"p{i}": prompt_yaml(f"p{i}", twist) for i, twist in enumerate(twists)}
+    shapes, fails = SHAPES[:8], FAILS[:8]
+    prompts = {
+        f"p{i}": prompt_yaml(f"p{i}", twist, shapes[i], fails[i], difficulty=1 + (i < 2))
+        for i, twist in enumerate(twists)
+    }
     for pid in ("p3", "p4", "p5", "p6", "p7", "p0"):
         prompts[pid] = prompts[pid].replace("twist:", "guide_example: true\ntwist:")
     write_pack(tmp_path, **prompts)

@@ -84,36 +84,36 @@ BROKEN_PROMPTS = [
     pytest.param(
         broken("tags: [hypothesis, measurement]", "tags:\n  - hypothesis\n  - focus"),
         7,
-        "tag 'focus' is not a criterion of the rubric for kind 'case'",
+        "tag 'focus' is not one of the prompt's criteria (known: hypothesis, measurement)",
         id="tag",
     ),
     pytest.param(
         broken("challenges:\n  - Why?\n  - Why now?\n  - Why this market?", "challenges: []"),
-        21,
+        22,
         "challenges must not be empty",
         id="challenges-empty",
     ),
     pytest.param(
         broken("  - Why now?\n  - Why this market?\n", ""),
-        22,
+        23,
         "challenges must have 3 to 5 items, found 1",
         id="challenges-few",
     ),
     pytest.param(
         broken("  - Why this market?\n", "  - Why this market?\n" + "  - More?\n" * 3),
-        22,
+        23,
         "challenges must have 3 to 5 items, found 6",
         id="challenges-many",
     ),
     pytest.param(
         broken("challenges:\n  - Why?\n  - Why now?\n  - Why this market?", "challenges: Why?"),
-        21,
+        22,
         "challenges must be a list",
         id="challenges-type",
     ),
     pytest.param(
         broken("    - [2, 12]", "    - [2, 12, 99]"),
-        13,
+        14,
         "table row 2 has 3 values but there are 2 columns",
         id="table-row",
     ),
@@ -199,7 +199,7 @@ BROKEN_PACKS = [
     pytest.param(
         PACK_YAML.replace("  - id: measurement", "  - id: hypothesis"),
         14,
-        "duplicate criterion id 'hypothesis'",
+        "criterion 'hypothesis' is already defined at line 5; reuse it with '- use: hypothesis'",
         id="criterion-duplicate",
     ),
     pytest.param(

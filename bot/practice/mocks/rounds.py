@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.content import Criterion, Library
+from bot.content import Criterion, Library, prompt_from_snapshot
 from bot.db import affected, insert_for
 from bot.models import (
     MockMatch,
@@ -147,7 +147,7 @@ def claim_guide(
     if not _claim(session, rnd, MockRound.guided_at, now):
         return None
     pack = library.pack(rnd.pack_id)
-    rubric = pack.rubric_for(str(rnd.prompt.get("kind", ""))) if pack is not None else ()
+    rubric = pack.criteria_for(prompt_from_snapshot(rnd.prompt)) if pack is not None else ()
     return RoundNotice(match, rnd, rubric=rubric)
 
 
@@ -178,13 +178,13 @@ def unannounced_rounds(session: Session, now: datetime) -> list[tuple[int, int]]
 def mock_rubric(
     session: Session, match_id: int, number: int, library: Library
 ) -> tuple[Criterion, ...]:
-    """The rubric of the round's case: its kind's own (a behavioural story, a pitch) or the
-    pack's default."""
+    """The criteria the round's case is scored on: the rubric of its kind (its own for a
+    behavioural story or a pitch, else the pack's default), narrowed to those that apply."""
     rnd = get_round(session, match_id, number)
     pack = library.pack(rnd.pack_id)
     if pack is None:
         raise MockError(f"The content pack `{rnd.pack_id}` of this mock is gone.")
-    return pack.rubric_for(str(rnd.prompt.get("kind", "")))
+    return pack.criteria_for(prompt_from_snapshot(rnd.prompt))
 
 
 def record_mock_scores(

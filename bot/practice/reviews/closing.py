@@ -138,7 +138,11 @@ def thread_notes(session: Session, post_id: int) -> ThreadNotes:
     )
     prompt = prompt_from_snapshot(post.prompt)
     return ThreadNotes(
-        post_ref(post, post.channel), prompt.strong_answers, len(answers), scored or 0
+        post_ref(post, post.channel),
+        prompt.strong_answers,
+        len(answers),
+        scored or 0,
+        covers=prompt.covers,
     )
 
 
@@ -175,6 +179,7 @@ def author_summary(session: Session, answer: Answer, library: Library) -> Author
         )
     )
     comments = tuple((a.reviewer_id, a.comment) for a in assignments if a.comment)
+    prompt = prompt_from_snapshot(post.prompt)
     return AuthorSummary(
         post=post_ref(post, post.channel),
         author=answer.user_id,
@@ -184,6 +189,8 @@ def author_summary(session: Session, answer: Answer, library: Library) -> Author
         comments=comments,
         reviewers=len(assignments),
         scored_by=sum(1 for a in assignments if a.scored_at is not None),
+        covers=prompt.covers,
+        strong_answers=prompt.strong_answers,
     )
 
 

@@ -52,6 +52,7 @@ class ReviewerBrief:
     reviews_close_at: datetime
     items: tuple[ReviewItem, ...]
     samples: int = 0  # the prompt's sample answers, for calibration
+    covers: tuple[str, ...] = ()  # the key: what a complete answer covers (never posted)
 
     @property
     def assignment_ids(self) -> list[int]:
@@ -76,6 +77,8 @@ class AuthorSummary:
     comments: tuple[tuple[str, str], ...]  # (reviewer, text)
     reviewers: int
     scored_by: int
+    covers: tuple[str, ...] = ()  # the key, shown once reviews close
+    strong_answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class ThreadNotes:
     strong_answers: tuple[str, ...]
     answers: int
     scored: int
+    covers: tuple[str, ...] = ()  # the key, revealed in the thread when reviews close
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,7 @@ def reviewer_brief(
         post.reviews_close_at,
         items,
         samples=len(samples_of(post.prompt or {})),
+        covers=prompt.covers,
     )
 
 

@@ -133,12 +133,14 @@ def load_review(session: Session, assignment_id: int, user_id: str, now: datetim
 def rubric_for(
     session: Session, post_id: int, pack_id: str, library: Library
 ) -> tuple[Criterion, ...]:
-    """The rubric of the post's kind in its pack; if the pack is gone, the criteria its votes
-    already used."""
+    """The criteria the post is scored on: its kind's rubric in its pack, narrowed to the
+    criteria its prompt snapshot names (a post keeps the criteria it was posted with; an old
+    snapshot without them scores the whole rubric). If the pack is gone, the criteria its
+    votes already used."""
     pack = library.pack(pack_id)
     if pack is not None and pack.rubric:
         snapshot = session.scalar(select(PromptPost.prompt).where(PromptPost.id == post_id))
-        return pack.rubric_for(str((snapshot or {}).get("kind", "")))
+        return pack.criteria_for(prompt_from_snapshot(snapshot)) if snapshot else pack.rubric
     used = session.scalars(
         select(Vote.criterion)
         .join(Answer, Answer.id == Vote.answer_id)

@@ -23,7 +23,11 @@ REVEAL_ACTION = "calibration_reveal"  # shows the pack's scores in the samples m
 SAMPLE_SCORE_ACTION = "calibration_score"  # opens the scoring modal of one sample
 SAMPLE_CALLBACK = "calibration_score_modal"
 SCORE_ACTION_ID = "score"
-LEVEL_NAMES = {"weak": "A weak answer", "strong": "A strong answer"}
+LEVEL_NAMES = {
+    "weak": "A weak answer",
+    "middling": "A middling answer",
+    "strong": "A strong answer",
+}
 
 
 def samples_button(assignment_id: int) -> dict[str, Any]:
@@ -54,7 +58,12 @@ def _sample_blocks(
     blocks: list[Any] = _answer(sample)
     notes = []
     if revealed:
-        notes.append("The pack's scores: " + _scores_line(sample.scores, names))
+        reasons = "".join(
+            f"\n{names.get(c, c)}: {escape(sample.why[c])}"
+            for c in sample.scores
+            if c in sample.why
+        )
+        notes.append("The pack's scores: " + _scores_line(sample.scores, names) + reasons)
     if mine:
         notes.append("Your scores: " + _scores_line(mine, names))
     if notes:
@@ -161,9 +170,10 @@ def comparison_view(result: CalibrationResult, names: Mapping[str, str]) -> dict
                 continue
             apart = abs(mine - reference)
             verdict = "same" if apart == 0 else f"{apart} apart"
+            reason = (result.why or {}).get(criterion)
             lines.append(
                 f"• {names.get(criterion, criterion)}: you *{mine}*, the pack *{reference}* "
-                f"({verdict})"
+                f"({verdict})" + (f"\n   _{escape(reason)}_" if reason else "")
             )
         text = (
             f"*{LEVEL_NAMES.get(result.level, result.level)}: your scores and the pack's*\n"

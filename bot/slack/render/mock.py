@@ -231,7 +231,8 @@ def not_your_button(action: str, rnd: RoundRoles) -> str:
 def guide_blocks(
     match: MockMatch, rnd: MockRound, rubric: tuple[Criterion, ...]
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The interviewer's private guide: challenges, what strong answers do, rubric anchors."""
+    """The interviewer's private guide: the key (what an answer covers, what strong answers do,
+    the samples), challenges, and the anchors of the criteria that apply."""
     prompt = prompt_from_snapshot(rnd.prompt)
     blocks: list[Any] = [
         header(f"Interviewer guide: {prompt.title}"),
@@ -241,6 +242,8 @@ def guide_blocks(
             "is only for you."
         ),
     ]
+    if prompt.covers:
+        blocks.append(bullet_section("What a complete answer covers", prompt.covers))
     if prompt.challenges:
         blocks.append(bullet_section("Challenges to put", prompt.challenges))
     if prompt.strong_answers:

@@ -10,7 +10,6 @@ from bot.content import ContextTable, Prompt, prompt_from_snapshot
 from bot.content.tables import table_lines
 from bot.models import Channel, PromptPost
 from bot.slack.render.text import (
-    bullet_section,
     context_line,
     escape,
     header,
@@ -47,8 +46,10 @@ def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[st
     if prompt.context:
         blocks += sections(escape(prompt.context))
     blocks.extend(section(table_text(table)) for table in prompt.tables)
-    if prompt.covers:
-        blocks.append(bullet_section("What to cover", prompt.covers))
+    # The key (covers, strong answers, samples) stays back: finding the trap is the practice.
+    # Reviewers get it in their brief, and everyone when answers close.
+    if prompt.hint:
+        blocks.append(context_line(f":bulb: Hint: {escape(prompt.hint)}"))
     blocks.append(DividerBlock())
     reviewers = channel.reviewers_per_answer
     blocks.append(

@@ -118,6 +118,8 @@ def brief_blocks(
     blocks: list[Any] = [mrkdwn.section(intro)]
     if not reminder and (state := _scored_state(brief)) is not None:
         blocks.append(state)
+    if brief.covers:
+        blocks.append(mrkdwn.bullet_section("What a complete answer covers", brief.covers))
     if brief.challenges:
         blocks.append(mrkdwn.bullet_section("Skeptic challenges to try", brief.challenges))
     for item in brief.items:
@@ -201,6 +203,7 @@ def summary_blocks(
         blocks.append(mrkdwn.section("*Mean score per criterion*\n" + "\n".join(lines)))
     for reviewer, said in _by_reviewer(summary).items():
         blocks += mrkdwn.sections(f"*From {mrkdwn.mention(reviewer)}*\n" + "\n".join(said))
+    blocks += _key_blocks(summary.covers, summary.strong_answers)
     text = f"Your reviews for “{summary.post.prompt_title}” are in."
     return text, [b.to_dict() for b in blocks]
 
@@ -224,9 +227,18 @@ def notes_blocks(notes: ThreadNotes) -> tuple[str, list[dict[str, Any]]]:
             "Authors get their summary by DM."
         )
     ]
-    if notes.strong_answers:
-        blocks.append(mrkdwn.bullet_section("What strong answers did", notes.strong_answers))
+    blocks += _key_blocks(notes.covers, notes.strong_answers)
     return "Reviews are closed: what strong answers did", [b.to_dict() for b in blocks]
+
+
+def _key_blocks(covers: tuple[str, ...], strong_answers: tuple[str, ...]) -> list[Any]:
+    """The prompt's key, kept back from the daily post and shown once reviews close."""
+    blocks: list[Any] = []
+    if covers:
+        blocks.append(mrkdwn.bullet_section("What a complete answer covers", covers))
+    if strong_answers:
+        blocks.append(mrkdwn.bullet_section("What strong answers did", strong_answers))
+    return blocks
 
 
 def short_notice_text(notice: ShortNotice) -> str:

@@ -1,4 +1,5 @@
-"""Calibration answers as Slack text: a weak and a strong sample with the pack's scores.
+"""Calibration answers as Slack text: weak, middling and strong samples with the pack's scores
+and the reason for each score.
 
 Shown to mock interviewers in their guide; any other view of the samples (a reviewer's
 "sample answers" view) should render them with `sample_sections` too, so they read alike.
@@ -11,7 +12,7 @@ from slack_sdk.models.blocks import SectionBlock
 from bot.content import Criterion, Prompt, Sample
 from bot.slack.render.text import escape, section
 
-LABEL = {"weak": "Weak sample", "strong": "Strong sample"}
+LABEL = {"weak": "Weak sample", "middling": "Middling sample", "strong": "Strong sample"}
 
 
 def sample_text(sample: Sample, rubric: tuple[Criterion, ...]) -> str:
@@ -23,7 +24,13 @@ def sample_text(sample: Sample, rubric: tuple[Criterion, ...]) -> str:
     scores = " · ".join(f"{escape(names.get(cid, cid))} {sample.scores[cid]}" for cid in order)
     mean = sum(sample.scores.values()) / len(sample.scores) if sample.scores else 0.0
     quoted = "\n".join(f">{escape(line)}" for line in sample.answer.splitlines() or [""])
-    return f"*{LABEL.get(sample.level, sample.level)}* (mean {mean:.1f})\n{quoted}\n_{scores}_"
+    reasons = "".join(
+        f"\n• {escape(names.get(cid, cid))}: {escape(sample.why[cid])}"
+        for cid in order
+        if cid in sample.why
+    )
+    label = LABEL.get(sample.level, sample.level)
+    return f"*{label}* (mean {mean:.1f})\n{quoted}\n_{scores}_{reasons}"
 
 
 def sample_sections(prompt: Prompt, rubric: tuple[Criterion, ...]) -> list[SectionBlock]:
