@@ -41,6 +41,13 @@ _LABEL_WORDS = frozenset(
 )  # fmt: skip
 _VERSION_AFTER = re.compile(r"^\s(?:release|build|version|update)\b", re.IGNORECASE)
 YEARS = range(1990, 2040)
+# A number written in words: enough for an assumption to declare one ("a test of six weeks").
+NUMBER_WORD = re.compile(
+    r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|billion|half|third|quarter|twice|double|dozen)\b",
+    re.IGNORECASE,
+)
 
 # Words that claim an order between quantities: a lesson built on one must be a fact.
 COMPARATIVE_WORDS: tuple[str, ...] = (

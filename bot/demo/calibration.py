@@ -52,7 +52,7 @@ def calibrate_on_samples(ctx: DemoContext) -> None:
     form = _new_view(ctx, maya, before)
     level = json.loads(form["private_metadata"])["level"]
     criteria = [b["block_id"] for b in form["blocks"] if b.get("type") == "input"]
-    # She is a little generous with the weak sample: 2 on every criterion.
+    # The first sample offered is the middling one; she is a little harsh with it: 2 on each.
     stage.sender.submit_view(maya, form["id"], {f"{c}/score": "2" for c in criteria})
     ctx.say(ctx.name(maya), f"(scores the {level} sample 2 on each of {len(criteria)} criteria)")
     ctx.show_view(f"Practice Bot (to {ctx.name(maya)})", stage.slack.view(form["id"]))
