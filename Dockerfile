@@ -8,7 +8,9 @@ RUN pip install --no-cache-dir build && python -m build --outdir /wheels .
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 bot
 COPY --from=build /wheels /wheels
-RUN python -m pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+# The same pins as CI (requirements.lock, `make lock`).
+COPY requirements.lock /requirements.lock
+RUN python -m pip install --no-cache-dir -c /requirements.lock /wheels/*.whl && rm -rf /wheels
 USER bot
 WORKDIR /home/bot
 ENV PORT=3000 LOG_FORMAT=json PYTHONUNBUFFERED=1

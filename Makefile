@@ -5,12 +5,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench migrate reliability clean
+.PHONY: run test lint demo bench migrate reliability clean lock audit
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package CI, the container and this venv install (`make lock`).
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,postgres]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -46,6 +47,16 @@ bench: $(VENV)/.bench
 
 migrate: $(STAMP)
 	$(BIN)/practice-bot migrate
+
+# Re-pin after changing pyproject.toml's dependencies (tests/test_lock.py fails until you do).
+lock: $(STAMP)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --extra test --extra postgres -o requirements.lock pyproject.toml
+
+# Known vulnerabilities in the pinned packages (.ci/audit says when it cannot).
+audit: $(STAMP)
+	sh .ci/audit $(BIN)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -41,6 +41,11 @@ class Settings:
     mock_expiry: timedelta | None = None
     # TOKEN_ENCRYPTION_KEYS: Fernet keys for the tokens stored in OAuth mode (first encrypts).
     token_keys: tuple[str, ...] = ()
+    # METRICS_TOKEN: when set, `GET /metrics` needs `Authorization: Bearer <token>`.
+    metrics_token: str | None = None
+    # USER_RATE_LIMIT: slash commands plus modal submissions one member may send a minute, per
+    # process (bot/slack/flood.py); 0 turns the limit off.
+    user_rate_limit: int = 30
 
     @property
     def oauth(self) -> bool:
@@ -104,6 +109,7 @@ def load_settings(
     mock_expiry = _mock_expiry(env)
     client_id, client_secret = _oauth_client(env)
     token_keys = _token_keys(env.get("TOKEN_ENCRYPTION_KEYS", ""), oauth=bool(client_id))
+    user_rate_limit = _user_rate_limit(env)
 
     return Settings(
         bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-"),
@@ -120,6 +126,8 @@ def load_settings(
         scheduler=scheduler,
         mock_expiry=mock_expiry,
         token_keys=token_keys,
+        metrics_token=env.get("METRICS_TOKEN", "").strip() or None,
+        user_rate_limit=user_rate_limit,
     )
 
 
@@ -182,6 +190,15 @@ def _mock_expiry(env: Mapping[str, str]) -> timedelta | None:
     if expiry_text and (not expiry_text.isdigit() or not 0 < int(expiry_text) <= 24 * 30):
         raise SettingsError("MOCK_EXPIRY_HOURS is malformed: use whole hours from 1 to 720")
     return timedelta(hours=int(expiry_text)) if expiry_text else None
+
+
+def _user_rate_limit(env: Mapping[str, str]) -> int:
+    limit_text = env.get("USER_RATE_LIMIT", "").strip() or "30"
+    if not limit_text.isdigit() or int(limit_text) > 10_000:
+        raise SettingsError(
+            "USER_RATE_LIMIT is malformed: use a whole number of requests a minute (0: no limit)"
+        )
+    return int(limit_text)
 
 
 def _oauth_client(env: Mapping[str, str]) -> tuple[str | None, str | None]:

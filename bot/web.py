@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import threading
@@ -32,7 +33,7 @@ def make_wsgi(app: App, runtime: Runtime) -> WSGIApp:
         if method == "GET" and path == "/healthz":
             return healthz(runtime, start_response)
         if method == "GET" and path == "/metrics":
-            return metrics_page(start_response)
+            return metrics_page(environ, start_response, runtime.settings.metrics_token)
         started = time.perf_counter()
         try:
             return slack(environ, start_response)
@@ -65,8 +66,20 @@ def healthz(runtime: Runtime, start_response: Callable[..., Any]) -> Iterable[by
     return [json.dumps(body).encode()]
 
 
-def metrics_page(start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """`GET /metrics`: every series in the Prometheus text format (`bot/metrics.py`)."""
+def metrics_page(
+    environ: dict[str, Any], start_response: Callable[..., Any], token: str | None
+) -> Iterable[bytes]:
+    """`GET /metrics`: every series in the Prometheus text format (`bot/metrics.py`); with
+    METRICS_TOKEN set, only for `Authorization: Bearer <token>` (docs/deploy.md)."""
+    if token is not None:
+        given = str(environ.get("HTTP_AUTHORIZATION", ""))
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            log.warning("refused /metrics: missing or wrong bearer token")
+            start_response(
+                "401 Unauthorized",
+                [("Content-Type", "text/plain"), ("WWW-Authenticate", 'Bearer realm="metrics"')],
+            )
+            return [b"metrics need a bearer token (METRICS_TOKEN)"]
     body, content_type = metrics.render()
     start_response("200 OK", [("Content-Type", content_type)])
     return [body]
@@ -80,7 +93,7 @@ def make_ops_wsgi(runtime: Runtime) -> WSGIApp:
         if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/healthz":
             return healthz(runtime, start_response)
         if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/metrics":
-            return metrics_page(start_response)
+            return metrics_page(environ, start_response, runtime.settings.metrics_token)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found: Socket Mode serves /healthz and /metrics only"]
 

@@ -117,3 +117,13 @@ def test_mock_expiry_hours_is_read_and_checked() -> None:
     for bad in ("0", "two", "1000"):
         with pytest.raises(SettingsError, match=r"^MOCK_EXPIRY_HOURS"):
             settings_from(MOCK_EXPIRY_HOURS=bad)
+
+
+def test_metrics_token_and_the_per_member_limit_are_read_and_checked() -> None:
+    assert settings_from().metrics_token is None
+    assert settings_from(METRICS_TOKEN=" abc ").metrics_token == "abc"
+    assert settings_from().user_rate_limit == 30
+    assert settings_from(USER_RATE_LIMIT="0").user_rate_limit == 0  # off
+    for bad in ("-1", "many", "100000"):
+        with pytest.raises(SettingsError, match=r"^USER_RATE_LIMIT"):
+            settings_from(USER_RATE_LIMIT=bad)

@@ -13,7 +13,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -76,8 +76,11 @@ class Stage:
         content_dir: Path = CONTENT_DIR,
         migrate: bool = True,
         oauth: bool = False,
+        settings: dict[str, Any] | None = None,
     ) -> None:
         self.database_url = database_url
+        # Settings a test changes (`Stage(url, settings={"user_rate_limit": 3})`).
+        self.overrides = dict(settings or {})
         # OAuth mode: no bot token; workspaces install through /slack/install (`install`).
         self.oauth = oauth
         self.content_dir = content_dir
@@ -106,6 +109,9 @@ class Stage:
 
     # --- lifecycle -----------------------------------------------------------------------
     def settings(self) -> Settings:
+        return replace(self._settings(), **self.overrides)
+
+    def _settings(self) -> Settings:
         return Settings(
             bot_token=None if self.oauth else DEFAULT_TOKEN,
             client_id=CLIENT_ID if self.oauth else None,
@@ -191,15 +197,18 @@ class Stage:
         self.slack.wait_for(lambda: len(self.slack.messages(channel_id)) > before, timeout=10)
 
     # --- OAuth installs (oauth=True) ----------------------------------------------------
-    def get(self, path: str, *, cookie: str | None = None) -> HttpReply:
+    def get(
+        self, path: str, *, cookie: str | None = None, headers: dict[str, str] | None = None
+    ) -> HttpReply:
         """GET a path of the app, as a browser would (redirects are not followed)."""
         connection = http.client.HTTPConnection("127.0.0.1", urlsplit(self.url).port, timeout=10)
+        sent = dict(headers or {}, **({"Cookie": cookie} if cookie else {}))
         try:
-            connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+            connection.request("GET", path, headers=sent)
             reply = connection.getresponse()
             body = reply.read().decode("utf-8", errors="replace")
-            headers = [(k.lower(), v) for k, v in reply.getheaders()]
-            return HttpReply(reply.status, body, headers)
+            got = [(k.lower(), v) for k, v in reply.getheaders()]
+            return HttpReply(reply.status, body, got)
         finally:
             connection.close()
 

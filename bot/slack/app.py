@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.runtime import LISTENER_WORKERS, Runtime
 from bot.services.deliveries import take_delivery
 from bot.slack.deliveries import DeliveryClaim, delivery_key
+from bot.slack.flood import PerMemberLimit, SlowDown
 from bot.slack.gateway import MeteredWebClient, make_client
 from bot.slack.listeners import register
 from bot.slack.listeners.events.messages import queue_thread_reply
@@ -68,6 +69,8 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         from bot.slack.listeners.events.messages import acknowledge
 
         runtime.reply_writer = ReplyWriter(runtime, acknowledge)
+    if settings.user_rate_limit:
+        app.use(SlowDown(PerMemberLimit(settings.user_rate_limit)))
     app.use(_InjectRuntime(runtime))
     app.use(_QueueThreadReplies())
     app.error(_handle_error)
