@@ -132,6 +132,18 @@ class Stage:
             from bot.migrate import upgrade
 
             upgrade(settings.database_url)
+        self._start_app()
+        return self
+
+    def restart(self) -> None:
+        """The process killed and started again: everything in memory (runtime, pools, the reply
+        writer's queue, caches) is dropped and rebuilt from the database; Slack (the emulator)
+        lives on. Work queued but not yet written is lost, as it would be."""
+        self._stop_app()
+        self._start_app()
+
+    def _start_app(self) -> None:
+        settings = self.settings()
         self.runtime = bootstrap(settings, clock=self.now)
         app = build_app(self.runtime)
         self._server = make_server(
@@ -144,17 +156,20 @@ class Stage:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         self.sender = SlackSender(self.url, SIGNING_SECRET, self.slack)
-        return self
 
-    def stop(self) -> None:
+    def _stop_app(self) -> None:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
         if self._thread is not None:
             self._thread.join(timeout=5)
+            self._thread = None
         if hasattr(self, "runtime"):
             self.runtime.close()
+
+    def stop(self) -> None:
+        self._stop_app()
         self.slack.stop()
 
     def __enter__(self) -> Stage:

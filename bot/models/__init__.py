@@ -12,6 +12,7 @@ from bot.models.base import DEFAULT_PACK, NAMING_CONVENTION, Base, UTCDateTime
 from bot.models.leaderboard import LeaderboardPost
 from bot.models.mocks import MockMatch, MockRating, MockRequest, MockRound, MockScore
 from bot.models.posts import Answer, PromptPost, ThreadMessage, ThreadNotice
+from bot.models.privacy import ForgetMark
 from bot.models.reviews import CalibrationScore, Challenge, ReviewAssignment, ReviewerOptIn, Vote
 from bot.models.slack_store import (
     SEALED_TOKEN_COLUMNS,
@@ -38,6 +39,7 @@ __all__ = [
     "Challenge",
     "Channel",
     "Delivery",
+    "ForgetMark",
     "LeaderboardPost",
     "MockMatch",
     "MockRating",

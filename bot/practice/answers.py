@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import insert_for
 from bot.models import Answer, PromptPost, ThreadMessage
+from bot.practice.privacy.marks import forgotten_replies
 
 MAX_ANSWER_CHARS = 40_000  # Slack's own message limit; anything longer is cut, not refused
 
@@ -51,12 +52,16 @@ def record_edit(
     session: Session, post: PostRef, user_id: str, ts: str, text: str, edit_ts: str
 ) -> AnswerChange:
     """A `message_changed`: the newest edit wins, whenever it arrives."""
+    if forgotten_replies(session, [(post.id, user_id, ts)]):
+        return AnswerChange(None, counted=False, react=False, tell_late=False)
     _upsert_message(session, post, user_id=user_id, ts=ts, text=text, version=edit_ts)
     return recompute_answer(session, post, user_id)
 
 
 def record_delete(session: Session, post: PostRef, ts: str, user_id: str | None) -> AnswerChange:
     """A `message_deleted`: sticks even if the message itself arrives afterwards."""
+    if forgotten_replies(session, [(post.id, user_id, ts)]):
+        return AnswerChange(None, counted=False, react=False, tell_late=False)
     insert = insert_for(session)
     session.execute(
         insert(ThreadMessage)
@@ -230,6 +235,14 @@ def record_replies(session: Session, replies: Sequence[Reply]) -> list[RecordedA
             ),
         )
         posts[(reply.post.id, reply.user_id)] = reply.post
+    forgotten = forgotten_replies(session, [(r.post.id, r.user_id, r.ts) for r in replies])
+    for key in forgotten:
+        messages.pop(key, None)
+    if forgotten:
+        kept = {(post_id, row["user_id"]) for (post_id, _), row in messages.items()}
+        posts = {key: post for key, post in posts.items() if key in kept}
+    if not messages:
+        return []
     rows = [messages[k] for k in sorted(messages)]
     apply_thread_reads(session, rows)
     session.execute(_message_upsert(insert), rows)

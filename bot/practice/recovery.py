@@ -33,6 +33,7 @@ from bot.practice.answers import (
     apply_thread_reads,
     ts_to_datetime,
 )
+from bot.practice.privacy.marks import forgotten_replies
 from bot.practice.workspaces import installed_team_ids
 
 
@@ -121,6 +122,8 @@ def reconcile_thread(
             )
         )
     }
+    forgotten = forgotten_replies(session, [(post.post_id, r.user_id, r.ts) for r in replies])
+    replies = [r for r in replies if (post.post_id, r.ts) not in forgotten]
     seen = {reply.ts for reply in replies}
     users: set[str] = set()
     rows: dict[str, dict[str, object]] = {}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Base, Channel, MockMatch, Workspace
 from bot.practice.calibration import SampleRef, record_calibration
+from bot.practice.privacy.marks import mark_forgotten
 from bot.practice.workspaces import (
     RETENTION,
     active_channels,
@@ -42,6 +43,7 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     b.mock_round(session, match)
     b.mock_rating(session, match, 4)
     b.mock_request(session, "U1", T0, team_id=team_id, match=match)
+    mark_forgotten(session, team_id, "U9", T0)  # someone who used forget-me there
     session.commit()
 
 

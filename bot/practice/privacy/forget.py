@@ -11,6 +11,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import models as tables
+from bot.practice.privacy.marks import mark_forgotten
 from bot.practice.privacy.scope import in_match, team_posts
 
 
@@ -54,14 +55,14 @@ def new_token() -> str:
 def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> ForgetReport:
     """Erase or anonymise everything about `user_id` in `team_id`. The caller commits.
 
-    `now` is unused today; it is there, as on every domain function, for what acts on time
-    (e.g. a future audit row).
-    """
+    What stays is a mark (a hash and `now`) so their older replies are never stored again
+    (`marks.py`)."""
     report = ForgetReport(token=new_token())
     report.affected_weeks = _affected_weeks(session, team_id, user_id)
     report.bot_messages = _bot_messages(session, team_id, user_id)
     _erase_practice(session, team_id, user_id, report)
     _anonymise_mocks(session, team_id, user_id, report)
+    mark_forgotten(session, team_id, user_id, now)
     session.flush()
     return report
 
