@@ -13,11 +13,12 @@ def test_demo_prints_the_leaderboard_and_saves_the_chart(demo: DemoRun) -> None:
     # were not. Unscored answers count at the channel's mean, so the weak answer ranks last
     # even with jonas's mock round; maya's completed review and priya's interviewing count.
     # Maya's answer was scored by a stand-in (bot/demo/standins.py); Priya passed that review
-    # on and the stand-in scored it, so it is not one of her missed ones.
-    assert "*1.* @maya: *8.5 pts* · 1 answer · 1 review · 1 missed" in transcript
-    assert "*2.* @priya: *7.8 pts* · 1 answer · 0 reviews · 1 mock round · 1 missed" in transcript
+    # on and the stand-in scored it, so it is not one of her missed ones. Jonas's weak answer is
+    # scored on the criteria its prompt names: mean 1.33, the channel's mean 2.83, Maya's Q 3.22.
+    assert "*1.* @maya: *8.4 pts* · 1 answer · 1 review · 1 missed" in transcript
+    assert "*2.* @priya: *7.7 pts* · 1 answer · 0 reviews · 1 mock round · 1 missed" in transcript
     assert "*3.* @jonas:" in transcript
-    assert "@maya: 8.5 points last week, rank 1 of 4" in transcript
+    assert "@maya: 8.4 points last week, rank 1 of 4" in transcript
     assert "mean score 4.00 from 1 reviewer" in transcript
     assert "1 completed review x 1 = +1" in transcript
     assert "1 missed review: nothing taken off" in transcript
