@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench migrate reliability clean lock audit simulate
+.PHONY: run test conflicts lint demo bench migrate reliability clean lock audit simulate
 
 # requirements.lock pins every package CI, the container and this venv install (`make lock`).
 $(STAMP): pyproject.toml requirements.lock
@@ -18,9 +18,11 @@ run: $(STAMP)
 	@if [ -n "$$SLACK_APP_TOKEN" ]; then exec $(BIN)/practice-bot socket; \
 	else exec $(BIN)/practice-bot serve; fi
 
-test: $(STAMP)
+# The fast checks first (the same as .pre-commit-config.yaml), then mypy and the suite.
+test: $(STAMP) conflicts
 	$(BIN)/ruff check bot tests bench migrations/env.py
 	$(BIN)/ruff format --check bot tests bench migrations/env.py
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -28,6 +30,12 @@ test: $(STAMP)
 reliability: $(STAMP)
 	PRACTICE_TEST_POSTGRES=1 $(BIN)/python -m pytest tests/reliability $(PYTEST_ARGS)
 	$(BIN)/python -m tests.reliability.report
+
+# No committed merge-conflict marker in a tracked file (tests/test_documents.py checks it too).
+conflicts:
+	@! git grep -InE '^(<<<<<<<|>>>>>>>)( |$$)|^=======$$' -- . || \
+		{ echo "merge-conflict markers above"; exit 1; }
+
 
 # Seeded simulations of the whole bot with faults (tests/simulation, docs/reliability.md):
 # `make simulate SEEDS=50 WEEKS=4`, one seed again with `make simulate SEED=7`, POSTGRES=1 for
@@ -38,9 +46,10 @@ simulate: $(STAMP)
 	$(BIN)/python -m tests.simulation --weeks $(WEEKS) \
 	  $(if $(SEED),--seed $(SEED),--seeds $(SEEDS)) $(if $(POSTGRES),--postgres,)
 
-lint: $(STAMP)
+lint: $(STAMP) conflicts
 	$(BIN)/ruff check bot tests bench migrations/env.py
 	$(BIN)/ruff format --check bot tests bench migrations/env.py
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 demo: $(STAMP)

@@ -89,9 +89,9 @@ def _timed(work: Callable[[], object], profiler: cProfile.Profile | None) -> flo
 
 
 def run(db: str, count: int, profile_dir: Path | None, burst: int = 0) -> None:
+    from bot.slack.answer_receipts import acknowledge
     from bot.slack.app import build_app
     from bot.slack.ingest import ReplyWriter
-    from bot.slack.listeners.events.messages import acknowledge
     from bot.web import make_wsgi
 
     users = [f"U{i:05d}" for i in range(count // 2)]
@@ -166,7 +166,7 @@ def _burst(runtime: Any, template: list[Any], count: int, base: int) -> None:
     import threading
 
     from bot.slack import ingest
-    from bot.slack.listeners.events.messages import acknowledge
+    from bot.slack.answer_receipts import acknowledge
 
     replies = [
         dataclasses.replace(

@@ -41,13 +41,20 @@ class VirtualClock:
 
 def run(db: str, quick: bool, log: list[str]) -> list[Row]:
     from bot.db import make_engine, unit_of_work
-    from bot.jobs.recovery import recover_open_threads
     from bot.migrate import upgrade
     from bot.models import PromptPost, ThreadMessage
     from bot.practice.channels import enrol_channel
     from bot.runtime import bootstrap
+    from bot.services.thread_recovery import recover_open_threads
     from bot.settings import Settings
-    from bot.slack.thread_reader import TIER3_BURST, TIER3_PER_MINUTE, Pacer, Pacers
+    from bot.slack.answer_receipts import SlackAnswerReceipts
+    from bot.slack.thread_reader import (
+        TIER3_BURST,
+        TIER3_PER_MINUTE,
+        Pacer,
+        Pacers,
+        SlackThreadReader,
+    )
 
     count = 200 if quick else 1000
     channels = [f"CREC{i:05d}" for i in range(count)]
@@ -90,7 +97,13 @@ def run(db: str, quick: bool, log: list[str]) -> list[Row]:
                     )  # fmt: skip
                 session.commit()
             started = time.perf_counter()
-            run_ = recover_open_threads(runtime, pacers=pacers)
+            run_ = recover_open_threads(
+                runtime.engine,
+                runtime.sessions,
+                SlackThreadReader(runtime.slack, pacers=pacers),
+                SlackAnswerReceipts(runtime.slack),
+                runtime.clock,
+            )
             work = time.perf_counter() - started
             with unit_of_work(runtime.sessions) as session:
                 stored = session.scalar(select(func.count()).select_from(ThreadMessage))

@@ -26,9 +26,22 @@ def _parse_at(text: str) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def installed_version() -> str:
+    """The version of the installed package (pyproject.toml's `version`; CHANGELOG.md)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("practice-bot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="practice-bot", description="Group interview practice for Slack."
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"practice-bot {installed_version()}"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="HTTP mode: POST /slack/events and GET /healthz on $PORT")
@@ -150,21 +163,17 @@ def _job(settings: Settings, name: str, at: datetime, channel: str | None) -> in
 def _socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.jobs.recovery import start_recovery
     from bot.metrics import ACK_LATENCY
-    from bot.runtime import bootstrap
-    from bot.scheduler import start_scheduler
-    from bot.slack.app import build_app
+    from bot.startup import serving_runtime, start_process
     from bot.web import serve_ops
 
-    runtime = bootstrap(settings)
-    app = build_app(runtime)
-    if settings.scheduler:
-        start_scheduler(runtime)
-    start_recovery(runtime)  # answers written while no process was up get their ✅
+    runtime = serving_runtime(settings)
+    app = start_process(runtime)
     serve_ops(runtime, settings.port)  # GET /healthz and /metrics on PORT
 
     class MeteredHandler(SocketModeHandler):
+        # `SocketModeHandler.handle(client, req)` is the adapter's per-request entry point.
+        # Checked against slack-bolt 1.30.0; tests/slack/test_library_seams.py pins it.
         def handle(self, client: Any, req: Any) -> None:
             started = time.perf_counter()  # the ack goes back over the socket in here
             try:

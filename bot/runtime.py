@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -16,7 +16,13 @@ from bot.content_cli import content_fingerprint
 from bot.db import SessionFactory, make_engine, make_session_factory
 from bot.practice.posting import ThreadPosts
 from bot.settings import Settings
+from bot.slack.adapters import SlackAdapters
 from bot.slack.gateway import SlackGateway
+
+if TYPE_CHECKING:
+    from slack_bolt import BoltContext
+
+    from bot.slack.ingest import ReplyWriter
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +43,16 @@ class Runtime:
     sessions: SessionFactory
     library: Library
     slack: SlackGateway
+    # The domain's ports with the Web API, built once (`SlackAdapters.of(slack)`).
+    adapters: SlackAdapters
     # Listeners read time from here so tests and the demo can run on a simulated clock.
     clock: Callable[[], datetime] = field(default=utc_now)
     content_version: tuple[int, int] = (0, 0)
     # The reply path's post lookups, cached for this process (and this database).
     thread_posts: ThreadPosts = field(default_factory=ThreadPosts)
-    # The Bolt app's batched writer of thread replies (`bot/slack/ingest.py`), when serving.
-    reply_writer: Any = None
+    # The batched writer of thread replies (`bot/slack/ingest.py`): a process that serves
+    # Slack's events has one (`bot.startup.serving_runtime`); a one-shot job does not.
+    reply_writer: ReplyWriter | None = None
     # Slow command work runs here after the ack, so Bolt's small listener pool stays free to
     # ack the next requests (a queued ack is what a slow listener otherwise costs).
     deferred: ThreadPoolExecutor = field(
@@ -57,7 +66,7 @@ class Runtime:
         that work to finish before they assert that something did not happen."""
         return ThreadPoolExecutor(workers, thread_name_prefix=name)
 
-    def defer(self, work: Callable[[], None], on_error: Callable[[], None]) -> None:
+    def defer(self, work: Callable[[], object], on_error: Callable[[], object]) -> None:
         """Run `work` after the ack; a failure is logged with its traceback, then `on_error`."""
 
         def run() -> None:
@@ -104,14 +113,24 @@ def bootstrap(
         from bot.slack.oauth import make_installation_store
 
         installation_store = make_installation_store(engine, settings)
+    slack = SlackGateway(settings, installation_store=installation_store)
+    sessions = make_session_factory(engine)
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         library=library or load_library(settings.content_dir),
-        slack=SlackGateway(settings, installation_store=installation_store),
+        slack=slack,
+        adapters=SlackAdapters.of(slack, sessions, clock),
         clock=clock,
     )
     if library is None:
         runtime.content_version = content_fingerprint(settings.content_dir)
+    return runtime
+
+
+def runtime_of(context: BoltContext) -> Runtime:
+    """The `Runtime` the app's middleware put in every request's context (`bot/slack/app.py`)."""
+    runtime = context["runtime"]
+    assert isinstance(runtime, Runtime)
     return runtime

@@ -53,21 +53,14 @@ class PracticeServer(BaseApplication):
             self.runtime.close()
 
     def load(self) -> Any:
-        from bot.jobs.recovery import start_recovery
-        from bot.runtime import bootstrap
-        from bot.scheduler import start_scheduler
-        from bot.slack.app import build_app
+        from bot.startup import serving_runtime, start_process
         from bot.web import make_wsgi
 
         library = self.content.current() if self.content is not None else None
-        runtime = self.runtime = bootstrap(self.settings, library=library)
+        runtime = self.runtime = serving_runtime(self.settings, library=library)
         if library is not None and self.content is not None:
             runtime.content_version = self.content.version
-        app = build_app(runtime)
-        if self.settings.scheduler:
-            start_scheduler(runtime)
-        start_recovery(runtime)  # answers written while no process was up get their ✅
-        return make_wsgi(app, runtime)
+        return make_wsgi(start_process(runtime), runtime)
 
 
 @dataclass(frozen=True)
@@ -100,21 +93,20 @@ def share_with_workers(settings: Settings) -> SharedContent:
     from sqlalchemy.engine import make_url
     from sqlalchemy.orm import configure_mappers
 
-    import bot.jobs.recovery
     import bot.models
     import bot.runtime
     import bot.scheduler
     import bot.slack.app
+    import bot.startup
     import bot.web
     from bot.content import load_library
     from bot.content_cli import content_fingerprint
-    from bot.slack.listeners.commands import import_subcommands
 
     if settings.oauth:
-        import bot.slack.oauth  # noqa: F401
+        import bot.slack.oauth
 
     configure_mappers()
-    import_subcommands()  # else imported by each worker's `build_app`
+    bot.slack.app.load_listeners()  # else imported by each worker's `build_app`
     make_url(settings.database_url).get_dialect().import_dbapi()  # psycopg, sqlite3
     version = content_fingerprint(settings.content_dir)
     return SharedContent(settings.content_dir, version, load_library(settings.content_dir))

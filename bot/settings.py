@@ -223,9 +223,22 @@ def _oauth_client(env: Mapping[str, str]) -> tuple[str | None, str | None]:
     return client_id, client_secret
 
 
-def _token_keys(text: str, *, oauth: bool) -> tuple[str, ...]:
-    from bot.slack.token_crypto import parse_keys
+def parse_keys(text: str) -> tuple[str, ...]:
+    """The keys of TOKEN_ENCRYPTION_KEYS; ValueError names the first malformed one."""
+    from cryptography.fernet import Fernet  # here, so the CLI's light commands skip it
 
+    keys = tuple(k.strip() for k in text.split(",") if k.strip())
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"key {number} is not a Fernet key (32 url-safe base64 bytes)"
+            ) from exc
+    return keys
+
+
+def _token_keys(text: str, *, oauth: bool) -> tuple[str, ...]:
     try:
         keys = parse_keys(text)
     except ValueError as exc:

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.content import Criterion
-from bot.models import Channel, PromptPost
 from bot.practice.mocks.notices import MatchNotice, Reveal
 from bot.practice.mocks.queue import ExpiredRequest
 from bot.practice.mocks.views import MatchView, RoundView
 from bot.practice.ports import PublishError
+from bot.practice.posting import PromptToPost
 from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
 from bot.practice.reviews.standins import OfferNotice, PassedNotice
 
@@ -21,16 +21,16 @@ class FakePublisher:
     fail_with: list[PublishError] = field(default_factory=list)  # raised in order, then ok
     next_ts: float = 1_700_000_000.0
 
-    def find_prompt(self, channel: Channel, post: PromptPost) -> str | None:
-        key = (channel.channel_id, post.id)
+    def find_prompt(self, post: PromptToPost) -> str | None:
+        key = (post.channel_id, post.post_id)
         return next((ts for c, pid, ts in self.posted if (c, pid) == key), None)
 
-    def post_prompt(self, channel: Channel, post: PromptPost) -> str:
+    def post_prompt(self, post: PromptToPost) -> str:
         if self.fail_with:
             raise self.fail_with.pop(0)
         self.next_ts += 1
         ts = f"{self.next_ts:.6f}"
-        self.posted.append((channel.channel_id, post.id, ts))
+        self.posted.append((post.channel_id, post.post_id, ts))
         return ts
 
 

@@ -23,6 +23,16 @@ def test_demo_tells_a_practice_day(demo: DemoRun) -> None:
     assert "<!date^" not in transcript  # Slack markup is turned into plain text
 
 
+def test_demo_shows_a_members_settings_and_a_weekly_plan(demo: DemoRun) -> None:
+    transcript = demo.transcript
+    assert "/practice me quiet 22:00-07:00" in transcript
+    assert "*Quiet hours*: 22:00-07:00 (America/New_York); DMs wait until they end" in transcript
+    assert "The leaderboard counts you without your name" in transcript
+    assert "Target interview set" in transcript and "24 days to your interview" in transcript
+    assert "Your plan this week" in transcript and "Book a live mock" in transcript
+    assert "Your settings" in transcript and "Target interview" in transcript  # App Home
+
+
 def test_demo_page_shows_the_mock_availability_form(tmp_path: Path) -> None:
     from bot.demo import run_demo
 

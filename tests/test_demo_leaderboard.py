@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.practice.charts import PNG_SIGNATURE
+from bot.slack.render.chart import PNG_SIGNATURE
 from tests.conftest import DemoRun
 
 

@@ -119,6 +119,14 @@ def test_mock_expiry_hours_is_read_and_checked() -> None:
             settings_from(MOCK_EXPIRY_HOURS=bad)
 
 
+def test_version_is_the_installed_packages(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    done = run_cli("--version", env={}, cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"practice-bot {version('practice-bot')}"
+
+
 def test_mock_slot_minutes_is_read_and_checked() -> None:
     from datetime import timedelta
 

@@ -17,6 +17,7 @@ from bot.demo.context import DemoContext
 from bot.demo.day import answer_in_thread, enrol_channel, post_the_prompt
 from bot.demo.home import app_home
 from bot.demo.leaderboard import weekly_leaderboard
+from bot.demo.members import settings_and_a_plan
 from bot.demo.mock import matched_mock
 from bot.demo.page import page_html
 from bot.demo.reviews import assign_reviewers, close_reviews, review_answers
@@ -36,6 +37,7 @@ SCENES: list[Scene] = [
     rate_a_review,
     matched_mock,
     weekly_leaderboard,
+    settings_and_a_plan,
     app_home,
 ]
 

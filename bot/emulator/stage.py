@@ -29,9 +29,10 @@ from bot.emulator.sender import SlackSender
 from bot.emulator.server import SlackEmulator
 from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID, DEFAULT_TOKEN
 from bot.jobs import JobResult, run_job
-from bot.runtime import Runtime, bootstrap
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.app import build_app
+from bot.startup import serving_runtime
 from bot.web import make_wsgi
 
 SIGNING_SECRET = "stage-signing-secret"
@@ -151,7 +152,7 @@ class Stage:
 
     def _start_app(self) -> None:
         settings = self.settings()
-        self.runtime = bootstrap(settings, clock=self.now, library=self._library)
+        self.runtime = serving_runtime(settings, library=self._library, clock=self.now)
         if self._content_version is None:
             if self._library is not None:  # handed in: bootstrap left its version unset
                 self.runtime.content_version = content_fingerprint(settings.content_dir)
@@ -167,7 +168,10 @@ class Stage:
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,
         )
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: `stop` waits one poll for the loop to see the shutdown (default 0.5 s).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         self.sender = SlackSender(self.url, SIGNING_SECRET, self.slack)
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.jobs.registry import JobOutcome, job
-from bot.practice.mocks.availability import MIN_SLOT
 from bot.runtime import Runtime
 from bot.services.mock_due import expire_due
-from bot.slack.mock_notifier import SlackMockNotifier
 
 
 @job("expire-mocks")
@@ -20,7 +18,7 @@ def expire_mocks_job(runtime: Runtime, now: datetime, channel_id: str | None) ->
         runtime.sessions,
         now,
         library=runtime.library,
-        notifier=SlackMockNotifier(runtime.slack),
-        slot_length=runtime.settings.mock_slot or MIN_SLOT,
+        notifier=runtime.adapters.mocks(now),
+        slot_length=runtime.settings.mock_slot,
     )
     return JobOutcome(done.done, done.details)

@@ -1,8 +1,4 @@
-"""post-prompt: the day's prompt in every channel where it is due.
-
-Its due work also does the daily housekeeping: old delivery ids are pruned, and the data of
-workspaces removed more than the retention period ago is deleted (`purge_removed`).
-"""
+"""post-prompt: the day's prompt in every channel where it is due."""
 
 from __future__ import annotations
 
@@ -11,8 +7,7 @@ from datetime import datetime
 from bot import metrics
 from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
-from bot.services.prompts import daily_housekeeping, post_due_prompts
-from bot.slack.publisher import SlackPublisher
+from bot.services.prompts import post_due_prompts
 
 # Outcomes of a channel whose prompt is due and did not go out (not "posted", "skipped"...).
 UNPOSTED = frozenset({"failed", "no-content"})
@@ -24,14 +19,12 @@ def post_prompt_job(runtime: Runtime, now: datetime, channel_id: str | None) -> 
         runtime.sessions,
         now,
         library=runtime.library,
-        publisher=SlackPublisher(runtime.slack),
+        publisher=runtime.adapters.prompts,
         channel_id=channel_id,
     )
-    purged = daily_housekeeping(runtime.sessions, now)
     if channel_id is None:  # a run over every channel: what is still due and not posted
         metrics.PROMPTS_UNPOSTED.set(sum(1 for o in outcomes if o.status in UNPOSTED))
     return JobOutcome(
         sum(1 for o in outcomes if o.status == "posted"),
-        tuple(f"{o.channel_id} {o.local_date}: {o.status} {o.detail}".rstrip() for o in outcomes)
-        + tuple(f"workspace {team_id}: data deleted (removed)" for team_id in purged),
+        tuple(f"{o.channel_id} {o.local_date}: {o.status} {o.detail}".rstrip() for o in outcomes),
     )

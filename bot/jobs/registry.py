@@ -29,11 +29,14 @@ log = logging.getLogger(__name__)
 # answers are assigned reviewers, reviews close before the week's leaderboard is counted).
 # A job's name is here once; `@job` refuses a name that is not, and the CLI's choices are these.
 DAILY_ORDER = (
+    "housekeeping",
     "post-prompt",
     "assign-reviewers",
     "close-reviews",
     "post-leaderboard",
+    "post-season",
     "expire-mocks",
+    "goal-dms",
 )
 
 

@@ -12,21 +12,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.jobs.recovery import recover_due
 from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
 from bot.services.review_window import assign_due_reviews, close_due_reviews
-from bot.slack.review_notifier import SlackReviewNotifier
+from bot.services.thread_recovery import recover_due
 
 
 @job("assign-reviewers")
 def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
     # Slack's thread is the record: what it has that the database lacks is stored first.
-    unread = recover_due(runtime, now, channel_id)
+    unread = recover_due(
+        runtime.sessions,
+        runtime.adapters.threads,
+        runtime.adapters.receipts,
+        now,
+        channel_id,
+    )
     run = assign_due_reviews(
         runtime.sessions,
         now,
-        notifier=SlackReviewNotifier(runtime.slack),
+        notifier=runtime.adapters.reviews(now),
         channel_id=channel_id,
         exclude=unread,
     )
@@ -43,7 +48,7 @@ def close_reviews_job(runtime: Runtime, now: datetime, channel_id: str | None) -
     run = close_due_reviews(
         runtime.sessions,
         now,
-        notifier=SlackReviewNotifier(runtime.slack),
+        notifier=runtime.adapters.reviews(now),
         library=runtime.library,
         channel_id=channel_id,
     )

@@ -9,7 +9,14 @@ with `SLACK_METADATA`), and every name is imported from here: `from bot.models i
 """
 
 from bot.models.base import DEFAULT_PACK, NAMING_CONVENTION, Base, UTCDateTime
-from bot.models.leaderboard import LeaderboardPost
+from bot.models.leaderboard import LeaderboardPost, SeasonPost
+from bot.models.members import (
+    AwayPeriod,
+    GoalMessage,
+    InterviewGoal,
+    MemberSettings,
+    PromptIdea,
+)
 from bot.models.mocks import (
     MockCheckIn,
     MockMatch,
@@ -51,13 +58,17 @@ __all__ = [
     "SLACK_METADATA",
     "SLACK_OAUTH_STATES",
     "Answer",
+    "AwayPeriod",
     "Base",
     "CalibrationScore",
     "Challenge",
     "Channel",
     "Delivery",
     "ForgetMark",
+    "GoalMessage",
+    "InterviewGoal",
     "LeaderboardPost",
+    "MemberSettings",
     "MockCheckIn",
     "MockMatch",
     "MockNotice",
@@ -66,10 +77,12 @@ __all__ = [
     "MockRound",
     "MockScore",
     "MockStanding",
+    "PromptIdea",
     "PromptPost",
     "ReviewAssignment",
     "ReviewRating",
     "ReviewerOptIn",
+    "SeasonPost",
     "StandinOffer",
     "ThreadMessage",
     "ThreadNotice",

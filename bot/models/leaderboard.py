@@ -22,3 +22,17 @@ class LeaderboardPost(Base):
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class SeasonPost(Base):
+    """One monthly season post per channel and month (claimed, then posted)."""
+
+    __tablename__ = "season_posts"
+    __table_args__ = (UniqueConstraint("channel_pk", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    month: Mapped[date] = mapped_column(Date)  # its first day
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_ts: Mapped[str | None] = mapped_column(String(32))

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.content import Criterion, Library
 from bot.models import CalibrationScore, Channel, PromptPost, ReviewAssignment
 
 
@@ -160,9 +161,6 @@ def calibration_set(
     )
 
 
-# --- services: one transaction each, nothing Slack ---------------------------------------------
-
-
 @dataclass(frozen=True)
 class CalibrationResult:
     stored: bool
@@ -172,3 +170,16 @@ class CalibrationResult:
     reference: dict[str, int] | None = None
     pack_id: str = ""
     why: dict[str, str] | None = None  # the pack's reason for each reference score
+
+
+def criteria_of(library: Library, cs: CalibrationSet, ids: list[str]) -> list[Criterion]:
+    """The pack's criteria for `ids` (the ones a sample was scored on), in rubric order."""
+    pack = library.pack(cs.pack_id)
+    found = [c for c in (pack.criterion(i) if pack else None for i in ids) if c is not None]
+    known = {c.id for c in found}
+    return found + [Criterion(id=i, name=i, question="", anchors={}) for i in ids if i not in known]
+
+
+def criterion_names(library: Library, cs: CalibrationSet) -> dict[str, str]:
+    ids = sorted({c for s in cs.samples for c in s.scores})
+    return {c.id: c.name for c in criteria_of(library, cs, ids)}

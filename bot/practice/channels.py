@@ -60,6 +60,42 @@ def get_channel(session: Session, team_id: str, channel_id: str) -> Channel | No
 
 
 @dataclass(frozen=True)
+class ChannelView:
+    """An enrolled channel as plain data: what services hand up once their unit of work has
+    closed (a row would be detached by then, one lazy attribute from an error)."""
+
+    id: int
+    team_id: str
+    channel_id: str
+    name: str
+    creator_id: str | None
+    timezone: str
+    post_time: str
+    weekdays: str
+    answer_window_minutes: int
+    reviewers_per_answer: int
+    content_pack: str
+    paused: bool
+
+    @classmethod
+    def of(cls, channel: Channel) -> ChannelView:
+        return cls(
+            id=channel.id,
+            team_id=channel.team_id,
+            channel_id=channel.channel_id,
+            name=channel.name,
+            creator_id=channel.creator_id,
+            timezone=channel.timezone,
+            post_time=channel.post_time,
+            weekdays=channel.weekdays,
+            answer_window_minutes=channel.answer_window_minutes,
+            reviewers_per_answer=channel.reviewers_per_answer,
+            content_pack=channel.content_pack,
+            paused=channel.paused,
+        )
+
+
+@dataclass(frozen=True)
 class Enrolment:
     channel: Channel
     created: bool  # False: it was enrolled before (and is now resumed)

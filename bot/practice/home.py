@@ -13,6 +13,14 @@ from sqlalchemy.orm import Session
 
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment
 from bot.practice.leaderboard.stats import HomeItem, home_items
+from bot.practice.members.goals import Goal, days_left, goal_of
+from bot.practice.members.settings import (
+    DEFAULT,
+    Away,
+    MemberPrefs,
+    away_now_and_next,
+    prefs_of,
+)
 from bot.practice.mocks.queue import MockStatus, current_round, live_match_for, mock_status
 from bot.practice.reviews.feedback import OwnAnswer, own_answers
 
@@ -37,6 +45,11 @@ class Home:
     pending_total: int
     mock: MockStatus
     mock_round: int | None  # the live mock's current round, for its buttons
+    prefs: MemberPrefs = DEFAULT
+    away_now: Away | None = None
+    away_next: Away | None = None
+    goal: Goal | None = None  # the target interview
+    goal_days_left: int = 0
     own: list[OwnAnswer] = field(default_factory=list)  # their answers under review
 
 
@@ -73,6 +86,9 @@ def pending_reviews(
 def home_for(session: Session, team_id: str, user_id: str, now: datetime) -> Home:
     pending = pending_reviews(session, team_id, user_id, now)
     mock = mock_status(session, team_id, user_id, now)
+    prefs = prefs_of(session, team_id, user_id)
+    away_now, away_next = away_now_and_next(prefs, now)
+    goal = goal_of(session, team_id, user_id)
     live = live_match_for(session, team_id, user_id) if mock.status == "in-match" else None
     return Home(
         channels=home_items(session, team_id, user_id, now),
@@ -80,5 +96,10 @@ def home_for(session: Session, team_id: str, user_id: str, now: datetime) -> Hom
         pending_total=len(pending),
         mock=mock,
         mock_round=current_round(session, live).round if live is not None else None,
+        prefs=prefs,
+        away_now=away_now,
+        away_next=away_next,
+        goal=goal,
+        goal_days_left=days_left(goal, prefs, now) if goal else 0,
         own=own_answers(session, team_id, user_id, now)[:MAX_PENDING],
     )

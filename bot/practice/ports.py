@@ -2,58 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from bot.content import Criterion
-from bot.models import Channel, PromptPost
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.practice.answers import RecordedAnswer
+    from bot.practice.channels import ChannelView
     from bot.practice.mocks.notices import MatchNotice, Reveal
     from bot.practice.mocks.queue import ExpiredRequest
     from bot.practice.mocks.views import MatchView, RoundView
+    from bot.practice.posting import PromptToPost
+    from bot.practice.recovery import ThreadReply
     from bot.practice.reviews.notices import AuthorSummary, ReviewerBrief, ShortNotice, ThreadNotes
     from bot.practice.reviews.standins import OfferNotice, PassedNotice
     from bot.practice.reviews.votes import ReviewTarget
+    from bot.practice.season_post import SeasonReport
     from bot.practice.weekly_post import WeeklyReport
-
-# Slack errors after which retrying the same call cannot succeed: the channel is paused.
-PERMANENT_CHANNEL_ERRORS = frozenset(
-    {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "account_inactive",
-        "invalid_auth",
-        "token_revoked",
-        "missing_scope",
-        "restricted_action",
-        "team_access_not_granted",
-        "not_authed",
-    }
-)
 
 
 class PublishError(Exception):
-    """A post could not be made. `permanent` says whether retrying later can help."""
+    """A post could not be made. `permanent` says whether retrying later can help (the
+    adapter decides: `bot/slack/errors.py` maps Slack's error codes)."""
 
     def __init__(self, reason: str, *, permanent: bool) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
 
-    @classmethod
-    def from_slack_error(cls, error: str) -> PublishError:
-        return cls(error, permanent=error in PERMANENT_CHANNEL_ERRORS)
-
 
 class PromptPublisher(Protocol):
-    def find_prompt(self, channel: Channel, post: PromptPost) -> str | None:
+    def find_prompt(self, post: PromptToPost) -> str | None:
         """The ts of this post's message if an earlier attempt did get it posted (a process
         killed after Slack accepted the call, before the ts was stored), else None."""
         ...
 
-    def post_prompt(self, channel: Channel, post: PromptPost) -> str:
+    def post_prompt(self, post: PromptToPost) -> str:
         """Post the day's prompt; returns the message ts. Raises PublishError."""
         ...
 
@@ -123,4 +110,40 @@ class MockNotifier(Protocol):
 class LeaderboardPublisher(Protocol):
     """Posts a channel's weekly leaderboard (message and chart); returns the message ts."""
 
-    def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str: ...
+    def post_leaderboard(self, channel: ChannelView, report: WeeklyReport) -> str: ...
+
+    def post_season(self, channel: ChannelView, report: SeasonReport) -> str:
+        """The monthly season post (bot/practice/season_post.py); returns its ts."""
+        ...
+
+
+class ThreadUnreadable(Exception):
+    """A thread could not be read from Slack now (an error, the network, an uninstalled
+    workspace); `reason` is for the log. Recovery tries it again on a later run."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ThreadReader(Protocol):
+    """A prompt's thread as Slack shows it (bot/slack/thread_reader.py)."""
+
+    def read(self, team_id: str, channel_id: str, thread_ts: str) -> Sequence[ThreadReply]:
+        """Every person's reply in the thread, paced to Slack's rate tier. Raises
+        ThreadUnreadable."""
+        ...
+
+
+class AnswerReceipts(Protocol):
+    """The Slack side of a recorded answer (bot/slack/answer_receipts.py): a ✅ on a counted
+    one, a private note on a late one. Failures are logged, not raised."""
+
+    def acknowledge(
+        self,
+        team_id: str,
+        channel_id: str,
+        thread_ts: str,
+        answer: RecordedAnswer,
+        closes_at: datetime,
+    ) -> None: ...

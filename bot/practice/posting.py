@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -108,12 +109,27 @@ def choose_for_channel(session: Session, channel: Channel, pack: Pack, today: da
 
 
 @dataclass(frozen=True)
+class PromptToPost:
+    """What the publisher needs to post a claimed prompt (or find it after a takeover)."""
+
+    post_id: int
+    local_date: date
+    team_id: str
+    channel_id: str
+    prompt: dict[str, Any]  # the content's snapshot (`Prompt.snapshot()`)
+    choice_reason: str | None
+    answers_close_at: datetime
+    reviewers_per_answer: int
+
+
+@dataclass(frozen=True)
 class ClaimedPost:
     """A (channel, day) claimed for posting; `takeover`: a stale claim taken over (an earlier
     attempt may have posted without storing the ts)."""
 
-    channel: Channel
-    post: PromptPost
+    channel_pk: int
+    prompt_id: str
+    post: PromptToPost
     takeover: bool
 
 
@@ -146,7 +162,17 @@ def claim_post(
     post = session.scalars(
         select(PromptPost).where(PromptPost.channel_pk == channel.id, PromptPost.local_date == day)
     ).one()
-    return ClaimedPost(channel, post, claimed is Claimed.TAKEOVER)
+    to_post = PromptToPost(
+        post_id=post.id,
+        local_date=post.local_date,
+        team_id=channel.team_id,
+        channel_id=channel.channel_id,
+        prompt=dict(post.prompt),
+        choice_reason=post.choice_reason,
+        answers_close_at=post.answers_close_at,
+        reviewers_per_answer=channel.reviewers_per_answer,
+    )
+    return ClaimedPost(channel.id, post.prompt_id, to_post, claimed is Claimed.TAKEOVER)
 
 
 def has_content(library: Library, channel: Channel) -> bool:
@@ -156,22 +182,22 @@ def has_content(library: Library, channel: Channel) -> bool:
 def store_post(session: Session, claimed: ClaimedPost, ts: str, now: datetime) -> None:
     session.execute(
         update(PromptPost)
-        .where(PromptPost.id == claimed.post.id)
+        .where(PromptPost.id == claimed.post.post_id)
         .values(message_ts=ts, posted_at=now)
     )
     log.info(
         "posted prompt %s in %s for %s",
-        claimed.post.prompt_id,
-        claimed.channel.channel_id,
+        claimed.prompt_id,
+        claimed.post.channel_id,
         claimed.post.local_date,
     )
 
 
 def release_post(session: Session, claimed: ClaimedPost, now: datetime, exc: PublishError) -> None:
     """The post failed: the day stays retryable; a permanent refusal pauses the channel."""
-    channel = session.get(Channel, claimed.channel.id)
+    channel = session.get(Channel, claimed.channel_pk)
     assert channel is not None
-    session.execute(delete(PromptPost).where(PromptPost.id == claimed.post.id))
+    session.execute(delete(PromptPost).where(PromptPost.id == claimed.post.post_id))
     if exc.permanent:
         pause_channel(session, channel, now, f"Slack error: {exc.reason}")
         log.error("channel %s paused: Slack answered %s", channel.channel_id, exc.reason)

@@ -1,6 +1,6 @@
 """The scoring rules of the weekly leaderboard: defaults in one place, per-channel overrides.
 
-Per person and week (the README's "Scoring" section is the same text for users):
+Per person and week (docs/scoring.md, "Points, in words", is the same text for users):
 
 - answering: every on-time answer earns `participation + quality_weight * Q`, scored or not,
   where `Q` is the person's quality estimate: the mean of their scored answers' means (and of
@@ -44,6 +44,8 @@ class ScoringRules:
     shrinkage: float = 2.0  # answers' worth of the channel's mean mixed into each estimate
     bias_correction: bool = False  # centre each reviewer's scores on their own average
     bias_window_weeks: int = 8  # how many weeks of a reviewer's scores give their average
+    streak_reviews: bool = True  # a completed review makes a practice week (streaks)
+    streak_mocks: bool = True  # a scored mock round makes a practice week (streaks)
     weighted_consensus: bool = False  # weigh each reviewer by reliability (docs/scoring.md)
     # How reviews run (docs/scoring.md, "Reviews that get done"): not points, but per channel.
     standins: bool = True  # offer a review not done by `standin_after` to stand-ins
@@ -91,6 +93,8 @@ SETTING_HELP = {
     "shrinkage": "answers' worth of the channel's mean mixed into each quality estimate",
     "bias_correction": "centre each reviewer's scores on their own average (on/off)",
     "bias_window_weeks": "weeks of a reviewer's scores that make their average",
+    "streak_reviews": "a completed review makes a practice week for streaks (on/off)",
+    "streak_mocks": "a scored mock round makes a practice week for streaks (on/off)",
     "weighted_consensus": "weigh each reviewer's scores by how reliable they have been (on/off)",
     "standins": "offer reviews not done in time to stand-ins (on/off)",
     "standin_after": "when stand-ins are offered, as a share of the review time (0.5: half-time)",
@@ -154,16 +158,6 @@ def set_channel_setting(channel: Channel, key: str, raw: str) -> ScoringRules:
 def reset_channel_settings(channel: Channel) -> ScoringRules:
     channel.scoring = None
     return DEFAULT_RULES
-
-
-def describe_settings(rules: ScoringRules) -> str:
-    lines = []
-    for f in fields(ScoringRules):
-        value = getattr(rules, f.name)
-        shown = ("on" if value else "off") if isinstance(value, bool) else _num(value)
-        changed = "" if value == getattr(DEFAULT_RULES, f.name) else " _(changed here)_"
-        lines.append(f"• `{f.name}` = {shown}: {SETTING_HELP[f.name]}{changed}")
-    return "\n".join(lines)
 
 
 RUBRIC_MIDDLE = 3.0  # where a channel without scores starts its mean
@@ -250,33 +244,3 @@ def notable_criteria(
     if enough[best] - enough[worst] < 1e-9:
         return None, None
     return (best if enough[best] >= STRONG_FROM else None), worst
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
-def describe_rules(rules: ScoringRules = DEFAULT_RULES) -> str:
-    """A short mrkdwn summary for `/practice help` and the leaderboard's footer."""
-    lines = [
-        "*Scoring* (per week)",
-        f"• each on-time answer: {_num(rules.participation)} pt + "
-        f"{_num(rules.quality_weight)} x your quality estimate (1-5), scored or not",
-        "• quality estimate: the mean of your scored answers, pulled toward the channel's "
-        f"mean as if {_num(rules.shrinkage)} more answers had scored it; an unscored answer "
-        "neither lowers nor raises it",
-        f"• each completed review (challenge posted, all criteria scored) and each scored "
-        f"`/mock` round, interviewer or candidate: {_num(rules.review_credit)} pt",
-        (
-            f"• missed reviews: -{_num(rules.missed_review)} pt each"
-            if rules.missed_review
-            else "• missed days and missed reviews: nothing taken off"
-        ),
-        "• ties: more answers, then higher quality estimate, then the earlier first answer",
-    ]
-    if rules.bias_correction:
-        lines.append("• reviewer-bias correction is on: each reviewer's scores are centred")
-    if rules.weighted_consensus:
-        lines.append("• reliability-weighted consensus is on: reliable reviewers count for more")
-    lines.append("Channel managers can change these with `/practice scoring`.")
-    return "\n".join(lines)

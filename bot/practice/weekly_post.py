@@ -20,11 +20,19 @@ from sqlalchemy.orm import Session
 from bot.content import Library
 from bot.models import DEFAULT_PACK, Channel, LeaderboardPost
 from bot.practice.agreement import Alpha
-from bot.practice.channels import pause_channel
+from bot.practice.channels import ChannelView, pause_channel
 from bot.practice.claims import claim, held
-from bot.practice.leaderboard.history import Mover, criterion_trend, current_streaks, movers
+from bot.practice.leaderboard.history import Mover, criterion_trend
+from bot.practice.leaderboard.recognition import (
+    HelpfulReviewer,
+    mocks_held,
+    most_helpful,
+    most_improved,
+)
+from bot.practice.leaderboard.streaks import weekly_streaks
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Week
+from bot.practice.members.settings import unlisted_members
 from bot.practice.mocks.stats import WeekOfMocks, week_of_mocks
 from bot.practice.ports import PublishError
 from bot.practice.posting import active_channels
@@ -41,10 +49,13 @@ class WeeklyReport:
     channel_id: str
     week: Week
     movers: list[Mover]
-    streaks: dict[str, int]  # user -> consecutive practice days at the week's end (> 0 only)
+    streaks: dict[str, int]  # user -> practice weeks in a row at the week's end (> 0 only)
     trend: list[tuple[date, dict[str, float]]]
     criterion_names: dict[str, str] = field(default_factory=dict)
     agreement: dict[str, Alpha] = field(default_factory=dict)  # shown criteria only
+    mocks_held: list[tuple[str, int]] = field(default_factory=list)  # (user, rounds)
+    # Authors' helpfulness ratings of the week's reviews (never points).
+    helpful: list[HelpfulReviewer] = field(default_factory=list)
     mocks: WeekOfMocks | None = None  # mocks held that week, and how many wait now
 
     @property
@@ -60,7 +71,7 @@ class LeaderboardOutcome:
     detail: str = ""
 
 
-def criterion_names(library: Library, channel: Channel) -> dict[str, str]:
+def criterion_names(library: Library, channel: Channel | ChannelView) -> dict[str, str]:
     pack = library.pack(channel.content_pack) or library.pack(DEFAULT_PACK)
     # Retired criteria too: leaderboards and charts of earlier weeks still name them.
     return {c.id: c.name for c in pack.all_criteria()} if pack else {}
@@ -87,15 +98,19 @@ def build_report(
     now: datetime | None = None,
 ) -> WeeklyReport:
     week = week or tally_week(session, channel, monday)
+    week.unlisted = frozenset(unlisted_members(session, channel.team_id))
+    named = [r.user_id for r in week.rows if week.named(r.user_id)]
+    streaks = {
+        u: s.weeks
+        for u, s in weekly_streaks(session, channel, named, monday + timedelta(days=6)).items()
+    }
     start, end = week_bounds_utc(monday, channel.timezone)
-    previous = tally_week(session, channel, monday - timedelta(days=7))
-    streaks = current_streaks(
-        session, channel, [r.user_id for r in week.rows], monday + timedelta(days=6)
-    )
     return WeeklyReport(
         channel_id=channel.channel_id,
         week=week,
-        movers=movers(week, previous),
+        movers=most_improved(session, channel, week),
+        mocks_held=mocks_held(week),
+        helpful=most_helpful(session, channel, week),
         streaks={u: n for u, n in streaks.items() if n > 0},
         trend=criterion_trend(session, channel, monday),
         criterion_names=criterion_names(library, channel) if library else {},
@@ -131,7 +146,7 @@ def due_leaderboards(
 
 @dataclass(frozen=True)
 class ClaimedWeek:
-    channel: Channel
+    channel: ChannelView
     report: WeeklyReport
 
 
@@ -148,9 +163,8 @@ def claim_week(
     key = {"channel_pk": channel.id, "week_start": monday}
     if claim(session, LeaderboardPost, key, {"claimed_at": now}, now) is None:
         return LeaderboardOutcome(channel.channel_id, monday, "skipped", "claimed elsewhere")
-    return ClaimedWeek(
-        channel, build_report(session, channel, monday, library=library, week=week, now=now)
-    )
+    report = build_report(session, channel, monday, library=library, week=week, now=now)
+    return ClaimedWeek(ChannelView.of(channel), report)
 
 
 def store_week(session: Session, claimed: ClaimedWeek, ts: str, now: datetime) -> None:

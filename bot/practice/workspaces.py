@@ -13,13 +13,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
-from bot.models import Channel, Workspace
+from bot.models import (
+    AwayPeriod,
+    Channel,
+    GoalMessage,
+    InterviewGoal,
+    MemberSettings,
+    PromptIdea,
+    Workspace,
+)
 from bot.practice.channels import ensure_workspace
 
 log = logging.getLogger(__name__)
 
 # How long a removed workspace's data is kept (a reinstall within it finds everything as it
-# was), then deleted with everything that hangs off it. README "Decisions", docs/deploy.md.
+# was), then deleted with everything that hangs off it. docs/decisions.md, docs/deploy.md.
 RETENTION = timedelta(days=30)
 
 
@@ -91,6 +99,10 @@ def purge_removed(session: Session, now: datetime, retention: timedelta = RETENT
     """
     team_ids = removed_team_ids(session, now, retention)
     if team_ids:
+        # Members' own settings and goals name the workspace without a foreign key (they may
+        # be set before a channel is enrolled): deleted here, the rest by ON DELETE CASCADE.
+        for model in (MemberSettings, AwayPeriod, InterviewGoal, GoalMessage, PromptIdea):
+            session.execute(delete(model).where(model.team_id.in_(team_ids)))
         session.execute(delete(Workspace).where(Workspace.team_id.in_(team_ids)))
         log.info("deleted the data of %d removed workspace(s): %s", len(team_ids), team_ids)
     return team_ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.db import SessionFactory, unit_of_work
+from bot.db import SessionFactory, read_only, unit_of_work
 from bot.models import Channel
 from bot.practice.calibration import (
     CalibrationError,
@@ -21,7 +21,7 @@ def open_samples(
     sessions: SessionFactory, assignment_id: int, reviewer_id: str
 ) -> CalibrationSet | None:
     """ "See sample answers": read only."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         return calibration_set(session, assignment_id, reviewer_id)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.db import SessionFactory, read_only, unit_of_work
 from bot.models import Channel
 from bot.practice.channels import (
-    Enrolment,
+    ChannelView,
     ScheduleSettings,
     apply_settings,
     current_settings,
@@ -36,16 +36,21 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ChannelChange:
     changed: bool  # False: it already was so
-    channel: Channel  # as it stands now (loaded, detached: for the reply)
+    channel: ChannelView  # as it stands now
 
 
-def enrolled(sessions: SessionFactory, team_id: str, channel_id: str) -> Channel | None:
-    """The channel as enrolled (loaded, detached), or None."""
+@dataclass(frozen=True)
+class Enrolled:
+    channel: ChannelView
+    created: bool  # False: it was enrolled before (and is now resumed)
+    resumed: bool
+
+
+def enrolled(sessions: SessionFactory, team_id: str, channel_id: str) -> ChannelView | None:
+    """The channel as enrolled, or None."""
     with read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
-        if channel is not None:
-            session.expunge(channel)  # kept loaded: the unit of work's rollback would expire it
-        return channel
+        return ChannelView.of(channel) if channel is not None else None
 
 
 def channel_rules(sessions: SessionFactory, team_id: str, channel_id: str) -> ScoringRules:
@@ -54,11 +59,19 @@ def channel_rules(sessions: SessionFactory, team_id: str, channel_id: str) -> Sc
         return rules_for(get_channel(session, team_id, channel_id))
 
 
+def enrolled_rules(sessions: SessionFactory, team_id: str, channel_id: str) -> ScoringRules | None:
+    """An enrolled channel's scoring rules; None when the channel is not enrolled."""
+    with read_only(sessions) as session:
+        channel = get_channel(session, team_id, channel_id)
+        return rules_for(channel) if channel is not None else None
+
+
 def channel_setup(
     sessions: SessionFactory, team_id: str, channel_id: str
 ) -> ScheduleSettings | None:
-    channel = enrolled(sessions, team_id, channel_id)
-    return current_settings(channel) if channel is not None else None
+    with read_only(sessions) as session:
+        channel = get_channel(session, team_id, channel_id)
+        return current_settings(channel) if channel is not None else None
 
 
 def _change(
@@ -74,7 +87,7 @@ def _change(
             return None
         changed = bool(change(session, channel))
         session.commit()
-    return ChannelChange(changed, channel)
+        return ChannelChange(changed, ChannelView.of(channel))
 
 
 def pause(
@@ -89,15 +102,38 @@ def resume(
     return _change(sessions, team_id, channel_id, lambda s, c: resume_channel(s, c, now))
 
 
+@dataclass(frozen=True)
+class SetupSaved:
+    """What became of a submitted setup: "saved" (with the channel as it stands now),
+    "not-enrolled" or "refused" (the submitter is no manager)."""
+
+    status: str
+    channel: ChannelView | None = None
+
+
 def save_setup(
     sessions: SessionFactory,
     team_id: str,
     channel_id: str,
     values: ScheduleSettings,
     now: datetime,
-) -> ChannelChange | None:
-    """Validated settings stored (the caller ran `validate_settings`)."""
-    return _change(sessions, team_id, channel_id, lambda _s, c: _applied(c, values, now))
+    *,
+    may_manage: Callable[[str | None], bool],
+) -> SetupSaved:
+    """Validated settings (the modal ran `validate_settings`) stored for a manager.
+
+    `may_manage(creator_id)` asks Slack whether the submitter manages the channel (the modal
+    could be forged or replayed); it is called between the read and the write, with no
+    transaction open, since it can wait on a rate limit.
+    """
+    channel = enrolled(sessions, team_id, channel_id)
+    if channel is None:
+        return SetupSaved("not-enrolled")
+    if not may_manage(channel.creator_id):
+        return SetupSaved("refused")
+    done = _change(sessions, team_id, channel_id, lambda _s, c: _applied(c, values, now))
+    # Channels are paused, never deleted: one enrolled a moment ago still is.
+    return SetupSaved("saved", done.channel) if done is not None else SetupSaved("not-enrolled")
 
 
 def _applied(channel: Channel, values: ScheduleSettings, now: datetime) -> bool:
@@ -153,7 +189,7 @@ def enrol(
     creator_id: str | None,
     inviter_id: str | None,
     inviter_tz: str | None,
-) -> Enrolment:
+) -> Enrolled:
     """The bot was invited: the channel enrolled with defaults, or resumed if it came back."""
     with unit_of_work(sessions) as session:
         enrolment = enrol_channel(
@@ -167,4 +203,4 @@ def enrol(
             inviter_tz=inviter_tz,
         )
         session.commit()
-    return enrolment
+        return Enrolled(ChannelView.of(enrolment.channel), enrolment.created, enrolment.resumed)

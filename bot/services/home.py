@@ -27,5 +27,4 @@ def home_page(
             item.channel.channel_id: criterion_names(library, item.channel)
             for item in home.channels
         }
-        session.expunge_all()  # the channels stay loaded: the rollback would expire them
     return HomePage(home, names)

@@ -15,6 +15,7 @@ from bot.practice.channels import get_channel
 from bot.practice.leaderboard.stats import PersonalStats, personal_stats
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Week
+from bot.practice.members.settings import unlisted_members
 from bot.practice.ports import LeaderboardPublisher, PublishError
 from bot.practice.schedule import local_date, week_start
 from bot.practice.weekly_post import (
@@ -119,6 +120,7 @@ def standings(
         if last:
             monday -= timedelta(days=7)
         week = tally_week(session, channel, monday, also_shown=[caller] if caller else [])
+        week.unlisted = frozenset(unlisted_members(session, team_id))
         return Standings(week, criterion_names(library, channel))
 
 

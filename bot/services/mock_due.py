@@ -45,10 +45,11 @@ def expire_due(
     *,
     library: Library,
     notifier: MockNotifier,
-    slot_length: timedelta = MIN_SLOT,
+    slot_length: timedelta | None = None,
 ) -> MockDueWork:
-    """Everything about mocks that is due at `now`; one detail line per thing done."""
-    details = _match_queues(sessions, now, library, notifier, slot_length)
+    """Everything about mocks that is due at `now`; one detail line per thing done.
+    `slot_length`: MOCK_SLOT_MINUTES, or None for the domain's `MIN_SLOT`."""
+    details = _match_queues(sessions, now, library, notifier, slot_length or MIN_SLOT)
     with unit_of_work(sessions) as session:
         expired = expire_mocks(session, now)
         session.commit()

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from bot.content import Criterion, Library
 from bot.db import SessionFactory, read_only, unit_of_work
+from bot.practice.members.settings import prefs_of
 from bot.practice.mocks.availability import MIN_SLOT, local_days, prefill, working_hours_picks
 from bot.practice.mocks.checkins import CheckInResult, record_checkin
 from bot.practice.mocks.matching import workspace_pack
@@ -103,6 +104,12 @@ class MockRequested:
     announce_failure: str = ""  # matched, but Slack refused part of the introduction
 
 
+AWAY_PAUSED = (
+    "You are away until {last}, so `/mock` is paused for you. Back sooner? "
+    "`/practice me away off`, then `/mock` again."
+)
+
+
 def request_partner(
     sessions: SessionFactory,
     now: datetime,
@@ -118,8 +125,10 @@ def request_partner(
     slot_length: timedelta = MIN_SLOT,
 ) -> MockRequested:
     """`/mock [note]` or the availability modal: queued, updated, already in a mock, paused,
-    or matched and introduced. Raises MockError when refused."""
+    or matched and introduced. Raises MockError when refused (an away member: paused)."""
     with unit_of_work(sessions) as session:
+        if away := prefs_of(session, team_id, user_id).away_at(now):
+            raise MockError(AWAY_PAUSED.format(last=away.last.isoformat()))
         outcome = request_mock(
             session,
             team_id,

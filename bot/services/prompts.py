@@ -8,10 +8,9 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from bot.content import Library
-from bot.db import SessionFactory, unit_of_work
+from bot.db import SessionFactory, read_only
 from bot.models import Channel
 from bot.practice.channels import get_channel
-from bot.practice.deliveries import prune_deliveries
 from bot.practice.ports import PromptPublisher, PublishError
 from bot.practice.posting import (
     ClaimedPost,
@@ -25,7 +24,6 @@ from bot.practice.posting import (
     todays_post,
 )
 from bot.practice.schedule import local_date
-from bot.practice.workspaces import purge_removed
 from bot.services.publishing import claim_then_call
 
 log = logging.getLogger(__name__)
@@ -40,7 +38,7 @@ def post_due_prompts(
     channel_id: str | None = None,
 ) -> list[PostOutcome]:
     """Post every prompt due at `now` (claim, call Slack, store the ts), each exactly once."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         due = [(c.id, day) for c, day in due_channels(session, now, channel_id)]
     return [post_prompt(sessions, pk, day, now, library, publisher) for pk, day in due]
 
@@ -56,13 +54,13 @@ def post_prompt(
     """One channel's prompt for `day`: claimed, posted (or adopted after a takeover), stored."""
 
     def publish(claimed: ClaimedPost) -> str:
-        ts = publisher.find_prompt(claimed.channel, claimed.post) if claimed.takeover else None
+        ts = publisher.find_prompt(claimed.post) if claimed.takeover else None
         if ts is not None:
             log.warning(
-                "adopted the prompt already posted in %s for %s", claimed.channel.channel_id, day
+                "adopted the prompt already posted in %s for %s", claimed.post.channel_id, day
             )
             return ts
-        return publisher.post_prompt(claimed.channel, claimed.post)
+        return publisher.post_prompt(claimed.post)
 
     def release(session: Session, claimed: ClaimedPost, exc: Exception) -> None:
         release_post(session, claimed, now, as_publish_error(exc))
@@ -80,7 +78,7 @@ def post_prompt(
             log.exception("posting the prompt in channel %s failed", channel_pk)
         return failed_outcome(channel_slack_id(sessions, channel_pk), day, as_publish_error(exc))
     if done is None:
-        with unit_of_work(sessions) as session:
+        with read_only(sessions) as session:
             channel = session.get(Channel, channel_pk)
             assert channel is not None
             if not has_content(library, channel):
@@ -91,7 +89,7 @@ def post_prompt(
                 )
                 return PostOutcome(channel.channel_id, day, "no-content", channel.content_pack)
             return PostOutcome(channel.channel_id, day, "skipped", "claimed elsewhere")
-    return PostOutcome(done.claimed.channel.channel_id, day, "posted", done.result)
+    return PostOutcome(done.claimed.post.channel_id, day, "posted", done.result)
 
 
 def as_publish_error(exc: Exception) -> PublishError:
@@ -101,7 +99,7 @@ def as_publish_error(exc: Exception) -> PublishError:
 
 def channel_slack_id(sessions: SessionFactory, channel_pk: int) -> str:
     """The Slack id of a channel known by its row id (for an outcome after a failure)."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         channel = session.get(Channel, channel_pk)
         assert channel is not None
         return channel.channel_id
@@ -118,7 +116,7 @@ def post_prompt_now(
 ) -> PostOutcome | None:
     """`/practice now`: today's prompt at once, whatever the schedule; never a second one.
     None when the channel is not enrolled."""
-    with unit_of_work(sessions) as session:
+    with read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:
             return None
@@ -127,13 +125,3 @@ def post_prompt_now(
             return existing
         channel_pk, day = channel.id, local_date(now, channel.timezone)
     return post_prompt(sessions, channel_pk, day, now, library, publisher)
-
-
-def daily_housekeeping(sessions: SessionFactory, now: datetime) -> list[str]:
-    """Old delivery ids pruned; workspaces removed past the retention period deleted (their
-    team ids returned)."""
-    with unit_of_work(sessions) as session:
-        prune_deliveries(session, now)
-        purged = purge_removed(session, now)
-        session.commit()
-    return purged

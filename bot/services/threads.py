@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, unit_of_work
-from bot.practice.answers import PostRef, RecordedAnswer, Reply, record_replies
+from bot.practice.answers import (
+    PostRef,
+    RecordedAnswer,
+    Reply,
+    record_delete,
+    record_edit,
+    record_replies,
+)
 from bot.practice.deliveries import claim_deliveries
 from bot.practice.posting import ThreadPost, ThreadPosts
 from bot.services.deliveries import Delivery
@@ -19,15 +27,45 @@ from bot.services.deliveries import Delivery
 log = logging.getLogger(__name__)
 
 
-def record_in_thread(
+@dataclass(frozen=True)
+class ThreadChange:
+    """An edit (`edit_ts` set) or a deletion (`edit_ts` None) of a message in a thread."""
+
+    team_id: str
+    channel_id: str
+    thread_ts: str
+    ts: str
+    user_id: str | None
+    text: str = ""
+    edit_ts: str | None = None
+
+
+def record_thread_change(
+    sessions: SessionFactory, posts: ThreadPosts, change: ThreadChange, delivery: Delivery
+) -> bool:
+    """Record an edit or a deletion if it is in a prompt's thread and the delivery is new;
+    False when it is neither."""
+    if change.edit_ts is not None and change.user_id is not None:
+        user_id, edit_ts = change.user_id, change.edit_ts
+
+        def record(session: Session, post: PostRef) -> object:
+            return record_edit(session, post, user_id, change.ts, change.text, edit_ts)
+    else:
+
+        def record(session: Session, post: PostRef) -> object:
+            return record_delete(session, post, change.ts, change.user_id)
+
+    where = (change.team_id, change.channel_id, change.thread_ts)
+    return _record_in_thread(sessions, posts, where, delivery, record)
+
+
+def _record_in_thread(
     sessions: SessionFactory,
     posts: ThreadPosts,
     where: tuple[str, str, str],
     delivery: Delivery,
     record: Callable[[Session, PostRef], object],
 ) -> bool:
-    """`record` the change if (team, channel, thread ts) is a prompt's thread and the delivery
-    is new; False when it is neither."""
     with unit_of_work(sessions) as session:
         post = posts.lookup(session, *where)
         if post is None or not delivery.take(session):

@@ -3,11 +3,12 @@ or its token is found dead."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.db import SessionFactory, unit_of_work
 from bot.practice.channels import stop_workspace
+from bot.practice.stored_tokens import seal_plain_tokens
 from bot.practice.workspaces import mark_uninstalled, record_install
 
 
@@ -37,3 +38,14 @@ def uninstall(sessions: SessionFactory, team_id: str, now: datetime) -> bool:
         first = mark_uninstalled(session, team_id, now)
         session.commit()
     return first
+
+
+def seal_stored_tokens(
+    sessions: SessionFactory, seal: Callable[[str | None], str | None], sealed_prefix: str
+) -> int:
+    """Encrypt tokens stored before encryption was on (an upgrade), in one transaction;
+    returns how many rows."""
+    with unit_of_work(sessions) as session:
+        changed = seal_plain_tokens(session, seal, sealed_prefix)
+        session.commit()
+    return changed

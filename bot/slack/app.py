@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
-from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -18,8 +18,9 @@ from bot.slack.deliveries import DeliveryClaim, delivery_key
 from bot.slack.flood import PerMemberLimit, SlowDown
 from bot.slack.gateway import MeteredWebClient, make_client
 from bot.slack.listeners import register
-from bot.slack.listeners.events.messages import queue_thread_reply
+from bot.slack.listeners.commands import import_subcommands
 from bot.slack.render.fallback import SORRY
+from bot.slack.thread_replies import QueueThreadReplies
 
 log = logging.getLogger("bot.slack")
 
@@ -65,17 +66,21 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         )
 
     if runtime.reply_writer is None:
-        from bot.slack.ingest import ReplyWriter
-        from bot.slack.listeners.events.messages import acknowledge
-
-        runtime.reply_writer = ReplyWriter(runtime, acknowledge)
+        raise ValueError("a serving runtime has a reply writer (bot.startup.serving_runtime)")
+    app.use(_MeterSlackCalls())
     if settings.user_rate_limit:
         app.use(SlowDown(PerMemberLimit(settings.user_rate_limit)))
     app.use(_InjectRuntime(runtime))
-    app.use(_QueueThreadReplies())
+    app.use(QueueThreadReplies())
     app.error(_handle_error)
     register(app)
     return app
+
+
+def load_listeners() -> None:
+    """Import every listener module (the subcommands register themselves on import): the
+    gunicorn master does it once, before it forks, so the workers share those pages."""
+    import_subcommands()
 
 
 # The part of each payload type that Bolt and the listeners read as an object (or a list).
@@ -128,16 +133,18 @@ class _InjectRuntime(Middleware):
         return next()
 
 
-class _QueueThreadReplies(Middleware):
-    """Thread replies are queued and acked here, without a listener thread (see
-    `queue_thread_reply`); every other request goes on to Bolt's listeners."""
+class _MeterSlackCalls(Middleware):
+    """Bolt makes a plain `WebClient` per request for the listeners; ours counts its calls
+    (`practice_slack_api_calls`). `MeteredWebClient` adds behaviour and no state, so Bolt's
+    client becomes one in place: no second client on the ack path. (Before, this overrode
+    Bolt's private `App._init_context`; a middleware is Bolt's public extension point.)"""
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        body: Any = req.body
-        if isinstance(body, dict) and queue_thread_reply(body, req.context):
-            return BoltResponse(status=200, body="")
+        client = req.context.client
+        if type(client) is WebClient:
+            client.__class__ = MeteredWebClient
         return next()
 
 
@@ -154,6 +161,9 @@ class _App(App):
         super().__init__(**kwargs)
         self._practice_runtime = runtime
 
+    # `App.event(event, matchers=None, middleware=None)` returns the decorator that registers
+    # a listener; every event listener passes through here. Checked against slack-bolt 1.30.0;
+    # tests/slack/test_library_seams.py fails if the signature changes.
     def event(self, *args: Any, **kwargs: Any) -> Callable[..., Any]:
         register = super().event(*args, **kwargs)
 
@@ -162,22 +172,13 @@ class _App(App):
 
         return wrap
 
-    def _init_context(self, req: Any) -> None:
-        # Bolt makes a plain WebClient per request for the listeners; ours counts its calls
-        # (`practice_slack_api_calls`). MeteredWebClient adds behaviour and no state, so
-        # Bolt's client becomes one in place: no second client on the ack path.
-        super()._init_context(req)
-        client = req.context["client"]
-        if type(client) is WebClient:
-            client.__class__ = MeteredWebClient
-
 
 # What an event listener wrapped by `_once_per_delivery` may ask Bolt for.
 _EVENT_ARGS = ("body", "context", "client", "event", "say", "logger", "payload")
 
 
 def _once_per_delivery(runtime: Runtime, listener: Callable[..., Any]) -> Callable[..., Any]:
-    wanted = get_arg_names_of_callable(listener)
+    wanted = list(inspect.signature(listener).parameters)
     unsupported = set(wanted) - set(_EVENT_ARGS)
     if unsupported:
         raise TypeError(f"event listener {listener.__name__} asks for {sorted(unsupported)}")

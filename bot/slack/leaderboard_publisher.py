@@ -9,13 +9,15 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.models import Channel
-from bot.practice.charts import weekly_chart
+from bot.practice.channels import ChannelView
+from bot.practice.season_post import SeasonReport
 from bot.practice.weekly_post import WeeklyReport
 from bot.slack.errors import SLACK_FAILURES
 from bot.slack.gateway import SlackGateway
 from bot.slack.publisher import post_channel_message
+from bot.slack.render.chart import weekly_chart
 from bot.slack.render.leaderboard import TOP, chart_alt_text, week_label, weekly_blocks
+from bot.slack.render.season import season_blocks
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,16 @@ class SlackLeaderboardPublisher:
     def __init__(self, gateway: SlackGateway) -> None:
         self.gateway = gateway
 
-    def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str:
+    def post_leaderboard(self, channel: ChannelView, report: WeeklyReport) -> str:
         text, blocks = weekly_blocks(report)
         payload = {"week_start": report.week.week_start.isoformat()}
         ts, client = post_channel_message(
-            self.gateway, channel, text, blocks, ("practice_leaderboard", payload)
+            self.gateway,
+            channel.team_id,
+            channel.channel_id,
+            text,
+            blocks,
+            ("practice_leaderboard", payload),
         )
         # The message is out: a failed chart must not make the week retry (and post twice).
         try:
@@ -52,10 +59,23 @@ class SlackLeaderboardPublisher:
             log.exception("leaderboard chart upload failed in %s", channel.channel_id)
         return ts
 
+    def post_season(self, channel: ChannelView, report: SeasonReport) -> str:
+        text, blocks = season_blocks(report)
+        payload = {"month": report.month.isoformat()}
+        ts, _client = post_channel_message(
+            self.gateway,
+            channel.team_id,
+            channel.channel_id,
+            text,
+            blocks,
+            ("practice_season", payload),
+        )
+        return ts
+
     def upload_chart(
-        self, client: WebClient, channel: Channel, report: WeeklyReport, thread_ts: str
+        self, client: WebClient, channel: ChannelView, report: WeeklyReport, thread_ts: str
     ) -> None:
-        top = report.week.top(TOP)
+        top = report.week.top_named(TOP)
         names = display_names(client, [r.user_id for r in top])
         png = weekly_chart(
             top,

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
-
-from slack_sdk import WebClient
+from collections.abc import Mapping
 
 from bot.content import Criterion
-from bot.practice.mocks.notices import MatchNotice, Reveal
+from bot.practice.members.dm_policy import DmKind
+from bot.practice.mocks.notices import REMINDERS, MatchNotice, Reveal
 from bot.practice.mocks.queue import ExpiredRequest
 from bot.practice.mocks.views import MatchView, RoundView
 from bot.practice.ports import PublishError
-from bot.slack.errors import publish_errors
-from bot.slack.gateway import SlackGateway
+from bot.slack.dm import DirectMessages
 from bot.slack.render.calendar import ICS_NAME, invite_ics
 from bot.slack.render.mock import guide_blocks, intro_blocks
 from bot.slack.render.mock_feedback import reveal_text
@@ -24,24 +21,23 @@ log = logging.getLogger(__name__)
 
 
 class SlackMockNotifier:
-    def __init__(self, gateway: SlackGateway) -> None:
-        self.gateway = gateway
+    """Every message here is a DM, so all go through `dms` (the members' settings)."""
 
-    def _call(self, team_id: str, call: Callable[[WebClient], Any]) -> Any:
-        with publish_errors():
-            return call(self.gateway.client_for(team_id))
-
-    def _open(self, team_id: str, users: list[str]) -> str:
-        response = self._call(team_id, lambda c: c.conversations_open(users=",".join(users)))
-        return str(response["channel"]["id"])
+    def __init__(self, dms: DirectMessages) -> None:
+        self.dms = dms
 
     def post_intro(self, match: MatchView, rnd: RoundView, notes: Mapping[str, str]) -> str:
-        group = match.conversation_id or self._open(match.team_id, [match.user_a, match.user_b])
         text, blocks = intro_blocks(match, rnd, notes)
-        self._call(
+        _decided, group = self.dms.post_to_group(
             match.team_id,
-            lambda c: c.chat_postMessage(channel=group, text=text, blocks=blocks),
+            [match.user_a, match.user_b],
+            DmKind.RESULT,
+            text,
+            blocks,
+            conversation=match.conversation_id,
         )
+        if not group:
+            return ""
         if rnd.round == 1 and match.slot_start is not None:
             self._attach_invite(match, group, str(rnd.prompt.get("title") or "a case"))
         return group
@@ -57,39 +53,49 @@ class SlackMockNotifier:
             else "Peer mock interview",
         )
         try:
-            self._call(
+            self.dms.upload_to_group(
                 match.team_id,
-                lambda c: c.files_upload_v2(
-                    channel=group,
-                    content=content,
-                    filename=ICS_NAME,
-                    title="Calendar invite for your mock",
-                ),
+                [match.user_a, match.user_b],
+                DmKind.RESULT,
+                group,
+                content=content,
+                filename=ICS_NAME,
+                title="Calendar invite for your mock",
             )
         except PublishError as exc:
             log.warning("could not attach mock %s's invite: %s", match.id, exc.reason)
 
     def send_guide(self, match: MatchView, rnd: RoundView, rubric: tuple[Criterion, ...]) -> None:
         guide_text, guide = guide_blocks(match, rnd, rubric)
-        private = self._open(match.team_id, [rnd.interviewer_id])
-        self._call(
-            match.team_id,
-            lambda c: c.chat_postMessage(channel=private, text=guide_text, blocks=guide),
+        self.dms.post_to_group(
+            match.team_id, [rnd.interviewer_id], DmKind.RESULT, guide_text, guide
         )
 
     def request_expired(self, expired: ExpiredRequest) -> None:
-        channel = self._open(expired.team_id, [expired.user_id])
-        text = expired_text(expired)
-        self._call(expired.team_id, lambda c: c.chat_postMessage(channel=channel, text=text))
+        self.dms.post_to_group(
+            expired.team_id, [expired.user_id], DmKind.REMINDER, expired_text(expired)
+        )
 
     def send_notice(self, notice: MatchNotice) -> None:
-        team_id = notice.match.team_id
-        channel = self._open(team_id, [notice.user_id])
+        # Reminders before a mock are useless once it started: its start is their deadline.
         text, blocks = notice_message(notice)
-        self._call(team_id, lambda c: c.chat_postMessage(channel=channel, text=text, blocks=blocks))
+        deadline = notice.match.slot_start if notice.kind in REMINDERS else None
+        self.dms.send(
+            notice.match.team_id,
+            notice.user_id,
+            DmKind.REMINDER,
+            text,
+            blocks,
+            deadline=deadline,
+        )
 
     def post_reveal(self, reveal: Reveal) -> None:
         match = reveal.match
-        group = match.conversation_id or self._open(match.team_id, [match.user_a, match.user_b])
         text = reveal_text(reveal.round, reveal.scores, reveal.names, reveal.rating, reveal.comment)
-        self._call(match.team_id, lambda c: c.chat_postMessage(channel=group, text=text))
+        self.dms.post_to_group(
+            match.team_id,
+            [match.user_a, match.user_b],
+            DmKind.RESULT,
+            text,
+            conversation=match.conversation_id,
+        )

@@ -14,7 +14,6 @@ from bot.practice.mocks.queue import MOCK_EXPIRY, MockError
 from bot.practice.mocks.request import Availability
 from bot.runtime import Runtime
 from bot.services import mocks
-from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.render.mock import request_reply
 from bot.slack.render.mock_times import availability_modal
 
@@ -72,7 +71,7 @@ def request_and_reply(
             note,
             offset,
             library=runtime.library,
-            notifier=SlackMockNotifier(runtime.slack),
+            notifier=runtime.adapters.mocks(),
             availability=Availability(tz, tuple(picks) if picks is not None else None),
             expiry=runtime.settings.mock_expiry or MOCK_EXPIRY,
             slot_length=runtime.settings.mock_slot or MIN_SLOT,

@@ -23,10 +23,10 @@ from sqlalchemy import Engine
 
 from bot.db import make_session_factory
 from bot.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
-from bot.services.workspaces import install
+from bot.services.workspaces import install, seal_stored_tokens
 from bot.settings import Settings
 from bot.slack.gateway import ROTATE_BEFORE_MINUTES
-from bot.slack.token_crypto import EncryptedInstallationStore, TokenCipher, seal_stored_tokens
+from bot.slack.token_crypto import SEALED_PREFIX, EncryptedInstallationStore, TokenCipher
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def make_installation_store(engine: Engine, settings: Settings) -> EncryptedInst
     """The installation store; tokens encrypted with TOKEN_ENCRYPTION_KEYS (`token_crypto`)."""
     assert settings.client_id, "OAuth mode needs SLACK_CLIENT_ID"
     cipher = TokenCipher(settings.token_keys)
-    sealed = seal_stored_tokens(engine, cipher)
+    sealed = seal_stored_tokens(make_session_factory(engine), cipher.seal, SEALED_PREFIX)
     if sealed:
         log.info("encrypted the tokens of %d installation rows stored before encryption", sealed)
     return EncryptedInstallationStore(

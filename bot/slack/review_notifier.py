@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.practice.members.dm_policy import Action, DmKind
 from bot.practice.ports import PublishError
 from bot.practice.reviews.notices import (
     AuthorSummary,
@@ -18,6 +19,8 @@ from bot.practice.reviews.notices import (
 )
 from bot.practice.reviews.standins import OfferNotice, PassedNotice
 from bot.practice.reviews.votes import ReviewTarget
+from bot.slack.dm import DirectMessages
+from bot.slack.errors import publish_error, slack_error
 from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
 from bot.slack.render import text as mrkdwn
 from bot.slack.render.review import (
@@ -37,8 +40,11 @@ log = logging.getLogger(__name__)
 
 
 class SlackReviewNotifier:
-    def __init__(self, gateway: SlackGateway) -> None:
+    """`dms`: every DM goes through it (the member's away, quiet hours and reminders)."""
+
+    def __init__(self, gateway: SlackGateway, dms: DirectMessages) -> None:
         self.gateway = gateway
+        self.dms = dms
 
     def _client(self, team_id: str) -> WebClient:
         try:
@@ -51,7 +57,7 @@ class SlackReviewNotifier:
         try:
             response = getattr(client, method)(**kwargs)
         except SlackApiError as exc:
-            raise PublishError.from_slack_error(str(exc.response.get("error", "unknown"))) from exc
+            raise publish_error(slack_error(exc)) from exc
         except (SlackClientError, OSError) as exc:
             raise PublishError(type(exc).__name__, permanent=False) from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
@@ -75,13 +81,21 @@ class SlackReviewNotifier:
     def send_brief(self, brief: ReviewerBrief, *, reminder: bool) -> None:
         """The brief, or for a reminder two lines linking to it (the whole brief again only when
         the first one cannot be found in the DM)."""
+        kind = DmKind.REMINDER if reminder else DmKind.BRIEF
+        team, reviewer, close = brief.post.team_id, brief.reviewer, brief.reviews_close_at
+        # Asked first, so a held or skipped DM costs no lookups.
+        if self.dms.check(team, [reviewer], kind, close).action is not Action.SEND:
+            return
         if reminder and (link := self._brief_link(brief)):
-            self._dm(brief.post.team_id, brief.reviewer, *reminder_blocks(brief, link))
+            text, blocks = reminder_blocks(brief, link)
+            self.dms.send(team, reviewer, kind, text, blocks, deadline=close)
             return
         links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
         text, blocks = brief_blocks(brief, links, reminder=reminder)
         # The metadata is how update_brief finds the brief again when scored from App Home.
-        self._dm(brief.post.team_id, brief.reviewer, text, blocks, brief_metadata(brief))
+        self.dms.send(
+            team, reviewer, kind, text, blocks, deadline=close, metadata=brief_metadata(brief)
+        )
 
     def update_brief(
         self, brief: ReviewerBrief, dm_channel: str | None = None, ts: str | None = None
@@ -109,8 +123,7 @@ class SlackReviewNotifier:
     def _find_brief(self, brief: ReviewerBrief) -> tuple[str, str] | None:
         """(DM channel, ts) of the reviewer's brief for this prompt, found by its metadata."""
         try:
-            dm = self._call(brief.post.team_id, "conversations_open", users=brief.reviewer)
-            channel = str((dm.get("channel") or {}).get("id") or "")
+            channel = self.dms.open(brief.post.team_id, [brief.reviewer])
             history = self._call(
                 brief.post.team_id,
                 "conversations_history",
@@ -140,7 +153,8 @@ class SlackReviewNotifier:
 
     def send_summary(self, summary: AuthorSummary) -> None:
         link = self._permalinks(summary.post, {0: summary.post.thread_ts}).get(0)
-        self._dm(summary.post.team_id, summary.author, *summary_blocks(summary, link))
+        text, blocks = summary_blocks(summary, link)
+        self.dms.send(summary.post.team_id, summary.author, DmKind.RESULT, text, blocks)
 
     def post_notes(self, notes: ThreadNotes) -> str:
         text, blocks = notes_blocks(notes)
@@ -155,26 +169,36 @@ class SlackReviewNotifier:
         return self._post_in_thread(target.post, fallback, blocks)
 
     def send_standin_offer(self, offer: OfferNotice) -> None:
+        # An invitation, not their own assignment: a nudge, due before reviews close.
+        if (
+            self.dms.check(
+                offer.post.team_id, [offer.user], DmKind.REMINDER, offer.reviews_close_at
+            ).action
+            is not Action.SEND
+        ):
+            return
         link = self._permalinks(offer.post, {0: offer.answer_ts}).get(0) or permalink(
             offer.post.channel_id, offer.answer_ts, offer.post.thread_ts
         )
-        self._dm(offer.post.team_id, offer.user, *offer_blocks(offer, link))
+        text, blocks = offer_blocks(offer, link)
+        self.dms.send(
+            offer.post.team_id,
+            offer.user,
+            DmKind.REMINDER,
+            text,
+            blocks,
+            deadline=offer.reviews_close_at,
+        )
 
     def tell_passed_on(self, notice: PassedNotice) -> None:
         text = passed_text(notice)
-        self._dm(notice.post.team_id, notice.reviewer, text, [mrkdwn.section(text).to_dict()])
-
-    def _dm(
-        self,
-        team_id: str,
-        user_id: str,
-        text: str,
-        blocks: list[Any],
-        metadata: dict[str, Any] | None = None,
-    ) -> None:
-        # chat.postMessage to a user id opens (or reuses) the app's DM with them.
-        extra = {"metadata": metadata} if metadata is not None else {}
-        self._call(team_id, "chat_postMessage", channel=user_id, text=text, blocks=blocks, **extra)
+        self.dms.send(
+            notice.post.team_id,
+            notice.reviewer,
+            DmKind.REMINDER,
+            text,
+            [mrkdwn.section(text).to_dict()],
+        )
 
     def _post_in_thread(self, post: PostRef, text: str, blocks: list[Any] | None = None) -> str:
         """One message in the prompt's thread; returns its ts ("" if Slack gave none)."""

@@ -16,9 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.practice.ports import ThreadUnreadable
 from bot.practice.recovery import ThreadReply
-from bot.slack.listeners.events.messages import REPLY_SUBTYPES, _is_human, _is_ts, _text
+from bot.slack.errors import slack_error
+from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
+from bot.slack.payloads import REPLY_SUBTYPES, is_human, is_ts, text_of
 
 TIER3_PER_MINUTE = 50
 TIER3_BURST = 10
@@ -83,17 +87,17 @@ PACERS = Pacers()
 def _reply(message: dict[str, Any], thread_ts: str) -> ThreadReply | None:
     """A person's reply in the thread, by the rules the live message listener applies."""
     ts = message.get("ts")
-    if ts == thread_ts or not _is_ts(ts) or message.get("subtype") not in REPLY_SUBTYPES:
+    if ts == thread_ts or not is_ts(ts) or message.get("subtype") not in REPLY_SUBTYPES:
         return None
-    if not _is_human(message):
+    if not is_human(message):
         return None
     edited = message.get("edited")
     edited_ts = edited.get("ts") if isinstance(edited, dict) else None
     return ThreadReply(
         user_id=message["user"],
         ts=str(ts),
-        text=_text(message),
-        edited_ts=str(edited_ts) if _is_ts(edited_ts) else None,
+        text=text_of(message),
+        edited_ts=str(edited_ts) if is_ts(edited_ts) else None,
     )
 
 
@@ -115,3 +119,21 @@ def read_thread(
         cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
         if not cursor or not page.get("has_more", True):
             return replies
+
+
+class SlackThreadReader:
+    """The `ThreadReader` port with the Web API: each workspace's client, paced per workspace;
+    Slack's failures become `ThreadUnreadable`."""
+
+    def __init__(self, slack: SlackGateway, *, pacers: Pacers = PACERS) -> None:
+        self._slack = slack
+        self._pacers = pacers
+
+    def read(self, team_id: str, channel_id: str, thread_ts: str) -> list[ThreadReply]:
+        try:
+            client = self._slack.client_for(team_id)
+            return read_thread(client, team_id, channel_id, thread_ts, pacers=self._pacers)
+        except SlackApiError as exc:
+            raise ThreadUnreadable(slack_error(exc)) from exc
+        except (SlackClientError, WorkspaceNotInstalled, OSError) as exc:
+            raise ThreadUnreadable(str(exc) or type(exc).__name__) from exc

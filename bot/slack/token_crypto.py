@@ -20,27 +20,14 @@ from typing import Any, TypeVar
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from sqlalchemy import Engine, and_, or_, select, update
+
+from bot.practice.stored_tokens import TOKEN_FIELDS
 
 # Every Fernet token starts with its version byte 0x80, "gAAAAA" in URL-safe base64; Slack's
 # tokens start with "xox". A stored value without it is a token written before encryption.
 SEALED_PREFIX = "gAAAAA"
-TOKEN_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
 
 Entity = TypeVar("Entity", Installation, Bot)
-
-
-def parse_keys(text: str) -> tuple[str, ...]:
-    """The keys of TOKEN_ENCRYPTION_KEYS; ValueError names the first malformed one."""
-    keys = tuple(k.strip() for k in text.split(",") if k.strip())
-    for number, key in enumerate(keys, start=1):
-        try:
-            Fernet(key)
-        except (ValueError, TypeError) as exc:
-            raise ValueError(
-                f"key {number} is not a Fernet key (32 url-safe base64 bytes)"
-            ) from exc
-    return keys
 
 
 class TokenCipher:
@@ -98,20 +85,3 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
 
     def find_installation(self, **kwargs: Any) -> Installation | None:
         return self.cipher.opened(super().find_installation(**kwargs))
-
-
-def seal_stored_tokens(engine: Engine, cipher: TokenCipher) -> int:
-    """Encrypt tokens stored before encryption was on (an upgrade); returns how many rows."""
-    from bot.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_METADATA
-
-    changed = 0
-    with engine.begin() as connection:
-        for name in (SLACK_INSTALLATIONS, SLACK_BOTS):
-            table = SLACK_METADATA.tables[name]
-            columns = [c for c in table.columns if c.name in TOKEN_FIELDS]
-            plain = or_(*(and_(c.is_not(None), c.not_like(f"{SEALED_PREFIX}%")) for c in columns))
-            for row in connection.execute(select(table.c.id, *columns).where(plain)).mappings():
-                values = {c.name: cipher.seal(row[c.name]) for c in columns}
-                connection.execute(update(table).where(table.c.id == row["id"]).values(**values))
-                changed += 1
-    return changed

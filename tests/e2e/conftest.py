@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
+from bot.content import Library
 from bot.emulator.stage import Stage
 from bot.runtime import Runtime
 from bot.slack.ingest import PendingReply, ReplyWriter
@@ -113,9 +114,10 @@ def handled(monkeypatch: pytest.MonkeyPatch) -> Handled:
 
 
 @pytest.fixture
-def stage(database_url: str, handled: Handled) -> Iterator[Stage]:
-    """A workspace with an admin, the channel's creator and four members; bot not yet invited."""
-    with Stage(database_url, migrate=False) as stage:
+def stage(database_url: str, handled: Handled, library: Library) -> Iterator[Stage]:
+    """A workspace with an admin, the channel's creator and four members; bot not yet invited.
+    The content packs are the test session's, loaded once (`tests/conftest.py`)."""
+    with Stage(database_url, migrate=False, library=library) as stage:
         stage.add_member(ADMIN, "ada", tz="Europe/London", admin=True)
         stage.add_member(CREATOR, "cleo", tz="America/New_York")
         for user, tz in zip(
@@ -136,9 +138,9 @@ def enrolled(stage: Stage) -> Stage:
 
 
 @pytest.fixture
-def oauth_stage(database_url: str, handled: Handled) -> Iterator[Stage]:
+def oauth_stage(database_url: str, handled: Handled, library: Library) -> Iterator[Stage]:
     """OAuth mode, two workspaces in Slack (ONE and TWO, a channel in each), neither installed."""
-    with Stage(database_url, migrate=False, oauth=True) as stage:
+    with Stage(database_url, migrate=False, oauth=True, library=library) as stage:
         state = stage.slack.state
         state.add_team(
             TWO, "Second Co", "second", "xoxb-unused-seed", bot_user_id="UBOT2", bot_id="B0002"

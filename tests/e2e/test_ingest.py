@@ -15,8 +15,8 @@ from sqlalchemy.exc import OperationalError
 from bot.emulator.stage import Stage
 from bot.models import Answer, Delivery, ThreadMessage
 from bot.slack import ingest
+from bot.slack.answer_receipts import acknowledge
 from bot.slack.ingest import PendingReply, ReplyWriter
-from bot.slack.listeners.events.messages import acknowledge
 from tests.e2e.conftest import CHANNEL, MEMBERS
 from tests.e2e.reads import NINE_NY, count, post_prompt, scalar
 

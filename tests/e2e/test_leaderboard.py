@@ -18,10 +18,10 @@ from bot.db import unit_of_work
 from bot.emulator.stage import Stage
 from bot.jobs import run_job
 from bot.models import Answer, LeaderboardPost, PromptPost
-from bot.practice.charts import PNG_SIGNATURE
 from bot.practice.schedule import local_instant
 from bot.practice.scoring import DEFAULT_RULES, channel_mean, points
 from bot.runtime import bootstrap
+from bot.slack.render.chart import PNG_SIGNATURE
 from tests import builders as b
 from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS
 from tests.e2e.test_reviews import (
@@ -134,7 +134,7 @@ def test_a_week_makes_one_post_with_the_right_ranking_and_its_chart(stage: Stage
     assert order == sorted(order), body
     assert f"*1.* <@{ANA}>: *38.2 pts* · 5 answers · 1 review" in body
     assert f"*3.* <@{DEV}>: *7.1 pts*" in body and f"*4.* <@{CHI}>: *7.1 pts*" in body
-    assert "Streaks" in body and f"<@{ANA}> 5 practice days in a row" in body
+    assert "Streaks" not in body  # one practice week: a streak is news from two on
     # 4 scores per criterion: too few to call one the channel's strongest or weakest.
     assert "strongest" not in body and "weakest" not in body
     with unit_of_work(stage.runtime.sessions) as session:
@@ -191,7 +191,8 @@ def test_standings_why_and_stats_are_ephemeral(stage: Stage) -> None:
     assert "I don't know `sideways`" in unknown
 
     stats = reply_to(stage, ANA, "stats")
-    assert "Last week: rank 1" in stats and "Streak: 5 practice days in a row" in stats
+    assert "Last week: rank 1" in stats
+    assert "Streak: 1 practice week in a row; practise this week to add to it" in stats
     assert "Reviews done: 0 this week, 1 in the last 6 weeks" in stats
     assert "Hypothesis and the metric that pays: 4.0 (one week scored so far)" in stats
     assert "Your scoring against others', last 6 weeks" in stats
@@ -221,7 +222,7 @@ def test_app_home_shows_progress_and_the_next_prompt(stage: Stage) -> None:
 
     stage.sender.open_home(BEN)
     ben = stage.slack.wait_for(lambda: stage.slack.home(BEN))
-    assert "Streak: 0 practice days" in text_of(ben["blocks"])
+    assert "Streak: 1 practice week in a row" in text_of(ben["blocks"])
 
 
 def test_a_failed_post_is_retried_and_a_failed_chart_never_doubles_the_post(stage: Stage) -> None:

@@ -160,11 +160,11 @@ def test_a_removed_workspaces_data_is_deleted_after_the_retention_period(stage: 
     sender(stage, TWO).uninstall()
     stage.slack.wait_for(lambda: workspace(stage, TWO).uninstalled_at is not None)
 
-    stage.run_job("post-prompt", NINE_NY + RETENTION - DAY)
+    stage.run_job("housekeeping", NINE_NY + RETENTION - DAY)
     assert workspace(stage, TWO) is not None
     assert count(stage, Channel) == 2
 
-    stage.run_job("post-prompt", NINE_NY + RETENTION + DAY)
+    stage.run_job("housekeeping", NINE_NY + RETENTION + DAY)
     assert workspace(stage, TWO) is None
     with unit_of_work(stage.runtime.sessions) as session:
         assert session.scalars(select(Channel.team_id)).all() == [ONE]

@@ -1,10 +1,13 @@
-"""The fairness rules of the README's "Scoring" section, as properties of the formula."""
+"""The fairness rules of docs/scoring.md's "Points, in words", as properties of the formula."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.practice.leaderboard.week import TOP, Row, Week
 from bot.practice.scoring import (
     DEFAULT_RULES,
     MIN_CHANNEL_CRITERION_SCORES,
@@ -125,3 +128,34 @@ def test_strongest_and_weakest_need_enough_scores_and_a_real_gap(
         )
     if best is not None and worst is not None:
         assert criteria[best] > criteria[worst]
+
+
+@given(
+    st.lists(st.floats(0.0, 60.0), min_size=1, max_size=14),
+    st.sets(st.integers(0, 13)),
+    st.integers(0, 13),
+)
+def test_an_unlisted_member_is_counted_but_not_named_and_moves_nobody(
+    points_by_person: list[float], unlisted_at: set[int], caller_at: int
+) -> None:
+    """Choosing not to be listed changes no points and no rank (the places keep their numbers);
+    the board leaves only those rows out, says how many, and never hides the caller's own."""
+    people = [f"U{i:02d}" for i in range(len(points_by_person))]
+    rows = sorted(
+        (Row(user_id=u, points=p) for u, p in zip(people, points_by_person, strict=True)),
+        key=Row.sort_key,
+    )
+    for rank, row in enumerate(rows, start=1):
+        row.rank = rank
+    before = [(r.user_id, r.points, r.rank) for r in rows]
+    week = Week(1, date(2026, 3, 2), DEFAULT_RULES, rows, {})
+    week.unlisted = frozenset(people[i] for i in unlisted_at if i < len(people))
+    caller = people[caller_at % len(people)]
+
+    shown = week.top_named(TOP, caller)
+    assert [(r.user_id, r.points, r.rank) for r in week.rows] == before
+    assert len(shown) + week.unnamed_in_top(TOP, caller) == len(week.top(TOP))
+    assert all(r.user_id not in week.unlisted or r.user_id == caller for r in shown)
+    assert [r.rank for r in shown] == sorted(r.rank for r in shown)
+    if any(r.user_id == caller for r in week.top(TOP)):
+        assert any(r.user_id == caller for r in shown)

@@ -1,4 +1,4 @@
-"""The weekly tally: points, ranking with ties, bias correction, streaks, movers, query shape."""
+"""The weekly tally: points, ranking with ties, bias correction, movers, query shape."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from bot.practice.leaderboard.history import criterion_trend, current_streaks, movers
+from bot.practice.leaderboard.history import criterion_trend, movers
 from bot.practice.leaderboard.stats import personal_stats
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import TOP
@@ -272,31 +272,6 @@ def test_few_or_low_scores_name_no_strongest_criterion(session: Session) -> None
     assert low.strongest is None and low.weakest == "rollout"
 
 
-def test_streaks_count_consecutive_practice_days_across_weeks(session: Session) -> None:
-    ch = b.channel(session)
-    days = [MON - timedelta(days=4), MON - timedelta(days=3), MON, TUE, WED, THU, FRI]
-    posts = [b.post(session, ch, d) for d in days]  # the previous Thu, Fri, then Mon-Fri
-    for p in posts:
-        b.answer(session, p, "steady")
-    for p in posts[:3] + posts[4:]:
-        b.answer(session, p, "gap")  # skipped Tuesday
-    b.answer(session, posts[2], "once")
-    session.commit()
-    streaks = current_streaks(session, ch, ["steady", "gap", "once", "nobody"], FRI)
-    assert streaks == {"steady": 7, "gap": 3, "once": 0, "nobody": 0}
-    # Walks back past a page boundary.
-    assert current_streaks(session, ch, ["steady"], THU) == {"steady": 6}
-
-
-def test_open_post_does_not_break_a_running_streak(session: Session) -> None:
-    ch = b.channel(session)
-    b.answer(session, b.post(session, ch, MON), "alice")
-    b.post(session, ch, TUE)  # answers open 09:00-15:00 UTC
-    session.commit()
-    assert current_streaks(session, ch, ["alice"], TUE, now=utc(2026, 3, 3, 10)) == {"alice": 1}
-    assert current_streaks(session, ch, ["alice"], TUE, now=utc(2026, 3, 3, 16)) == {"alice": 0}
-
-
 def test_movers_are_the_biggest_quality_rises(session: Session) -> None:
     ch = b.channel(session)
     before, after = b.post(session, ch, MON - timedelta(days=7)), b.post(session, ch, MON)
@@ -328,7 +303,7 @@ def test_personal_stats(session: Session) -> None:
     stats = personal_stats(session, ch, "alice", utc(2026, 3, 4, 16))
     assert stats.rank == 1 and stats.ranked == 12 and stats.last_week_rank is None
     assert stats.reviews_this_week == 0 and stats.reviews_recent == 0
-    assert stats.streak == 0  # answered Mon and Tue, not Wed (closed at 15:00)
+    assert stats.streak == 1 and stats.practised_this_week  # a practice week: this one
     assert stats.trend[-1][1]["focus"] == 3.5
 
 

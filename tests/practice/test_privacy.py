@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from bot.models import (
     Answer,
+    AwayPeriod,
     Base,
     Challenge,
+    MemberSettings,
     MockMatch,
     MockRating,
     MockRound,
@@ -69,6 +71,8 @@ def seed(session: Session) -> dict[str, int]:
         b.mock_rating(session, match, 4, comment="U2 asked great questions")
         b.mock_request(session, "U1", NOW, team_id=team, match=match, status="done")
         b.mock_request(session, "U1", NOW, team_id=team)
+        session.add(MemberSettings(team_id=team, user_id="U1", listed=False, updated_at=NOW))
+        session.add(AwayPeriod(team_id=team, user_id="U1", first=NOW.date(), last=NOW.date()))
         ids[team] = channel.id
     session.commit()
     return ids
@@ -97,6 +101,8 @@ def nothing_about(data: dict[str, object]) -> bool:
         "mock_matches",
         "reviewer_opt_ins",
         "channels_created_or_enrolled",
+        "settings",
+        "away",
         "review_ratings_given",
         "standin_offers",
     )
@@ -117,6 +123,7 @@ def test_export_holds_everything_about_the_user_in_that_workspace(session: Sessi
     assert data["channels_created_or_enrolled"][0]["channel_id"] == "C1"
     (calibration,) = data["calibration_scores"]
     assert (calibration["score"], calibration["reference"]) == (2, 1)
+    assert data["settings"][0]["listed"] is False and len(data["away"]) == 1
     assert answer["predicted_score"] == 3
     (rated,) = data["review_ratings_given"]
     assert rated["helpful"] is True

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from bot.content import Library
 from bot.db import SessionFactory
 from bot.models import Channel, LeaderboardPost
-from bot.practice.charts import PNG_SIGNATURE, weekly_chart
+from bot.practice.channels import ChannelView
 from bot.practice.ports import PublishError
 from bot.practice.weekly_post import LeaderboardOutcome, WeeklyReport, leaderboard_due
 from bot.services.leaderboards import post_due_leaderboards
+from bot.slack.render.chart import PNG_SIGNATURE, weekly_chart
 from tests import builders as b
 from tests.at_once import run_at_once
 from tests.conftest import utc
@@ -37,7 +38,7 @@ class FakeLeaderboardPublisher:
     fail_with: list[PublishError] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def post_leaderboard(self, channel: Channel, report: WeeklyReport) -> str:
+    def post_leaderboard(self, channel: ChannelView, report: WeeklyReport) -> str:
         if self.fail_with:
             raise self.fail_with.pop(0)
         with self.lock:

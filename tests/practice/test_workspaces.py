@@ -10,13 +10,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.models import (
+    AwayPeriod,
     Base,
     Channel,
+    GoalMessage,
+    InterviewGoal,
+    MemberSettings,
     MockCheckIn,
     MockMatch,
     MockNotice,
     MockStanding,
+    PromptIdea,
     ReviewRating,
+    SeasonPost,
     StandinOffer,
     Workspace,
 )
@@ -61,6 +67,18 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
     session.add(MockNotice(match_id=match.id, user_id="U1", kind="check-in", claimed_at=T0))
     session.add(MockStanding(team_id=team_id, user_id="U2", front_of_queue=True))
     mark_forgotten(session, team_id, "U9", T0)  # someone who used forget-me there
+    session.add(MemberSettings(team_id=team_id, user_id="U1", reminders="brief", updated_at=T0))
+    session.add(AwayPeriod(team_id=team_id, user_id="U1", first=T0.date(), last=T0.date()))
+    session.add(
+        InterviewGoal(
+            team_id=team_id, user_id="U1", interview_on=T0.date(), pack_id="pmm", updated_at=T0
+        )
+    )
+    session.add(
+        GoalMessage(team_id=team_id, user_id="U1", kind="plan", period=T0.date(), claimed_at=T0)
+    )
+    session.add(PromptIdea(team_id=team_id, pack_id="pmm", text="a case", created_on=T0.date()))
+    session.add(SeasonPost(channel_pk=channel.id, month=T0.date().replace(day=1), claimed_at=T0))
     session.commit()
 
 

@@ -53,6 +53,9 @@ class Ledger:
     # Every text each answer message had, with when: an edit made after the answers closed and
     # never delivered by Slack may leave the stored answer at the text it had at the close.
     texts: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
+    # member -> (start, end) local hours, and since when (epoch seconds)
+    quiet: dict[str, tuple[int, int, float]] = field(default_factory=dict)
+    away: dict[str, tuple[date, date]] = field(default_factory=dict)  # member -> first, last day
     # Reviewers each answer had when its post was assigned (forget-me removes assignments later).
     assigned: dict[int, Counter[int]] = field(default_factory=dict)
 
@@ -77,6 +80,16 @@ class Ledger:
         before = [i for i, (at, _) in enumerate(history) if at <= closed]
         start = before[-1] if before else 0
         return {current, *(text for _, text in history[start:])}
+
+    def set_quiet(self, member: str, hours: str, since: datetime) -> None:
+        start, end = (int(part.split(":")[0]) for part in hours.split("-"))
+        self.quiet[member] = (start, end, since.timestamp())
+
+    def set_away(self, member: str, first: date, last: date) -> None:
+        self.away[member] = (first, last)
+
+    def tz_of(self, member: str) -> str:
+        return next(m.tz for m in self.world.members if m.id == member)
 
     def forget(self, member: str) -> None:
         self.forgotten.append(member)
@@ -116,6 +129,44 @@ def check_all(stage: Stage, ledger: Ledger, *, full: bool, final: bool = False) 
     )
     problems += _leaderboards(stage, posts, answers, assignments, boards, by_pk, ledger, final)
     problems += [f"forgotten {m} still named in {t}" for m, t in rows]
+    problems += _away_respected(assignments, ledger)
+    problems += _quiet_respected(stage, ledger)
+    return problems
+
+
+def _away_respected(assignments: list[ReviewAssignment], ledger: Ledger) -> list[str]:
+    """Nobody away is given a review (as an answerer, a volunteer or a stand-in)."""
+    problems = []
+    for assignment in assignments:
+        away = ledger.away.get(assignment.reviewer_id)
+        if away is None:
+            continue
+        day = assignment.assigned_at.astimezone(ZoneInfo(ledger.tz_of(assignment.reviewer_id)))
+        if away[0] <= day.date() <= away[1]:
+            problems.append(f"{assignment.reviewer_id} was away on {day.date()} and got a review")
+    return problems
+
+
+def _quiet_respected(stage: Stage, ledger: Ledger) -> list[str]:
+    """No DM a job sends (at a tick) lands in the member's quiet hours. DMs answering what the
+    member just did are sent whenever they act, so only the ticks' sends are judged."""
+    if not ledger.quiet:
+        return []
+    ticks = {at.timestamp() for at in ledger.ticks}
+    dm_of = {stage.slack.dm_channel(m): m for m in ledger.quiet}
+    problems = []
+    for call in stage.slack.calls_to("chat.postMessage"):
+        channel = str(call.args.get("channel") or "")
+        member = channel if channel in ledger.quiet else dm_of.get(channel)
+        if member is None or call.at not in ticks or not call.response.get("ok"):
+            continue
+        start, end, since = ledger.quiet[member]
+        if call.at < since:
+            continue
+        hour = datetime.fromtimestamp(call.at, ZoneInfo(ledger.tz_of(member))).hour
+        inside = start <= hour or hour < end if start > end else start <= hour < end
+        if inside:
+            problems.append(f"{member} got a DM at {hour}:00 local, in quiet hours {start}-{end}")
     return problems
 
 

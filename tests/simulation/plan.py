@@ -92,6 +92,16 @@ class _Planner:
                 if member.volunteers:
                     self.add(post - timedelta(hours=1), "volunteer", member=member.id,
                              channel=channel.id)  # fmt: skip
+                if member.quiet is not None:
+                    start, end = member.quiet
+                    self.add(post - timedelta(hours=2), "quiet", member=member.id,
+                             channel=channel.id, detail=f"{start:02d}:00-{end:02d}:00")  # fmt: skip
+                if member.away:
+                    leave = day + timedelta(days=self.rng.randrange(1, 7 * self.weeks - 4))
+                    back = leave + timedelta(days=self.rng.randrange(2, 5))
+                    at = local(leave, POST_AT, channel.tz) - timedelta(hours=3)
+                    self.add(at, "away", member=member.id, channel=channel.id, day=leave,
+                             detail=back.isoformat())  # fmt: skip
         # The scheduler ticks every minute; the simulation ticks at the due times (the post and
         # Monday's leaderboard, answers closing; reviews close at the next day's post time) and
         # once more later, where anything that failed is retried.

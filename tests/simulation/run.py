@@ -283,6 +283,22 @@ class Simulation:
         self.ledger.add_review(Review(int(value), member, scores, step.at))
         return True
 
+    def do_quiet(self, step: Step) -> str:
+        self.stage.sender.send_command(
+            step.member, step.channel, "/practice", f"me quiet {step.detail}"
+        )
+        self.ledger.set_quiet(step.member, step.detail, step.at)
+        return "quiet hours set"
+
+    def do_away(self, step: Step) -> str:
+        """Away from the step's day (local) until `detail`; no reviews may come their way."""
+        assert step.day is not None
+        self.stage.sender.send_command(
+            step.member, step.channel, "/practice", f"me away {step.detail}"
+        )
+        self.ledger.set_away(step.member, step.day, date.fromisoformat(step.detail))
+        return f"away until {step.detail}"
+
     def do_volunteer(self, step: Step) -> str:
         self.stage.sender.send_command(step.member, step.channel, "/practice", "review on")
         return "volunteered"

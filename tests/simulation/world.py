@@ -33,6 +33,8 @@ class Member:
     rates: float  # chance of rating the reviews in their summary
     mocks: float  # chance of asking for a mock on a given week
     shows_up: float  # chance of turning up to a mock
+    quiet: tuple[int, int] | None  # quiet hours, local (start, end), set on the first day
+    away: bool  # goes away for a few days once
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def community(seed: int) -> Community:
                     rates=rng.choice((0.0, 0.5, 0.9)),
                     mocks=rng.choice((0.0, 0.0, 0.3, 0.6)),
                     shows_up=rng.choice((0.6, 0.9, 1.0)),
+                    quiet=rng.choice(((22, 7), (20, 9), (23, 6))) if rng.random() < 0.3 else None,
+                    away=rng.random() < 0.2,
                 )
             )
         creator = people[0]

@@ -1,9 +1,8 @@
-"""Across weeks: streaks, most improved, criterion trends."""
+"""Across weeks: most improved, criterion trends (streaks: `streaks.py`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -26,62 +25,6 @@ from bot.practice.schedule import (
 )
 
 TREND_WEEKS = 6
-
-
-STREAK_PAGE = 20
-
-
-def current_streaks(
-    session: Session,
-    channel: Channel,
-    users: Iterable[str],
-    until: date,
-    *,
-    now: datetime | None = None,
-) -> dict[str, int]:
-    """Consecutive practice days (the channel's posts) each user answered on time, counted back
-    from the last post on or before `until`. With `now`, a post whose answers are still open
-    and that the user has not answered yet neither counts nor breaks the streak.
-
-    Walks back a page of posts at a time and stops as soon as every streak has ended.
-    """
-    streaks = {u: 0 for u in users}
-    alive = set(streaks)
-    cursor = until
-    while alive:
-        page = session.execute(
-            select(PromptPost.id, PromptPost.local_date, PromptPost.answers_close_at)
-            .where(
-                PromptPost.channel_pk == channel.id,
-                PromptPost.local_date <= cursor,
-                PromptPost.message_ts.is_not(None),
-            )
-            .order_by(PromptPost.local_date.desc())
-            .limit(STREAK_PAGE)
-        ).all()
-        if not page:
-            break
-        answered: dict[int, set[str]] = defaultdict(set)
-        for post_id, user_id in session.execute(
-            select(Answer.post_id, Answer.user_id).where(
-                Answer.post_id.in_([p[0] for p in page]),
-                Answer.user_id.in_(sorted(alive)),
-                Answer.withdrawn.is_(False),
-                Answer.late.is_(False),
-            )
-        ):
-            answered[post_id].add(user_id)
-        for post_id, _day, closes in page:
-            still_open = now is not None and closes > now
-            for user in list(alive):
-                if user in answered[post_id]:
-                    streaks[user] += 1
-                elif not still_open:
-                    alive.discard(user)
-        cursor = page[-1][1] - timedelta(days=1)
-        if len(page) < STREAK_PAGE:
-            break
-    return streaks
 
 
 @dataclass(frozen=True)

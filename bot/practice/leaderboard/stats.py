@@ -15,7 +15,9 @@ from bot.models import (
     PromptPost,
     ReviewAssignment,
 )
-from bot.practice.leaderboard.history import TREND_WEEKS, criterion_trend, current_streaks
+from bot.practice.channels import ChannelView
+from bot.practice.leaderboard.history import TREND_WEEKS, criterion_trend
+from bot.practice.leaderboard.streaks import weekly_streaks
 from bot.practice.leaderboard.tally import tally_week
 from bot.practice.leaderboard.week import Row
 from bot.practice.reviewer_agreement import ReviewerAgreement, reviewer_agreement
@@ -43,11 +45,13 @@ class PersonalStats:
     rank: int | None
     ranked: int  # how many people are ranked this week
     last_week_rank: int | None
-    streak: int
+    streak: int  # practice weeks in a row (bot/practice/leaderboard/streaks.py)
     reviews_this_week: int
     reviews_recent: int  # completed reviews over the trend window
     trend: list[tuple[date, dict[str, float]]]
     agreement: ReviewerAgreement | None = None  # how their scores compare with others'
+    freezes: int = 0  # streak freezes in hand
+    practised_this_week: bool = False
     helpfulness: Helpfulness | None = None  # how authors rated their reviews
     predictions: tuple[PredictionWeek, ...] = ()  # their predictions against reviewers, by week
 
@@ -81,7 +85,7 @@ def personal_stats(
     row = this.row(user_id)
     last_row = last.row(user_id)
     trend = criterion_trend(session, channel, monday, user_id=user_id, closed_by=now)
-    streak = current_streaks(session, channel, [user_id], today, now=now)[user_id]
+    streak = weekly_streaks(session, channel, [user_id], today)[user_id]
     return PersonalStats(
         user_id=user_id,
         channel_id=channel.channel_id,
@@ -90,7 +94,9 @@ def personal_stats(
         rank=row.rank if row else None,
         ranked=len(this.rows),
         last_week_rank=last_row.rank if last_row else None,
-        streak=streak,
+        streak=streak.weeks,
+        freezes=streak.freezes,
+        practised_this_week=streak.this_week,
         reviews_this_week=row.reviews if row else 0,
         reviews_recent=completed_reviews(
             session, channel, user_id, monday - timedelta(weeks=TREND_WEEKS - 1)
@@ -126,7 +132,7 @@ def has_activity(session: Session, channel: Channel, user_id: str, since: date) 
 
 @dataclass(frozen=True)
 class HomeItem:
-    channel: Channel
+    channel: ChannelView
     stats: PersonalStats | None  # None: no activity of the user's there in the recent weeks
     next_prompt_at: datetime | None
 
@@ -152,6 +158,6 @@ def home_items(session: Session, team_id: str, user_id: str, now: datetime) -> l
             parse_weekdays(channel.weekdays),
             channel.timezone,
         )
-        items.append(HomeItem(channel, stats, upcoming))
+        items.append(HomeItem(ChannelView.of(channel), stats, upcoming))
     items.sort(key=lambda item: item.stats is None)
     return items

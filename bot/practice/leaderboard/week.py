@@ -81,6 +81,9 @@ class Week:
     criteria: dict[str, float]  # the channel's mean per criterion this week
     criterion_counts: dict[str, int] = field(default_factory=dict)
     prior: float = RUBRIC_MIDDLE  # the channel's mean that estimates are shrunk toward
+    # Members who chose not to be named (`/practice me listed no`): ranked and counted as
+    # everyone, shown only to themselves.
+    unlisted: frozenset[str] = frozenset()
     _index: tuple[list[Row], dict[str, Row]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -112,3 +115,14 @@ class Week:
 
     def top(self, n: int = TOP) -> list[Row]:
         return self.rows[:n]
+
+    def named(self, user_id: str, caller: str | None = None) -> bool:
+        return user_id not in self.unlisted or user_id == caller
+
+    def top_named(self, n: int = TOP, caller: str | None = None) -> list[Row]:
+        """The top `n` rows less those of members who chose not to be listed (the caller's
+        own row is always theirs to see); ranks keep their numbers."""
+        return [r for r in self.top(n) if self.named(r.user_id, caller)]
+
+    def unnamed_in_top(self, n: int = TOP, caller: str | None = None) -> int:
+        return sum(1 for r in self.top(n) if not self.named(r.user_id, caller))

@@ -10,9 +10,12 @@ from sqlalchemy.orm import Session
 
 from bot.models import (
     Answer,
+    AwayPeriod,
     CalibrationScore,
     Challenge,
     Channel,
+    InterviewGoal,
+    MemberSettings,
     MockCheckIn,
     MockMatch,
     MockRating,
@@ -86,12 +89,43 @@ def export_user(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
                 .order_by(MockRequest.created_at)
             )
         ],
+        **_own_settings(session, team_id, user_id),
         "mock_matches": [
             _mock_match(session, m, user_id)
             for m in session.scalars(
                 select(MockMatch)
                 .where(MockMatch.team_id == team_id, in_match(user_id))
                 .order_by(MockMatch.created_at)
+            )
+        ],
+    }
+
+
+def _own_settings(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
+    """Their settings, away periods and target interview (issue 25)."""
+    return {
+        "settings": [
+            _row(s, "tz", "quiet_start", "quiet_end", "reminders", "listed", "updated_at")
+            for s in session.scalars(
+                select(MemberSettings).where(
+                    MemberSettings.team_id == team_id, MemberSettings.user_id == user_id
+                )
+            )
+        ],
+        "away": [
+            _row(a, "first", "last")
+            for a in session.scalars(
+                select(AwayPeriod)
+                .where(AwayPeriod.team_id == team_id, AwayPeriod.user_id == user_id)
+                .order_by(AwayPeriod.first)
+            )
+        ],
+        "target_interview": [
+            _row(g, "interview_on", "pack_id", "company", "note", "weekly_plan", "updated_at")
+            for g in session.scalars(
+                select(InterviewGoal).where(
+                    InterviewGoal.team_id == team_id, InterviewGoal.user_id == user_id
+                )
             )
         ],
     }

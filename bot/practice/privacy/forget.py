@@ -24,6 +24,7 @@ class ForgetReport:
     reviews: int = 0
     challenges: int = 0
     opt_ins: int = 0
+    settings: int = 0  # their settings, away periods, target interview and its DMs
     mock_requests: int = 0
     mock_matches: int = 0
     mock_scores: int = 0
@@ -44,6 +45,7 @@ class ForgetReport:
                 self.mock_requests,
                 self.mock_matches,
                 self.opt_ins,
+                self.settings,
             )
         )
 
@@ -62,6 +64,15 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
     report.bot_messages = _bot_messages(session, team_id, user_id)
     _erase_practice(session, team_id, user_id, report)
     _anonymise_mocks(session, team_id, user_id, report)
+    report.settings = sum(
+        _count(session, delete(model).where(model.team_id == team_id, model.user_id == user_id))
+        for model in (
+            tables.MemberSettings,
+            tables.AwayPeriod,
+            tables.InterviewGoal,
+            tables.GoalMessage,
+        )
+    )
     mark_forgotten(session, team_id, user_id, now)
     session.flush()
     return report

@@ -23,7 +23,8 @@ from bot.models import (
     ReviewAssignment,
     ReviewerOptIn,
 )
-from bot.practice.assignment import AnswerRef, Assignment, assign_reviewers
+from bot.practice.assignment import AnswerRef, Assignment, AssignmentPlan, assign_reviewers
+from bot.practice.members.settings import away_members
 from bot.practice.reviews.notices import ReviewerBrief, ShortNotice, claimed_brief, post_ref
 from bot.practice.reviews.queries import claim_ids, counted_answers, posts_query, release_ids
 from bot.practice.workspaces import installed_team_ids
@@ -127,12 +128,18 @@ def assign_post(session: Session, post_id: int, now: datetime) -> AssignOutcome 
     channel = post.channel
     answers = counted_answers(session, post.id)
     per_answer = max(0, channel.reviewers_per_answer)
-    plan = assign_reviewers(
-        [AnswerRef(a.id, a.user_id) for a in answers],
-        per_answer=per_answer,
-        volunteers=volunteers(session, channel.id),
-        recent_pairs=recent_pairs(session, channel.id, now, exclude_post=post.id),
-        seed=post.id,
+    pool = volunteers(session, channel.id)
+    # Away members get no reviews (issue 25): not as volunteers, nor as that day's answerers.
+    away = away_members(session, channel.team_id, {a.user_id for a in answers} | set(pool), now)
+    plan = _without(
+        assign_reviewers(
+            [AnswerRef(a.id, a.user_id) for a in answers],
+            per_answer=per_answer,
+            volunteers=[v for v in pool if v not in away],
+            recent_pairs=recent_pairs(session, channel.id, now, exclude_post=post.id),
+            seed=post.id,
+        ),
+        away,
     )
     _store_plan(session, post.id, plan.assignments, now)
     short = None
@@ -147,6 +154,20 @@ def assign_post(session: Session, post_id: int, now: datetime) -> AssignOutcome 
         "post %s: %d reviews assigned over %d answers", post.id, len(plan.assignments), len(answers)
     )
     return AssignOutcome(post.id, channel.channel_id, len(answers), len(plan.assignments), short)
+
+
+def _without(plan: AssignmentPlan, away: set[str]) -> AssignmentPlan:
+    """The plan less the reviews it gave to away members; their answers are short by as many."""
+    if not away:
+        return plan
+    short = Counter(plan.short)
+    kept = []
+    for a in plan.assignments:
+        if a.reviewer in away:
+            short[a.answer_id] += 1
+        else:
+            kept.append(a)
+    return AssignmentPlan(tuple(kept), dict(short))
 
 
 def _store_plan(

@@ -13,8 +13,9 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App, Respond
 
+from bot.slack.payloads import Interaction
 from bot.slack.render.fallback import STALE_BUTTON, stale_modal
 
 log = logging.getLogger(__name__)
@@ -22,21 +23,16 @@ log = logging.getLogger(__name__)
 ANY = re.compile(".*")
 
 
-def on_unknown_action(ack: Any, body: dict[str, Any], respond: Any) -> None:
+def on_unknown_action(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
     ack()
-    actions = body.get("actions")
-    action = actions[0] if isinstance(actions, list) and actions else {}
-    action_id = action.get("action_id") if isinstance(action, dict) else None
-    user = body.get("user")
-    user_id = user.get("id") if isinstance(user, dict) else None
-    log.info("unknown or stale action %r from %s ignored", action_id, user_id)
-    if body.get("response_url"):
+    seen = Interaction.of(body)
+    log.info("unknown or stale action %r from %s ignored", seen.action_id, seen.user_id)
+    if seen.response_url:
         respond(text=STALE_BUTTON, response_type="ephemeral", replace_original=False)
 
 
-def on_unknown_view(ack: Any, body: dict[str, Any]) -> None:
-    view = body.get("view")
-    callback_id = view.get("callback_id") if isinstance(view, dict) else None
+def on_unknown_view(ack: Ack, body: dict[str, Any]) -> None:
+    callback_id = Interaction.of(body).view.get("callback_id")
     log.info("unknown or stale modal %r submitted; nothing saved", callback_id)
     ack(response_action="update", view=stale_modal())
 

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import Channel
+from bot.practice.channels import ChannelView
 from bot.practice.schedule import describe_weekdays, parse_weekdays
 from bot.slack.render.text import context_line, section
 
 
-def schedule_line(channel: Channel) -> str:
+def schedule_line(channel: ChannelView) -> str:
     days = describe_weekdays(parse_weekdays(channel.weekdays))
     hours = channel.answer_window_minutes / 60
     window = f"{hours:g} hour{'s' if hours != 1 else ''}"
@@ -22,7 +22,22 @@ def schedule_line(channel: Channel) -> str:
     )
 
 
-def welcome_blocks(channel: Channel) -> tuple[str, list[dict[str, Any]]]:
+def setup_outcome(status: str, channel: ChannelView | None) -> str:
+    """The ephemeral answer to a submitted setup modal (`services.channels.SetupSaved`)."""
+    if status == "saved" and channel is not None:
+        return f"Saved. Schedule: {schedule_line(channel)}."
+    if status == "refused":
+        return (
+            "I did not save that setup: only this channel's creator and workspace admins can "
+            "change its practice. Ask one of them, or see the schedule with `/practice help`."
+        )
+    return (
+        "I did not save that setup: there is no practice in this channel any more. Invite me "
+        "back (`/invite @Practice Bot`) and try `/practice setup` again."
+    )
+
+
+def welcome_blocks(channel: ChannelView) -> tuple[str, list[dict[str, Any]]]:
     text = (
         ":wave: *Hi! I run interview practice here.*\n"
         "• Each practice day I post a case prompt. Answer it in the prompt's thread: your first "

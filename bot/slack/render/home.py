@@ -11,7 +11,9 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, DividerBlock, S
 
 from bot.practice.home import Home, PendingReview
 from bot.practice.mocks.queue import MockStatus
+from bot.slack.render.goals import GOAL_HINT, countdown_line
 from bot.slack.render.leaderboard import stats_text
+from bot.slack.render.members import SETTINGS_HINT, settings_button, settings_text
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,
     RATE_ACTION,
@@ -101,6 +103,19 @@ def home_view(home: Home, names: Mapping[str, Mapping[str, str]]) -> dict[str, A
         blocks += own_answer_blocks(own)
     blocks.append(DividerBlock())
     blocks += _mock_blocks(home.mock, home.mock_round)
+    blocks.append(DividerBlock())
+    blocks.append(
+        section(
+            settings_text(home.prefs, home.away_now, home.away_next), accessory=settings_button()
+        )
+    )
+    blocks.append(context_line(SETTINGS_HINT))
+    blocks.append(DividerBlock())
+    if home.goal is not None:
+        blocks.append(section(countdown_line(home.goal, home.goal_days_left)))
+    else:
+        blocks.append(section("*Target interview*: none set."))
+    blocks.append(context_line(GOAL_HINT))
     if not home.channels:
         blocks.append(DividerBlock())
         blocks.append(

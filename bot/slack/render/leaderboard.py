@@ -54,6 +54,22 @@ def row_line(row: Row, names: Mapping[str, str]) -> str:
     )
 
 
+def unlisted_line(count: int) -> str:
+    """Counted, not named: the ranking's places above stay as they were."""
+    who = "1 member" if count == 1 else f"{count} members"
+    return f"{who} in the top {TOP} chose not to be listed."
+
+
+def streak_line(weeks: int, freezes: int, this_week: bool) -> str:
+    """The forgiving weekly streak, with the freezes that keep it through a missed week."""
+    text = f"{_plural(weeks, 'practice week')} in a row"
+    if freezes:
+        text += f" ({_plural(freezes, 'freeze')} in hand: a missed week uses one)"
+    if weeks and not this_week:
+        text += "; practise this week to add to it"
+    return text
+
+
 def _section(text: str) -> dict[str, Any]:
     return section(text).to_dict()
 
@@ -78,19 +94,35 @@ def weekly_blocks(report: WeeklyReport) -> tuple[str, list[dict[str, Any]]]:
     week, names = report.week, report.criterion_names
     title = f"Leaderboard: {week_label(week.week_start)}"
     blocks = [_header(f":trophy: {title}")]
-    blocks.append(_section("\n".join(row_line(r, names) for r in week.top(TOP))))
+    blocks.append(_section("\n".join(row_line(r, names) for r in week.top_named(TOP))))
+    if unnamed := week.unnamed_in_top(TOP):
+        blocks.append(_context(unlisted_line(unnamed)))
     if report.movers:
         lines = [
             f"{mention(m.user_id)} {m.before:.1f} → {m.after:.1f} (+{m.delta:.1f})"
             for m in report.movers
         ]
-        blocks.append(_section("*Most improved* (mean answer quality)\n" + "\n".join(lines)))
-    # A streak is news from two days on.
+        blocks.append(
+            _section(
+                "*Most improved* (mean answer score against their own last 4 weeks)\n"
+                + "\n".join(lines)
+            )
+        )
+    if report.helpful:
+        lines = [
+            f"{mention(h.user_id)} {h.helpful} of {_plural(h.rated, 'rated review')} helpful"
+            for h in report.helpful
+        ]
+        blocks.append(_section("*Most helpful reviewers* (authors' ratings)\n" + "\n".join(lines)))
+    if report.mocks_held:
+        lines = [f"{mention(u)} {_plural(n, 'mock round')}" for u, n in report.mocks_held]
+        blocks.append(_section("*Mocks held*\n" + "\n".join(lines)))
+    # A streak is news from two weeks on.
     streaks = sorted(
         ((u, n) for u, n in report.streaks.items() if n >= 2), key=lambda kv: (-kv[1], kv[0])
     )[:5]
     if streaks:
-        lines = [f"{mention(u)} {_plural(n, 'practice day')} in a row" for u, n in streaks]
+        lines = [f"{mention(u)} {_plural(n, 'practice week')} in a row" for u, n in streaks]
         blocks.append(_section("*Streaks*\n" + "\n".join(lines)))
     notable = [
         f"*Channel's {label} criterion:* {criterion_label(names, c)} "
@@ -127,7 +159,9 @@ def standings_blocks(
             "." if last else ": answer today's prompt in its thread to get on the board."
         )
         return text, [_section(text)]
-    lines = [row_line(r, names) for r in week.top(TOP)]
+    lines = [row_line(r, names) for r in week.top_named(TOP, caller)]
+    if unnamed := week.unnamed_in_top(TOP, caller):
+        lines.append(f"_{unlisted_line(unnamed)}_")
     mine = week.row(caller)
     if mine is not None and mine.rank > TOP:
         lines.append("…")
@@ -141,10 +175,15 @@ def standings_blocks(
     return title, blocks
 
 
-def why_text(week: Week, user_id: str, *, names: Mapping[str, str], last: bool) -> str:
-    """How one row's points were made, line by line (the formula of the README)."""
+def why_text(
+    week: Week, user_id: str, *, names: Mapping[str, str], last: bool, caller: str | None = None
+) -> str:
+    """How one row's points were made, line by line (the formula of the README). A member
+    who chose not to be listed is explained only to themselves."""
     rules: ScoringRules = week.rules
     which = "last week" if last else "this week"
+    if not week.named(user_id, caller):
+        return f"{mention(user_id)} chose not to be listed on the leaderboard."
     row = week.row(user_id)
     if row is None:
         return (
@@ -289,7 +328,7 @@ def stats_text(stats: PersonalStats, names: Mapping[str, str]) -> str:
         lines.append("• This week: not on the board yet")
     if stats.last_week_rank is not None:
         lines.append(f"• Last week: rank {stats.last_week_rank}")
-    lines.append(f"• Streak: {_plural(stats.streak, 'practice day')} in a row")
+    lines.append(f"• Streak: {streak_line(stats.streak, stats.freezes, stats.practised_this_week)}")
     lines.append(
         f"• Reviews done: {stats.reviews_this_week} this week, {stats.reviews_recent} in the "
         f"last {len(stats.trend)} weeks"
@@ -322,7 +361,7 @@ ALT_TEXT_LIMIT = 1000
 
 def chart_alt_text(report: WeeklyReport, people: Mapping[str, str]) -> str:
     """What the weekly chart shows, for screen readers and for anyone whose image fails."""
-    top = report.week.top(TOP)
+    top = report.week.top_named(TOP)
     bars = ", ".join(f"{people.get(r.user_id, r.user_id)} {_n(r.points)}" for r in top)
     text = f"Bar chart of points, {week_label(report.week.week_start)}: {bars or 'nobody'}."
     if report.trend:

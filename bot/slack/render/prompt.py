@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import DividerBlock
 
 from bot.content import ContextTable, Prompt, prompt_from_snapshot
 from bot.content.tables import table_lines
-from bot.models import Channel, PromptPost
+from bot.practice.posting import PromptToPost
 from bot.slack.render.text import (
     context_line,
     escape,
@@ -31,7 +31,7 @@ def table_text(table: ContextTable) -> str:
     return caption + "```" + "\n".join(table_lines(table)) + "```"
 
 
-def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[str, Any]]]:
+def prompt_blocks(post: PromptToPost) -> tuple[str, list[dict[str, Any]]]:
     """(fallback text, blocks) for a post's prompt message."""
     prompt: Prompt = prompt_from_snapshot(post.prompt)
     kind = prompt.kind.replace("-", " ")
@@ -51,7 +51,7 @@ def prompt_blocks(post: PromptPost, channel: Channel) -> tuple[str, list[dict[st
     if prompt.hint:
         blocks.append(context_line(f":bulb: Hint: {escape(prompt.hint)}"))
     blocks.append(DividerBlock())
-    reviewers = channel.reviewers_per_answer
+    reviewers = post.reviewers_per_answer
     blocks.append(
         context_line(
             f":thread: Answer in this thread by {slack_date(post.answers_close_at)}. "

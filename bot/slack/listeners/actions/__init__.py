@@ -6,9 +6,17 @@ import re
 
 from slack_bolt import App
 
-from bot.slack.listeners.actions import calibration, mock, privacy, review_feedback, reviews
+from bot.slack.listeners.actions import (
+    calibration,
+    members,
+    mock,
+    privacy,
+    review_feedback,
+    reviews,
+)
 from bot.slack.render.calibration import REVEAL_ACTION, SAMPLE_SCORE_ACTION, SAMPLES_ACTION
 from bot.slack.render.home import LEAVE_QUEUE_ACTION
+from bot.slack.render.members import SETTINGS_ACTION
 from bot.slack.render.mock import FEEDBACK_ACTION, RATE_ACTION, SWAP_ACTION
 from bot.slack.render.mock_times import CHECK_IN_ACTION, FIND_ACTION, PROPOSE_ACTION
 from bot.slack.render.privacy import FORGET_CANCEL_ACTION, FORGET_CONFIRM_ACTION
@@ -35,6 +43,7 @@ def register(app: App) -> None:
     app.action(FEEDBACK_ACTION)(mock.on_score_candidate)
     app.action(RATE_ACTION)(mock.on_rate_interviewer)
     app.action(LEAVE_QUEUE_ACTION)(mock.on_leave_queue)
+    app.action(SETTINGS_ACTION)(members.on_settings_clicked)
     app.action(FIND_ACTION)(mock.on_find_partner)
     app.action(PROPOSE_ACTION)(mock.on_propose)
     app.action(re.compile(f"^{CHECK_IN_ACTION}_"))(mock.on_check_in)

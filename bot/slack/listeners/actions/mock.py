@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.practice.mocks.availability import MIN_SLOT
 from bot.practice.mocks.queue import MockError
+from bot.runtime import runtime_of
 from bot.services import mocks
-from bot.slack.listeners.events.home import publish_home
-from bot.slack.mock_notifier import SlackMockNotifier
+from bot.slack.dm import reply_dm
+from bot.slack.home_publisher import publish_home
 from bot.slack.mock_requests import open_availability, user_zone
+from bot.slack.payloads import Interaction
 from bot.slack.render.mock import (
     FEEDBACK_ACTION,
     feedback_modal,
@@ -37,31 +40,30 @@ SWAP_ANNOUNCE_FAILED = (
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str, int, int]:
-    user_id = str((body.get("user") or {}).get("id") or "")
-    action = (body.get("actions") or [{}])[0]
-    match_id, number = parse_value(str(action.get("value") or "0:1"))
-    return user_id, match_id, number
+    seen = Interaction.of(body)
+    match_id, number = parse_value(seen.value or "0:1")
+    return seen.user_id, match_id, number
 
 
-def _tell(respond: Any, text: str, home: tuple[WebClient, str] | None = None) -> None:
+def _tell(respond: Respond, text: str, home: tuple[WebClient, str] | None = None) -> None:
     """Privately where the button was; a button on the App Home (`home`: the client and the
     user) has no response URL, so there the bot's DM says it."""
     if home is not None:
         client, user_id = home
-        client.chat_postMessage(channel=user_id, text=text)
+        reply_dm(client, user_id, text)
         return
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def _from_home(body: dict[str, Any], client: WebClient) -> tuple[WebClient, str] | None:
-    if body.get("response_url") or (body.get("container") or {}).get("type") != "view":
+    if Interaction.of(body).response_url or (body.get("container") or {}).get("type") != "view":
         return None
-    return client, str((body.get("user") or {}).get("id") or "")
+    return client, Interaction.of(body).user_id
 
 
-def on_swap(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
+def on_swap(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     user_id, match_id, _ = _clicked(body)
     try:
         failure = mocks.swap(
@@ -70,7 +72,7 @@ def on_swap(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
             match_id,
             user_id,
             library=runtime.library,
-            notifier=SlackMockNotifier(runtime.slack),
+            notifier=runtime.adapters.mocks(),
         )
     except MockError as exc:
         _tell(respond, str(exc))
@@ -79,11 +81,13 @@ def on_swap(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
         _tell(respond, SWAP_ANNOUNCE_FAILED.format(reason=failure))
 
 
-def _open_form(body: dict[str, Any], respond: Any, client: WebClient, context: Any) -> None:
+def _open_form(
+    body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+) -> None:
     """The button's form for the one person it is for; anyone else is told whose it is."""
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     user_id, match_id, number = _clicked(body)
-    action = str(((body.get("actions") or [{}])[0]).get("action_id") or "")
+    action = Interaction.of(body).action_id
     home = _from_home(body, client)
     try:
         form = mocks.round_form(runtime.sessions, match_id, number, runtime.library)
@@ -104,11 +108,11 @@ def _open_form(body: dict[str, Any], respond: Any, client: WebClient, context: A
             _tell(respond, not_your_button(action, rnd), home)
             return
         view = rating_modal(match_id, number, rnd.interviewer_id)
-    client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+    client.views_open(trigger_id=Interaction.of(body).trigger_id, view=view)
 
 
 def on_score_candidate(
-    ack: Any, body: dict[str, Any], respond: Any, client: WebClient, context: Any
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
     """ "Score the candidate": the rubric modal, for the round's interviewer only."""
     ack()
@@ -116,45 +120,48 @@ def on_score_candidate(
 
 
 def on_rate_interviewer(
-    ack: Any, body: dict[str, Any], respond: Any, client: WebClient, context: Any
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
     """ "Rate the interviewer": the helpfulness rating, for the round's candidate only."""
     ack()
     _open_form(body, respond, client, context)
 
 
-def on_leave_queue(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
+def on_leave_queue(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """The App Home's "Leave the queue": `/mock cancel`, then the Home shows the new state."""
     ack()
-    runtime = context["runtime"]
-    user_id = str((body.get("user") or {}).get("id") or "")
-    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+    runtime = runtime_of(context)
+    seen = Interaction.of(body, context.team_id)
+    user_id, team_id = seen.user_id, seen.team_id
     left = mocks.cancel(runtime.sessions, runtime.clock(), team_id, user_id)
     log.info("mock queue left from the App Home by %s: %s", user_id, left)
     publish_home(runtime, client, team_id, user_id)
 
 
-def on_find_partner(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
+def on_find_partner(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
     """The App Home's "Find a mock partner": the availability modal, as `/mock` opens it."""
     ack()
-    runtime = context["runtime"]
-    user_id = str((body.get("user") or {}).get("id") or "")
-    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+    runtime = runtime_of(context)
+    seen = Interaction.of(body, context.team_id)
+    user_id, team_id = seen.user_id, seen.team_id
     zone = user_zone(client, user_id)
-    trigger = str(body.get("trigger_id") or "")
+    trigger = Interaction.of(body).trigger_id
     if not open_availability(runtime, client, trigger, team_id, user_id, zone[0]):
-        client.chat_postMessage(
-            channel=user_id,
-            text="I couldn't open the form just now. `/mock` in any channel does the same.",
+        reply_dm(
+            client,
+            user_id,
+            "I couldn't open the form just now. `/mock` in any channel does the same.",
         )
 
 
 def on_propose(
-    ack: Any, body: dict[str, Any], respond: Any, client: WebClient, context: Any
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
     """ "Propose another time": the slots both partners gave, in the presser's time zone."""
     ack()
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     user_id, match_id, _ = _clicked(body)
     slot = runtime.settings.mock_slot or MIN_SLOT
     try:
@@ -167,25 +174,25 @@ def on_propose(
         return
     tz, _ = user_zone(client, user_id)
     view = propose_modal(match_id, choices, tz)
-    client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+    client.views_open(trigger_id=Interaction.of(body).trigger_id, view=view)
 
 
-def on_check_in(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
+def on_check_in(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     """ "Did it happen?": one of four answers, stored; the reply replaces the question."""
     ack()
-    runtime = context["runtime"]
-    user_id = str((body.get("user") or {}).get("id") or "")
-    action = (body.get("actions") or [{}])[0]
-    outcome = str(action.get("action_id") or "").removeprefix(f"{CHECK_IN_ACTION}_")
+    runtime = runtime_of(context)
+    seen = Interaction.of(body)
+    user_id = seen.user_id
+    outcome = seen.action_id.removeprefix(f"{CHECK_IN_ACTION}_")
     try:
-        match_id = int(str(action.get("value") or ""))
+        match_id = int(seen.value)
         result = mocks.check_in(
             runtime.sessions,
             runtime.clock(),
             match_id,
             user_id,
             outcome,
-            notifier=SlackMockNotifier(runtime.slack),
+            notifier=runtime.adapters.mocks(),
         )
     except ValueError:
         _tell(respond, "That button is no longer valid.")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.runtime import runtime_of
 from bot.services import privacy
 from bot.slack.errors import slack_error
+from bot.slack.payloads import Interaction
 from bot.slack.render.privacy import (
     FORGET_CANCELLED,
     FORGET_OTHER_USER,
@@ -19,29 +22,19 @@ from bot.slack.render.privacy import (
 log = logging.getLogger(__name__)
 
 
-def _clicker_and_target(body: dict[str, Any]) -> tuple[str, str]:
-    user_id = str((body.get("user") or {}).get("id") or "")
-    actions = body.get("actions") or [{}]
-    action = actions[0] if isinstance(actions, list) and isinstance(actions[0], dict) else {}
-    return user_id, str(action.get("value") or "")
-
-
-def _team(body: dict[str, Any], context: Any) -> str:
-    return str(context.team_id or (body.get("team") or {}).get("id") or "")
-
-
 def on_forget_confirmed(
-    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    user_id, target = _clicker_and_target(body)
+    seen = Interaction.of(body, context.team_id)
+    user_id, target = seen.user_id, seen.value
     if not user_id or target != user_id:
         # A forwarded or forged button: the clicker is not the person who asked.
         log.info("refused forget-me button for %r clicked by %r", target, user_id)
         respond(text=FORGET_OTHER_USER, response_type="ephemeral", replace_original=False)
         return
-    runtime = context["runtime"]
-    team_id = _team(body, context)
+    runtime = runtime_of(context)
+    team_id = seen.team_id
     report = privacy.forget(runtime.sessions, team_id, user_id, runtime.clock())
     log.info(
         "forgot user %s in %s as %s (%d answers, %d votes, %d mocks)",
@@ -60,6 +53,6 @@ def on_forget_confirmed(
     respond(text=forget_done_text(report), response_type="ephemeral", replace_original=True)
 
 
-def on_forget_cancelled(ack: Any, body: dict[str, Any], respond: Any) -> None:
+def on_forget_cancelled(ack: Ack, respond: Respond) -> None:
     ack()
     respond(text=FORGET_CANCELLED, response_type="ephemeral", replace_original=True)

@@ -11,12 +11,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.runtime import runtime_of
 from bot.services.reviews import accept_standin, predict, rate
-from bot.slack.listeners.events.home import publish_home
+from bot.slack.dm import reply_dm
+from bot.slack.home_publisher import publish_home
+from bot.slack.payloads import Interaction
 from bot.slack.render.review_feedback import predicted_text, rated_text, word_modal
-from bot.slack.review_notifier import SlackReviewNotifier
 
 log = logging.getLogger(__name__)
 
@@ -28,20 +31,20 @@ TAKEN = (
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str, str]:
-    user_id = str((body.get("user") or {}).get("id") or "")
-    action = (body.get("actions") or [{}])[0]
-    return user_id, str(action.get("value") or "")
+    seen = Interaction.of(body)
+    return seen.user_id, seen.value
 
 
-def _refuse(respond: Any, text: str, body: dict[str, Any], client: WebClient) -> None:
+def _refuse(respond: Respond, text: str, body: dict[str, Any], client: WebClient) -> None:
     """Privately; a button on the App Home has no response URL, so there by DM."""
-    if not body.get("response_url") and (body.get("container") or {}).get("type") == "view":
-        client.chat_postMessage(channel=str((body.get("user") or {}).get("id") or ""), text=text)
+    seen = Interaction.of(body)
+    if not seen.response_url and (body.get("container") or {}).get("type") == "view":
+        reply_dm(client, seen.user_id, text)
         return
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
-def _reply(respond: Any, body: dict[str, Any], client: WebClient, text: str) -> None:
+def _reply(respond: Respond, body: dict[str, Any], client: WebClient, text: str) -> None:
     """Replace the clicked message's buttons with the answer (a DM or an ephemeral);
     on the App Home, which has no response URL, by DM."""
     if body.get("response_url"):
@@ -51,10 +54,10 @@ def _reply(respond: Any, body: dict[str, Any], client: WebClient, text: str) -> 
 
 
 def on_standin_take(
-    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     user_id, value = _clicked(body)
     if not value.isdigit():
         _refuse(respond, BAD_BUTTON, body, client)
@@ -64,7 +67,7 @@ def on_standin_take(
         int(value),
         user_id,
         runtime.clock(),
-        notifier=SlackReviewNotifier(runtime.slack),
+        notifier=runtime.adapters.reviews(),
     )
     if taken.brief is None:
         log.info("stand-in %s refused for %s: %s", value, user_id, taken.refusal)
@@ -74,10 +77,10 @@ def on_standin_take(
 
 
 def on_predict(
-    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     user_id, value = _clicked(body)
     answer, _, score = value.partition(":")
     if not (answer.isdigit() and score.isdigit()):
@@ -90,34 +93,34 @@ def on_predict(
     if body.get("response_url"):  # in the review DM: a private note, the brief stays
         _refuse(respond, predicted_text(result.score, result.already), body, client)
         return
-    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
+    team_id = Interaction.of(body, context.team_id).team_id
     publish_home(runtime, client, team_id, user_id)  # on the App Home: shown there
 
 
 def on_rate_helpful(
-    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     _on_rate(ack, body, client, context, respond, helpful=True)
 
 
 def on_rate_not_helpful(
-    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     _on_rate(ack, body, client, context, respond, helpful=False)
 
 
 def _on_rate(
-    ack: Any,
+    ack: Ack,
     body: dict[str, Any],
     client: WebClient,
-    context: Any,
-    respond: Any,
+    context: BoltContext,
+    respond: Respond,
     *,
     helpful: bool,
 ) -> None:
     """Recorded on the click (once per review); then an optional word in a small modal."""
     ack()
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     user_id, value = _clicked(body)
     if not value.isdigit():
         _refuse(respond, BAD_BUTTON, body, client)
@@ -129,4 +132,5 @@ def _on_rate(
     if rating.already:
         _refuse(respond, rated_text(rating.helpful, already=True), body, client)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=word_modal(int(value), helpful))
+    trigger_id = Interaction.of(body).trigger_id
+    client.views_open(trigger_id=trigger_id, view=word_modal(int(value), helpful))

@@ -10,9 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.runtime import runtime_of
 from bot.services.reviews import open_review
+from bot.slack.dm import reply_dm
+from bot.slack.payloads import Interaction
 from bot.slack.render.review_modals import ModalSource, challenge_modal, score_modal
 
 log = logging.getLogger(__name__)
@@ -26,9 +30,8 @@ BAD_BUTTON = "That button no longer works. Please use the buttons in your latest
 
 def _click(body: dict[str, Any]) -> tuple[str, int | None, ModalSource]:
     """(clicker, assignment id, the DM message the button is in)."""
-    user_id = str((body.get("user") or {}).get("id") or "")
-    action = (body.get("actions") or [{}])[0]
-    value = str(action.get("value") or "")
+    seen = Interaction.of(body)
+    user_id, value = seen.user_id, seen.value
     container = body.get("container") or {}
     dm_channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
     dm_ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
@@ -36,32 +39,39 @@ def _click(body: dict[str, Any]) -> tuple[str, int | None, ModalSource]:
     return user_id, assignment_id, ModalSource(assignment_id, dm_channel, dm_ts)
 
 
-def _refuse(respond: Any, message: str, body: dict[str, Any], client: WebClient) -> None:
+def _refuse(respond: Respond, message: str, body: dict[str, Any], client: WebClient) -> None:
     """Privately; a button on the App Home has no response URL, so there by DM."""
-    if not body.get("response_url") and (body.get("container") or {}).get("type") == "view":
-        client.chat_postMessage(channel=str((body.get("user") or {}).get("id") or ""), text=message)
+    seen = Interaction.of(body)
+    if not seen.response_url and (body.get("container") or {}).get("type") == "view":
+        reply_dm(client, seen.user_id, message)
         return
     respond(text=message, response_type="ephemeral", replace_original=False)
 
 
 def on_challenge_clicked(
-    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     _open_modal(ack, body, client, context, respond, scoring=False)
 
 
 def on_score_clicked(
-    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
     _open_modal(ack, body, client, context, respond, scoring=True)
 
 
 def _open_modal(
-    ack: Any, body: dict[str, Any], client: WebClient, context: Any, respond: Any, *, scoring: bool
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    *,
+    scoring: bool,
 ) -> None:
     """The challenge or the scoring modal for the button's review, once it is re-checked."""
     ack()
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     user_id, assignment_id, source = _click(body)
     if assignment_id is None:
         _refuse(respond, BAD_BUTTON, body, client)
@@ -82,4 +92,4 @@ def _open_modal(
     view = (
         score_modal(target, opened.rubric, source) if scoring else challenge_modal(target, source)
     )
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    client.views_open(trigger_id=Interaction.of(body).trigger_id, view=view)

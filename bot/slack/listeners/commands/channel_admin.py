@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.practice.scoring import describe_rules
 from bot.services import channels
 from bot.services.prompts import post_prompt_now
 from bot.slack.listeners.commands.registry import CommandContext, help_lines, subcommand
-from bot.slack.publisher import SlackPublisher
 from bot.slack.render.channel import help_text, schedule_line
+from bot.slack.render.scoring import describe_rules
 from bot.slack.render.setup import setup_modal
 
 log = logging.getLogger(__name__)
@@ -87,7 +86,7 @@ def post_today_now(ctx: CommandContext) -> None:
         ctx.channel_id,
         runtime.clock(),
         library=runtime.library,
-        publisher=SlackPublisher(runtime.slack),
+        publisher=runtime.adapters.prompts,
     )
     if outcome is None:
         ctx.reply(NOT_ENROLLED)

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import re
 
-from bot.practice.scoring import (
-    ScoringSettingError,
-    describe_settings,
-    rules_for,
-)
-from bot.services.channels import change_scoring, enrolled
+from bot.practice.scoring import ScoringSettingError
+from bot.services.channels import change_scoring, enrolled_rules
 from bot.services.leaderboards import my_stats, standings
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 from bot.slack.render.leaderboard import standings_blocks, stats_text, why_text
+from bot.slack.render.scoring import describe_settings
 
 NOT_ENROLLED = (
     "There is no practice in this channel yet, so no leaderboard. Run this in a channel I "
@@ -75,7 +72,7 @@ def leaderboard(ctx: CommandContext) -> None:
         return
     week, names = found.week, found.names
     if explain is not None:
-        ctx.reply(why_text(week, explain, names=names, last=last))
+        ctx.reply(why_text(week, explain, names=names, last=last, caller=ctx.user_id))
         return
     text, blocks = standings_blocks(week, caller=ctx.user_id, names=names, last=last)
     ctx.reply(text, blocks)
@@ -115,13 +112,13 @@ def scoring(ctx: CommandContext) -> None:
     words = ctx.args.split()
     runtime = ctx.runtime
     if not words or (words != ["reset"] and len(words) != 2):
-        channel = enrolled(runtime.sessions, ctx.team_id, ctx.channel_id)
-        if channel is None:
+        current = enrolled_rules(runtime.sessions, ctx.team_id, ctx.channel_id)
+        if current is None:
             ctx.reply(NOT_ENROLLED)
         elif words:
             ctx.reply(SCORING_USAGE)
         else:
-            shown = describe_settings(rules_for(channel))
+            shown = describe_settings(current)
             ctx.reply(f"*Scoring in this channel*\n{shown}\n\n{SCORING_USAGE}")
         return
     try:

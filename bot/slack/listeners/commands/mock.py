@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.runtime import runtime_of
 from bot.services import mocks
 from bot.slack.listeners.commands.registry import CommandContext, Subcommands, add_help_line
 from bot.slack.mock_requests import open_availability, request_and_reply, user_zone
@@ -27,16 +29,18 @@ REQUEST = ""  # the handler of `/mock [note]`: any text that names no subcommand
 
 
 def mock_command(
-    ack: Any, command: dict[str, Any], respond: Any, client: WebClient, context: Any
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
     ack()
-    context["runtime"].defer(
+    runtime_of(context).defer(
         lambda: handle_mock(command, respond, client, context),
         on_error=lambda: respond(text=SORRY, response_type="ephemeral"),
     )
 
 
-def handle_mock(command: dict[str, Any], respond: Any, client: WebClient, context: Any) -> None:
+def handle_mock(
+    command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+) -> None:
     """The work of a `/mock` command, after the ack: its subcommand's handler, each of which
     makes one service call and replies once it returned (no transaction open)."""
     text = str(command.get("text") or "").strip()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.practice.scoring import DEFAULT_RULES, describe_rules
+from bot.practice.scoring import DEFAULT_RULES
+from bot.runtime import runtime_of
 from bot.services.channels import enrolled
 from bot.slack.listeners.commands.registry import (
     INLINE,
@@ -19,6 +21,7 @@ from bot.slack.listeners.commands.registry import (
 from bot.slack.permissions import can_manage
 from bot.slack.render.channel import help_text
 from bot.slack.render.fallback import NO_USER, SORRY, TOO_LONG
+from bot.slack.render.scoring import describe_rules
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ REFUSAL = (
 
 
 def practice_command(
-    ack: Any, command: dict[str, Any], respond: Any, client: WebClient, context: Any
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
     text = str(command.get("text") or "").strip()
     if len(text) > MAX_COMMAND_CHARS:
@@ -50,7 +53,7 @@ def practice_command(
         ack(text=help_text(help_lines(), describe_rules(DEFAULT_RULES)), response_type="ephemeral")
         return
     ack()
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     ctx = CommandContext.of(command, respond, client, context, args.strip())
 
     def work() -> None:

@@ -7,6 +7,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.services import privacy
+from bot.slack.dm import reply_file
 from bot.slack.errors import SLACK_FAILURES, slack_error
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 from bot.slack.render.privacy import (
@@ -29,9 +30,9 @@ log = logging.getLogger(__name__)
 def export(ctx: CommandContext) -> None:
     data = privacy.export(ctx.runtime.sessions, ctx.team_id, ctx.user_id)
     try:
-        dm = ctx.client.conversations_open(users=ctx.user_id)["channel"]["id"]
-        ctx.client.files_upload_v2(
-            channel=dm,
+        reply_file(
+            ctx.client,
+            ctx.user_id,
             content=export_file(data),
             filename=EXPORT_FILENAME,
             title="Your practice-bot data",

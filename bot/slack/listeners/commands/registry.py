@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.runtime import Runtime
+from bot.runtime import Runtime, runtime_of
 from bot.slack.render.channel import HelpLine
 
 
@@ -17,7 +18,7 @@ from bot.slack.render.channel import HelpLine
 class CommandContext:
     runtime: Runtime
     client: WebClient
-    respond: Callable[..., Any]
+    respond: Respond
     team_id: str
     channel_id: str
     user_id: str
@@ -26,11 +27,16 @@ class CommandContext:
 
     @classmethod
     def of(
-        cls, command: dict[str, Any], respond: Any, client: WebClient, context: Any, args: str
+        cls,
+        command: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        context: BoltContext,
+        args: str,
     ) -> CommandContext:
         """The context of a slash command's payload; `args` is the text its handler reads."""
         return cls(
-            runtime=context["runtime"],
+            runtime=runtime_of(context),
             client=client,
             respond=respond,
             team_id=str(command.get("team_id") or context.team_id or ""),

@@ -11,19 +11,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import BoltContext
+
+from bot.runtime import runtime_of
 from bot.services import workspaces
 
 log = logging.getLogger(__name__)
 
 
-def on_app_uninstalled(body: dict[str, Any], context: Any) -> None:
+def on_app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
     _forget_workspace(context, _team_id(body, context), "app_uninstalled")
 
 
-def on_tokens_revoked(event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
+def on_tokens_revoked(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
     team_id = _team_id(body, context)
     tokens = event.get("tokens") or {}
-    store = context["runtime"].slack.installation_store
+    store = runtime_of(context).slack.installation_store
     if store is not None:
         for user_id in tokens.get("oauth") or []:  # user tokens: only that user's install
             store.delete_installation(
@@ -33,15 +36,15 @@ def on_tokens_revoked(event: dict[str, Any], body: dict[str, Any], context: Any)
         _forget_workspace(context, team_id, "tokens_revoked")
 
 
-def _team_id(body: dict[str, Any], context: Any) -> str:
+def _team_id(body: dict[str, Any], context: BoltContext) -> str:
     return str(context.team_id or body.get("team_id") or "")
 
 
-def _forget_workspace(context: Any, team_id: str, why: str) -> None:
+def _forget_workspace(context: BoltContext, team_id: str, why: str) -> None:
     if not team_id:
         log.warning("%s without a team id; ignored", why)
         return
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     store = runtime.slack.installation_store
     if store is not None:
         store.delete_all(enterprise_id=context.enterprise_id, team_id=team_id)

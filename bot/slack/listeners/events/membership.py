@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.runtime import runtime_of
 from bot.services import channels
 from bot.slack.permissions import channel_info, user_info
 from bot.slack.render.channel import welcome_blocks
@@ -16,10 +18,10 @@ log = logging.getLogger(__name__)
 REMOVED = "bot removed from channel"
 
 
-def on_member_joined(event: dict[str, Any], context: Any, client: WebClient) -> None:
+def on_member_joined(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     if event.get("user") != context.bot_user_id:
         return  # someone else joined; nothing to do
-    runtime = context["runtime"]
+    runtime = runtime_of(context)
     channel_id = event.get("channel")
     if not isinstance(channel_id, str) or not channel_id:
         log.warning("member_joined_channel without a channel id ignored")
@@ -44,17 +46,17 @@ def on_member_joined(event: dict[str, Any], context: Any, client: WebClient) -> 
         client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
 
 
-def on_channel_left(event: dict[str, Any], context: Any) -> None:
+def on_channel_left(event: dict[str, Any], context: BoltContext) -> None:
     _pause(context, str(event.get("channel") or ""))
 
 
-def on_member_left(event: dict[str, Any], context: Any) -> None:
+def on_member_left(event: dict[str, Any], context: BoltContext) -> None:
     if event.get("user") == context.bot_user_id:
         _pause(context, str(event.get("channel") or ""))
 
 
-def _pause(context: Any, channel_id: str) -> None:
-    runtime = context["runtime"]
+def _pause(context: BoltContext, channel_id: str) -> None:
+    runtime = runtime_of(context)
     team_id = str(context.team_id or "")
     paused = channels.pause(runtime.sessions, team_id, channel_id, runtime.clock(), REMOVED)
     if paused is not None and paused.changed:

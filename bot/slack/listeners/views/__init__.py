@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.views import calibration, mock, review_feedback, reviews, setup
+from bot.slack.listeners.views import calibration, members, mock, review_feedback, reviews, setup
 from bot.slack.render.calibration import SAMPLE_CALLBACK
+from bot.slack.render.members import SETTINGS_CALLBACK
 from bot.slack.render.mock import FEEDBACK_CALLBACK, RATE_CALLBACK
 from bot.slack.render.mock_times import AVAILABILITY_CALLBACK, PROPOSE_CALLBACK
 from bot.slack.render.review_feedback import WORD_CALLBACK
@@ -15,6 +16,7 @@ from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
 
 def register(app: App) -> None:
     app.view(SETUP_CALLBACK)(setup.on_setup_submitted)
+    app.view(SETTINGS_CALLBACK)(members.on_settings_submitted)
     app.view(SCORE_CALLBACK)(reviews.on_score_submitted)
     app.view(CHALLENGE_CALLBACK)(reviews.on_challenge_submitted)
     app.view(WORD_CALLBACK)(review_feedback.on_word_submitted)

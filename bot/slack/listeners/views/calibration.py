@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_bolt import Ack, BoltContext
+
 from bot.practice.calibration import CalibrationResult
+from bot.runtime import runtime_of
 from bot.services.calibration import submit_calibration
+from bot.slack.payloads import Interaction
 from bot.slack.render.calibration import (
     comparison_view,
     read_sample_metadata,
@@ -13,15 +17,16 @@ from bot.slack.render.calibration import (
 )
 
 
-def on_sample_scored(ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
-    runtime = context["runtime"]
-    user_id = str((body.get("user") or {}).get("id") or "")
-    assignment_id, level = read_sample_metadata(str(view.get("private_metadata") or ""))
+def on_sample_scored(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    seen = Interaction.of(body, context.team_id)
+    user_id = seen.user_id
+    assignment_id, level = read_sample_metadata(seen.private_metadata)
     if assignment_id is None:
         result = CalibrationResult(False, "This form is not one of mine.")
         ack(response_action="update", view=comparison_view(result, {}))
         return
-    scores = read_sample_scores((view.get("state") or {}).get("values") or {})
+    scores = read_sample_scores(seen.values())
     result = submit_calibration(
         runtime.sessions, assignment_id, user_id, level, scores, runtime.clock()
     )

@@ -6,16 +6,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.practice.mocks.availability import MIN_SLOT
 from bot.practice.mocks.queue import MockError
 from bot.practice.ports import PublishError
-from bot.runtime import Runtime
+from bot.runtime import Runtime, runtime_of
 from bot.services import mocks
-from bot.slack.mock_notifier import SlackMockNotifier
+from bot.slack.dm import reply_dm, reply_in_conversation
 from bot.slack.mock_requests import request_and_reply, user_zone
+from bot.slack.payloads import Interaction
 from bot.slack.render.fallback import SORRY
 from bot.slack.render.mock import parse_value, read_rating, read_scores
 from bot.slack.render.mock_feedback import saved_until_reveal
@@ -24,18 +26,17 @@ from bot.slack.render.mock_times import modal_tz, moved_text, read_availability,
 log = logging.getLogger(__name__)
 
 
-def _submitted(body: dict[str, Any], view: dict[str, Any]) -> tuple[str, int, int, dict]:
-    user_id = str((body.get("user") or {}).get("id") or "")
-    match_id, number = parse_value(str(view.get("private_metadata") or "0:1"))
-    values = (view.get("state") or {}).get("values") or {}
-    return user_id, match_id, number, values
+def _submitted(body: dict[str, Any]) -> tuple[str, int, int, dict[str, Any]]:
+    seen = Interaction.of(body)
+    match_id, number = parse_value(seen.private_metadata or "0:1")
+    return seen.user_id, match_id, number, seen.values()
 
 
 def on_feedback_submitted(
-    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    runtime = context["runtime"]
-    user_id, match_id, number, values = _submitted(body, view)
+    runtime = runtime_of(context)
+    user_id, match_id, number, values = _submitted(body)
     try:
         saved = mocks.submit_scores(
             runtime.sessions,
@@ -57,10 +58,10 @@ def on_feedback_submitted(
 
 
 def on_rating_submitted(
-    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    runtime = context["runtime"]
-    user_id, match_id, number, values = _submitted(body, view)
+    runtime = runtime_of(context)
+    user_id, match_id, number, values = _submitted(body)
     score, comment = read_rating(values)
     if score is None:
         ack(response_action="errors", errors={"helpfulness": "Pick a rating from 1 to 5."})
@@ -89,35 +90,34 @@ def _reveal_or_wait(
             match_id,
             number,
             library=runtime.library,
-            notifier=SlackMockNotifier(runtime.slack),
+            notifier=runtime.adapters.mocks(),
         )
     except PublishError as exc:  # released: the job shows it on its next tick
         log.warning("could not reveal mock %s round %s: %s", match_id, number, exc.reason)
         return
     if not shown:
         try:
-            client.chat_postMessage(channel=user_id, text=saved_until_reveal(partner))
+            reply_dm(client, user_id, saved_until_reveal(partner))
         except SlackApiError as exc:
             log.warning("could not confirm mock feedback: %s", exc.response.get("error"))
 
 
 def on_availability_submitted(
-    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """The times ticked (at least one), then the request; the reply comes by DM."""
-    runtime = context["runtime"]
-    user_id = str((body.get("user") or {}).get("id") or "")
-    team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
-    values = (view.get("state") or {}).get("values") or {}
+    runtime = runtime_of(context)
+    seen = Interaction.of(body, context.team_id)
+    user_id, team_id, values = seen.user_id, seen.team_id, seen.values()
     picks, note = read_availability(values)
     if not picks:
         ack(response_action="errors", errors={"day0": "Tick at least one time you can meet."})
         return
     ack()
-    tz = modal_tz(str(view.get("private_metadata") or ""))
+    tz = modal_tz(seen.private_metadata)
 
     def reply(text: str) -> None:
-        client.chat_postMessage(channel=user_id, text=text)
+        reply_dm(client, user_id, text)
 
     runtime.defer(
         lambda: request_and_reply(
@@ -128,17 +128,18 @@ def on_availability_submitted(
 
 
 def on_propose_submitted(
-    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """Another time both gave: the match moves, the group DM is told."""
-    runtime = context["runtime"]
-    user_id = str((body.get("user") or {}).get("id") or "")
-    start = read_proposal((view.get("state") or {}).get("values") or {})
+    runtime = runtime_of(context)
+    seen = Interaction.of(body)
+    user_id = seen.user_id
+    start = read_proposal(seen.values())
     if start is None:
         ack(response_action="errors", errors={"slot": "Pick a time."})
         return
     try:
-        match_id = int(str(view.get("private_metadata") or ""))
+        match_id = int(seen.private_metadata)
         moved = mocks.propose_time(
             runtime.sessions,
             runtime.clock(),
@@ -153,8 +154,8 @@ def on_propose_submitted(
     ack()
     if moved.conversation:
         try:
-            client.chat_postMessage(
-                channel=moved.conversation, text=moved_text(user_id, moved.choice, moved.match)
+            reply_in_conversation(
+                client, moved.conversation, moved_text(user_id, moved.choice, moved.match)
             )
         except SlackApiError as exc:
             log.warning("could not tell mock %s it moved: %s", match_id, exc.response.get("error"))

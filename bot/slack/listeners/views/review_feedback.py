@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_bolt import Ack, BoltContext
+
+from bot.runtime import runtime_of
 from bot.services.reviews import add_word
+from bot.slack.payloads import Interaction
 from bot.slack.render.review_feedback import WORD_BLOCK
 
 
-def on_word_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
+def on_word_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    runtime = context["runtime"]
-    user_id = str((body.get("user") or {}).get("id") or "")
-    metadata = str(view.get("private_metadata") or "")
-    values = (view.get("state") or {}).get("values") or {}
+    runtime = runtime_of(context)
+    seen = Interaction.of(body)
+    user_id, metadata, values = seen.user_id, seen.private_metadata, seen.values()
     word = str(((values.get(WORD_BLOCK) or {}).get("text") or {}).get("value") or "")
     if metadata.isdigit() and word.strip():
         add_word(runtime.sessions, int(metadata), user_id, word)

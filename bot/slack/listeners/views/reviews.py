@@ -11,13 +11,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.practice.ports import PublishError
 from bot.practice.reviews.votes import ChallengeResult
+from bot.runtime import Runtime, runtime_of
 from bot.services.reviews import brief_as_it_stands, submit_challenge, submit_scores
-from bot.slack.listeners.events.home import publish_home
+from bot.slack.home_publisher import publish_home
+from bot.slack.payloads import Interaction
 from bot.slack.render.review import score_confirmation
 from bot.slack.render.review_feedback import unlocked_text
 from bot.slack.render.review_modals import (
@@ -28,7 +31,6 @@ from bot.slack.render.review_modals import (
     read_metadata,
     read_scores,
 )
-from bot.slack.review_notifier import SlackReviewNotifier
 
 log = logging.getLogger(__name__)
 
@@ -42,21 +44,14 @@ CHALLENGE_FAILED = (
 NOT_MINE = "This form is not one of mine."
 
 
-def _form(
-    ack: Any, body: dict[str, Any], view: dict[str, Any]
-) -> tuple[str, ModalSource, int] | None:
+def _form(ack: Ack, seen: Interaction) -> tuple[str, ModalSource, int] | None:
     """Who submitted, the modal's metadata and its review; None (the modal told so) when the
     metadata names no review of ours."""
-    user_id = str((body.get("user") or {}).get("id") or "")
-    source = read_metadata(str(view.get("private_metadata") or ""))
+    source = read_metadata(seen.private_metadata)
     if source.assignment_id is None:
         ack(response_action="update", view=notice_view(NOT_SAVED, NOT_MINE))
         return None
-    return user_id, source, source.assignment_id
-
-
-def _values(view: dict[str, Any]) -> dict[str, Any]:
-    return (view.get("state") or {}).get("values") or {}
+    return seen.user_id, source, source.assignment_id
 
 
 def _tell(client: WebClient, dm_channel: str | None, user_id: str, text: str) -> None:
@@ -69,15 +64,16 @@ def _tell(client: WebClient, dm_channel: str | None, user_id: str, text: str) ->
 
 
 def on_score_submitted(
-    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    runtime = context["runtime"]
-    form = _form(ack, body, view)
+    runtime = runtime_of(context)
+    seen = Interaction.of(body, context.team_id)
+    form = _form(ack, seen)
     if form is None:
         return
     user_id, source, assignment_id = form
     dm_channel = source.dm_channel
-    values = _values(view)
+    values = seen.values()
     saved = submit_scores(
         runtime.sessions,
         assignment_id,
@@ -98,11 +94,10 @@ def on_score_submitted(
     _tell(client, dm_channel, user_id, score_confirmation(saved.replaced, closes) + unlocked)
     _update_brief(runtime, user_id, source)
     if not source.dm_channel:  # scored from the App Home: show it one review lighter
-        team_id = str(context.team_id or (body.get("team") or {}).get("id") or "")
-        publish_home(runtime, client, team_id, user_id)
+        publish_home(runtime, client, seen.team_id, user_id)
 
 
-def _update_brief(runtime: Any, user_id: str, source: ModalSource) -> None:
+def _update_brief(runtime: Runtime, user_id: str, source: ModalSource) -> None:
     """The reviewer's DM rewritten to show what is now scored: the message whose button opened
     the modal, or (opened from the App Home) the brief found by its metadata."""
     if source.assignment_id is None:
@@ -111,19 +106,20 @@ def _update_brief(runtime: Any, user_id: str, source: ModalSource) -> None:
     if brief is None:
         return
     try:
-        SlackReviewNotifier(runtime.slack).update_brief(brief, source.dm_channel, source.dm_ts)
+        runtime.adapters.reviews().update_brief(brief, source.dm_channel, source.dm_ts)
     except PublishError as exc:
         log.warning("could not update %s's review DM: %s", user_id, exc.reason)
 
 
 def on_challenge_submitted(
-    ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any, client: WebClient
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    form = _form(ack, body, view)
+    seen = Interaction.of(body, context.team_id)
+    form = _form(ack, seen)
     if form is None:
         return
     user_id, source, assignment_id = form
-    runtime, dm_channel = context["runtime"], source.dm_channel
+    runtime, dm_channel = runtime_of(context), source.dm_channel
 
     def answer_modal(result: ChallengeResult) -> None:
         if result.field_error:
@@ -137,10 +133,10 @@ def on_challenge_submitted(
         runtime.sessions,
         assignment_id,
         user_id,
-        read_challenge(_values(view)),
+        read_challenge(seen.values()),
         runtime.clock(),
-        notifier=SlackReviewNotifier(runtime.slack),
-        submission_key=str(view.get("id") or "") or None,
+        notifier=runtime.adapters.reviews(),
+        submission_key=seen.view_id or None,
         on_recorded=answer_modal,
     )
     if submitted.failure:

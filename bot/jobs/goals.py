@@ -1,0 +1,18 @@
+"""goal-dms: target interviews' weekly plans, daily drills and "how did it go?" DMs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.jobs.registry import JobOutcome, job
+from bot.runtime import Runtime
+from bot.services.goals import send_due_goal_dms
+from bot.slack.goal_notifier import SlackGoalNotifier
+
+
+@job("goal-dms")
+def goal_dms_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
+    """Goals are per member of a workspace, not per channel: `--channel` does not narrow this."""
+    notifier = SlackGoalNotifier(runtime.adapters.dms(now))
+    sent = send_due_goal_dms(runtime.sessions, now, library=runtime.library, send=notifier.send)
+    return JobOutcome(sent, ())

@@ -1,0 +1,1 @@
+"""A member's own settings (away, quiet hours, reminders, being listed) and what they decide."""

@@ -1,0 +1,49 @@
+"""Where the bot extends slack-sdk or Bolt beyond their plain public calls, each seam is
+checked here, so that an upgrade that changes one fails a test instead of silently dropping
+the behaviour (docs/architecture.md, "Library seams")."""
+
+from __future__ import annotations
+
+import inspect
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
+
+from bot.slack.gateway import MAX_RETRY_AFTER, BoundedRateLimitRetryHandler
+
+
+def _rate_limited(retry_after: str) -> HttpResponse:
+    return HttpResponse(status_code=429, headers={"Retry-After": [retry_after]}, body={})
+
+
+def _request() -> HttpRequest:
+    return HttpRequest(method="POST", url="https://slack.test/api/users.info", headers={})
+
+
+def test_the_429_handler_decides_through_slack_sdks_can_retry() -> None:
+    # slack-sdk's public `can_retry` must still consult the handler's `_can_retry`.
+    handler = BoundedRateLimitRetryHandler()
+    within = _rate_limited(str(MAX_RETRY_AFTER))
+    beyond = _rate_limited(str(MAX_RETRY_AFTER + 1))
+    assert handler.can_retry(state=RetryState(), request=_request(), response=within)
+    assert not handler.can_retry(state=RetryState(), request=_request(), response=beyond)
+
+
+def test_bolts_event_registration_keeps_the_signature_the_app_wraps() -> None:
+    # bot/slack/app.py's `_App.event` wraps the decorator `App.event(...)` returns.
+    assert list(inspect.signature(App.event).parameters) == [
+        "self",
+        "event",
+        "matchers",
+        "middleware",
+    ]
+
+
+def test_the_socket_mode_handler_still_handles_each_request_in_handle() -> None:
+    # `practice-bot socket` times each ack around `SocketModeHandler.handle(client, req)`.
+    assert list(inspect.signature(SocketModeHandler.handle).parameters) == [
+        "self",
+        "client",
+        "req",
+    ]
