@@ -5,22 +5,27 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.content import Library, Prompt
-from bot.models import Channel, PromptPost
+from bot.practice.posting import PromptToPost
 from bot.slack.render.prompt import prompt_blocks
 
 
 def _posted(prompt: Prompt) -> str:
-    post = PromptPost(
+    post = PromptToPost(
+        post_id=1,
+        local_date=date(2026, 3, 2),
+        team_id="T1",
+        channel_id="C1",
         prompt=prompt.snapshot(),
-        answers_close_at=datetime(2026, 3, 2, 20, tzinfo=UTC),
         choice_reason=None,
+        answers_close_at=datetime(2026, 3, 2, 20, tzinfo=UTC),
+        reviewers_per_answer=2,
     )
-    text, blocks = prompt_blocks(post, Channel(reviewers_per_answer=2))
+    text, blocks = prompt_blocks(post)
     return text + "\n" + json.dumps(blocks, ensure_ascii=False)
 
 
