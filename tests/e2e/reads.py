@@ -58,3 +58,14 @@ def post_prompt(stage: Stage) -> str:
     stage.run_job("post-prompt", NINE_NY)
     (prompt,) = prompts(stage)
     return str(prompt["ts"])
+
+
+def buttons(message: dict[str, Any], action_id: str) -> list[str]:
+    """The values of the buttons `action_id` in a message's actions blocks."""
+    return [
+        e["value"]
+        for b in message.get("blocks") or []
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if e.get("action_id") == action_id
+    ]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.emulator.stage import Stage
 from bot.models import Answer, PromptPost, ReviewAssignment, Vote
 from tests.e2e.conftest import ADMIN, CHANNEL, MEMBERS
-from tests.e2e.reads import NINE_NY, count, post_prompt, prompts, rows, scalar
+from tests.e2e.reads import NINE_NY, buttons, count, post_prompt, prompts, rows, scalar
 
 ANA, BEN, CHI, DEV = MEMBERS
 ANSWERS_CLOSE = NINE_NY + timedelta(hours=6)
@@ -48,16 +48,6 @@ def assignment_table(stage: Stage) -> list[tuple[int, str, str]]:
             .join(Answer, Answer.id == ReviewAssignment.answer_id)
             .order_by(ReviewAssignment.id),
         )
-    ]
-
-
-def buttons(message: dict[str, Any], action_id: str) -> list[str]:
-    return [
-        e["value"]
-        for b in message.get("blocks") or []
-        if b.get("type") == "actions"
-        for e in b["elements"]
-        if e.get("action_id") == action_id
     ]
 
 

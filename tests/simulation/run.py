@@ -26,6 +26,7 @@ from bot.models import Answer, PromptPost, ReviewAssignment, Vote
 from bot.runtime import Runtime
 from bot.slack.ingest import ReplyWriter
 from tests.e2e.conftest import Handled
+from tests.e2e.reads import buttons
 from tests.simulation.invariants import Ledger, Review, check_all, is_prompt
 from tests.simulation.plan import Step, enrolment_time, make_plan
 from tests.simulation.world import Community, community
@@ -243,7 +244,7 @@ class Simulation:
         open_ones = self.open_assignments(step.member, step.at)
         done = 0
         for dm in self.stage.slack.dms(step.member):
-            for value in _buttons(dm, "review_score"):
+            for value in buttons(dm, "review_score"):
                 if int(value) in open_ones and not self.ledger.reviewed(value):
                     done += self.review(step, dm, value)
         return f"reviewed {done}"
@@ -307,7 +308,7 @@ class Simulation:
         """Take the stand-in reviews offered (first come, first served), then do them."""
         taken = 0
         for dm in self.stage.slack.dms(step.member):
-            for value in _buttons(dm, "review_standin_take"):
+            for value in buttons(dm, "review_standin_take"):
                 if (step.member, value) in self.clicked:
                     continue
                 self.clicked.add((step.member, value))
@@ -323,7 +324,7 @@ class Simulation:
         """Rate every review in the member's summaries as helpful (it never moves points)."""
         rated = 0
         for dm in self.stage.slack.dms(step.member):
-            for value in _buttons(dm, "review_helpful"):
+            for value in buttons(dm, "review_helpful"):
                 if ("rate", value) not in self.clicked:
                     self.clicked.add(("rate", value))
                     self.stage.sender.click(step.member, action_id="review_helpful",
@@ -338,7 +339,7 @@ class Simulation:
     def do_check_in(self, step: Step) -> str:
         action = f"mock_checkin_{step.detail}"
         for dm in self.stage.slack.dms(step.member):
-            for value in _buttons(dm, action):
+            for value in buttons(dm, action):
                 if ("check-in", value) not in self.clicked:
                     self.clicked.add(("check-in", value))
                     self.stage.sender.click(step.member, action_id=action, message=dm,
@@ -376,16 +377,6 @@ class Simulation:
         return (
             f"prompts={prompts} answers={answers} assignments={assignments} votes={votes} dms={dms}"
         )
-
-
-def _buttons(message: dict[str, Any], action_id: str) -> list[str]:
-    return [
-        e["value"]
-        for b in message.get("blocks") or []
-        if b.get("type") == "actions"
-        for e in b["elements"]
-        if e.get("action_id") == action_id
-    ]
 
 
 def _open(stage: Stage, user: str, action_id: str, dm: dict[str, Any], value: str) -> Any:
