@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.content import Pack, load_library
+from bot.content.fingerprint import RELOAD_MARKER
 
 
 def check(content_dir: Path | str, out: TextIO | None = None) -> int:
@@ -47,14 +48,11 @@ def summary(pack: Pack) -> str:
     )
 
 
-RELOAD_MARKER = ".reload"
-
-
 def reload(content_dir: Path | str, out: TextIO | None = None) -> int:
     """`practice-bot content reload`: validate, then signal running bots to reload.
 
-    Running processes compare `content_fingerprint` on every scheduler tick (once a minute);
-    touching the marker changes it even when only a file's content, not its size, changed.
+    Running processes compare `content_fingerprint` (`bot/content/fingerprint.py`) on every
+    scheduler tick; touching the marker changes it even when only a file's content changed.
     """
     stream = out if out is not None else sys.stdout
     status = check(content_dir, stream)
@@ -66,13 +64,3 @@ def reload(content_dir: Path | str, out: TextIO | None = None) -> int:
         return 1
     print("running bots will load the packs above within a minute", file=stream)
     return status
-
-
-def content_fingerprint(content_dir: Path | str) -> tuple[int, int]:
-    """(file count, newest mtime in ns) of a content folder: cheap change detection."""
-    newest, count = 0, 0
-    for path in Path(content_dir).rglob("*"):
-        if path.is_file() and (path.suffix in (".yaml", ".yml") or path.name == RELOAD_MARKER):
-            count += 1
-            newest = max(newest, path.stat().st_mtime_ns)
-    return count, newest

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from bot.content import Library, load_library
-from bot.content_cli import content_fingerprint
+from bot.content.fingerprint import content_fingerprint
 from bot.db import SessionFactory, make_engine, make_session_factory
 from bot.practice.posting import ThreadPosts
 from bot.settings import Settings

@@ -74,7 +74,7 @@ class SharedContent:
     def current(self) -> Library | None:
         """The master's packs, or None when the files changed since (a worker restarted later
         loads them afresh, as it did before the master loaded them)."""
-        from bot.content_cli import content_fingerprint
+        from bot.content.fingerprint import content_fingerprint
 
         unchanged = content_fingerprint(self.content_dir) == self.version
         return self.library if unchanged else None
@@ -100,7 +100,7 @@ def share_with_workers(settings: Settings) -> SharedContent:
     import bot.startup
     import bot.web
     from bot.content import load_library
-    from bot.content_cli import content_fingerprint
+    from bot.content.fingerprint import content_fingerprint
 
     if settings.oauth:
         import bot.slack.oauth

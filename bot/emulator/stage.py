@@ -24,7 +24,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.assets import DEFAULT_CONTENT_DIR
 from bot.content import Library
-from bot.content_cli import content_fingerprint
+from bot.content.fingerprint import content_fingerprint
 from bot.emulator.sender import SlackSender
 from bot.emulator.server import SlackEmulator
 from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID, DEFAULT_TOKEN

@@ -21,7 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
 
 from bot.content import load_library
-from bot.content_cli import content_fingerprint
+from bot.content.fingerprint import content_fingerprint
 from bot.emulator import DEFAULT_TOKEN, SlackEmulator, SlackSender
 from bot.server import SharedContent
 
