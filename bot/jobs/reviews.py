@@ -1,7 +1,8 @@
 """assign-reviewers and close-reviews: the skeptic review window of each prompt (issue 4).
 
-`assign-reviewers`: on posts whose answer window has closed, assign reviewers once, say in the
-thread when answers are short of reviewers, and DM every reviewer once.
+`assign-reviewers`: read the closing threads back first, then on posts whose answer window has
+closed, assign reviewers once, say in the thread when answers are short of reviewers, and DM
+every reviewer once (one service call, `recover_then_assign`).
 `close-reviews`: the review window's due work: the half-way reminders (one per reviewer who has
 not scored), then closing posts whose reviews are due to close (missed reviews recorded, the
 thread's "what strong answers did" notes, one summary DM per author). Both are idempotent;
@@ -14,26 +15,18 @@ from datetime import datetime
 
 from bot.jobs.registry import JobOutcome, job
 from bot.runtime import Runtime
-from bot.services.review_window import assign_due_reviews, close_due_reviews
-from bot.services.thread_recovery import recover_due
+from bot.services.review_window import close_due_reviews, recover_then_assign
 
 
 @job("assign-reviewers")
 def assign_reviewers_job(runtime: Runtime, now: datetime, channel_id: str | None) -> JobOutcome:
-    # Slack's thread is the record: what it has that the database lacks is stored first.
-    unread = recover_due(
-        runtime.sessions,
-        runtime.adapters.threads,
-        runtime.adapters.receipts,
-        now,
-        channel_id,
-    )
-    run = assign_due_reviews(
+    run = recover_then_assign(
         runtime.sessions,
         now,
+        reader=runtime.adapters.threads,
+        receipts=runtime.adapters.receipts,
         notifier=runtime.adapters.reviews(now),
         channel_id=channel_id,
-        exclude=unread,
     )
     details = tuple(
         f"{o.channel_id} post {o.post_id}: {o.assignments} reviews over {o.answers} answers"

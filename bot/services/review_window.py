@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.content import Library
 from bot.db import SessionFactory, read_only, unit_of_work
-from bot.practice.ports import ReviewNotifier
+from bot.practice.ports import AnswerReceipts, ReviewNotifier, ThreadReader
 from bot.practice.reviews.assign import (
     AssignOutcome,
     assign_post,
@@ -62,6 +62,7 @@ from bot.practice.reviews.thread_notices import (
     short_notice,
 )
 from bot.services.publishing import claim_then_call
+from bot.services.thread_recovery import recover_due
 
 Claimed = TypeVar("Claimed")
 Result = TypeVar("Result")
@@ -110,6 +111,24 @@ def assign_due_reviews(
     )
     dms = send_briefs(sessions, now, notifier=notifier, reminder=False, channel_id=channel_id)
     return AssignRun([outcome for _post_id, outcome in assigned], dms)
+
+
+def recover_then_assign(
+    sessions: SessionFactory,
+    now: datetime,
+    *,
+    reader: ThreadReader,
+    receipts: AnswerReceipts,
+    notifier: ReviewNotifier,
+    channel_id: str | None = None,
+) -> AssignRun:
+    """The whole `assign-reviewers` run: first the closing threads are read back (Slack's
+    thread is the record: what it has that the database lacks is stored), then reviewers are
+    assigned on every due post but those whose thread could not be read yet."""
+    unread = recover_due(sessions, reader, receipts, now, channel_id)
+    return assign_due_reviews(
+        sessions, now, notifier=notifier, channel_id=channel_id, exclude=unread
+    )
 
 
 def close_due_reviews(

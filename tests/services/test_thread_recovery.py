@@ -14,8 +14,10 @@ from bot.models import Answer
 from bot.practice.answers import RecordedAnswer
 from bot.practice.ports import ThreadUnreadable
 from bot.practice.recovery import ThreadReply
+from bot.services.review_window import recover_then_assign
 from bot.services.thread_recovery import ASSIGN_ANYWAY_AFTER, recover_due
 from tests import builders as b
+from tests.fakes import FakeReviewNotifier
 
 DAY = date(2026, 3, 2)  # a Monday
 
@@ -98,3 +100,51 @@ def test_nothing_is_due_before_answers_close(session: Session) -> None:
     assert recover_due(sessions, threads, FakeReceipts(), before.astimezone(UTC), None) == (
         frozenset()
     )
+
+
+def _three_answers() -> list[ThreadReply]:
+    return [
+        ThreadReply(user, f"1772442000.00030{i}", f"An answer by {user}")
+        for i, user in enumerate(("U1", "U2", "U3"))
+    ]
+
+
+def test_the_assign_run_reads_the_thread_back_then_assigns_the_recovered_answers(
+    session: Session,
+) -> None:
+    post = b.post(session, b.channel(session), DAY)
+    assert post.message_ts is not None
+    threads = FakeThreads({post.message_ts: _three_answers()})
+    notifier = FakeReviewNotifier()
+    post_id, closes = post.id, post.answers_close_at
+
+    run = recover_then_assign(
+        b.sessions_like(session),
+        closes,
+        reader=threads,
+        receipts=FakeReceipts(),
+        notifier=notifier,
+    )
+
+    assert [(o.post_id, o.answers) for o in run.assigned] == [(post_id, 3)]
+    assert run.assigned[0].assignments > 0  # the answers were stored before assigning
+
+
+def test_the_assign_run_leaves_a_post_whose_thread_it_could_not_read(session: Session) -> None:
+    post = b.post(session, b.channel(session), DAY)
+    assert post.message_ts is not None
+    b.reply(session, post, "U1", "1772442000.000400", "Stored before Slack went quiet")
+    threads = FakeThreads(unreadable={post.message_ts})
+    notifier = FakeReviewNotifier()
+    post_id, closes = post.id, post.answers_close_at
+
+    run = recover_then_assign(
+        b.sessions_like(session),
+        closes,
+        reader=threads,
+        receipts=FakeReceipts(),
+        notifier=notifier,
+    )
+
+    assert run.assigned == []
+    assert notifier.briefs == []
