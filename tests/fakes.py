@@ -45,6 +45,7 @@ class FakeReviewNotifier:
     short: list[ShortNotice] = field(default_factory=list)
     offers: list[OfferNotice] = field(default_factory=list)
     passed: list[PassedNotice] = field(default_factory=list)
+    updated: list[tuple[ReviewerBrief, str | None, str | None]] = field(default_factory=list)
     fail_next: int = 0  # this many calls fail (transiently) before calls succeed
 
     def _maybe_fail(self) -> None:
@@ -69,6 +70,13 @@ class FakeReviewNotifier:
         self._maybe_fail()
         self.short.append(notice)
         return f"short.{len(self.short)}"
+
+    def update_brief(
+        self, brief: ReviewerBrief, dm_channel: str | None = None, ts: str | None = None
+    ) -> bool:
+        self._maybe_fail()
+        self.updated.append((brief, dm_channel, ts))
+        return True
 
     def send_standin_offer(self, offer: OfferNotice) -> None:
         self._maybe_fail()

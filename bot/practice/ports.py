@@ -72,6 +72,13 @@ class ReviewNotifier(Protocol):
         """Post a reviewer's challenge in the prompt's thread; returns its ts."""
         ...
 
+    def update_brief(
+        self, brief: ReviewerBrief, dm_channel: str | None = None, ts: str | None = None
+    ) -> bool:
+        """Rewrite a reviewer's brief DM in place (`dm_channel` and `ts` when known, else
+        found by its metadata); False when it was not found."""
+        ...
+
     def send_standin_offer(self, offer: OfferNotice) -> None:
         """DM a member an offer to stand in for a review left undone, with a button to take it."""
         ...

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 
@@ -41,6 +41,7 @@ from bot.practice.reviews.votes import (
     record_scores,
     rubric_for,
 )
+from bot.services.home import HomePage, home_page
 from bot.services.publishing import claim_then_call
 from bot.services.review_window import tell_passed
 
@@ -78,15 +79,6 @@ def open_review(
         )
 
 
-def brief_as_it_stands(
-    sessions: SessionFactory, assignment_id: int, user_id: str
-) -> ReviewerBrief | None:
-    """The reviewer's brief for this assignment's prompt now (what is scored), to update
-    their DM in place; None when the assignment is not theirs."""
-    with read_only(sessions) as session:
-        return current_brief(session, assignment_id, user_id)
-
-
 @dataclass(frozen=True)
 class ScoreSubmission:
     refusal: str = ""  # why nothing was saved (a message for the user)
@@ -94,9 +86,19 @@ class ScoreSubmission:
     target: ReviewTarget | None = None  # set when saved
     replaced: bool = False
     own: OwnAnswer | None = None  # the reviewer's own answer, when this unlocked its scores
+    home: HomePage | None = None  # the reviewer's App Home as it now stands, when asked for
 
 
 ReadScores = Callable[[list[str]], tuple[dict[str, int | None], str]]
+
+
+@dataclass(frozen=True)
+class BriefMessage:
+    """The reviewer's brief DM the scoring modal came from; both None when it was opened
+    from the App Home (the notifier then finds the brief by its metadata)."""
+
+    channel: str | None = None
+    ts: str | None = None
 
 
 def submit_scores(
@@ -107,8 +109,57 @@ def submit_scores(
     now: datetime,
     *,
     library: Library,
+    notifier: ReviewNotifier,
+    brief: BriefMessage,
+    on_saved: Callable[[ScoreSubmission], None],
+    with_home: bool = False,
 ) -> ScoreSubmission:
-    """A submitted scoring form: `read(criteria)` gives its (scores, comment)."""
+    """A submitted scoring form, the whole use case: `read(criteria)` gives its (scores,
+    comment); the scores are saved; the reviewer's brief DM is rewritten to show what is now
+    scored; with `with_home`, the reviewer's App Home is read back for the listener to publish.
+
+    `on_saved` runs once the scores are committed (or refused) and before Slack is called:
+    the listener acknowledges the modal there.
+    """
+    saved = _save_scores(sessions, assignment_id, user_id, read, now, library=library)
+    on_saved(saved)
+    if saved.target is None:
+        return saved
+    _update_brief(sessions, assignment_id, user_id, notifier, brief)
+    if not with_home:
+        return saved
+    home = home_page(sessions, saved.target.post.team_id, user_id, now, library=library)
+    return replace(saved, home=home)
+
+
+def _update_brief(
+    sessions: SessionFactory,
+    assignment_id: int,
+    user_id: str,
+    notifier: ReviewNotifier,
+    message: BriefMessage,
+) -> None:
+    """The reviewer's brief for this prompt as it stands now, rewritten in their DM (after
+    the commit: no transaction is open)."""
+    with read_only(sessions) as session:
+        brief = current_brief(session, assignment_id, user_id)
+    if brief is None:
+        return
+    try:
+        notifier.update_brief(brief, message.channel, message.ts)
+    except PublishError as exc:
+        log.warning("could not update %s's review DM: %s", user_id, exc.reason)
+
+
+def _save_scores(
+    sessions: SessionFactory,
+    assignment_id: int,
+    user_id: str,
+    read: ReadScores,
+    now: datetime,
+    *,
+    library: Library,
+) -> ScoreSubmission:
     with unit_of_work(sessions) as session:
         lookup = load_review(session, assignment_id, user_id, now)
         target = lookup.target

@@ -15,12 +15,16 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.practice.ports import PublishError
 from bot.practice.reviews.votes import ChallengeResult
-from bot.runtime import Runtime, runtime_of
-from bot.services.reviews import brief_as_it_stands, submit_challenge, submit_scores
-from bot.slack.home_publisher import publish_home
+from bot.runtime import runtime_of
+from bot.services.reviews import (
+    BriefMessage,
+    ScoreSubmission,
+    submit_challenge,
+    submit_scores,
+)
 from bot.slack.payloads import Interaction
+from bot.slack.render.home import home_view
 from bot.slack.render.review import score_confirmation
 from bot.slack.render.review_feedback import unlocked_text
 from bot.slack.render.review_modals import (
@@ -72,8 +76,16 @@ def on_score_submitted(
     if form is None:
         return
     user_id, source, assignment_id = form
-    dm_channel = source.dm_channel
     values = seen.values()
+
+    def answer_modal(saved: ScoreSubmission) -> None:
+        if saved.field_errors:
+            ack(response_action="errors", errors=saved.field_errors)
+        elif saved.target is None:
+            ack(response_action="update", view=notice_view(NOT_SAVED, saved.refusal))
+        else:
+            ack()
+
     saved = submit_scores(
         runtime.sessions,
         assignment_id,
@@ -81,34 +93,18 @@ def on_score_submitted(
         lambda criteria: read_scores(values, criteria),
         runtime.clock(),
         library=runtime.library,
+        notifier=runtime.adapters.reviews(),
+        brief=BriefMessage(source.dm_channel, source.dm_ts),
+        on_saved=answer_modal,
+        with_home=not source.dm_channel,  # scored from the App Home: show it one review lighter
     )
-    if saved.field_errors:
-        ack(response_action="errors", errors=saved.field_errors)
-        return
     if saved.target is None:
-        ack(response_action="update", view=notice_view(NOT_SAVED, saved.refusal))
         return
-    ack()
-    closes = saved.target.reviews_close_at
     unlocked = unlocked_text(saved.own) if saved.own is not None else ""
-    _tell(client, dm_channel, user_id, score_confirmation(saved.replaced, closes) + unlocked)
-    _update_brief(runtime, user_id, source)
-    if not source.dm_channel:  # scored from the App Home: show it one review lighter
-        publish_home(runtime, client, seen.team_id, user_id)
-
-
-def _update_brief(runtime: Runtime, user_id: str, source: ModalSource) -> None:
-    """The reviewer's DM rewritten to show what is now scored: the message whose button opened
-    the modal, or (opened from the App Home) the brief found by its metadata."""
-    if source.assignment_id is None:
-        return
-    brief = brief_as_it_stands(runtime.sessions, source.assignment_id, user_id)
-    if brief is None:
-        return
-    try:
-        runtime.adapters.reviews().update_brief(brief, source.dm_channel, source.dm_ts)
-    except PublishError as exc:
-        log.warning("could not update %s's review DM: %s", user_id, exc.reason)
+    confirmation = score_confirmation(saved.replaced, saved.target.reviews_close_at)
+    _tell(client, source.dm_channel, user_id, confirmation + unlocked)
+    if saved.home is not None:
+        client.views_publish(user_id=user_id, view=home_view(saved.home.home, saved.home.names))
 
 
 def on_challenge_submitted(
