@@ -29,6 +29,7 @@ from bot.practice.scoring import (
     rules_for,
     set_channel_setting,
 )
+from bot.services.managers import MayManage, check_manager
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +60,23 @@ def channel_rules(sessions: SessionFactory, team_id: str, channel_id: str) -> Sc
         return rules_for(get_channel(session, team_id, channel_id))
 
 
-def enrolled_rules(sessions: SessionFactory, team_id: str, channel_id: str) -> ScoringRules | None:
-    """An enrolled channel's scoring rules; None when the channel is not enrolled."""
+def enrolled_rules(
+    sessions: SessionFactory, team_id: str, channel_id: str, *, may_manage: MayManage
+) -> ScoringRules | None:
+    """`/practice scoring`: an enrolled channel's scoring rules, for a manager (else
+    NotAManager); None when the channel is not enrolled."""
+    check_manager(sessions, team_id, channel_id, may_manage)
     with read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         return rules_for(channel) if channel is not None else None
 
 
 def channel_setup(
-    sessions: SessionFactory, team_id: str, channel_id: str
+    sessions: SessionFactory, team_id: str, channel_id: str, *, may_manage: MayManage
 ) -> ScheduleSettings | None:
+    """`/practice setup`: the settings the modal opens with, for a manager (else
+    NotAManager); None when the channel is not enrolled."""
+    check_manager(sessions, team_id, channel_id, may_manage)
     with read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         return current_settings(channel) if channel is not None else None
@@ -91,15 +99,35 @@ def _change(
 
 
 def pause(
-    sessions: SessionFactory, team_id: str, channel_id: str, now: datetime, reason: str
+    sessions: SessionFactory,
+    team_id: str,
+    channel_id: str,
+    now: datetime,
+    reason: str,
+    *,
+    may_manage: MayManage,
 ) -> ChannelChange | None:
+    """`/practice pause`, for a manager (else NotAManager)."""
+    check_manager(sessions, team_id, channel_id, may_manage)
     return _change(sessions, team_id, channel_id, lambda s, c: pause_channel(s, c, now, reason))
 
 
 def resume(
+    sessions: SessionFactory, team_id: str, channel_id: str, now: datetime, *, may_manage: MayManage
+) -> ChannelChange | None:
+    """`/practice resume`, for a manager (else NotAManager)."""
+    check_manager(sessions, team_id, channel_id, may_manage)
+    return _change(sessions, team_id, channel_id, lambda s, c: resume_channel(s, c, now))
+
+
+REMOVED = "bot removed from channel"
+
+
+def bot_removed(
     sessions: SessionFactory, team_id: str, channel_id: str, now: datetime
 ) -> ChannelChange | None:
-    return _change(sessions, team_id, channel_id, lambda s, c: resume_channel(s, c, now))
+    """The bot left the channel (or was removed): its practice pauses, nothing is deleted."""
+    return _change(sessions, team_id, channel_id, lambda s, c: pause_channel(s, c, now, REMOVED))
 
 
 @dataclass(frozen=True)
@@ -164,8 +192,12 @@ def change_scoring(
     channel_id: str,
     words: list[str],
     now: datetime,
+    *,
+    may_manage: MayManage,
 ) -> ScoringRules | None:
-    """`/practice scoring reset` or `KEY VALUE`; raises ScoringSettingError on a bad one."""
+    """`/practice scoring reset` or `KEY VALUE`, for a manager (else NotAManager); raises
+    ScoringSettingError on a bad one."""
+    check_manager(sessions, team_id, channel_id, may_manage)
     with unit_of_work(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:

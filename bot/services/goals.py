@@ -32,6 +32,7 @@ from bot.practice.members.goals import (
     share_idea,
 )
 from bot.practice.members.settings import SettingsError, prefs_of
+from bot.services.managers import MayManage, check_manager
 from bot.services.publishing import claim_then_call
 
 log = logging.getLogger(__name__)
@@ -106,9 +107,11 @@ def parse_goal(text: str) -> Goal:
 
 
 def channel_ideas(
-    sessions: SessionFactory, team_id: str, channel_id: str
+    sessions: SessionFactory, team_id: str, channel_id: str, *, may_manage: MayManage
 ) -> tuple[str, list[tuple[str | None, str]]] | None:
-    """The pack of the channel and the prompt ideas shared for it; None if not enrolled."""
+    """`/practice ideas`: the pack of the channel and the prompt ideas shared for it, for a
+    manager (else NotAManager); None if not enrolled."""
+    check_manager(sessions, team_id, channel_id, may_manage)
     with read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:

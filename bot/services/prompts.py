@@ -24,6 +24,7 @@ from bot.practice.posting import (
     todays_post,
 )
 from bot.practice.schedule import local_date
+from bot.services.managers import MayManage, check_manager
 from bot.services.publishing import claim_then_call
 
 log = logging.getLogger(__name__)
@@ -113,9 +114,11 @@ def post_prompt_now(
     *,
     library: Library,
     publisher: PromptPublisher,
+    may_manage: MayManage,
 ) -> PostOutcome | None:
     """`/practice now`: today's prompt at once, whatever the schedule; never a second one.
-    None when the channel is not enrolled."""
+    For a manager (else NotAManager); None when the channel is not enrolled."""
+    check_manager(sessions, team_id, channel_id, may_manage)
     with read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:

@@ -30,6 +30,7 @@ def post_prompts(session: Session, now: datetime, **kwargs: Any) -> list[PostOut
 def post_now(session: Session, channel: Channel, now: datetime, **kwargs: Any) -> PostOutcome:
     """`/practice now` through its service, on the test's database."""
     team_id, channel_id = channel.team_id, channel.channel_id  # read before the service runs
+    kwargs.setdefault("may_manage", lambda _creator: True)
     outcome = post_prompt_now(b.sessions_like(session), team_id, channel_id, now, **kwargs)
     session.expire_all()
     assert outcome is not None

@@ -31,7 +31,9 @@ def show_help(ctx: CommandContext) -> None:
     help="post time, time zone, weekdays, answer window, reviewers, content pack",
 )
 def open_setup(ctx: CommandContext) -> None:
-    current = channels.channel_setup(ctx.runtime.sessions, ctx.team_id, ctx.channel_id)
+    current = channels.channel_setup(
+        ctx.runtime.sessions, ctx.team_id, ctx.channel_id, may_manage=ctx.may_manage
+    )
     if current is None:
         ctx.reply(NOT_ENROLLED)
         return
@@ -54,6 +56,7 @@ def pause(ctx: CommandContext) -> None:
         ctx.channel_id,
         ctx.runtime.clock(),
         f"paused by {ctx.user_id}",
+        may_manage=ctx.may_manage,
     )
     if done is None:
         ctx.reply(NOT_ENROLLED)
@@ -68,7 +71,13 @@ def pause(ctx: CommandContext) -> None:
 
 @subcommand("resume", manager_only=True)
 def resume(ctx: CommandContext) -> None:
-    done = channels.resume(ctx.runtime.sessions, ctx.team_id, ctx.channel_id, ctx.runtime.clock())
+    done = channels.resume(
+        ctx.runtime.sessions,
+        ctx.team_id,
+        ctx.channel_id,
+        ctx.runtime.clock(),
+        may_manage=ctx.may_manage,
+    )
     if done is None:
         ctx.reply(NOT_ENROLLED)
         return
@@ -87,6 +96,7 @@ def post_today_now(ctx: CommandContext) -> None:
         runtime.clock(),
         library=runtime.library,
         publisher=runtime.adapters.prompts,
+        may_manage=ctx.may_manage,
     )
     if outcome is None:
         ctx.reply(NOT_ENROLLED)

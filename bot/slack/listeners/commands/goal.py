@@ -44,7 +44,9 @@ def goal(ctx: CommandContext) -> None:
     help="prompt ideas members shared after their real interviews (anonymous)",
 )
 def ideas(ctx: CommandContext) -> None:
-    found = channel_ideas(ctx.runtime.sessions, ctx.team_id, ctx.channel_id)
+    found = channel_ideas(
+        ctx.runtime.sessions, ctx.team_id, ctx.channel_id, may_manage=ctx.may_manage
+    )
     if found is None:
         ctx.reply(NOT_ENROLLED)
         return

@@ -10,7 +10,7 @@ from bot.services.channels import change_scoring, enrolled_rules
 from bot.services.leaderboards import my_stats, standings
 from bot.slack.listeners.commands.registry import CommandContext, subcommand
 from bot.slack.render.leaderboard import standings_blocks, stats_text, why_text
-from bot.slack.render.scoring import describe_settings
+from bot.slack.render.scoring import describe_settings, setting_error_text
 
 NOT_ENROLLED = (
     "There is no practice in this channel yet, so no leaderboard. Run this in a channel I "
@@ -112,7 +112,9 @@ def scoring(ctx: CommandContext) -> None:
     words = ctx.args.split()
     runtime = ctx.runtime
     if not words or (words != ["reset"] and len(words) != 2):
-        current = enrolled_rules(runtime.sessions, ctx.team_id, ctx.channel_id)
+        current = enrolled_rules(
+            runtime.sessions, ctx.team_id, ctx.channel_id, may_manage=ctx.may_manage
+        )
         if current is None:
             ctx.reply(NOT_ENROLLED)
         elif words:
@@ -123,10 +125,15 @@ def scoring(ctx: CommandContext) -> None:
         return
     try:
         rules = change_scoring(
-            runtime.sessions, ctx.team_id, ctx.channel_id, words, runtime.clock()
+            runtime.sessions,
+            ctx.team_id,
+            ctx.channel_id,
+            words,
+            runtime.clock(),
+            may_manage=ctx.may_manage,
         )
     except ScoringSettingError as exc:
-        ctx.reply(str(exc))
+        ctx.reply(setting_error_text(exc))
         return
     if rules is None:
         ctx.reply(NOT_ENROLLED)

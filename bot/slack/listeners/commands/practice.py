@@ -1,4 +1,5 @@
-"""`/practice`: split the text into a subcommand, check permission, hand over."""
+"""`/practice`: split the text into a subcommand and hand over; a manager-only one's service
+refuses a non-manager (`NotAManager`), worded here."""
 
 from __future__ import annotations
 
@@ -10,15 +11,13 @@ from slack_sdk import WebClient
 
 from bot.practice.scoring import DEFAULT_RULES
 from bot.runtime import runtime_of
-from bot.services.channels import enrolled
+from bot.services.managers import NotAManager
 from bot.slack.listeners.commands.registry import (
     INLINE,
-    MANAGER_ONLY,
     SUBCOMMANDS,
     CommandContext,
     help_lines,
 )
-from bot.slack.permissions import can_manage
 from bot.slack.render.channel import help_text
 from bot.slack.render.fallback import NO_USER, SORRY, TOO_LONG
 from bot.slack.render.scoring import describe_rules
@@ -57,14 +56,11 @@ def practice_command(
     ctx = CommandContext.of(command, respond, client, context, args.strip())
 
     def work() -> None:
-        if name in MANAGER_ONLY:
-            channel = enrolled(runtime.sessions, ctx.team_id, ctx.channel_id)
-            creator = channel.creator_id if channel else None
-            if not can_manage(client, ctx.user_id, ctx.channel_id, creator):
-                log.info("refused /practice %s for %s in %s", name, ctx.user_id, ctx.channel_id)
-                ctx.reply(REFUSAL.format(name=name))
-                return
-        handler(ctx)
+        try:
+            handler(ctx)  # a manager-only subcommand's service checks the caller first
+        except NotAManager:
+            log.info("refused /practice %s for %s in %s", name, ctx.user_id, ctx.channel_id)
+            ctx.reply(REFUSAL.format(name=name))
 
     if name in INLINE:
         work()

@@ -11,6 +11,7 @@ from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime, runtime_of
+from bot.slack.permissions import can_manage
 from bot.slack.render.channel import HelpLine
 
 
@@ -46,6 +47,11 @@ class CommandContext:
             args=args,
         )
 
+    def may_manage(self, creator_id: str | None) -> bool:
+        """Slack's answer to whether the caller manages this channel (a manager-only service
+        asks it, with no transaction open)."""
+        return can_manage(self.client, self.user_id, self.channel_id, creator_id)
+
     def reply(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         """An ephemeral answer only the caller sees."""
         self.respond(text=text, blocks=blocks, response_type="ephemeral")
@@ -61,7 +67,8 @@ class Subcommands:
     def __init__(self, command: str) -> None:
         self.command = command  # "/practice"
         self.handlers: dict[str, Handler] = {}
-        # Subcommands that change a channel's practice; checked once, in the dispatcher.
+        # Subcommands for a channel's managers: their services check (`bot/services/managers`),
+        # the dispatcher words a refusal; listed first in the help.
         self.manager_only: set[str] = set()
         # Subcommands that open a modal run in the listener thread: Slack's trigger_id lasts
         # 3 s, too short to wait behind other deferred work. Every other one runs after the ack.

@@ -15,8 +15,6 @@ from bot.slack.render.channel import welcome_blocks
 
 log = logging.getLogger(__name__)
 
-REMOVED = "bot removed from channel"
-
 
 def on_member_joined(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     if event.get("user") != context.bot_user_id:
@@ -58,6 +56,6 @@ def on_member_left(event: dict[str, Any], context: BoltContext) -> None:
 def _pause(context: BoltContext, channel_id: str) -> None:
     runtime = runtime_of(context)
     team_id = str(context.team_id or "")
-    paused = channels.pause(runtime.sessions, team_id, channel_id, runtime.clock(), REMOVED)
+    paused = channels.bot_removed(runtime.sessions, team_id, channel_id, runtime.clock())
     if paused is not None and paused.changed:
         log.info("channel %s paused: the bot was removed", channel_id)
