@@ -84,22 +84,9 @@ def rules_for(channel: Channel | None) -> ScoringRules:
     return replace(DEFAULT_RULES, **changes)
 
 
-SETTING_HELP = {
-    "quality_weight": "points per unit of a person's quality estimate (1-5), per answer",
-    "participation": "points per on-time answer",
-    "review_credit": "points per completed review or completed mock round",
-    "missed_review": "points taken off per missed review",
-    "mock_weight": "how much of an answer a scored mock round weighs in the quality estimate",
-    "shrinkage": "answers' worth of the channel's mean mixed into each quality estimate",
-    "bias_correction": "centre each reviewer's scores on their own average (on/off)",
-    "bias_window_weeks": "weeks of a reviewer's scores that make their average",
-    "streak_reviews": "a completed review makes a practice week for streaks (on/off)",
-    "streak_mocks": "a scored mock round makes a practice week for streaks (on/off)",
-    "weighted_consensus": "weigh each reviewer's scores by how reliable they have been (on/off)",
-    "standins": "offer reviews not done in time to stand-ins (on/off)",
-    "standin_after": "when stand-ins are offered, as a share of the review time (0.5: half-time)",
-    "give_to_get": "authors see scores early only once they have done their own reviews (on/off)",
-}
+# The settings `/practice scoring KEY VALUE` changes: every field of ScoringRules (their words
+# are `bot/slack/render/scoring.py`'s SETTING_HELP).
+SETTINGS = tuple(f.name for f in fields(ScoringRules))
 LIMITS = {
     "quality_weight": (0.0, 10.0),
     "participation": (0.0, 10.0),
@@ -113,17 +100,22 @@ LIMITS = {
 
 
 class ScoringSettingError(ValueError):
-    """A scoring setting a user asked for that cannot be used; the message says why."""
+    """A scoring setting a user asked for that cannot be used. `code` says why: "unknown"
+    (no such setting), "on-off" (a switch given something else), "number" (not a number),
+    "range" (outside `low`..`high`); `bot/slack/render/scoring.py` words it."""
+
+    def __init__(
+        self, code: str, key: str, raw: str = "", low: float = 0.0, high: float = 0.0
+    ) -> None:
+        super().__init__(f"{code}: {key}={raw!r}")
+        self.code, self.key, self.raw, self.low, self.high = code, key, raw, low, high
 
 
 def parse_setting(key: str, raw: str) -> bool | int | float:
     """A user's `/practice scoring KEY VALUE` into a typed value, within the allowed range."""
     name = key.strip().lower().replace("-", "_")
-    if name not in SETTING_HELP:
-        raise ScoringSettingError(
-            f"`{key}` is not a scoring setting. Settings: "
-            + ", ".join(f"`{k}`" for k in SETTING_HELP)
-        )
+    if name not in SETTINGS:
+        raise ScoringSettingError("unknown", key, raw)
     default = getattr(DEFAULT_RULES, name)
     text = raw.strip().lower()
     if isinstance(default, bool):
@@ -131,14 +123,14 @@ def parse_setting(key: str, raw: str) -> bool | int | float:
             return True
         if text in ("off", "false", "no", "0"):
             return False
-        raise ScoringSettingError(f"`{name}` is on or off, not `{raw}`.")
+        raise ScoringSettingError("on-off", name, raw)
     try:
         value: int | float = int(text) if isinstance(default, int) else float(text)
     except ValueError as exc:
-        raise ScoringSettingError(f"`{name}` needs a number, not `{raw}`.") from exc
+        raise ScoringSettingError("number", name, raw) from exc
     low, high = LIMITS[name]
     if not low <= value <= high:
-        raise ScoringSettingError(f"`{name}` must be between {low:g} and {high:g}.")
+        raise ScoringSettingError("range", name, raw, low, high)
     return value
 
 

@@ -23,6 +23,7 @@ from bot.practice.scoring import (
     set_channel_setting,
 )
 from bot.services import leaderboards
+from bot.slack.render.scoring import setting_error_text
 from tests import builders as b
 from tests.conftest import utc
 
@@ -362,8 +363,9 @@ def test_scoring_settings_are_changed_per_channel_within_limits(session: Session
         ("quality_weight", "lots", "needs a number"),
         ("mock_weight", "5", "between 0 and 2"),
     ):
-        with pytest.raises(ScoringSettingError, match=says):
+        with pytest.raises(ScoringSettingError) as refused:
             set_channel_setting(ch, key, raw)
+        assert says in setting_error_text(refused.value)  # the domain's code, in words
     assert reset_channel_settings(ch) == DEFAULT_RULES and ch.scoring is None
 
 
