@@ -136,7 +136,7 @@ def test_the_assign_run_leaves_a_post_whose_thread_it_could_not_read(session: Se
     b.reply(session, post, "U1", "1772442000.000400", "Stored before Slack went quiet")
     threads = FakeThreads(unreadable={post.message_ts})
     notifier = FakeReviewNotifier()
-    post_id, closes = post.id, post.answers_close_at
+    closes = post.answers_close_at
 
     run = recover_then_assign(
         b.sessions_like(session),
