@@ -31,6 +31,7 @@ from bot.practice.mocks.notices import (
 from bot.practice.mocks.queue import (
     MOCK_EXPIRY,
     MockError,
+    MockRefusal,
     MockStatus,
     cancel_mock,
     last_request,
@@ -104,12 +105,6 @@ class MockRequested:
     announce_failure: str = ""  # matched, but Slack refused part of the introduction
 
 
-AWAY_PAUSED = (
-    "You are away until {last}, so `/mock` is paused for you. Back sooner? "
-    "`/practice me away off`, then `/mock` again."
-)
-
-
 def request_partner(
     sessions: SessionFactory,
     now: datetime,
@@ -128,7 +123,7 @@ def request_partner(
     or matched and introduced. Raises MockError when refused (an away member: paused)."""
     with unit_of_work(sessions) as session:
         if away := prefs_of(session, team_id, user_id).away_at(now):
-            raise MockError(AWAY_PAUSED.format(last=away.last.isoformat()))
+            raise MockError("away", last=away.last.isoformat())
         outcome = request_mock(
             session,
             team_id,
@@ -259,6 +254,8 @@ class ScoredRound:
 class ScoresSubmission:
     field_errors: dict[str, str] = field(default_factory=dict)  # nothing saved: shown in the form
     scored: ScoredRound | None = None  # set when saved
+    refused: MockRefusal | None = None  # nothing saved: why, shown under `refused_field`
+    refused_field: str = ""
 
 
 def submit_scores(
@@ -284,7 +281,7 @@ def submit_scores(
                 session, match_id, number, scorer, scores, now, library=library
             )
         except MockError as exc:
-            return ScoresSubmission(field_errors={rubric[0].id: str(exc)})
+            return ScoresSubmission(refused=exc.refusal, refused_field=rubric[0].id)
         scored = ScoredRound(
             roles_of(rnd), scores, rubric, get_match(session, match_id).conversation_id
         )

@@ -15,6 +15,7 @@ from bot.practice.mocks.request import Availability
 from bot.runtime import Runtime
 from bot.services import mocks
 from bot.slack.render.mock import request_reply
+from bot.slack.render.mock_refusals import mock_refusal_text
 from bot.slack.render.mock_times import availability_modal
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def request_and_reply(
             slot_length=runtime.settings.mock_slot or MIN_SLOT,
         )
     except MockError as exc:
-        reply(str(exc))
+        reply(mock_refusal_text(exc.refusal))
         return
     outcome = requested.outcome
     if requested.announce_failure:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -41,6 +43,7 @@ from bot.practice.mocks.rounds import (
 from bot.practice.ports import PublishError
 from bot.practice.scoring import DEFAULT_RULES, exact_points
 from bot.services import mock_due, mocks
+from bot.slack.render.mock_refusals import mock_refusal_text
 from tests import builders as b
 from tests.at_once import run_at_once
 from tests.conftest import utc
@@ -49,6 +52,14 @@ from tests.fakes import FakeMockNotifier
 NOW = utc(2026, 3, 2, 12)
 T = "T1"
 USERS = st.sampled_from(["U1", "U2", "U3", "U4", "U5"])
+
+
+@contextmanager
+def refused(says: str) -> Iterator[None]:
+    """The block raises MockError, whose code the renderer words with `says` in it."""
+    with pytest.raises(MockError) as caught:
+        yield
+    assert says in mock_refusal_text(caught.value.refusal)
 
 
 def ask(session: Session, library: Library, user: str, note: str = "", tz: int = 0, at=NOW):
@@ -248,13 +259,13 @@ def test_swap_roles_starts_round_two_once_with_a_new_case(
     session: Session, library: Library
 ) -> None:
     match_id = matched(session, library)
-    with pytest.raises(MockError, match="Only the two"):
+    with refused("Only the two"):
         swap_roles(session, match_id, "U9", NOW, library=library)
     rnd = swap_roles(session, match_id, "U2", NOW, library=library)
     assert (rnd.round, rnd.candidate_id, rnd.interviewer_id) == (2, "U2", "U1")
     first = session.scalars(select(MockRound).where(MockRound.round == 1)).one()
     assert rnd.prompt_id != first.prompt_id
-    with pytest.raises(MockError, match="already swapped"):
+    with refused("already swapped"):
         swap_roles(session, match_id, "U1", NOW, library=library)
     match = session.get(MockMatch, match_id)
     assert match is not None
@@ -265,11 +276,11 @@ def test_only_the_interviewer_scores_and_a_resubmission_replaces(
     session: Session, library: Library
 ) -> None:
     match_id = matched(session, library)
-    with pytest.raises(MockError, match="Only this round's interviewer"):
+    with refused("Only this round's interviewer"):
         record_mock_scores(session, match_id, 1, "U1", full_scores(library), NOW, library=library)
-    with pytest.raises(MockError, match="every rubric criterion"):
+    with refused("every rubric criterion"):
         record_mock_scores(session, match_id, 1, "U2", {"focus": 3}, NOW, library=library)
-    with pytest.raises(MockError, match="1 to 5"):
+    with refused("1 to 5"):
         bad = full_scores(library, 7, session, match_id, 1)
         record_mock_scores(session, match_id, 1, "U2", bad, NOW, library=library)
     record_mock_scores(
@@ -339,9 +350,9 @@ def test_scoring_the_second_round_ends_the_match(session: Session, library: Libr
 
 def test_only_the_candidate_rates_the_interviewer(session: Session, library: Library) -> None:
     match_id = matched(session, library)
-    with pytest.raises(MockError, match="Only this round's candidate"):
+    with refused("Only this round's candidate"):
         rate_interviewer(session, match_id, 1, "U2", 5, None, NOW)
-    with pytest.raises(MockError, match="1 to 5"):
+    with refused("1 to 5"):
         rate_interviewer(session, match_id, 1, "U1", 0, None, NOW)
     rate_interviewer(session, match_id, 1, "U1", 3, "", NOW)
     rate_interviewer(session, match_id, 1, "U1", 5, "sharp questions", NOW)

@@ -103,11 +103,11 @@ def record_checkin(
     """Store one side's answer; apply the no-show rule. Raises MockError when refused."""
     match = session.get(MockMatch, match_id)
     if match is None:
-        raise MockError("I can't find that mock any more.")
+        raise MockError("mock-gone")
     if user_id not in (match.user_a, match.user_b):
-        raise MockError("Only the two people in this mock can say whether it happened.")
+        raise MockError("not-in-mock-checkin")
     if outcome not in OUTCOMES:
-        raise MockError("That answer is not one I know; press one of the buttons.")
+        raise MockError("unknown-checkin")
     partner = match.user_b if match.user_a == user_id else match.user_a
     insert = insert_for(session)
     session.execute(

@@ -204,7 +204,7 @@ def workspace_pack(session: Session, team_id: str, library: Library) -> Pack:
         pack = library.pack(pack_id)
         if pack is not None and pack.prompts:
             return pack
-    raise MockError("No content pack with prompts is installed, so there is no case to use.")
+    raise MockError("no-content")
 
 
 def seen_prompts(session: Session, team_id: str, user_id: str) -> Counter[str]:

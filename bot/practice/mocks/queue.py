@@ -29,8 +29,21 @@ MATCH_IDLE = timedelta(hours=48)
 NOTE_LIMIT = 500
 
 
+@dataclass(frozen=True)
+class MockRefusal:
+    """Why a mock action was refused: a `code` and what its words need (`detail`: a pack id,
+    criteria...); `bot/slack/render/mock_refusals.py` says it to the member."""
+
+    code: str
+    detail: tuple[tuple[str, str], ...] = ()
+
+
 class MockError(Exception):
-    """A refused mock action; the message says why and what to do instead."""
+    """A refused mock action; `refusal` says why (a code, worded by the renderer)."""
+
+    def __init__(self, code: str, **detail: str) -> None:
+        super().__init__(code, *detail.values())
+        self.refusal = MockRefusal(code, tuple(detail.items()))
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ class TimeChoice:
 def _match_for(session: Session, match_id: int, user_id: str) -> MockMatch:
     match = session.get(MockMatch, match_id)
     if match is None:
-        raise MockError("I can't find that mock any more.")
+        raise MockError("mock-gone")
     if user_id not in (match.user_a, match.user_b):
-        raise MockError("Only the two people in this mock can move it.")
+        raise MockError("not-in-mock-move")
     return match
 
 
@@ -70,10 +70,10 @@ def move_slot(
     choices = {c.start: c for c in time_choices(session, match_id, user_id, now, slot)}
     choice = choices.get(start)
     if choice is None:
-        raise MockError("That time is no longer one you both gave. Pick another from the list.")
+        raise MockError("slot-gone")
     match = _match_for(session, match_id, user_id)
     if match.status != "live":
-        raise MockError("This mock has ended. Run `/mock` for a new one.")
+        raise MockError("ended")
     match.slot_start, match.slot_end = choice.start, choice.end
     session.execute(
         delete(MockNotice).where(

@@ -37,7 +37,7 @@ ANNOUNCE_GRACE = timedelta(minutes=1)
 def get_match(session: Session, match_id: int) -> MockMatch:
     match = session.get(MockMatch, match_id)
     if match is None:
-        raise MockError("I can't find that mock any more.")
+        raise MockError("mock-gone")
     return match
 
 
@@ -46,7 +46,7 @@ def get_round(session: Session, match_id: int, number: int) -> MockRound:
         select(MockRound).where(MockRound.match_id == match_id, MockRound.round == number)
     ).one_or_none()
     if rnd is None:
-        raise MockError("That round of the mock has not started.")
+        raise MockError("round-not-started")
     return rnd
 
 
@@ -59,13 +59,13 @@ def swap_roles(
     """
     match = get_match(session, match_id)
     if user_id not in (match.user_a, match.user_b):
-        raise MockError("Only the two people in this mock can swap its roles.")
+        raise MockError("not-in-mock-swap")
     lock_team(session, match.team_id)
     session.refresh(match)
     if match.round >= ROUNDS:
-        raise MockError("Roles were already swapped: this mock is in its second round.")
+        raise MockError("already-swapped")
     if match.status != "live":
-        raise MockError("This mock has ended. Run `/mock` for a new partner.")
+        raise MockError("ended-swap")
     previous = current_round(session, match)
     candidate, interviewer = previous.interviewer_id, previous.candidate_id
     pack = library.pack(match.pack_id) or workspace_pack(session, match.team_id, library)
@@ -77,7 +77,7 @@ def swap_roles(
         .values(round=previous.round + 1, candidate_id=candidate, interviewer_id=interviewer),
     )
     if not claimed:
-        raise MockError("Roles were already swapped: this mock is in its second round.")
+        raise MockError("already-swapped")
     rnd = new_round(match, previous.round + 1, candidate, interviewer, pack, prompt, now)
     session.add(rnd)
     session.flush()
@@ -190,7 +190,7 @@ def mock_rubric(
     rnd = get_round(session, match_id, number)
     pack = library.pack(rnd.pack_id)
     if pack is None:
-        raise MockError(f"The content pack `{rnd.pack_id}` of this mock is gone.")
+        raise MockError("pack-gone", pack=rnd.pack_id)
     return pack.criteria_of_snapshot(rnd.prompt or {})
 
 
@@ -210,18 +210,15 @@ def record_mock_scores(
     """
     rnd = get_round(session, match_id, number)
     if scorer != rnd.interviewer_id:
-        raise MockError(
-            "Only this round's interviewer scores it. As the candidate you can rate how "
-            "helpful your interviewer was instead."
-        )
+        raise MockError("candidate-scores")
     criteria = {c.id for c in mock_rubric(session, match_id, number, library)}
     unknown = set(scores) - criteria
     missing = criteria - set(scores)
     if unknown or missing:
-        raise MockError(f"Score every rubric criterion once (missing: {sorted(missing)}).")
+        raise MockError("missing-scores", missing=str(sorted(missing)))
     bad = [c for c, s in scores.items() if not 1 <= s <= 5]
     if bad:
-        raise MockError(f"Scores go from 1 to 5 ({', '.join(sorted(bad))}).")
+        raise MockError("scores-range", criteria=", ".join(sorted(bad)))
     insert = insert_for(session)
     for criterion, score in sorted(scores.items()):
         session.execute(
@@ -263,12 +260,9 @@ def rate_interviewer(
     """The round's candidate rates the interviewer's helpfulness 1-5 (replaces)."""
     rnd = get_round(session, match_id, number)
     if rater != rnd.candidate_id:
-        raise MockError(
-            "Only this round's candidate rates the interviewer; as the interviewer you score "
-            "the candidate on the rubric."
-        )
+        raise MockError("interviewer-rates")
     if not 1 <= score <= 5:
-        raise MockError("Helpfulness goes from 1 to 5.")
+        raise MockError("helpfulness-range")
     comment = (comment or "").strip() or None
     insert = insert_for(session)
     session.execute(

@@ -23,6 +23,7 @@ from bot.slack.render.mock import (
     parse_value,
     rating_modal,
 )
+from bot.slack.render.mock_refusals import mock_refusal_text
 from bot.slack.render.mock_times import (
     CHECK_IN_ACTION,
     checkin_reply,
@@ -75,7 +76,7 @@ def on_swap(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltConte
             notifier=runtime.adapters.mocks(),
         )
     except MockError as exc:
-        _tell(respond, str(exc))
+        _tell(respond, mock_refusal_text(exc.refusal))
         return
     if failure:
         _tell(respond, SWAP_ANNOUNCE_FAILED.format(reason=failure))
@@ -92,7 +93,7 @@ def _open_form(
     try:
         form = mocks.round_form(runtime.sessions, match_id, number, runtime.library)
     except MockError as exc:
-        _tell(respond, str(exc), home)
+        _tell(respond, mock_refusal_text(exc.refusal), home)
         return
     rnd = form.roles
     if user_id not in (rnd.candidate_id, rnd.interviewer_id):
@@ -167,7 +168,7 @@ def on_propose(
     try:
         choices = mocks.other_times(runtime.sessions, runtime.clock(), match_id, user_id, slot)
     except MockError as exc:
-        _tell(respond, str(exc))
+        _tell(respond, mock_refusal_text(exc.refusal))
         return
     if not choices:
         _tell(respond, no_other_times())
@@ -198,6 +199,6 @@ def on_check_in(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltC
         _tell(respond, "That button is no longer valid.")
         return
     except MockError as exc:
-        _tell(respond, str(exc))
+        _tell(respond, mock_refusal_text(exc.refusal))
         return
     respond(text=checkin_reply(result), replace_original=True)

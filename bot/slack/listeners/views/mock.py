@@ -21,6 +21,7 @@ from bot.slack.payloads import Interaction
 from bot.slack.render.fallback import SORRY
 from bot.slack.render.mock import parse_value, read_rating, read_scores
 from bot.slack.render.mock_feedback import saved_until_reveal
+from bot.slack.render.mock_refusals import mock_refusal_text
 from bot.slack.render.mock_times import modal_tz, moved_text, read_availability, read_proposal
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,14 @@ def on_feedback_submitted(
             library=runtime.library,
         )
     except MockError as exc:  # the round or its pack is gone
-        ack(response_action="errors", errors={next(iter(values), "score"): str(exc)})
+        ack(
+            response_action="errors",
+            errors={next(iter(values), "score"): mock_refusal_text(exc.refusal)},
+        )
+        return
+    if saved.refused is not None:
+        refused = mock_refusal_text(saved.refused)
+        ack(response_action="errors", errors={saved.refused_field: refused})
         return
     if saved.scored is None:
         ack(response_action="errors", errors=saved.field_errors)
@@ -71,7 +79,7 @@ def on_rating_submitted(
             runtime.sessions, runtime.clock(), match_id, number, user_id, score, comment
         )
     except MockError as exc:
-        ack(response_action="errors", errors={"helpfulness": str(exc)})
+        ack(response_action="errors", errors={"helpfulness": mock_refusal_text(exc.refusal)})
         return
     ack()
     rnd = mocks.round_form(runtime.sessions, match_id, number, runtime.library).roles
@@ -149,7 +157,10 @@ def on_propose_submitted(
             runtime.settings.mock_slot or MIN_SLOT,
         )
     except (MockError, ValueError) as exc:
-        ack(response_action="errors", errors={"slot": str(exc) or "That mock is gone."})
+        gone = (
+            mock_refusal_text(exc.refusal) if isinstance(exc, MockError) else "That mock is gone."
+        )
+        ack(response_action="errors", errors={"slot": gone})
         return
     ack()
     if moved.conversation:
