@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from bot.content import Criterion
@@ -85,6 +86,43 @@ class ReviewNotifier(Protocol):
 
     def tell_passed_on(self, notice: PassedNotice) -> None:
         """DM the original reviewer, politely, that their review was passed to a stand-in."""
+        ...
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    """What Slack says of a channel the bot joined (empty when Slack will not say)."""
+
+    name: str = ""
+    creator_id: str | None = None
+
+
+class ChannelDirectory(Protocol):
+    """The bot joining a channel: what Slack knows of it and of the inviter, and the welcome
+    (bot/slack/channel_directory.py)."""
+
+    def user_tz(self, user_id: str) -> str | None:
+        """The member's time zone (`users.info`), or None when Slack will not say."""
+        ...
+
+    def channel(self, channel_id: str) -> ChannelFacts:
+        """The channel's name and creator (`conversations.info`)."""
+        ...
+
+    def welcome(self, channel: ChannelView) -> None:
+        """Post the welcome in a channel just enrolled (or resumed)."""
+        ...
+
+
+class Installations(Protocol):
+    """A workspace's stored Slack tokens and cached client (bot/slack/installations.py)."""
+
+    def forget_user(self, team_id: str, user_id: str) -> None:
+        """Delete one member's installation (their user token was revoked)."""
+        ...
+
+    def forget_workspace(self, team_id: str) -> None:
+        """Delete every installation of the workspace and drop its cached client."""
         ...
 
 

@@ -22,6 +22,7 @@ from bot.practice.channels import (
     pause_channel,
     resume_channel,
 )
+from bot.practice.ports import ChannelDirectory
 from bot.practice.reviews.assign import set_volunteer
 from bot.practice.scoring import (
     ScoringRules,
@@ -236,3 +237,33 @@ def enrol(
         )
         session.commit()
         return Enrolled(ChannelView.of(enrolment.channel), enrolment.created, enrolment.resumed)
+
+
+def bot_joined(
+    sessions: SessionFactory,
+    team_id: str,
+    channel_id: str,
+    now: datetime,
+    *,
+    inviter_id: str | None,
+    directory: ChannelDirectory,
+) -> Enrolled:
+    """The bot was invited: Slack is asked the channel's name and creator and the inviter's
+    time zone (the defaults' time zone), with no transaction open; the channel is enrolled
+    (or resumed); then, after the commit, a new or resumed channel is welcomed."""
+    inviter_tz = directory.user_tz(inviter_id) if inviter_id else None
+    facts = directory.channel(channel_id)
+    enrolment = enrol(
+        sessions,
+        team_id,
+        channel_id,
+        now,
+        name=facts.name,
+        creator_id=facts.creator_id,
+        inviter_id=inviter_id,
+        inviter_tz=inviter_tz,
+    )
+    if enrolment.created or enrolment.resumed:
+        log.info("enrolled channel %s (team %s)", channel_id, team_id)
+        directory.welcome(enrolment.channel)
+    return enrolment

@@ -3,11 +3,12 @@ or its token is found dead."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from bot.db import SessionFactory, unit_of_work
 from bot.practice.channels import stop_workspace
+from bot.practice.ports import Installations
 from bot.practice.stored_tokens import seal_plain_tokens
 from bot.practice.workspaces import mark_uninstalled, record_install
 
@@ -37,6 +38,29 @@ def uninstall(sessions: SessionFactory, team_id: str, now: datetime) -> bool:
     with unit_of_work(sessions) as session:
         first = mark_uninstalled(session, team_id, now)
         session.commit()
+    return first
+
+
+def tokens_revoked(
+    sessions: SessionFactory,
+    team_id: str,
+    now: datetime,
+    *,
+    installations: Installations,
+    user_ids: Iterable[str] = (),
+    bot: bool = True,
+) -> bool:
+    """`app_uninstalled` (the bot's token, `bot`) or `tokens_revoked` (members' `user_ids`,
+    and the bot's when it is among them). With the bot's token gone the workspace is marked
+    uninstalled first (every job skips it from now on), then, with no transaction open, its
+    stored tokens and cached client are forgotten; a member's revoked token forgets only their
+    installation. Idempotent (Slack may send both events, and retry either). True when this
+    call marked the workspace uninstalled."""
+    first = uninstall(sessions, team_id, now) if bot else False
+    for user_id in user_ids:
+        installations.forget_user(team_id, user_id)
+    if bot:
+        installations.forget_workspace(team_id)
     return first
 
 

@@ -16,6 +16,7 @@ from bot.db import SessionFactory
 from bot.slack.answer_receipts import SlackAnswerReceipts
 from bot.slack.dm import DirectMessages
 from bot.slack.gateway import SlackGateway
+from bot.slack.installations import SlackInstallations
 from bot.slack.leaderboard_publisher import SlackLeaderboardPublisher
 from bot.slack.mock_notifier import SlackMockNotifier
 from bot.slack.publisher import SlackPublisher
@@ -56,3 +57,7 @@ class SlackAdapters:
 
     def mocks(self, now: datetime | None = None) -> SlackMockNotifier:
         return SlackMockNotifier(self.dms(now))
+
+    def installations(self, enterprise_id: str | None = None) -> SlackInstallations:
+        """The stored tokens of an event's workspace (`enterprise_id`: its Grid org)."""
+        return SlackInstallations(self.gateway, enterprise_id)

@@ -10,8 +10,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import runtime_of
 from bot.services import channels
-from bot.slack.permissions import channel_info, user_info
-from bot.slack.render.channel import welcome_blocks
+from bot.slack.channel_directory import SlackChannelDirectory
 
 log = logging.getLogger(__name__)
 
@@ -24,24 +23,15 @@ def on_member_joined(event: dict[str, Any], context: BoltContext, client: WebCli
     if not isinstance(channel_id, str) or not channel_id:
         log.warning("member_joined_channel without a channel id ignored")
         return
-    team_id = str(event.get("team") or context.team_id or "")
-    inviter = event.get("inviter") if isinstance(event.get("inviter"), str) else None
-    inviter_tz = user_info(client, inviter).get("tz") if inviter else None
-    info = channel_info(client, channel_id)
-    enrolment = channels.enrol(
+    inviter = event.get("inviter")
+    channels.bot_joined(
         runtime.sessions,
-        team_id,
+        str(event.get("team") or context.team_id or ""),
         channel_id,
         runtime.clock(),
-        name=str(info.get("name") or ""),
-        creator_id=info.get("creator"),
-        inviter_id=inviter,
-        inviter_tz=inviter_tz,
+        inviter_id=inviter if isinstance(inviter, str) and inviter else None,
+        directory=SlackChannelDirectory(client),
     )
-    if enrolment.created or enrolment.resumed:
-        text, blocks = welcome_blocks(enrolment.channel)
-        log.info("enrolled channel %s (team %s)", channel_id, team_id)
-        client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
 
 
 def on_channel_left(event: dict[str, Any], context: BoltContext) -> None:
