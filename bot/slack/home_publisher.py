@@ -1,6 +1,7 @@
 """Publishing a member's App Home: read it in one service call, then `views.publish` (no
 transaction open). Shared by the `app_home_opened` listener and the buttons and modals that
-change what the Home shows (a score submitted, a mock cancelled)."""
+change what the Home shows (a mock cancelled, a rating). (A submitted score gets its Home back
+from `reviews.submit_scores`, its one service call.)"""
 
 from __future__ import annotations
 
