@@ -6,13 +6,20 @@ from __future__ import annotations
 import pytest
 
 from bot.emulator.stage import Stage
+from bot.slack.listeners.commands import import_subcommands
 from bot.slack.listeners.commands.registry import MANAGER_ONLY
 from tests.e2e.conftest import CHANNEL, MEMBERS, Handled
+
+import_subcommands()  # they register themselves on import; the parameters are read now
 
 ANA = MEMBERS[0]
 REFUSED = "only this channel's creator and workspace admins can use `/practice {name}`"
 # Arguments that would change something if a member were let through.
 ARGS = {"scoring": "bias_correction on"}
+
+
+def test_the_manager_only_subcommands_are_all_listed_here() -> None:
+    assert {"setup", "pause", "resume", "now", "scoring", "ideas"} <= MANAGER_ONLY
 
 
 @pytest.mark.parametrize("name", sorted(MANAGER_ONLY))
