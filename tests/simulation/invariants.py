@@ -54,6 +54,9 @@ class Ledger:
     # never delivered by Slack may leave the stored answer at the text it had at the close.
     texts: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
     # member -> (start, end) local hours, and since when (epoch seconds)
+    # Leaderboards already compared with the recount: a posted board is history (forget-me
+    # later changes the recount, not the message), so each is judged right after its tick.
+    boards_checked: set[int] = field(default_factory=set)
     revoked_at: datetime | None = None  # the workspace's token revoked: it is down from then
     quiet: dict[str, tuple[int, int, float]] = field(default_factory=dict)
     # member -> (first, last) local days, and when they said so
@@ -351,8 +354,9 @@ def _leaderboards(
     problems += [f"{n} leaderboards for {channels[k].channel_id}, week of {w}"
                  for (k, w), n in weeks.items() if n > 1]  # fmt: skip
     for board in boards:
-        if board.message_ts is None:
+        if board.message_ts is None or board.id in ledger.boards_checked:
             continue
+        ledger.boards_checked.add(board.id)
         channel = channels[board.channel_pk]
         message = next((m for m in stage.slack.messages(channel.channel_id)
                         if m["ts"] == board.message_ts), None)  # fmt: skip
