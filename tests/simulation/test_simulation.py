@@ -31,7 +31,10 @@ def library() -> Library:
     return load_library(DEFAULT_CONTENT_DIR)
 
 
+# Two simulated weeks take one to three minutes on a 2-core machine, and the Block Kit check
+# after the test reads every call they made: past pytest's 120 s default.
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_seeded_weeks_hold_every_invariant(database_url: str, library: Library) -> None:
     postgres = database_url.startswith("postgresql")
     seed = CI_SEED["postgresql" if postgres else "sqlite"]
@@ -59,6 +62,7 @@ def _fresh(template: Path, folder: Path, name: str) -> str:
     return f"sqlite:///{folder / name}"
 
 
+@pytest.mark.timeout(600)
 def test_the_same_seed_gives_the_same_trace(
     sqlite_template: Path, library: Library, tmp_path: Path
 ) -> None:
@@ -69,6 +73,7 @@ def test_the_same_seed_gives_the_same_trace(
     assert "\n".join(first.trace).encode() == "\n".join(second.trace).encode()
 
 
+@pytest.mark.timeout(900)
 def test_a_planted_bug_is_caught_and_shrunk(
     sqlite_template: Path, library: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
