@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -108,8 +109,9 @@ class DirectMessages:
             extra["metadata"] = metadata
         with publish_errors():
             # chat.postMessage to a user id opens (or reuses) the app's DM with them.
-            (client or self.client(team_id)).chat_postMessage(channel=user_id, text=text, **extra)
-        return SEND
+            web = client or self.client(team_id)
+            response = web.chat_postMessage(channel=user_id, text=text, **extra)
+        return replace(SEND, ts=str(response.get("ts") or ""))
 
     def post_to_group(
         self,
@@ -172,6 +174,13 @@ def reply_dm(client: WebClient, user_id: str, text: str) -> None:
 
 def reply_in_conversation(client: WebClient, conversation: str, text: str) -> None:
     client.chat_postMessage(channel=conversation, text=text)
+
+
+def reply_in_thread(
+    client: WebClient, conversation: str, thread_ts: str, text: str, blocks: list[Any]
+) -> None:
+    """In a DM's thread, to what the member just wrote there (a drill answer's receipt)."""
+    client.chat_postMessage(channel=conversation, thread_ts=thread_ts, text=text, blocks=blocks)
 
 
 def reply_file(client: WebClient, user_id: str, **file: Any) -> None:

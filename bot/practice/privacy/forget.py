@@ -71,6 +71,7 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
             tables.AwayPeriod,
             tables.InterviewGoal,
             tables.GoalMessage,
+            tables.DrillAnswer,
         )
     )
     mark_forgotten(session, team_id, user_id, now)
