@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -99,6 +99,11 @@ class DrillAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     review_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reviewer_id: Mapped[str | None] = mapped_column(String(32))
+    brief_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # claimed, then sent
+    scores: Mapped[dict[str, int] | None] = mapped_column(JSON)  # criterion id -> 1..5
+    comment: Mapped[str | None] = mapped_column(Text)
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    result_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the author's DM
 
 
 class PromptIdea(Base):

@@ -32,6 +32,11 @@ def upgrade() -> None:
         sa.Column("answered_at", sa.DateTime(), nullable=False),
         sa.Column("review_asked_at", sa.DateTime(), nullable=True),
         sa.Column("reviewer_id", sa.String(length=32), nullable=True),
+        sa.Column("brief_sent_at", sa.DateTime(), nullable=True),
+        sa.Column("scores", sa.JSON(), nullable=True),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("scored_at", sa.DateTime(), nullable=True),
+        sa.Column("result_sent_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_drill_answers")),
         sa.UniqueConstraint(
             "team_id",

@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.emulator.stage import Stage
-from bot.models import Answer, DrillAnswer
+from bot.models import Answer, DrillAnswer, Vote
+from bot.slack.render.drill_review import DRILL_SCORE_ACTION
 from bot.slack.render.goals import DRILL_REVIEW_ACTION
 from tests.e2e.conftest import CHANNEL, MEMBERS, Handled
 from tests.e2e.reads import NINE_NY, buttons, count, post_prompt, scalars
 from tests.e2e.test_member_settings import practice
+from tests.e2e.test_reviews import open_modal
 
 ANA, BEN, CHI, DEV = MEMBERS  # ANA is in New York
 TEN_DAYS = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)  # 10:00 in New York (EDT)
@@ -72,6 +74,38 @@ def test_a_drill_answer_is_kept_apart_and_goes_to_a_reviewer_who_is_not_away(
     stage.sender.post(ANA, dm, "A late thought.", str(drill["ts"]))
     handled(stage)
     assert "late thought" not in scalars(stage, select(DrillAnswer))[0].text
+
+    # CHI's brief: the prompt with its key, the answer, a Score button; nobody else gets one.
+    (brief,) = stage.slack.wait_for(lambda: stage.slack.dms(CHI))
+    prompt = stage.runtime.library.packs["pmm"].prompt(kept.prompt_id)
+    assert prompt is not None and prompt.covers
+    brief_text = json.dumps(brief)
+    assert "holdout" in brief_text and json.dumps(prompt.covers[0])[1:-1] in brief_text
+    assert stage.slack.dms(BEN) == [] and stage.slack.dms(DEV) == []
+    modal = open_modal(stage, CHI, DRILL_SCORE_ACTION, brief, str(kept.id))
+    applicable = [c.id for c in stage.runtime.library.packs["pmm"].criteria_for(prompt)]
+    assert [b["block_id"] for b in modal["blocks"] if b["type"] == "input"] == [
+        *applicable,
+        "comment",
+    ]
+    stage.sender.submit_view(
+        CHI, modal["id"], {f"{c}/score": "4" for c in applicable} | {"comment/text": "Crisp."}
+    )
+    result = stage.slack.wait_for(
+        lambda: next((m for m in stage.slack.dms(ANA) if "was reviewed" in m["text"]), None)
+    )
+    assert "*4* / 5" in json.dumps(result) and "Crisp." in json.dumps(result)
+    (scored,) = scalars(stage, select(DrillAnswer))
+    assert scored.scores == dict.fromkeys(applicable, 4) and scored.comment == "Crisp."
+    assert count(stage, Answer) == 3 and count(stage, Vote) == 0  # no channel score either
+
+    # Past the 48 hours the Score button is refused and nothing changes.
+    stage.set_time(asked.review_asked_at + timedelta(hours=48))
+    stage.sender.click(CHI, action_id=DRILL_SCORE_ACTION, message=brief, value=str(kept.id))
+    closed = stage.slack.wait_for(
+        lambda: [e for e in stage.slack.ephemerals(user=CHI) if "closed" in e.text]
+    )
+    assert "48 hours" in closed[0].text
 
 
 def test_a_reply_in_another_dm_thread_is_not_kept(enrolled: Stage, handled: Handled) -> None:

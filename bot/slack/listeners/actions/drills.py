@@ -1,14 +1,18 @@
-""" "Ask for a review" under a drill answer's receipt (issue 25)."""
+"""A drill answer's buttons (issue 25): the author's "Ask for a review", the reviewer's
+"Score". Each acks first, makes one service call and answers privately; a stale or forged
+button changes nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.runtime import runtime_of
-from bot.services.drills import request_drill_review
+from bot.services.drills import open_drill, request_drill_review
 from bot.slack.payloads import Interaction
+from bot.slack.render.drill_review import drill_score_modal
 from bot.slack.render.goals import BAD_BUTTON, drill_review_text
 
 
@@ -22,8 +26,33 @@ def on_drill_review_asked(
     if not seen.value.isdigit():
         respond(text=BAD_BUTTON, replace_original=False)
         return
+    now = runtime.clock()
     request = request_drill_review(
-        runtime.sessions, team_id, seen.user_id, int(seen.value), runtime.clock()
+        runtime.sessions,
+        team_id,
+        seen.user_id,
+        int(seen.value),
+        now,
+        library=runtime.library,
+        notifier=runtime.adapters.reviews(now),
     )
     # Asked (or asked before): the button goes; nobody free: it stays, to try again later.
     respond(text=drill_review_text(request), replace_original=request.status != "nobody")
+
+
+def on_drill_score_clicked(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    runtime = runtime_of(context)
+    seen = Interaction.of(body)
+    if not seen.value.isdigit():
+        respond(text=BAD_BUTTON, response_type="ephemeral", replace_original=False)
+        return
+    opened = open_drill(
+        runtime.sessions, int(seen.value), seen.user_id, runtime.clock(), library=runtime.library
+    )
+    if isinstance(opened, str):
+        respond(text=opened, response_type="ephemeral", replace_original=False)
+        return
+    client.views_open(trigger_id=seen.trigger_id, view=drill_score_modal(opened))
