@@ -104,6 +104,8 @@ class DrillAnswer(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     result_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the author's DM
+    challenge: Mapped[str | None] = mapped_column(Text)  # the reviewer's one challenge
+    challenged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # claimed, then sent
 
 
 class PromptIdea(Base):

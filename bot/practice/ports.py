@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     from bot.practice.answers import RecordedAnswer
     from bot.practice.channels import ChannelView
-    from bot.practice.members.drill_reviews import DrillBrief, DrillResult
+    from bot.practice.members.drill_reviews import DrillBrief, DrillChallenge, DrillResult
     from bot.practice.mocks.notices import MatchNotice, Reveal
     from bot.practice.mocks.queue import ExpiredRequest
     from bot.practice.mocks.views import MatchView, RoundView
@@ -52,6 +52,8 @@ class DrillNotifier(Protocol):
     def send_drill_brief(self, brief: DrillBrief) -> object: ...
 
     def send_drill_result(self, result: DrillResult) -> object: ...
+
+    def send_drill_challenge(self, challenge: DrillChallenge) -> object: ...
 
 
 class ReviewNotifier(Protocol):

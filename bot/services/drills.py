@@ -11,10 +11,13 @@ from bot.content import Library
 from bot.db import SessionFactory, read_only, unit_of_work
 from bot.practice.members.drill_reviews import (
     DrillBrief,
+    DrillChallenged,
     DrillScored,
+    challenge_drill,
     claim_drill_brief,
     open_drill_review,
     release_drill_brief,
+    release_drill_challenge,
     release_drill_result,
     score_drill,
     unsent_drill_briefs,
@@ -151,3 +154,32 @@ def submit_drill_scores(
                 release_drill_result(session, drill_id)
                 session.commit()
     return scored
+
+
+def submit_drill_challenge(
+    sessions: SessionFactory,
+    drill_id: int,
+    user_id: str,
+    text: str,
+    now: datetime,
+    *,
+    library: Library,
+    notifier: DrillNotifier,
+    on_recorded: Callable[[DrillChallenged], None],
+) -> DrillChallenged:
+    """The reviewer's one challenge, claimed, acked through `on_recorded`, then sent to the
+    author's drill thread; released when Slack refused it (the reviewer may try again)."""
+    with unit_of_work(sessions) as session:
+        challenged = challenge_drill(session, drill_id, user_id, text, now, library)
+        session.commit()
+    on_recorded(challenged)
+    if challenged.challenge is None:
+        return challenged
+    try:
+        notifier.send_drill_challenge(challenged.challenge)
+    except PublishError as exc:
+        log.warning("drill %s challenge not sent: %s", drill_id, exc)
+        with unit_of_work(sessions) as session:
+            release_drill_challenge(session, drill_id)
+            session.commit()
+    return challenged

@@ -95,10 +95,12 @@ class DirectMessages:
         deadline: datetime | None = None,
         metadata: dict[str, Any] | None = None,
         client: WebClient | None = None,
+        thread: tuple[str, str] | None = None,
     ) -> DmDecision:
         """DM `user_id` unless their settings say otherwise (see the module). Returns the
         decision (SEND when it went); raises DmHeld, or PublishError when Slack refused.
-        `client`: a listener's own client (its request's token) instead of the gateway's."""
+        `client`: a listener's own client (its request's token) instead of the gateway's.
+        `thread`: (their DM's id, a message's ts) to answer in that thread of the DM."""
         decided = self.check(team_id, [user_id], kind, deadline)
         if decided.action is not Action.SEND:
             return decided
@@ -107,10 +109,13 @@ class DirectMessages:
             extra["blocks"] = blocks
         if metadata is not None:
             extra["metadata"] = metadata
+        channel = user_id
+        if thread is not None:
+            channel, extra["thread_ts"] = thread
         with publish_errors():
             # chat.postMessage to a user id opens (or reuses) the app's DM with them.
             web = client or self.client(team_id)
-            response = web.chat_postMessage(channel=user_id, text=text, **extra)
+            response = web.chat_postMessage(channel=channel, text=text, **extra)
         return replace(SEND, ts=str(response.get("ts") or ""))
 
     def post_to_group(

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.practice.members.dm_policy import Action, DmDecision, DmKind
-from bot.practice.members.drill_reviews import DrillBrief, DrillResult
+from bot.practice.members.drill_reviews import DrillBrief, DrillChallenge, DrillResult
 from bot.practice.ports import PublishError
 from bot.practice.reviews.notices import (
     AuthorSummary,
@@ -58,6 +58,14 @@ class SlackReviewNotifier:
     def send_drill_result(self, result: DrillResult) -> DmDecision:
         text, blocks = drill_result_blocks(result)
         return self.dms.send(result.team_id, result.author_id, DmKind.RESULT, text, blocks)
+
+    def send_drill_challenge(self, challenge: DrillChallenge) -> DmDecision:
+        """In the author's drill thread, where they answered."""
+        text, blocks = challenge_message(challenge.author_id, challenge.reviewer_id, challenge.text)
+        where = (challenge.channel_id, challenge.thread_ts)
+        return self.dms.send(
+            challenge.team_id, challenge.author_id, DmKind.RESULT, text, blocks, thread=where
+        )
 
     def _client(self, team_id: str) -> WebClient:
         try:

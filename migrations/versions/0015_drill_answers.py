@@ -37,6 +37,8 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("scored_at", sa.DateTime(), nullable=True),
         sa.Column("result_sent_at", sa.DateTime(), nullable=True),
+        sa.Column("challenge", sa.Text(), nullable=True),
+        sa.Column("challenged_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_drill_answers")),
         sa.UniqueConstraint(
             "team_id",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.emulator.stage import Stage
 from bot.models import Answer, DrillAnswer, Vote
-from bot.slack.render.drill_review import DRILL_SCORE_ACTION
+from bot.slack.render.drill_review import DRILL_CHALLENGE_ACTION, DRILL_SCORE_ACTION
 from bot.slack.render.goals import DRILL_REVIEW_ACTION
 from tests.e2e.conftest import CHANNEL, MEMBERS, Handled
 from tests.e2e.reads import NINE_NY, buttons, count, post_prompt, scalars
@@ -82,6 +82,13 @@ def test_a_drill_answer_is_kept_apart_and_goes_to_a_reviewer_who_is_not_away(
     brief_text = json.dumps(brief)
     assert "holdout" in brief_text and json.dumps(prompt.covers[0])[1:-1] in brief_text
     assert stage.slack.dms(BEN) == [] and stage.slack.dms(DEV) == []
+    challenge = open_modal(stage, CHI, DRILL_CHALLENGE_ACTION, brief, str(kept.id))
+    stage.sender.submit_view(CHI, challenge["id"], {"challenge/text": "Why a holdout, not A/B?"})
+    challenged = stage.slack.wait_for(
+        lambda: next((m for m in stage.slack.dms(ANA) if "not A/B" in json.dumps(m)), None)
+    )
+    assert challenged.get("thread_ts") == drill["ts"]  # in the drill's thread, signed
+    assert "<@U03CHI>" in json.dumps(challenged)
     modal = open_modal(stage, CHI, DRILL_SCORE_ACTION, brief, str(kept.id))
     applicable = [c.id for c in stage.runtime.library.packs["pmm"].criteria_for(prompt)]
     assert [b["block_id"] for b in modal["blocks"] if b["type"] == "input"] == [

@@ -19,6 +19,7 @@ from bot.models import DrillAnswer
 
 DRILL_REVIEW_HOURS = 48
 MAX_COMMENT = 3000
+MAX_CHALLENGE_CHARS = 3000
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,26 @@ class DrillResult:
     prompt_title: str
     scores: tuple[tuple[str, int], ...]  # (criterion name, score), in rubric order
     comment: str
+
+
+@dataclass(frozen=True)
+class DrillChallenge:
+    """The reviewer's challenge, for the author's drill thread."""
+
+    drill_id: int
+    team_id: str
+    author_id: str
+    reviewer_id: str
+    channel_id: str  # the author's DM with the bot
+    thread_ts: str  # the drill's DM
+    text: str
+
+
+@dataclass(frozen=True)
+class DrillChallenged:
+    challenge: DrillChallenge | None = None
+    refusal: str = ""
+    field_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,4 +199,41 @@ def unsent_drill_briefs(session: Session, now: datetime) -> list[int]:
             )
             .order_by(DrillAnswer.id)
         )
+    )
+
+
+def challenge_drill(
+    session: Session, drill_id: int, user_id: str, text: str, now: datetime, library: Library
+) -> DrillChallenged:
+    """The reviewer's one challenge, claimed before it is sent to the author's drill thread."""
+    opened = open_drill_review(session, drill_id, user_id, now, library)
+    if isinstance(opened, str):
+        return DrillChallenged(refusal=opened)
+    text = text.strip()
+    if not text:
+        return DrillChallenged(field_error="Please write your challenge.")
+    if len(text) > MAX_CHALLENGE_CHARS:
+        return DrillChallenged(field_error=f"At most {MAX_CHALLENGE_CHARS} characters, please.")
+    taken = affected(
+        session,
+        update(DrillAnswer)
+        .where(DrillAnswer.id == drill_id, DrillAnswer.challenged_at.is_(None))
+        .values(challenge=text, challenged_at=now),
+    )
+    if not taken:
+        return DrillChallenged(refusal="You have already challenged this drill answer.")
+    row = session.get(DrillAnswer, drill_id)
+    assert row is not None
+    challenge = DrillChallenge(
+        drill_id, row.team_id, row.user_id, user_id, row.channel_id, row.thread_ts, text
+    )
+    return DrillChallenged(challenge=challenge)
+
+
+def release_drill_challenge(session: Session, drill_id: int) -> None:
+    """Not delivered: the reviewer may send it again."""
+    session.execute(
+        update(DrillAnswer)
+        .where(DrillAnswer.id == drill_id)
+        .values(challenge=None, challenged_at=None)
     )

@@ -8,13 +8,25 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
-from bot.practice.members.drill_reviews import MAX_COMMENT, DrillBrief, DrillResult
+from bot.practice.members.drill_reviews import (
+    MAX_CHALLENGE_CHARS,
+    MAX_COMMENT,
+    DrillBrief,
+    DrillResult,
+)
 from bot.slack.render import text as mrkdwn
 from bot.slack.render.modal import long_text_input, modal_view, score_choice
-from bot.slack.render.review_modals import COMMENT_BLOCK, SCORE_ACTION_ID, TEXT_ACTION_ID
+from bot.slack.render.review_modals import (
+    CHALLENGE_BLOCK,
+    COMMENT_BLOCK,
+    SCORE_ACTION_ID,
+    TEXT_ACTION_ID,
+)
 
 DRILL_SCORE_ACTION = "drill_score"
 DRILL_SCORE_CALLBACK = "drill_score_modal"
+DRILL_CHALLENGE_ACTION = "drill_challenge"
+DRILL_CHALLENGE_CALLBACK = "drill_challenge_modal"
 
 
 def drill_brief_blocks(brief: DrillBrief) -> tuple[str, list[dict[str, Any]]]:
@@ -40,11 +52,16 @@ def drill_brief_blocks(brief: DrillBrief) -> tuple[str, list[dict[str, Any]]]:
         ActionsBlock(
             elements=[
                 ButtonElement(
+                    text="Post a challenge",
+                    action_id=DRILL_CHALLENGE_ACTION,
+                    value=str(brief.drill_id),
+                ),
+                ButtonElement(
                     text="Score",
                     action_id=DRILL_SCORE_ACTION,
                     value=str(brief.drill_id),
                     style="primary",
-                )
+                ),
             ]
         )
     )
@@ -76,6 +93,32 @@ def drill_score_modal(brief: DrillBrief) -> dict[str, Any]:
     )
 
 
+def drill_challenge_modal(brief: DrillBrief) -> dict[str, Any]:
+    blocks: list[Any] = mrkdwn.quoted_sections(
+        f"*{mrkdwn.mention(brief.author_id)}'s drill answer*", brief.answer
+    )
+    if brief.prompt.challenges:
+        ideas = "Ideas from the prompt:\n" + mrkdwn.bullets(brief.prompt.challenges)
+        blocks.append(mrkdwn.context_line(ideas))
+    blocks.append(
+        long_text_input(
+            CHALLENGE_BLOCK,
+            "Your challenge",
+            action_id=TEXT_ACTION_ID,
+            max_length=MAX_CHALLENGE_CHARS,
+            hint="Sent to the author in their drill's thread, signed by you. One per drill.",
+            placeholder="What would make you doubt this answer?",
+        )
+    )
+    return modal_view(
+        "Post a challenge",
+        blocks,
+        callback_id=DRILL_CHALLENGE_CALLBACK,
+        private_metadata=json.dumps({"drill": brief.drill_id}),
+        submit="Send",
+    )
+
+
 def read_drill_id(private_metadata: str) -> int | None:
     try:
         return int(json.loads(private_metadata or "{}")["drill"])
@@ -102,3 +145,7 @@ def drill_saved_text(first: bool) -> str:
     if first:
         return "Thank you! Your scores are saved and the author has them by DM."
     return "Your scores are updated."
+
+
+def drill_challenged_text() -> str:
+    return "Sent: your challenge is in the author's drill thread, signed by you."

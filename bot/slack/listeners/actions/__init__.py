@@ -16,7 +16,7 @@ from bot.slack.listeners.actions import (
     reviews,
 )
 from bot.slack.render.calibration import REVEAL_ACTION, SAMPLE_SCORE_ACTION, SAMPLES_ACTION
-from bot.slack.render.drill_review import DRILL_SCORE_ACTION
+from bot.slack.render.drill_review import DRILL_CHALLENGE_ACTION, DRILL_SCORE_ACTION
 from bot.slack.render.goals import DRILL_REVIEW_ACTION
 from bot.slack.render.home import LEAVE_QUEUE_ACTION
 from bot.slack.render.members import SETTINGS_ACTION
@@ -54,3 +54,4 @@ def register(app: App) -> None:
     app.action(FORGET_CANCEL_ACTION)(privacy.on_forget_cancelled)
     app.action(DRILL_REVIEW_ACTION)(drills.on_drill_review_asked)
     app.action(DRILL_SCORE_ACTION)(drills.on_drill_score_clicked)
+    app.action(DRILL_CHALLENGE_ACTION)(drills.on_drill_challenge_clicked)

@@ -1,18 +1,20 @@
 """A drill answer's buttons (issue 25): the author's "Ask for a review", the reviewer's
-"Score". Each acks first, makes one service call and answers privately; a stale or forged
-button changes nothing."""
+"Post a challenge" and "Score". Each acks first, makes one service call and answers
+privately; a stale or forged button changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.practice.members.drill_reviews import DrillBrief
 from bot.runtime import runtime_of
 from bot.services.drills import open_drill, request_drill_review
 from bot.slack.payloads import Interaction
-from bot.slack.render.drill_review import drill_score_modal
+from bot.slack.render.drill_review import drill_challenge_modal, drill_score_modal
 from bot.slack.render.goals import BAD_BUTTON, drill_review_text
 
 
@@ -43,6 +45,24 @@ def on_drill_review_asked(
 def on_drill_score_clicked(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
 ) -> None:
+    _open_form(ack, body, client, context, respond, drill_score_modal)
+
+
+def on_drill_challenge_clicked(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    _open_form(ack, body, client, context, respond, drill_challenge_modal)
+
+
+def _open_form(
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    form: Callable[[DrillBrief], dict[str, Any]],
+) -> None:
+    """The reviewer's form, once the button is re-checked (theirs, still open)."""
     ack()
     runtime = runtime_of(context)
     seen = Interaction.of(body)
@@ -55,4 +75,4 @@ def on_drill_score_clicked(
     if isinstance(opened, str):
         respond(text=opened, response_type="ephemeral", replace_original=False)
         return
-    client.views_open(trigger_id=seen.trigger_id, view=drill_score_modal(opened))
+    client.views_open(trigger_id=seen.trigger_id, view=form(opened))

@@ -14,7 +14,7 @@ from bot.slack.listeners.views import (
     setup,
 )
 from bot.slack.render.calibration import SAMPLE_CALLBACK
-from bot.slack.render.drill_review import DRILL_SCORE_CALLBACK
+from bot.slack.render.drill_review import DRILL_CHALLENGE_CALLBACK, DRILL_SCORE_CALLBACK
 from bot.slack.render.members import SETTINGS_CALLBACK
 from bot.slack.render.mock import FEEDBACK_CALLBACK, RATE_CALLBACK
 from bot.slack.render.mock_times import AVAILABILITY_CALLBACK, PROPOSE_CALLBACK
@@ -35,3 +35,4 @@ def register(app: App) -> None:
     app.view(PROPOSE_CALLBACK)(mock.on_propose_submitted)
     app.view(SAMPLE_CALLBACK)(calibration.on_sample_scored)
     app.view(DRILL_SCORE_CALLBACK)(drills.on_drill_scored)
+    app.view(DRILL_CHALLENGE_CALLBACK)(drills.on_drill_challenged)
