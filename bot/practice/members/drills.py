@@ -4,8 +4,8 @@ answers, and given to one reviewer when the member asks.
 A drill answer is practice: it is kept in `drill_answers`, never in `answers`, so no day,
 leaderboard, streak or weekly post reads it. The reviewer is chosen from the people of the
 member's channels (those channels' volunteers and everyone who answered there in the last
-`POOL_WEEKS` weeks), never the author, never someone away, the one with the fewest drill
-reviews open first (then the earliest volunteer, then by id).
+`POOL_WEEKS` weeks), never the author, never someone away or with `reminders none`, the one
+with the fewest drill reviews given first (then volunteers before answerers, then by id).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from bot.models import (
     ReviewerOptIn,
 )
 from bot.practice.members.goals import DRILL
-from bot.practice.members.settings import away_members
+from bot.practice.members.settings import away_members, prefs_of
 
 POOL_WEEKS = 4
 MAX_TEXT = 40_000  # Slack's own limit on a message; several replies stop growing past it
@@ -143,7 +143,8 @@ def ask_drill_review(
         return DrillReviewRequest("already", drill_id, row.reviewer_id)
     pool = drill_reviewer_pool(session, team_id, user_id, now)
     away = away_members(session, team_id, pool, now)
-    ready = [u for u in pool if u not in away]
+    # `reminders none` lets no brief through: the review would never reach them.
+    ready = [u for u in pool if u not in away and prefs_of(session, team_id, u).reminders != "none"]
     if not ready:
         return DrillReviewRequest("nobody", drill_id)
     load = Counter(
