@@ -17,7 +17,7 @@ from bot.practice.members.drill_reviews import (
     unsent_drill_briefs,
 )
 from bot.practice.members.drills import ask_drill_review, record_drill_reply
-from bot.practice.members.settings import MemberPrefs, set_away, save_prefs
+from bot.practice.members.settings import MemberPrefs, save_prefs, set_away
 from tests import builders as b
 from tests.conftest import utc
 
