@@ -54,8 +54,13 @@ class Ledger:
     # never delivered by Slack may leave the stored answer at the text it had at the close.
     texts: dict[str, list[tuple[datetime, str]]] = field(default_factory=dict)
     # member -> (start, end) local hours, and since when (epoch seconds)
+    # Leaderboards already compared with the recount: a posted board is history (forget-me
+    # later changes the recount, not the message), so each is judged right after its tick.
+    boards_checked: set[int] = field(default_factory=set)
+    revoked_at: datetime | None = None  # the workspace's token revoked: it is down from then
     quiet: dict[str, tuple[int, int, float]] = field(default_factory=dict)
-    away: dict[str, tuple[date, date]] = field(default_factory=dict)  # member -> first, last day
+    # member -> (first, last) local days, and when they said so
+    away: dict[str, tuple[date, date, datetime]] = field(default_factory=dict)
     # Reviewers each answer had when its post was assigned (forget-me removes assignments later).
     assigned: dict[int, Counter[int]] = field(default_factory=dict)
 
@@ -64,6 +69,8 @@ class Ledger:
         down by shrinking may have dropped that day's ticks."""
         post = datetime.combine(day, time(9), ZoneInfo(tz))
         end = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(tz))
+        if self.revoked_at is not None and self.revoked_at <= post:
+            return False  # the workspace was down: no prompt was due
         return any(post <= at < end for at in self.ticks)
 
     def reviewed(self, value: str) -> bool:
@@ -85,8 +92,10 @@ class Ledger:
         start, end = (int(part.split(":")[0]) for part in hours.split("-"))
         self.quiet[member] = (start, end, since.timestamp())
 
-    def set_away(self, member: str, first: date, last: date) -> None:
-        self.away[member] = (first, last)
+    def set_away(self, member: str, said: datetime, last: date) -> None:
+        """Away from the member's own date when they said so, until `last` (inclusive)."""
+        first = said.astimezone(ZoneInfo(self.tz_of(member))).date()
+        self.away[member] = (first, last, said)
 
     def tz_of(self, member: str) -> str:
         return next(m.tz for m in self.world.members if m.id == member)
@@ -139,7 +148,7 @@ def _away_respected(assignments: list[ReviewAssignment], ledger: Ledger) -> list
     problems = []
     for assignment in assignments:
         away = ledger.away.get(assignment.reviewer_id)
-        if away is None:
+        if away is None or assignment.assigned_at < away[2]:
             continue
         day = assignment.assigned_at.astimezone(ZoneInfo(ledger.tz_of(assignment.reviewer_id)))
         if away[0] <= day.date() <= away[1]:
@@ -345,8 +354,9 @@ def _leaderboards(
     problems += [f"{n} leaderboards for {channels[k].channel_id}, week of {w}"
                  for (k, w), n in weeks.items() if n > 1]  # fmt: skip
     for board in boards:
-        if board.message_ts is None:
+        if board.message_ts is None or board.id in ledger.boards_checked:
             continue
+        ledger.boards_checked.add(board.id)
         channel = channels[board.channel_pk]
         message = next((m for m in stage.slack.messages(channel.channel_id)
                         if m["ts"] == board.message_ts), None)  # fmt: skip

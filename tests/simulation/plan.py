@@ -83,7 +83,18 @@ class _Planner:
             if self.faults and offset < 7 * self.weeks:
                 self.process_faults(day)
         self.forget()
+        if self.faults:
+            self.revoke()
         return sorted(self.steps)
+
+    def revoke(self) -> None:
+        """Now and then the workspace's token is revoked in the last week: the app must stop
+        calling Slack for it and break nothing it already holds."""
+        if self.rng.random() < 0.15:
+            last_week = self.world.start + timedelta(days=7 * (self.weeks - 1))
+            day = last_week + timedelta(days=self.rng.randrange(7))
+            at = datetime.combine(day, time(self.rng.randrange(24)), UTC)
+            self.add(at, "revoke")
 
     def channel_day(self, channel: SimChannel, day: date, *, last: bool) -> None:
         post = local(day, POST_AT, channel.tz)

@@ -284,6 +284,11 @@ class Simulation:
         self.ledger.add_review(Review(int(value), member, scores, step.at))
         return True
 
+    def do_revoke(self, step: Step) -> str:
+        self.stage.sender.revoke_tokens()
+        self.ledger.revoked_at = step.at
+        return "tokens revoked"
+
     def do_quiet(self, step: Step) -> str:
         self.stage.sender.send_command(
             step.member, step.channel, "/practice", f"me quiet {step.detail}"
@@ -297,7 +302,7 @@ class Simulation:
         self.stage.sender.send_command(
             step.member, step.channel, "/practice", f"me away {step.detail}"
         )
-        self.ledger.set_away(step.member, step.day, date.fromisoformat(step.detail))
+        self.ledger.set_away(step.member, step.at, date.fromisoformat(step.detail))
         return f"away until {step.detail}"
 
     def do_volunteer(self, step: Step) -> str:
