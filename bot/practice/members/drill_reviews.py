@@ -78,7 +78,7 @@ class DrillScored:
     result: DrillResult | None = None  # the first scores: the author is to be told
 
 
-def _brief(row: DrillAnswer, library: Library, now: datetime) -> DrillBrief | None:
+def _brief(row: DrillAnswer, library: Library) -> DrillBrief | None:
     pack = library.pack(row.pack_id)
     prompt = pack.prompt(row.prompt_id) if pack else None
     if pack is None or prompt is None or row.reviewer_id is None or row.review_asked_at is None:
@@ -101,7 +101,7 @@ def claim_drill_brief(
 ) -> DrillBrief | None:
     """The reviewer's brief, claimed once; None when taken, or when the prompt is gone."""
     row = session.get(DrillAnswer, drill_id)
-    brief = _brief(row, library, now) if row is not None else None
+    brief = _brief(row, library) if row is not None else None
     if brief is None:
         return None
     taken = affected(
@@ -124,7 +124,7 @@ def open_drill_review(
 ) -> DrillBrief | str:
     """The brief for the reviewer's Score button, or why not."""
     row = session.get(DrillAnswer, drill_id)
-    brief = _brief(row, library, now) if row is not None else None
+    brief = _brief(row, library) if row is not None else None
     if brief is None or brief.reviewer_id != user_id:
         return "That button no longer works. Nothing was changed."
     if now >= brief.closes_at:
