@@ -84,6 +84,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"practice-bot: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        from slack_bolt.error import BoltError
+
+        # Bolt checks the bot token at start (auth.test): a revoked or wrong one is a setting
+        # to fix, said in one line, not a traceback.
+        if not isinstance(exc, BoltError):
+            raise
+        print(
+            f"practice-bot: Slack refused SLACK_BOT_TOKEN ({exc}): reinstall the app to the "
+            "workspace and set the new xoxb- token",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def _content_check(folder: Path) -> int:

@@ -145,3 +145,28 @@ def test_metrics_token_and_the_per_member_limit_are_read_and_checked() -> None:
     for bad in ("-1", "many", "100000"):
         with pytest.raises(SettingsError, match=r"^USER_RATE_LIMIT"):
             settings_from(USER_RATE_LIMIT=bad)
+
+
+def test_socket_mode_with_a_revoked_token_says_so_in_one_line(tmp_path: Path) -> None:
+    from bot.emulator.server import SlackEmulator
+
+    slack = SlackEmulator()
+    slack.start()
+    try:  # a token the emulator does not know: auth.test answers invalid_auth
+        done = run_cli(
+            "socket",
+            env={
+                "CONTENT_DIR": str(ROOT / "content"),
+                "SLACK_BOT_TOKEN": "xoxb-revoked",
+                "SLACK_APP_TOKEN": "xapp-1",
+                "SLACK_API_URL": slack.api_url,
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'practice.db'}",
+            },
+            cwd=tmp_path,
+        )
+    finally:
+        slack.stop()
+    assert done.returncode == 2, done.stderr
+    # The migration's log lines come first; the refusal is one line, with no traceback.
+    assert "Slack refused SLACK_BOT_TOKEN" in done.stderr.splitlines()[-1]
+    assert "Traceback" not in done.stderr

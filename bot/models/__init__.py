@@ -12,6 +12,7 @@ from bot.models.base import DEFAULT_PACK, NAMING_CONVENTION, Base, UTCDateTime
 from bot.models.leaderboard import LeaderboardPost, SeasonPost
 from bot.models.members import (
     AwayPeriod,
+    DrillAnswer,
     GoalMessage,
     InterviewGoal,
     MemberSettings,
@@ -64,6 +65,7 @@ __all__ = [
     "Challenge",
     "Channel",
     "Delivery",
+    "DrillAnswer",
     "ForgetMark",
     "GoalMessage",
     "InterviewGoal",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -76,6 +76,36 @@ class GoalMessage(Base):
     detail: Mapped[str | None] = mapped_column(String(128))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_ts: Mapped[str | None] = mapped_column(String(32))  # a drill's DM: its thread
+
+
+class DrillAnswer(Base):
+    """A member's answer to a daily drill, written in the drill DM's thread: practice, kept
+    apart from `answers` (no channel's day, never on the leaderboard). Several replies in the
+    thread make one answer until a review is asked for; `reviewer_id` is who was asked."""
+
+    __tablename__ = "drill_answers"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", "thread_ts"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    pack_id: Mapped[str] = mapped_column(String(64))
+    prompt_id: Mapped[str] = mapped_column(String(128))
+    channel_id: Mapped[str] = mapped_column(String(32))  # the DM
+    thread_ts: Mapped[str] = mapped_column(String(32))  # the drill DM
+    last_ts: Mapped[str] = mapped_column(String(32))  # the latest reply taken in
+    text: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    review_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewer_id: Mapped[str | None] = mapped_column(String(32))
+    brief_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # claimed, then sent
+    scores: Mapped[dict[str, int] | None] = mapped_column(JSON)  # criterion id -> 1..5
+    comment: Mapped[str | None] = mapped_column(Text)
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    result_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the author's DM
+    challenge: Mapped[str | None] = mapped_column(Text)  # the reviewer's one challenge
+    challenged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # claimed, then sent
 
 
 class PromptIdea(Base):

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from bot.practice.answers import RecordedAnswer
     from bot.practice.channels import ChannelView
+    from bot.practice.members.drill_reviews import DrillBrief, DrillChallenge, DrillResult
     from bot.practice.mocks.notices import MatchNotice, Reveal
     from bot.practice.mocks.queue import ExpiredRequest
     from bot.practice.mocks.views import MatchView, RoundView
@@ -44,6 +45,16 @@ class PromptPublisher(Protocol):
     def post_prompt(self, post: PromptToPost) -> str:
         """Post the day's prompt; returns the message ts. Raises PublishError."""
         ...
+
+
+class DrillNotifier(Protocol):
+    """A drill answer's review on request: the reviewer's brief and the author's scores."""
+
+    def send_drill_brief(self, brief: DrillBrief) -> object: ...
+
+    def send_drill_result(self, result: DrillResult) -> object: ...
+
+    def send_drill_challenge(self, challenge: DrillChallenge) -> object: ...
 
 
 class ReviewNotifier(Protocol):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.models import (
     AwayPeriod,
     Channel,
+    DrillAnswer,
     GoalMessage,
     InterviewGoal,
     MemberSettings,
@@ -101,7 +102,8 @@ def purge_removed(session: Session, now: datetime, retention: timedelta = RETENT
     if team_ids:
         # Members' own settings and goals name the workspace without a foreign key (they may
         # be set before a channel is enrolled): deleted here, the rest by ON DELETE CASCADE.
-        for model in (MemberSettings, AwayPeriod, InterviewGoal, GoalMessage, PromptIdea):
+        members = (MemberSettings, AwayPeriod, InterviewGoal, GoalMessage, DrillAnswer, PromptIdea)
+        for model in members:
             session.execute(delete(model).where(model.team_id.in_(team_ids)))
         session.execute(delete(Workspace).where(Workspace.team_id.in_(team_ids)))
         log.info("deleted the data of %d removed workspace(s): %s", len(team_ids), team_ids)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.content import Library
 from bot.db import SessionFactory, read_only, unit_of_work
 from bot.practice.channels import get_channel
+from bot.practice.members.dm_policy import DmDecision
 from bot.practice.members.goal_dms import (
     Due,
     claim_goal_dm,
@@ -124,7 +125,7 @@ def send_due_goal_dms(
     now: datetime,
     *,
     library: Library,
-    send: Callable[[GoalDm], object],
+    send: Callable[[GoalDm], DmDecision],
 ) -> int:
     """Each goal DM due at `now`, claimed once, sent by `send` with no transaction open;
     a DM that could not go (quiet hours, Slack) is released for the next run."""
@@ -138,7 +139,7 @@ def send_due_goal_dms(
                 partial(_claim, item=item, now=now, library=library),
                 send,
                 release=lambda session, dm, _exc: release_goal_dm(session, dm),
-                store=lambda session, dm, _result: store_goal_dm(session, dm, now),
+                store=lambda session, dm, result: store_goal_dm(session, dm, now, result.ts),
             )
         except Exception as exc:
             log.info("goal DM %s to %s not sent now: %s", item[2], item[1], exc)

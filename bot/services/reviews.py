@@ -282,7 +282,9 @@ def accept_standin(
         )
     except Exception as exc:
         log_failure(exc, "sending stand-in %s their brief", user_id)
-    if taken and taken[0].brief is not None:
+    if not taken:  # the database failed before the claim was decided: nothing changed
+        return Taken("retry")
+    if taken[0].brief is not None:
         metrics.STANDINS_TAKEN.inc()  # here, not in the domain: it imports no metrics
         log.info("%s stands in for review %s", user_id, assignment_id)
         tell_passed(sessions, assignment_id, now, notifier=notifier)

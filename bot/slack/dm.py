@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -94,10 +95,12 @@ class DirectMessages:
         deadline: datetime | None = None,
         metadata: dict[str, Any] | None = None,
         client: WebClient | None = None,
+        thread: tuple[str, str] | None = None,
     ) -> DmDecision:
         """DM `user_id` unless their settings say otherwise (see the module). Returns the
         decision (SEND when it went); raises DmHeld, or PublishError when Slack refused.
-        `client`: a listener's own client (its request's token) instead of the gateway's."""
+        `client`: a listener's own client (its request's token) instead of the gateway's.
+        `thread`: (their DM's id, a message's ts) to answer in that thread of the DM."""
         decided = self.check(team_id, [user_id], kind, deadline)
         if decided.action is not Action.SEND:
             return decided
@@ -106,10 +109,14 @@ class DirectMessages:
             extra["blocks"] = blocks
         if metadata is not None:
             extra["metadata"] = metadata
+        channel = user_id
+        if thread is not None:
+            channel, extra["thread_ts"] = thread
         with publish_errors():
             # chat.postMessage to a user id opens (or reuses) the app's DM with them.
-            (client or self.client(team_id)).chat_postMessage(channel=user_id, text=text, **extra)
-        return SEND
+            web = client or self.client(team_id)
+            response = web.chat_postMessage(channel=channel, text=text, **extra)
+        return replace(SEND, ts=str(response.get("ts") or ""))
 
     def post_to_group(
         self,
@@ -172,6 +179,13 @@ def reply_dm(client: WebClient, user_id: str, text: str) -> None:
 
 def reply_in_conversation(client: WebClient, conversation: str, text: str) -> None:
     client.chat_postMessage(channel=conversation, text=text)
+
+
+def reply_in_thread(
+    client: WebClient, conversation: str, thread_ts: str, text: str, blocks: list[Any]
+) -> None:
+    """In a DM's thread, to what the member just wrote there (a drill answer's receipt)."""
+    client.chat_postMessage(channel=conversation, thread_ts=thread_ts, text=text, blocks=blocks)
 
 
 def reply_file(client: WebClient, user_id: str, **file: Any) -> None:

@@ -43,6 +43,7 @@ BOT_SCOPES = (
     "files:write",
     "groups:history",
     "groups:read",
+    "im:history",
     "im:write",
     "mpim:write",
     "reactions:write",

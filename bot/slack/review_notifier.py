@@ -8,7 +8,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.practice.members.dm_policy import Action, DmKind
+from bot.practice.members.dm_policy import Action, DmDecision, DmKind
+from bot.practice.members.drill_reviews import DrillBrief, DrillChallenge, DrillResult
 from bot.practice.ports import PublishError
 from bot.practice.reviews.notices import (
     AuthorSummary,
@@ -23,6 +24,7 @@ from bot.slack.dm import DirectMessages
 from bot.slack.errors import publish_error, slack_error
 from bot.slack.gateway import SlackGateway, WorkspaceNotInstalled
 from bot.slack.render import text as mrkdwn
+from bot.slack.render.drill_review import drill_brief_blocks, drill_result_blocks
 from bot.slack.render.review import (
     BRIEF_EVENT,
     brief_blocks,
@@ -45,6 +47,25 @@ class SlackReviewNotifier:
     def __init__(self, gateway: SlackGateway, dms: DirectMessages) -> None:
         self.gateway = gateway
         self.dms = dms
+
+    def send_drill_brief(self, brief: DrillBrief) -> DmDecision:
+        """A drill review's brief: work asked of them, due by its close."""
+        text, blocks = drill_brief_blocks(brief)
+        return self.dms.send(
+            brief.team_id, brief.reviewer_id, DmKind.BRIEF, text, blocks, deadline=brief.closes_at
+        )
+
+    def send_drill_result(self, result: DrillResult) -> DmDecision:
+        text, blocks = drill_result_blocks(result)
+        return self.dms.send(result.team_id, result.author_id, DmKind.RESULT, text, blocks)
+
+    def send_drill_challenge(self, challenge: DrillChallenge) -> DmDecision:
+        """In the author's drill thread, where they answered."""
+        text, blocks = challenge_message(challenge.author_id, challenge.reviewer_id, challenge.text)
+        where = (challenge.channel_id, challenge.thread_ts)
+        return self.dms.send(
+            challenge.team_id, challenge.author_id, DmKind.RESULT, text, blocks, thread=where
+        )
 
     def _client(self, team_id: str) -> WebClient:
         try:

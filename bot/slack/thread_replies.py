@@ -56,6 +56,8 @@ def queue_thread_reply(body: dict[str, Any], context: BoltContext) -> bool:
         return False
     if event.get("type") != "message" or event.get("subtype") not in REPLY_SUBTYPES:
         return False
+    if event.get("channel_type") == "im":
+        return False  # a DM thread is a drill's, not a prompt's: its own listener
     reply = pending_reply(event, context, context.client, delivery_key(body, MESSAGE_LISTENER))
     if reply is None:
         return True

@@ -256,3 +256,25 @@ def test_an_intro_slack_refused_is_resent_by_the_job(stage: Stage) -> None:
     assert len(group_dm(stage, ANA, BEN)) == 1 and len(stage.slack.dms(BEN)) == 1
     stage.run_job("expire-mocks", DEFAULT_START + timedelta(minutes=10))
     assert len(group_dm(stage, ANA, BEN)) == 1  # never twice
+
+
+def test_a_waiting_request_of_an_away_member_waits_until_they_are_back(enrolled: Stage) -> None:
+    stage = enrolled
+    assert "in the queue" in mock(stage, DEV, "any time")  # DEV is in UTC
+    stage.sender.send_command(DEV, CHANNEL, "/practice", "me away 2026-03-02")
+    stage.slack.wait_for(
+        lambda: any("You are away until" in e.text for e in stage.slack.ephemerals(user=DEV))
+    )
+    # ANA shares DEV's working hours, but DEV is away today: no match, both wait.
+    assert "in the queue" in mock(stage, ANA, "any time")
+    assert stage.run_job("expire-mocks", DEFAULT_START + timedelta(hours=6)).done == 0
+    assert scalars(stage, select(MockMatch)) == []
+    assert "number 1 of 2" in mock(stage, DEV, "status")
+    assert stage.slack.dms(DEV) == [] and group_dm(stage, ANA, DEV) == []
+
+    back = DEFAULT_START + timedelta(hours=17)  # Tue 01:00 UTC: DEV is back, nothing expired
+    result = stage.run_job("expire-mocks", back)
+    assert any("matched" in d for d in result.details)
+    (made,) = scalars(stage, select(MockMatch))
+    assert {made.user_a, made.user_b} == {ANA, DEV}
+    assert len(stage.slack.wait_for(lambda: group_dm(stage, ANA, DEV))) == 1

@@ -13,6 +13,7 @@ from bot.models import (
     AwayPeriod,
     Base,
     Channel,
+    DrillAnswer,
     GoalMessage,
     InterviewGoal,
     MemberSettings,
@@ -78,6 +79,19 @@ def fill(session: Session, team_id: str, channel_id: str) -> None:
         GoalMessage(team_id=team_id, user_id="U1", kind="plan", period=T0.date(), claimed_at=T0)
     )
     session.add(PromptIdea(team_id=team_id, pack_id="pmm", text="a case", created_on=T0.date()))
+    session.add(
+        DrillAnswer(
+            team_id=team_id,
+            user_id="U1",
+            pack_id="pmm",
+            prompt_id="p1",
+            channel_id="D1",
+            thread_ts="1.0",
+            last_ts="2.0",
+            text="a drill answer",
+            answered_at=T0,
+        )
+    )
     session.add(SeasonPost(channel_pk=channel.id, month=T0.date().replace(day=1), claimed_at=T0))
     session.commit()
 

@@ -151,6 +151,10 @@ class Simulation:
         return "queued"
 
     def do_restart(self, step: Step) -> str:
+        if self.ledger.revoked_at is not None:
+            # A single-workspace bot whose token is revoked stops at start ("`token` is
+            # invalid", Bolt's auth.test): nothing to restart into until a new token is set.
+            return "not restarted: the token is revoked"
         self.stage.restart()
         return "restarted"
 

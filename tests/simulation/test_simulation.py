@@ -18,12 +18,12 @@ from tests.simulation.run import simulate
 from tests.simulation.shrink import shrink
 from tests.simulation.world import community
 
-# The seed CI runs on each database (two simulated weeks, faults on). Seed 1 starts on
-# 2 March (New York springs forward), seed 7 on 19 October (Europe and New York fall back):
-# clocks move both ways within CI. `make simulate` runs many more (about a minute
+# The seed CI runs on each database (one simulated week and the Monday after it, faults on).
+# Seed 1 starts on 2 March (New York springs forward on the 8th), seed 7 on 19 October (Europe
+# falls back on the 25th): clocks move both ways within CI. `make simulate` runs two weeks a seed. `make simulate` runs many more (about a minute
 # and a half a seed on a quiet 2-core machine).
 CI_SEED = {"sqlite": 1, "postgresql": 7}
-WEEKS = 2
+WEEKS = 1
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,10 @@ def library() -> Library:
     return load_library(DEFAULT_CONTENT_DIR)
 
 
+# Two simulated weeks take one to three minutes on a 2-core machine, and the Block Kit check
+# after the test reads every call they made: past pytest's 120 s default.
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_seeded_weeks_hold_every_invariant(database_url: str, library: Library) -> None:
     postgres = database_url.startswith("postgresql")
     seed = CI_SEED["postgresql" if postgres else "sqlite"]
@@ -40,7 +43,7 @@ def test_seeded_weeks_hold_every_invariant(database_url: str, library: Library) 
         f"seed {seed} broke an invariant at step {outcome.failed_step}: {outcome.violations}\n"
         f"replay: make simulate SEED={seed} WEEKS={WEEKS}{' POSTGRES=1' if postgres else ''}"
     )
-    assert len(outcome.trace) > 300  # it really ran the weeks
+    assert len(outcome.trace) > 150  # it really ran the week
 
 
 def test_ci_seeds_see_clocks_move_both_ways() -> None:
@@ -59,6 +62,7 @@ def _fresh(template: Path, folder: Path, name: str) -> str:
     return f"sqlite:///{folder / name}"
 
 
+@pytest.mark.timeout(600)
 def test_the_same_seed_gives_the_same_trace(
     sqlite_template: Path, library: Library, tmp_path: Path
 ) -> None:
@@ -69,6 +73,7 @@ def test_the_same_seed_gives_the_same_trace(
     assert "\n".join(first.trace).encode() == "\n".join(second.trace).encode()
 
 
+@pytest.mark.timeout(900)
 def test_a_planted_bug_is_caught_and_shrunk(
     sqlite_template: Path, library: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -45,6 +45,7 @@ class DmDecision:
     action: Action
     reason: str = ""
     until: datetime | None = None
+    ts: str = ""  # the message's ts, when sent (a drill's DM keeps it: its thread)
 
 
 SEND = DmDecision(Action.SEND)

@@ -115,5 +115,8 @@ def release_goal_dm(session: Session, dm: GoalDm) -> None:
     session.execute(delete(GoalMessage).where(*_this(dm), GoalMessage.sent_at.is_(None)))
 
 
-def store_goal_dm(session: Session, dm: GoalDm, now: datetime) -> None:
-    session.execute(update(GoalMessage).where(*_this(dm)).values(sent_at=now))
+def store_goal_dm(session: Session, dm: GoalDm, now: datetime, ts: str = "") -> None:
+    """Sent at `now`; `ts`, the DM's: a drill's answers are replies in its thread."""
+    session.execute(
+        update(GoalMessage).where(*_this(dm)).values(sent_at=now, message_ts=ts or None)
+    )

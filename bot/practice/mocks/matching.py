@@ -21,6 +21,7 @@ from bot.models import (
     MockStanding,
     PromptPost,
 )
+from bot.practice.members.settings import away_members
 from bot.practice.mocks.availability import LEAD, MIN_SLOT, Slot
 from bot.practice.mocks.level import member_levels
 from bot.practice.mocks.pairing import Seeker, choose_pairs
@@ -81,9 +82,12 @@ def match_waiting(
     slot_length: timedelta = MIN_SLOT,
 ) -> list[MockMatch]:
     """Match the pairs of the workspace's queue with the largest total weight (pairing.py);
-    returns the new matches."""
+    returns the new matches. Requests of members away at `now` wait, unmatched (they still
+    expire at their time): away pauses `/mock`."""
     lock_team(session, team_id)
     queue = waiting(session, team_id, now)
+    away = away_members(session, team_id, [r.user_id for r in queue], now)
+    queue = [r for r in queue if r.user_id not in away]
     if len(queue) < 2:
         return []
     met = last_met(session, team_id, [r.user_id for r in queue])

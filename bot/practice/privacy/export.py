@@ -14,6 +14,7 @@ from bot.models import (
     CalibrationScore,
     Challenge,
     Channel,
+    DrillAnswer,
     InterviewGoal,
     MemberSettings,
     MockCheckIn,
@@ -126,6 +127,14 @@ def _own_settings(session: Session, team_id: str, user_id: str) -> dict[str, Any
                 select(InterviewGoal).where(
                     InterviewGoal.team_id == team_id, InterviewGoal.user_id == user_id
                 )
+            )
+        ],
+        "drill_answers": [
+            _row(d, "prompt_id", "text", "answered_at", "review_asked_at", "scores", "challenge")
+            for d in session.scalars(
+                select(DrillAnswer)
+                .where(DrillAnswer.team_id == team_id, DrillAnswer.user_id == user_id)
+                .order_by(DrillAnswer.answered_at)
             )
         ],
     }

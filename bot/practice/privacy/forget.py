@@ -71,7 +71,14 @@ def forget_user(session: Session, team_id: str, user_id: str, now: datetime) -> 
             tables.AwayPeriod,
             tables.InterviewGoal,
             tables.GoalMessage,
+            tables.DrillAnswer,
         )
+    )
+    # Drill reviews they gave stay the authors' results, under the token (as mocks do).
+    session.execute(
+        update(tables.DrillAnswer)
+        .where(tables.DrillAnswer.team_id == team_id, tables.DrillAnswer.reviewer_id == user_id)
+        .values(reviewer_id=report.token)
     )
     mark_forgotten(session, team_id, user_id, now)
     session.flush()

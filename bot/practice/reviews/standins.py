@@ -243,6 +243,7 @@ TAKE_REFUSALS = {
     "done": "The original reviewer has just scored it, so it is no longer needed. Thank you!",
     "closed": "Reviews for this prompt have closed, so it can no longer be taken.",
     "withdrawn": "The author withdrew this answer, so there is nothing to review any more.",
+    "retry": "That did not go through on our side. Please press the button again in a moment.",
 }
 
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement
+
+from bot.practice.members.drills import DrillReviewRequest
 from bot.practice.members.goals import Goal, GoalDm
-from bot.slack.render.text import clip, context_line, escape, section
+from bot.slack.render.text import clip, context_line, escape, mention, section
+
+DRILL_REVIEW_ACTION = "drill_ask_review"
+BAD_BUTTON = "That button no longer works. Nothing was changed."
 
 GOAL_HINT = (
     "`/practice goal YYYY-MM-DD PACK [company] [| note]` sets it, `/practice goal plan on|off` "
@@ -72,8 +78,8 @@ def drill_message(dm: GoalDm) -> tuple[str, list[dict[str, Any]]]:
         ),
         *[section(escape(part)) for part in (clip(prompt.case, 2500),)],
         context_line(
-            "Answer here, in this DM's thread: it stays between you and the bot. Want it "
-            "reviewed? Post it as your answer when a prompt of this kind runs in the channel."
+            "Answer in this message's thread: the bot keeps it as your drill answer (practice: "
+            "never on the leaderboard), and you can then ask for a review."
         ),
     ]
     return text, [b.to_dict() for b in blocks]
@@ -101,3 +107,41 @@ def ideas_text(pack_id: str, ideas: list[tuple[str | None, str]]) -> str:
         lines.append(f"• {escape(clip(text, 300))}{at}")
     lines.append("_Shared without names. Nothing here is posted unless you write a prompt._")
     return "\n".join(lines)
+
+
+def drill_receipt(drill_id: int) -> tuple[str, list[dict[str, Any]]]:
+    """In the drill's thread, after the member's first reply there."""
+    text = "Kept as your drill answer."
+    blocks = [
+        section(
+            "Kept as your drill answer. More replies in this thread are added to it until you "
+            "ask for a review. It is practice: it never counts on the leaderboard."
+        ),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Ask for a review",
+                    action_id=DRILL_REVIEW_ACTION,
+                    value=str(drill_id),
+                    style="primary",
+                )
+            ]
+        ),
+    ]
+    return text, [b.to_dict() for b in blocks]
+
+
+def drill_review_text(request: DrillReviewRequest) -> str:
+    if request.status == "asked" and request.reviewer_id:
+        return (
+            f"Asked: {mention(request.reviewer_id)} will review your drill answer. "
+            "You will get the scores here by DM."
+        )
+    if request.status == "already":
+        return "A review of this drill answer was already asked for."
+    if request.status == "nobody":
+        return (
+            "Nobody from your channels can review it just now (everyone is away, or nobody "
+            "has answered lately). Try again later; your answer is kept."
+        )
+    return BAD_BUTTON

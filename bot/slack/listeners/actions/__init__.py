@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from bot.slack.listeners.actions import (
     calibration,
+    drills,
     members,
     mock,
     privacy,
@@ -15,6 +16,8 @@ from bot.slack.listeners.actions import (
     reviews,
 )
 from bot.slack.render.calibration import REVEAL_ACTION, SAMPLE_SCORE_ACTION, SAMPLES_ACTION
+from bot.slack.render.drill_review import DRILL_CHALLENGE_ACTION, DRILL_SCORE_ACTION
+from bot.slack.render.goals import DRILL_REVIEW_ACTION
 from bot.slack.render.home import LEAVE_QUEUE_ACTION
 from bot.slack.render.members import SETTINGS_ACTION
 from bot.slack.render.mock import FEEDBACK_ACTION, RATE_ACTION, SWAP_ACTION
@@ -49,3 +52,6 @@ def register(app: App) -> None:
     app.action(re.compile(f"^{CHECK_IN_ACTION}_"))(mock.on_check_in)
     app.action(FORGET_CONFIRM_ACTION)(privacy.on_forget_confirmed)
     app.action(FORGET_CANCEL_ACTION)(privacy.on_forget_cancelled)
+    app.action(DRILL_REVIEW_ACTION)(drills.on_drill_review_asked)
+    app.action(DRILL_SCORE_ACTION)(drills.on_drill_score_clicked)
+    app.action(DRILL_CHALLENGE_ACTION)(drills.on_drill_challenge_clicked)

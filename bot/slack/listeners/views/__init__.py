@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners.views import calibration, members, mock, review_feedback, reviews, setup
+from bot.slack.listeners.views import (
+    calibration,
+    drills,
+    members,
+    mock,
+    review_feedback,
+    reviews,
+    setup,
+)
 from bot.slack.render.calibration import SAMPLE_CALLBACK
+from bot.slack.render.drill_review import DRILL_CHALLENGE_CALLBACK, DRILL_SCORE_CALLBACK
 from bot.slack.render.members import SETTINGS_CALLBACK
 from bot.slack.render.mock import FEEDBACK_CALLBACK, RATE_CALLBACK
 from bot.slack.render.mock_times import AVAILABILITY_CALLBACK, PROPOSE_CALLBACK
@@ -25,3 +34,5 @@ def register(app: App) -> None:
     app.view(AVAILABILITY_CALLBACK)(mock.on_availability_submitted)
     app.view(PROPOSE_CALLBACK)(mock.on_propose_submitted)
     app.view(SAMPLE_CALLBACK)(calibration.on_sample_scored)
+    app.view(DRILL_SCORE_CALLBACK)(drills.on_drill_scored)
+    app.view(DRILL_CHALLENGE_CALLBACK)(drills.on_drill_challenged)
