@@ -20,8 +20,8 @@ from tests.simulation.world import community
 
 # The seed CI runs on each database (one simulated week and the Monday after it, faults on).
 # Seed 1 starts on 2 March (New York springs forward on the 8th), seed 7 on 19 October (Europe
-# falls back on the 25th): clocks move both ways within CI. `make simulate` runs two weeks a seed. `make simulate` runs many more (about a minute
-# and a half a seed on a quiet 2-core machine).
+# falls back on the 25th): clocks move both ways within CI. `make simulate` runs many more, two
+# weeks a seed (about a minute and a half each on a quiet 2-core machine).
 CI_SEED = {"sqlite": 1, "postgresql": 7}
 WEEKS = 1
 
