@@ -23,6 +23,7 @@ from bot.models import (
     MockMatch,
     PromptPost,
     ReviewAssignment,
+    StandinOffer,
     ThreadNotice,
     Vote,
 )
@@ -123,6 +124,7 @@ def check_all(stage: Stage, ledger: Ledger, *, full: bool, final: bool = False) 
             assignments = list(session.scalars(select(ReviewAssignment)))
             notices = list(session.scalars(select(ThreadNotice)))
             boards = list(session.scalars(select(LeaderboardPost)))
+            offers = list(session.scalars(select(StandinOffer)))
             rows = _rows_naming(session, ledger)
         session.expunge_all()
     by_pk = {c.id: c for c in channels.values()}
@@ -138,21 +140,27 @@ def check_all(stage: Stage, ledger: Ledger, *, full: bool, final: bool = False) 
     )
     problems += _leaderboards(stage, posts, answers, assignments, boards, by_pk, ledger, final)
     problems += [f"forgotten {m} still named in {t}" for m, t in rows]
-    problems += _away_respected(assignments, ledger)
+    problems += _away_respected(assignments, offers, ledger)
     problems += _quiet_respected(stage, ledger)
     return problems
 
 
-def _away_respected(assignments: list[ReviewAssignment], ledger: Ledger) -> list[str]:
-    """Nobody away is given a review (as an answerer, a volunteer or a stand-in)."""
+def _away_respected(
+    assignments: list[ReviewAssignment], offers: list[StandinOffer], ledger: Ledger
+) -> list[str]:
+    """Nobody away is given a review or offered one. A stand-in review they take themselves
+    (clicking an offer that reached them before they left) is their own choice."""
+    given = [(a.reviewer_id, a.assigned_at, "got a review") for a in assignments
+             if a.source != "standin"]  # fmt: skip
+    given += [(o.user_id, o.created_at, "was offered a review") for o in offers]
     problems = []
-    for assignment in assignments:
-        away = ledger.away.get(assignment.reviewer_id)
-        if away is None or assignment.assigned_at < away[2]:
+    for member, at, what in given:
+        away = ledger.away.get(member)
+        if away is None or at < away[2]:
             continue
-        day = assignment.assigned_at.astimezone(ZoneInfo(ledger.tz_of(assignment.reviewer_id)))
-        if away[0] <= day.date() <= away[1]:
-            problems.append(f"{assignment.reviewer_id} was away on {day.date()} and got a review")
+        day = at.astimezone(ZoneInfo(ledger.tz_of(member))).date()
+        if away[0] <= day <= away[1]:
+            problems.append(f"{member} was away on {day} and {what}")
     return problems
 
 

@@ -29,10 +29,7 @@ MESSAGING = {
 CHANNEL_POSTS = {
     ("slack/publisher.py", "post_channel_message"): "the daily prompt, in the practice channel",
     ("slack/review_notifier.py", "_post_in_thread"): "notes and challenges in a prompt's thread",
-    (
-        "slack/listeners/events/membership.py",
-        "on_member_joined",
-    ): "the welcome, in the channel",
+    ("slack/channel_directory.py", "welcome"): "the welcome, in the channel",
     ("slack/leaderboard_publisher.py", "upload_chart"): "the chart, in the channel's thread",
 }
 

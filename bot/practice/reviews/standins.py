@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import affected, insert_for
 from bot.models import Answer, Channel, PromptPost, ReviewAssignment, StandinOffer
+from bot.practice.members.settings import away_members
 from bot.practice.reviews.assign import volunteers
 from bot.practice.reviews.notices import PostRef, ReviewerBrief, post_ref, reviewer_brief
 from bot.practice.reviews.queries import answer_live, claim_ids, counted_answers, posts_query
@@ -138,6 +139,11 @@ def offer_standins(session: Session, post_id: int, now: datetime) -> int | None:
     # Answerers who did their own reviews, then volunteers (a volunteer who answered counts once).
     candidates = [u for u in sorted(set(answers.values())) if u not in undone]
     candidates += [v for v in volunteers(session, post.channel_pk) if v not in undone]
+    # Nobody away is offered a review (found by the simulation): as with assignments.
+    channel = session.get(Channel, post.channel_pk)
+    assert channel is not None
+    away = away_members(session, channel.team_id, candidates, now)
+    candidates = [c for c in candidates if c not in away]
     covered = {a.answer_id for a in assignments if a.scored_at is not None}
     open_reviews = [
         OpenReview(
