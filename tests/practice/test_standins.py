@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.content import Library
 from bot.db import SessionFactory
-from bot.models import ReviewAssignment, StandinOffer
+from bot.models import AwayPeriod, ReviewAssignment, StandinOffer
 from bot.practice.reviews.assign import set_volunteer
 from bot.practice.reviews.standins import OpenReview, plan_offers, take_standin
 from bot.services.reviews import accept_standin
@@ -69,6 +69,27 @@ def test_undone_reviews_are_offered_once_at_half_time_to_volunteers_and_the_done
         assert user not in {
             a.reviewer_id for a in by_id.values() if a.answer_id == by_id[aid].answer_id
         }
+
+
+def test_nobody_away_is_offered_a_stand_in_review(session: Session, library: Library) -> None:
+    """Found by the simulation: an away member was offered reviews at half-time."""
+    channel = b.channel(session)
+    for volunteer in ("V1", "V2"):
+        set_volunteer(session, channel, volunteer, True, ANSWERS_CLOSE - timedelta(hours=1))
+    away_day = MIDPOINT.date()
+    session.add(
+        AwayPeriod(
+            team_id=channel.team_id,
+            user_id="V2",
+            first=away_day - timedelta(days=1),
+            last=away_day + timedelta(days=1),
+        )
+    )
+    session.commit()
+    _post, _answers, notifier = day_with(session, channel, library, USERS)
+    run_closing(session, MIDPOINT, notifier=notifier, library=library)
+    offered = {o.user for o in notifier.offers}
+    assert "V1" in offered and "V2" not in offered
 
 
 def test_the_first_to_accept_takes_it_once_under_a_race(
