@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.db import SessionFactory
@@ -25,6 +26,7 @@ from bot.practice.ports import PublishError
 from bot.services.members import dm_decision
 from bot.slack.errors import publish_errors
 from bot.slack.gateway import SlackGateway
+from bot.slack.payloads import Interaction
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +177,16 @@ class DirectMessages:
 
 def reply_dm(client: WebClient, user_id: str, text: str) -> None:
     client.chat_postMessage(channel=user_id, text=text)
+
+
+def reply_privately(respond: Respond, body: dict[str, Any], client: WebClient, text: str) -> None:
+    """Answer a button's click to the clicker alone: ephemerally, or by DM for a button on the
+    App Home, which has no response URL."""
+    seen = Interaction.of(body)
+    if not seen.response_url and (body.get("container") or {}).get("type") == "view":
+        reply_dm(client, seen.user_id, text)
+        return
+    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def reply_in_conversation(client: WebClient, conversation: str, text: str) -> None:

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import runtime_of
 from bot.services.reviews import accept_standin, predict, rate
-from bot.slack.dm import reply_dm
+from bot.slack.dm import reply_privately
 from bot.slack.home_publisher import publish_home
 from bot.slack.payloads import Interaction
 from bot.slack.render.review_feedback import predicted_text, rated_text, word_modal
@@ -35,22 +35,13 @@ def _clicked(body: dict[str, Any]) -> tuple[str, str]:
     return seen.user_id, seen.value
 
 
-def _refuse(respond: Respond, text: str, body: dict[str, Any], client: WebClient) -> None:
-    """Privately; a button on the App Home has no response URL, so there by DM."""
-    seen = Interaction.of(body)
-    if not seen.response_url and (body.get("container") or {}).get("type") == "view":
-        reply_dm(client, seen.user_id, text)
-        return
-    respond(text=text, response_type="ephemeral", replace_original=False)
-
-
 def _reply(respond: Respond, body: dict[str, Any], client: WebClient, text: str) -> None:
     """Replace the clicked message's buttons with the answer (a DM or an ephemeral);
     on the App Home, which has no response URL, by DM."""
     if body.get("response_url"):
         respond(text=text, replace_original=True)
     else:
-        _refuse(respond, text, body, client)
+        reply_privately(respond, body, client, text)
 
 
 def on_standin_take(
@@ -60,7 +51,7 @@ def on_standin_take(
     runtime = runtime_of(context)
     user_id, value = _clicked(body)
     if not value.isdigit():
-        _refuse(respond, BAD_BUTTON, body, client)
+        reply_privately(respond, body, client, BAD_BUTTON)
         return
     taken = accept_standin(
         runtime.sessions,
@@ -84,14 +75,14 @@ def on_predict(
     user_id, value = _clicked(body)
     answer, _, score = value.partition(":")
     if not (answer.isdigit() and score.isdigit()):
-        _refuse(respond, BAD_BUTTON, body, client)
+        reply_privately(respond, body, client, BAD_BUTTON)
         return
     result = predict(runtime.sessions, int(answer), user_id, int(score), runtime.clock())
     if result.score is None:
-        _refuse(respond, result.message, body, client)
+        reply_privately(respond, body, client, result.message)
         return
     if body.get("response_url"):  # in the review DM: a private note, the brief stays
-        _refuse(respond, predicted_text(result.score, result.already), body, client)
+        reply_privately(respond, body, client, predicted_text(result.score, result.already))
         return
     team_id = Interaction.of(body, context.team_id).team_id
     publish_home(runtime, client, team_id, user_id)  # on the App Home: shown there
@@ -123,14 +114,14 @@ def _on_rate(
     runtime = runtime_of(context)
     user_id, value = _clicked(body)
     if not value.isdigit():
-        _refuse(respond, BAD_BUTTON, body, client)
+        reply_privately(respond, body, client, BAD_BUTTON)
         return
     rating = rate(runtime.sessions, int(value), user_id, helpful, runtime.clock())
     if rating.helpful is None:
-        _refuse(respond, rating.message, body, client)
+        reply_privately(respond, body, client, rating.message)
         return
     if rating.already:
-        _refuse(respond, rated_text(rating.helpful, already=True), body, client)
+        reply_privately(respond, body, client, rated_text(rating.helpful, already=True))
         return
     trigger_id = Interaction.of(body).trigger_id
     client.views_open(trigger_id=trigger_id, view=word_modal(int(value), helpful))

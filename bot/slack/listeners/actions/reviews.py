@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import runtime_of
 from bot.services.reviews import open_review
-from bot.slack.dm import reply_dm
+from bot.slack.dm import reply_privately
 from bot.slack.payloads import Interaction
 from bot.slack.render.review_modals import ModalSource, challenge_modal, score_modal
 
@@ -37,15 +37,6 @@ def _click(body: dict[str, Any]) -> tuple[str, int | None, ModalSource]:
     dm_ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
     assignment_id = int(value) if value.isdigit() else None
     return user_id, assignment_id, ModalSource(assignment_id, dm_channel, dm_ts)
-
-
-def _refuse(respond: Respond, message: str, body: dict[str, Any], client: WebClient) -> None:
-    """Privately; a button on the App Home has no response URL, so there by DM."""
-    seen = Interaction.of(body)
-    if not seen.response_url and (body.get("container") or {}).get("type") == "view":
-        reply_dm(client, seen.user_id, message)
-        return
-    respond(text=message, response_type="ephemeral", replace_original=False)
 
 
 def on_challenge_clicked(
@@ -74,7 +65,7 @@ def _open_modal(
     runtime = runtime_of(context)
     user_id, assignment_id, source = _click(body)
     if assignment_id is None:
-        _refuse(respond, BAD_BUTTON, body, client)
+        reply_privately(respond, body, client, BAD_BUTTON)
         return
     library = runtime.library if scoring else None
     opened = open_review(runtime.sessions, assignment_id, user_id, runtime.clock(), library=library)
@@ -84,10 +75,10 @@ def _open_modal(
         log.info(
             "refused %s button %s for %s: %s", kind, assignment_id, user_id, opened.lookup.refusal
         )
-        _refuse(respond, opened.lookup.message, body, client)
+        reply_privately(respond, body, client, opened.lookup.message)
         return
     if scoring and not opened.rubric:
-        _refuse(respond, NO_RUBRIC, body, client)
+        reply_privately(respond, body, client, NO_RUBRIC)
         return
     view = (
         score_modal(target, opened.rubric, source) if scoring else challenge_modal(target, source)
