@@ -21,6 +21,7 @@ from bench import (
     ingest,
     latency,
     leaderboard,
+    morning,
     recovery,
     scrape,
 )
@@ -36,6 +37,7 @@ NAMES = (
     "fanout",
     "recovery",
     "footprint",
+    "morning",
 )
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
@@ -122,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         for db in dbs:
             step(f"recovery of open threads ({db})")
             rows += recovery.run(db, args.quick, log)
+    if "morning" in names:
+        for db in dbs:
+            step(f"busy morning ({db})")
+            rows += morning.run(db, args.quick, log, step)
     if "footprint" in names:
         for db in dbs:
             step(f"footprint ({db})")

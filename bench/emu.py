@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import time
 from collections import Counter
 from typing import Any
 
 from bot.emulator import SlackEmulator
+from bot.emulator.faults import RateLimiter
 from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID, Message, ResponseTarget
 
 
@@ -74,6 +76,35 @@ def _calls(slack: SlackEmulator, method: str) -> int:
     return len(slack.calls_to(method))
 
 
+def _calls_by_method(slack: SlackEmulator) -> dict[str, int]:
+    with slack._calls_lock:
+        return dict(Counter(call.method for call in slack.calls))
+
+
+def _posts_by_channel(slack: SlackEmulator) -> dict[str, int]:
+    """Successful chat.postMessage calls per channel (a DM's channel is the user's id)."""
+    with slack._calls_lock:
+        return dict(
+            Counter(
+                str(call.args.get("channel"))
+                for call in slack.calls
+                if call.method == "chat.postMessage" and call.status == 200
+            )
+        )
+
+
+def _edit_replies(slack: SlackEmulator, channel: str, edits: list[tuple[str, str]]) -> None:
+    """New text for replies [(ts, text)], as the member's edit leaves them in Slack."""
+    for ts, words in edits:
+        with slack.state.lock:
+            slack.state.find_message(channel, ts).text = words
+
+
+def _remove_replies(slack: SlackEmulator, channel: str, stamps: list[str]) -> None:
+    for ts in stamps:
+        slack.state.remove_message(channel, ts)
+
+
 def _rate_limits(slack: SlackEmulator, per_channel: float, per_method: dict[str, int]) -> None:
     slack.enforce_rate_limits(per_channel_per_second=per_channel, per_method_per_minute=per_method)
 
@@ -101,6 +132,10 @@ _COMMANDS: dict[str, Any] = {
     "add_threads": _add_threads,
     "top_level_posts": _top_level_posts,
     "calls": _calls,
+    "calls_by_method": _calls_by_method,
+    "edit_replies": _edit_replies,
+    "posts_by_channel": _posts_by_channel,
+    "remove_replies": _remove_replies,
     "rate_limits": _rate_limits,
     "limited": _limited,
     "clear": _clear,
@@ -108,8 +143,10 @@ _COMMANDS: dict[str, Any] = {
 }
 
 
-def _child(conn: Any) -> None:
+def _child(conn: Any, clocks: VirtualClocks | None) -> None:
     slack = SlackEmulator()
+    if clocks is not None:
+        clocks.install(slack)
     slack.start()
     conn.send(slack.api_url)
     try:
@@ -125,11 +162,39 @@ def _child(conn: Any) -> None:
         slack.stop()
 
 
-class EmulatorProcess:
+class VirtualClocks:
+    """Two clocks shared between the bench and the emulator's process (busy morning).
+
+    `offset`: Slack's wall clock is real time plus it (the bench sets the simulated day).
+    `skipped`: seconds of waiting that were counted instead of slept (Retry-After, pacing);
+    the emulator's rate limits run on real monotonic time plus them, so a counted wait frees
+    the window exactly as a slept one would.
+    """
+
     def __init__(self) -> None:
         ctx = mp.get_context("spawn")
+        self.offset = ctx.Value("d", 0.0, lock=False)
+        self.skipped = ctx.Value("d", 0.0, lock=False)
+
+    def wall(self) -> float:
+        return time.time() + self.offset.value
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.skipped.value
+
+    def skip(self, seconds: float) -> None:
+        self.skipped.value += seconds
+
+    def install(self, slack: SlackEmulator) -> None:
+        slack.state.clock = self.wall
+        slack.rate_limiter = RateLimiter(self.monotonic)
+
+
+class EmulatorProcess:
+    def __init__(self, clocks: VirtualClocks | None = None) -> None:
+        ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(target=_child, args=(child,), daemon=True)
+        self._process = ctx.Process(target=_child, args=(child, clocks), daemon=True)
         self.api_url = ""
 
     def __enter__(self) -> EmulatorProcess:
