@@ -40,6 +40,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -62,14 +63,33 @@ ZONES = ("Australia/Sydney", "Asia/Kolkata", "Europe/Berlin", "America/New_York"
 FRIDAY = date(2026, 12, 11)
 MONDAY = FRIDAY + timedelta(days=3)
 START = datetime(2026, 12, 10, 21, 0, 5, tzinfo=UTC)  # before Sydney's Friday 09:00
-END = datetime(2026, 12, 14, 15, 0, 5, tzinfo=UTC)  # after New York's Monday 09:00
-TICK = timedelta(minutes=30)
+# When something is due, local time in every zone (a little after the minute turns, as the
+# scheduler ticks): the post, the answers' close, the reviews' half-way reminders, the reviews'
+# close a day after the post; Monday's post and leaderboard, and its answers' close.
+DUE = (
+    (FRIDAY, time_of_day(9)), (FRIDAY, time_of_day(15)), (FRIDAY, time_of_day(21)),
+    (FRIDAY + timedelta(days=1), time_of_day(9)), (MONDAY, time_of_day(9)),
+    (MONDAY, time_of_day(15)),
+)  # fmt: skip
+IDLE_SAMPLES = 5  # ticks with nothing due, measured after the morning
+TICKS_PER_DAY = 24 * 60  # production ticks every minute
 POSTS_PER_MINUTE = 600  # chat.postMessage per workspace (the fan-out row's assumption)
 REPLIES_PER_MINUTE, REPLIES_BURST = 50, 10  # conversations.replies, Tier 3
 LIMITS = {"chat.postMessage": POSTS_PER_MINUTE, "conversations.replies": REPLIES_PER_MINUTE}
 SCORED = 0.7  # the share of reviews done
 PRACTICE_DAYS_PER_YEAR = 5 * 52
 ADMIN = "UADMIN"
+
+
+def tick_times() -> list[datetime]:
+    moments = {
+        datetime.combine(day, at, ZoneInfo(zone)).astimezone(UTC) + timedelta(seconds=5)
+        for zone in ZONES
+        for day, at in DUE
+    }
+    return sorted(moments)
+
+
 # Monday 09:00 in these zones is the same work (the zone's prompts and leaderboards, nothing
 # else due): Berlin's tick runs on two processes, Kolkata's on one.
 TWO_PROCESSES, ONE_PROCESS = "Europe/Berlin", "Asia/Kolkata"
@@ -126,6 +146,7 @@ class Burst:
 class Morning:
     sizes: Sizes
     ticks: list[Tick] = field(default_factory=list)
+    idle: list[Tick] = field(default_factory=list)
     acks: list[LoadResult] = field(default_factory=list)
     two: Tick | None = None  # Monday's 09:00 in Berlin, two processes
     two_done: list[dict[str, int]] = field(default_factory=list)
@@ -556,14 +577,15 @@ def run_morning(db: str, sizes: Sizes, progress: Callable[[str], None]) -> Morni
             bursts: list[Burst] = []
             posted: set[str] = set()
             started = time.perf_counter()
-            at = START
-            while at <= END:
+            previous = START
+            for at in tick_times():
                 for burst in [b for b in bursts if _closes(engine, b) <= at]:
                     _finish_burst(engine, burst, morning)
                     bursts.remove(burst)
                 # Rate windows and the pacer's bucket run on monotonic time: the ticks'
                 # interval passes for them too (the real time between ticks is a fraction).
-                clocks.skip(TICK.total_seconds())
+                clocks.skip((at - previous).total_seconds())
+                previous = at
                 berlin = at.astimezone(ZoneInfo(TWO_PROCESSES))
                 if berlin.date() == MONDAY and (berlin.hour, berlin.minute) == (9, 0):
                     mine, theirs = ctx.Pipe()
@@ -608,8 +630,11 @@ def run_morning(db: str, sizes: Sizes, progress: Callable[[str], None]) -> Morni
                 assigned = _newly_assigned(engine, at)
                 if assigned:
                     _score(engine, runtime, assigned, at)
-                at += TICK
             morning.wall = time.perf_counter() - started
+            for minute in range(1, IDLE_SAMPLES + 1):  # nothing due: what every other tick costs
+                morning.idle.append(
+                    _tick(runtime, emulator, clocks, at + timedelta(minutes=minute))
+                )
             morning.server_cpu = _proc_cpu(server_pids) - server_cpu
             morning.postgres_cpu = (_postgres_cpu() - pg_cpu) if db == "postgres" else 0.0
             morning.growth_bytes = _size(engine) - size_before
@@ -672,9 +697,12 @@ def rows(db: str, m: Morning, log: list[str]) -> list[Row]:
         for status, n in result.statuses.items():
             acks.statuses[status] = acks.statuses.get(status, 0) + n
     jobs_cpu = sum(t.cpu for t in m.ticks)
-    cpu = jobs_cpu + m.server_cpu + m.postgres_cpu
-    # Friday's work is the day; Monday's morning (posts, leaderboards) is in it too: the
-    # figure is a little over one practice day's.
+    # The scheduler ticks every minute: a day's idle ticks cost their CPU too.
+    idle_cpu = sum(t.cpu for t in m.idle) / len(m.idle) if m.idle else 0.0
+    idle_day = idle_cpu * (TICKS_PER_DAY - len(m.ticks) / 2)
+    cpu = jobs_cpu + m.server_cpu + m.postgres_cpu + idle_day
+    # Friday's whole cycle and Monday's posts and leaderboards: a little over one practice
+    # day's work.
     per_member_day = cpu / members
     per_member_year = m.growth_bytes / members * PRACTICE_DAYS_PER_YEAR
     worst = max(busy, key=lambda t: t.lag) if busy else None
@@ -685,11 +713,11 @@ def rows(db: str, m: Morning, log: list[str]) -> list[Row]:
             f"work {t.seconds:.1f} s (CPU {t.cpu:.1f} s), counted waits {t.waited:.0f} s, "
             f"floor {t.floor:.0f} s, lag {t.lag:.1f} s; calls {dict(t.calls)}"
         )
-    idle = [t for t in m.ticks if not t.busy]
-    idle_cost = sum(t.seconds for t in idle) / len(idle) if idle else 0.0
+    idle_cost = sum(t.seconds for t in m.idle) / len(m.idle) if m.idle else 0.0
     log.append(
         f"morning {db}: {label}, {m.counts}; CPU: jobs {jobs_cpu:.0f} s, server "
-        f"{m.server_cpu:.0f} s, PostgreSQL {m.postgres_cpu:.0f} s; database growth "
+        f"{m.server_cpu:.0f} s, PostgreSQL {m.postgres_cpu:.0f} s, a day of idle ticks "
+        f"{idle_day:.0f} s; database growth "
         f"{m.growth_bytes / 1e6:.1f} MB; an idle tick {idle_cost * 1000:.0f} ms; wall "
         f"{m.wall:.0f} s" + (f"; problems: {m.problems}" if m.problems else "")
     )

@@ -24,6 +24,17 @@ class Claimed(Enum):
     TAKEOVER = "takeover"  # an earlier attempt may have posted without storing its ts
 
 
+# The message ts of a period that had nothing to post (a quiet week or month): done too, so
+# that the every-minute tick does not tally it again (found by the busy-morning benchmark:
+# a thousand quiet channels cost a tally each, every minute).
+QUIET = "quiet"
+
+
+def mark_quiet(session: Session, model: Any, key: dict[str, Any], now: datetime) -> None:
+    """Record that the period of `key` had nothing to post; the caller commits."""
+    claim(session, model, key, {"claimed_at": now, "message_ts": QUIET}, now)
+
+
 def held(model: Any, now: datetime) -> ColumnElement[bool]:
     """Rows that count as done or in hand at `now`: posted, or claimed within the lease."""
     return or_(model.message_ts.is_not(None), model.claimed_at > now - CLAIM_LEASE)

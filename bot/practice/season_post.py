@@ -26,7 +26,7 @@ from bot.models import (
     SeasonPost,
 )
 from bot.practice.channels import ChannelView, pause_channel
-from bot.practice.claims import claim, held
+from bot.practice.claims import claim, held, mark_quiet
 from bot.practice.leaderboard.streaks import practice_weeks
 from bot.practice.members.settings import unlisted_members
 from bot.practice.ports import PublishError
@@ -86,21 +86,24 @@ def season_due(channel: Channel, now: datetime) -> date | None:
 def due_seasons(
     session: Session, now: datetime, channel_id: str | None = None
 ) -> list[tuple[int, date]]:
-    due = []
-    for channel in active_channels(session, channel_id):
-        month = season_due(channel, now)
-        if month is None:
-            continue
-        done = session.scalar(
-            select(SeasonPost.id).where(
-                SeasonPost.channel_pk == channel.id,
-                SeasonPost.month == month,
+    candidates = [
+        (channel.id, month)
+        for channel in active_channels(session, channel_id)
+        if (month := season_due(channel, now)) is not None
+    ]
+    if not candidates:
+        return []
+    # One read for every channel: the scan runs every minute.
+    done = {
+        (pk, period)
+        for pk, period in session.execute(
+            select(SeasonPost.channel_pk, SeasonPost.month).where(
+                SeasonPost.month.in_({period for _pk, period in candidates}),
                 held(SeasonPost, now),
             )
         )
-        if done is None:
-            due.append((channel.id, month))
-    return due
+    }
+    return [candidate for candidate in candidates if candidate not in done]
 
 
 def season_report(session: Session, channel: Channel, month: date) -> SeasonReport:
@@ -170,6 +173,10 @@ def claim_season(
     if claim(session, SeasonPost, key, {"claimed_at": now}, now) is None:
         return SeasonOutcome(channel.channel_id, month, "skipped", "claimed elsewhere")
     return ClaimedSeason(ChannelView.of(channel), report)
+
+
+def mark_quiet_season(session: Session, channel_pk: int, month: date, now: datetime) -> None:
+    mark_quiet(session, SeasonPost, {"channel_pk": channel_pk, "month": month}, now)
 
 
 def store_season(session: Session, claimed: ClaimedSeason, ts: str, now: datetime) -> None:

@@ -21,7 +21,7 @@ from bot.content import Library
 from bot.models import DEFAULT_PACK, Channel, LeaderboardPost
 from bot.practice.agreement import Alpha
 from bot.practice.channels import ChannelView, pause_channel
-from bot.practice.claims import claim, held
+from bot.practice.claims import claim, held, mark_quiet
 from bot.practice.leaderboard.history import Mover, criterion_trend
 from bot.practice.leaderboard.recognition import (
     HelpfulReviewer,
@@ -119,29 +119,28 @@ def build_report(
     )
 
 
-def already_done(session: Session, channel: Channel, monday: date, now: datetime) -> bool:
-    return (
-        session.scalar(
-            select(LeaderboardPost.id).where(
-                LeaderboardPost.channel_pk == channel.id,
-                LeaderboardPost.week_start == monday,
-                held(LeaderboardPost, now),
-            )
-        )
-        is not None
-    )
-
-
 def due_leaderboards(
     session: Session, now: datetime, channel_id: str | None = None
 ) -> list[tuple[int, date]]:
     """(channel pk, Monday) of every weekly leaderboard due at `now` and not posted."""
-    due = []
-    for channel in active_channels(session, channel_id):
-        monday = leaderboard_due(channel, now)
-        if monday is not None and not already_done(session, channel, monday, now):
-            due.append((channel.id, monday))
-    return due
+    candidates = [
+        (channel.id, monday)
+        for channel in active_channels(session, channel_id)
+        if (monday := leaderboard_due(channel, now)) is not None
+    ]
+    if not candidates:
+        return []
+    # One read for every channel: the scan runs every minute.
+    done = {
+        (pk, period)
+        for pk, period in session.execute(
+            select(LeaderboardPost.channel_pk, LeaderboardPost.week_start).where(
+                LeaderboardPost.week_start.in_({period for _pk, period in candidates}),
+                held(LeaderboardPost, now),
+            )
+        )
+    }
+    return [candidate for candidate in candidates if candidate not in done]
 
 
 @dataclass(frozen=True)
@@ -165,6 +164,10 @@ def claim_week(
         return LeaderboardOutcome(channel.channel_id, monday, "skipped", "claimed elsewhere")
     report = build_report(session, channel, monday, library=library, week=week, now=now)
     return ClaimedWeek(ChannelView.of(channel), report)
+
+
+def mark_quiet_week(session: Session, channel_pk: int, monday: date, now: datetime) -> None:
+    mark_quiet(session, LeaderboardPost, {"channel_pk": channel_pk, "week_start": monday}, now)
 
 
 def store_week(session: Session, claimed: ClaimedWeek, ts: str, now: datetime) -> None:

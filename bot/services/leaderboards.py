@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.content import Library
-from bot.db import SessionFactory, read_only
+from bot.db import SessionFactory, read_only, unit_of_work
 from bot.practice.channels import get_channel
 from bot.practice.leaderboard.stats import PersonalStats, personal_stats
 from bot.practice.leaderboard.tally import tally_week
@@ -24,6 +24,7 @@ from bot.practice.weekly_post import (
     claim_week,
     criterion_names,
     due_leaderboards,
+    mark_quiet_week,
     release_week,
     store_week,
 )
@@ -90,6 +91,10 @@ def post_leaderboard(
             channel_slack_id(sessions, channel_pk), monday, status, failed.reason
         )
     if done is None:
+        if unclaimed[0].status == "quiet":
+            with unit_of_work(sessions) as session:
+                mark_quiet_week(session, channel_pk, monday, now)
+                session.commit()
         return unclaimed[0]
     return LeaderboardOutcome(done.claimed.channel.channel_id, monday, "posted", done.result)
 

@@ -7,13 +7,14 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.db import SessionFactory, read_only
+from bot.db import SessionFactory, read_only, unit_of_work
 from bot.practice.ports import LeaderboardPublisher, PublishError
 from bot.practice.season_post import (
     ClaimedSeason,
     SeasonOutcome,
     claim_season,
     due_seasons,
+    mark_quiet_season,
     release_season,
     store_season,
 )
@@ -70,5 +71,9 @@ def post_season(
         status = "paused" if failed.permanent else "failed"
         return SeasonOutcome(channel_slack_id(sessions, channel_pk), month, status, failed.reason)
     if done is None:
+        if unclaimed[0].status == "quiet":
+            with unit_of_work(sessions) as session:
+                mark_quiet_season(session, channel_pk, month, now)
+                session.commit()
         return unclaimed[0]
     return SeasonOutcome(done.claimed.channel.channel_id, month, "posted", done.result)

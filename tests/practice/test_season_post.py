@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.models import Channel, MemberSettings, SeasonPost
+from bot.practice.claims import QUIET
 from bot.practice.ports import PublishError
 from bot.practice.season_post import SeasonReport, season_due, season_report
 from bot.services.seasons import post_due_seasons
@@ -83,3 +84,7 @@ def test_a_month_without_answers_gets_no_season_post(session: Session) -> None:
     publisher = FakeSeasonPublisher()
     outcomes = post_due_seasons(b.sessions_like(session), utc(2026, 4, 6, 9), publisher=publisher)
     assert [o.status for o in outcomes] == ["quiet"] and publisher.posted == []
+    # The quiet month is marked done: the next minute's tick does not count it again.
+    assert session.scalars(select(SeasonPost.message_ts)).all() == [QUIET]
+    later = post_due_seasons(b.sessions_like(session), utc(2026, 4, 6, 9, 1), publisher=publisher)
+    assert later == [] and publisher.posted == []

@@ -14,6 +14,7 @@ from bot.content import Library
 from bot.db import SessionFactory
 from bot.models import Channel, LeaderboardPost
 from bot.practice.channels import ChannelView
+from bot.practice.claims import QUIET
 from bot.practice.ports import PublishError
 from bot.practice.weekly_post import LeaderboardOutcome, WeeklyReport, leaderboard_due
 from bot.services.leaderboards import post_due_leaderboards
@@ -93,7 +94,11 @@ def test_a_quiet_channel_gets_no_post(session: Session, library: Library) -> Non
     publisher = FakeLeaderboardPublisher()
     outcomes = post_leaderboards(session, utc(2026, 3, 9, 9), library=library, publisher=publisher)
     assert [o.status for o in outcomes] == ["quiet"]
-    assert publisher.posted == [] and claims(session) == 0
+    assert publisher.posted == []
+    # The quiet week is marked done: the next minute's tick does not tally it again.
+    assert session.scalars(select(LeaderboardPost.message_ts)).all() == [QUIET]
+    later = post_leaderboards(session, utc(2026, 3, 9, 9, 1), library=library, publisher=publisher)
+    assert later == [] and publisher.posted == []
 
 
 def test_failed_call_releases_the_week(session: Session, library: Library) -> None:
