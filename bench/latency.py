@@ -233,7 +233,10 @@ def _prepare_database(url: str, emulator: EmulatorProcess) -> str:
 
 
 @contextmanager
-def bot_stack(db: str, sizes: Sizes, env: dict[str, str] | None = None) -> Iterator[Stack]:
+def bot_stack(
+    db: str, sizes: Sizes, env: dict[str, str] | None = None, kind: str = "bot"
+) -> Iterator[Stack]:
+    """The bot on a fresh database: `kind` "bot" (`practice-bot serve`) or "bot-uvicorn"."""
     users = [f"U{i:05d}" for i in range(sizes.users)]
     with temp_database(db, "latency") as url, EmulatorProcess() as emulator:
         emulator.call("add_users", users, ADMIN)
@@ -241,11 +244,11 @@ def bot_stack(db: str, sizes: Sizes, env: dict[str, str] | None = None) -> Itera
         thread_ts = _prepare_database(url, emulator)
         OUT.mkdir(exist_ok=True)
         server = start_server(
-            "bot",
+            kind,
             database_url=url,
             api_url=emulator.api_url,
             extra_env=env,
-            log_path=OUT / f"serve-{db}.log",
+            log_path=OUT / f"{kind}-{db}.log",
         )
         try:
             yield Stack(server, thread_ts, url, emulator, users)

@@ -301,10 +301,18 @@ def _chain(
 
 
 def _events(
-    port: int, channel: str, thread_ts: str, members: list[str], count: int, posted: float
+    port: int,
+    channel: str,
+    thread_ts: str,
+    members: list[str],
+    count: int,
+    posted: float,
+    first: int,
 ) -> tuple[list[bytes], list[tuple[str, str]], list[tuple[str, str]], list[str]]:
     """Signed answer, edit and delete events for one thread: (requests, replies, edits,
-    deleted stamps). Answers are spread over the first five hours of the window."""
+    deleted stamps). Answers are spread over the first five hours of the window; `first` is
+    the number of the thread's first answer among all, so one in ten of all is edited and
+    one in 33 deleted, whatever a thread's size."""
     timestamp = str(int(time.time()))
     requests, replies, edits, deleted = [], [], [], []
     originals: list[dict[str, Any]] = []
@@ -330,7 +338,7 @@ def _events(
     for k, original in enumerate(originals):
         ts = original["ts"]
         event_ts = f"{int(float(ts)) + 120}.{k:06d}"
-        if k % 33 == 32:
+        if (first + k) % 33 == 32:
             deleted.append(ts)
             later.append(
                 {
@@ -345,7 +353,7 @@ def _events(
                     "channel_type": "channel",
                 }
             )
-        elif k % 10 == 9:
+        elif (first + k) % 10 == 9:
             words = original["text"] + " (edited: and a guardrail)"
             edits.append((ts, words))
             current = {
@@ -435,6 +443,7 @@ def _start_burst(
             members[shift:] + members[:shift],
             sizes.answers,
             posted_at.timestamp(),
+            numbers[channel_id] * sizes.answers,
         )
         emulator.call("add_replies", channel_id, thread_ts, replies)
         emulator.call("edit_replies", channel_id, edited)

@@ -83,22 +83,6 @@ class SlackReviewNotifier:
             raise PublishError(type(exc).__name__, permanent=False) from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
 
-    def _permalink(self, team_id: str, channel_id: str, ts: str) -> str | None:
-        try:
-            found = self._client(team_id).chat_getPermalink(channel=channel_id, message_ts=ts)
-            return str(found["permalink"])
-        except (SlackApiError, SlackClientError, OSError, KeyError):
-            log.info("no permalink for %s in %s; using a built one", ts, channel_id)
-            return None
-
-    def _permalinks(self, post: PostRef, ts_by_id: dict[int, str]) -> dict[int, str]:
-        """Real permalinks where Slack gives them; the renderer builds the rest."""
-        links = {}
-        for key, ts in ts_by_id.items():
-            if link := self._permalink(post.team_id, post.channel_id, ts):
-                links[key] = link
-        return links
-
     def send_brief(self, brief: ReviewerBrief, *, reminder: bool) -> None:
         """The brief, or for a reminder two lines linking to it (the whole brief again only when
         the first one cannot be found in the DM)."""
@@ -111,8 +95,7 @@ class SlackReviewNotifier:
             text, blocks = reminder_blocks(brief, link)
             self.dms.send(team, reviewer, kind, text, blocks, deadline=close)
             return
-        links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
-        text, blocks = brief_blocks(brief, links, reminder=reminder)
+        text, blocks = brief_blocks(brief, _links(brief), reminder=reminder)
         # The metadata is how update_brief finds the brief again when scored from App Home.
         self.dms.send(
             team, reviewer, kind, text, blocks, deadline=close, metadata=brief_metadata(brief)
@@ -128,8 +111,7 @@ class SlackReviewNotifier:
             if found is None:
                 return False
             dm_channel, ts = found
-        links = self._permalinks(brief.post, {i.assignment_id: i.answer_ts for i in brief.items})
-        text, blocks = brief_blocks(brief, links, reminder=False)
+        text, blocks = brief_blocks(brief, _links(brief), reminder=False)
         self._call(
             brief.post.team_id,
             "chat_update",
@@ -170,10 +152,10 @@ class SlackReviewNotifier:
         if found is None:
             return None
         channel, ts = found
-        return self._permalink(brief.post.team_id, channel, ts) or permalink(channel, ts, "")
+        return permalink(channel, ts, "")
 
     def send_summary(self, summary: AuthorSummary) -> None:
-        link = self._permalinks(summary.post, {0: summary.post.thread_ts}).get(0)
+        link = permalink(summary.post.channel_id, summary.post.thread_ts, "")
         text, blocks = summary_blocks(summary, link)
         self.dms.send(summary.post.team_id, summary.author, DmKind.RESULT, text, blocks)
 
@@ -198,9 +180,7 @@ class SlackReviewNotifier:
             is not Action.SEND
         ):
             return
-        link = self._permalinks(offer.post, {0: offer.answer_ts}).get(0) or permalink(
-            offer.post.channel_id, offer.answer_ts, offer.post.thread_ts
-        )
+        link = permalink(offer.post.channel_id, offer.answer_ts, offer.post.thread_ts)
         text, blocks = offer_blocks(offer, link)
         self.dms.send(
             offer.post.team_id,
@@ -233,3 +213,14 @@ class SlackReviewNotifier:
             **extra,
         )
         return str(response.get("ts") or "")
+
+
+def _links(brief: ReviewerBrief) -> dict[int, str]:
+    """Each answer's link, built rather than asked for: chat.getPermalink is Tier 4 (about
+    100 calls a minute per workspace), and asking for every answer of every brief, brief
+    update and summary would cost a 1,000-channel workspace tens of thousands of calls a day
+    (docs/decisions.md)."""
+    return {
+        item.assignment_id: permalink(brief.post.channel_id, item.answer_ts, brief.post.thread_ts)
+        for item in brief.items
+    }

@@ -25,7 +25,7 @@ BRIEF_EVENT = "practice_review_brief"  # the brief's message metadata, so a remi
 
 
 def permalink(channel_id: str, ts: str, thread_ts: str) -> str:
-    """A message link that works without an API call (used when chat.getPermalink fails)."""
+    """A message link built without an API call (chat.getPermalink is Tier 4: see `_links`)."""
     link = f"https://slack.com/archives/{channel_id}/p{ts.replace('.', '')}"
     if thread_ts and thread_ts != ts:
         link += f"?thread_ts={thread_ts}&cid={channel_id}"
