@@ -81,6 +81,12 @@ def _calls_by_method(slack: SlackEmulator) -> dict[str, int]:
         return dict(Counter(call.method for call in slack.calls))
 
 
+def _ok_calls_by_method(slack: SlackEmulator) -> dict[str, int]:
+    """Calls Slack answered 200, per method."""
+    with slack._calls_lock:
+        return dict(Counter(call.method for call in slack.calls if call.status == 200))
+
+
 def _posts_by_channel(slack: SlackEmulator) -> dict[str, int]:
     """Successful chat.postMessage calls per channel (a DM's channel is the user's id)."""
     with slack._calls_lock:
@@ -135,6 +141,7 @@ _COMMANDS: dict[str, Any] = {
     "calls_by_method": _calls_by_method,
     "edit_replies": _edit_replies,
     "posts_by_channel": _posts_by_channel,
+    "ok_calls_by_method": _ok_calls_by_method,
     "remove_replies": _remove_replies,
     "rate_limits": _rate_limits,
     "limited": _limited,

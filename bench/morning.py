@@ -76,8 +76,14 @@ MAX_FOLLOW_UPS = 120  # a chain of minute ticks after a due one (two hours)
 IDLE_SAMPLES = 5  # ticks with nothing due, measured after the morning
 TICKS_PER_DAY = 24 * 60  # production ticks every minute
 POSTS_PER_MINUTE = 600  # chat.postMessage per workspace (the fan-out row's assumption)
-REPLIES_PER_MINUTE, REPLIES_BURST = 50, 10  # conversations.replies, Tier 3
-LIMITS = {"chat.postMessage": POSTS_PER_MINUTE, "conversations.replies": REPLIES_PER_MINUTE}
+REPLIES_PER_MINUTE = 50  # conversations.replies, Tier 3
+# Per workspace and minute (Slack's tiers: postMessage "special", the rest Tier 3).
+LIMITS = {
+    "chat.postMessage": POSTS_PER_MINUTE,
+    "conversations.replies": REPLIES_PER_MINUTE,
+    "conversations.history": 50,
+    "conversations.open": 50,
+}
 SCORED = 0.7  # the share of reviews done
 PRACTICE_DAYS_PER_YEAR = 5 * 52
 ADMIN = "UADMIN"
@@ -119,12 +125,17 @@ class Tick:
     channel_posts: int  # the most chat.postMessage calls to one channel in this tick
     done: dict[str, int]
     ticks: int = 1  # with the follow-up ticks of `_chain`
+    answered: Counter[str] = field(default_factory=Counter)  # calls Slack answered 200
 
     @property
     def floor(self) -> float:
-        posts = max(0, math.ceil(self.calls["chat.postMessage"] / POSTS_PER_MINUTE) - 1) * 60.0
-        replies = max(0, self.calls["conversations.replies"] - REPLIES_BURST) * 60.0
-        return max(posts, replies / REPLIES_PER_MINUTE, self.channel_posts - 1.0)
+        """The least time Slack's limits allow for the calls answered: a sliding minute's
+        window per method, one post a second per channel."""
+        windows = [
+            max(0, math.ceil(self.answered[method] / limit) - 1) * 60.0
+            for method, limit in LIMITS.items()
+        ]
+        return max([*windows, self.channel_posts - 1.0])
 
     @property
     def lag(self) -> float:
@@ -253,6 +264,7 @@ def _tick(runtime: Runtime, emulator: EmulatorProcess, clocks: VirtualClocks, at
 
     clocks.offset.value = at.timestamp() - time.time()
     before = Counter(OWN_CALLS)
+    answered_before = Counter(emulator.call("ok_calls_by_method"))
     posts_before = emulator.call("posts_by_channel")
     waited, started, cpu = clocks.skipped.value, time.perf_counter(), time.thread_time()
     results = run_all_due(runtime, at)
@@ -262,7 +274,11 @@ def _tick(runtime: Runtime, emulator: EmulatorProcess, clocks: VirtualClocks, at
     posts = emulator.call("posts_by_channel")
     most = max((n - posts_before.get(c, 0) for c, n in posts.items()), default=0)
     done = {r.name: r.done for r in results}
-    return Tick(at, seconds, clocks.skipped.value - waited, cpu, +calls, most, done)
+    answered = Counter(emulator.call("ok_calls_by_method"))
+    answered.subtract(answered_before)
+    tick = Tick(at, seconds, clocks.skipped.value - waited, cpu, +calls, most, done)
+    tick.answered = +answered
+    return tick
 
 
 def _worked(tick: Tick) -> bool:
@@ -290,13 +306,15 @@ def _chain(
     span = (end.at - first.at).total_seconds() + end.seconds + end.waited
     work = sum(t.seconds for t in ticks)
     calls: Counter[str] = Counter()
+    answered: Counter[str] = Counter()
     done: Counter[str] = Counter()
     for t in ticks:
         calls.update(t.calls)
+        answered.update(t.answered)
         done.update(t.done)
     return Tick(
         first.at, work, span - work, sum(t.cpu for t in ticks), calls,
-        max(t.channel_posts for t in ticks), dict(done), len(ticks),
+        max(t.channel_posts for t in ticks), dict(done), len(ticks), answered,
     )  # fmt: skip
 
 

@@ -57,6 +57,7 @@ from bot.practice.reviews.thread_notices import (
     assigned_without_short_note,
     claim_note,
     closed_without_notes,
+    mark_no_note,
     note_posted,
     release_note,
     short_notice,
@@ -234,13 +235,18 @@ def _post_note(
 ) -> bool:
     """Make the post's `kind` note and claim it in one transaction, post it, store its ts."""
 
+    nothing_to_say: list[bool] = []
+
     def claim(session: Session) -> Note | None:
         note = note_for(session)
-        if note is None or not claim_note(session, post_id, kind, now):
+        if note is None:
+            nothing_to_say.append(True)
+            return None
+        if not claim_note(session, post_id, kind, now):
             return None
         return note
 
-    return _once(
+    posted = _once(
         sessions,
         claim,
         post,
@@ -250,6 +256,11 @@ def _post_note(
         kind,
         post_id,
     )
+    if nothing_to_say:
+        with unit_of_work(sessions) as session:
+            mark_no_note(session, post_id, kind, now)
+            session.commit()
+    return posted
 
 
 # --- reviewers' DMs and authors' summaries --------------------------------------------------

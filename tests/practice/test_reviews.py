@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from bot.content import Library
 from bot.db import SessionFactory
-from bot.models import Answer, Channel, PromptPost, ReviewAssignment, Vote
+from bot.models import Answer, Channel, PromptPost, ReviewAssignment, ThreadNotice, Vote
 from bot.practice.answers import record_delete
+from bot.practice.claims import QUIET
 from bot.practice.reviews.assign import set_volunteer
+from bot.practice.reviews.thread_notices import SHORT, assigned_without_short_note
 from bot.practice.reviews.votes import (
     ScoreResult,
     challenge_posted,
@@ -571,3 +573,20 @@ def test_the_closing_notes_are_retried_after_a_slack_failure_and_posted_once(
             session, REVIEWS_CLOSE + timedelta(minutes=minutes), notifier=notifier, library=library
         )
     assert [n.post.post_id for n in notifier.notes] == [post.id]
+
+
+def test_a_post_needing_no_short_note_is_marked_and_not_looked_at_again(
+    session: Session, channel: Channel, library: Library
+) -> None:
+    # Found by the busy-morning benchmark: every post without a shortage was looked at again
+    # by every minute's tick for a day (three queries each, a thousand posts).
+    post = answered_post(session, channel, library, ["U1", "U2", "U3"])
+    notifier = FakeReviewNotifier()
+    run_assignments(session, ANSWERS_CLOSE, notifier=notifier)
+    assert notifier.short == []
+    marks = select(ThreadNotice.kind, ThreadNotice.message_ts).where(
+        ThreadNotice.post_id == post.id
+    )
+    assert session.execute(marks).all() == [(SHORT, QUIET)]
+    later = ANSWERS_CLOSE + timedelta(minutes=1)
+    assert assigned_without_short_note(session, later, None) == []

@@ -98,13 +98,28 @@ def due_standins(session: Session, now: datetime, channel_id: str | None = None)
         rules = rules_for(channel)
         if rules.standins and now >= standin_due_at(post, rules):
             due.append(post.id)
-    return due
+    if not due:
+        return due
+    # Only posts with a review left undone: the tick runs every minute, and a post whose
+    # reviews were all offered (or done) would otherwise take a transaction each time.
+    undone = set(
+        session.scalars(
+            select(ReviewAssignment.post_id)
+            .where(ReviewAssignment.post_id.in_(due), *_undone())
+            .distinct()
+        )
+    )
+    return [post_id for post_id in due if post_id in undone]
 
 
 def _left_undone(post_id: int) -> tuple[ColumnElement[bool], ...]:
-    """Assignments told, not scored, not offered yet, not passed, not a stand-in's own."""
+    """The post's assignments told, not scored, not offered yet, not passed, not a stand-in's
+    own."""
+    return (ReviewAssignment.post_id == post_id, *_undone())
+
+
+def _undone() -> tuple[ColumnElement[bool], ...]:
     return (
-        ReviewAssignment.post_id == post_id,
         ReviewAssignment.notified_at.is_not(None),
         ReviewAssignment.scored_at.is_(None),
         ReviewAssignment.offered_at.is_(None),

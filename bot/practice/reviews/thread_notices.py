@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.models import PromptPost, ReviewAssignment, ThreadNotice
-from bot.practice.claims import claim, held
+from bot.practice.claims import claim, held, mark_quiet
 from bot.practice.reviews.notices import ShortNotice, post_ref
 from bot.practice.reviews.queries import counted_answers, posts_query
 
@@ -41,6 +41,12 @@ def _mine(post_id: int, kind: str) -> ColumnElement[bool]:
         ThreadNotice.kind == kind,
         ThreadNotice.message_ts.is_(None),
     )
+
+
+def mark_no_note(session: Session, post_id: int, kind: str, now: datetime) -> None:
+    """The post needs no `kind` note (none short of reviewers, or nothing to say at the
+    close): marked, so that the every-minute tick stops making it for the retry window."""
+    mark_quiet(session, ThreadNotice, {"post_id": post_id, "kind": kind}, now)
 
 
 def note_posted(session: Session, post_id: int, kind: str, ts: str, now: datetime) -> None:
