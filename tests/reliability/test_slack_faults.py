@@ -160,3 +160,36 @@ def test_posting_to_many_channels_respects_the_per_channel_limit(stage: Stage) -
     assert stage.run_job("post-prompt", NINE_NY).done == 0
     assert stage.slack.rate_limited_count == 0
     assert all(len(prompts(stage, c)) == 1 for c in channels)
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.fault(
+    "the connection to Slack drops with no answer, before or after chat.postMessage posted",
+    "looks for the message by its send id before posting again: the prompt is posted once",
+)
+def test_a_dropped_connection_never_posts_the_prompt_twice(enrolled: Stage, when: str) -> None:
+    stage = enrolled
+    stage.slack.fail_next("chat.postMessage", drop=when)
+    result = stage.run_job("post-prompt", NINE_NY)
+    assert result.done == 1
+    assert stage.run_job("post-prompt", NINE_NY + timedelta(minutes=10)).done == 0
+    assert len(prompts(stage)) == 1
+    post = scalar(stage, select(PromptPost))
+    assert post.message_ts == prompts(stage)[0]["ts"]  # the ts of the one Slack shows
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.fault(
+    "a Web API call times out on the client (Slack slower than the client's timeout), "
+    "before or after Slack posted a DM",
+    "the DM is in the member's IM once, and the caller gets its ts",
+)
+def test_a_timed_out_dm_is_sent_once(enrolled: Stage, when: str) -> None:
+    stage = enrolled
+    stage.overrides["slack_timeout"] = 0.3  # the emulator hangs 0.6 s: the client gives up
+    stage.restart()
+    client = stage.runtime.slack.client_for(stage.team_id)
+    stage.slack.fail_next("chat.postMessage", drop=when, delay=0.6)
+    sent = client.chat_postMessage(channel=CREATOR, text="Your review brief for today")
+    dms = [m for m in stage.slack.dms(CREATOR) if m.get("text") == "Your review brief for today"]
+    assert [m["ts"] for m in dms] == [sent["ts"]]
