@@ -27,7 +27,7 @@ from bot.models import (
     ThreadNotice,
     Vote,
 )
-from tests.simulation.world import Community
+from tests.simulation.world import Community, SimChannel
 
 # Defaults of `ScoringRules` (bot/practice/scoring.py), restated: the recount is independent.
 PARTICIPATION, QUALITY_WEIGHT, REVIEW_CREDIT, SHRINKAGE, MIDDLE = 1.0, 2.0, 1.0, 2.0, 3.0
@@ -58,20 +58,22 @@ class Ledger:
     # Leaderboards already compared with the recount: a posted board is history (forget-me
     # later changes the recount, not the message), so each is judged right after its tick.
     boards_checked: set[int] = field(default_factory=set)
-    revoked_at: datetime | None = None  # the workspace's token revoked: it is down from then
+    # workspace -> when its token was revoked: it is down from then, the others carry on
+    revoked: dict[str, datetime] = field(default_factory=dict)
     quiet: dict[str, tuple[int, int, float]] = field(default_factory=dict)
     # member -> (first, last) local days, and when they said so
     away: dict[str, tuple[date, date, datetime]] = field(default_factory=dict)
     # Reviewers each answer had when its post was assigned (forget-me removes assignments later).
     assigned: dict[int, Counter[int]] = field(default_factory=dict)
 
-    def ticked(self, day: date, tz: str) -> bool:
+    def ticked(self, day: date, channel: SimChannel) -> bool:
         """Did the scheduler tick on `day` after its post time (so a prompt was due)? A plan cut
         down by shrinking may have dropped that day's ticks."""
-        post = datetime.combine(day, time(9), ZoneInfo(tz))
-        end = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(tz))
-        if self.revoked_at is not None and self.revoked_at <= post:
-            return False  # the workspace was down: no prompt was due
+        post = datetime.combine(day, time(9), ZoneInfo(channel.tz))
+        end = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(channel.tz))
+        revoked = self.revoked.get(channel.team)
+        if revoked is not None and revoked <= post:
+            return False  # its workspace was down: no prompt was due
         return any(post <= at < end for at in self.ticks)
 
     def reviewed(self, value: str) -> bool:
@@ -219,8 +221,17 @@ def _one_prompt_a_day(
         if final:
             for offset in range(7 * ledger.weeks):
                 day = ledger.world.start + timedelta(days=offset)
-                if day.weekday() < 5 and ledger.ticked(day, channel.tz) and shown[day] != 1:
-                    problems.append(f"{channel.id} had {shown[day]} prompts on {day}")
+                if day.weekday() < 5 and ledger.ticked(day, channel) and shown[day] != 1:
+                    # After another workspace's token was revoked, this one carries on.
+                    others = [t for t, at in ledger.revoked.items() if t != channel.team
+                              and at.date() <= day]  # fmt: skip
+                    after = f" (after {', '.join(others)} was revoked)" if others else ""
+                    problems.append(f"{channel.id} had {shown[day]} prompts on {day}{after}")
+        revoked = ledger.revoked.get(channel.team)
+        if revoked is not None:  # a revoked workspace's work stops: nothing new is posted
+            problems += [f"{channel.id} got a prompt after {channel.team} was revoked"
+                         for m in stage.slack.messages(channel.id)
+                         if is_prompt(m) and float(m["ts"]) > revoked.timestamp()]  # fmt: skip
     return problems
 
 
