@@ -204,10 +204,16 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
             metrics.SLACK_RATE_LIMIT_WAIT.inc(time.monotonic() - started)
 
 
+# Web API methods that only read (users.info, conversations.replies...): asking again is safe.
+READ_SUFFIXES = (".info", ".list", ".history", ".replies", ".members")
+
+
 class IdempotentConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
     """slack-sdk's retry on a dropped connection, except for chat.postMessage: a retry there
     can post twice (Slack may have posted before the connection dropped); `_post_once`
-    decides instead, after looking for the message."""
+    decides instead, after looking for the message. A read that timed out is retried too
+    (slack-sdk gives up on a timeout at once; found by the simulation: one slow users.info
+    failed a member's `/practice me away`)."""
 
     def _can_retry(
         self,
@@ -217,8 +223,11 @@ class IdempotentConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if request.url.rsplit("/", 1)[-1] == "chat.postMessage":
+        method = request.url.split("?", 1)[0].rsplit("/", 1)[-1]
+        if method == "chat.postMessage":
             return False
+        if isinstance(error, TimeoutError) and response is None:
+            return method.endswith(READ_SUFFIXES)
         return super()._can_retry(state=state, request=request, response=response, error=error)
 
 

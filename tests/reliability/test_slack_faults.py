@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.emulator.stage import Stage
 from bot.models import Channel, PromptPost, Workspace
 from bot.slack.gateway import DEAD_TOKEN_ERRORS
-from tests.e2e.conftest import CHANNEL, CREATOR
+from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS, Handled
 from tests.e2e.reads import NINE_NY, count, prompts, scalar
 
 
@@ -193,3 +193,21 @@ def test_a_timed_out_dm_is_sent_once(enrolled: Stage, when: str) -> None:
     sent = client.chat_postMessage(channel=CREATOR, text="Your review brief for today")
     dms = [m for m in stage.slack.dms(CREATOR) if m.get("text") == "Your review brief for today"]
     assert [m["ts"] for m in dms] == [sent["ts"]]
+
+
+@pytest.mark.fault(
+    "users.info times out once on the client while a member runs `/practice me away`",
+    "the read is retried (reads are safe to ask again): the member is away, not told to retry",
+)
+def test_a_timed_out_read_is_retried_and_the_command_answers(
+    enrolled: Stage, handled: Handled
+) -> None:
+    stage = enrolled
+    stage.overrides["slack_timeout"] = 0.3
+    stage.restart()
+    stage.slack.fail_next("users.info", drop="before", delay=0.6)
+    stage.sender.send_command(MEMBERS[0], CHANNEL, "/practice", "me away 2026-03-10")
+    handled(stage)
+    said = [e.text for e in stage.slack.ephemerals(user=MEMBERS[0])]
+    assert any("away until 2026-03-10" in text for text in said), said
+    assert not any("try again" in text for text in said), said

@@ -352,24 +352,31 @@ class Simulation:
         return f"tokens of {team} revoked"
 
     def do_quiet(self, step: Step) -> str:
-        self.sender(step.member).send_command(
-            step.member, step.channel, "/practice", f"me quiet {step.detail}"
-        )
+        said = self.command(step, "/practice", f"me quiet {step.detail}")
         self.ledger.set_quiet(step.member, step.detail, step.at)
-        return "quiet hours set"
+        return f"quiet hours set: {said}"
 
     def do_away(self, step: Step) -> str:
         """Away from the step's day (local) until `detail`; no reviews may come their way."""
         assert step.day is not None
-        self.sender(step.member).send_command(
-            step.member, step.channel, "/practice", f"me away {step.detail}"
-        )
+        said = self.command(step, "/practice", f"me away {step.detail}")
         self.ledger.set_away(step.member, step.at, date.fromisoformat(step.detail))
-        return f"away until {step.detail}"
+        return f"away until {step.detail}: {said}"
+
+    def command(self, step: Step, command: str, text: str) -> str:
+        """A member's slash command; what the bot answered them (its ack or an ephemeral)."""
+        for _ in range(3):  # told "please try again", a member does
+            before = len(self.stage.slack.ephemerals(user=step.member))
+            reply = self.sender(step.member).send_command(step.member, step.channel, command, text)
+            self.settle()
+            answers = [e.text for e in self.stage.slack.ephemerals(user=step.member)[before:]]
+            said = " | ".join([str((reply.json or {}).get("text") or ""), *answers]).strip(" |")
+            if "try again" not in said:
+                break
+        return said.split("\n", 1)[0][:100] or f"HTTP {reply.status}"
 
     def do_volunteer(self, step: Step) -> str:
-        self.sender(step.member).send_command(step.member, step.channel, "/practice", "review on")
-        return "volunteered"
+        return f"volunteered: {self.command(step, '/practice', 'review on')}"
 
     def do_stand_in(self, step: Step) -> str:
         """Take the stand-in reviews offered (first come, first served), then do them."""
