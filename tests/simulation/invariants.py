@@ -391,7 +391,9 @@ def _leaderboards(
                 problems.append(f"{user} missing from {channel.channel_id} {board.week_start}")
                 continue
             got = shown[user]
-            if got[1:] != (answered, reviewed) or abs(got[0] - points) > 0.05:
+            if (
+                got[1:] != (answered, reviewed) or abs(got[0] - points) > 0.05 + 1e-6
+            ):  # shown to 0.1
                 problems.append(
                     f"{channel.channel_id} week {board.week_start} {user}: shown {got}, "
                     f"recount ({points:.2f}, {answered}, {reviewed})"
