@@ -122,7 +122,8 @@ def test_a_planted_bug_is_caught_and_shrunk(
 ) -> None:
     # The bug: an edit never replaces the stored text (the newest-version rule inverted).
     monkeypatch.setattr(answers, "_case", lambda condition, then, otherwise: otherwise)
-    world = community(4)
+    # One workspace: the single-token mode stays exercised in CI.
+    world = community(4, workspaces=1)
     plan = make_plan(world, 1, faults=False, postgres=False)
     tz = {c.id: c.tz for c in world.channels}
 
@@ -140,7 +141,7 @@ def test_a_planted_bug_is_caught_and_shrunk(
 
     def fails(candidate: list[Step]) -> bool:
         url = _fresh(sqlite_template, tmp_path, f"run{next(runs)}.db")
-        outcome = simulate(url, 4, 1, steps=candidate, library=library)
+        outcome = simulate(url, 4, 1, steps=candidate, library=library, workspaces=1)
         return any("Slack shows" in v for v in outcome.violations)  # the edit was lost
 
     assert fails(steps), "the simulation missed the planted bug"
