@@ -8,6 +8,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,8 @@ from tests.simulation.world import Community, SimChannel
 
 # Defaults of `ScoringRules` (bot/practice/scoring.py), restated: the recount is independent.
 PARTICIPATION, QUALITY_WEIGHT, REVIEW_CREDIT, SHRINKAGE, MIDDLE = 1.0, 2.0, 1.0, 2.0, 3.0
+# Two identical DMs closer than this (virtual seconds) are one sent twice.
+DM_REPEAT = 24 * 3600
 ROW = re.compile(r"<@(\w+)>: \*([0-9.e+-]+) pts?\* · (\d+) answers? · (\d+) reviews?")
 
 
@@ -330,19 +333,27 @@ def _votes_once(votes: list[Vote]) -> list[str]:
 
 def _dms_once(stage: Stage, ledger: Ledger) -> list[str]:
     """No DM sent twice: every chat.postMessage Slack accepted into a member's DM, compared by
-    its text and blocks (a reply that replaces a clicked message is not a new DM)."""
+    its text and blocks (a reply that replaces a clicked message is not a new DM). The same
+    words a week apart are two things (a mock request made again, expired again); a repeat
+    from a retry comes by the next day's ticks, so only sends within `DM_REPEAT` count."""
     dm_of = {stage.slack.dm_channel(m.id): m.id for m in ledger.world.members}
     members = {m.id for m in ledger.world.members}
-    sent: Counter[tuple[str, str]] = Counter()
+    sent: dict[tuple[str, str], list[float]] = defaultdict(list)
     for call in stage.slack.calls_to("chat.postMessage"):
         channel = str(call.args.get("channel") or "")
         member = channel if channel in members else dm_of.get(channel)
         if member is None or call.status != 200 or not call.response.get("ok"):
             continue
         body = json.dumps([call.args.get("text"), call.args.get("blocks")], sort_keys=True)
-        sent[(member, body)] += 1
-    return [f"{member} got the same DM {n} times: {json.loads(body)[0]!r:.80}"
-            for (member, body), n in sent.items() if n > 1]  # fmt: skip
+        sent[(member, body)].append(call.at)
+    problems = []
+    for (member, body), times in sent.items():
+        times.sort()
+        repeats = sum(1 for a, b in pairwise(times) if b - a < DM_REPEAT)
+        if repeats:
+            problems.append(f"{member} got the same DM {repeats + 1} times: "
+                            f"{json.loads(body)[0]!r:.80}")  # fmt: skip
+    return problems
 
 
 def _rows_naming(session: Any, ledger: Ledger) -> list[tuple[str, str]]:
