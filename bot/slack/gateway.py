@@ -53,6 +53,8 @@ class WorkspaceNotInstalled(LookupError):
 # event type of the metadata added to a message that had none.
 SEND_KEY = "practice_send"
 SEND_EVENT = "practice_message"
+# Pages of a thread's replies read to find a send (200 a page).
+FIND_SEND_PAGES = 5
 
 
 class MeteredWebClient(WebClient):
@@ -114,13 +116,25 @@ class MeteredWebClient(WebClient):
         if channel[:1] in ("U", "W"):  # a DM addressed to the member: its IM channel
             channel = str(self.conversations_open(users=channel)["channel"]["id"])
         thread = body.get("thread_ts")
-        if thread:
-            page = self.conversations_replies(
-                channel=channel, ts=str(thread), limit=200, include_all_metadata=True
-            )
-        else:
+        messages: list[dict[str, Any]] = []
+        if thread:  # oldest first: a new reply is on the last page
+            cursor = ""
+            for _ in range(FIND_SEND_PAGES):
+                page = self.conversations_replies(
+                    channel=channel,
+                    ts=str(thread),
+                    limit=200,
+                    include_all_metadata=True,
+                    cursor=cursor or None,
+                )
+                messages += page.get("messages") or []
+                cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+                if not cursor:
+                    break
+        else:  # newest first: a new message is among the latest
             page = self.conversations_history(channel=channel, limit=50, include_all_metadata=True)
-        for message in page.get("messages") or []:
+            messages = page.get("messages") or []
+        for message in messages:
             payload = (message.get("metadata") or {}).get("event_payload") or {}
             if payload.get(SEND_KEY) == send_id:
                 data = {"ok": True, "channel": channel, "ts": message["ts"], "message": message}

@@ -178,21 +178,32 @@ def test_a_dropped_connection_never_posts_the_prompt_twice(enrolled: Stage, when
     assert post.message_ts == prompts(stage)[0]["ts"]  # the ts of the one Slack shows
 
 
+@pytest.mark.parametrize("where", ["dm", "thread"])
 @pytest.mark.parametrize("when", ["before", "after"])
 @pytest.mark.fault(
     "a Web API call times out on the client (Slack slower than the client's timeout), "
-    "before or after Slack posted a DM",
-    "the DM is in the member's IM once, and the caller gets its ts",
+    "before or after Slack posted a DM or a reply in a thread",
+    "the message is there once, and the caller gets its ts",
 )
-def test_a_timed_out_dm_is_sent_once(enrolled: Stage, when: str) -> None:
+def test_a_timed_out_message_is_sent_once(enrolled: Stage, when: str, where: str) -> None:
     stage = enrolled
     stage.overrides["slack_timeout"] = 0.3  # the emulator hangs 0.6 s: the client gives up
     stage.restart()
     client = stage.runtime.slack.client_for(stage.team_id)
+    words = "Your review brief for today"
+    if where == "dm":
+        target: dict[str, str] = {"channel": CREATOR}
+    else:
+        parent = client.chat_postMessage(channel=CHANNEL, text="A prompt")
+        target = {"channel": CHANNEL, "thread_ts": str(parent["ts"])}
     stage.slack.fail_next("chat.postMessage", drop=when, delay=0.6)
-    sent = client.chat_postMessage(channel=CREATOR, text="Your review brief for today")
-    dms = [m for m in stage.slack.dms(CREATOR) if m.get("text") == "Your review brief for today"]
-    assert [m["ts"] for m in dms] == [sent["ts"]]
+    sent = client.chat_postMessage(**target, text=words)
+    found = (
+        stage.slack.dms(CREATOR)
+        if where == "dm"
+        else stage.slack.thread(CHANNEL, target["thread_ts"])
+    )
+    assert [m["ts"] for m in found if m.get("text") == words] == [sent["ts"]]
 
 
 @pytest.mark.fault(
