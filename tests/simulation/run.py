@@ -11,7 +11,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 # "timeout" fault keeps the client waiting: low, so a timeout costs about a second, not 15.
 SLACK_TIMEOUT = 0.6
 TIMEOUT_HANG = 0.75
-# slack-sdk's sleeps between retries (Retry-After, backoff) in the simulation, as a fraction.
+# slack-sdk's sleeps between retries (Retry-After, backoff) and the thread reader's pacing
+# waits in the simulation, as a fraction of the real ones.
 RETRY_WAIT_SCALE = 0.02
 # A PostgreSQL restart keeps the server down this long (real seconds: sockets have no
 # virtual time).
@@ -71,7 +72,8 @@ class Outcome:
 @contextmanager
 def tracked() -> Iterator[Handled]:
     """The e2e tests' `handled`, outside pytest: every pool and the reply writer tracked; and
-    slack-sdk's waits between retries shortened (`RETRY_WAIT_SCALE`)."""
+    the real waits of slack-sdk's retries and of the thread reader's pacing shortened
+    (`RETRY_WAIT_SCALE`)."""
     tracker = Handled()
     pool, record = Runtime.__dict__["pool"], ReplyWriter.record
     Runtime.pool = staticmethod(tracker.executor)  # type: ignore[method-assign,assignment]
@@ -133,23 +135,23 @@ class Simulation:
 
     def run(self, outcome: Outcome) -> Outcome:
         url = self.database_url
-        with (
-            tracked() as handled,
-            PgProxy() as proxy,
-        ):
+        with ExitStack() as stack:
+            self.handled = stack.enter_context(tracked())
             if url.startswith("postgresql"):
                 # The app reaches PostgreSQL through a proxy that can play a server restart.
-                self.proxy, url = proxy, proxy.url(url)
-            with Stage(
-                url,
-                start=enrolment_time(self.world),
-                migrate=False,
-                library=self.library,
-                oauth=self.world.oauth,
-                settings={"slack_timeout": SLACK_TIMEOUT},
-            ) as stage:
-                self.stage, self.handled = stage, handled
-                return self.steps_run(outcome)
+                self.proxy = stack.enter_context(PgProxy())
+                url = self.proxy.url(url)
+            self.stage = stack.enter_context(
+                Stage(
+                    url,
+                    start=enrolment_time(self.world),
+                    migrate=False,
+                    library=self.library,
+                    oauth=self.world.oauth,
+                    settings={"slack_timeout": SLACK_TIMEOUT},
+                )
+            )
+            return self.steps_run(outcome)
 
     def steps_run(self, outcome: Outcome) -> Outcome:
         stage = self.stage
