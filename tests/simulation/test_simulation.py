@@ -92,6 +92,13 @@ def test_ci_seeds_cover_every_fault() -> None:
     assert {"revoke", "forget", "away", "quiet", "volunteer", "mock", "restart"} <= kinds
     postgres = {step.kind for _, plan in plans["postgresql"] for step in plan}
     assert set(PROCESS_FAULTS) <= postgres
+    # A revoked workspace must not stop the process from starting again (OAuth mode).
+    assert any(
+        step.kind == "restart" and any(r.kind == "revoke" and r.at < step.at for r in plan)
+        for runs in plans.values()
+        for _, plan in runs
+        for step in plan
+    )
 
 
 def _first_days(seed: int, days: int) -> list[Step]:
