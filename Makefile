@@ -39,12 +39,13 @@ conflicts:
 
 # Seeded simulations of the whole bot with faults (tests/simulation, docs/reliability.md):
 # `make simulate SEEDS=50 WEEKS=4`, one seed again with `make simulate SEED=7`, POSTGRES=1 for
-# PostgreSQL.
+# PostgreSQL, WORKSPACES=1 for the single-token mode (default: two workspaces over OAuth).
 SEEDS ?= 20
 WEEKS ?= 2
 simulate: $(STAMP)
 	$(BIN)/python -m tests.simulation --weeks $(WEEKS) \
-	  $(if $(SEED),--seed $(SEED),--seeds $(SEEDS)) $(if $(POSTGRES),--postgres,)
+	  $(if $(SEED),--seed $(SEED),--seeds $(SEEDS)) $(if $(POSTGRES),--postgres,) \
+	  $(if $(WORKSPACES),--workspaces $(WORKSPACES),)
 
 lint: $(STAMP) conflicts
 	$(BIN)/ruff check bot tests bench migrations/env.py

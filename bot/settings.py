@@ -49,6 +49,9 @@ class Settings:
     # USER_RATE_LIMIT: slash commands plus modal submissions one member may send a minute, per
     # process (bot/slack/flood.py); 0 turns the limit off.
     user_rate_limit: int = 30
+    # Seconds a Web API call may take before the client gives up (not read from the
+    # environment: the simulation sets it low to make Slack timeouts cheap).
+    slack_timeout: int | float = 15
 
     @property
     def oauth(self) -> bool:

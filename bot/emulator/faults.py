@@ -23,6 +23,7 @@ class Fault:
     retry_after: int | None
     remaining: int
     delay: float = 0.0
+    drop: str | None = None  # "before" or "after" the method runs: no answer at all
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class Refusal:
     retry_after: int | None = None
     delay: float = 0.0  # real seconds to hang before answering
     proceed: bool = False  # after the delay, run the method as usual
+    # The connection is closed without an answer (after `delay`): "before" the method runs
+    # (Slack never did it) or "after" it ran (Slack did it; the client cannot know).
+    drop: str | None = None
 
 
 class FaultPlan:
@@ -52,14 +56,17 @@ class FaultPlan:
         retry_after: int | None = None,
         times: int = 1,
         delay: float = 0.0,
+        drop: str | None = None,
     ) -> None:
-        if status is None and error is None and not delay:
-            raise ValueError("fail_next needs a status, an error or a delay")
+        if status is None and error is None and not delay and drop is None:
+            raise ValueError("fail_next needs a status, an error, a delay or a drop")
+        if drop not in (None, "before", "after"):
+            raise ValueError(f"drop is 'before' or 'after', not {drop!r}")
         if status == 429 and retry_after is None:
             retry_after = 1
         with self._lock:
             self._faults.setdefault(method, deque()).append(
-                Fault(status, error, retry_after, times, delay)
+                Fault(status, error, retry_after, times, delay, drop)
             )
 
     def take(self, method: str) -> Refusal | None:
@@ -72,6 +79,8 @@ class FaultPlan:
             fault.remaining -= 1
             if fault.remaining <= 0:
                 queue.popleft()
+        if fault.drop is not None:
+            return Refusal(0, "", delay=fault.delay, proceed=fault.drop == "after", drop=fault.drop)
         if fault.status is not None and fault.status != 200:
             default = "ratelimited" if fault.status == 429 else "internal_error"
             return Refusal(fault.status, fault.error or default, fault.retry_after, fault.delay)

@@ -39,6 +39,13 @@ class Call:
     team_id: str | None
     headers: dict[str, str] = field(default_factory=dict)
     token: str | None = None  # the bearer token the call came with (None: none)
+    # The connection was closed without an answer (`fail_next(drop=...)`): the client saw no
+    # response, whatever `response` says Slack did.
+    dropped: bool = False
+
+
+# `_api_call`'s status for "close the connection, answer nothing".
+DROP = 0
 
 
 class _Server(ThreadingHTTPServer):
@@ -83,6 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload, headers = emulator._respond(url.path[10:], body)
         else:
             status, payload, headers = 404, {"ok": False, "error": "not_found"}, {}
+        if status == DROP:  # as a load balancer or a dead peer would: no status line at all
+            self.close_connection = True
+            return
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -201,15 +211,19 @@ class SlackEmulator:
         retry_after: int | None = None,
         times: int = 1,
         delay: float = 0.0,
+        drop: str | None = None,
     ) -> None:
         """Make the next `times` calls to `method` fail with an HTTP status or `ok: false`.
 
         `delay` (real seconds) makes each such call hang first; with no status and no error the
         call then succeeds (a slow Slack), e.g. to kill a client while its request is in flight.
+        `drop`: the connection is closed with no answer, "before" the method runs or "after" it
+        (a timeout, when `delay` outlasts the client's): the client cannot tell which.
         """
         self.faults.add(
-            method, status=status, error=error, retry_after=retry_after, times=times, delay=delay
-        )
+            method, status=status, error=error, retry_after=retry_after, times=times, delay=delay,
+            drop=drop,
+        )  # fmt: skip
 
     def enforce_rate_limits(
         self,
@@ -237,6 +251,8 @@ class SlackEmulator:
                 team = next(iter(self.state.teams.values()))
         status, headers = 200, {}
         refusal: Refusal | None = None
+        drop: str | None = None
+        drop_delay = 0.0
         bad_args: str | None = None
         try:
             # Record decoded args so tests can assert on blocks/metadata as structures.
@@ -254,7 +270,15 @@ class SlackEmulator:
             body = {"ok": False, "error": "unknown_method"}
         else:
             refusal = self.faults.take(method)
-            if refusal is not None and refusal.delay:
+            if refusal is not None and refusal.drop is not None:
+                drop, drop_delay = refusal.drop, refusal.delay
+            if drop == "before":
+                time.sleep(drop_delay)
+                body = {"ok": False, "error": "connection_dropped"}
+                self._record(Call(method, args, body, DROP, self.clock(), team.id, {}, token,
+                                  dropped=True))  # fmt: skip
+                return DROP, body, {}
+            if refusal is not None and refusal.delay and drop is None:
                 time.sleep(refusal.delay)
             if refusal is not None and refusal.proceed:
                 refusal = None
@@ -273,9 +297,13 @@ class SlackEmulator:
                     body = {"ok": False, "error": error.error, **error.extra}
         self._record(
             Call(
-                method, args, body, status, self.clock(), team.id if team else None, headers, token
+                method, args, body, status, self.clock(), team.id if team else None, headers,
+                token, dropped=drop == "after",
             )
-        )
+        )  # fmt: skip
+        if drop == "after":  # done, and then the answer never reaches the client
+            time.sleep(drop_delay)
+            return DROP, body, headers
         return status, body, headers
 
     def _upload(self, file_id: str, content: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:

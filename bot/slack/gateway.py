@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from typing import Any
 
 from slack_sdk import WebClient
@@ -27,6 +28,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
+from slack_sdk.web import SlackResponse
 
 from bot import metrics
 from bot.settings import Settings
@@ -47,8 +49,17 @@ class WorkspaceNotInstalled(LookupError):
     """No token is stored for this workspace (never installed, uninstalled or revoked)."""
 
 
+# chat.postMessage's metadata key that tags one send (`MeteredWebClient._post_once`), and the
+# event type of the metadata added to a message that had none.
+SEND_KEY = "practice_send"
+SEND_EVENT = "practice_message"
+# Pages of a thread's replies read to find a send (200 a page).
+FIND_SEND_PAGES = 5
+
+
 class MeteredWebClient(WebClient):
-    """A `WebClient` that counts its calls by method and outcome (`practice_slack_api_calls`).
+    """A `WebClient` that counts its calls by method and outcome (`practice_slack_api_calls`),
+    and posts a message at most once when Slack's answer is lost (`_post_once`).
 
     Every client the bot uses is one: the gateway's, and the one Bolt makes per request
     (`bot/slack/app.py`). A call that slack-sdk retried (429, 5xx) counts once, by its outcome.
@@ -57,7 +68,10 @@ class MeteredWebClient(WebClient):
     def api_call(self, api_method: str, *args: Any, **kwargs: Any) -> Any:
         outcome = "connection"  # no answer from Slack: the request raised before one came
         try:
-            response = super().api_call(api_method, *args, **kwargs)
+            if api_method == "chat.postMessage" and isinstance(kwargs.get("json"), dict):
+                response = self._post_once(*args, **kwargs)
+            else:
+                response = super().api_call(api_method, *args, **kwargs)
             outcome = "ok"
             return response
         except SlackApiError as exc:
@@ -65,6 +79,75 @@ class MeteredWebClient(WebClient):
             raise
         finally:
             metrics.SLACK_CALLS.labels(method=api_method, error=outcome).inc()
+
+    def _post_once(self, *args: Any, **kwargs: Any) -> Any:
+        """chat.postMessage is not idempotent: when the connection drops or times out after
+        Slack posted, posting again doubles the message (found by the simulation). Each send
+        carries a fresh id in its metadata; with no answer, the channel (or thread) is searched
+        for it, and only a send that is not there is made again."""
+        body = dict(kwargs["json"])
+        metadata = body.get("metadata") or {"event_type": SEND_EVENT, "event_payload": {}}
+        if not isinstance(metadata, dict):  # slack-sdk's Metadata object
+            metadata = metadata.to_dict()
+        send_id = uuid.uuid4().hex
+        payload = dict(metadata.get("event_payload") or {}, **{SEND_KEY: send_id})
+        body["metadata"] = dict(metadata, event_payload=payload)
+        kwargs["json"] = body
+        try:
+            return super().api_call("chat.postMessage", *args, **kwargs)
+        except SlackApiError:
+            raise  # Slack answered: it did not post
+        except Exception as lost:
+            try:
+                found = self._find_send(body, send_id)
+            except Exception:
+                raise lost from None  # nothing known: the caller's own retry decides
+            if found is not None:
+                log.warning("Slack's answer to chat.postMessage was lost (%s); it had posted",
+                            type(lost).__name__)  # fmt: skip
+                return found
+            log.warning("chat.postMessage got no answer (%s) and did not post: posting again",
+                        type(lost).__name__)  # fmt: skip
+        return super().api_call("chat.postMessage", *args, **kwargs)
+
+    def _find_send(self, body: dict[str, Any], send_id: str) -> SlackResponse | None:
+        """The message of send `send_id`, as chat.postMessage would have answered, or None."""
+        channel = str(body["channel"])
+        if channel[:1] in ("U", "W"):  # a DM addressed to the member: its IM channel
+            channel = str(self.conversations_open(users=channel)["channel"]["id"])
+        thread = body.get("thread_ts")
+        messages: list[dict[str, Any]] = []
+        if thread:  # oldest first: a new reply is on the last page
+            cursor = ""
+            for _ in range(FIND_SEND_PAGES):
+                page = self.conversations_replies(
+                    channel=channel,
+                    ts=str(thread),
+                    limit=200,
+                    include_all_metadata=True,
+                    cursor=cursor or None,
+                )
+                messages += page.get("messages") or []
+                cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+                if not cursor:
+                    break
+        else:  # newest first: a new message is among the latest
+            page = self.conversations_history(channel=channel, limit=50, include_all_metadata=True)
+            messages = page.get("messages") or []
+        for message in messages:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get(SEND_KEY) == send_id:
+                data = {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+                return SlackResponse(
+                    client=self,
+                    http_verb="POST",
+                    api_url=f"{self.base_url}chat.postMessage",
+                    req_args={},
+                    data=data,
+                    headers={},
+                    status_code=200,
+                )
+        return None
 
 
 class GuardedWebClient(MeteredWebClient):
@@ -135,9 +218,36 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
             metrics.SLACK_RATE_LIMIT_WAIT.inc(time.monotonic() - started)
 
 
+# Web API methods that only read (users.info, conversations.replies...): asking again is safe.
+READ_SUFFIXES = (".info", ".list", ".history", ".replies", ".members")
+
+
+class IdempotentConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
+    """slack-sdk's retry on a dropped connection, except for chat.postMessage: a retry there
+    can post twice (Slack may have posted before the connection dropped); `_post_once`
+    decides instead, after looking for the message. A read that timed out is retried too
+    (slack-sdk gives up on a timeout at once; found by the simulation: one slow users.info
+    failed a member's `/practice me away`)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        method = request.url.split("?", 1)[0].rsplit("/", 1)[-1]
+        if method == "chat.postMessage":
+            return False
+        if isinstance(error, TimeoutError) and response is None:
+            return method.endswith(READ_SUFFIXES)
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
 def retry_handlers() -> list[RetryHandler]:
     return [
-        ConnectionErrorRetryHandler(max_retry_count=2),
+        IdempotentConnectionErrorRetryHandler(max_retry_count=2),
         BoundedRateLimitRetryHandler(max_retry_count=3),
         ServerErrorRetryHandler(max_retry_count=2),
     ]
@@ -147,7 +257,7 @@ def make_client(settings: Settings, token: str | None, on_dead_token: Any = None
     return GuardedWebClient(
         token=token,
         base_url=settings.slack_api_url,
-        timeout=15,
+        timeout=settings.slack_timeout,
         retry_handlers=retry_handlers(),
         on_dead_token=on_dead_token,
     )

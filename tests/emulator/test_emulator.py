@@ -672,3 +672,17 @@ def test_listings_join_and_derived_tz_offset(slack: SlackEmulator, client: WebCl
     mine = {c["id"] for c in client.users_conversations()["channels"]}
     assert mine == {"C1", "C2"}
     assert "U7" in {m["id"] for m in client.users_list()["members"]}
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_dropped_connection_answers_nothing_and_posts_only_after(
+    slack: SlackEmulator, when: str
+) -> None:
+    client = WebClient(token=DEFAULT_TOKEN, base_url=slack.api_url, retry_handlers=[])
+    slack.fail_next("chat.postMessage", drop=when)
+    with pytest.raises(ConnectionError):  # http.client.RemoteDisconnected: no status line
+        client.chat_postMessage(channel="C1", text="hello")
+    assert len(slack.messages("C1")) == (1 if when == "after" else 0)
+    assert [c.dropped for c in slack.calls_to("chat.postMessage")] == [True]
+    client.chat_postMessage(channel="C1", text="again")  # the next call is answered
+    assert slack.messages("C1")[-1]["text"] == "again"

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.emulator.stage import Stage
 from bot.models import Channel, PromptPost, Workspace
 from bot.slack.gateway import DEAD_TOKEN_ERRORS
-from tests.e2e.conftest import CHANNEL, CREATOR
+from tests.e2e.conftest import CHANNEL, CREATOR, MEMBERS, Handled
 from tests.e2e.reads import NINE_NY, count, prompts, scalar
 
 
@@ -160,3 +160,65 @@ def test_posting_to_many_channels_respects_the_per_channel_limit(stage: Stage) -
     assert stage.run_job("post-prompt", NINE_NY).done == 0
     assert stage.slack.rate_limited_count == 0
     assert all(len(prompts(stage, c)) == 1 for c in channels)
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.fault(
+    "the connection to Slack drops with no answer, before or after chat.postMessage posted",
+    "looks for the message by its send id before posting again: the prompt is posted once",
+)
+def test_a_dropped_connection_never_posts_the_prompt_twice(enrolled: Stage, when: str) -> None:
+    stage = enrolled
+    stage.slack.fail_next("chat.postMessage", drop=when)
+    result = stage.run_job("post-prompt", NINE_NY)
+    assert result.done == 1
+    assert stage.run_job("post-prompt", NINE_NY + timedelta(minutes=10)).done == 0
+    assert len(prompts(stage)) == 1
+    post = scalar(stage, select(PromptPost))
+    assert post.message_ts == prompts(stage)[0]["ts"]  # the ts of the one Slack shows
+
+
+@pytest.mark.parametrize("where", ["dm", "thread"])
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.fault(
+    "a Web API call times out on the client (Slack slower than the client's timeout), "
+    "before or after Slack posted a DM or a reply in a thread",
+    "the message is there once, and the caller gets its ts",
+)
+def test_a_timed_out_message_is_sent_once(enrolled: Stage, when: str, where: str) -> None:
+    stage = enrolled
+    stage.overrides["slack_timeout"] = 0.3  # the emulator hangs 0.6 s: the client gives up
+    stage.restart()
+    client = stage.runtime.slack.client_for(stage.team_id)
+    words = "Your review brief for today"
+    if where == "dm":
+        target: dict[str, str] = {"channel": CREATOR}
+    else:
+        parent = client.chat_postMessage(channel=CHANNEL, text="A prompt")
+        target = {"channel": CHANNEL, "thread_ts": str(parent["ts"])}
+    stage.slack.fail_next("chat.postMessage", drop=when, delay=0.6)
+    sent = client.chat_postMessage(**target, text=words)
+    found = (
+        stage.slack.dms(CREATOR)
+        if where == "dm"
+        else stage.slack.thread(CHANNEL, target["thread_ts"])
+    )
+    assert [m["ts"] for m in found if m.get("text") == words] == [sent["ts"]]
+
+
+@pytest.mark.fault(
+    "users.info times out once on the client while a member runs `/practice me away`",
+    "the read is retried (reads are safe to ask again): the member is away, not told to retry",
+)
+def test_a_timed_out_read_is_retried_and_the_command_answers(
+    enrolled: Stage, handled: Handled
+) -> None:
+    stage = enrolled
+    stage.overrides["slack_timeout"] = 0.3
+    stage.restart()
+    stage.slack.fail_next("users.info", drop="before", delay=0.6)
+    stage.sender.send_command(MEMBERS[0], CHANNEL, "/practice", "me away 2026-03-10")
+    handled(stage)
+    said = [e.text for e in stage.slack.ephemerals(user=MEMBERS[0])]
+    assert any("away until 2026-03-10" in text for text in said), said
+    assert not any("try again" in text for text in said), said

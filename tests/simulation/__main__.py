@@ -10,6 +10,7 @@ import sys
 import time
 
 from tests.simulation.report import run_seeds
+from tests.simulation.run import WORKSPACES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weeks", type=int, default=2)
     parser.add_argument("--postgres", action="store_true", help="on PostgreSQL (else SQLite)")
     parser.add_argument("--no-faults", action="store_true")
+    parser.add_argument(
+        "--workspaces", type=int, default=WORKSPACES, help="1: the single-token mode"
+    )
     parser.add_argument("--trace", action="store_true", help="print every step's line")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.CRITICAL)  # faults make the bot log on purpose
@@ -26,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     failed = run_seeds(
         seeds, args.weeks, postgres=args.postgres, faults=not args.no_faults,
-        show_trace=args.trace, out=sys.stdout,
+        show_trace=args.trace, out=sys.stdout, workspaces=args.workspaces,
     )  # fmt: skip
     print(f"{len(seeds) - len(failed)} of {len(seeds)} seeds clean in "
           f"{time.monotonic() - started:.0f} s")  # fmt: skip

@@ -8,6 +8,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,10 +28,12 @@ from bot.models import (
     ThreadNotice,
     Vote,
 )
-from tests.simulation.world import Community
+from tests.simulation.world import Community, SimChannel
 
 # Defaults of `ScoringRules` (bot/practice/scoring.py), restated: the recount is independent.
 PARTICIPATION, QUALITY_WEIGHT, REVIEW_CREDIT, SHRINKAGE, MIDDLE = 1.0, 2.0, 1.0, 2.0, 3.0
+# Two identical DMs closer than this (virtual seconds) are one sent twice.
+DM_REPEAT = 24 * 3600
 ROW = re.compile(r"<@(\w+)>: \*([0-9.e+-]+) pts?\* · (\d+) answers? · (\d+) reviews?")
 
 
@@ -58,20 +61,22 @@ class Ledger:
     # Leaderboards already compared with the recount: a posted board is history (forget-me
     # later changes the recount, not the message), so each is judged right after its tick.
     boards_checked: set[int] = field(default_factory=set)
-    revoked_at: datetime | None = None  # the workspace's token revoked: it is down from then
+    # workspace -> when its token was revoked: it is down from then, the others carry on
+    revoked: dict[str, datetime] = field(default_factory=dict)
     quiet: dict[str, tuple[int, int, float]] = field(default_factory=dict)
     # member -> (first, last) local days, and when they said so
     away: dict[str, tuple[date, date, datetime]] = field(default_factory=dict)
     # Reviewers each answer had when its post was assigned (forget-me removes assignments later).
     assigned: dict[int, Counter[int]] = field(default_factory=dict)
 
-    def ticked(self, day: date, tz: str) -> bool:
+    def ticked(self, day: date, channel: SimChannel) -> bool:
         """Did the scheduler tick on `day` after its post time (so a prompt was due)? A plan cut
         down by shrinking may have dropped that day's ticks."""
-        post = datetime.combine(day, time(9), ZoneInfo(tz))
-        end = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(tz))
-        if self.revoked_at is not None and self.revoked_at <= post:
-            return False  # the workspace was down: no prompt was due
+        post = datetime.combine(day, time(9), ZoneInfo(channel.tz))
+        end = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(channel.tz))
+        revoked = self.revoked.get(channel.team)
+        if revoked is not None and revoked <= post:
+            return False  # its workspace was down: no prompt was due
         return any(post <= at < end for at in self.ticks)
 
     def reviewed(self, value: str) -> bool:
@@ -219,8 +224,17 @@ def _one_prompt_a_day(
         if final:
             for offset in range(7 * ledger.weeks):
                 day = ledger.world.start + timedelta(days=offset)
-                if day.weekday() < 5 and ledger.ticked(day, channel.tz) and shown[day] != 1:
-                    problems.append(f"{channel.id} had {shown[day]} prompts on {day}")
+                if day.weekday() < 5 and ledger.ticked(day, channel) and shown[day] != 1:
+                    # After another workspace's token was revoked, this one carries on.
+                    others = [t for t, at in ledger.revoked.items() if t != channel.team
+                              and at.date() <= day]  # fmt: skip
+                    after = f" (after {', '.join(others)} was revoked)" if others else ""
+                    problems.append(f"{channel.id} had {shown[day]} prompts on {day}{after}")
+        revoked = ledger.revoked.get(channel.team)
+        if revoked is not None:  # a revoked workspace's work stops: nothing new is posted
+            problems += [f"{channel.id} got a prompt after {channel.team} was revoked"
+                         for m in stage.slack.messages(channel.id)
+                         if is_prompt(m) and float(m["ts"]) > revoked.timestamp()]  # fmt: skip
     return problems
 
 
@@ -319,19 +333,27 @@ def _votes_once(votes: list[Vote]) -> list[str]:
 
 def _dms_once(stage: Stage, ledger: Ledger) -> list[str]:
     """No DM sent twice: every chat.postMessage Slack accepted into a member's DM, compared by
-    its text and blocks (a reply that replaces a clicked message is not a new DM)."""
+    its text and blocks (a reply that replaces a clicked message is not a new DM). The same
+    words a week apart are two things (a mock request made again, expired again); a repeat
+    from a retry comes by the next day's ticks, so only sends within `DM_REPEAT` count."""
     dm_of = {stage.slack.dm_channel(m.id): m.id for m in ledger.world.members}
     members = {m.id for m in ledger.world.members}
-    sent: Counter[tuple[str, str]] = Counter()
+    sent: dict[tuple[str, str], list[float]] = defaultdict(list)
     for call in stage.slack.calls_to("chat.postMessage"):
         channel = str(call.args.get("channel") or "")
         member = channel if channel in members else dm_of.get(channel)
         if member is None or call.status != 200 or not call.response.get("ok"):
             continue
         body = json.dumps([call.args.get("text"), call.args.get("blocks")], sort_keys=True)
-        sent[(member, body)] += 1
-    return [f"{member} got the same DM {n} times: {json.loads(body)[0]!r:.80}"
-            for (member, body), n in sent.items() if n > 1]  # fmt: skip
+        sent[(member, body)].append(call.at)
+    problems = []
+    for (member, body), times in sent.items():
+        times.sort()
+        repeats = sum(1 for a, b in pairwise(times) if b - a < DM_REPEAT)
+        if repeats:
+            problems.append(f"{member} got the same DM {repeats + 1} times: "
+                            f"{json.loads(body)[0]!r:.80}")  # fmt: skip
+    return problems
 
 
 def _rows_naming(session: Any, ledger: Ledger) -> list[tuple[str, str]]:
@@ -380,7 +402,9 @@ def _leaderboards(
                 problems.append(f"{user} missing from {channel.channel_id} {board.week_start}")
                 continue
             got = shown[user]
-            if got[1:] != (answered, reviewed) or abs(got[0] - points) > 0.05:
+            if (
+                got[1:] != (answered, reviewed) or abs(got[0] - points) > 0.05 + 1e-6
+            ):  # shown to 0.1
                 problems.append(
                     f"{channel.channel_id} week {board.week_start} {user}: shown {got}, "
                     f"recount ({points:.2f}, {answered}, {reviewed})"

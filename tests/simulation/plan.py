@@ -41,7 +41,9 @@ class Step:
         return " ".join(parts)
 
 
-# Faults queued just before a tick or an action: (Web API method, how it fails).
+# Faults queued just before a tick or an action: (Web API method, how it fails). "drop-…":
+# the connection closes with no answer; "timeout-…": Slack answers after the client's timeout
+# (`run.SLACK_TIMEOUT`); "…-before" Slack never did the call, "…-after" it did.
 FAULTS = (
     ("chat.postMessage", "429"),
     ("chat.postMessage", "500"),
@@ -54,7 +56,15 @@ FAULTS = (
     ("chat.postEphemeral", "500"),
     ("conversations.open", "500"),
     ("chat.postMessage", "slow"),
+    ("chat.postMessage", "drop-before"),
+    ("chat.postMessage", "drop-after"),
+    ("chat.postMessage", "timeout-before"),
+    ("chat.postMessage", "timeout-after"),
+    ("conversations.replies", "drop-after"),
+    ("users.info", "timeout-before"),
 )
+# Everything the plan can do to the process and the database besides Slack's faults.
+PROCESS_FAULTS = ("restart", "drop-connections", "pg-restart")
 DELIVERIES = ("ok", "ok", "ok", "ok", "ok", "twice", "late", "never", "reordered")
 
 
@@ -88,13 +98,13 @@ class _Planner:
         return sorted(self.steps)
 
     def revoke(self) -> None:
-        """Now and then the workspace's token is revoked in the last week: the app must stop
-        calling Slack for it and break nothing it already holds."""
-        if self.rng.random() < 0.15:
+        """Now and then one workspace's token is revoked in the last week: the app must stop
+        calling Slack for it, break nothing it already holds, and serve the others as before."""
+        if self.rng.random() < 0.25:
             last_week = self.world.start + timedelta(days=7 * (self.weeks - 1))
             day = last_week + timedelta(days=self.rng.randrange(7))
             at = datetime.combine(day, time(self.rng.randrange(24)), UTC)
-            self.add(at, "revoke")
+            self.add(at, "revoke", detail=self.rng.choice(self.world.teams))
 
     def channel_day(self, channel: SimChannel, day: date, *, last: bool) -> None:
         post = local(day, POST_AT, channel.tz)
@@ -175,13 +185,14 @@ class _Planner:
                      detail=happened)  # fmt: skip
 
     def process_faults(self, day: date) -> None:
-        """The process killed (and, on PostgreSQL, the connections dropped) at random moments."""
+        """The process killed and, on PostgreSQL, the connections dropped or the server
+        restarted (`pgproxy.py`), at random moments."""
         start = datetime.combine(day, time(0), UTC)
         for _ in range(self.rng.choice((0, 0, 1))):
             self.add(start + timedelta(seconds=self.rng.randrange(86_400)), "restart")
         if self.postgres and self.rng.random() < 0.5:
             at = start + timedelta(seconds=self.rng.randrange(86_400))
-            self.add(at, "drop-connections")
+            self.add(at, self.rng.choice(("drop-connections", "pg-restart")))
 
     def forget(self) -> None:
         if self.rng.random() < 0.4:

@@ -13,16 +13,28 @@ import pytest
 from bot.assets import DEFAULT_CONTENT_DIR
 from bot.content import Library, load_library
 from bot.practice import answers
-from tests.simulation.plan import ANSWER_HOURS, POST_AT, Step, local, make_plan
+from tests.simulation.databases import fresh_database
+from tests.simulation.plan import (
+    ANSWER_HOURS,
+    DELIVERIES,
+    FAULTS,
+    POST_AT,
+    PROCESS_FAULTS,
+    Step,
+    local,
+    make_plan,
+)
+from tests.simulation.report import replay_command
 from tests.simulation.run import simulate
 from tests.simulation.shrink import shrink
-from tests.simulation.world import community
+from tests.simulation.world import Community, community
 
-# The seed CI runs on each database (one simulated week and the Monday after it, faults on).
-# Seed 1 starts on 2 March (New York springs forward on the 8th), seed 7 on 19 October (Europe
-# falls back on the 25th): clocks move both ways within CI. `make simulate` runs many more, two
-# weeks a seed (about a minute and a half each on a quiet 2-core machine).
-CI_SEED = {"sqlite": 1, "postgresql": 7}
+# The seeds CI runs on each database: one simulated week (and the Monday after) each, faults
+# on, two workspaces. Chosen so that, together, clocks spring forward and fall back on each
+# database, and every fault the planner knows happens at least once
+# (`test_ci_seeds_cover_every_fault` checks it from the plans). `make simulate` runs many more,
+# two weeks a seed.
+CI_SEEDS = {"sqlite": (3, 7), "postgresql": (10, 15)}
 WEEKS = 1
 
 
@@ -31,24 +43,62 @@ def library() -> Library:
     return load_library(DEFAULT_CONTENT_DIR)
 
 
-# Two simulated weeks take one to three minutes on a 2-core machine, and the Block Kit check
-# after the test reads every call they made: past pytest's 120 s default.
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_seeded_weeks_hold_every_invariant(database_url: str, library: Library) -> None:
     postgres = database_url.startswith("postgresql")
-    seed = CI_SEED["postgresql" if postgres else "sqlite"]
-    outcome = simulate(database_url, seed, WEEKS, postgres=postgres, library=library)
-    assert outcome.ok, (
-        f"seed {seed} broke an invariant at step {outcome.failed_step}: {outcome.violations}\n"
-        f"replay: make simulate SEED={seed} WEEKS={WEEKS}{' POSTGRES=1' if postgres else ''}"
+    failures = []
+    for seed in CI_SEEDS["postgresql" if postgres else "sqlite"]:
+        with fresh_database(postgres) as url:
+            outcome = simulate(url, seed, WEEKS, postgres=postgres, library=library)
+        if outcome.ok:
+            assert len(outcome.trace) > 150  # it really ran the week
+        else:
+            failures.append(
+                f"seed {seed} broke an invariant at step {outcome.failed_step}: "
+                f"{outcome.violations}\n  replay: {replay_command(seed, WEEKS, postgres)}"
+            )
+    assert not failures, "\n".join(failures)
+
+
+def _ci_plans() -> dict[str, list[tuple[Community, list[Step]]]]:
+    return {
+        database: [
+            (world := community(seed), make_plan(world, WEEKS, faults=True,
+                                                 postgres=database == "postgresql"))
+            for seed in seeds
+        ]
+        for database, seeds in CI_SEEDS.items()
+    }  # fmt: skip
+
+
+def test_ci_seeds_cover_every_fault() -> None:
+    """What CI's few seeds must see between them, read from their plans (no run needed)."""
+    plans = _ci_plans()
+    for database, runs in plans.items():
+        months = {world.start.month for world, _ in runs}
+        # March: New York springs forward; September or October: Sydney springs forward and
+        # Berlin or New York fall back.
+        assert 3 in months and months & {9, 10}, (database, months)
+        assert all(len(world.teams) >= 2 for world, _ in runs), database
+        teams = {c.team for world, _ in runs for c in world.channels}
+        assert len(teams) >= 2, database
+    every = [step for runs in plans.values() for _, plan in runs for step in plan]
+    faults = {step.detail for step in every if step.kind == "fault"}
+    assert {f"{method}:{how}" for method, how in FAULTS} <= faults
+    deliveries = {step.detail for step in every if step.kind in ("answer", "edit")}
+    assert set(DELIVERIES) <= deliveries
+    kinds = {step.kind for step in every}
+    assert {"revoke", "forget", "away", "quiet", "volunteer", "mock", "restart"} <= kinds
+    postgres = {step.kind for _, plan in plans["postgresql"] for step in plan}
+    assert set(PROCESS_FAULTS) <= postgres
+    # A revoked workspace must not stop the process from starting again (OAuth mode).
+    assert any(
+        step.kind == "restart" and any(r.kind == "revoke" and r.at < step.at for r in plan)
+        for runs in plans.values()
+        for _, plan in runs
+        for step in plan
     )
-    assert len(outcome.trace) > 150  # it really ran the week
-
-
-def test_ci_seeds_see_clocks_move_both_ways() -> None:
-    starts = {community(seed).start for seed in CI_SEED.values()}
-    assert {start.month for start in starts} == {3, 10}
 
 
 def _first_days(seed: int, days: int) -> list[Step]:
@@ -79,7 +129,8 @@ def test_a_planted_bug_is_caught_and_shrunk(
 ) -> None:
     # The bug: an edit never replaces the stored text (the newest-version rule inverted).
     monkeypatch.setattr(answers, "_case", lambda condition, then, otherwise: otherwise)
-    world = community(4)
+    # One workspace: the single-token mode stays exercised in CI.
+    world = community(4, workspaces=1)
     plan = make_plan(world, 1, faults=False, postgres=False)
     tz = {c.id: c.tz for c in world.channels}
 
@@ -97,7 +148,7 @@ def test_a_planted_bug_is_caught_and_shrunk(
 
     def fails(candidate: list[Step]) -> bool:
         url = _fresh(sqlite_template, tmp_path, f"run{next(runs)}.db")
-        outcome = simulate(url, 4, 1, steps=candidate, library=library)
+        outcome = simulate(url, 4, 1, steps=candidate, library=library, workspaces=1)
         return any("Slack shows" in v for v in outcome.violations)  # the edit was lost
 
     assert fails(steps), "the simulation missed the planted bug"

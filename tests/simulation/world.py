@@ -1,4 +1,5 @@
-"""A simulated community, drawn from a seed: channels in four time zones, members with habits.
+"""A simulated community, drawn from a seed: channels in four time zones spread over several
+workspaces (each installed through OAuth, as a multi-workspace bot is), members with habits.
 
 Everything here is plain data made by `random.Random(seed)`: the same seed gives the same
 community, and `plan.py` turns it into the same steps.
@@ -10,11 +11,16 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
+from bot.emulator.state import DEFAULT_TEAM_ID
+
 # Four zones, so that daylight saving starts and ends in both hemispheres within the windows below.
 TIMEZONES = ("America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Sydney")
 # Mondays whose next two weeks cross a change: US starts (8 Mar), EU starts (29 Mar) and Sydney
 # ends (5 Apr), Sydney starts (4 Oct), EU ends (25 Oct) and US ends (1 Nov).
 STARTS = (date(2026, 3, 2), date(2026, 3, 23), date(2026, 9, 28), date(2026, 10, 19))
+# The workspaces, in order: the emulator's default one first. One workspace runs the bot with a
+# single bot token (`community(seed, workspaces=1)`); more run it in OAuth mode.
+TEAMS = (DEFAULT_TEAM_ID, "T0SIM2", "T0SIM3")
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ class SimChannel:
     tz: str
     creator: str
     members: tuple[Member, ...]
+    team: str = DEFAULT_TEAM_ID  # the workspace the channel (and its members) belong to
 
 
 @dataclass(frozen=True)
@@ -51,13 +58,32 @@ class Community:
     seed: int
     start: date
     channels: tuple[SimChannel, ...]
+    teams: tuple[str, ...] = (DEFAULT_TEAM_ID,)
 
     @property
     def members(self) -> tuple[Member, ...]:
         return tuple(m for c in self.channels for m in c.members)
 
+    @property
+    def oauth(self) -> bool:
+        """Several workspaces: the bot runs in OAuth mode, one install per workspace."""
+        return len(self.teams) > 1
 
-def community(seed: int) -> Community:
+    def team_of(self, member_or_channel: str) -> str:
+        for channel in self.channels:
+            if member_or_channel == channel.id or any(
+                m.id == member_or_channel for m in channel.members
+            ):
+                return channel.team
+        raise LookupError(member_or_channel)
+
+
+def community(seed: int, workspaces: int = 2) -> Community:
+    """The seed's community; channel i belongs to workspace i mod `workspaces`, so each
+    workspace has channels in zones where daylight saving moves in different directions."""
+    if not 1 <= workspaces <= len(TEAMS):
+        raise ValueError(f"1 to {len(TEAMS)} workspaces, not {workspaces}")
+    teams = TEAMS[:workspaces]
     rng = random.Random(f"community:{seed}")
     channels = []
     for number, tz in enumerate(TIMEZONES):
@@ -93,6 +119,7 @@ def community(seed: int) -> Community:
                 tz=tz,
                 creator=creator.id,
                 members=tuple(people),
+                team=teams[number % workspaces],
             )
         )
-    return Community(seed, rng.choice(STARTS), tuple(channels))
+    return Community(seed, rng.choice(STARTS), tuple(channels), teams)

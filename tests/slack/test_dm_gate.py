@@ -31,6 +31,10 @@ CHANNEL_POSTS = {
     ("slack/review_notifier.py", "_post_in_thread"): "notes and challenges in a prompt's thread",
     ("slack/channel_directory.py", "welcome"): "the welcome, in the channel",
     ("slack/leaderboard_publisher.py", "upload_chart"): "the chart, in the channel's thread",
+    # The client under every post: it sends what its caller (dm.py or a place above) sends,
+    # once, and finds the IM of a DM whose answer was lost (`MeteredWebClient._post_once`).
+    ("slack/gateway.py", "_post_once"): "the transport under every post, not a new message",
+    ("slack/gateway.py", "_find_send"): "opens the IM a DM was just sent to, to look in it",
 }
 
 
