@@ -28,6 +28,7 @@ from bot.models import (
     ThreadNotice,
     Vote,
 )
+from bot.practice.claims import QUIET
 from tests.simulation.world import Community, SimChannel
 
 # Defaults of `ScoringRules` (bot/practice/scoring.py), restated: the recount is independent.
@@ -388,6 +389,12 @@ def _leaderboards(
             continue
         ledger.boards_checked.add(board.id)
         channel = channels[board.channel_pk]
+        if board.message_ts == QUIET:  # marked quiet: nothing posted, and nobody to show
+            expected = recount(board.week_start, channel, posts, answers, assignments, ledger)
+            if expected:
+                problems.append(f"{channel.channel_id} week {board.week_start} marked quiet "
+                                f"with {len(expected)} people active")  # fmt: skip
+            continue
         message = next((m for m in stage.slack.messages(channel.channel_id)
                         if m["ts"] == board.message_ts), None)  # fmt: skip
         if message is None:
