@@ -102,6 +102,18 @@ class Enrolment:
     resumed: bool
 
 
+# Pauses that the bot's return to the channel lifts: Slack said it was removed, or a post
+# found it gone when Slack's events about the removal were lost (found by the simulation: the
+# channel stayed paused after the bot was invited back). A manager's own pause stays.
+BOT_WAS_OUT = frozenset(
+    {
+        "bot removed from channel",
+        "Slack error: not_in_channel",
+        "Slack error: channel_not_found",
+    }
+)
+
+
 def enrol_channel(
     session: Session,
     *,
@@ -117,7 +129,7 @@ def enrol_channel(
     ensure_workspace(session, team_id, now)
     existing = get_channel(session, team_id, channel_id)
     if existing is not None:
-        resumed = existing.paused and existing.paused_reason == "bot removed from channel"
+        resumed = existing.paused and existing.paused_reason in BOT_WAS_OUT
         if resumed:
             existing.paused = False
             existing.paused_reason = None

@@ -125,6 +125,26 @@ def test_permanent_errors_pause_the_channel_without_a_retry_loop(
 
 
 @pytest.mark.fault(
+    "the bot removed from a channel and Slack's events about it lost: the day's post is "
+    "refused (`not_in_channel`), then the bot is invited back",
+    "pauses the channel on the refused post, and the invitation resumes it: the next day's "
+    "prompt is posted (found by the simulation)",
+)
+def test_a_bot_invited_back_after_a_refused_post_resumes_the_channel(enrolled: Stage) -> None:
+    stage = enrolled
+    channel_state = stage.slack.state.channel(CHANNEL)
+    with stage.slack.state.lock:
+        channel_state.members.discard(stage.sender.team.bot_user_id)  # no events: lost
+    assert stage.run_job("post-prompt", NINE_NY).done == 0
+    paused = scalar(stage, select(Channel))
+    assert paused.paused and paused.paused_reason == "Slack error: not_in_channel"
+    stage.sender.invite_bot(CHANNEL, CREATOR)
+    stage.slack.wait_for(lambda: not scalar(stage, select(Channel.paused)), timeout=10)
+    assert stage.run_job("post-prompt", NINE_NY + timedelta(days=1)).done == 1
+    assert len(prompts(stage)) == 1
+
+
+@pytest.mark.fault(
     "HTTP 429 asking for 120 s on one channel while others are due",
     "does not wait it out in-line: the other channels post at once, the limited one on a "
     "later tick",

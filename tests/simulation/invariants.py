@@ -64,6 +64,8 @@ class Ledger:
     boards_checked: set[int] = field(default_factory=set)
     # workspace -> when its token was revoked: it is down from then, the others carry on
     revoked: dict[str, datetime] = field(default_factory=dict)
+    # channel -> [(removed, invited back)]: the bot was out of the channel (no prompt due)
+    out: dict[str, list[tuple[datetime, datetime | None]]] = field(default_factory=dict)
     quiet: dict[str, tuple[int, int, float]] = field(default_factory=dict)
     # member -> (first, last) local days, and when they said so
     away: dict[str, tuple[date, date, datetime]] = field(default_factory=dict)
@@ -78,7 +80,18 @@ class Ledger:
         revoked = self.revoked.get(channel.team)
         if revoked is not None and revoked <= post:
             return False  # its workspace was down: no prompt was due
+        for removed, back in self.out.get(channel.id, []):
+            if removed <= post and (back is None or back > post):
+                return False  # the bot was out of the channel at post time
         return any(post <= at < end for at in self.ticks)
+
+    def removed(self, channel: str, at: datetime) -> None:
+        self.out.setdefault(channel, []).append((at, None))
+
+    def invited(self, channel: str, at: datetime) -> None:
+        spans = self.out.get(channel, [])
+        if spans and spans[-1][1] is None:
+            spans[-1] = (spans[-1][0], at)
 
     def reviewed(self, value: str) -> bool:
         return int(value) in self.reviews

@@ -95,7 +95,24 @@ class _Planner:
         self.forget()
         if self.faults:
             self.revoke()
+            self.remove_bot()
         return sorted(self.steps)
+
+    def remove_bot(self) -> None:
+        """Once a run, someone removes the bot from a channel before its post time and the
+        channel's creator invites it back 4 to 20 hours later. Slack's events about the removal
+        arrive, or are lost: then the bot learns of it from the post Slack refuses
+        (`not_in_channel`). Its own random stream, so the rest of the plan is as before."""
+        rng = random.Random(f"removal:{self.world.seed}:{self.weeks}")
+        revoked = {s.detail for s in self.steps if s.kind == "revoke"}  # down anyway
+        channel = rng.choice([c for c in self.world.channels if c.team not in revoked])
+        day = self.world.start + timedelta(days=rng.randrange(7 * self.weeks - 1))
+        while day.weekday() >= 5:  # a practice day, so that a post is due while it is out
+            day += timedelta(days=1)
+        at = local(day, POST_AT, channel.tz) - timedelta(hours=rng.uniform(0.5, 3))
+        events = rng.choice(("delivered", "lost"))
+        self.add(at, "remove-bot", channel=channel.id, detail=events)
+        self.add(at + timedelta(hours=rng.uniform(4, 20)), "invite-bot", channel=channel.id)
 
     def revoke(self) -> None:
         """Now and then one workspace's token is revoked in the last week: the app must stop

@@ -378,6 +378,25 @@ class Simulation:
         self.ledger.revoked[team] = step.at
         return f"tokens of {team} revoked"
 
+    def do_remove_bot(self, step: Step) -> str:
+        """Someone removes the bot from the channel; with "lost", Slack's events never come."""
+        channel = next(c for c in self.world.channels if c.id == step.channel)
+        sender = self.sender(channel.id)
+        if step.detail == "lost":
+            found = sender.state.channel(channel.id)
+            with sender.state.lock:
+                found.members.discard(sender.team.bot_user_id)
+        else:
+            sender.remove_bot(channel.id, by=channel.members[-1].id)
+        self.ledger.removed(channel.id, step.at)
+        return f"bot removed ({step.detail} events)"
+
+    def do_invite_bot(self, step: Step) -> str:
+        channel = next(c for c in self.world.channels if c.id == step.channel)
+        self.sender(channel.id).invite_bot(channel.id, inviter=channel.creator)
+        self.ledger.invited(channel.id, step.at)
+        return "bot invited back"
+
     def do_quiet(self, step: Step) -> str:
         said = self.command(step, "/practice", f"me quiet {step.detail}")
         self.ledger.set_quiet(step.member, step.detail, step.at)

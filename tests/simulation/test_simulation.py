@@ -90,6 +90,8 @@ def test_ci_seeds_cover_every_fault() -> None:
     assert set(DELIVERIES) <= deliveries
     kinds = {step.kind for step in every}
     assert {"revoke", "forget", "away", "quiet", "volunteer", "mock", "restart"} <= kinds
+    # The bot removed from a channel, Slack's events about it delivered and lost.
+    assert {s.detail for s in every if s.kind == "remove-bot"} == {"delivered", "lost"}
     postgres = {step.kind for _, plan in plans["postgresql"] for step in plan}
     assert set(PROCESS_FAULTS) <= postgres
     # A revoked workspace must not stop the process from starting again (OAuth mode).
