@@ -32,7 +32,6 @@ from bot.slack.render.review import (
     challenge_message,
     notes_blocks,
     permalink,
-    reminder_blocks,
     short_notice_text,
     summary_blocks,
 )
@@ -84,16 +83,12 @@ class SlackReviewNotifier:
         return dict(response.data) if isinstance(response.data, dict) else {}
 
     def send_brief(self, brief: ReviewerBrief, *, reminder: bool) -> None:
-        """The brief, or for a reminder two lines linking to it (the whole brief again only when
-        the first one cannot be found in the DM)."""
+        """The brief, or at half-time its reminder: the brief again, with a reminder's intro
+        (no lookup of the first one: `render/review._brief_intro`)."""
         kind = DmKind.REMINDER if reminder else DmKind.BRIEF
         team, reviewer, close = brief.post.team_id, brief.reviewer, brief.reviews_close_at
         # Asked first, so a held or skipped DM costs no lookups.
         if self.dms.check(team, [reviewer], kind, close).action is not Action.SEND:
-            return
-        if reminder and (link := self._brief_link(brief)):
-            text, blocks = reminder_blocks(brief, link)
-            self.dms.send(team, reviewer, kind, text, blocks, deadline=close)
             return
         text, blocks = brief_blocks(brief, _links(brief), reminder=reminder)
         # The metadata is how update_brief finds the brief again when scored from App Home.
@@ -145,14 +140,6 @@ class SlackReviewNotifier:
             ):
                 return channel, str(message["ts"])
         return None
-
-    def _brief_link(self, brief: ReviewerBrief) -> str | None:
-        """A permalink to the reviewer's brief for this prompt, for the reminder."""
-        found = self._find_brief(brief)
-        if found is None:
-            return None
-        channel, ts = found
-        return permalink(channel, ts, "")
 
     def send_summary(self, summary: AuthorSummary) -> None:
         link = permalink(summary.post.channel_id, summary.post.thread_ts, "")

@@ -55,7 +55,10 @@ def _buttons(assignment_id: int, scored: bool) -> ActionsBlock:
 
 
 def _brief_intro(brief: ReviewerBrief, *, reminder: bool) -> tuple[str, str]:
-    """(notification text, first section) of a brief, or of its fallback reminder."""
+    """(notification text, first section) of a brief, or of its half-way reminder: the brief
+    again, with its answers and buttons. Linking to the first brief instead needed two Tier 3
+    lookups per reminder (`conversations.open`, `.history`): a zone's reminders took the busy
+    morning 18 minutes."""
     count = len(brief.items)
     noun = "answer" if count == 1 else "answers"
     title = mrkdwn.escape(brief.post.prompt_title)
@@ -148,24 +151,6 @@ def brief_blocks(
 
 def brief_metadata(brief: ReviewerBrief) -> dict[str, Any]:
     return {"event_type": BRIEF_EVENT, "event_payload": {"post_id": brief.post.post_id}}
-
-
-def reminder_blocks(brief: ReviewerBrief, brief_link: str) -> tuple[str, list[dict[str, Any]]]:
-    """Two lines that point back at the brief (its answers and buttons) instead of reposting it."""
-    count = len(brief.items)
-    noun = "answer" if count == 1 else "answers"
-    text = (
-        f":hourglass_flowing_sand: Reminder: {count} {noun} on "
-        f"*{mrkdwn.escape(brief.post.prompt_title)}* "
-        f"still to score; reviews close {mrkdwn.slack_date(brief.reviews_close_at)}.\n"
-        f"<{brief_link}|Open your review brief> for the answers and the buttons; an unscored "
-        "review counts as missed."
-    )
-    fallback = (
-        f"Reminder: you have {count} {noun} on “{brief.post.prompt_title}” left to score "
-        "before reviews close."
-    )
-    return fallback, [mrkdwn.section(text).to_dict()]
 
 
 def challenge_message(author: str, reviewer: str, text: str) -> tuple[str, list[dict[str, Any]]]:
