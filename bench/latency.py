@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, func, select
@@ -115,6 +115,35 @@ def command_requests(stack: Stack, count: int) -> list[bytes]:
     return requests
 
 
+def event_request(port: int, event: dict[str, Any], timestamp: str) -> bytes:
+    """One signed Events API request carrying `event`, as Slack sends it to the bot."""
+    envelope = {
+        "token": "legacy-verification-token",
+        "team_id": DEFAULT_TEAM_ID,
+        "context_team_id": DEFAULT_TEAM_ID,
+        "context_enterprise_id": None,
+        "api_app_id": APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
+        "event_time": int(float(event["event_ts"])),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": DEFAULT_TEAM_ID,
+                "user_id": DEFAULT_BOT_USER_ID,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": f"4-{uuid.uuid4().hex}",
+    }
+    body = json.dumps(envelope).encode()
+    headers = _signed(body, "application/json", timestamp)
+    return build_request("127.0.0.1", port, "/slack/events", body, headers)
+
+
 def reply_requests(port: int, thread_ts: str, replies: list[tuple[str, str]]) -> list[bytes]:
     """Signed `message` events, one per (user, ts) reply in the prompt's thread."""
     timestamp = str(int(time.time()))
@@ -133,31 +162,7 @@ def reply_requests(port: int, thread_ts: str, replies: list[tuple[str, str]]) ->
             "event_ts": ts,
             "client_msg_id": str(uuid.uuid4()),
         }
-        envelope = {
-            "token": "legacy-verification-token",
-            "team_id": DEFAULT_TEAM_ID,
-            "context_team_id": DEFAULT_TEAM_ID,
-            "context_enterprise_id": None,
-            "api_app_id": APP_ID,
-            "event": event,
-            "type": "event_callback",
-            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
-            "event_time": int(float(ts)),
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": DEFAULT_TEAM_ID,
-                    "user_id": DEFAULT_BOT_USER_ID,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-            "event_context": f"4-{uuid.uuid4().hex}",
-        }
-        body = json.dumps(envelope).encode()
-        headers = _signed(body, "application/json", timestamp)
-        requests.append(build_request("127.0.0.1", port, "/slack/events", body, headers))
+        requests.append(event_request(port, event, timestamp))
     return requests
 
 

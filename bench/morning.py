@@ -51,11 +51,11 @@ from sqlalchemy import Engine, case, create_engine, func, select, text
 
 from bench.dbs import temp_database
 from bench.emu import EmulatorProcess, VirtualClocks
-from bench.latency import _signed
-from bench.load import LoadResult, build_request, run_load
+from bench.latency import event_request
+from bench.load import LoadResult, run_load
 from bench.servers import BOT_TOKEN, ROOT, SIGNING_SECRET, Server, start_server
 from bench.table import Row
-from bot.emulator.state import APP_ID, DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID
+from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -332,7 +332,7 @@ def _events(
     the number of the thread's first answer among all, so one in ten of all is edited and
     one in 33 deleted, whatever a thread's size."""
     timestamp = str(int(time.time()))
-    requests, replies, edits, deleted = [], [], [], []
+    replies, edits, deleted = [], [], []
     originals: list[dict[str, Any]] = []
     for k in range(count):
         user = members[k % len(members)]
@@ -392,34 +392,7 @@ def _events(
                     "channel_type": "channel",
                 }
             )
-    for event in originals + later:
-        envelope = {
-            "token": "legacy-verification-token",
-            "team_id": DEFAULT_TEAM_ID,
-            "context_team_id": DEFAULT_TEAM_ID,
-            "context_enterprise_id": None,
-            "api_app_id": APP_ID,
-            "event": event,
-            "type": "event_callback",
-            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
-            "event_time": int(float(event["event_ts"])),
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": DEFAULT_TEAM_ID,
-                    "user_id": DEFAULT_BOT_USER_ID,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-            "event_context": f"4-{uuid.uuid4().hex}",
-        }
-        import json
-
-        body = json.dumps(envelope).encode()
-        headers = _signed(body, "application/json", timestamp)
-        requests.append(build_request("127.0.0.1", port, "/slack/events", body, headers))
+    requests = [event_request(port, event, timestamp) for event in originals + later]
     return requests, replies, edits, deleted
 
 

@@ -6,11 +6,11 @@ claim and storing the message ts is taken over once it is older than `CLAIM_LEAS
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import affected, insert_for
@@ -33,6 +33,28 @@ QUIET = "quiet"
 def mark_quiet(session: Session, model: Any, key: dict[str, Any], now: datetime) -> None:
     """Record that the period of `key` had nothing to post; the caller commits."""
     claim(session, model, key, {"claimed_at": now, "message_ts": QUIET}, now)
+
+
+def not_held(
+    session: Session,
+    model: Any,
+    period: Any,
+    candidates: list[tuple[int, date]],
+    now: datetime,
+) -> list[tuple[int, date]]:
+    """The (channel pk, period) `candidates` whose claim row is not held at `now` (`period`:
+    the model's period column): one read for every channel, as the scans run every minute."""
+    if not candidates:
+        return []
+    done = {
+        (pk, when)
+        for pk, when in session.execute(
+            select(model.channel_pk, period).where(
+                period.in_({when for _pk, when in candidates}), held(model, now)
+            )
+        )
+    }
+    return [candidate for candidate in candidates if candidate not in done]
 
 
 def held(model: Any, now: datetime) -> ColumnElement[bool]:

@@ -26,7 +26,7 @@ from bot.models import (
     SeasonPost,
 )
 from bot.practice.channels import ChannelView, pause_channel
-from bot.practice.claims import claim, held, mark_quiet
+from bot.practice.claims import claim, mark_quiet, not_held
 from bot.practice.leaderboard.streaks import practice_weeks
 from bot.practice.members.settings import unlisted_members
 from bot.practice.ports import PublishError
@@ -91,19 +91,7 @@ def due_seasons(
         for channel in active_channels(session, channel_id)
         if (month := season_due(channel, now)) is not None
     ]
-    if not candidates:
-        return []
-    # One read for every channel: the scan runs every minute.
-    done = {
-        (pk, period)
-        for pk, period in session.execute(
-            select(SeasonPost.channel_pk, SeasonPost.month).where(
-                SeasonPost.month.in_({period for _pk, period in candidates}),
-                held(SeasonPost, now),
-            )
-        )
-    }
-    return [candidate for candidate in candidates if candidate not in done]
+    return not_held(session, SeasonPost, SeasonPost.month, candidates, now)
 
 
 def season_report(session: Session, channel: Channel, month: date) -> SeasonReport:

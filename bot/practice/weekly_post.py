@@ -14,14 +14,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from bot.content import Library
 from bot.models import DEFAULT_PACK, Channel, LeaderboardPost
 from bot.practice.agreement import Alpha
 from bot.practice.channels import ChannelView, pause_channel
-from bot.practice.claims import claim, held, mark_quiet
+from bot.practice.claims import claim, mark_quiet, not_held
 from bot.practice.leaderboard.history import Mover, criterion_trend
 from bot.practice.leaderboard.recognition import (
     HelpfulReviewer,
@@ -128,19 +128,7 @@ def due_leaderboards(
         for channel in active_channels(session, channel_id)
         if (monday := leaderboard_due(channel, now)) is not None
     ]
-    if not candidates:
-        return []
-    # One read for every channel: the scan runs every minute.
-    done = {
-        (pk, period)
-        for pk, period in session.execute(
-            select(LeaderboardPost.channel_pk, LeaderboardPost.week_start).where(
-                LeaderboardPost.week_start.in_({period for _pk, period in candidates}),
-                held(LeaderboardPost, now),
-            )
-        )
-    }
-    return [candidate for candidate in candidates if candidate not in done]
+    return not_held(session, LeaderboardPost, LeaderboardPost.week_start, candidates, now)
 
 
 @dataclass(frozen=True)
