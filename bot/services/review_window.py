@@ -123,33 +123,24 @@ def recover_then_assign(
     notifier: ReviewNotifier,
     channel_id: str | None = None,
 ) -> AssignRun:
-    """The whole `assign-reviewers` run: first the closing threads are read back (Slack's
-    thread is the record: what it has that the database lacks is stored), then reviewers are
-    assigned on every due post but those whose thread could not be read yet.
-
-    Channel by channel: one channel's briefs go out while the next channel's threads wait for
-    Slack's read tier. Reading every thread before telling anyone put the two rate limits one
-    after the other (the busy-morning benchmark: 250 channels' close took the read tier's
-    five minutes, then the DMs' six). A last pass over everything sends what an earlier run
-    could not (released briefs, short notes)."""
-    if channel_id is not None:
-        unread = recover_due(sessions, reader, receipts, now, channel_id)
-        return assign_due_reviews(
-            sessions, now, notifier=notifier, channel_id=channel_id, exclude=unread
-        )
-    channels = sorted({t.channel_id for t in recovery_targets(sessions, now, due=True)})
-    assigned: list[AssignOutcome] = []
-    dms = 0
-    held_back: set[int] = set()
+    """The whole `assign-reviewers` run: the closing threads read back (Slack's thread is the
+    record), then reviewers assigned on every due post whose thread could be read. Channel by
+    channel, so one channel's briefs go out while the next threads wait for Slack's read tier
+    (the busy-morning benchmark: all reads first, then all DMs, put the two limits end to end);
+    a last pass sends what earlier runs could not (released briefs, short notes)."""
+    channels = [channel_id] if channel_id else sorted(
+        {t.channel_id for t in recovery_targets(sessions, now, due=True)}
+    )  # fmt: skip
+    runs, held_back = [], set[int]()
     for channel in channels:
         unread = recover_due(sessions, reader, receipts, now, channel)
         held_back |= unread
-        run = assign_due_reviews(sessions, now, notifier=notifier, channel_id=channel,
-                                 exclude=unread)  # fmt: skip
-        assigned += run.assigned
-        dms += run.dms
-    rest = assign_due_reviews(sessions, now, notifier=notifier, exclude=frozenset(held_back))
-    return AssignRun(assigned + rest.assigned, dms + rest.dms)
+        runs.append(assign_due_reviews(sessions, now, notifier=notifier, channel_id=channel,
+                                       exclude=unread))  # fmt: skip
+    if channel_id is None:
+        runs.append(assign_due_reviews(sessions, now, notifier=notifier,
+                                       exclude=frozenset(held_back)))  # fmt: skip
+    return AssignRun([o for run in runs for o in run.assigned], sum(run.dms for run in runs))
 
 
 def close_due_reviews(

@@ -52,7 +52,9 @@ def assignment_table(stage: Stage) -> list[tuple[int, str, str]]:
 
 
 def review_dm(stage: Stage, user: str) -> dict[str, Any]:
-    (dm,) = [m for m in stage.slack.dms(user) if buttons(m, "review_score")]
+    """The reviewer's one brief (a half-way reminder is the brief again: not this one)."""
+    (dm,) = [m for m in stage.slack.dms(user) if buttons(m, "review_score")
+             and not m["text"].startswith("Reminder")]  # fmt: skip
     return dm
 
 
