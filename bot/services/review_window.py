@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.content import Library
 from bot.db import SessionFactory, read_only, unit_of_work
 from bot.practice.ports import AnswerReceipts, ReviewNotifier, ThreadReader
+from bot.practice.recovery import RecoveryTarget
 from bot.practice.reviews.assign import (
     AssignOutcome,
     assign_post,
@@ -63,7 +64,7 @@ from bot.practice.reviews.thread_notices import (
     short_notice,
 )
 from bot.services.publishing import claim_then_call
-from bot.services.thread_recovery import recover_due, recovery_targets
+from bot.services.thread_recovery import recover_closing, recovery_targets
 
 Claimed = TypeVar("Claimed")
 Result = TypeVar("Result")
@@ -123,17 +124,17 @@ def recover_then_assign(
     notifier: ReviewNotifier,
     channel_id: str | None = None,
 ) -> AssignRun:
-    """The whole `assign-reviewers` run: the closing threads read back (Slack's thread is the
-    record), then reviewers assigned on every due post whose thread could be read. Channel by
-    channel, so one channel's briefs go out while the next threads wait for Slack's read tier
-    (the busy-morning benchmark: all reads first, then all DMs, put the two limits end to end);
-    a last pass sends what earlier runs could not (released briefs, short notes)."""
-    channels = [channel_id] if channel_id else sorted(
-        {t.channel_id for t in recovery_targets(sessions, now, due=True)}
-    )  # fmt: skip
+    """The `assign-reviewers` run: closing threads read back (Slack's thread is the record),
+    then reviewers assigned where the thread could be read, channel by channel so one channel's
+    briefs go out while the next threads wait for the read tier (all reads before all DMs put
+    the two limits end to end: busy-morning benchmark); a last pass sends earlier leftovers."""
+    by_channel: dict[str, list[RecoveryTarget]] = {}
+    for target in recovery_targets(sessions, now, due=True, channel_id=channel_id):
+        by_channel.setdefault(target.channel_id, []).append(target)
+    channels = [channel_id] if channel_id else sorted(by_channel)
     runs, held_back = [], set[int]()
     for channel in channels:
-        unread = recover_due(sessions, reader, receipts, now, channel)
+        unread = recover_closing(sessions, reader, receipts, by_channel.get(channel, []), now)
         held_back |= unread
         runs.append(assign_due_reviews(sessions, now, notifier=notifier, channel_id=channel,
                                        exclude=unread))  # fmt: skip

@@ -120,6 +120,17 @@ def recover_due(
 ) -> frozenset[int]:
     """Recover the posts whose answers close by `now`; the post ids not to assign yet."""
     targets = recovery_targets(sessions, now, due=True, channel_id=channel_id)
+    return recover_closing(sessions, reader, receipts, targets, now)
+
+
+def recover_closing(
+    sessions: SessionFactory,
+    reader: ThreadReader,
+    receipts: AnswerReceipts,
+    targets: Sequence[RecoveryTarget],
+    now: datetime,
+) -> frozenset[int]:
+    """Recover `targets`, posts whose answers have closed; the post ids not to assign yet."""
     run = recover_threads(sessions, reader, receipts, targets, now)
     closes = {t.post_id: t.answers_close_at for t in targets}
     return frozenset(p for p in run.failed if now - closes[p] < ASSIGN_ANYWAY_AFTER)

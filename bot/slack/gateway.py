@@ -167,6 +167,11 @@ class GuardedWebClient(MeteredWebClient):
             raise
 
 
+def _method(request: HttpRequest) -> str:
+    """The Web API method a retried request calls (`chat.postMessage`...)."""
+    return request.url.split("?", 1)[0].rsplit("/", 1)[-1]
+
+
 # The longest Retry-After waited out inside one call (seconds).
 MAX_RETRY_AFTER = 30
 
@@ -192,7 +197,7 @@ class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
     ) -> bool:
         if response is None or response.status_code != 429:
             return False
-        metrics.SLACK_RATE_LIMITED.labels(method=request.url.rsplit("/", 1)[-1]).inc()
+        metrics.SLACK_RATE_LIMITED.labels(method=_method(request)).inc()
         for name, values in response.headers.items():
             if name.lower() == "retry-after" and values:
                 try:
@@ -237,7 +242,7 @@ class IdempotentConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        method = request.url.split("?", 1)[0].rsplit("/", 1)[-1]
+        method = _method(request)
         if method == "chat.postMessage":
             return False
         if isinstance(error, TimeoutError) and response is None:
