@@ -79,11 +79,11 @@ def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[s
             )
         if ours_ingest and bare_ingest:
             rows += ingest.rows(db, ours_ingest, bare_ingest)
-        # The same app under uvicorn (bench/bot_uvicorn.py), measured in the same run.
-        with latency.bot_stack(db, sizes, kind="bot-uvicorn") as stack:
+        # The AsyncApp variant under uvicorn (bot/asgi.py), measured in the same run.
+        with latency.bot_stack(db, sizes, kind="bot-async") as stack:
             variant = latency.measure(stack, sizes) if "latency" in names else None
             variant_ingest = ingest.measure(stack, sizes.ingest) if "ingest" in names else None
-        label = f"{db}, uvicorn"
+        label = f"{db}, AsyncApp"
         if variant and bare:
             rows += latency.rows(label, variant, bare)
             log.append(

@@ -241,7 +241,8 @@ def _prepare_database(url: str, emulator: EmulatorProcess) -> str:
 def bot_stack(
     db: str, sizes: Sizes, env: dict[str, str] | None = None, kind: str = "bot"
 ) -> Iterator[Stack]:
-    """The bot on a fresh database: `kind` "bot" (`practice-bot serve`) or "bot-uvicorn"."""
+    """The bot on a fresh database: `kind` "bot" (`practice-bot serve`) or "bot-async"
+    (`bot/asgi.py`)."""
     users = [f"U{i:05d}" for i in range(sizes.users)]
     with temp_database(db, "latency") as url, EmulatorProcess() as emulator:
         emulator.call("add_users", users, ADMIN)

@@ -59,14 +59,14 @@ def _bare_async_command(env: dict[str, str]) -> list[str]:
     ]  # fmt: skip
 
 
-def _bot_uvicorn_command(env: dict[str, str]) -> list[str]:
-    """The bot's WSGI app under uvicorn (`bench/bot_uvicorn.py`), as many workers as serve."""
+def _bot_async_command(env: dict[str, str]) -> list[str]:
+    """The bot's `AsyncApp` variant under uvicorn (`bot/asgi.py`), as many workers as serve."""
     from bot.server import server_options
 
     opts = server_options(Settings(port=int(env["PORT"])), env)
     return [
-        sys.executable, "-m", "uvicorn", "bench.bot_uvicorn:create", "--factory",
-        "--interface", "wsgi", "--host", "127.0.0.1", "--port", env["PORT"],
+        sys.executable, "-m", "uvicorn", "bot.asgi:create", "--factory",
+        "--host", "127.0.0.1", "--port", env["PORT"],
         "--workers", str(opts["workers"]),
         "--timeout-keep-alive", str(opts["keepalive"]),
         "--no-access-log", "--log-level", "warning",
@@ -80,7 +80,7 @@ def _serve_command() -> list[str]:
 
 @dataclass
 class Server:
-    kind: str  # "bot", "bot-uvicorn", "bare" (gunicorn gthread), "bare-async" (uvicorn AsyncApp)
+    kind: str  # "bot", "bot-async" (bot/asgi.py), "bare" (gunicorn gthread), "bare-async"
     process: subprocess.Popen[bytes]
     port: int
     startup_seconds: float
@@ -161,7 +161,7 @@ def start_server(
     env.update(extra_env or {})
     commands = {"bot": _serve_command, "bare": lambda: _bare_command(env),
                 "bare-async": lambda: _bare_async_command(env),
-                "bot-uvicorn": lambda: _bot_uvicorn_command(env)}  # fmt: skip
+                "bot-async": lambda: _bot_async_command(env)}  # fmt: skip
     command = commands[kind]()
     if log_path:
         log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -68,6 +68,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+# The HTTP surface the stages serve: "wsgi" (`practice-bot serve`'s app) unless a test is marked
+# `both_stacks`, which runs it on the `AsyncApp` variant (bot/asgi.py) too.
+# PRACTICE_TEST_STACK=asgi runs every end-to-end test on the variant.
+STACK = os.environ.get("PRACTICE_TEST_STACK", "wsgi")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("both_stacks") and STACK == "wsgi":
+        metafunc.parametrize("stack", ["wsgi", "asgi"])
+
+
+@pytest.fixture
+def stack() -> str:
+    return STACK
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (migrating once keeps the suite fast)."""

@@ -16,16 +16,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from socketserver import ThreadingMixIn
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.assets import DEFAULT_CONTENT_DIR
 from bot.content import Library
 from bot.content.fingerprint import content_fingerprint
 from bot.emulator.sender import SlackSender
+from bot.emulator.served import AsgiServed, Served, WsgiServed
 from bot.emulator.server import SlackEmulator
 from bot.emulator.state import DEFAULT_BOT_USER_ID, DEFAULT_TEAM_ID, DEFAULT_TOKEN
 from bot.jobs import JobResult, run_job
@@ -57,17 +56,6 @@ class HttpReply:
         return next((v for k, v in self.headers if k == name.lower()), None)
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    # socketserver's default backlog (5) resets connections when many clients send at once.
-    request_queue_size = 128
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Per-request lines would drown the test output."""
-
-
 class Stage:
     """`with Stage(database_url) as stage:` the app is up; `stage.sender` plays Slack's side."""
 
@@ -81,8 +69,11 @@ class Stage:
         oauth: bool = False,
         settings: dict[str, Any] | None = None,
         library: Library | None = None,
+        stack: str = "wsgi",
     ) -> None:
         self.database_url = database_url
+        # "wsgi": `make_wsgi` (what gunicorn serves); "asgi": the `AsyncApp` variant (bot/asgi.py).
+        self.stack = stack
         # Settings a test changes (`Stage(url, settings={"user_rate_limit": 3})`).
         self.overrides = dict(settings or {})
         # The content packs, loaded once and kept across `restart` (and shared by the caller's
@@ -98,8 +89,7 @@ class Stage:
         self.slack = SlackEmulator()
         self.runtime: Runtime
         self.sender: SlackSender
-        self._server: WSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._served: Served | None = None
 
     # --- time --------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -161,28 +151,20 @@ class Stage:
         else:
             self.runtime.content_version = self._content_version
         app = build_app(self.runtime)
-        self._server = make_server(
-            "127.0.0.1",
-            0,
-            make_wsgi(app, self.runtime),
-            server_class=_ThreadingWSGIServer,
-            handler_class=_QuietHandler,
-        )
-        # A short poll: `stop` waits one poll for the loop to see the shutdown (default 0.5 s).
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        wsgi = make_wsgi(app, self.runtime)
+        if self.stack == "asgi":
+            from bot.asgi import make_asgi
+            from bot.slack.async_app import build_async_app
+
+            self._served = AsgiServed(make_asgi(build_async_app(self.runtime, app), wsgi))
+        else:
+            self._served = WsgiServed(wsgi)
         self.sender = SlackSender(self.url, SIGNING_SECRET, self.slack)
 
     def _stop_app(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        if self._served is not None:
+            self._served.stop()
+            self._served = None
         if hasattr(self, "runtime"):
             self.runtime.close()
 
@@ -203,9 +185,8 @@ class Stage:
 
     @property
     def url(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/slack/events"
+        assert self._served is not None
+        return f"http://127.0.0.1:{self._served.port}/slack/events"
 
     @property
     def base_url(self) -> str:

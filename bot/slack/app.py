@@ -39,7 +39,7 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         "raise_error_for_unhandled_request": False,
         "url_verification_enabled": True,
         # After the signature check, before Bolt's own authorization reads the body.
-        "before_authorize": _RejectMalformed(),
+        "before_authorize": reject_malformed(),
         "listener_executor": runtime.pool(LISTENER_WORKERS, "bolt-listener"),
     }
     if settings.oauth:
@@ -68,13 +68,25 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
     if runtime.reply_writer is None:
         raise ValueError("a serving runtime has a reply writer (bot.startup.serving_runtime)")
     app.use(_MeterSlackCalls())
-    if settings.user_rate_limit:
-        app.use(SlowDown(PerMemberLimit(settings.user_rate_limit)))
-    app.use(_InjectRuntime(runtime))
-    app.use(QueueThreadReplies())
-    app.error(_handle_error)
+    for middleware in request_middlewares(runtime):
+        app.use(middleware)
+    app.error(report_error)
     register(app)
     return app
+
+
+def reject_malformed() -> Middleware:
+    """The middleware between the signature check and Bolt's authorization (both apps)."""
+    return _RejectMalformed()
+
+
+def request_middlewares(runtime: Runtime) -> list[Middleware]:
+    """The global middlewares after authorization, in order (both apps): none of them does
+    I/O, which is what lets the `AsyncApp` run them on its event loop."""
+    chain: list[Middleware] = []
+    if runtime.settings.user_rate_limit:
+        chain.append(SlowDown(PerMemberLimit(runtime.settings.user_rate_limit)))
+    return [*chain, _InjectRuntime(runtime), QueueThreadReplies()]
 
 
 def load_listeners() -> None:
@@ -168,16 +180,16 @@ class _App(App):
         register = super().event(*args, **kwargs)
 
         def wrap(function: Callable[..., Any], *more: Any) -> Any:
-            return register(_once_per_delivery(self._practice_runtime, function), *more)
+            return register(once_per_delivery(self._practice_runtime, function), *more)
 
         return wrap
 
 
-# What an event listener wrapped by `_once_per_delivery` may ask Bolt for.
+# What an event listener wrapped by `once_per_delivery` may ask Bolt for.
 _EVENT_ARGS = ("body", "context", "client", "event", "say", "logger", "payload")
 
 
-def _once_per_delivery(runtime: Runtime, listener: Callable[..., Any]) -> Callable[..., Any]:
+def once_per_delivery(runtime: Runtime, listener: Callable[..., Any]) -> Callable[..., Any]:
     wanted = list(inspect.signature(listener).parameters)
     unsupported = set(wanted) - set(_EVENT_ARGS)
     if unsupported:
@@ -210,7 +222,7 @@ def _once_per_delivery(runtime: Runtime, listener: Callable[..., Any]) -> Callab
     return once
 
 
-def _handle_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
+def report_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
     """One error handler for every listener: the operator gets a traceback, the user a line."""
     kind = body.get("type") or body.get("command") or "request"
     log.error("listener failed on %s", kind, exc_info=error)

@@ -114,10 +114,10 @@ def handled(monkeypatch: pytest.MonkeyPatch) -> Handled:
 
 
 @pytest.fixture
-def stage(database_url: str, handled: Handled, library: Library) -> Iterator[Stage]:
+def stage(database_url: str, handled: Handled, library: Library, stack: str) -> Iterator[Stage]:
     """A workspace with an admin, the channel's creator and four members; bot not yet invited.
     The content packs are the test session's, loaded once (`tests/conftest.py`)."""
-    with Stage(database_url, migrate=False, library=library) as stage:
+    with Stage(database_url, migrate=False, library=library, stack=stack) as stage:
         stage.add_member(ADMIN, "ada", tz="Europe/London", admin=True)
         stage.add_member(CREATOR, "cleo", tz="America/New_York")
         for user, tz in zip(
@@ -138,9 +138,11 @@ def enrolled(stage: Stage) -> Stage:
 
 
 @pytest.fixture
-def oauth_stage(database_url: str, handled: Handled, library: Library) -> Iterator[Stage]:
+def oauth_stage(
+    database_url: str, handled: Handled, library: Library, stack: str
+) -> Iterator[Stage]:
     """OAuth mode, two workspaces in Slack (ONE and TWO, a channel in each), neither installed."""
-    with Stage(database_url, migrate=False, oauth=True, library=library) as stage:
+    with Stage(database_url, migrate=False, oauth=True, library=library, stack=stack) as stage:
         state = stage.slack.state
         state.add_team(
             TWO, "Second Co", "second", "xoxb-unused-seed", bot_user_id="UBOT2", bot_id="B0002"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.emulator.stage import Stage
@@ -58,6 +59,7 @@ def test_prompt_is_posted_once_per_channel_and_local_date(enrolled: Stage) -> No
     assert len(prompts(stage)) == 2
 
 
+@pytest.mark.both_stacks
 def test_answers_follow_ups_edits_and_deletions(enrolled: Stage) -> None:
     stage = enrolled
     thread = post_prompt(stage)
@@ -110,6 +112,7 @@ def test_late_reply_is_kept_and_its_author_told_once(enrolled: Stage, handled: H
     assert stage.slack.reactions(CHANNEL, ts) == {}
 
 
+@pytest.mark.both_stacks
 def test_practice_now_is_refused_to_members_and_allowed_to_managers(enrolled: Stage) -> None:
     stage = enrolled
     stage.sender.send_command(ANA, CHANNEL, "/practice", "now")
@@ -160,6 +163,7 @@ def test_removing_the_bot_pauses_the_channel_and_keeps_its_data(enrolled: Stage)
     assert scalar(stage, select(Channel.paused)) is False
 
 
+@pytest.mark.both_stacks
 def test_setup_modal_round_trip(enrolled: Stage) -> None:
     stage = enrolled
     stage.sender.send_command(CREATOR, CHANNEL, "/practice", "setup")

@@ -14,8 +14,8 @@ from tests.e2e.conftest import ADMIN, CHANNEL, CREATOR, MEMBERS, Handled
 ANA, BEN = MEMBERS[0], MEMBERS[1]
 
 
-def _stage(database_url: str, **settings: object) -> Stage:
-    stage = Stage(database_url, migrate=False, settings=settings)
+def _stage(database_url: str, stack: str = "wsgi", **settings: object) -> Stage:
+    stage = Stage(database_url, migrate=False, settings=settings, stack=stack)
     stage.start()
     stage.add_member(ADMIN, "ada", tz="Europe/London", admin=True)
     stage.add_member(CREATOR, "cleo", tz="America/New_York")
@@ -26,8 +26,8 @@ def _stage(database_url: str, **settings: object) -> Stage:
 
 
 @pytest.fixture
-def guarded(database_url: str, handled: Handled) -> Iterator[Stage]:
-    stage = _stage(database_url, metrics_token="s3cret-token", user_rate_limit=3)
+def guarded(database_url: str, handled: Handled, stack: str) -> Iterator[Stage]:
+    stage = _stage(database_url, stack, metrics_token="s3cret-token", user_rate_limit=3)
     try:
         stage.enrol(CHANNEL, inviter=CREATOR)
         yield stage
@@ -51,6 +51,7 @@ def test_metrics_stay_open_without_a_token(database_url: str, handled: Handled) 
         stage.stop()
 
 
+@pytest.mark.both_stacks
 def test_a_member_who_floods_commands_is_slowed_and_the_others_are_not(
     guarded: Stage, handled: Handled, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -21,6 +21,7 @@ from tests.e2e.conftest import CHANNEL, MEMBERS
 from tests.e2e.reads import NINE_NY, count, post_prompt, scalar
 
 
+@pytest.mark.both_stacks
 def test_a_burst_of_replies_each_sent_twice_is_recorded_once(enrolled: Stage) -> None:
     stage = enrolled
     thread = post_prompt(stage)
@@ -78,6 +79,7 @@ def test_close_drains_the_queue_and_a_full_queue_records_inline(
     assert count(stage, Answer) == len(MEMBERS)
 
 
+@pytest.mark.both_stacks
 def test_a_reply_the_ack_path_cannot_queue_is_recorded_by_the_listener(enrolled: Stage) -> None:
     stage = enrolled
     thread = post_prompt(stage)

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.emulator.stage import DEFAULT_START, Stage
@@ -125,6 +126,7 @@ def test_matching_opens_a_group_dm_with_roles_case_plan_and_a_private_guide(
     assert "in a mock with <@U01ANA>" in mock(stage, BEN, "status")
 
 
+@pytest.mark.both_stacks
 def test_feedback_scores_flow_into_stats_and_the_candidate_rates_the_interviewer(
     stage: Stage,
 ) -> None:

@@ -80,6 +80,7 @@ def test_install_sets_a_state_cookie_and_sends_the_admin_to_slacks_authorize_pag
     assert f"slack-app-oauth-state={query['state'][0]}" in (reply.header("set-cookie") or "")
 
 
+@pytest.mark.both_stacks
 def test_two_workspaces_install_and_each_is_served_with_its_own_token(stage: Stage) -> None:
     reply = stage.install(ONE)
     assert reply.status == 200 and "Thank you!" in reply.body
@@ -185,6 +186,7 @@ def expire_token(stage: Stage, team: str) -> str:
     return installation.bot_token
 
 
+@pytest.mark.both_stacks
 def test_rotating_tokens_are_refreshed_for_jobs_and_for_requests(stage: Stage) -> None:
     installed(stage, ONE)
     assert stage.install(TWO, rotating=True).status == 200

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.emulator.stage import Stage
@@ -70,6 +71,7 @@ def scores(stage: Stage, value: int) -> dict[str, Any]:
     return {f"{c}/score": str(value) for c in rubric_ids(stage)}
 
 
+@pytest.mark.both_stacks
 def test_a_full_day_of_skeptic_reviews(enrolled: Stage) -> None:
     stage = enrolled
     thread = start_day(stage, MEMBERS)

@@ -116,6 +116,7 @@ MALFORMED_EVENTS: list[tuple[str, dict[str, Any]]] = [
     "`message`), non-ts timestamps",
     "answers 200, stores nothing, calls Slack for nothing, raises nothing",
 )
+@pytest.mark.both_stacks
 def test_malformed_events_change_nothing(
     enrolled: Stage, caplog: pytest.LogCaptureFixture, handled: Handled
 ) -> None:
@@ -136,6 +137,7 @@ def test_malformed_events_change_nothing(
     "a body that is not JSON / not a form, signed correctly",
     "answers 4xx or 200 without crashing; stores nothing",
 )
+@pytest.mark.both_stacks
 def test_garbage_bodies_are_refused(enrolled: Stage, handled: Handled) -> None:
     stage = enrolled
     before = snapshot(stage)
@@ -209,6 +211,7 @@ def post_button(stage: Stage, user: str, action_id: str, value: str) -> dict[str
     "a click on a button whose action_id the bot does not know (an old message, a removed feature)",
     "acks, tells the clicker the button is no longer valid, logs one line, changes nothing",
 )
+@pytest.mark.both_stacks
 def test_unknown_action_gets_a_clear_message(
     enrolled: Stage, caplog: pytest.LogCaptureFixture
 ) -> None:

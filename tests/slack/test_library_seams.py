@@ -8,6 +8,8 @@ import inspect
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.util.utils import get_arg_names_of_callable, is_callable_coroutine
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
 
 from bot.slack.gateway import MAX_RETRY_AFTER, BoundedRateLimitRetryHandler
@@ -47,3 +49,32 @@ def test_the_socket_mode_handler_still_handles_each_request_in_handle() -> None:
         "client",
         "req",
     ]
+
+
+def test_bolts_async_ack_sets_its_response_without_awaiting() -> None:
+    # bot/slack/async_app.py drives `AsyncAck` to its end in the listener's thread.
+    ack = AsyncAck()
+    coroutine = ack(text="noted")
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        assert done.value is ack.response
+    else:
+        coroutine.close()
+        raise AssertionError("AsyncAck.__call__ suspended")
+    assert ack.response is not None and ack.response.status == 200
+    assert "noted" in ack.response.body
+
+
+def test_bolt_reads_listener_parameters_through_signature() -> None:
+    # bot/slack/async_app.py shows Bolt each bridged listener's parameters (plus `context`)
+    # through `__signature__`; Bolt reads them with `getfullargspec(unwrap(f))`.
+    async def bridged(**kwargs: object) -> None: ...
+
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    names = ["ack", "body", "context"]
+    bridged.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(n, kind) for n in names]
+    )
+    assert get_arg_names_of_callable(bridged) == names
+    assert is_callable_coroutine(bridged)

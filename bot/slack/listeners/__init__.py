@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
-
 from bot.slack.listeners import actions, commands, events, fallback, views
+from bot.slack.listeners.routes import Routes
 
 
-def register(app: App) -> None:
+def register(app: Routes) -> None:
     commands.register(app)
     events.register(app)
     actions.register(app)

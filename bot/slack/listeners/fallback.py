@@ -13,8 +13,9 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 
+from bot.slack.listeners.routes import Routes
 from bot.slack.payloads import Interaction
 from bot.slack.render.fallback import STALE_BUTTON, stale_modal
 
@@ -41,7 +42,7 @@ def on_unknown_event(event: dict[str, Any]) -> None:
     log.info("event %r not handled; acknowledged", event.get("type"))
 
 
-def register(app: App) -> None:
+def register(app: Routes) -> None:
     app.action(ANY)(on_unknown_action)
     app.view(ANY)(on_unknown_view)
     app.event(ANY)(on_unknown_event)

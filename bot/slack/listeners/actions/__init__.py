@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from slack_bolt import App
-
 from bot.slack.listeners.actions import (
     calibration,
     drills,
@@ -15,6 +13,7 @@ from bot.slack.listeners.actions import (
     review_feedback,
     reviews,
 )
+from bot.slack.listeners.routes import Routes
 from bot.slack.render.calibration import REVEAL_ACTION, SAMPLE_SCORE_ACTION, SAMPLES_ACTION
 from bot.slack.render.drill_review import DRILL_CHALLENGE_ACTION, DRILL_SCORE_ACTION
 from bot.slack.render.goals import DRILL_REVIEW_ACTION
@@ -32,7 +31,7 @@ from bot.slack.render.review_feedback import (
 )
 
 
-def register(app: App) -> None:
+def register(app: Routes) -> None:
     app.action(CHALLENGE_ACTION)(reviews.on_challenge_clicked)
     app.action(SCORE_ACTION)(reviews.on_score_clicked)
     app.action(TAKE_ACTION)(review_feedback.on_standin_take)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from slack_bolt import App
-
 from bot.slack.listeners.commands import mock, practice
+from bot.slack.listeners.routes import Routes
 
 
-def register(app: App) -> None:
+def register(app: Routes) -> None:
     import_subcommands()
     app.command("/practice")(practice.practice_command)
     app.command("/mock")(mock.mock_command)

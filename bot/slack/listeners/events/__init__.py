@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
-
 from bot.slack.listeners.events import drills, home, lifecycle, membership, messages
+from bot.slack.listeners.routes import Routes
 
 
-def register(app: App) -> None:
+def register(app: Routes) -> None:
     app.event("member_joined_channel")(membership.on_member_joined)
     app.event("channel_left")(membership.on_channel_left)
     app.event("group_left")(membership.on_channel_left)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
-
+from bot.slack.listeners.routes import Routes
 from bot.slack.listeners.views import (
     calibration,
     drills,
@@ -23,7 +22,7 @@ from bot.slack.render.review_modals import CHALLENGE_CALLBACK, SCORE_CALLBACK
 from bot.slack.render.setup import CALLBACK_ID as SETUP_CALLBACK
 
 
-def register(app: App) -> None:
+def register(app: Routes) -> None:
     app.view(SETUP_CALLBACK)(setup.on_setup_submitted)
     app.view(SETTINGS_CALLBACK)(members.on_settings_submitted)
     app.view(SCORE_CALLBACK)(reviews.on_score_submitted)
