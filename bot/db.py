@@ -9,14 +9,26 @@ production database.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
+from typing import cast as cast_type
 
-from sqlalchemy import Engine, create_engine, event, literal_column, text
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    cast,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import FromClause, TableClause
 
 SessionFactory = sessionmaker[Session]
 
@@ -98,6 +110,31 @@ def insert_for(session: Session) -> Any:
     if name == "sqlite":
         return sqlite.insert
     raise RuntimeError(f"unsupported database dialect {name!r}")
+
+
+def insert_rows(
+    session: Session, table: FromClause, rows: Sequence[Mapping[str, Any]]
+) -> tuple[Any, Any]:
+    """The dialect's INSERT of `rows` (every row with the same keys), and the parameters to
+    execute it with: `statement, params = insert_rows(...)`, then add ON CONFLICT or RETURNING
+    to the statement and `session.execute(statement, params)`.
+
+    SQLite: the rows as executemany (SQLAlchemy renders them as multi-row VALUES).
+    PostgreSQL: one array per column, unnested by the server (`INSERT .. SELECT unnest(..)`),
+    so the statement's text is the same whatever the number of rows. psycopg converts the
+    placeholders of a long statement's text on every call (it caches only short ones): for the
+    reply writer's 200-row VALUES lists that was over half its CPU (bench/ingest_profile.py).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return insert_for(session)(table), list(rows)
+    columns = list(rows[0])
+    arrays = {f"rows_{c}": [row[c] for row in rows] for c in columns}
+    unnested = [
+        func.unnest(cast(bindparam(f"rows_{c}"), postgresql.ARRAY(table.c[c].type))).label(c)
+        for c in columns
+    ]
+    target = cast_type(TableClause, table)  # a model's __table__
+    return postgresql.insert(target).from_select(columns, select(*unnested)), arrays
 
 
 def is_postgres(session: Session) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import Row, case, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from bot.db import insert_for
+from bot.db import insert_for, insert_rows
 from bot.models import Answer, PromptPost, ThreadMessage
 from bot.practice.privacy.marks import forgotten_replies
 
@@ -81,9 +81,9 @@ def record_delete(session: Session, post: PostRef, ts: str, user_id: str | None)
 def _upsert_message(
     session: Session, post: PostRef, *, user_id: str, ts: str, text: str, version: str
 ) -> None:
-    rows = [_message_row(post.id, user_id=user_id, ts=ts, text=text, version=version)]
-    apply_thread_reads(session, rows)
-    session.execute(_message_upsert(insert_for(session)), rows)
+    upsert_messages(
+        session, [_message_row(post.id, user_id=user_id, ts=ts, text=text, version=version)]
+    )
 
 
 def apply_thread_reads(session: Session, rows: list[dict[str, object]]) -> None:
@@ -122,12 +122,18 @@ def _message_row(
     }
 
 
-def _message_upsert(insert: Any) -> Any:
-    """The message upsert, run with a list of rows (executemany): the statement is the same
-    for every batch, so SQLAlchemy compiles it once and renders the rows into multi-row
-    VALUES itself (`insertmanyvalues`), instead of building and compiling a statement with a
-    literal VALUES list per batch (most of a batch's time in the profile)."""
-    statement = insert(ThreadMessage.__table__)
+def upsert_messages(session: Session, rows: list[dict[str, object]]) -> None:
+    """Store `_message_row`s (in key order: concurrent writers lock rows in the same order),
+    the new ones older than their post's last thread read as deleted."""
+    apply_thread_reads(session, rows)
+    statement, params = insert_rows(session, ThreadMessage.__table__, rows)
+    session.execute(_message_upsert(statement), params)
+
+
+def _message_upsert(statement: Any) -> Any:
+    """The message upsert on `insert_rows`'s statement: the same for every batch, so
+    SQLAlchemy compiles it once, instead of a statement with a literal VALUES list per batch
+    (most of a batch's time in an earlier profile)."""
     # Keep whichever version is newer; a stale delivery changes nothing. Versions are Slack
     # ts strings of equal shape, so string order is time order ("" = the original).
     newer = statement.excluded.version > ThreadMessage.version
@@ -222,7 +228,6 @@ def record_replies(session: Session, replies: Sequence[Reply]) -> list[RecordedA
     """
     if not replies:
         return []
-    insert = insert_for(session)
     messages: dict[tuple[int, str], dict[str, object]] = {}
     posts: dict[tuple[int, str], PostRef] = {}
     for reply in replies:
@@ -243,9 +248,7 @@ def record_replies(session: Session, replies: Sequence[Reply]) -> list[RecordedA
         posts = {key: post for key, post in posts.items() if key in kept}
     if not messages:
         return []
-    rows = [messages[k] for k in sorted(messages)]
-    apply_thread_reads(session, rows)
-    session.execute(_message_upsert(insert), rows)
+    upsert_messages(session, [messages[k] for k in sorted(messages)])
     return _recompute(session, posts)
 
 
@@ -308,9 +311,9 @@ def _replies_of(
 
 def _upsert_answers(session: Session, answers: list[dict[str, Any]]) -> Sequence[Row[Any]]:
     """Upsert the answers; the stored rows with the columns the once-only flags need."""
-    # Run with the rows as executemany (compiled once, see `_message_upsert`); RETURNING
-    # comes back per row, whatever the number of rows.
-    statement = insert_for(session)(Answer.__table__)
+    # Compiled once, whatever the number of rows (see `_message_upsert`); RETURNING comes
+    # back per row.
+    statement, params = insert_rows(session, Answer.__table__, answers)
     statement = statement.on_conflict_do_update(
         index_elements=["post_id", "user_id"],
         set_={column: statement.excluded[column] for column in ANSWER_COLUMNS},
@@ -325,7 +328,7 @@ def _upsert_answers(session: Session, answers: list[dict[str, Any]]) -> Sequence
         Answer.reacted,
         Answer.late_notified,
     )
-    return session.execute(statement, answers).all()
+    return session.execute(statement, params).all()
 
 
 def _claim_flags(session: Session, flag: Any, ids: list[int]) -> set[int]:

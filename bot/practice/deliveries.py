@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete
 from sqlalchemy.orm import Session
 
-from bot.db import affected, insert_for
+from bot.db import affected, insert_for, insert_rows
 from bot.models import Delivery
 
 # Slack gives up retrying after about an hour; a day of keys is plenty.
@@ -31,15 +31,11 @@ def claim_deliveries(session: Session, keys: list[str], kind: str, now: datetime
     unique = sorted({key[:200] for key in keys})
     if not unique:
         return set()
-    insert = insert_for(session)
-    # executemany: one compiled statement for every batch size (see answers._message_upsert)
-    statement = (
-        insert(Delivery.__table__)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(Delivery.key)
-    )
     rows = [{"key": key, "kind": kind[:40], "received_at": now} for key in unique]
-    return set(session.scalars(statement, rows))
+    # One compiled statement for every batch size (see answers._message_upsert).
+    statement, params = insert_rows(session, Delivery.__table__, rows)
+    statement = statement.on_conflict_do_nothing(index_elements=["key"]).returning(Delivery.key)
+    return set(session.scalars(statement, params))
 
 
 def prune_deliveries(session: Session, now: datetime) -> int:

@@ -23,15 +23,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.db import insert_for
 from bot.models import Channel, PromptPost, ThreadMessage
 from bot.practice.answers import (
     RecordedAnswer,
     _message_row,
-    _message_upsert,
     _recompute,
-    apply_thread_reads,
     ts_to_datetime,
+    upsert_messages,
 )
 from bot.practice.privacy.marks import forgotten_replies
 from bot.practice.workspaces import installed_team_ids
@@ -137,9 +135,8 @@ def reconcile_thread(
         )
         users.add(reply.user_id)
     if rows:
-        ordered = [rows[ts] for ts in sorted(rows)]
-        apply_thread_reads(session, ordered)  # an older read that missed it: deleted before
-        session.execute(_message_upsert(insert_for(session)), ordered)
+        # An older read that missed one: it was deleted before (`apply_thread_reads`).
+        upsert_messages(session, [rows[ts] for ts in sorted(rows)])
     gone = sorted(
         ts
         for ts, row in stored.items()
