@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from bot.practice.assignment import AnswerRef, Assignment, AssignmentPlan, assig
 from bot.practice.members.settings import away_members
 from bot.practice.reviews.notices import ReviewerBrief, ShortNotice, claimed_brief, post_ref
 from bot.practice.reviews.queries import claim_ids, counted_answers, posts_query, release_ids
+from bot.practice.send_order import one_each_in_turn
 from bot.practice.workspaces import installed_team_ids
 
 log = logging.getLogger(__name__)
@@ -198,7 +200,8 @@ def _store_plan(
 def pending_notices(
     session: Session, now: datetime, channel_id: str | None = None
 ) -> list[tuple[int, str]]:
-    """(post id, reviewer) of assignments not yet told, on posts still open for review."""
+    """(post id, reviewer) of assignments not yet told, on posts still open for review, one
+    reviewer after another (`one_each_in_turn`)."""
     rows = session.execute(
         select(ReviewAssignment.post_id, ReviewAssignment.reviewer_id)
         .join(PromptPost, PromptPost.id == ReviewAssignment.post_id)
@@ -213,7 +216,7 @@ def pending_notices(
         .distinct()
         .order_by(ReviewAssignment.post_id, ReviewAssignment.reviewer_id)
     )
-    return [(post_id, reviewer) for post_id, reviewer in rows]
+    return one_each_in_turn([(post_id, reviewer) for post_id, reviewer in rows], itemgetter(1))
 
 
 def claim_notice(

@@ -7,6 +7,7 @@ work and calls the notifier between them, with no transaction open.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -33,6 +34,7 @@ from bot.practice.reviews.queries import (
     standin_scored,
 )
 from bot.practice.reviews.votes import rubric_for
+from bot.practice.send_order import one_each_in_turn
 
 # Summaries still owed (a crash between the close and the DMs) are caught up for this long.
 SUMMARY_CATCH_UP = timedelta(days=2)
@@ -58,7 +60,8 @@ def _owed_reminder(post_id: int, reviewer: str | None = None) -> tuple[Any, ...]
 def due_reminders(
     session: Session, now: datetime, channel_id: str | None = None
 ) -> list[tuple[int, str]]:
-    """(post id, reviewer) owed a reminder: half-way through reviews, not scored yet."""
+    """(post id, reviewer) owed a reminder: half-way through reviews, not scored yet; one
+    reviewer after another (`one_each_in_turn`)."""
     posts = session.execute(
         posts_query(channel_id).where(
             PromptPost.assigned_at.is_not(None),
@@ -77,7 +80,7 @@ def due_reminders(
             .order_by(ReviewAssignment.reviewer_id)
         )
         due.extend((post.id, reviewer) for reviewer in reviewers)
-    return due
+    return one_each_in_turn(due, itemgetter(1))
 
 
 def claim_reminder(

@@ -30,6 +30,7 @@ from bot.practice.reviews.assign import volunteers
 from bot.practice.reviews.notices import PostRef, ReviewerBrief, post_ref, reviewer_brief
 from bot.practice.reviews.queries import answer_live, claim_ids, counted_answers, posts_query
 from bot.practice.scoring import ScoringRules, rules_for
+from bot.practice.send_order import one_each_in_turn
 
 STANDIN = "standin"
 OFFERS_PER_REVIEW = 3  # people offered each review; the first to accept takes it
@@ -207,17 +208,19 @@ def _offer_open() -> tuple[ColumnElement[bool], ...]:
 
 
 def pending_offers(session: Session, now: datetime, channel_id: str | None = None) -> list[int]:
-    """Offers not yet DMed whose review is still up for taking."""
+    """Offers not yet DMed whose review is still up for taking, one person after another
+    (`one_each_in_turn`)."""
     query = (
         posts_query(channel_id)
-        .with_only_columns(StandinOffer.id, maintain_column_froms=True)
+        .with_only_columns(StandinOffer.id, StandinOffer.user_id, maintain_column_froms=True)
         .join(ReviewAssignment, ReviewAssignment.post_id == PromptPost.id)
         .join(StandinOffer, StandinOffer.assignment_id == ReviewAssignment.id)
         .where(*_offer_open(), PromptPost.reviews_close_at > now)
         .order_by(None)
         .order_by(StandinOffer.id)
     )
-    return list(session.scalars(query))
+    rows = one_each_in_turn(session.execute(query), lambda row: row.user_id)
+    return [row.id for row in rows]
 
 
 def claim_offer(session: Session, offer_id: int, now: datetime) -> OfferNotice | None:
@@ -335,10 +338,13 @@ class PassedNotice:
 
 
 def owed_passed(session: Session, now: datetime, channel_id: str | None = None) -> list[int]:
-    """Assignments passed on whose original reviewer has not been told yet."""
+    """Assignments passed on whose original reviewer has not been told yet, one reviewer after
+    another (`one_each_in_turn`)."""
     query = (
         posts_query(channel_id)
-        .with_only_columns(ReviewAssignment.id, maintain_column_froms=True)
+        .with_only_columns(
+            ReviewAssignment.id, ReviewAssignment.reviewer_id, maintain_column_froms=True
+        )
         .join(ReviewAssignment, ReviewAssignment.post_id == PromptPost.id)
         .where(
             ReviewAssignment.passed_at.is_not(None),
@@ -349,7 +355,8 @@ def owed_passed(session: Session, now: datetime, channel_id: str | None = None) 
         .order_by(None)
         .order_by(ReviewAssignment.id)
     )
-    return list(session.scalars(query))
+    rows = one_each_in_turn(session.execute(query), lambda row: row.reviewer_id)
+    return [row.id for row in rows]
 
 
 def claim_passed(session: Session, assignment_id: int, now: datetime) -> PassedNotice | None:
