@@ -108,7 +108,9 @@ def _content_check(folder: Path) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         settings.require_slack()
-        if not _upgrade_in_child(settings.database_url):
+        from bot.migrate import is_at_head
+
+        if not is_at_head(settings.database_url) and not _upgrade_in_child(settings.database_url):
             return 1
         from bot.server import serve
 
@@ -140,7 +142,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 def _upgrade_in_child(database_url: str) -> bool:
     """`serve` migrates in a short-lived child process, so that the gunicorn master, which
     every worker is forked from, never holds alembic and the migration scripts in memory
-    (about 30 MB in each process, master and workers)."""
+    (about 30 MB in each process, master and workers). Only when the schema is not at head:
+    the child took about 0.9 s of every start-up."""
     code = "import sys; from bot.migrate import upgrade; upgrade(sys.argv[1])"
     done = subprocess.run([sys.executable, "-c", code, database_url], check=False)
     if done.returncode != 0:

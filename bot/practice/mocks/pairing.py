@@ -16,8 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import networkx as nx
-
 from bot.practice.mocks.availability import Slot, shared_slot
 
 NEW_PAIR = 100.0
@@ -78,6 +76,10 @@ def choose_pairs(
 ) -> list[Pairing]:
     """The pairs of the queue (ordered oldest first) with the largest total weight; each pair
     shares a slot of `slot_length` from `not_before`. Deterministic for a given queue."""
+    # Imported here, not with the module: networkx is a seventh of a process's start-up and
+    # memory, and only a matching run needs it (docs/benchmarks.md, footprint).
+    import networkx as nx
+
     graph = nx.Graph()
     slots: dict[frozenset[int], Slot] = {}
     for i, a in enumerate(queue):

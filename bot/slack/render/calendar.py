@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from icalendar import Calendar, Event
-
 from bot.practice.mocks.views import MatchView
 
 ICS_NAME = "mock-interview.ics"
@@ -12,6 +10,8 @@ ICS_NAME = "mock-interview.ics"
 def invite_ics(match: MatchView, summary: str, description: str) -> bytes:
     """One event at the match's slot; its UID is stable, so a moved slot updates the event."""
     assert match.slot_start is not None and match.slot_end is not None
+    from icalendar import Calendar, Event  # only a match's invite needs it (start-up time)
+
     calendar = Calendar()
     calendar.add("prodid", "-//practice-bot//mock interview//EN")
     calendar.add("version", "2.0")
