@@ -172,15 +172,21 @@ def is_transient(exc: BaseException) -> bool:
 
 # The advisory-lock key space of job ticks (two-int form; migrations use a one-bigint key).
 JOB_LOCK_SPACE = 724202
+# How many instances run one job's tick at once on PostgreSQL. Two divide a tick's channels
+# between them through the claims (the busy-morning benchmark: a job's Monday 09:00 went from
+# one process doing it all to both sharing it); beyond that, more instances mostly contend
+# for the same claims and Slack's per-workspace limits, so the rest skip the tick.
+JOB_LOCK_SLOTS = 2
 
 
 @contextmanager
-def job_lock(engine: Engine, name: str) -> Iterator[bool]:
-    """Try to take the lock for one tick of job `name`; yields whether this process has it.
+def job_lock(engine: Engine, name: str, slots: int = JOB_LOCK_SLOTS) -> Iterator[bool]:
+    """Try to take one of `slots` locks for one tick of job `name`; yields whether this
+    process has one.
 
     On PostgreSQL: `pg_try_advisory_lock` on a connection of its own in AUTOCOMMIT mode, held
-    until the block ends, so when many instances tick at the same minute one of them scans and
-    the others skip at once. A session lock, not a transaction-scoped one: the job calls
+    until the block ends, so when many instances tick at the same minute `slots` of them scan
+    and the others skip at once. A session lock, not a transaction-scoped one: the job calls
     Slack, and no transaction may stay open across a Slack call. On SQLite (one machine,
     writers serialised anyway): always True. Correctness never depends on it: unique claims
     still decide every post.
@@ -188,13 +194,17 @@ def job_lock(engine: Engine, name: str) -> Iterator[bool]:
     if engine.dialect.name != "postgresql":
         yield True
         return
-    key = zlib.crc32(name.encode())
-    key = key - 2**32 if key >= 2**31 else key  # int4
-    args = {"space": JOB_LOCK_SPACE, "key": key}
+    base = zlib.crc32(name.encode())
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        got = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:space, :key)"), args))
+        held = None
+        for slot in range(slots):
+            key = (base + slot) % 2**32
+            args = {"space": JOB_LOCK_SPACE, "key": key - 2**32 if key >= 2**31 else key}
+            if connection.scalar(text("SELECT pg_try_advisory_lock(:space, :key)"), args):
+                held = args
+                break
         try:
-            yield got
+            yield held is not None
         finally:
-            if got:
-                connection.scalar(text("SELECT pg_advisory_unlock(:space, :key)"), args)
+            if held is not None:
+                connection.scalar(text("SELECT pg_advisory_unlock(:space, :key)"), held)
