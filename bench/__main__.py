@@ -72,7 +72,7 @@ def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[s
         if ours and scraped:
             rows += scrape.rows(db, scraped, ours)
         if ours and bare:
-            rows += latency.rows(db, ours, bare)
+            rows += latency.rows(db, ours, bare, same="bare")
             log.append(
                 f"latency {db}: commands {ours.commands.rate:,.0f}/s, event acks "
                 f"{ours.events.rate:,.0f}/s"
@@ -85,7 +85,7 @@ def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[s
             variant_ingest = ingest.measure(stack, sizes.ingest) if "ingest" in names else None
         label = f"{db}, AsyncApp"
         if variant and bare:
-            rows += latency.rows(label, variant, bare)
+            rows += latency.rows(label, variant, bare, same="bare-async")
             log.append(
                 f"latency {label}: commands {variant.commands.rate:,.0f}/s, event acks "
                 f"{variant.events.rate:,.0f}/s"
