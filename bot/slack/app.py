@@ -39,7 +39,7 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
         "raise_error_for_unhandled_request": False,
         "url_verification_enabled": True,
         # After the signature check, before Bolt's own authorization reads the body.
-        "before_authorize": reject_malformed(),
+        "before_authorize": RejectMalformed(),
         "listener_executor": runtime.pool(LISTENER_WORKERS, "bolt-listener"),
     }
     if settings.oauth:
@@ -75,11 +75,6 @@ def build_app(runtime: Runtime, *, token_verification: bool = True) -> App:
     return app
 
 
-def reject_malformed() -> Middleware:
-    """The middleware between the signature check and Bolt's authorization (both apps)."""
-    return _RejectMalformed()
-
-
 def request_middlewares(runtime: Runtime) -> list[Middleware]:
     """The global middlewares after authorization, in order (both apps): none of them does
     I/O, which is what lets the `AsyncApp` run them on its event loop."""
@@ -110,8 +105,9 @@ _SHAPES: dict[str, tuple[str, type]] = {
 # thread reply (docs/benchmarks.md, "Changes (issue 17, third session)").
 
 
-class _RejectMalformed(Middleware):
-    """A signed request whose payload has the wrong shape gets a 400, not a crash."""
+class RejectMalformed(Middleware):
+    """A signed request whose payload has the wrong shape gets a 400, not a crash. Between the
+    signature check and Bolt's authorization, in both apps."""
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]

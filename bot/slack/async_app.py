@@ -30,7 +30,7 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.runtime import LISTENER_WORKERS, Runtime
-from bot.slack.app import once_per_delivery, reject_malformed, report_error, request_middlewares
+from bot.slack.app import RejectMalformed, once_per_delivery, report_error, request_middlewares
 from bot.slack.gateway import make_client
 from bot.slack.listeners import register
 from bot.slack.listeners.routes import Matcher, Register
@@ -51,7 +51,7 @@ def build_async_app(runtime: Runtime, sync_app: App) -> AsyncApp:
         ignoring_self_events_enabled=True,
         raise_error_for_unhandled_request=False,
         url_verification_enabled=True,
-        before_authorize=_OnTheLoop(reject_malformed()),
+        before_authorize=_OnTheLoop(RejectMalformed()),
     )
     app.use(_SyncClient(runtime))
     for middleware in request_middlewares(runtime):
@@ -179,17 +179,23 @@ class _Registrar:
         self, event: Matcher, matchers: Sequence[Callable[..., bool]] | None = None
     ) -> Register:
         # The matchers are pure checks of the payload: they run on the loop.
-        on_loop = [_coroutine(m, _on_the_loop) for m in matchers or ()]
+        on_loop = [_coroutine(m, _names(m), functools.partial(_call, m)) for m in matchers or ()]
         decorator = self._app.event(event, matchers=on_loop or None)
         return lambda listener: self._on(decorator)(once_per_delivery(self._runtime, listener))
 
     def _on(self, decorator: Callable[[Any], Any]) -> Register:
         def register(listener: Callable[..., Any]) -> Any:
-            return decorator(_coroutine(listener, self._in_pool, also=("context",)))
+            # The listener's parameters are read once, here, not on every request.
+            names = _names(listener)
+            asked = names if "context" in names else [*names, "context"]
+            run = functools.partial(self._in_pool, listener, names)
+            return decorator(_coroutine(listener, asked, run))
 
         return register
 
-    async def _in_pool(self, listener: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    async def _in_pool(
+        self, listener: Callable[..., Any], names: list[str], kwargs: dict[str, Any]
+    ) -> Any:
         loop = asyncio.get_running_loop()
         context = kwargs["context"]
         wanted = {
@@ -197,9 +203,7 @@ class _Registrar:
             "respond": lambda: _respond(context.response_url),
             "say": lambda: Say(context.client, context.channel_id),
         }
-        given = {
-            name: wanted[name]() if name in wanted else kwargs[name] for name in _names(listener)
-        }
+        given = {name: wanted[name]() if name in wanted else kwargs[name] for name in names}
         return await loop.run_in_executor(self._pool, functools.partial(listener, **given))
 
 
@@ -207,28 +211,23 @@ def _names(function: Callable[..., Any]) -> list[str]:
     return list(inspect.signature(function).parameters)
 
 
-def _on_the_loop(matcher: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
-    return matcher(**kwargs)
+def _call(function: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    return function(**kwargs)
 
 
 def _coroutine(
-    function: Callable[..., Any],
-    run: Callable[[Callable[..., Any], dict[str, Any]], Any],
-    also: tuple[str, ...] = (),
+    function: Callable[..., Any], asked: list[str], run: Callable[[dict[str, Any]], Any]
 ) -> Callable[..., Awaitable[Any]]:
-    """A coroutine function that Bolt calls with `function`'s parameters and those in `also`
+    """A coroutine function named like `function` that Bolt calls with the parameters `asked`
     (Bolt reads the names through `inspect.getfullargspec`, which honours `__signature__`),
     and that hands them to `run`."""
 
     async def bridged(**kwargs: Any) -> Any:
-        result = run(function, kwargs)
+        result = run(kwargs)
         return await result if inspect.isawaitable(result) else result
 
-    names = _names(function)
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    parameters = [
-        inspect.Parameter(n, kind) for n in (*names, *(a for a in also if a not in names))
-    ]
+    parameters = [inspect.Parameter(name, kind) for name in asked]
     bridged.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     bridged.__name__ = getattr(function, "__name__", "listener")
     bridged.__qualname__ = getattr(function, "__qualname__", bridged.__name__)
