@@ -1,16 +1,18 @@
 """Recovery: reading 1,000 open threads at start-up against `conversations.replies`' tier.
 
 `conversations.replies` is a Tier 3 method: about 50 calls a minute per workspace. Reading N
-threads (one page each here) therefore cannot take less than (N - burst) / 50 minutes: that
-floor is the baseline. The recovery paces itself with a token bucket (`bot/slack/thread_reader.py`)
-so that it never draws a 429; its waits are counted on a virtual clock instead of slept (the
-row would otherwise take 20 minutes to measure), so "ours" is the real time of the recovery's
-own work (1,000 HTTP calls to the emulator, the database writes, the ✅ reactions) plus the
-waits the pacer asked for. A ratio near 1 says the tier, not our code, sets the pace.
+threads (one page each here) cannot finish sooner than the start of the last of its
+ceil(N / 50) minute windows: that floor is the baseline. The recovery paces itself to 50 calls
+in any 60 seconds (`bot/slack/thread_reader.py`), so that it never draws a 429; its waits are
+counted on a virtual clock instead of slept (the row would otherwise take 20 minutes to
+measure), so "ours" is the real time of the recovery's own work (1,000 HTTP calls to the
+emulator, the database writes, the ✅ reactions) plus the waits the pacer asked for. A ratio
+near 1 says the tier, not our code, sets the pace.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -49,8 +51,8 @@ def run(db: str, quick: bool, log: list[str]) -> list[Row]:
     from bot.settings import Settings
     from bot.slack.answer_receipts import SlackAnswerReceipts
     from bot.slack.thread_reader import (
-        TIER3_BURST,
         TIER3_PER_MINUTE,
+        WINDOW,
         Pacer,
         Pacers,
         SlackThreadReader,
@@ -111,7 +113,7 @@ def run(db: str, quick: bool, log: list[str]) -> list[Row]:
             runtime.close()
         calls = emulator.call("calls", "conversations.replies")
         limited = emulator.call("limited")
-    floor = max(0, calls - TIER3_BURST) * 60.0 / TIER3_PER_MINUTE
+    floor = max(0, math.ceil(calls / TIER3_PER_MINUTE) - 1) * WINDOW  # the first window is free
     total = work + clock.skipped
     complete = stored == count * REPLIES_PER_THREAD and run_.threads == count
     log.append(
