@@ -151,3 +151,14 @@ def test_chart_is_a_png(session: Session, library: Library) -> None:
     png = weekly_chart(report.week.top(), report.trend, criterion_names=report.criterion_names)
     assert png.startswith(PNG_SIGNATURE) and len(png) > 5000
     assert weekly_chart([], []).startswith(PNG_SIGNATURE)
+
+
+def test_a_long_name_is_cut_to_the_charts_margin() -> None:
+    # The chart's layout is fixed: a name longer than the margin holds ends with an ellipsis
+    # instead of running off the picture (the alt text keeps the whole name).
+    from bot.slack.render.chart import NAME_CHARS, _fitted
+
+    long = "Bartholomew Featherstonehaugh-Smythe"
+    assert len(_fitted(long)) == NAME_CHARS and _fitted(long).endswith("\u2026")
+    assert _fitted("Ana") == "Ana"
+    assert weekly_chart([], [], names={"U1": long}).startswith(PNG_SIGNATURE)
