@@ -16,11 +16,13 @@ from typing import cast as cast_type
 
 from sqlalchemy import (
     Engine,
+    Integer,
     bindparam,
     cast,
     create_engine,
     event,
     func,
+    literal,
     literal_column,
     select,
     text,
@@ -135,6 +137,16 @@ def insert_rows(
     ]
     target = cast_type(TableClause, table)  # a model's __table__
     return postgresql.insert(target).from_select(columns, select(*unnested)), arrays
+
+
+def int_array(values: Sequence[int]) -> Any:
+    """PostgreSQL: `values` as one `integer[]` parameter, sent as the array's text.
+
+    psycopg dumps a Python list element by element (a regular expression on each, to decide
+    its quoting): 6 ms for the 7,000 answer ids of a large channel's week, twice per tally.
+    """
+    body = "{" + ",".join(str(int(v)) for v in values) + "}"
+    return cast(literal(body), postgresql.ARRAY(Integer))
 
 
 def is_postgres(session: Session) -> bool:

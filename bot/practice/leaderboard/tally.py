@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, and_, any_, case, exists, func, literal, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import and_, any_, case, exists, func, select
 from sqlalchemy.orm import Session
 
-from bot.db import is_postgres
+from bot.db import int_array, is_postgres
 from bot.models import (
     Answer,
     Challenge,
@@ -76,7 +75,7 @@ def tally_week(
     votes = _week_votes(session, post_dates)
     per_answer = _per_answer(session, channel, monday, rules, votes, offsets)
     rows: dict[str, Row] = {}
-    _add_answers(rows, votes.answers, per_answer, post_dates, rules.participation)
+    lines = _add_answers(rows, votes.answers, per_answer, post_dates)
     _add_reviews(session, sorted(post_dates), rules, rows)
     if rows:
         _add_mock_rounds(session, channel, monday, rules, rows)
@@ -85,7 +84,7 @@ def tally_week(
     counted = [means[1] for means in per_answer.values()]
     prior = channel_mean(rules, sum(counted), len(counted))
     for r in rows.values():
-        _finish_row(r, rules, prior)
+        _finish_row(r, rules, prior, lines.get(r.user_id, ()))
     ranked = _ranked(rows)
     shown = {r.user_id: r for r in ranked[:TOP]}
     shown.update((u, rows[u]) for u in also_shown if u in rows)
@@ -143,11 +142,13 @@ def _week_votes(session: Session, post_dates: dict[int, date]) -> _WeekVotes:
     # history); the array gets an index scan of the week's votes (50 ms). SQLite plans the
     # subquery well and has a bound on parameters, so it keeps the subquery.
     if is_postgres(session):
-        ids = literal([answer_id for answer_id, *_ in answers], ARRAY(Integer))
-        of_week = Vote.answer_id == any_(ids)
+        of_week = Vote.answer_id == any_(int_array([answer_id for answer_id, *_ in answers]))
     else:
         of_week = Vote.answer_id.in_(select(Answer.id).where(*on_time))
     return _WeekVotes(answers, of_week)
+
+
+_Line = tuple[date, int, int, float | None, float | None]  # an AnswerLine's first five
 
 
 def _add_answers(
@@ -155,20 +156,19 @@ def _add_answers(
     answers: list[Any],
     per_answer: dict[int, tuple[float, float, int]],
     post_dates: dict[int, date],
-    participation: float,
-) -> None:
-    """One line per on-time answer; its quality points are set once the estimate is known."""
+) -> dict[str, list[_Line]]:
+    """A row for each author; each one's answers as the start of their `AnswerLine`s, made
+    whole by `_finish_row` once the estimate is known (made once: a large week has 7,000)."""
+    lines: dict[str, list[_Line]] = {}
     for answer_id, post_id, user_id, answered_at in answers:
         r = rows.get(user_id)
         if r is None:
             r = rows[user_id] = Row(user_id, first_answer_at=answered_at)
-        means = per_answer.get(answer_id)
-        raw, quality, reviewers = means if means is not None else (None, None, 0)
-        line = AnswerLine(
-            post_dates[post_id], answer_id, reviewers, raw, quality, 0.0, participation
-        )
-        r.answer_lines.append(line)
+            lines[user_id] = []
+        raw, quality, reviewers = per_answer.get(answer_id) or (None, None, 0)
+        lines[user_id].append((post_dates[post_id], answer_id, reviewers, raw, quality))
         r.answers += 1
+    return lines
 
 
 def _add_criteria(session: Session, rows: dict[str, Row], offsets: dict[str, float]) -> None:
@@ -202,13 +202,14 @@ def _add_reviews(
 
 def _ranked(rows: dict[str, Row]) -> list[Row]:
     """Rows in rank order; rows equal on every tie-break share a rank."""
-    ranked = sorted(rows.values(), key=lambda r: (r.sort_key(), r.user_id))
+    keyed = sorted(((r.sort_key(), r.user_id, r) for r in rows.values()), key=lambda k: k[:2])
     previous: tuple[Any, ...] | None = None
-    for position, r in enumerate(ranked, start=1):
-        key = r.sort_key()
-        r.rank = ranked[position - 2].rank if key == previous else position
-        previous = key
-    return ranked
+    rank = 0
+    for position, (key, _, r) in enumerate(keyed, start=1):
+        if key != previous:
+            rank, previous = position, key
+        r.rank = rank
+    return [r for *_, r in keyed]
 
 
 def _add_mock_rounds(
@@ -228,16 +229,16 @@ def _add_mock_rounds(
             rows[mock.interviewer_id].interviews += 1
 
 
-def _finish_row(r: Row, rules: ScoringRules, prior: float) -> None:
-    """The row's estimate, each answer's quality points and the total (one formula:
+def _finish_row(r: Row, rules: ScoringRules, prior: float, lines: Collection[_Line]) -> None:
+    """The row's estimate, its answer lines with their points and the total (one formula:
     `scoring.exact_points`)."""
-    means = [line.quality for line in r.answer_lines]
+    means = [line[4] for line in lines]
     scored = [q for q in means if q is not None]
     mocks = [m.mean for m in r.mocks]
     r.mean_quality = sum(scored) / len(scored) if scored else None
     r.quality = quality_estimate(rules, scored, mocks, prior)
     per_answer = answer_points(rules, r.quality) - rules.participation
-    r.answer_lines = [line._replace(quality_points=per_answer) for line in r.answer_lines]
+    r.answer_lines = [AnswerLine(*line, per_answer, rules.participation) for line in lines]
     total = exact_points(
         rules,
         answer_means=means,
@@ -246,5 +247,6 @@ def _finish_row(r: Row, rules: ScoringRules, prior: float) -> None:
         mock_means=mocks,
         interviews=r.interviews,
         prior=prior,
+        quality=r.quality,
     )
     r.points = round(total, 1)

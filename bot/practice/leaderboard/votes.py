@@ -7,11 +7,10 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, column, func, literal, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Integer, column, func, select
 from sqlalchemy.orm import Session
 
-from bot.db import is_postgres
+from bot.db import int_array, is_postgres
 from bot.models import (
     Answer,
     CalibrationScore,
@@ -162,7 +161,7 @@ def channel_criteria(
     query = select(*keys, func.sum(Vote.score), func.count())
     if is_postgres(session):
         week = (
-            func.unnest(literal([answer_id for answer_id, *_ in answers], ARRAY(Integer)))
+            func.unnest(int_array([answer_id for answer_id, *_ in answers]))
             .table_valued(column("id", Integer))
             .render_derived(name="week_answers")
         )
