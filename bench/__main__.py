@@ -70,7 +70,7 @@ def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[s
             scraped = scrape.measure(stack, sizes.events) if ours else None
             ours_ingest = ingest.measure(stack, sizes.ingest) if "ingest" in names else None
         if ours and scraped:
-            rows += scrape.rows(db, scraped, ours)
+            rows += scrape.rows(db, scraped)
         if ours and bare:
             rows += latency.rows(db, ours, bare, same="bare")
             log.append(
