@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bot.db import insert_for
@@ -72,28 +72,35 @@ def _zone_or_utc(tz: str | None) -> str:
     return tz if tz and is_known_zone(tz) else "UTC"
 
 
+# What `prefs_of` reads, built once: it runs before every DM (`dm_decision`), thousands in a
+# review close, where building the statements and loading ORM objects was most of its cost.
+_SETTINGS = select(
+    MemberSettings.tz,
+    MemberSettings.quiet_start,
+    MemberSettings.quiet_end,
+    MemberSettings.reminders,
+    MemberSettings.listed,
+).where(MemberSettings.team_id == bindparam("team"), MemberSettings.user_id == bindparam("user"))
+_AWAY = (
+    select(AwayPeriod.first, AwayPeriod.last)
+    .where(AwayPeriod.team_id == bindparam("team"), AwayPeriod.user_id == bindparam("user"))
+    .order_by(AwayPeriod.first)
+)
+
+
 def prefs_of(session: Session, team_id: str, user_id: str) -> MemberPrefs:
-    row = session.scalar(
-        select(MemberSettings).where(
-            MemberSettings.team_id == team_id, MemberSettings.user_id == user_id
-        )
-    )
-    away = tuple(
-        Away(first, last)
-        for first, last in session.execute(
-            select(AwayPeriod.first, AwayPeriod.last)
-            .where(AwayPeriod.team_id == team_id, AwayPeriod.user_id == user_id)
-            .order_by(AwayPeriod.first)
-        )
-    )
+    member = {"team": team_id, "user": user_id}
+    row = session.execute(_SETTINGS, member).first()
+    away = tuple(Away(first, last) for first, last in session.execute(_AWAY, member))
     if row is None:
         return replace(DEFAULT, away=away)
+    tz, quiet_start, quiet_end, reminders, listed = row
     return MemberPrefs(
-        tz=_zone_or_utc(row.tz),
-        quiet_start=row.quiet_start,
-        quiet_end=row.quiet_end,
-        reminders=row.reminders if row.reminders in REMINDER_CHOICES else "all",
-        listed=row.listed,
+        tz=_zone_or_utc(tz),
+        quiet_start=quiet_start,
+        quiet_end=quiet_end,
+        reminders=reminders if reminders in REMINDER_CHOICES else "all",
+        listed=listed,
         away=away,
     )
 
