@@ -119,6 +119,11 @@ def _limited(slack: SlackEmulator) -> int:
     return slack.rate_limited_count
 
 
+def _limited_by(slack: SlackEmulator) -> dict[str, int]:
+    """429s by the limit that refused them: the method's minute or the channel's second."""
+    return dict(slack.rate_limiter.limited_by)
+
+
 def _clear(slack: SlackEmulator) -> None:
     slack.clear_calls()
 
@@ -145,6 +150,7 @@ _COMMANDS: dict[str, Any] = {
     "remove_replies": _remove_replies,
     "rate_limits": _rate_limits,
     "limited": _limited,
+    "limited_by": _limited_by,
     "clear": _clear,
     "response_urls": _response_urls,
 }

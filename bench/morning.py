@@ -711,6 +711,8 @@ def run_morning(db: str, sizes: Sizes, progress: Callable[[str], None]) -> Morni
                     )
             morning.counts.update(emulator.call("calls_by_method"))
             morning.counts["limited"] = emulator.call("limited")
+            for limit, refused in emulator.call("limited_by").items():
+                morning.counts[f"limited per {limit}"] = refused
         finally:
             server.stop()
             runtime.close()

@@ -117,6 +117,7 @@ class RateLimiter:
         self._channel_hits: dict[str, deque[float]] = {}
         self._method_hits: dict[str, deque[float]] = {}
         self.limited: Counter[str] = Counter()  # method -> number of 429s answered
+        self.limited_by: Counter[str] = Counter()  # "method" or "channel": the limit that refused
 
     def configure(
         self,
@@ -140,18 +141,19 @@ class RateLimiter:
             return None
         with self._lock:
             now = self._clock()
-            waits: list[float] = []
+            waits: dict[str, float] = {}
             method_limit = self.per_method_per_minute.get(method)
             if method_limit is not None:
-                waits.append(_window_wait(self._method_hits, method, now, 60.0, method_limit))
+                waits["method"] = _window_wait(self._method_hits, method, now, 60.0, method_limit)
             per_second = self.per_channel_per_second
             if per_second and channel and method in PER_CHANNEL_METHODS:
                 # A rate below one a second becomes one call per 1/rate seconds.
                 window, allowed = (1.0, int(per_second)) if per_second >= 1 else (1 / per_second, 1)
-                waits.append(_window_wait(self._channel_hits, channel, now, window, allowed))
-            wait = max(waits, default=0.0)
+                waits["channel"] = _window_wait(self._channel_hits, channel, now, window, allowed)
+            wait = max(waits.values(), default=0.0)
             if wait > 0:
                 self.limited[method] += 1
+                self.limited_by[max(waits, key=lambda k: waits[k])] += 1
                 return Refusal(429, "ratelimited", max(1, math.ceil(wait)))
             if method_limit is not None:
                 self._method_hits[method].append(now)

@@ -93,8 +93,13 @@ def load_jobs() -> dict[str, Job]:
 
 
 def _run(runtime: Runtime, name: str, now: datetime, channel_id: str | None) -> JobResult:
+    from bot.slack.gateway import waiting_out_rate_limits  # (the CLI stays light)
+
     load_jobs()
-    outcome = JOBS[name](runtime, now, channel_id)
+    # A job waits out a workspace's shut minute window rather than meet a 429 on each of its
+    # next calls (bot/slack/gateway.py).
+    with waiting_out_rate_limits():
+        outcome = JOBS[name](runtime, now, channel_id)
     return JobResult(name, outcome.done, outcome.details)
 
 

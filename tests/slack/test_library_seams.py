@@ -12,7 +12,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.util.utils import get_arg_names_of_callable, is_callable_coroutine
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
 
-from bot.slack.gateway import MAX_RETRY_AFTER, BoundedRateLimitRetryHandler
+from bot.slack.gateway import (
+    JOB_MAX_RETRY_AFTER,
+    MAX_RETRY_AFTER,
+    BoundedRateLimitRetryHandler,
+    waiting_out_rate_limits,
+)
 
 
 def _rate_limited(retry_after: str) -> HttpResponse:
@@ -30,6 +35,17 @@ def test_the_429_handler_decides_through_slack_sdks_can_retry() -> None:
     beyond = _rate_limited(str(MAX_RETRY_AFTER + 1))
     assert handler.can_retry(state=RetryState(), request=_request(), response=within)
     assert not handler.can_retry(state=RetryState(), request=_request(), response=beyond)
+
+
+def test_a_job_waits_out_a_minute_window_that_a_request_does_not() -> None:
+    handler = BoundedRateLimitRetryHandler()
+    minute = _rate_limited("55")
+    beyond = _rate_limited(str(JOB_MAX_RETRY_AFTER + 1))
+    assert not handler.can_retry(state=RetryState(), request=_request(), response=minute)
+    with waiting_out_rate_limits():
+        assert handler.can_retry(state=RetryState(), request=_request(), response=minute)
+        assert not handler.can_retry(state=RetryState(), request=_request(), response=beyond)
+    assert not handler.can_retry(state=RetryState(), request=_request(), response=minute)
 
 
 def test_bolts_event_registration_keeps_the_signature_the_app_wraps() -> None:
