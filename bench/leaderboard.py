@@ -163,10 +163,18 @@ def generate(engine: Engine, days: int, per_day: int) -> dict[str, int]:
 
 
 def time_tally(url: str, runs: int = 7) -> tuple[float, float, int]:
-    """(cold ms, median warm ms, rows ranked) for the last week's tally."""
+    """(cold ms, median warm ms, rows ranked) for the last week's tally, in a process set up
+    as a server's worker is: the start-up's objects frozen before the fork (`bot/server.py`),
+    the collector's thresholds of every bot process (`bot.runtime.tune_gc`)."""
+    import gc
+
     from bot.db import make_engine, make_session_factory, unit_of_work
     from bot.models import Channel
     from bot.practice.leaderboard.tally import tally_week
+    from bot.runtime import tune_gc
+
+    gc.freeze()
+    tune_gc()
 
     engine = make_engine(url)
     sessions = make_session_factory(engine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -100,6 +101,21 @@ class Runtime:
         self.engine.dispose()
 
 
+# The collector's youngest generation is examined after this many new container objects
+# (Python's default: 700). A weekly tally of a 5,000-member channel makes about 100,000 (result
+# rows, answer lines, dicts), nearly all freed by reference counting alone; at 700 the
+# collector ran 140 times during it, a full collection among them, a fifth of the tally's time
+# (bench/leaderboard.py: 166 -> 132 ms at a year of history, PostgreSQL). Cycles are still
+# collected, a little later.
+GC_YOUNGEST = 10_000
+
+
+def tune_gc() -> None:
+    """The process's garbage-collection thresholds, set by every process `bootstrap` starts."""
+    youngest, middle, oldest = gc.get_threshold()
+    gc.set_threshold(max(GC_YOUNGEST, youngest), middle, oldest)
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -107,6 +123,7 @@ def bootstrap(
     library: Library | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> Runtime:
+    tune_gc()
     engine = engine or make_engine(settings.database_url)
     installation_store = None
     if settings.oauth:
