@@ -27,6 +27,7 @@ LAST_SUNDAY = date(2026, 3, 1)
 LAST_MONDAY = LAST_SUNDAY - timedelta(days=6)
 TEAM = "T0001"
 GENERATOR_VERSION = "3"  # bump when generate() changes
+TARGET_MS = {"sqlite": 200, "postgres": 150}  # issue 27: PostgreSQL, the production database
 
 
 def schema_hash() -> str:
@@ -241,6 +242,7 @@ def run(db: str, quick: bool, log: list[str]) -> list[Row]:
                 drop_postgres(name)
     (_, year, ranked), (_, month, _) = results[365], results[30]
     cold = results[365][0]
+    limit = TARGET_MS[db]
     log.append(f"leaderboard {db}: year cold {cold:.0f} ms, {ranked} people ranked")
     return [
         Row(
@@ -250,8 +252,8 @@ def run(db: str, quick: bool, log: list[str]) -> list[Row]:
             year,
             month,
             "ms",
-            "< 200 ms, ratio <= 1.5",
-            year < 200 and year <= 1.5 * month,
+            f"< {limit} ms, ratio <= 1.5",
+            year < limit and year <= 1.5 * month,
             "baseline: 1 month history",
         ),
         Row(
