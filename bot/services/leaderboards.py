@@ -114,9 +114,11 @@ def standings(
     last: bool,
     library: Library,
     caller: str | None = None,
+    explain: str | None = None,
 ) -> Standings | None:
-    """This week's (or with `last`, last week's) tally in the channel, with `caller`'s row shown
-    in full (its criteria) wherever it ranks; None if not enrolled."""
+    """This week's (or with `last`, last week's) tally in the channel, with `caller`'s row and
+    the row of `explain` (`why @name`) shown in full (criteria, reviewers) wherever they rank;
+    None if not enrolled."""
     with _TALLYING, read_only(sessions) as session:
         channel = get_channel(session, team_id, channel_id)
         if channel is None:
@@ -124,7 +126,8 @@ def standings(
         monday = week_start(local_date(now, channel.timezone))
         if last:
             monday -= timedelta(days=7)
-        week = tally_week(session, channel, monday, also_shown=[caller] if caller else [])
+        shown = [user for user in (caller, explain) if user]
+        week = tally_week(session, channel, monday, also_shown=shown)
         week.unlisted = frozenset(unlisted_members(session, team_id))
         return Standings(week, criterion_names(library, channel))
 

@@ -243,8 +243,11 @@ def test_criteria_are_read_for_the_rows_shown_and_the_channel_counts_every_vote(
     expected = {u: {"focus": 5.0, "rollout": 1.0 + i % 4} for i, u in enumerate(answerers)}
     for r in week.top():
         assert r.criteria == expected.get(r.user_id, {})
+        assert all(line.reviewers == 4 for line in r.answer_lines)
     hidden = [r for r in week.rows[TOP:] if r.user_id in expected]
     assert hidden and all(r.criteria == {} for r in hidden)
+    # Reviewers are counted for the shown rows only, not left at a wrong number elsewhere.
+    assert all(line.reviewers is None for r in hidden for line in r.answer_lines)
     # The channel's means still count every vote, the hidden rows' included.
     assert week.criterion_counts == {"focus": 48, "rollout": 48}
     assert week.criteria == {"focus": 5.0, "rollout": 2.5}
@@ -252,6 +255,30 @@ def test_criteria_are_read_for_the_rows_shown_and_the_channel_counts_every_vote(
     shown = tally_week(session, ch, MON, also_shown=[caller]).row(caller)
     assert shown is not None and shown.criteria == expected[caller]
     assert shown.criterion_counts == {"focus": 4, "rollout": 4}
+    assert [line.reviewers for line in shown.answer_lines] == [4]
+
+
+def test_why_shows_the_named_row_in_full_wherever_it_ranks(session: Session, library: Any) -> None:
+    # `/practice leaderboard why @name` explains any row: the service reads that row's
+    # criteria and reviewer counts, as it does the caller's.
+    ch = b.channel(session)
+    p = b.post(session, ch, MON)
+    answerers = [f"u{i:02d}" for i in range(12)]
+    for i, user in enumerate(answerers):
+        b.review(session, b.answer(session, p, user, minutes=i), "rev1", 1 + i % 5)
+    session.commit()
+    now = utc(2026, 3, 4, 12)
+    sessions = b.sessions_like(session)
+    week = tally_week(session, ch, MON)
+    named = week.rows[-1].user_id
+    assert week.rows[-1].rank > TOP and week.rows[-1].answer_lines[0].reviewers is None
+    found = leaderboards.standings(
+        sessions, "T1", "C1", now, last=False, library=library, caller="rev1", explain=named
+    )
+    assert found is not None
+    row = found.week.row(named)
+    assert row is not None and [line.reviewers for line in row.answer_lines] == [1]
+    assert row.criteria
 
 
 def test_few_or_low_scores_name_no_strongest_criterion(session: Session) -> None:

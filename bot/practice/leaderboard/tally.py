@@ -53,10 +53,11 @@ def tally_week(
 ) -> Week:
     """Every person's points for the channel's Monday-Sunday week starting on `monday`.
 
-    A row's means per criterion (`Row.criteria`, behind its strongest criterion) are read for
-    the rows a leaderboard shows only: the top `TOP` and the people in `also_shown` (the
-    caller of `/practice leaderboard`). For all 5,000 rows of a large channel they were the
-    tally's largest step; the other rows' `criteria` stay empty.
+    A row's means per criterion (`Row.criteria`, behind its strongest criterion) and its
+    answers' reviewer counts (`AnswerLine.reviewers`) are read for the rows a leaderboard
+    shows only: the top `TOP` and the people in `also_shown` (the caller of `/practice
+    leaderboard`, the person of `why @name`). For all 5,000 rows of a large channel they were
+    the tally's largest step; the other rows' `criteria` stay empty, their reviewers None.
     """
     rules = rules or rules_for(channel)
     posts = week_posts_query(channel.id, monday)
@@ -102,8 +103,8 @@ def _per_answer(
     rules: ScoringRules,
     votes: _WeekVotes,
     offsets: dict[str, float],
-) -> dict[int, tuple[float, float, int]]:
-    """(raw mean, counted mean, reviewers) per answer; both means over every reviewer and
+) -> dict[int, tuple[float, float]]:
+    """(raw mean, counted mean) per answer; both means over every reviewer and
     criterion, the counted one bias-corrected and/or reliability-weighted when those are on.
     All of it comes from the covering index ix_votes_answer_criterion."""
     weights = (
@@ -148,13 +149,13 @@ def _week_votes(session: Session, post_dates: dict[int, date]) -> _WeekVotes:
     return _WeekVotes(answers, of_week)
 
 
-_Line = tuple[date, int, int, float | None, float | None]  # an AnswerLine's first five
+_Line = tuple[date, int, int | None, float | None, float | None]  # an AnswerLine's first five
 
 
 def _add_answers(
     rows: dict[str, Row],
     answers: list[Any],
-    per_answer: dict[int, tuple[float, float, int]],
+    per_answer: dict[int, tuple[float, float]],
     post_dates: dict[int, date],
 ) -> dict[str, list[_Line]]:
     """A row for each author; each one's answers as the start of their `AnswerLine`s, made
@@ -165,19 +166,27 @@ def _add_answers(
         if r is None:
             r = rows[user_id] = Row(user_id, first_answer_at=answered_at)
             lines[user_id] = []
-        raw, quality, reviewers = per_answer.get(answer_id) or (None, None, 0)
-        lines[user_id].append((post_dates[post_id], answer_id, reviewers, raw, quality))
+        raw, quality = per_answer.get(answer_id) or (None, None)
+        # Reviewers are counted for the rows shown (`_add_criteria`).
+        lines[user_id].append((post_dates[post_id], answer_id, None, raw, quality))
         r.answers += 1
     return lines
 
 
 def _add_criteria(session: Session, rows: dict[str, Row], offsets: dict[str, float]) -> None:
-    """Each of `rows`' means per criterion, from the votes on its on-time answers."""
+    """Each of `rows`' means per criterion, and each of their answers' reviewers, from the
+    votes on their on-time answers."""
     authors = {line.answer_id: r.user_id for r in rows.values() for line in r.answer_lines}
-    for (user_id, criterion), (total, count) in person_criteria(session, authors, offsets).items():
+    found = person_criteria(session, authors, offsets)
+    for (user_id, criterion), (total, count) in found.sums.items():
         row = rows[user_id]
         row.criteria[criterion] = total / count
         row.criterion_counts[criterion] = int(count)
+    for row in rows.values():
+        row.answer_lines = [
+            line._replace(reviewers=found.reviewers.get(line.answer_id, 0))
+            for line in row.answer_lines
+        ]
 
 
 def _add_reviews(

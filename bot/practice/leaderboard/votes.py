@@ -4,6 +4,7 @@ for the channel and for the people shown."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -57,18 +58,15 @@ def reviewer_offsets(
     return {reviewer: as_float(mean) - as_float(overall) for reviewer, mean in rows}
 
 
-def answer_means(session: Session, of_week: Any) -> dict[int, tuple[float, float, int]]:
-    """(raw mean, mean that counts, reviewers) per answer, without bias correction: one row
-    per answer, grouped in SQL."""
+def answer_means(session: Session, of_week: Any) -> dict[int, tuple[float, float]]:
+    """(raw mean, mean that counts) per answer, without bias correction: one row per answer,
+    grouped in SQL. (Each answer's count of reviewers, a `count(DISTINCT ..)` that was a third
+    of this query on PostgreSQL, is read only for the rows a leaderboard shows:
+    `person_criteria`.)"""
     return {
-        answer_id: (total / count, total / count, reviewers)
-        for answer_id, total, count, reviewers in session.execute(
-            select(
-                Vote.answer_id,
-                func.sum(Vote.score),
-                func.count(),
-                func.count(Vote.reviewer_id.distinct()),
-            )
+        answer_id: (total / count, total / count)
+        for answer_id, total, count in session.execute(
+            select(Vote.answer_id, func.sum(Vote.score), func.count())
             .where(of_week)
             .group_by(Vote.answer_id)
         )
@@ -80,12 +78,12 @@ def answer_means_corrected(
     of_week: Any,
     offsets: dict[str, float],
     weights: dict[str, float] | None = None,
-) -> dict[int, tuple[float, float, int]]:
+) -> dict[int, tuple[float, float]]:
     """The same with bias correction and/or reliability weights: votes summed per answer and
     reviewer, each reviewer's sum shifted by their offset and weighted by their weight (a new
     reviewer's weight is `NEW_REVIEWER`; with every weight equal it is the plain mean)."""
-    # raw sum, raw count, weighted counted sum, weighted count, reviewers
-    per_answer: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0.0])
+    # raw sum, raw count, weighted counted sum, weighted count
+    per_answer: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for answer_id, reviewer, total, count in session.execute(
         select(Vote.answer_id, Vote.reviewer_id, func.sum(Vote.score), func.count())
         .where(of_week)
@@ -97,9 +95,8 @@ def answer_means_corrected(
         acc[1] += count
         acc[2] += weight * (as_float(total) - count * offsets.get(reviewer, 0.0))
         acc[3] += weight * count
-        acc[4] += 1
     return {
-        a: (acc[0] / acc[1], _within(acc[2] / acc[3], offsets, weights), int(acc[4]))
+        a: (acc[0] / acc[1], _within(acc[2] / acc[3], offsets, weights))
         for a, acc in per_answer.items()
     }
 
@@ -176,16 +173,28 @@ def channel_criteria(
     return channel
 
 
+@dataclass
+class PersonCriteria:
+    """The shown rows' sums per (user, criterion), and how many reviewers scored each of
+    their answers."""
+
+    sums: dict[tuple[str, str], list[float]] = field(
+        default_factory=lambda: defaultdict(lambda: [0.0, 0.0])
+    )
+    reviewers: dict[int, int] = field(default_factory=dict)
+
+
 def person_criteria(
     session: Session, authors: dict[int, str], offsets: dict[str, float]
-) -> dict[tuple[str, str], list[float]]:
+) -> PersonCriteria:
     """(user, criterion) -> [sum of scores, count] over the answers in `authors` (answer id ->
-    author): only the rows a leaderboard shows, a few dozen answers, so one grouped read of
-    their votes by id. Each reviewer's sums are shifted by their offset (none without bias
-    correction)."""
-    person: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    author), and each answer's reviewers: only the rows a leaderboard shows, a few dozen
+    answers, so one grouped read of their votes by id. Each reviewer's sums are shifted by
+    their offset (none without bias correction)."""
+    found = PersonCriteria()
     if not authors:
-        return person
+        return found
+    seen: dict[int, set[str]] = defaultdict(set)
     keys = (Vote.answer_id, Vote.criterion, Vote.reviewer_id)
     for answer_id, criterion, reviewer, total, count in session.execute(
         select(*keys, func.sum(Vote.score), func.count())
@@ -193,7 +202,9 @@ def person_criteria(
         .group_by(*keys)
         .order_by(*keys)  # the same sums in the same order on every database
     ):
-        acc = person[(authors[answer_id], criterion)]
+        acc = found.sums[(authors[answer_id], criterion)]
         acc[0] += as_float(total) - count * offsets.get(reviewer, 0.0)
         acc[1] += count
-    return person
+        seen[answer_id].add(reviewer)
+    found.reviewers = {answer_id: len(who) for answer_id, who in seen.items()}
+    return found

@@ -26,7 +26,7 @@ class AnswerLine(NamedTuple):
 
     post_date: date
     answer_id: int
-    reviewers: int
+    reviewers: int | None  # counted for the rows a leaderboard shows (`tally_week`); else None
     raw_quality: float | None  # mean score as given
     quality: float | None  # the mean that counts (bias-corrected when the setting is on)
     quality_points: float  # quality_weight x the author's estimate, scored or not

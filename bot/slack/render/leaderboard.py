@@ -255,10 +255,10 @@ def _answer_lines(row: Row, rules: ScoringRules) -> list[str]:
                 if adjusted and line.raw_quality is not None
                 else ""
             )
-            how = (
-                f"mean score {line.quality:.2f} from {_plural(line.reviewers, 'reviewer')}"
-                f"{corrected}"
+            scored_by = (
+                f" from {_plural(line.reviewers, 'reviewer')}" if line.reviewers is not None else ""
             )
+            how = f"mean score {line.quality:.2f}{scored_by}{corrected}"
         earned = line.participation_points + line.quality_points
         lines.append(
             f"• {day}: answer on time, {how} → {_n(line.participation_points)} + "

@@ -66,6 +66,7 @@ def leaderboard(ctx: CommandContext) -> None:
         last=last,
         library=runtime.library,
         caller=ctx.user_id,
+        explain=explain,
     )
     if found is None:
         ctx.reply(NOT_ENROLLED)
