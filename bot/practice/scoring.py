@@ -197,18 +197,14 @@ def exact_points(
     mock_means: Sequence[float] = (),
     interviews: int = 0,
     prior: float = RUBRIC_MIDDLE,
-    quality: float | None = None,
 ) -> float:
     """A person's points for a week, unrounded.
 
     `answer_means` has one entry per on-time answer: its mean score, or None if unscored;
     `mock_means` one per scored mock round as the candidate; `interviews` counts scored mock
-    rounds as the interviewer; `prior` is the channel's mean (`channel_mean`). `quality` is
-    their `quality_estimate` from these, when the caller has already worked it out.
+    rounds as the interviewer; `prior` is the channel's mean (`channel_mean`).
     """
-    if quality is None:
-        scored = [q for q in answer_means if q is not None]
-        quality = quality_estimate(rules, scored, mock_means, prior)
+    quality = quality_estimate(rules, [q for q in answer_means if q is not None], mock_means, prior)
     total = len(answer_means) * answer_points(rules, quality)
     total += rules.review_credit * (reviews + interviews + len(mock_means))
     return total - rules.missed_review * missed

@@ -76,7 +76,7 @@ def tally_week(
     votes = _week_votes(session, post_dates)
     per_answer = _per_answer(session, channel, monday, rules, votes, offsets)
     rows: dict[str, Row] = {}
-    lines = _add_answers(rows, votes.answers, per_answer, post_dates)
+    _add_answers(rows, votes.answers, per_answer, post_dates, rules.participation)
     _add_reviews(session, sorted(post_dates), rules, rows)
     if rows:
         _add_mock_rounds(session, channel, monday, rules, rows)
@@ -85,7 +85,7 @@ def tally_week(
     counted = [means[1] for means in per_answer.values()]
     prior = channel_mean(rules, sum(counted), len(counted))
     for r in rows.values():
-        _finish_row(r, rules, prior, lines.get(r.user_id, ()))
+        _finish_row(r, rules, prior)
     ranked = _ranked(rows)
     shown = {r.user_id: r for r in ranked[:TOP]}
     shown.update((u, rows[u]) for u in also_shown if u in rows)
@@ -149,28 +149,23 @@ def _week_votes(session: Session, post_dates: dict[int, date]) -> _WeekVotes:
     return _WeekVotes(answers, of_week)
 
 
-_Line = tuple[date, int, int | None, float | None, float | None]  # an AnswerLine's first five
-
-
 def _add_answers(
     rows: dict[str, Row],
     answers: list[Any],
     per_answer: dict[int, tuple[float, float]],
     post_dates: dict[int, date],
-) -> dict[str, list[_Line]]:
-    """A row for each author; each one's answers as the start of their `AnswerLine`s, made
-    whole by `_finish_row` once the estimate is known (made once: a large week has 7,000)."""
-    lines: dict[str, list[_Line]] = {}
+    participation: float,
+) -> None:
+    """One line per on-time answer; its quality points are set once the estimate is known,
+    its reviewers for the rows shown (`_add_criteria`)."""
     for answer_id, post_id, user_id, answered_at in answers:
         r = rows.get(user_id)
         if r is None:
             r = rows[user_id] = Row(user_id, first_answer_at=answered_at)
-            lines[user_id] = []
         raw, quality = per_answer.get(answer_id) or (None, None)
-        # Reviewers are counted for the rows shown (`_add_criteria`).
-        lines[user_id].append((post_dates[post_id], answer_id, None, raw, quality))
+        line = AnswerLine(post_dates[post_id], answer_id, None, raw, quality, 0.0, participation)
+        r.answer_lines.append(line)
         r.answers += 1
-    return lines
 
 
 def _add_criteria(session: Session, rows: dict[str, Row], offsets: dict[str, float]) -> None:
@@ -238,16 +233,16 @@ def _add_mock_rounds(
             rows[mock.interviewer_id].interviews += 1
 
 
-def _finish_row(r: Row, rules: ScoringRules, prior: float, lines: Collection[_Line]) -> None:
-    """The row's estimate, its answer lines with their points and the total (one formula:
+def _finish_row(r: Row, rules: ScoringRules, prior: float) -> None:
+    """The row's estimate, each answer's quality points and the total (one formula:
     `scoring.exact_points`)."""
-    means = [line[4] for line in lines]
+    means = [line.quality for line in r.answer_lines]
     scored = [q for q in means if q is not None]
     mocks = [m.mean for m in r.mocks]
     r.mean_quality = sum(scored) / len(scored) if scored else None
     r.quality = quality_estimate(rules, scored, mocks, prior)
     per_answer = answer_points(rules, r.quality) - rules.participation
-    r.answer_lines = [AnswerLine(*line, per_answer, rules.participation) for line in lines]
+    r.answer_lines = [line._replace(quality_points=per_answer) for line in r.answer_lines]
     total = exact_points(
         rules,
         answer_means=means,
@@ -256,6 +251,5 @@ def _finish_row(r: Row, rules: ScoringRules, prior: float, lines: Collection[_Li
         mock_means=mocks,
         interviews=r.interviews,
         prior=prior,
-        quality=r.quality,
     )
     r.points = round(total, 1)

@@ -5,7 +5,7 @@ display needed, safe in threads. matplotlib is imported on first use: it takes a
 a second, which web workers should not pay at boot for a weekly chart.
 
 The layout is fixed (margins in `_MARGINS`, names cut at `NAME_CHARS`) rather than matplotlib's
-constrained layout, which drew every chart twice to measure it: 183 -> 115 ms a chart, and a
+constrained layout, which drew every chart twice to measure it: 183 -> 98 ms a chart, and a
 Monday posts a chart for each channel (250 at once in the busy-morning benchmark).
 """
 
