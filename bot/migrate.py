@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 # The newest revision in migrations/versions (tests/reliability/test_migrations.py checks it
 # is alembic's head): `serve` compares it with the database's without importing alembic.
-HEAD = "0015"
+HEAD = "0016"
 
 
 def alembic_config(database_url: str) -> Config:

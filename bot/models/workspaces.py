@@ -50,6 +50,9 @@ class Channel(Base):
     scoring: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     paused_reason: Mapped[str | None] = mapped_column(String(200))
+    # Slack's event_ts of the last bot join or leave applied: Slack may deliver an older one
+    # later (a retry, or its two removal events racing a re-invite), and that one is ignored.
+    membership_ts: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     workspace: Mapped[Workspace] = relationship()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -17,6 +19,8 @@ from bot.practice.schedule import (
     parse_hhmm,
     parse_weekdays,
 )
+
+log = logging.getLogger(__name__)
 
 MAX_REVIEWERS = 5
 ANSWER_WINDOW_CHOICES = (60, 120, 180, 240, 360, 480, 720)
@@ -53,10 +57,14 @@ def stop_workspace(session: Session, team_id: str | None, now: datetime) -> int:
     )
 
 
-def get_channel(session: Session, team_id: str, channel_id: str) -> Channel | None:
-    return session.scalars(
-        select(Channel).where(Channel.team_id == team_id, Channel.channel_id == channel_id)
-    ).one_or_none()
+def get_channel(
+    session: Session, team_id: str, channel_id: str, *, for_update: bool = False
+) -> Channel | None:
+    """The enrolled channel; `for_update` locks its row on PostgreSQL until the commit (two
+    changes read-then-written at once would lose one; SQLite's `BEGIN IMMEDIATE` already
+    keeps a second writer out)."""
+    query = select(Channel).where(Channel.team_id == team_id, Channel.channel_id == channel_id)
+    return session.scalars(query.with_for_update() if for_update else query).one_or_none()
 
 
 @dataclass(frozen=True)
@@ -124,11 +132,16 @@ def enrol_channel(
     creator_id: str | None = None,
     inviter_id: str | None = None,
     inviter_tz: str | None = None,
+    event_ts: str | None = None,
 ) -> Enrolment:
-    """Enrol a channel the bot joined, with defaults; a returning bot resumes it instead."""
+    """Enrol a channel the bot joined, with defaults; a returning bot resumes it instead.
+    `event_ts` is Slack's time of the join: one older than the last leave applied changes
+    nothing (`record_membership`)."""
     ensure_workspace(session, team_id, now)
-    existing = get_channel(session, team_id, channel_id)
+    existing = get_channel(session, team_id, channel_id, for_update=True)
     if existing is not None:
+        if not record_membership(existing, event_ts):
+            return Enrolment(existing, created=False, resumed=False)
         resumed = existing.paused and existing.paused_reason in BOT_WAS_OUT
         if resumed:
             existing.paused = False
@@ -156,12 +169,40 @@ def enrol_channel(
             leaderboard_weekday=1,
             leaderboard_time="09:00",
             paused=False,
+            membership_ts=event_ts if _slack_time(event_ts) is not None else None,
         )
         .on_conflict_do_nothing(index_elements=["team_id", "channel_id"])
     )
     channel = get_channel(session, team_id, channel_id)
     assert channel is not None
     return Enrolment(channel, created=channel.enrolled_at == now, resumed=False)
+
+
+def record_membership(channel: Channel, event_ts: str | None) -> bool:
+    """Note a bot join or leave at Slack's `event_ts`; False (nothing noted) when the channel
+    has seen a later one: Slack retries a delivery it thinks failed, and sends two events for
+    a removal, so a leave can arrive after the re-invite that followed it. An event without a
+    readable time is applied, as before there were times to compare."""
+    when = _slack_time(event_ts)
+    last = _slack_time(channel.membership_ts)
+    if when is None:
+        return True
+    if last is not None and when < last:
+        log.info(
+            "channel %s: a join or leave older than the last one applied ignored",
+            channel.channel_id,
+        )
+        return False
+    channel.membership_ts = event_ts
+    return True
+
+
+def _slack_time(ts: str | None) -> Decimal | None:
+    # Decimal, not float: a ts has 16 significant digits, at the edge of a double's.
+    try:
+        return Decimal(ts) if ts else None
+    except InvalidOperation:
+        return None
 
 
 def pause_channel(session: Session, channel: Channel, now: datetime, reason: str) -> bool:

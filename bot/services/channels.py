@@ -20,6 +20,7 @@ from bot.practice.channels import (
     enrol_channel,
     get_channel,
     pause_channel,
+    record_membership,
     resume_channel,
 )
 from bot.practice.ports import ChannelDirectory
@@ -91,7 +92,7 @@ def _change(
 ) -> ChannelChange | None:
     """Apply `change` to the enrolled channel and commit; None when not enrolled."""
     with unit_of_work(sessions) as session:
-        channel = get_channel(session, team_id, channel_id)
+        channel = get_channel(session, team_id, channel_id, for_update=True)
         if channel is None:
             return None
         changed = bool(change(session, channel))
@@ -125,10 +126,21 @@ REMOVED = "bot removed from channel"
 
 
 def bot_removed(
-    sessions: SessionFactory, team_id: str, channel_id: str, now: datetime
+    sessions: SessionFactory,
+    team_id: str,
+    channel_id: str,
+    now: datetime,
+    *,
+    event_ts: str | None = None,
 ) -> ChannelChange | None:
-    """The bot left the channel (or was removed): its practice pauses, nothing is deleted."""
-    return _change(sessions, team_id, channel_id, lambda s, c: pause_channel(s, c, now, REMOVED))
+    """The bot left the channel (or was removed): its practice pauses, nothing is deleted.
+    A leave older than the channel's last join (Slack's `event_ts`) changes nothing."""
+    return _change(
+        sessions,
+        team_id,
+        channel_id,
+        lambda s, c: record_membership(c, event_ts) and pause_channel(s, c, now, REMOVED),
+    )
 
 
 @dataclass(frozen=True)
@@ -222,6 +234,7 @@ def enrol(
     creator_id: str | None,
     inviter_id: str | None,
     inviter_tz: str | None,
+    event_ts: str | None = None,
 ) -> Enrolled:
     """The bot was invited: the channel enrolled with defaults, or resumed if it came back."""
     with unit_of_work(sessions) as session:
@@ -234,6 +247,7 @@ def enrol(
             creator_id=creator_id,
             inviter_id=inviter_id,
             inviter_tz=inviter_tz,
+            event_ts=event_ts,
         )
         session.commit()
         return Enrolled(ChannelView.of(enrolment.channel), enrolment.created, enrolment.resumed)
@@ -247,6 +261,7 @@ def bot_joined(
     *,
     inviter_id: str | None,
     directory: ChannelDirectory,
+    event_ts: str | None = None,
 ) -> Enrolled:
     """The bot was invited: Slack is asked the channel's name and creator and the inviter's
     time zone (the defaults' time zone), with no transaction open; the channel is enrolled
@@ -262,6 +277,7 @@ def bot_joined(
         creator_id=facts.creator_id,
         inviter_id=inviter_id,
         inviter_tz=inviter_tz,
+        event_ts=event_ts,
     )
     if enrolment.created or enrolment.resumed:
         log.info("enrolled channel %s (team %s)", channel_id, team_id)

@@ -150,17 +150,28 @@ def test_pause_and_resume(enrolled: Stage) -> None:
     assert len(prompts(stage)) == 1
 
 
-def test_removing_the_bot_pauses_the_channel_and_keeps_its_data(enrolled: Stage) -> None:
+def test_removing_the_bot_pauses_the_channel_and_keeps_its_data(
+    enrolled: Stage, handled: Handled
+) -> None:
     stage = enrolled
     post_prompt(stage)
-    stage.sender.remove_bot(CHANNEL, CREATOR)
+    stage.sender.remove_bot(CHANNEL, CREATOR)  # channel_left, then member_left_channel
     stage.slack.wait_for(lambda: scalar(stage, select(Channel.paused)))
     assert scalar(stage, select(func.count()).select_from(PromptPost)) == 1
     stage.run_job("post-prompt", NINE_NY + timedelta(days=1))
     assert len(prompts(stage)) == 1
-    # Invited back: practice resumes with the same settings.
+    # Invited back (before, maybe, the second removal event was handled: CI once saw it
+    # pause the channel again): practice resumes with the same settings.
     stage.enrol(CHANNEL, inviter=ANA)
+    handled(stage)
     assert scalar(stage, select(Channel.paused)) is False
+    # Slack retrying the removal after the re-invite changes nothing.
+    bot = stage.sender.team.bot_user_id
+    left = {"type": "member_left_channel", "user": bot, "channel": CHANNEL, "channel_type": "C"}
+    stage.sender.send_event(dict(left, event_ts=f"{NINE_NY.timestamp():.6f}"), retry_num=1)
+    handled(stage)
+    assert scalar(stage, select(Channel.paused)) is False
+    assert len(prompts(stage)) == 1
 
 
 @pytest.mark.both_stacks

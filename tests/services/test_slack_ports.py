@@ -81,6 +81,38 @@ def test_the_bot_joining_reads_slack_first_enrols_then_welcomes_once(session: Se
     assert session.scalar(select(Channel.timezone)) == "Asia/Tokyo"  # the inviter's zone
 
 
+def test_a_join_or_leave_older_than_the_last_one_applied_changes_nothing(
+    session: Session,
+) -> None:
+    """Slack sends two events for a removal and retries deliveries: a leave can arrive after
+    the re-invite that followed it, and must not pause the channel again."""
+    directory = FakeDirectory(session)
+    sessions = b.sessions_like(session)
+    join = "1772452800.000100"
+    channels.bot_joined(sessions, "T1", "C9", NOW, inviter_id="U1", directory=directory)
+    assert channels.bot_removed(sessions, "T1", "C9", NOW, event_ts="1772452800.000200")
+    rejoined = channels.bot_joined(
+        sessions, "T1", "C9", NOW, inviter_id="U1", directory=directory, event_ts="1772452801.0"
+    )
+    assert rejoined.resumed and directory.welcomed == [("C9", 1), ("C9", 1)]
+
+    late_leave = channels.bot_removed(sessions, "T1", "C9", NOW, event_ts="1772452800.000300")
+    late_join = channels.bot_joined(
+        sessions, "T1", "C9", NOW, inviter_id="U1", directory=directory, event_ts=join
+    )
+
+    assert late_leave is not None and not late_leave.changed
+    assert not late_join.resumed and len(directory.welcomed) == 2
+    assert session.scalar(select(Channel.paused)) is False
+    assert session.scalar(select(Channel.membership_ts)) == "1772452801.0"
+    session.rollback()  # its reads began `BEGIN IMMEDIATE` on SQLite: the write lock, held
+    # A later leave still pauses; one without a readable time is applied as before.
+    assert channels.bot_removed(sessions, "T1", "C9", NOW, event_ts="1772452802.5").changed
+    channels.bot_joined(sessions, "T1", "C9", NOW, inviter_id="U1", directory=directory)
+    assert channels.bot_removed(sessions, "T1", "C9", NOW, event_ts="not a ts").changed
+    assert session.scalar(select(Channel.membership_ts)) == "1772452802.5"
+
+
 @dataclass
 class FakeInstallations:
     seen: Session

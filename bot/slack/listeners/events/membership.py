@@ -31,21 +31,30 @@ def on_member_joined(event: dict[str, Any], context: BoltContext, client: WebCli
         runtime.clock(),
         inviter_id=inviter if isinstance(inviter, str) and inviter else None,
         directory=SlackChannelDirectory(client),
+        event_ts=_event_ts(event),
     )
 
 
 def on_channel_left(event: dict[str, Any], context: BoltContext) -> None:
-    _pause(context, str(event.get("channel") or ""))
+    _pause(context, event)
 
 
 def on_member_left(event: dict[str, Any], context: BoltContext) -> None:
     if event.get("user") == context.bot_user_id:
-        _pause(context, str(event.get("channel") or ""))
+        _pause(context, event)
 
 
-def _pause(context: BoltContext, channel_id: str) -> None:
+def _pause(context: BoltContext, event: dict[str, Any]) -> None:
     runtime = runtime_of(context)
     team_id = str(context.team_id or "")
-    paused = channels.bot_removed(runtime.sessions, team_id, channel_id, runtime.clock())
+    channel_id = str(event.get("channel") or "")
+    paused = channels.bot_removed(
+        runtime.sessions, team_id, channel_id, runtime.clock(), event_ts=_event_ts(event)
+    )
     if paused is not None and paused.changed:
         log.info("channel %s paused: the bot was removed", channel_id)
+
+
+def _event_ts(event: dict[str, Any]) -> str | None:
+    ts = event.get("event_ts")
+    return ts if isinstance(ts, str) and ts else None
