@@ -42,56 +42,51 @@ NAMES = (
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
+# Each bot stack and the bare app on the same server stack, as the table labels them.
+PAIRS = (("bot", "bare", ""), ("bot-async", "bare-async", ", AsyncApp"))
+
+
 def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[str]) -> list[Row]:
-    """Latency and ingest share each bare server and one bot server per database."""
+    """Per database, each bot stack with its bare app up beside it: their ack phases take
+    turns (`latency.alternate`), then each one's ingest; the default stack also has /metrics
+    scraped. The floor is the faster bare stack of that database's two pairs."""
     sizes = latency.Sizes.for_run(quick)
-    bare: dict[str, latency.Measured] = {}
-    bare_ingest: dict[str, tuple[float, LoadResult]] = {}
-    for kind in latency.BARE_STACKS:
-        with latency.bare_stack(sizes, kind) as stack:
-            if "latency" in names:
-                bare[kind] = latency.measure(stack, sizes)
-            if "ingest" in names:
-                bare_ingest[kind] = ingest.measure(stack, sizes.ingest)
-    for kind, label in latency.BARE_STACKS.items():
-        if kind in bare:
-            m = bare[kind]
-            log.append(
-                f"bare {label}: commands p99 {m.commands.percentile(99):.1f} ms "
-                f"{m.commands.rate:,.0f}/s, event acks p99 {m.events.percentile(99):.1f} ms "
-                f"{m.events.rate:,.0f}/s"
-            )
-        if kind in bare_ingest:
-            log.append(f"bare {label}: ingest acks {bare_ingest[kind][0]:,.0f}/s")
     rows: list[Row] = []
     for db in dbs:
-        with latency.bot_stack(db, sizes) as stack:
-            ours = latency.measure(stack, sizes) if "latency" in names else None
-            scraped = scrape.measure(stack, sizes.events) if ours else None
-            ours_ingest = ingest.measure(stack, sizes.ingest) if "ingest" in names else None
-        if ours and scraped:
-            rows += scrape.rows(db, scraped)
-        if ours and bare:
-            rows += latency.rows(db, ours, bare, same="bare")
+        bares: dict[str, latency.Measured] = {}
+        bare_ingest: dict[str, tuple[float, LoadResult]] = {}
+        ours: dict[str, latency.Measured] = {}
+        ours_ingest: dict[str, tuple[float, LoadResult]] = {}
+        for kind, same, _label in PAIRS:
+            with (
+                latency.bare_stack(sizes, same) as bare,
+                latency.bot_stack(db, sizes, kind=kind) as stack,
+            ):
+                if "latency" in names:
+                    got = latency.alternate({same: bare, kind: stack}, sizes)
+                    bares[same], ours[kind] = got[same], got[kind]
+                    if kind == "bot":
+                        rows += scrape.rows(db, scrape.measure(stack, sizes.events))
+                if "ingest" in names:
+                    bare_ingest[same] = ingest.measure(bare, sizes.ingest)
+                    ours_ingest[kind] = ingest.measure(stack, sizes.ingest)
+        for same, m in bares.items():
             log.append(
-                f"latency {db}: commands {ours.commands.rate:,.0f}/s, event acks "
-                f"{ours.events.rate:,.0f}/s"
+                f"{db} run, bare {latency.BARE_STACKS[same]}: commands p99 "
+                f"{m.percentile('commands', 99):.1f} ms {m.rate('commands'):,.0f}/s, event acks "
+                f"p99 {m.percentile('events', 99):.1f} ms {m.rate('events'):,.0f}/s"
             )
-        if ours_ingest and bare_ingest:
-            rows += ingest.rows(db, ours_ingest, bare_ingest)
-        # The AsyncApp variant under uvicorn (bot/asgi.py), measured in the same run.
-        with latency.bot_stack(db, sizes, kind="bot-async") as stack:
-            variant = latency.measure(stack, sizes) if "latency" in names else None
-            variant_ingest = ingest.measure(stack, sizes.ingest) if "ingest" in names else None
-        label = f"{db}, AsyncApp"
-        if variant and bare:
-            rows += latency.rows(label, variant, bare, same="bare-async")
-            log.append(
-                f"latency {label}: commands {variant.commands.rate:,.0f}/s, event acks "
-                f"{variant.events.rate:,.0f}/s"
-            )
-        if variant_ingest and bare_ingest:
-            rows += ingest.rows(label, variant_ingest, bare_ingest)
+        for same, (rate, _acks) in bare_ingest.items():
+            log.append(f"{db} run, bare {latency.BARE_STACKS[same]}: ingest acks {rate:,.0f}/s")
+        for kind, same, label in PAIRS:
+            if kind in ours:
+                rows += latency.rows(db + label, ours[kind], bares, same=same)
+                log.append(
+                    f"latency {db}{label}: commands {ours[kind].rate('commands'):,.0f}/s, "
+                    f"event acks {ours[kind].rate('events'):,.0f}/s"
+                )
+            if kind in ours_ingest:
+                rows += ingest.rows(db + label, ours_ingest[kind], bare_ingest)
     return rows
 
 
