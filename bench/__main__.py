@@ -86,7 +86,7 @@ def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[s
                     f"event acks {ours[kind].rate('events'):,.0f}/s"
                 )
             if kind in ours_ingest:
-                rows += ingest.rows(db + label, ours_ingest[kind], bare_ingest)
+                rows += ingest.rows(db + label, ours_ingest[kind], bare_ingest, same)
     return rows
 
 

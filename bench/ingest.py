@@ -63,12 +63,24 @@ def _written_by(url: str, total: int, timeout: float) -> float:
 
 
 def rows(
-    db: str, ours: tuple[float, LoadResult], bares: dict[str, tuple[float, LoadResult]]
+    db: str,
+    ours: tuple[float, LoadResult],
+    bares: dict[str, tuple[float, LoadResult]],
+    same: str,
 ) -> list[Row]:
+    """Replies written per second against the faster bare stack's ack rate; the note gives the
+    bare app on our own server stack (`same`) too: what that stack acks at all, a ceiling no
+    writer behind it can pass."""
     rate, acks = ours
     kind = max(bares, key=lambda k: bares[k][0])
     base_rate = bares[kind][0]
     note = f"acks {acks.rate:,.0f}/s; floor: {BARE_STACKS[kind]}"
+    if same in bares and same != kind:
+        ceiling = bares[same][0]
+        note += (
+            f"; bare {BARE_STACKS[same]}, same stack: {ceiling:,.0f}/s"
+            f" ({ceiling / base_rate:.2f} of the floor)"
+        )
     note += "" if acks.ok else f"; errors {acks.statuses}"
     return [
         Row(
