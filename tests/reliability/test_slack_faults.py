@@ -145,6 +145,30 @@ def test_a_bot_invited_back_after_a_refused_post_resumes_the_channel(enrolled: S
 
 
 @pytest.mark.fault(
+    "the bot removed from a channel and invited back, then Slack delivers a removal event "
+    "again (a retry, or the second of its two removal events handled late)",
+    "ignores a join or leave older than the last one applied (Slack's event time): the "
+    "channel stays resumed and the next day's prompt is posted (found by CI)",
+)
+def test_a_removal_delivered_after_the_reinvite_does_not_pause_again(
+    enrolled: Stage, handled: Handled
+) -> None:
+    stage = enrolled
+    stage.sender.remove_bot(CHANNEL, CREATOR)
+    stage.slack.wait_for(lambda: scalar(stage, select(Channel.paused)))
+    stage.enrol(CHANNEL, inviter=CREATOR)
+    handled(stage)
+    assert scalar(stage, select(Channel.paused)) is False
+    bot = stage.sender.team.bot_user_id
+    left = {"type": "member_left_channel", "user": bot, "channel": CHANNEL, "channel_type": "C"}
+    sent_before = (stage.now() - timedelta(minutes=1)).timestamp()  # before the re-invite
+    stage.sender.send_event(dict(left, event_ts=f"{sent_before:.6f}"), retry_num=1)
+    handled(stage)
+    assert scalar(stage, select(Channel.paused)) is False
+    assert stage.run_job("post-prompt", NINE_NY + timedelta(days=1)).done == 1
+
+
+@pytest.mark.fault(
     "HTTP 429 asking for 120 s on one channel while others are due",
     "does not wait it out in-line: the other channels post at once, the limited one on a "
     "later tick",
