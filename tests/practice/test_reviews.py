@@ -438,6 +438,48 @@ def test_reminder_half_way_goes_once_to_those_who_have_not_scored(
     assert sorted(b.reviewer for b in notifier.reminders) == ["U2", "U3"]
 
 
+def test_the_reminder_and_stand_in_scans_read_as_often_for_one_post_as_for_many(
+    session: Session, library: Library
+) -> None:
+    """Every minute's tick scans the posts open for review: a fixed number of statements,
+    not one per post (at 1,000 channels a query per post was most of an idle tick)."""
+    from sqlalchemy import event
+
+    from bot.practice.reviews.closing import due_reminders
+    from bot.practice.reviews.standins import due_standins
+
+    def scanned() -> tuple[list[tuple[int, str]], list[int], int]:
+        statements: list[str] = []
+
+        def capture(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            statements.append(statement)
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", capture)
+        try:
+            reminders = due_reminders(session, MIDPOINT)
+            standins = due_standins(session, MIDPOINT)
+        finally:
+            event.remove(engine, "before_cursor_execute", capture)
+        session.rollback()
+        return reminders, standins, len(statements)
+
+    posts = [answered_post(session, b.channel(session, "C1"), library, ["U1", "U2", "U3"])]
+    run_assignments(session, ANSWERS_CLOSE, notifier=FakeReviewNotifier())
+    one = scanned()
+    for channel_id in ("C2", "C3", "C4"):
+        channel = b.channel(session, channel_id)
+        posts.append(answered_post(session, channel, library, ["U1", "U2", "U3"]))
+    run_assignments(session, ANSWERS_CLOSE, notifier=FakeReviewNotifier())
+    reminders, standins, statements = scanned()
+
+    assert statements == one[2]
+    assert standins == [p.id for p in posts]
+    # Each post's three reviewers, one reviewer after another across the posts.
+    assert sorted(reminders) == [(p.id, u) for p in posts for u in ("U1", "U2", "U3")]
+    assert [u for _, u in reminders[:3]] == ["U1", "U2", "U3"]
+
+
 def test_closing_summarises_once_marks_missed_and_posts_notes(
     session: Session, channel: Channel, library: Library
 ) -> None:

@@ -29,6 +29,7 @@ from bot.practice.reviews.queries import (
     answer_live,
     claim_ids,
     counted_answers,
+    open_reviews_query,
     posts_query,
     release_ids,
     standin_scored,
@@ -40,15 +41,21 @@ from bot.practice.send_order import one_each_in_turn
 SUMMARY_CATCH_UP = timedelta(days=2)
 
 
-def reminder_due_at(post: PromptPost) -> datetime:
-    return post.answers_close_at + (post.reviews_close_at - post.answers_close_at) / 2
+def reminder_due_at(answers_close_at: datetime, reviews_close_at: datetime) -> datetime:
+    return answers_close_at + (reviews_close_at - answers_close_at) / 2
 
 
-def _owed_reminder(post_id: int, reviewer: str | None = None) -> tuple[Any, ...]:
+def _owed_reminder(post_id: int, reviewer: str) -> tuple[Any, ...]:
     """Assignments told, not scored, not yet reminded, whose answer is still there."""
     return (
         ReviewAssignment.post_id == post_id,
-        *([ReviewAssignment.reviewer_id == reviewer] if reviewer is not None else []),
+        ReviewAssignment.reviewer_id == reviewer,
+        *_owed(),
+    )
+
+
+def _owed() -> tuple[Any, ...]:
+    return (
         ReviewAssignment.scored_at.is_(None),
         ReviewAssignment.reminded_at.is_(None),
         ReviewAssignment.notified_at.is_not(None),
@@ -61,26 +68,22 @@ def due_reminders(
     session: Session, now: datetime, channel_id: str | None = None
 ) -> list[tuple[int, str]]:
     """(post id, reviewer) owed a reminder: half-way through reviews, not scored yet; one
-    reviewer after another (`one_each_in_turn`)."""
-    posts = session.execute(
-        posts_query(channel_id).where(
-            PromptPost.assigned_at.is_not(None),
-            PromptPost.closed_at.is_(None),
-            PromptPost.reviews_close_at > now,
-        )
-    ).all()
-    due: list[tuple[int, str]] = []
-    for post, _channel in posts:
-        if now < reminder_due_at(post):
-            continue
-        reviewers = session.scalars(
-            select(ReviewAssignment.reviewer_id)
-            .where(*_owed_reminder(post.id))
-            .distinct()
-            .order_by(ReviewAssignment.reviewer_id)
-        )
-        due.extend((post.id, reviewer) for reviewer in reviewers)
-    return one_each_in_turn(due, itemgetter(1))
+    reviewer after another (`one_each_in_turn`). Two reads whatever the number of posts
+    open: every minute's tick runs this."""
+    halfway = [
+        post.id
+        for post in session.execute(open_reviews_query(channel_id, now))
+        if now >= reminder_due_at(post.answers_close_at, post.reviews_close_at)
+    ]
+    if not halfway:
+        return []
+    owed = session.execute(
+        select(ReviewAssignment.post_id, ReviewAssignment.reviewer_id)
+        .where(ReviewAssignment.post_id.in_(halfway), *_owed())
+        .distinct()
+        .order_by(ReviewAssignment.post_id, ReviewAssignment.reviewer_id)
+    )
+    return one_each_in_turn([(post_id, reviewer) for post_id, reviewer in owed], itemgetter(1))
 
 
 def claim_reminder(

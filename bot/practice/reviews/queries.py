@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, Update, exists, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -26,6 +27,26 @@ def posts_query(channel_id: str | None) -> Select[PromptPost, Channel]:
     if channel_id is not None:
         query = query.where(Channel.channel_id == channel_id)
     return query
+
+
+def open_reviews_query(channel_id: str | None, now: datetime) -> Select[int, datetime, datetime]:
+    """Posts assigned and still open for review: id and review window only. Each minute's
+    tick scans them all (reminders, stand-ins), and loading whole posts decoded every
+    prompt's JSON: most of an idle tick at 1,000 channels (docs/benchmarks-history.md)."""
+    return (
+        posts_query(channel_id)
+        .with_only_columns(
+            PromptPost.id,
+            PromptPost.answers_close_at,
+            PromptPost.reviews_close_at,
+            maintain_column_froms=True,
+        )
+        .where(
+            PromptPost.assigned_at.is_not(None),
+            PromptPost.closed_at.is_(None),
+            PromptPost.reviews_close_at > now,
+        )
+    )
 
 
 def counted_answers(session: Session, post_id: int) -> list[Answer]:

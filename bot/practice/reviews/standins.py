@@ -28,7 +28,13 @@ from bot.models import Answer, Channel, PromptPost, ReviewAssignment, StandinOff
 from bot.practice.members.settings import away_members
 from bot.practice.reviews.assign import volunteers
 from bot.practice.reviews.notices import PostRef, ReviewerBrief, post_ref, reviewer_brief
-from bot.practice.reviews.queries import answer_live, claim_ids, counted_answers, posts_query
+from bot.practice.reviews.queries import (
+    answer_live,
+    claim_ids,
+    counted_answers,
+    open_reviews_query,
+    posts_query,
+)
 from bot.practice.scoring import ScoringRules, rules_for
 from bot.practice.send_order import one_each_in_turn
 
@@ -79,25 +85,21 @@ def plan_offers(
     return plan
 
 
-def standin_due_at(post: PromptPost, rules: ScoringRules) -> datetime:
-    return post.answers_close_at + (post.reviews_close_at - post.answers_close_at) * (
-        rules.standin_after
-    )
+def standin_due_at(
+    answers_close_at: datetime, reviews_close_at: datetime, rules: ScoringRules
+) -> datetime:
+    return answers_close_at + (reviews_close_at - answers_close_at) * rules.standin_after
 
 
 def due_standins(session: Session, now: datetime, channel_id: str | None = None) -> list[int]:
     """Posts open for review whose channel offers stand-ins and whose stand-in time passed."""
-    posts = session.execute(
-        posts_query(channel_id).where(
-            PromptPost.assigned_at.is_not(None),
-            PromptPost.closed_at.is_(None),
-            PromptPost.reviews_close_at > now,
-        )
-    ).all()
+    posts = session.execute(open_reviews_query(channel_id, now).add_columns(Channel))
     due = []
-    for post, channel in posts:
-        rules = rules_for(channel)
-        if rules.standins and now >= standin_due_at(post, rules):
+    for post in posts:
+        rules = rules_for(post.Channel)
+        if rules.standins and now >= standin_due_at(
+            post.answers_close_at, post.reviews_close_at, rules
+        ):
             due.append(post.id)
     if not due:
         return due
