@@ -62,6 +62,8 @@ def rules_for(channel: Channel | None) -> ScoringRules:
     Unknown keys and values of the wrong type are ignored (and logged), never fatal.
     """
     overrides = (channel.scoring if channel is not None else None) or {}
+    if not overrides:  # most channels: the minute's scans ask this of every channel
+        return DEFAULT_RULES
     known = {f.name: f for f in fields(ScoringRules)}
     changes: dict[str, Any] = {}
     for key, value in overrides.items():
