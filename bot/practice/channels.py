@@ -169,12 +169,12 @@ def enrol_channel(
             leaderboard_weekday=1,
             leaderboard_time="09:00",
             paused=False,
-            membership_ts=event_ts if _slack_time(event_ts) is not None else None,
         )
         .on_conflict_do_nothing(index_elements=["team_id", "channel_id"])
     )
-    channel = get_channel(session, team_id, channel_id)
+    channel = get_channel(session, team_id, channel_id, for_update=True)
     assert channel is not None
+    record_membership(channel, event_ts)
     return Enrolment(channel, created=channel.enrolled_at == now, resumed=False)
 
 

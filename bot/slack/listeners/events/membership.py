@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.runtime import runtime_of
 from bot.services import channels
 from bot.slack.channel_directory import SlackChannelDirectory
+from bot.slack.payloads import is_ts
 
 log = logging.getLogger(__name__)
 
@@ -57,4 +58,4 @@ def _pause(context: BoltContext, event: dict[str, Any]) -> None:
 
 def _event_ts(event: dict[str, Any]) -> str | None:
     ts = event.get("event_ts")
-    return ts if isinstance(ts, str) and ts else None
+    return str(ts) if is_ts(ts) else None
