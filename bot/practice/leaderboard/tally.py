@@ -21,13 +21,11 @@ from bot.models import (
 )
 from bot.practice.leaderboard.mock_rounds import scored_mock_rounds
 from bot.practice.leaderboard.votes import (
-    answer_means,
-    answer_means_corrected,
-    channel_criteria,
     person_criteria,
     reviewer_offsets,
     reviewer_weights,
     week_posts_query,
+    week_sums,
 )
 from bot.practice.leaderboard.week import TOP, AnswerLine, MockLine, Row, Week
 from bot.practice.schedule import (
@@ -74,7 +72,13 @@ def tally_week(
         else {}
     )
     votes = _week_votes(session, post_dates)
-    per_answer = _per_answer(session, channel, monday, rules, votes, offsets)
+    weights = (
+        reviewer_weights(session, channel.id, monday, rules.bias_window_weeks)
+        if rules.weighted_consensus
+        else None
+    )
+    sums = week_sums(session, votes.of_week, offsets, weights)
+    per_answer = sums.per_answer
     rows: dict[str, Row] = {}
     _add_answers(rows, votes.answers, per_answer, post_dates, rules.participation)
     _add_reviews(session, sorted(post_dates), rules, rows)
@@ -90,31 +94,9 @@ def tally_week(
     shown = {r.user_id: r for r in ranked[:TOP]}
     shown.update((u, rows[u]) for u in also_shown if u in rows)
     _add_criteria(session, shown, offsets)
-    sums = channel_criteria(session, votes.of_week, votes.answers, offsets)
-    criteria = {c: total / count for c, (total, count) in sums.items()}
-    counts = {c: int(count) for c, (_, count) in sums.items()}
+    criteria = {c: total / count for c, (total, count) in sums.criteria.items()}
+    counts = {c: int(count) for c, (_, count) in sums.criteria.items()}
     return Week(channel.id, monday, rules, ranked, criteria, counts, prior)
-
-
-def _per_answer(
-    session: Session,
-    channel: Channel,
-    monday: date,
-    rules: ScoringRules,
-    votes: _WeekVotes,
-    offsets: dict[str, float],
-) -> dict[int, tuple[float, float]]:
-    """(raw mean, counted mean) per answer; both means over every reviewer and
-    criterion, the counted one bias-corrected and/or reliability-weighted when those are on.
-    All of it comes from the covering index ix_votes_answer_criterion."""
-    weights = (
-        reviewer_weights(session, channel.id, monday, rules.bias_window_weeks)
-        if rules.weighted_consensus
-        else None
-    )
-    if offsets or weights is not None:
-        return answer_means_corrected(session, votes.of_week, offsets, weights)
-    return answer_means(session, votes.of_week)
 
 
 @dataclass(frozen=True)
@@ -198,7 +180,9 @@ def _add_reviews(
     ):
         if not done and reviewer not in rows:
             continue  # only missed reviews: nothing to rank
-        r = rows.setdefault(reviewer, Row(reviewer))
+        r = rows.get(reviewer)
+        if r is None:  # (not setdefault: it would make a Row for each of 5,000 reviewers)
+            r = rows[reviewer] = Row(reviewer)
         r.reviews, r.missed = int(done or 0), int(miss or 0)
         r.review_points = rules.review_credit * r.reviews
         r.missed_points = -rules.missed_review * r.missed

@@ -4,14 +4,16 @@ for the channel and for the people shown."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Integer, column, func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from bot.db import int_array, is_postgres
+from bot.db import is_postgres
 from bot.models import (
     Answer,
     CalibrationScore,
@@ -19,6 +21,8 @@ from bot.models import (
     Vote,
 )
 from bot.practice.consensus import NEW_REVIEWER, Unit, weights
+
+Sums = dict[str, list[float]]  # criterion -> [sum of scores, count]
 
 
 def as_float(value: Any) -> float:
@@ -58,37 +62,74 @@ def reviewer_offsets(
     return {reviewer: as_float(mean) - as_float(overall) for reviewer, mean in rows}
 
 
-def answer_means(session: Session, of_week: Any) -> dict[int, tuple[float, float]]:
-    """(raw mean, mean that counts) per answer, without bias correction: one row per answer,
-    grouped in SQL. (Each answer's count of reviewers, a `count(DISTINCT ..)` that was a third
-    of this query on PostgreSQL, is read only for the rows a leaderboard shows:
-    `person_criteria`.)"""
-    return {
-        answer_id: (total / count, total / count)
-        for answer_id, total, count in session.execute(
-            select(Vote.answer_id, func.sum(Vote.score), func.count())
-            .where(of_week)
-            .group_by(Vote.answer_id)
-        )
-    }
+@dataclass(frozen=True)
+class WeekSums:
+    """The week's votes summed two ways: per answer, (raw mean, mean that counts); and the
+    channel's [sum, count] per criterion."""
+
+    per_answer: dict[int, tuple[float, float]]
+    criteria: Sums
 
 
-def answer_means_corrected(
+def week_sums(
     session: Session,
     of_week: Any,
     offsets: dict[str, float],
     weights: dict[str, float] | None = None,
+) -> WeekSums:
+    """The week's votes grouped per answer and per criterion (each also per reviewer when
+    bias correction or weights need it).
+
+    PostgreSQL groups both ways in one pass over the votes' index (`GROUPING SETS`): as two
+    queries the week's 84,000 votes of a 5,000-member channel were read twice, 30 ms each.
+    SQLite has no grouping sets and runs the two groupings as two queries."""
+    corrected = bool(offsets) or weights is not None
+    by_answer = [Vote.answer_id, Vote.reviewer_id] if corrected else [Vote.answer_id]
+    by_criterion = [Vote.criterion, Vote.reviewer_id] if offsets else [Vote.criterion]
+    totals = (func.sum(Vote.score), func.count())
+    answer_rows: list[Any]
+    criterion_rows: list[Any]
+    if is_postgres(session):
+        keys = [*by_answer, *(k for k in by_criterion if k is not Vote.reviewer_id)]
+        sets = func.grouping_sets(tuple_(*by_answer), tuple_(*by_criterion))
+        rows = session.execute(
+            select(func.grouping(Vote.criterion), *keys, *totals).where(of_week).group_by(sets)
+        ).all()
+        # grouping(criterion) is 1 in the rows of the per-answer set, where it is not a key.
+        answer_keys = _columns(keys, by_answer)
+        criterion_keys = _columns(keys, by_criterion)
+        answer_rows = [answer_keys(row) for row in rows if row[0]]
+        criterion_rows = [criterion_keys(row) for row in rows if not row[0]]
+    else:
+        answer_rows = list(
+            session.execute(select(*by_answer, *totals).where(of_week).group_by(*by_answer))
+        )
+        criterion_rows = list(
+            session.execute(select(*by_criterion, *totals).where(of_week).group_by(*by_criterion))
+        )
+    if corrected:
+        per_answer = _corrected_means(answer_rows, offsets, weights)
+    else:
+        per_answer = {a: (total / count, total / count) for a, total, count in answer_rows}
+    return WeekSums(per_answer, _criterion_sums(criterion_rows, offsets))
+
+
+def _columns(keys: list[Any], wanted: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """A grouping-sets row (grouping flag, `keys`, sum, count) as one set's keys in that set's
+    order, then its sum and count."""
+    at = [1 + next(i for i, key in enumerate(keys) if key is w) for w in wanted]
+    return itemgetter(*at, -2, -1)
+
+
+def _corrected_means(
+    rows: list[Any], offsets: dict[str, float], weights: dict[str, float] | None
 ) -> dict[int, tuple[float, float]]:
-    """The same with bias correction and/or reliability weights: votes summed per answer and
-    reviewer, each reviewer's sum shifted by their offset and weighted by their weight (a new
-    reviewer's weight is `NEW_REVIEWER`; with every weight equal it is the plain mean)."""
+    """(raw mean, mean that counts) per answer from sums per answer and reviewer: each
+    reviewer's sum shifted by their offset and weighted by their weight (a new reviewer's
+    weight is `NEW_REVIEWER`; with every weight equal it is the plain mean)."""
     # raw sum, raw count, weighted counted sum, weighted count
     per_answer: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for answer_id, reviewer, total, count in session.execute(
-        select(Vote.answer_id, Vote.reviewer_id, func.sum(Vote.score), func.count())
-        .where(of_week)
-        .group_by(Vote.answer_id, Vote.reviewer_id)
-    ):
+    for answer_id, reviewer, total, count in rows:
         weight = weights.get(reviewer, NEW_REVIEWER) if weights is not None else 1.0
         acc = per_answer[answer_id]
         acc[0] += as_float(total)
@@ -105,6 +146,19 @@ def _within(mean: float, offsets: dict[str, float], weights: dict[str, float] | 
     """Weights alone keep a mean within 1-5 (a convex combination): floating-point dust aside.
     Bias correction may move it out, as it always could."""
     return mean if offsets or weights is None else min(5.0, max(1.0, mean))
+
+
+def _criterion_sums(rows: list[Any], offsets: dict[str, float]) -> Sums:
+    """The channel's [sum, count] per criterion (with bias correction the rows are per
+    criterion and reviewer, each reviewer's sum shifted). Exact without correction: sums of
+    integers."""
+    channel: Sums = defaultdict(lambda: [0.0, 0.0])
+    for row in rows:
+        total, count = row[-2], row[-1]
+        acc = channel[row[0]]
+        acc[0] += as_float(total) - count * (offsets.get(row[1], 0.0) if offsets else 0.0)
+        acc[1] += count
+    return channel
 
 
 def reviewer_weights(
@@ -137,40 +191,6 @@ def reviewer_weights(
     ):
         samples[reviewer].append(Unit(float(score), float(reference)))
     return weights(scores, samples)
-
-
-Sums = dict[str, list[float]]  # criterion -> [sum of scores, count]
-
-
-def channel_criteria(
-    session: Session, of_week: Any, answers: Any, offsets: dict[str, float]
-) -> Sums:
-    """The channel's sums per criterion over the week's votes (with bias correction: grouped
-    per reviewer too, each reviewer's sums shifted). Exact without correction: sums of
-    integers.
-
-    On PostgreSQL the week's answers are joined as one array (`unnest`): with `of_week`'s
-    `= ANY(array)` it chose a parallel scan of every vote for this grouping (190 ms at a year
-    of history); the join is a nested loop over the votes' index (~45 ms).
-    """
-    channel: Sums = defaultdict(lambda: [0.0, 0.0])
-    keys: list[Any] = [Vote.criterion, Vote.reviewer_id] if offsets else [Vote.criterion]
-    query = select(*keys, func.sum(Vote.score), func.count())
-    if is_postgres(session):
-        week = (
-            func.unnest(int_array([answer_id for answer_id, *_ in answers]))
-            .table_valued(column("id", Integer))
-            .render_derived(name="week_answers")
-        )
-        query = query.select_from(Vote).join(week, Vote.answer_id == week.c.id)
-    else:
-        query = query.where(of_week)
-    for row in session.execute(query.group_by(*keys)):
-        total, count = row[-2], row[-1]
-        acc = channel[row[0]]
-        acc[0] += as_float(total) - count * (offsets.get(row[1], 0.0) if offsets else 0.0)
-        acc[1] += count
-    return channel
 
 
 @dataclass
