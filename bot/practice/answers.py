@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Row, case, select, tuple_, update
+from sqlalchemy import Row, bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_for, insert_rows
@@ -292,7 +292,19 @@ def _recompute(session: Session, posts: dict[tuple[int, str], PostRef]) -> list[
 def _replies_of(
     session: Session, pairs: Sequence[tuple[int, str]]
 ) -> dict[tuple[int, str], list[Any]]:
-    """The stored replies of these (post, user) pairs, as Core rows, by pair."""
+    """The stored replies of these (post, user) pairs, as Core rows, by pair.
+
+    Read as the posts' replies by these users, then kept by pair here. As a row-value list,
+    `(post_id, user_id) IN ((..), ..)`, PostgreSQL took 36 ms a batch (100 ms at worst) in a
+    thread of 7,000 replies: a new post's replies are newer than the table's statistics, so
+    it read all of the post's replies and tested each against 200 OR-ed pairs. A plain list of
+    users is tested with one hash lookup when its values are in the SQL as constants
+    (`literal_execute`), 1.5 ms for the same read; as bound parameters a prepared statement's
+    generic plan searches the list linearly. A batch's pairs are mostly of one post, so the
+    posts-by-users product reads little more than the pairs."""
+    wanted = set(pairs)
+    post_ids = sorted({post_id for post_id, _ in wanted})
+    user_ids = sorted({user_id for _, user_id in wanted})
     by_pair: dict[tuple[int, str], list[Any]] = {}
     rows = session.execute(
         select(
@@ -302,10 +314,15 @@ def _replies_of(
             ThreadMessage.text,
             ThreadMessage.edited_at,
             ThreadMessage.deleted,
-        ).where(tuple_(ThreadMessage.post_id, ThreadMessage.user_id).in_(pairs))
+        ).where(
+            ThreadMessage.post_id.in_(bindparam("posts", post_ids, literal_execute=True)),
+            ThreadMessage.user_id.in_(bindparam("users", user_ids, literal_execute=True)),
+        )
     )
     for row in rows:
-        by_pair.setdefault((row.post_id, row.user_id), []).append(row)
+        pair = (row.post_id, row.user_id)
+        if pair in wanted:
+            by_pair.setdefault(pair, []).append(row)
     return by_pair
 
 

@@ -141,3 +141,30 @@ def test_a_batch_after_a_deletion_keeps_it_withdrawn(session: Session, post: Pro
     (result,) = record_replies(session, [Reply(post, "U1", OPEN, "arrives after its deletion")])
     session.commit()
     assert answer_of(session).withdrawn and not result.counted and not result.react
+
+
+def test_a_batch_across_posts_keeps_each_persons_replies_to_their_own_post(
+    session: Session, post: PromptPost
+) -> None:
+    # The writer reads a batch's stored replies as "these posts' replies by these people"
+    # and keeps each (post, person) pair's own: U2's stored reply to the first post must not
+    # join their answer to the second, nor U1's the other way round.
+    tuesday = b.post(session, post.channel, date(2026, 3, 3))
+    b.reply(session, post, "U2", OPEN, "monday's answer")
+    session.commit()
+    next_day = f"{POSTED + 86_400 + 600}.000100"
+    results = record_replies(
+        session,
+        [Reply(post, "U1", LATER, "U1 on monday"), Reply(tuesday, "U2", next_day, "U2 on tuesday")],
+    )
+    session.commit()
+    assert sorted((r.post_id, r.user_id) for r in results) == [(post.id, "U1"), (tuesday.id, "U2")]
+    session.expire_all()
+    answers = {
+        (a.post_id, a.user_id): (a.text, a.followups) for a in session.scalars(select(Answer))
+    }
+    assert answers == {
+        (post.id, "U1"): ("U1 on monday", 0),
+        (post.id, "U2"): ("monday's answer", 0),
+        (tuesday.id, "U2"): ("U2 on tuesday", 0),
+    }
