@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -13,11 +14,10 @@ from bot.content import Library
 from bot.db import SessionFactory, read_only, unit_of_work
 from bot.practice.channels import get_channel
 from bot.practice.leaderboard.stats import PersonalStats, personal_stats
-from bot.practice.leaderboard.tally import tally_week
+from bot.practice.leaderboard.tally import tally_week, with_rows_shown
 from bot.practice.leaderboard.week import Week
 from bot.practice.members.settings import unlisted_members
 from bot.practice.ports import LeaderboardPublisher, PublishError
-from bot.practice.schedule import local_date, week_start
 from bot.practice.weekly_post import (
     ClaimedWeek,
     LeaderboardOutcome,
@@ -30,6 +30,7 @@ from bot.practice.weekly_post import (
 )
 from bot.services.prompts import as_publish_error, channel_slack_id
 from bot.services.publishing import claim_then_call
+from bot.services.shared_weeks import SHARED, MadeWeek, week_of
 
 log = logging.getLogger(__name__)
 
@@ -118,18 +119,24 @@ def standings(
 ) -> Standings | None:
     """This week's (or with `last`, last week's) tally in the channel, with `caller`'s row and
     the row of `explain` (`why @name`) shown in full (criteria, reviewers) wherever they rank;
-    None if not enrolled."""
-    with _TALLYING, read_only(sessions) as session:
-        channel = get_channel(session, team_id, channel_id)
-        if channel is None:
-            return None
-        monday = week_start(local_date(now, channel.timezone))
-        if last:
-            monday -= timedelta(days=7)
+    None if not enrolled. Requests queued behind one another share a tally begun after they
+    arrived (`bot/services/shared_weeks.py`)."""
+    key = (team_id, channel_id, last)
+    with SHARED.waiting() as arrived, _TALLYING, read_only(sessions) as session:
+        made = SHARED.usable(key, now, arrived)
+        if made is None:
+            begun = time.monotonic()
+            channel = get_channel(session, team_id, channel_id)
+            if channel is None:
+                return None
+            monday = week_of(now, channel.timezone, last)
+            week = tally_week(session, channel, monday)
+            week.unlisted = frozenset(unlisted_members(session, team_id))
+            names = criterion_names(library, channel)
+            made = MadeWeek(begun, week, channel.timezone, monday, names)
+            SHARED.keep(key, made)
         shown = [user for user in (caller, explain) if user]
-        week = tally_week(session, channel, monday, also_shown=shown)
-        week.unlisted = frozenset(unlisted_members(session, team_id))
-        return Standings(week, criterion_names(library, channel))
+        return Standings(with_rows_shown(session, made.week, shown), made.names)
 
 
 @dataclass(frozen=True)

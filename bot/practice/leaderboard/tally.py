@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -96,7 +96,22 @@ def tally_week(
     _add_criteria(session, shown, offsets)
     criteria = {c: total / count for c, (total, count) in sums.criteria.items()}
     counts = {c: int(count) for c, (_, count) in sums.criteria.items()}
-    return Week(channel.id, monday, rules, ranked, criteria, counts, prior)
+    return Week(channel.id, monday, rules, ranked, criteria, counts, prior, offsets=offsets)
+
+
+def with_rows_shown(session: Session, week: Week, users: Collection[str]) -> Week:
+    """`week` with these people's rows in full (criteria, reviewers) wherever they rank, as
+    `tally_week(also_shown=users)` gives them. `week` itself is not changed (it may be shared
+    by several requests): when a row needs reading, the result is a copy with a new row."""
+    unread = {}
+    for user in users:
+        row = week.row(user)
+        if row is not None and any(line.reviewers is None for line in row.answer_lines):
+            unread[user] = replace(row, criteria={}, criterion_counts={})
+    if not unread:
+        return week
+    _add_criteria(session, unread, week.offsets)
+    return replace(week, rows=[unread.get(r.user_id, r) for r in week.rows])
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,9 @@ class Week:
     # Members who chose not to be named (`/practice me listed no`): ranked and counted as
     # everyone, shown only to themselves.
     unlisted: frozenset[str] = frozenset()
+    # The reviewers' offsets the tally applied (bias correction; empty when off): what more
+    # rows' criteria are read with later (`tally.with_rows_shown`).
+    offsets: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
     _index: tuple[list[Row], dict[str, Row]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
