@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bot.practice.leaderboard import tally as tally_module
 from bot.practice.leaderboard.history import criterion_trend, movers
 from bot.practice.leaderboard.stats import personal_stats
-from bot.practice.leaderboard.tally import tally_week
+from bot.practice.leaderboard.tally import tally_week, with_rows_shown
 from bot.practice.leaderboard.week import TOP
 from bot.practice.scoring import (
     DEFAULT_RULES,
@@ -252,10 +253,30 @@ def test_criteria_are_read_for_the_rows_shown_and_the_channel_counts_every_vote(
     assert week.criterion_counts == {"focus": 48, "rollout": 48}
     assert week.criteria == {"focus": 5.0, "rollout": 2.5}
     caller = hidden[-1].user_id
-    shown = tally_week(session, ch, MON, also_shown=[caller]).row(caller)
+    shown = with_rows_shown(session, week, [caller]).row(caller)
     assert shown is not None and shown.criteria == expected[caller]
     assert shown.criterion_counts == {"focus": 4, "rollout": 4}
     assert [line.reviewers for line in shown.answer_lines] == [4]
+    unchanged = week.row(caller)  # the week it was read on top of
+    assert unchanged is not None and unchanged.criteria == {}
+
+
+def test_a_row_read_later_is_bias_corrected_as_the_top_rows_are(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ch = build_biased_week(session, harsh=(3, 1), generous=(5, 4))
+    rules = ScoringRules(bias_correction=True)
+    everyone_shown = tally_week(session, ch, MON, rules=rules)
+    uncorrected = tally_week(session, ch, MON)
+    monkeypatch.setattr(tally_module, "TOP", 1)
+    week = tally_week(session, ch, MON, rules=rules)
+    later = [r for r in week.rows if r.answers][-1]
+    assert later.rank > 1 and later.criteria == {}
+    read = with_rows_shown(session, week, [later.user_id]).row(later.user_id)
+    corrected = everyone_shown.row(later.user_id)
+    plain = uncorrected.row(later.user_id)
+    assert read is not None and corrected is not None and plain is not None
+    assert read.criteria == corrected.criteria != plain.criteria
 
 
 def test_why_shows_the_named_row_in_full_wherever_it_ranks(session: Session, library: Any) -> None:

@@ -47,15 +47,15 @@ def tally_week(
     monday: date,
     *,
     rules: ScoringRules | None = None,
-    also_shown: Collection[str] = (),
 ) -> Week:
     """Every person's points for the channel's Monday-Sunday week starting on `monday`.
 
     A row's means per criterion (`Row.criteria`, behind its strongest criterion) and its
     answers' reviewer counts (`AnswerLine.reviewers`) are read for the rows a leaderboard
-    shows only: the top `TOP` and the people in `also_shown` (the caller of `/practice
-    leaderboard`, the person of `why @name`). For all 5,000 rows of a large channel they were
-    the tally's largest step; the other rows' `criteria` stay empty, their reviewers None.
+    shows only: the top `TOP` here, and the people a request names (the caller of `/practice
+    leaderboard`, the person of `why @name`) with `with_rows_shown`. For all 5,000 rows of a
+    large channel they were the tally's largest step; the other rows' `criteria` stay empty,
+    their reviewers None.
     """
     rules = rules or rules_for(channel)
     posts = week_posts_query(channel.id, monday)
@@ -91,9 +91,7 @@ def tally_week(
     for r in rows.values():
         _finish_row(r, rules, prior)
     ranked = _ranked(rows)
-    shown = {r.user_id: r for r in ranked[:TOP]}
-    shown.update((u, rows[u]) for u in also_shown if u in rows)
-    _add_criteria(session, shown, offsets)
+    _add_criteria(session, {r.user_id: r for r in ranked[:TOP]}, offsets)
     criteria = {c: total / count for c, (total, count) in sums.criteria.items()}
     counts = {c: int(count) for c, (_, count) in sums.criteria.items()}
     return Week(channel.id, monday, rules, ranked, criteria, counts, prior, offsets=offsets)
@@ -101,7 +99,7 @@ def tally_week(
 
 def with_rows_shown(session: Session, week: Week, users: Collection[str]) -> Week:
     """`week` with these people's rows in full (criteria, reviewers) wherever they rank, as
-    `tally_week(also_shown=users)` gives them. `week` itself is not changed (it may be shared
+    the top rows are. `week` itself is not changed (it may be shared
     by several requests): when a row needs reading, the result is a copy with a new row."""
     unread = {}
     for user in users:
