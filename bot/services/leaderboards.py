@@ -14,7 +14,7 @@ from bot.content import Library
 from bot.db import SessionFactory, read_only, unit_of_work
 from bot.practice.channels import get_channel
 from bot.practice.leaderboard.stats import PersonalStats, personal_stats
-from bot.practice.leaderboard.tally import tally_week, with_rows_shown
+from bot.practice.leaderboard.tally import rows_to_read, tally_week, with_rows_shown
 from bot.practice.leaderboard.week import Week
 from bot.practice.members.settings import unlisted_members
 from bot.practice.ports import LeaderboardPublisher, PublishError
@@ -30,7 +30,7 @@ from bot.practice.weekly_post import (
 )
 from bot.services.prompts import as_publish_error, channel_slack_id
 from bot.services.publishing import claim_then_call
-from bot.services.shared_weeks import SHARED, MadeWeek, week_of
+from bot.services.shared_weeks import SHARED, Key, MadeWeek, week_of
 
 log = logging.getLogger(__name__)
 
@@ -121,22 +121,32 @@ def standings(
     the row of `explain` (`why @name`) shown in full (criteria, reviewers) wherever they rank;
     None if not enrolled. Requests queued behind one another share a tally begun after they
     arrived (`bot/services/shared_weeks.py`)."""
-    key = (team_id, channel_id, last)
-    with SHARED.waiting() as arrived, _TALLYING, read_only(sessions) as session:
+    key = Key(id(sessions), team_id, channel_id, last)
+    shown = [user for user in (caller, explain) if user]
+    with SHARED.waiting() as arrived, _TALLYING:
         made = SHARED.usable(key, now, arrived)
-        if made is None:
-            begun = time.monotonic()
-            channel = get_channel(session, team_id, channel_id)
-            if channel is None:
-                return None
-            monday = week_of(now, channel.timezone, last)
-            week = tally_week(session, channel, monday)
-            week.unlisted = frozenset(unlisted_members(session, team_id))
-            names = criterion_names(library, channel)
-            made = MadeWeek(begun, week, channel.timezone, monday, names)
-            SHARED.keep(key, made)
-        shown = [user for user in (caller, explain) if user]
-        return Standings(with_rows_shown(session, made.week, shown), made.names)
+        if made is not None and not rows_to_read(made.week, shown):
+            return Standings(made.week, made.names)  # nothing to read: no transaction
+        with read_only(sessions) as session:
+            if made is None:
+                made = _make_week(session, team_id, channel_id, now, last, library)
+                if made is None:
+                    return None
+                SHARED.keep(key, made)
+            return Standings(with_rows_shown(session, made.week, shown), made.names)
+
+
+def _make_week(
+    session: Session, team_id: str, channel_id: str, now: datetime, last: bool, library: Library
+) -> MadeWeek | None:
+    begun = time.monotonic()  # before the first read of the week
+    channel = get_channel(session, team_id, channel_id)
+    if channel is None:
+        return None
+    monday = week_of(now, channel.timezone, last)
+    week = tally_week(session, channel, monday)
+    week.unlisted = frozenset(unlisted_members(session, team_id))
+    return MadeWeek(begun, week, channel.timezone, monday, criterion_names(library, channel))
 
 
 @dataclass(frozen=True)

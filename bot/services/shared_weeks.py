@@ -20,11 +20,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from bot.practice.leaderboard.week import Week
 from bot.practice.schedule import local_date, week_start
 
-Key = tuple[str, str, bool]  # team, channel, last week?
+
+class Key(NamedTuple):
+    database: int  # the session factory's id: one process may serve two (the tests do)
+    team_id: str
+    channel_id: str
+    last: bool  # last week's standings
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ class SharedWeeks:
             made = self._made.get(key)
         if made is None or made.begun <= arrived:
             return None
-        if week_of(now, made.timezone, key[2]) != made.monday:
+        if week_of(now, made.timezone, key.last) != made.monday:
             return None
         return made
 

@@ -97,15 +97,25 @@ def tally_week(
     return Week(channel.id, monday, rules, ranked, criteria, counts, prior, offsets=offsets)
 
 
+def rows_to_read(week: Week, users: Collection[str]) -> list[str]:
+    """Those of `users` whose rows are in `week` without their criteria and reviewers."""
+    return [
+        user
+        for user in users
+        if (row := week.row(user)) is not None
+        and any(line.reviewers is None for line in row.answer_lines)
+    ]
+
+
 def with_rows_shown(session: Session, week: Week, users: Collection[str]) -> Week:
     """`week` with these people's rows in full (criteria, reviewers) wherever they rank, as
-    the top rows are. `week` itself is not changed (it may be shared
-    by several requests): when a row needs reading, the result is a copy with a new row."""
-    unread = {}
-    for user in users:
-        row = week.row(user)
-        if row is not None and any(line.reviewers is None for line in row.answer_lines):
-            unread[user] = replace(row, criteria={}, criterion_counts={})
+    the top rows are. `week` itself is not changed (it may be shared by several requests):
+    when a row needs reading, the result is a copy with a new row."""
+    unread = {
+        user: replace(row, criteria={}, criterion_counts={})
+        for user in rows_to_read(week, users)
+        if (row := week.row(user)) is not None
+    }
     if not unread:
         return week
     _add_criteria(session, unread, week.offsets)
