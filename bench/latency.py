@@ -314,7 +314,12 @@ class Measured:
 
     def spread(self, metric: str) -> str:
         """Each round's p99, for the run's notes."""
-        return "/".join(f"{r.percentile(99):.0f}" for r in self.of(metric))
+        return round_p99s(self.of(metric))
+
+
+def round_p99s(rounds: list[LoadResult]) -> str:
+    """Each round's p99 in ms, as a row's note shows them: "64/37/62"."""
+    return "/".join(f"{r.percentile(99):.0f}" for r in rounds)
 
 
 def warm_up(stack: Stack, sizes: Sizes) -> None:
