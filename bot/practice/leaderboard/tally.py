@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
+from math import fsum
 from typing import Any
 
 from sqlalchemy import and_, any_, case, exists, func, select
@@ -87,7 +88,7 @@ def tally_week(
     # The channel's mean for the estimates: the week's scored answers (already read), so no
     # extra query over weeks of history.
     counted = [means[1] for means in per_answer.values()]
-    prior = channel_mean(rules, sum(counted), len(counted))
+    prior = channel_mean(rules, fsum(counted), len(counted))  # fsum: the same in any order
     for r in rows.values():
         _finish_row(r, rules, prior)
     ranked = _ranked(rows)
@@ -97,10 +98,10 @@ def tally_week(
     return Week(channel.id, monday, rules, ranked, criteria, counts, prior, offsets=offsets)
 
 
-def rows_to_read(week: Week, users: Collection[str]) -> list[str]:
-    """Those of `users` whose rows are in `week` without their criteria and reviewers."""
+def rows_to_read(week: Week, users: Collection[str]) -> list[Row]:
+    """The rows of those of `users` ranked in `week` without their criteria and reviewers."""
     return [
-        user
+        row
         for user in users
         if (row := week.row(user)) is not None
         and any(line.reviewers is None for line in row.answer_lines)
@@ -112,9 +113,8 @@ def with_rows_shown(session: Session, week: Week, users: Collection[str]) -> Wee
     the top rows are. `week` itself is not changed (it may be shared by several requests):
     when a row needs reading, the result is a copy with a new row."""
     unread = {
-        user: replace(row, criteria={}, criterion_counts={})
-        for user in rows_to_read(week, users)
-        if (row := week.row(user)) is not None
+        row.user_id: replace(row, criteria={}, criterion_counts={})
+        for row in rows_to_read(week, users)
     }
     if not unread:
         return week

@@ -4,10 +4,8 @@ for the channel and for the people shown."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, select, tuple_
@@ -53,13 +51,18 @@ def reviewer_offsets(
         PromptPost.local_date < monday + timedelta(days=7),
     )
     scope = Vote.answer_id.in_(on_time_answers(posts))
-    overall = session.scalar(select(func.avg(Vote.score)).where(scope))
-    if overall is None:
-        return {}
+    # Sums and counts of whole scores, divided here: exact, and the same on both databases
+    # (PostgreSQL's avg is a decimal, SQLite's a float, and their last bits decided ties);
+    # the channel's mean from the same rows, not a second scan of the window.
     rows = session.execute(
-        select(Vote.reviewer_id, func.avg(Vote.score)).where(scope).group_by(Vote.reviewer_id)
-    )
-    return {reviewer: as_float(mean) - as_float(overall) for reviewer, mean in rows}
+        select(Vote.reviewer_id, func.sum(Vote.score), func.count())
+        .where(scope)
+        .group_by(Vote.reviewer_id)
+    ).all()
+    if not rows:
+        return {}
+    overall = sum(int(total) for _, total, _ in rows) / sum(count for *_, count in rows)
+    return {reviewer: int(total) / count - overall for reviewer, total, count in rows}
 
 
 @dataclass(frozen=True)
@@ -90,16 +93,19 @@ def week_sums(
     answer_rows: list[Any]
     criterion_rows: list[Any]
     if is_postgres(session):
-        keys = [*by_answer, *(k for k in by_criterion if k is not Vote.reviewer_id)]
+        keys = [Vote.answer_id, Vote.criterion, *([Vote.reviewer_id] if corrected else [])]
         sets = func.grouping_sets(tuple_(*by_answer), tuple_(*by_criterion))
         rows = session.execute(
             select(func.grouping(Vote.criterion), *keys, *totals).where(of_week).group_by(sets)
-        ).all()
-        # grouping(criterion) is 1 in the rows of the per-answer set, where it is not a key.
-        answer_keys = _columns(keys, by_answer)
-        criterion_keys = _columns(keys, by_criterion)
-        answer_rows = [answer_keys(row) for row in rows if row[0]]
-        criterion_rows = [criterion_keys(row) for row in rows if not row[0]]
+        )
+        # grouping(criterion) is 1 in the per-answer set's rows, where criterion is no key;
+        # `rest` is (reviewer, if selected,) sum, count: a key of the rows that group by it.
+        answer_rows, criterion_rows = [], []
+        for of_answers, answer_id, criterion, *rest in rows:
+            if of_answers:
+                answer_rows.append((answer_id, *rest))
+            else:
+                criterion_rows.append((criterion, *rest))
     else:
         answer_rows = list(
             session.execute(select(*by_answer, *totals).where(of_week).group_by(*by_answer))
@@ -108,17 +114,19 @@ def week_sums(
             session.execute(select(*by_criterion, *totals).where(of_week).group_by(*by_criterion))
         )
     if corrected:
-        per_answer = _corrected_means(answer_rows, offsets, weights)
+        # Folded in one order, whatever order the database returned the groups in: the
+        # shifted, weighted sums are floats, and their last bits (which can decide a tie or a
+        # rounding to 0.1) depend on the order they are added in.
+        per_answer = _corrected_means(sorted(answer_rows, key=_by_keys), offsets, weights)
     else:
         per_answer = {a: (total / count, total / count) for a, total, count in answer_rows}
+    if offsets:
+        criterion_rows = sorted(criterion_rows, key=_by_keys)
     return WeekSums(per_answer, _criterion_sums(criterion_rows, offsets))
 
 
-def _columns(keys: list[Any], wanted: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
-    """A grouping-sets row (grouping flag, `keys`, sum, count) as one set's keys in that set's
-    order, then its sum and count."""
-    at = [1 + next(i for i, key in enumerate(keys) if key is w) for w in wanted]
-    return itemgetter(*at, -2, -1)
+def _by_keys(row: Any) -> tuple[Any, Any]:
+    return row[0], row[1]  # (answer or criterion, reviewer)
 
 
 def _corrected_means(
