@@ -26,7 +26,6 @@ from bench import (
     scrape,
 )
 from bench.dbs import postgres_available
-from bench.load import LoadResult
 from bench.table import Row, render
 
 NAMES = (
@@ -48,15 +47,16 @@ PAIRS = (("bot", "bare", ""), ("bot-async", "bare-async", ", AsyncApp"))
 
 def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[str]) -> list[Row]:
     """Per database, each bot stack with its bare app up beside it: their ack phases take
-    turns (`latency.alternate`), then each one's ingest; the default stack also has /metrics
-    scraped. The floor is the faster bare stack of that database's two pairs."""
+    turns (`latency.alternate`), then their ingest phases (`ingest.alternate`); the default
+    stack also has /metrics scraped. The floor is the faster bare stack of that database's two
+    pairs."""
     sizes = latency.Sizes.for_run(quick)
     rows: list[Row] = []
     for db in dbs:
         bares: dict[str, latency.Measured] = {}
-        bare_ingest: dict[str, tuple[float, LoadResult]] = {}
+        bare_ingest: dict[str, ingest.Ingested] = {}
         ours: dict[str, latency.Measured] = {}
-        ours_ingest: dict[str, tuple[float, LoadResult]] = {}
+        ours_ingest: dict[str, ingest.Ingested] = {}
         for kind, same, _label in PAIRS:
             with (
                 latency.bare_stack(sizes, same) as bare,
@@ -68,16 +68,19 @@ def _server_benchmarks(dbs: list[str], names: set[str], quick: bool, log: list[s
                     if kind == "bot":
                         rows += scrape.rows(db, scrape.measure(stack, sizes.events))
                 if "ingest" in names:
-                    bare_ingest[same] = ingest.measure(bare, sizes.ingest)
-                    ours_ingest[kind] = ingest.measure(stack, sizes.ingest)
+                    phases = ingest.alternate({same: bare, kind: stack}, sizes.ingest)
+                    bare_ingest[same], ours_ingest[kind] = phases[same], phases[kind]
         for same, m in bares.items():
             log.append(
                 f"{db} run, bare {latency.BARE_STACKS[same]}: commands p99 "
                 f"{m.percentile('commands', 99):.1f} ms {m.rate('commands'):,.0f}/s, event acks "
                 f"p99 {m.percentile('events', 99):.1f} ms {m.rate('events'):,.0f}/s"
             )
-        for same, (rate, _acks) in bare_ingest.items():
-            log.append(f"{db} run, bare {latency.BARE_STACKS[same]}: ingest acks {rate:,.0f}/s")
+        for same, phases in bare_ingest.items():
+            log.append(
+                f"{db} run, bare {latency.BARE_STACKS[same]}: ingest acks {phases.rate:,.0f}/s"
+                f" ({phases.spread()})"
+            )
         for kind, same, label in PAIRS:
             if kind in ours:
                 rows += latency.rows(db + label, ours[kind], bares, same=same)

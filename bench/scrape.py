@@ -3,9 +3,9 @@
 The bot's event phase is run again with a scraper on its own thread fetching `GET /metrics`
 every `INTERVAL` seconds: 4 a second, where Prometheus scrapes every 15 to 60 s, so that
 several scrapes fall inside a phase of a few seconds; an upper bound of the cost.
-Baseline: the same server's event phase without the scraper. The two alternate, `ROUNDS`
-times each, and each side's median p99 is compared: one pair of phases a few seconds long
-put the ratio anywhere between 1.0 and 1.8 from run to run, with the code unchanged.
+Baseline: the same server's event phase without the scraper. The two alternate, `ROUNDS` (the
+ack rows' count) times each, and each side's median p99 is compared: one pair of phases a few
+seconds long put the ratio anywhere between 1.0 and 1.8 from run to run, the code unchanged.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ import threading
 import time
 from dataclasses import dataclass
 
-from bench.latency import Stack, _settle, reply_requests, round_p99s, take_replies
+from bench.latency import ROUNDS, Stack, _settle, reply_requests, round_p99s, take_replies
 from bench.load import LoadResult, run_load
 from bench.table import Row
 
 INTERVAL = 0.25
-ROUNDS = 3
 
 
 class Scraper:
