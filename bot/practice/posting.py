@@ -30,8 +30,15 @@ from bot.practice.channels import pause_channel
 from bot.practice.choice import Choice, choose_prompt
 from bot.practice.claims import CLAIM_LEASE, Claimed, claim, held
 from bot.practice.ports import PublishError
-from bot.practice.schedule import local_date, local_instant, parse_hhmm, parse_weekdays
-from bot.practice.workspaces import active_channels
+from bot.practice.schedule import (
+    ChannelClock,
+    due_by_clock,
+    local_date,
+    local_instant,
+    parse_hhmm,
+    parse_weekdays,
+)
+from bot.practice.workspaces import active_clocks
 
 log = logging.getLogger(__name__)
 
@@ -48,38 +55,36 @@ class PostOutcome:
     detail: str = ""
 
 
-def practice_day_due(channel: Channel, now: datetime) -> date | None:
+def practice_day_due(clock: ChannelClock, now: datetime) -> date | None:
     """The channel's local date if a prompt is due for it at `now`, else None."""
-    today = local_date(now, channel.timezone)
-    if today.isoweekday() not in parse_weekdays(channel.weekdays):
+    today = local_date(now, clock.timezone)
+    if today.isoweekday() not in parse_weekdays(clock.weekdays):
         return None
-    if now < local_instant(today, parse_hhmm(channel.post_time), channel.timezone):
+    if now < local_instant(today, parse_hhmm(clock.post_time), clock.timezone):
         return None
     return today
 
 
 def due_channels(
     session: Session, now: datetime, channel_id: str | None = None
-) -> list[tuple[Channel, date]]:
-    """Channels with a prompt due at `now` and no finished post for that local date."""
-    candidates = [
-        (channel, day)
-        for channel in active_channels(session, channel_id)
-        if (day := practice_day_due(channel, now)) is not None
-    ]
+) -> list[tuple[int, date]]:
+    """(channel pk, local date) of every prompt due at `now` with no finished post yet."""
+    candidates = due_by_clock(
+        active_clocks(session, channel_id), lambda clock: practice_day_due(clock, now)
+    )
     if not candidates:
         return []
     days = {day for _, day in candidates}
     posted = set(
         session.execute(
             select(PromptPost.channel_pk, PromptPost.local_date).where(
-                PromptPost.channel_pk.in_([c.id for c, _ in candidates]),
+                PromptPost.channel_pk.in_([pk for pk, _ in candidates]),
                 PromptPost.local_date.in_(days),
                 held(PromptPost, now),
             )
         )
     )
-    return [(c, day) for c, day in candidates if (c.id, day) not in posted]
+    return [(pk, day) for pk, day in candidates if (pk, day) not in posted]
 
 
 def criterion_means(session: Session, channel: Channel, since: date) -> dict[str, float]:

@@ -30,8 +30,8 @@ from bot.practice.claims import claim, mark_quiet, not_held
 from bot.practice.leaderboard.streaks import practice_weeks
 from bot.practice.members.settings import unlisted_members
 from bot.practice.ports import PublishError
-from bot.practice.posting import active_channels
-from bot.practice.schedule import local_date, local_instant, parse_hhmm
+from bot.practice.schedule import ChannelClock, due_by_clock, local_date, local_instant, parse_hhmm
+from bot.practice.workspaces import active_clocks
 
 log = logging.getLogger(__name__)
 
@@ -73,24 +73,20 @@ def month_before(month: date) -> date:
     return (month - timedelta(days=1)).replace(day=1)
 
 
-def season_due(channel: Channel, now: datetime) -> date | None:
+def season_due(clock: ChannelClock, now: datetime) -> date | None:
     """The month whose season post is due at `now` (the one before this month's first Monday
     at the leaderboard time), or None before that moment."""
-    this_month = local_date(now, channel.timezone).replace(day=1)
-    at = local_instant(
-        first_monday(this_month), parse_hhmm(channel.leaderboard_time), channel.timezone
-    )
+    this_month = local_date(now, clock.timezone).replace(day=1)
+    at = local_instant(first_monday(this_month), parse_hhmm(clock.leaderboard_time), clock.timezone)
     return month_before(this_month) if now >= at else None
 
 
 def due_seasons(
     session: Session, now: datetime, channel_id: str | None = None
 ) -> list[tuple[int, date]]:
-    candidates = [
-        (channel.id, month)
-        for channel in active_channels(session, channel_id)
-        if (month := season_due(channel, now)) is not None
-    ]
+    candidates = due_by_clock(
+        active_clocks(session, channel_id), lambda clock: season_due(clock, now)
+    )
     return not_held(session, SeasonPost, SeasonPost.month, candidates, now)
 
 

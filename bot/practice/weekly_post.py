@@ -35,9 +35,17 @@ from bot.practice.leaderboard.week import Week
 from bot.practice.members.settings import unlisted_members
 from bot.practice.mocks.stats import WeekOfMocks, week_of_mocks
 from bot.practice.ports import PublishError
-from bot.practice.posting import active_channels
 from bot.practice.reviewer_agreement import channel_agreement, shown_agreement
-from bot.practice.schedule import local_date, local_instant, parse_hhmm, week_bounds_utc, week_start
+from bot.practice.schedule import (
+    ChannelClock,
+    due_by_clock,
+    local_date,
+    local_instant,
+    parse_hhmm,
+    week_bounds_utc,
+    week_start,
+)
+from bot.practice.workspaces import active_clocks
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +85,13 @@ def criterion_names(library: Library, channel: Channel | ChannelView) -> dict[st
     return {c.id: c.name for c in pack.all_criteria()} if pack else {}
 
 
-def leaderboard_due(channel: Channel, now: datetime) -> date | None:
+def leaderboard_due(clock: ChannelClock, now: datetime) -> date | None:
     """The Monday of the week whose leaderboard is due at `now`, or None before this week's
     leaderboard time."""
-    today = local_date(now, channel.timezone)
+    today = local_date(now, clock.timezone)
     monday = week_start(today)
-    day = monday + timedelta(days=max(1, min(7, channel.leaderboard_weekday)) - 1)
-    if now < local_instant(day, parse_hhmm(channel.leaderboard_time), channel.timezone):
+    day = monday + timedelta(days=max(1, min(7, clock.leaderboard_weekday)) - 1)
+    if now < local_instant(day, parse_hhmm(clock.leaderboard_time), clock.timezone):
         return None
     return monday - timedelta(days=7)
 
@@ -123,11 +131,9 @@ def due_leaderboards(
     session: Session, now: datetime, channel_id: str | None = None
 ) -> list[tuple[int, date]]:
     """(channel pk, Monday) of every weekly leaderboard due at `now` and not posted."""
-    candidates = [
-        (channel.id, monday)
-        for channel in active_channels(session, channel_id)
-        if (monday := leaderboard_due(channel, now)) is not None
-    ]
+    candidates = due_by_clock(
+        active_clocks(session, channel_id), lambda clock: leaderboard_due(clock, now)
+    )
     return not_held(session, LeaderboardPost, LeaderboardPost.week_start, candidates, now)
 
 

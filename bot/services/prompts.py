@@ -40,7 +40,7 @@ def post_due_prompts(
 ) -> list[PostOutcome]:
     """Post every prompt due at `now` (claim, call Slack, store the ts), each exactly once."""
     with read_only(sessions) as session:
-        due = [(c.id, day) for c, day in due_channels(session, now, channel_id)]
+        due = due_channels(session, now, channel_id)
     return [post_prompt(sessions, pk, day, now, library, publisher) for pk, day in due]
 
 

@@ -93,6 +93,23 @@ def test_each_channel_posts_at_its_own_local_time(session: Session, library: Lib
     assert [c for c, _, _ in publisher.posted] == ["C-TOKYO", "C-LA"]
 
 
+def test_channels_sharing_a_schedule_post_together_and_one_with_its_own_time_waits(
+    session: Session, library: Library
+) -> None:
+    # The scan works out each distinct schedule once (`due_by_clock`): the channel whose post
+    # time differs must not ride along with the three that share Tokyo's default.
+    for name in ("C-T1", "C-T2", "C-T3"):
+        b.channel(session, name, tz="Asia/Tokyo")
+    b.channel(session, "C-LATE", tz="Asia/Tokyo", post_time="10:00")
+    b.channel(session, "C-LA", tz="America/Los_Angeles")
+    publisher = FakePublisher()
+    # 00:30 UTC Monday = 09:30 in Tokyo, 16:30 Sunday in Los Angeles.
+    post_prompts(session, utc(2026, 3, 2, 0, 30), library=library, publisher=publisher)
+    assert sorted(c for c, _, _ in publisher.posted) == ["C-T1", "C-T2", "C-T3"]
+    post_prompts(session, utc(2026, 3, 2, 1, 0), library=library, publisher=publisher)
+    assert [c for c, _, _ in publisher.posted][3:] == ["C-LATE"]
+
+
 def test_dst_change_moves_the_utc_post_time(session: Session, library: Library) -> None:
     b.channel(session, tz="America/New_York")
     publisher = FakePublisher()

@@ -3,7 +3,9 @@ from datetime import date, time
 import pytest
 
 from bot.practice.schedule import (
+    ChannelClock,
     ScheduleError,
+    due_by_clock,
     local_date,
     local_instant,
     next_occurrence,
@@ -51,3 +53,21 @@ def test_next_occurrence_skips_non_practice_days() -> None:
 def test_bad_weekdays_are_refused(text: str) -> None:
     with pytest.raises(ScheduleError):
         parse_weekdays(text)
+
+
+def test_due_by_clock_asks_once_per_distinct_schedule_and_keeps_the_channels_order() -> None:
+    berlin = ChannelClock("Europe/Berlin", "1,2,3,4,5", "09:00", 1, "09:00")
+    late = ChannelClock("Europe/Berlin", "1,2,3,4,5", "10:00", 1, "09:00")
+    asked: list[ChannelClock] = []
+
+    def when(clock: ChannelClock) -> date | None:
+        asked.append(clock)
+        return date(2026, 3, 2) if clock.post_time == "09:00" else None
+
+    clocks = [(7, berlin), (3, late), (5, berlin), (9, late), (1, berlin)]
+    assert due_by_clock(clocks, when) == [
+        (7, date(2026, 3, 2)),
+        (5, date(2026, 3, 2)),
+        (1, date(2026, 3, 2)),
+    ]
+    assert asked == [berlin, late]

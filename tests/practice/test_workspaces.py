@@ -31,7 +31,7 @@ from bot.practice.calibration import SampleRef, record_calibration
 from bot.practice.privacy.marks import mark_forgotten
 from bot.practice.workspaces import (
     RETENTION,
-    active_channels,
+    active_clocks,
     installed_team_ids,
     mark_uninstalled,
     purge_removed,
@@ -104,6 +104,11 @@ def rows(session: Session) -> dict[str, int]:
     }
 
 
+def scanned(session: Session) -> list[str]:
+    """The channel ids the jobs' scan (`active_clocks`) starts from."""
+    return [session.get(Channel, pk).channel_id for pk, _ in active_clocks(session)]
+
+
 def test_an_uninstalled_workspace_drops_out_of_every_scan_and_a_reinstall_brings_it_back(
     session: Session,
 ) -> None:
@@ -113,13 +118,13 @@ def test_an_uninstalled_workspace_drops_out_of_every_scan_and_a_reinstall_brings
     assert not mark_uninstalled(session, "T2", T0 + timedelta(hours=2))  # the other event
     session.commit()
     assert session.get(Workspace, "T2").uninstalled_at == T0 + timedelta(hours=1)
-    assert [c.channel_id for c in active_channels(session)] == ["C1"]
-    assert active_channels(session, "C2") == []
+    assert scanned(session) == ["C1"]
+    assert active_clocks(session, "C2") == []
     assert list(session.scalars(installed_team_ids())) == ["T1"]
 
     record_install(session, "T2", T0 + timedelta(days=3), name="Two", bot_user_id="UB2")
     session.commit()
-    assert [c.channel_id for c in active_channels(session)] == ["C1", "C2"]
+    assert scanned(session) == ["C1", "C2"]
     assert (session.get(Workspace, "T2").name, session.get(Workspace, "T2").bot_user_id) == (
         "Two",
         "UB2",
