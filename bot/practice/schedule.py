@@ -32,13 +32,7 @@ class ChannelClock(NamedTuple):
     @classmethod
     def of(cls, channel: Any) -> ChannelClock:
         """The clock of a `Channel` (or anything with its schedule's attributes)."""
-        return cls(
-            channel.timezone,
-            channel.weekdays,
-            channel.post_time,
-            channel.leaderboard_weekday,
-            channel.leaderboard_time,
-        )
+        return cls(*(getattr(channel, name) for name in cls._fields))
 
 
 Due = TypeVar("Due")
@@ -49,9 +43,9 @@ def due_by_clock(
 ) -> list[tuple[int, Due]]:
     """(channel pk, what `when` says is due) for each channel it says is due at all.
 
-    `when` runs once per distinct clock, not once per channel: the every-minute scans of a
-    thousand channels in four zones spent most of an idle tick converting the same few local
-    times (docs/benchmarks-history.md, issue 27's sixth session).
+    `when` runs once per distinct clock, not once per channel: at a thousand channels in four
+    zones, working out each channel's local date and due instant again was a third of an idle
+    tick (docs/benchmarks-history.md, issue 27's sixth session).
     """
     seen: dict[ChannelClock, Due | None] = {}
     due = []
