@@ -30,7 +30,7 @@ from bot.models import (
 )
 from bot.practice.answers import PostRef, RecordedAnswer, Reply, record_replies
 from bot.practice.channels import enrol_channel
-from bot.practice.schedule import local_instant
+from bot.practice.schedule import ChannelClock, local_instant
 
 CRITERIA = ("hypothesis", "measurement", "focus", "rollout", "platform", "numbers")
 
@@ -53,6 +53,11 @@ def channel(
         setattr(ch, key, value)
     session.commit()
     return ch
+
+
+def clock(ch: Channel) -> ChannelClock:
+    """The channel's schedule as the jobs' scan reads it (`active_clocks`)."""
+    return ChannelClock._make(getattr(ch, name) for name in ChannelClock._fields)
 
 
 def sessions_like(session: Session) -> SessionFactory:

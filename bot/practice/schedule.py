@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -18,21 +18,16 @@ class ScheduleError(ValueError):
 
 
 class ChannelClock(NamedTuple):
-    """A channel's schedule settings: all that decides when its prompts, weekly leaderboards
-    and season posts are due. Channels mostly share one (a few zones, the default times). A
-    tuple, so the due scans' lookups hash it in C (a frozen dataclass's hash was a tenth of an
-    idle tick)."""
+    """A channel's schedule settings, named as `Channel`'s columns: all that decides when its
+    prompts, weekly leaderboards and season posts are due. Channels mostly share one (a few
+    zones, the default times). A tuple, so the due scans' lookups hash it in C (a frozen
+    dataclass's hash was a tenth of an idle tick)."""
 
     timezone: str
     weekdays: str
     post_time: str
     leaderboard_weekday: int
     leaderboard_time: str
-
-    @classmethod
-    def of(cls, channel: Any) -> ChannelClock:
-        """The clock of a `Channel` (or anything with its schedule's attributes)."""
-        return cls(*(getattr(channel, name) for name in cls._fields))
 
 
 Due = TypeVar("Due")

@@ -73,25 +73,17 @@ def active_clocks(
     objects: the due scans read every channel every minute and find nearly none due, and
     loading a thousand channels three times a tick was a third of an idle tick's CPU.
     """
+    # The columns named as the clock's fields, in its order: one list of them, the tuple's.
+    columns = [getattr(Channel, name) for name in ChannelClock._fields]
     query = (
-        select(
-            Channel.id,
-            Channel.timezone,
-            Channel.weekdays,
-            Channel.post_time,
-            Channel.leaderboard_weekday,
-            Channel.leaderboard_time,
-        )
+        select(Channel.id, *columns)
         .join(Workspace, Workspace.team_id == Channel.team_id)
         .where(Channel.paused.is_(False), Workspace.uninstalled_at.is_(None))
         .order_by(Channel.id)
     )
     if channel_id is not None:
         query = query.where(Channel.channel_id == channel_id)
-    return [
-        (pk, ChannelClock(zone, weekdays, post_time, board_day, board_time))
-        for pk, zone, weekdays, post_time, board_day, board_time in session.execute(query)
-    ]
+    return [(pk, ChannelClock._make(clock)) for pk, *clock in session.execute(query)]
 
 
 def removed_team_ids(

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from bot.models import Channel, MemberSettings, SeasonPost
 from bot.practice.claims import QUIET
 from bot.practice.ports import PublishError
-from bot.practice.schedule import ChannelClock
 from bot.practice.season_post import SeasonReport, season_due, season_report
 from bot.services.seasons import post_due_seasons
 from tests import builders as b
@@ -49,7 +48,7 @@ def a_month(session: Session) -> Channel:
 
 
 def test_due_from_the_first_monday_at_the_leaderboard_time(session: Session) -> None:
-    clock = ChannelClock.of(b.channel(session, tz="Europe/Berlin"))
+    clock = b.clock(b.channel(session, tz="Europe/Berlin"))
     assert season_due(clock, utc(2026, 4, 6, 6, 59)) is None  # 08:59 in Berlin, 6 April
     assert season_due(clock, utc(2026, 4, 6, 7, 0)) == MARCH
     assert season_due(clock, utc(2026, 4, 20, 12)) == MARCH  # later in April: still March's

@@ -16,7 +16,6 @@ from bot.models import Channel, LeaderboardPost
 from bot.practice.channels import ChannelView
 from bot.practice.claims import QUIET
 from bot.practice.ports import PublishError
-from bot.practice.schedule import ChannelClock
 from bot.practice.weekly_post import LeaderboardOutcome, WeeklyReport, leaderboard_due
 from bot.services.leaderboards import post_due_leaderboards
 from bot.slack.render.chart import PNG_SIGNATURE, weekly_chart
@@ -63,12 +62,12 @@ def claims(session: Session) -> int:
 
 def test_due_monday_nine_local_for_the_week_before(session: Session) -> None:
     ch = b.channel(session, tz="Europe/Berlin")
-    clock = ChannelClock.of(ch)
+    clock = b.clock(ch)
     assert leaderboard_due(clock, utc(2026, 3, 9, 7, 59)) is None  # 08:59 in Berlin
     assert leaderboard_due(clock, utc(2026, 3, 9, 8, 0)) == MON
     assert leaderboard_due(clock, utc(2026, 3, 12, 12)) == MON  # later that week: still that week
     ch.leaderboard_weekday, ch.leaderboard_time = 5, "17:30"
-    clock = ChannelClock.of(ch)
+    clock = b.clock(ch)
     assert leaderboard_due(clock, utc(2026, 3, 12, 12)) is None  # Thursday: not yet this week
     assert leaderboard_due(clock, utc(2026, 3, 13, 16, 30)) == MON  # Friday 17:30 in Berlin
 
