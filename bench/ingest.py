@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine, func, select
 
+from bench.cpu import Cpu
 from bench.latency import (
     BARE_STACKS,
     ROUNDS,
@@ -33,32 +34,51 @@ from bench.load import LoadResult, run_load
 from bench.table import Row
 
 
+@dataclass(frozen=True)
+class Phase:
+    rate: float  # events fully processed (written, for the bot) per second
+    acks: LoadResult
+    cpu: Cpu  # a request, ms, until the last one was written
+    behind: float = 0.0  # seconds from the last ack to the last reply written (the backlog)
+
+
 @dataclass
 class Ingested:
-    """One server's ingest phases: (events fully processed per second, the acks' load result)."""
+    """One server's ingest phases."""
 
-    phases: list[tuple[float, LoadResult]] = field(default_factory=list)
+    phases: list[Phase] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
         """The median phase's rate."""
-        return statistics.median(rate for rate, _ in self.phases)
+        return statistics.median(p.rate for p in self.phases)
 
     @property
     def ack_rate(self) -> float:
-        return statistics.median(acks.rate for _, acks in self.phases)
+        return statistics.median(p.acks.rate for p in self.phases)
+
+    @property
+    def cpu(self) -> Cpu:
+        """The median phase's CPU a request (by server and database together), in ms."""
+        ordered = sorted((p.cpu for p in self.phases), key=lambda c: c.total)
+        return ordered[(len(ordered) - 1) // 2]
+
+    @property
+    def behind(self) -> float:
+        """The median phase's wait, after its last ack, for its last reply to be written (s)."""
+        return statistics.median(p.behind for p in self.phases)
 
     @property
     def ok(self) -> bool:
-        return all(acks.ok for _, acks in self.phases)
+        return all(p.acks.ok for p in self.phases)
 
     @property
     def statuses(self) -> list[dict[int, int]]:
-        return [acks.statuses for _, acks in self.phases if not acks.ok]
+        return [p.acks.statuses for p in self.phases if not p.acks.ok]
 
     def spread(self) -> str:
         """Each phase's rate, for the row's note: "4,100/3,870/4,420"."""
-        return "/".join(f"{rate:,.0f}" for rate, _ in self.phases)
+        return "/".join(f"{p.rate:,.0f}" for p in self.phases)
 
 
 def alternate(stacks: dict[str, Stack], count: int, rounds: int = ROUNDS) -> dict[str, Ingested]:
@@ -70,34 +90,52 @@ def alternate(stacks: dict[str, Stack], count: int, rounds: int = ROUNDS) -> dic
     return measured
 
 
-def measure(stack: Stack, count: int) -> tuple[float, LoadResult]:
-    """(events fully processed per second, the load result of the acks)."""
+def measure(stack: Stack, count: int) -> Phase:
+    """One phase of `count` replies: how fast they were written (acked, for a bare app)."""
     port = stack.server.port
     requests = reply_requests(port, stack.thread_ts, take_replies(stack, count))
+    url = stack.database_url
+    last_id = _last_id(url) if url else 0
+    before = stack.cpu()
     started = time.perf_counter()
     result = run_load("127.0.0.1", port, requests, max_seconds=60)
-    if stack.database_url is None:
-        return result.rate, result
-    elapsed = _written_by(stack.database_url, stack.next_reply, timeout=120) - started
+    if url is None:
+        return Phase(result.rate, result, (stack.cpu() - before).per(result.count))
+    elapsed = _written_by(url, last_id, count, timeout=120) - started
+    cpu = (stack.cpu() - before).per(result.count)
     _settle(stack, timeout=120)
-    written = thread_messages(stack.database_url)
+    written = thread_messages(url)
     done = min(result.count, count - max(0, stack.next_reply - written))
-    return done / elapsed, result
+    return Phase(done / elapsed, result, cpu, max(0.0, elapsed - result.elapsed))
 
 
-def _written_by(url: str, total: int, timeout: float) -> float:
-    """When (perf_counter) the bot had written `total` thread replies in all (or gave up)."""
+def _last_id(url: str) -> int:
     from bot.models import ThreadMessage
 
     engine = create_engine(url)
-    counting = select(func.count()).select_from(ThreadMessage.__table__)
+    try:
+        with engine.connect() as connection:
+            return int(connection.scalar(select(func.max(ThreadMessage.id))) or 0)
+    finally:
+        engine.dispose()
+
+
+def _written_by(url: str, last_id: int, count: int, timeout: float) -> float:
+    """When (perf_counter) the bot had written `count` thread replies after the row `last_id`
+    (or gave up). The poll counts only the phase's rows, a range of the primary key: counting
+    the whole table every 5 ms (35,000 rows by the last phase) took a core's share from the
+    writer it waits for, PostgreSQL's backends in particular."""
+    from bot.models import ThreadMessage
+
+    engine = create_engine(url)
+    counting = select(func.count()).where(ThreadMessage.id > last_id)
     deadline = time.perf_counter() + timeout
     try:
         with engine.connect() as connection:
             while time.perf_counter() < deadline:
                 written = int(connection.scalar(counting) or 0)
                 connection.rollback()  # the next poll reads a new snapshot
-                if written >= total:
+                if written >= count:
                     break
                 time.sleep(0.005)
     finally:
@@ -115,12 +153,31 @@ def rows(db: str, ours: Ingested, bares: dict[str, Ingested], same: str) -> list
         f"acks {ours.ack_rate:,.0f}/s; median of {len(ours.phases)} ({ours.spread()} vs "
         f"{bares[kind].spread()}/s); floor: {BARE_STACKS[kind]}"
     )
+    # A failing row's measured causes: the ceiling of our server stack, and our CPU a reply
+    # against the bare app's on that stack (or the floor's, when the floor is our stack).
+    causes = []
     if same in bares and same != kind:
         ceiling = bares[same].rate
         note += (
             f"; bare {BARE_STACKS[same]}, same stack: {ceiling:,.0f}/s"
             f" ({ceiling / base_rate:.2f} of the floor)"
         )
+        if ceiling < base_rate:
+            causes.append(
+                f"our server stack's ceiling (the bare {BARE_STACKS[same]} acks "
+                f"{ceiling / base_rate:.2f} of the floor)"
+            )
+    if ours.behind:
+        share = statistics.median(p.behind / (p.acks.elapsed + p.behind) for p in ours.phases)
+        note += f"; last reply written {1000 * ours.behind:,.0f} ms after the last ack"
+        if share > 0.1:
+            causes.append(
+                f"the writer's backlog (the last reply written {1000 * ours.behind:,.0f} ms"
+                f" after the last ack, {share:.0%} of the phase)"
+            )
+    near = same if same in bares else kind
+    note += f"; CPU a reply {ours.cpu.shown()} vs {bares[near].cpu.shown()} ({near})"
+    causes.append(ours.cpu.cause_against(bares[near].cpu, f"bare {BARE_STACKS[near]}"))
     note += "" if ours.ok else f"; errors {ours.statuses}"
     return [
         Row(
@@ -133,5 +190,6 @@ def rows(db: str, ours: Ingested, bares: dict[str, Ingested], same: str) -> list
             ">= 0.5 x baseline",
             ours.ok and ours.rate >= 0.5 * base_rate,
             note,
+            "; ".join(filter(None, causes)),
         ),
     ]

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, func, select
 
+from bench.cpu import Cpu
 from bench.dbs import OUT, temp_database
 from bench.emu import EmulatorProcess
 from bench.load import LoadResult, build_request, run_load
@@ -67,6 +68,11 @@ class Stack:
     next_reply: int = 0
     commands_sent: int = 0
     replies: list[tuple[str, str]] = field(default_factory=list)
+
+    def cpu(self) -> Cpu:
+        """CPU its server's processes (and PostgreSQL, behind a bot on it) have used so far."""
+        postgres = (self.database_url or "").startswith("postgresql")
+        return Cpu.now(self.server.pids(), postgres=postgres)
 
 
 def _signed(body: bytes, content_type: str, timestamp: str) -> dict[str, str]:
@@ -296,13 +302,20 @@ ROUNDS = 5
 
 @dataclass
 class Measured:
-    """One server's command and event phases, a `LoadResult` per round of each."""
+    """One server's command and event phases, a `LoadResult` per round of each, and what each
+    round cost in CPU a request (ms), the work after the ack included."""
 
     commands: list[LoadResult] = field(default_factory=list)
     events: list[LoadResult] = field(default_factory=list)
+    cpu: dict[str, list[Cpu]] = field(default_factory=lambda: {"commands": [], "events": []})
 
     def of(self, metric: str) -> list[LoadResult]:
         return self.commands if metric == "commands" else self.events
+
+    def cpu_ms(self, metric: str) -> Cpu:
+        """The median round's CPU a request (by server and database together), in ms."""
+        rounds = sorted(self.cpu[metric], key=lambda c: c.total)
+        return rounds[(len(rounds) - 1) // 2] if rounds else Cpu()
 
     def percentile(self, metric: str, q: float) -> float:
         """The median over the rounds of each round's `q` percentile (ms)."""
@@ -338,15 +351,20 @@ def warm_up(stack: Stack, sizes: Sizes) -> None:
 
 
 def one_round(stack: Stack, sizes: Sizes, into: Measured) -> None:
-    """A command phase, then an event phase, each started from an idle server."""
+    """A command phase, then an event phase, each started from an idle server; each phase's
+    CPU is counted until the work behind its acks is done (`_settle`)."""
     port = stack.server.port
+    before = stack.cpu()
     into.commands.append(
         run_load("127.0.0.1", port, command_requests(stack, sizes.commands), max_seconds=60)
     )
     _settle(stack)
+    into.cpu["commands"].append((stack.cpu() - before).per(into.commands[-1].count))
     replies = reply_requests(port, stack.thread_ts, take_replies(stack, sizes.events))
+    before = stack.cpu()
     into.events.append(run_load("127.0.0.1", port, replies, max_seconds=60))
     _settle(stack)
+    into.cpu["events"].append((stack.cpu() - before).per(into.events[-1].count))
 
 
 def alternate(stacks: dict[str, Stack], sizes: Sizes, rounds: int = ROUNDS) -> dict[str, Measured]:
@@ -395,7 +413,9 @@ def rows(db: str, ours: Measured, bares: dict[str, Measured], same: str) -> list
     commands within 1.5 times, events within 1.2 times, both under 100 ms), then against the
     fastest bare stack (the floor): for the `AsyncApp` variant the async question's test
     (commands within 1.5 times the floor), for the default the distance to it. Each figure is
-    the median of the rounds (`ROUNDS`), the two sides having taken turns."""
+    the median of the rounds (`ROUNDS`), the two sides having taken turns; each side's CPU a
+    request is in the note, and a failing row names it as its cause when ours is markedly
+    higher."""
     out = []
     variant = same == "bare-async"
     for metric, label, limit in (
@@ -404,8 +424,10 @@ def rows(db: str, ours: Measured, bares: dict[str, Measured], same: str) -> list
     ):
         base = bares[same]
         ok = ours.ok and base.ok
+        cpu, base_cpu = ours.cpu_ms(metric), base.cpu_ms(metric)
         note = f"baseline: bare {BARE_STACKS[same]}, same stack, alternating"
         note += f" (rounds' p99 {ours.spread(metric)} vs {base.spread(metric)} ms)"
+        note += f"; CPU a request {cpu.shown()} vs {base_cpu.shown()}"
         if not ours.ok:
             statuses = [r.statuses for r in ours.of(metric)]
             note += f"; errors {sum(r.errors for r in ours.of(metric))}, statuses {statuses}"
@@ -415,13 +437,16 @@ def rows(db: str, ours: Measured, bares: dict[str, Measured], same: str) -> list
                        f"baseline: bare {BARE_STACKS[same]}, same stack"))  # fmt: skip
         out.append(Row("ack latency", db, f"{label} p99 (median of {len(ours.of(metric))})",
                        p99, b99, "ms", f"< 100 ms, ratio <= {limit}",
-                       ok and p99 < 100 and p99 <= limit * b99, note))  # fmt: skip
+                       ok and p99 < 100 and p99 <= limit * b99, note,
+                       cpu.cause_against(base_cpu, f"bare {BARE_STACKS[same]}")))  # fmt: skip
         kind, fastest = floor(bares, metric, 99)
         f99 = fastest.percentile(metric, 99)
         decides = variant and metric == "commands"
+        floor_cpu = fastest.cpu_ms(metric)
         out.append(Row("ack latency", db, f"{label} p99 against the floor", p99, f99, "ms",
                        "ratio <= 1.5" if decides else "-",
                        (ok and p99 <= 1.5 * f99) if decides else None,
-                       f"floor: bare {BARE_STACKS[kind]}"
-                       + ("; the async question's test" if decides else "")))  # fmt: skip
+                       f"floor: bare {BARE_STACKS[kind]}, CPU a request {floor_cpu.shown()}"
+                       + ("; the async question's test" if decides else ""),
+                       cpu.cause_against(floor_cpu, f"bare {BARE_STACKS[kind]}")))  # fmt: skip
     return out

@@ -42,13 +42,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
-from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, case, create_engine, func, select, text
 
+from bench.cpu import Cpu
 from bench.dbs import temp_database
 from bench.emu import EmulatorProcess, VirtualClocks
 from bench.latency import event_request
@@ -537,45 +537,6 @@ def _score(engine: Engine, runtime: Runtime, posts: list[int], at: datetime) -> 
     return len(done)
 
 
-def _proc_cpu(pids: list[int], children: bool = False) -> float:
-    """utime + stime (and, with `children`, of the children waited for) of the processes."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-        if children:
-            total += int(fields[13]) + int(fields[14])
-    return total / tick
-
-
-def _postgres_cpu() -> float:
-    """Every PostgreSQL process's CPU, plus what its exited backends used (the postmaster's
-    children's times)."""
-    pids, postmaster = [], []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            comm = (entry / "comm").read_text().strip()
-            if comm != "postgres":
-                continue
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except OSError:
-            continue
-        (
-            postmaster
-            if ppid == 1
-            or not Path(f"/proc/{ppid}/comm").exists()
-            or Path(f"/proc/{ppid}/comm").read_text().strip() != "postgres"
-            else pids
-        ).append(int(entry.name))
-    return _proc_cpu(pids) + _proc_cpu(postmaster, children=True)
-
-
 def _size(engine: Engine) -> int:
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
@@ -632,9 +593,8 @@ def run_morning(db: str, sizes: Sizes, progress: Callable[[str], None]) -> Morni
             _seed(runtime, emulator, sizes)
             emulator.call("rate_limits", 1.0, LIMITS)
             size_before = _size(engine)
-            server_pids = server._pids()
-            server_cpu = _proc_cpu(server_pids)
-            pg_cpu = _postgres_cpu() if db == "postgres" else 0.0
+            server_pids = server.pids()
+            cpu_before = Cpu.now(server_pids, postgres=db == "postgres")
             bursts: list[Burst] = []
             posted: set[str] = set()
             started = time.perf_counter()
@@ -697,8 +657,8 @@ def run_morning(db: str, sizes: Sizes, progress: Callable[[str], None]) -> Morni
                 morning.idle.append(
                     _tick(runtime, emulator, clocks, at + timedelta(minutes=minute))
                 )
-            morning.server_cpu = _proc_cpu(server_pids) - server_cpu
-            morning.postgres_cpu = (_postgres_cpu() - pg_cpu) if db == "postgres" else 0.0
+            spent = Cpu.now(server_pids, postgres=db == "postgres") - cpu_before
+            morning.server_cpu, morning.postgres_cpu = spent.server, spent.database
             morning.growth_bytes = _size(engine) - size_before
             with engine.connect() as connection:
                 for label, model in (

@@ -88,15 +88,15 @@ class Server:
     def rss_mb(self) -> float:
         """Resident memory of the master and all its descendants (VmRSS summed), in MB: a page
         shared by several processes counts once in each."""
-        return _sum_kb(self._pids(), "status", "VmRSS:") / 1024
+        return _sum_kb(self.pids(), "status", "VmRSS:") / 1024
 
     def pss_mb(self) -> float:
         """What the master and its descendants cost together (Pss summed, in MB): each page
         counts divided by the number of processes sharing it, so pages a worker shares with
         the master it was forked from count once in the total."""
-        return _sum_kb(self._pids(), "smaps_rollup", "Pss:") / 1024
+        return _sum_kb(self.pids(), "smaps_rollup", "Pss:") / 1024
 
-    def _pids(self) -> list[int]:
+    def pids(self) -> list[int]:
         pids = [self.process.pid]
         seen: list[int] = []
         while pids:

@@ -16,6 +16,9 @@ class Row:
     target: str  # human text, e.g. "< 100 ms, ratio <= 2"
     passed: bool | None  # None: informational, no target
     note: str = ""
+    # What the run measured that explains a failure (shown only when the row fails): issue
+    # 27 asks every row to pass or name its measured cause.
+    cause: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -42,6 +45,8 @@ def render(rows: list[Row]) -> str:
     for row in rows:
         ratio = "-" if row.ratio is None else f"{row.ratio:.2f}"
         result = {True: "pass", False: "**FAIL**", None: "info"}[row.passed]
+        if row.passed is False and row.cause:
+            result += f", measured cause: {row.cause}"
         if row.note:
             result += f" ({row.note})"
         lines.append(
