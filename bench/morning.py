@@ -764,6 +764,10 @@ def rows(db: str, m: Morning, log: list[str]) -> list[Row]:
             "p99 < 60 s",
             bool(lags) and _p99(lags) < 60 and not m.problems,
             f"worst {worst.at:%a %H:%M} UTC: {dict(worst.done)}" if worst else "",
+            f"the worst tick's own work: {worst.seconds:.0f} s ({worst.cpu:.0f} s of CPU in the"
+            f" ticking thread) for {sum(worst.done.values())} channels' jobs"
+            if worst
+            else "",
         ),
         Row(
             "busy morning",
