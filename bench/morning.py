@@ -154,6 +154,24 @@ class Burst:
     deletes: int
     edits: int
     future: Future[LoadResult]
+    # (perf_counter, this process's CPU, the server's and PostgreSQL's CPU) when the burst was
+    # sent and when its last ack came back: what else ran on the cores meanwhile.
+    began: tuple[float, float, Cpu]
+    ended: tuple[float, float, Cpu] | None = None
+
+    def shared(self) -> str:
+        """What the cores did while the acks were in flight, as a row's cause gives it."""
+        if self.ended is None:
+            return ""
+        wall = self.ended[0] - self.began[0]
+        jobs = self.ended[1] - self.began[1]
+        other = self.ended[2] - self.began[2]
+        busy = (jobs + other.total) / wall if wall else 0.0
+        return (
+            f"in the {wall:.1f} s of its acks the jobs used {jobs:.1f} s of CPU, the server"
+            f" {other.server:.1f} s, PostgreSQL {other.database:.1f} s ({busy:.1f} cores' worth,"
+            " the load's process not counted)"
+        )
 
 
 @dataclass
@@ -162,6 +180,7 @@ class Morning:
     ticks: list[Tick] = field(default_factory=list)
     idle: list[Tick] = field(default_factory=list)
     acks: list[LoadResult] = field(default_factory=list)
+    bursts: list[Burst] = field(default_factory=list)  # as `acks`, one each
     two: Tick | None = None  # Monday's 09:00 in Berlin, two processes
     two_done: list[dict[str, int]] = field(default_factory=list)
     one: Tick | None = None  # Monday's 09:00 in Kolkata, one process (the same work's shape)
@@ -441,11 +460,19 @@ def _start_burst(
         emulator.call("remove_replies", channel_id, deleted)
         requests += made
         deletes, edits = deletes + len(deleted), edits + len(edited)
+    postgres = engine.dialect.name == "postgresql"
+
+    def now() -> tuple[float, float, Cpu]:
+        return time.perf_counter(), time.process_time(), Cpu.now(server.pids(), postgres)
+
+    began = now()
     future = pool.submit(
         run_load, "127.0.0.1", server.port, requests, concurrency=CLIENTS, max_seconds=900
     )
     expected = len(posts) * sizes.answers
-    return Burst(zone, [p[0] for p in posts], expected, deletes, edits, future)
+    burst = Burst(zone, [p[0] for p in posts], expected, deletes, edits, future, began)
+    future.add_done_callback(lambda _: setattr(burst, "ended", now()))
+    return burst
 
 
 def _finish_burst(engine: Engine, burst: Burst, morning: Morning, timeout: float = 600) -> None:
@@ -454,6 +481,7 @@ def _finish_burst(engine: Engine, burst: Burst, morning: Morning, timeout: float
 
     result = burst.future.result(timeout=timeout)
     morning.acks.append(result)
+    morning.bursts.append(burst)
     if not result.ok:
         morning.problems.append(f"{burst.zone}: acks {result.statuses}, {result.errors} errors")
     # Every answer stored, edits and deletions applied, and each reacted to (or withdrawn):
@@ -725,6 +753,15 @@ def rows(db: str, m: Morning, log: list[str]) -> list[Row]:
         acks.errors += result.errors
         for status, n in result.statuses.items():
             acks.statuses[status] = acks.statuses.get(status, 0) + n
+    by_burst = ", ".join(
+        f"{b.zone.split('/')[-1]} {r.percentile(99):.0f} ms"
+        for b, r in zip(m.bursts, m.acks, strict=True)
+    )
+    slowest = max(
+        ((r.percentile(99), b) for b, r in zip(m.bursts, m.acks, strict=True) if r.count),
+        key=lambda pair: pair[0],
+        default=None,
+    )
     jobs_cpu = sum(t.cpu for t in m.ticks)
     # The scheduler ticks every minute: a day's idle ticks cost their CPU too.
     idle_cpu = sum(t.cpu for t in m.idle) / len(m.idle) if m.idle else 0.0
@@ -778,7 +815,11 @@ def rows(db: str, m: Morning, log: list[str]) -> list[Row]:
             "ms",
             "< 100 ms",
             acks.ok and acks.percentile(99) < 100,
-            f"{acks.rate:,.0f} acks/s" if acks.count else "no acks",
+            f"{acks.rate:,.0f} acks/s; p99 by burst: {by_burst}" if acks.count else "no acks",
+            f"the slowest burst ({slowest[1].zone}, p99 {slowest[0]:.0f} ms): "
+            + slowest[1].shared()
+            if slowest
+            else "",
         ),
         Row(
             "busy morning",
