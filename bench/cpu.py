@@ -9,6 +9,7 @@ phases.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,13 @@ def postgres_cpu() -> float:
         backend = ppid != 1 and parent.exists() and parent.read_text().strip() == "postgres"
         (pids if backend else postmaster).append(int(entry.name))
     return process_cpu(pids) + process_cpu(postmaster, children=True)
+
+
+def median_cpu(values: Iterable[Cpu]) -> Cpu:
+    """The median phase's (or round's) CPU, ordered by server and database together; nothing
+    measured is zero."""
+    ordered = sorted(values, key=lambda c: c.total)
+    return ordered[(len(ordered) - 1) // 2] if ordered else Cpu()
 
 
 @dataclass(frozen=True)

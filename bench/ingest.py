@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine, func, select
 
-from bench.cpu import Cpu
+from bench.cpu import Cpu, median_cpu
 from bench.latency import (
     BARE_STACKS,
     ROUNDS,
@@ -36,6 +36,8 @@ from bench.table import Row
 
 @dataclass(frozen=True)
 class Phase:
+    """One ingest phase of one server."""
+
     rate: float  # events fully processed (written, for the bot) per second
     acks: LoadResult
     cpu: Cpu  # a request, ms, until the last one was written
@@ -59,9 +61,8 @@ class Ingested:
 
     @property
     def cpu(self) -> Cpu:
-        """The median phase's CPU a request (by server and database together), in ms."""
-        ordered = sorted((p.cpu for p in self.phases), key=lambda c: c.total)
-        return ordered[(len(ordered) - 1) // 2]
+        """The median phase's CPU a request, in ms."""
+        return median_cpu(p.cpu for p in self.phases)
 
     @property
     def behind(self) -> float:
@@ -176,7 +177,9 @@ def rows(db: str, ours: Ingested, bares: dict[str, Ingested], same: str) -> list
                 f" after the last ack, {share:.0%} of the phase)"
             )
     near = same if same in bares else kind
-    note += f"; CPU a reply {ours.cpu.shown()} vs {bares[near].cpu.shown()} ({near})"
+    note += (
+        f"; CPU a reply {ours.cpu.shown()} vs {bares[near].cpu.shown()} (bare {BARE_STACKS[near]})"
+    )
     causes.append(ours.cpu.cause_against(bares[near].cpu, f"bare {BARE_STACKS[near]}"))
     note += "" if ours.ok else f"; errors {ours.statuses}"
     return [

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, func, select
 
-from bench.cpu import Cpu
+from bench.cpu import Cpu, median_cpu
 from bench.dbs import OUT, temp_database
 from bench.emu import EmulatorProcess
 from bench.load import LoadResult, build_request, run_load
@@ -313,9 +313,8 @@ class Measured:
         return self.commands if metric == "commands" else self.events
 
     def cpu_ms(self, metric: str) -> Cpu:
-        """The median round's CPU a request (by server and database together), in ms."""
-        rounds = sorted(self.cpu[metric], key=lambda c: c.total)
-        return rounds[(len(rounds) - 1) // 2] if rounds else Cpu()
+        """The median round's CPU a request, in ms."""
+        return median_cpu(self.cpu[metric])
 
     def percentile(self, metric: str, q: float) -> float:
         """The median over the rounds of each round's `q` percentile (ms)."""

@@ -257,7 +257,7 @@ def run(db: str, quick: bool, log: list[str]) -> list[Row]:
             "baseline: 1 month history",
             # Over the target with the history's cost held: the week's own work, on this machine.
             f"the one-month tally alone took {month:.0f} ms in this run; a year's history"
-            f" adds {year / month:.2f} times it"
+            f" makes it {year / month:.2f} times that"
             if year <= 1.5 * month
             else "",
         ),

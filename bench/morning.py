@@ -168,9 +168,9 @@ class Burst:
         other = self.ended[2] - self.began[2]
         busy = (jobs + other.total) / wall if wall else 0.0
         return (
-            f"in the {wall:.1f} s of its acks the jobs used {jobs:.1f} s of CPU, the server"
-            f" {other.server:.1f} s, PostgreSQL {other.database:.1f} s ({busy:.1f} cores' worth,"
-            " the load's process not counted)"
+            f"in the {wall:.1f} s of its acks the jobs' process used {jobs:.1f} s of CPU, the"
+            f" server {other.server:.1f} s, PostgreSQL {other.database:.1f} s ({busy:.1f} cores'"
+            " worth, the load's process not counted)"
         )
 
 

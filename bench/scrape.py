@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from bench.cpu import Cpu
+from bench.cpu import Cpu, median_cpu
 from bench.latency import ROUNDS, Stack, _settle, reply_requests, round_p99s, take_replies
 from bench.load import LoadResult, run_load
 from bench.table import Row
@@ -68,8 +68,7 @@ class Scraped:
 
     def cpu_ms(self, side: str) -> Cpu:
         """The median phase's CPU a request on that side (ms)."""
-        phases = sorted(self.cpu[side], key=lambda c: c.total)
-        return phases[(len(phases) - 1) // 2] if phases else Cpu()
+        return median_cpu(self.cpu[side])
 
     def scraping_share(self) -> float:
         """The share of the scraped phases' time with a scrape in progress."""
